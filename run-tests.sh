@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds floodtwin twice (optimised with warnings as errors, and with AddressSanitizer +
+# UndefinedBehaviorSanitizer) and runs the whole test suite on both builds.
+set -euo pipefail
+cd "$(dirname "$0")"
+./scripts/install-deps.sh
+export OMP_NUM_THREADS=2
+jobs=$(nproc)
+for preset in ci asan; do
+  echo "=== ${preset}: configure and build"
+  cmake --preset "$preset" > /dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  echo "=== ${preset}: tests"
+  ctest --preset "$preset" -j "$jobs"
+done

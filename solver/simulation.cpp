@@ -1,0 +1,588 @@
+#include "solver/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "solver/error.hpp"
+#include "solver/workspace.hpp"
+
+namespace floodtwin::solver {
+
+Scheme parse_scheme(std::string_view text) {
+  if (text == "first-order" || text == "first_order" || text == "1") return Scheme::first_order;
+  if (text == "second-order" || text == "second_order" || text == "2") {
+    return Scheme::second_order;
+  }
+  throw ConfigError("scheme: expected \"first-order\" or \"second-order\", got \"" +
+                    std::string(text) + "\"");
+}
+
+std::string to_string(Scheme scheme) {
+  return scheme == Scheme::first_order ? "first-order" : "second-order";
+}
+
+void SolverConfig::validate() const {
+  std::ostringstream msg;
+  if (!(cfl > 0 && cfl <= 1)) {
+    msg << "cfl: expected a Courant number in (0, 1], got " << cfl;
+  } else if (!(gravity > 0 && std::isfinite(gravity))) {
+    msg << "gravity: expected a positive finite value, got " << gravity;
+  } else if (!(dry_depth >= 0 && std::isfinite(dry_depth))) {
+    msg << "dry_depth: expected a finite value >= 0, got " << dry_depth;
+  } else if (!(max_dt > 0)) {
+    msg << "max_dt: expected a positive time step, got " << max_dt;
+  } else {
+    return;
+  }
+  throw ConfigError(msg.str());
+}
+
+Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
+                       const SolverConfig& config)
+    : grid_(grid), config_(config) {
+  grid_.validate();
+  config_.validate();
+  if (elevation.size() != grid_.cell_count()) {
+    std::ostringstream msg;
+    msg << "elevation: expected " << grid_.nx << " x " << grid_.ny << " = " << grid_.cell_count()
+        << " values, got " << elevation.size();
+    throw InputError(msg.str());
+  }
+  const std::size_t n = grid_.padded_size();
+  h_.assign(n, 0);
+  qx_.assign(n, 0);
+  qy_.assign(n, 0);
+  h1_.assign(n, 0);
+  qx1_.assign(n, 0);
+  qy1_.assign(n, 0);
+  z_.assign(n, 0);
+  n_.assign(n, 0);
+  mask_.assign(n, cell_wall);
+  user_inactive_.assign(n, 0);
+  for (std::size_t c = 0; c < elevation.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    const Real zc = elevation[c];
+    if (std::isnan(zc)) {
+      user_inactive_[k] = 1;
+    } else if (!std::isfinite(zc)) {
+      std::ostringstream msg;
+      msg << "elevation: cell (row " << c / static_cast<std::size_t>(grid_.nx) << ", column "
+          << c % static_cast<std::size_t>(grid_.nx) << ") is " << zc
+          << "; expected a finite value (NaN marks an inactive cell)";
+      throw InputError(msg.str());
+    } else {
+      z_[k] = zc;
+    }
+  }
+  rebuild_boundary_cells();
+}
+
+Simulation::~Simulation() = default;
+Simulation::Simulation(Simulation&&) noexcept = default;
+Simulation& Simulation::operator=(Simulation&&) noexcept = default;
+
+std::size_t Simulation::interior_offset(std::size_t flat) const {
+  const auto nx = static_cast<std::size_t>(grid_.nx);
+  return static_cast<std::size_t>(
+      grid_.index(static_cast<int>(flat % nx), static_cast<int>(flat / nx)));
+}
+
+void Simulation::check_interior_field(std::span<const Real> values, const char* name) const {
+  if (values.size() != grid_.cell_count()) {
+    std::ostringstream msg;
+    msg << name << ": expected " << grid_.nx << " x " << grid_.ny << " = " << grid_.cell_count()
+        << " values, got " << values.size();
+    throw InputError(msg.str());
+  }
+}
+
+namespace {
+[[noreturn]] void bad_value(const char* name, std::size_t flat, int nx, Real value,
+                            const char* expected) {
+  std::ostringstream msg;
+  msg << name << ": cell (row " << flat / static_cast<std::size_t>(nx) << ", column "
+      << flat % static_cast<std::size_t>(nx) << ") is " << value << "; expected " << expected;
+  throw InputError(msg.str());
+}
+}  // namespace
+
+void Simulation::set_manning(Real n) {
+  if (!(n >= 0 && std::isfinite(n))) {
+    std::ostringstream msg;
+    msg << "manning: expected a finite value >= 0, got " << n;
+    throw InputError(msg.str());
+  }
+  std::fill(n_.begin(), n_.end(), n);
+}
+
+void Simulation::set_manning(std::span<const Real> n) {
+  check_interior_field(n, "manning");
+  for (std::size_t c = 0; c < n.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    if (user_inactive_[k]) continue;
+    if (!(n[c] >= 0 && std::isfinite(n[c]))) {
+      bad_value("manning", c, grid_.nx, n[c], "a finite value >= 0");
+    }
+    n_[k] = n[c];
+  }
+}
+
+void Simulation::set_depth(std::span<const Real> h) {
+  check_interior_field(h, "depth");
+  for (std::size_t c = 0; c < h.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    if (user_inactive_[k]) continue;
+    if (!(h[c] >= 0 && std::isfinite(h[c]))) {
+      bad_value("depth", c, grid_.nx, h[c], "a finite depth >= 0");
+    }
+  }
+  for (std::size_t c = 0; c < h.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    h_[k] = user_inactive_[k] ? Real(0) : h[c];
+    if (!(h_[k] > config_.dry_depth)) qx_[k] = qy_[k] = 0;
+  }
+  mark_state_changed();
+}
+
+void Simulation::set_water_level(std::span<const Real> eta) {
+  check_interior_field(eta, "water_level");
+  std::vector<Real> depth(eta.size(), 0);
+  for (std::size_t c = 0; c < eta.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    if (user_inactive_[k]) continue;
+    if (!std::isfinite(eta[c])) bad_value("water_level", c, grid_.nx, eta[c], "a finite level");
+    depth[c] = std::max(Real(0), eta[c] - z_[k]);
+  }
+  set_depth(depth);
+}
+
+void Simulation::set_discharge(std::span<const Real> qx, std::span<const Real> qy) {
+  check_interior_field(qx, "discharge_x");
+  check_interior_field(qy, "discharge_y");
+  for (std::size_t c = 0; c < qx.size(); ++c) {
+    if (!std::isfinite(qx[c])) bad_value("discharge_x", c, grid_.nx, qx[c], "a finite value");
+    if (!std::isfinite(qy[c])) bad_value("discharge_y", c, grid_.nx, qy[c], "a finite value");
+  }
+  for (std::size_t c = 0; c < qx.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    const bool wet = !user_inactive_[k] && h_[k] > config_.dry_depth;
+    qx_[k] = wet ? qx[c] : Real(0);
+    qy_[k] = wet ? qy[c] : Real(0);
+  }
+  mark_state_changed();
+}
+
+void Simulation::set_velocity(std::span<const Real> u, std::span<const Real> v) {
+  check_interior_field(u, "velocity_x");
+  check_interior_field(v, "velocity_y");
+  std::vector<Real> qx(u.size()), qy(v.size());
+  for (std::size_t c = 0; c < u.size(); ++c) {
+    if (!std::isfinite(u[c])) bad_value("velocity_x", c, grid_.nx, u[c], "a finite value");
+    if (!std::isfinite(v[c])) bad_value("velocity_y", c, grid_.nx, v[c], "a finite value");
+    const Real h = h_[interior_offset(c)];
+    qx[c] = h * u[c];
+    qy[c] = h * v[c];
+  }
+  set_discharge(qx, qy);
+}
+
+void Simulation::set_active(std::span<const std::uint8_t> active) {
+  if (active.size() != grid_.cell_count()) {
+    std::ostringstream msg;
+    msg << "active: expected " << grid_.cell_count() << " values, got " << active.size();
+    throw InputError(msg.str());
+  }
+  for (std::size_t c = 0; c < active.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    if (!active[c]) {
+      user_inactive_[k] = 1;
+      h_[k] = qx_[k] = qy_[k] = 0;
+    }
+  }
+  rebuild_boundary_cells();
+  mark_state_changed();
+}
+
+void Simulation::set_rain_rate(std::span<const Real> rate) {
+  if (rate.empty()) {
+    rain_.clear();
+    return;
+  }
+  check_interior_field(rate, "rain_rate");
+  for (std::size_t c = 0; c < rate.size(); ++c) {
+    if (!(rate[c] >= 0 && std::isfinite(rate[c]))) {
+      bad_value("rain_rate", c, grid_.nx, rate[c], "a finite intensity >= 0 [m/s]");
+    }
+  }
+  rain_.assign(grid_.padded_size(), 0);
+  for (std::size_t c = 0; c < rate.size(); ++c) rain_[interior_offset(c)] = rate[c];
+}
+
+void Simulation::set_uniform_rain(TimeSeries rate) {
+  for (const Real v : rate.values()) {
+    if (v < 0) {
+      std::ostringstream msg;
+      msg << rate.name() << ": rainfall intensity must be >= 0, got " << v;
+      throw InputError(msg.str());
+    }
+  }
+  uniform_rain_ = std::move(rate);
+}
+
+std::size_t Simulation::add_point_source(Real x, Real y, TimeSeries discharge, std::string name) {
+  const Real fi = (x - grid_.origin_x) / grid_.dx;
+  const Real fj = (grid_.origin_y - y) / grid_.dy;
+  if (!(fi >= 0 && fi < grid_.nx && fj >= 0 && fj < grid_.ny)) {
+    std::ostringstream msg;
+    msg << "point source '" << name << "': (" << x << ", " << y << ") lies outside the grid (x "
+        << grid_.origin_x << " to " << grid_.origin_x + grid_.nx * grid_.dx << ", y "
+        << grid_.origin_y - grid_.ny * grid_.dy << " to " << grid_.origin_y << ")";
+    throw InputError(msg.str());
+  }
+  PointSource s{std::move(name), static_cast<int>(fi), static_cast<int>(fj), std::move(discharge)};
+  if (!is_active(s.i, s.j)) {
+    std::ostringstream msg;
+    msg << "point source '" << s.name << "': (" << x << ", " << y << ") falls in inactive cell ("
+        << s.i << ", " << s.j << ")";
+    throw InputError(msg.str());
+  }
+  sources_.push_back(std::move(s));
+  return sources_.size() - 1;
+}
+
+void Simulation::set_loss_model(std::shared_ptr<LossModel> model) {
+  losses_ = std::move(model);
+  if (losses_) {
+    loss_.assign(grid_.padded_size(), 0);
+  } else {
+    loss_.clear();
+  }
+}
+
+void Simulation::add_boundary(const BoundaryCondition& bc) {
+  const std::string what = "boundary " + to_string(bc.side) + " " + to_string(bc.type);
+  if (bc.type == BoundaryType::discharge || bc.type == BoundaryType::water_level) {
+    if (bc.series.empty()) throw ConfigError(what + ": a time series is required");
+  }
+  if (bc.type == BoundaryType::discharge) {
+    for (const Real q : bc.series.values()) {
+      if (q < 0) {
+        std::ostringstream msg;
+        msg << what << ": discharge must be >= 0 (an inflow), got " << q
+            << "; use an open or water_level boundary for outflow";
+        throw ConfigError(msg.str());
+      }
+    }
+  }
+  if (std::isnan(bc.from) || std::isnan(bc.to)) throw ConfigError(what + ": segment is NaN");
+  boundaries_.push_back(bc);
+  try {
+    rebuild_boundary_cells();
+  } catch (...) {
+    boundaries_.pop_back();
+    rebuild_boundary_cells();
+    throw;
+  }
+  mark_state_changed();
+}
+
+void Simulation::clear_boundaries() {
+  boundaries_.clear();
+  rebuild_boundary_cells();
+  mark_state_changed();
+}
+
+void Simulation::rebuild_boundary_cells() {
+  const Grid& g = grid_;
+  active_cells_ = 0;
+  std::fill(mask_.begin(), mask_.end(), cell_wall);
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const auto k = static_cast<std::size_t>(g.index(i, j));
+      if (!user_inactive_[k]) {
+        mask_[k] = cell_active;
+        ++active_cells_;
+      }
+    }
+  }
+  // The ghost cell of each boundary cell: which condition (last one wins) applies to it.
+  struct Slot {
+    std::ptrdiff_t ghost, interior;
+    Side side;
+    Real coord;
+  };
+  std::vector<Slot> slots;
+  for (int i = 0; i < g.nx; ++i) {
+    slots.push_back({g.index(i, -1), g.index(i, 0), Side::north, g.x_center(i)});
+    slots.push_back({g.index(i, g.ny), g.index(i, g.ny - 1), Side::south, g.x_center(i)});
+  }
+  for (int j = 0; j < g.ny; ++j) {
+    slots.push_back({g.index(-1, j), g.index(0, j), Side::west, g.y_center(j)});
+    slots.push_back({g.index(g.nx, j), g.index(g.nx - 1, j), Side::east, g.y_center(j)});
+  }
+  std::vector<std::ptrdiff_t> chosen(slots.size(), -1);
+  for (std::size_t b = 0; b < boundaries_.size(); ++b) {
+    const BoundaryCondition& bc = boundaries_[b];
+    const Real lo = std::min(bc.from, bc.to);
+    const Real hi = std::max(bc.from, bc.to);
+    std::size_t selected = 0, wet_able = 0;
+    Real side_lo = std::numeric_limits<Real>::infinity(), side_hi = -side_lo;
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (slots[s].side != bc.side) continue;
+      side_lo = std::min(side_lo, slots[s].coord);
+      side_hi = std::max(side_hi, slots[s].coord);
+      if (slots[s].coord < lo || slots[s].coord > hi) continue;
+      ++selected;
+      if (mask_[static_cast<std::size_t>(slots[s].interior)] == cell_active) {
+        chosen[s] = static_cast<std::ptrdiff_t>(b);
+        ++wet_able;
+      }
+    }
+    if (selected == 0 || wet_able == 0) {
+      std::ostringstream msg;
+      msg << "boundary " << to_string(bc.side) << " " << to_string(bc.type) << ": the segment "
+          << lo << " to " << hi << (selected == 0 ? " selects no cell" : " has no active cell")
+          << " on the " << to_string(bc.side) << " side (cell centres from " << side_lo << " to "
+          << side_hi << ")";
+      throw ConfigError(msg.str());
+    }
+  }
+  ghost_cells_.clear();
+  discharge_width_.assign(boundaries_.size(), 0);
+  for (std::size_t s = 0; s < slots.size(); ++s) {
+    if (chosen[s] < 0) continue;
+    const auto b = static_cast<std::size_t>(chosen[s]);
+    const BoundaryType type = boundaries_[b].type;
+    if (type == BoundaryType::wall) continue;
+    const Slot& slot = slots[s];
+    ghost_cells_.push_back({slot.ghost, slot.interior, slot.side, type, b});
+    const auto kg = static_cast<std::size_t>(slot.ghost);
+    const auto kc = static_cast<std::size_t>(slot.interior);
+    mask_[kg] = type == BoundaryType::discharge ? cell_discharge : cell_ghost;
+    // The ghost stands for the boundary face: its bed is the interior bed extrapolated half a
+    // cell outwards (for open boundaries only downwards, so a rising edge cannot feed water
+    // in through a zero-gradient ghost).
+    const std::ptrdiff_t inward = slot.interior - (slot.ghost - slot.interior);
+    const bool has_inward = (slot.side == Side::west || slot.side == Side::east) ? grid_.nx > 1
+                                                                                  : grid_.ny > 1;
+    Real dz = 0;
+    if (has_inward && mask_[static_cast<std::size_t>(inward)] == cell_active) {
+      dz = Real(0.5) * (z_[kc] - z_[static_cast<std::size_t>(inward)]);
+    }
+    if (type == BoundaryType::open) dz = std::min(dz, Real(0));
+    if (type == BoundaryType::discharge) dz = 0;
+    z_[kg] = z_[kc] + dz;
+    n_[kg] = n_[static_cast<std::size_t>(slot.interior)];
+    const bool ns = slot.side == Side::north || slot.side == Side::south;
+    discharge_width_[b] += ns ? grid_.dx : grid_.dy;
+  }
+}
+
+namespace {
+/// Depth hb at an inflow face with unit discharge q > 0 such that the outgoing Riemann
+/// invariant of the interior state (velocity into the domain u_in, depth h_in) is kept:
+/// 2 sqrt(g hb) - q / hb = 2 sqrt(g h_in) - u_in; never below critical depth.
+Real inflow_depth(Real q, Real u_in, Real h_in, Real g) {
+  if (!(q > 0)) return h_in;
+  const Real h_crit = std::cbrt(q * q / g);
+  const Real J = 2 * std::sqrt(g * h_in) - u_in;
+  auto f = [&](Real hb) { return 2 * std::sqrt(g * hb) - q / hb - J; };
+  if (f(h_crit) >= 0) return h_crit;  // no subcritical state: enters at critical depth
+  Real lo = h_crit;
+  Real hi = std::max(2 * h_crit, 2 * h_in);
+  while (f(hi) < 0) hi *= 2;
+  for (int it = 0; it < 60 && hi - lo > Real(1e-12) * hi; ++it) {
+    const Real mid = Real(0.5) * (lo + hi);
+    (f(mid) < 0 ? lo : hi) = mid;
+  }
+  return Real(0.5) * (lo + hi);
+}
+}  // namespace
+
+void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start,
+                             Real dt) const {
+  for (const GhostCell& gc : ghost_cells_) {
+    const auto kg = static_cast<std::size_t>(gc.ghost);
+    const auto kc = static_cast<std::size_t>(gc.interior);
+    const BoundaryCondition& bc = boundaries_[gc.condition];
+    switch (gc.type) {
+      case BoundaryType::open:
+        h[kg] = h[kc];
+        qx[kg] = qx[kc];
+        qy[kg] = qy[kc];
+        break;
+      case BoundaryType::water_level: {
+        // Imposed level; the normal velocity keeps the outgoing Riemann invariant
+        // u_out + 2 c of the interior cell (Toro 2001, section 8.3), the tangential one is
+        // copied.
+        const Real hg = std::max(Real(0), bc.series(t) - z_[kg]);
+        const bool wet = h[kc] > config_.dry_depth;
+        const Real u = wet ? qx[kc] / h[kc] : Real(0);
+        const Real v = wet ? qy[kc] / h[kc] : Real(0);
+        const Real dc = std::sqrt(config_.gravity * h[kc]) - std::sqrt(config_.gravity * hg);
+        h[kg] = hg;
+        if (!(hg > config_.dry_depth)) {
+          qx[kg] = qy[kg] = 0;
+          break;
+        }
+        // Outward unit normal of the side: east +x, west -x, north +y, south -y.
+        const Real out_x = gc.side == Side::east ? 1 : gc.side == Side::west ? -1 : 0;
+        const Real out_y = gc.side == Side::north ? 1 : gc.side == Side::south ? -1 : 0;
+        qx[kg] = hg * (u + 2 * dc * out_x);
+        qy[kg] = hg * (v + 2 * dc * out_y);
+        break;
+      }
+      case BoundaryType::discharge: {
+        // Unit discharge pointing into the domain, the mean over the step so that the volume
+        // entering is exactly the integral of Q(t); the ghost depth is the boundary depth that
+        // keeps the interior's outgoing Riemann invariant, at least critical depth.
+        const Real mean_q = dt > 0 ? bc.series.integral(step_start, step_start + dt) / dt
+                                   : bc.series(step_start);
+        const Real q = mean_q / discharge_width_[gc.condition];
+        const bool wet = h[kc] > config_.dry_depth;
+        const Real u_in = !wet ? Real(0)
+                          : gc.side == Side::west  ? qx[kc] / h[kc]
+                          : gc.side == Side::east  ? -qx[kc] / h[kc]
+                          : gc.side == Side::south ? qy[kc] / h[kc]
+                                                   : -qy[kc] / h[kc];
+        h[kg] = inflow_depth(q, u_in, h[kc], config_.gravity);
+        qx[kg] = gc.side == Side::west ? q : gc.side == Side::east ? -q : Real(0);
+        qy[kg] = gc.side == Side::south ? q : gc.side == Side::north ? -q : Real(0);
+        break;
+      }
+      case BoundaryType::wall:
+        break;
+    }
+  }
+}
+
+void Simulation::mark_state_changed() { max_rate_ = -1; }
+
+Real Simulation::boundary_rate(Real t) const {
+  if (ghost_cells_.empty()) return 0;
+  // Ghost states at time t in scratch copies of the boundary cells only.
+  Real rate = 0;
+  const Real g = config_.gravity;
+  const Real inv_dx = 1 / grid_.dx;
+  const Real inv_dy = 1 / grid_.dy;
+  for (const GhostCell& gc : ghost_cells_) {
+    const auto kc = static_cast<std::size_t>(gc.interior);
+    const BoundaryCondition& bc = boundaries_[gc.condition];
+    Real hg = 0;
+    Real qn = 0;
+    if (gc.type == BoundaryType::water_level) {
+      hg = std::max(Real(0), bc.series(t) - z_[static_cast<std::size_t>(gc.ghost)]);
+      qn = h_[kc] > config_.dry_depth ? hg * std::hypot(qx_[kc], qy_[kc]) / h_[kc] : Real(0);
+    } else if (gc.type == BoundaryType::discharge) {
+      qn = bc.series(t) / discharge_width_[gc.condition];
+      hg = inflow_depth(qn, 0, h_[kc], g);
+    }
+    rate = std::max(rate, wave_rate(hg, qn, qn, g, config_.dry_depth, inv_dx, inv_dy));
+  }
+  return rate;
+}
+
+double Simulation::stored_volume() const {
+  const Grid& g = grid_;
+  std::vector<double> rows(static_cast<std::size_t>(g.ny), 0.0);
+#pragma omp parallel for schedule(static)
+  for (int j = 0; j < g.ny; ++j) {
+    double s = 0;
+    const std::ptrdiff_t base = g.index(0, j);
+    for (int i = 0; i < g.nx; ++i) {
+      const auto k = static_cast<std::size_t>(base + i);
+      if (mask_[k] == cell_active) s += h_[k];
+    }
+    rows[static_cast<std::size_t>(j)] = s;
+  }
+  double total = 0;
+  for (const double r : rows) total += r;
+  return total * static_cast<double>(g.dx) * static_cast<double>(g.dy);
+}
+
+MassBalance Simulation::mass_balance() const {
+  MassBalance b = balance_;
+  b.volume = stored_volume();
+  return b;
+}
+
+std::size_t Simulation::wet_cells(Real threshold) const {
+  std::size_t count = 0;
+  const std::size_t n = h_.size();
+#pragma omp parallel for reduction(+ : count) schedule(static)
+  for (std::size_t k = 0; k < n; ++k) {
+    if (mask_[k] == cell_active && h_[k] > threshold) ++count;
+  }
+  return count;
+}
+
+namespace {
+template <class F>
+std::vector<Real> interior(const Grid& g, F&& f) {
+  std::vector<Real> out(g.cell_count());
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      out[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+          static_cast<std::size_t>(i)] = f(static_cast<std::size_t>(g.index(i, j)));
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::vector<Real> Simulation::depth() const {
+  return interior(grid_, [&](std::size_t k) { return h_[k]; });
+}
+std::vector<Real> Simulation::water_level() const {
+  return interior(grid_, [&](std::size_t k) {
+    return user_inactive_[k] ? std::numeric_limits<Real>::quiet_NaN() : h_[k] + z_[k];
+  });
+}
+std::vector<Real> Simulation::velocity_x() const {
+  return interior(grid_,
+                  [&](std::size_t k) { return h_[k] > config_.dry_depth ? qx_[k] / h_[k] : 0; });
+}
+std::vector<Real> Simulation::velocity_y() const {
+  return interior(grid_,
+                  [&](std::size_t k) { return h_[k] > config_.dry_depth ? qy_[k] / h_[k] : 0; });
+}
+std::vector<Real> Simulation::elevation() const {
+  return interior(grid_, [&](std::size_t k) {
+    return user_inactive_[k] ? std::numeric_limits<Real>::quiet_NaN() : z_[k];
+  });
+}
+
+void Simulation::restore(Real time, long long steps, const MassBalance& balance,
+                         std::span<const Real> h, std::span<const Real> qx,
+                         std::span<const Real> qy) {
+  const std::size_t n = grid_.padded_size();
+  if (h.size() != n || qx.size() != n || qy.size() != n) {
+    std::ostringstream msg;
+    msg << "restore: expected padded fields of " << n << " values, got " << h.size() << ", "
+        << qx.size() << ", " << qy.size();
+    throw InputError(msg.str());
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    if (mask_[k] != cell_active) continue;
+    if (!(h[k] >= 0 && std::isfinite(h[k]) && std::isfinite(qx[k]) && std::isfinite(qy[k]))) {
+      std::ostringstream msg;
+      msg << "restore: state at padded index " << k << " is not a valid depth/discharge (h = "
+          << h[k] << ")";
+      throw InputError(msg.str());
+    }
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    const bool active = mask_[k] == cell_active;
+    h_[k] = active ? h[k] : Real(0);
+    qx_[k] = active ? qx[k] : Real(0);
+    qy_[k] = active ? qy[k] : Real(0);
+  }
+  time_ = time;
+  steps_ = steps;
+  balance_ = balance;
+  balance_started_ = true;
+  mark_state_changed();
+}
+
+}  // namespace floodtwin::solver

@@ -1,0 +1,212 @@
+#pragma once
+/// @file simulation.hpp
+/// The 2D shallow-water solver: state, forcing, boundaries, time stepping and mass balance.
+///
+/// Scheme: Godunov-type finite volumes on the grid of grid.hpp, HLLC fluxes with the
+/// hydrostatic reconstruction of Audusse et al. (2004) (well-balanced, depth-positive),
+/// first order in space and time, or second order with MUSCL-minmod reconstruction of
+/// (h, eta, u, v) and Heun's two-stage Runge-Kutta method (SSP-RK2). Manning friction is
+/// point-implicit (friction.hpp) inside every stage. Rain, point sources and losses are added
+/// after the flux update of each step.
+///
+/// Threading: OpenMP over row bands. Every face flux is a pure function of the state and every
+/// sum is formed per row and added serially, so results are bitwise identical for any number
+/// of threads.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "solver/boundary.hpp"
+#include "solver/grid.hpp"
+#include "solver/losses.hpp"
+#include "solver/mass_balance.hpp"
+#include "solver/real.hpp"
+#include "solver/time_series.hpp"
+
+namespace floodtwin::solver {
+
+enum class Scheme { first_order, second_order };
+/// Parses "first-order" | "second-order" (also "1", "2"); throws ConfigError otherwise.
+Scheme parse_scheme(std::string_view text);
+std::string to_string(Scheme scheme);
+
+struct SolverConfig {
+  Scheme scheme = Scheme::first_order;
+  /// Courant number: dt = cfl / max over cells of ((|u|+c)/dx + (|v|+c)/dy). In (0, 1].
+  Real cfl = Real(0.5);
+  Real gravity = Real(9.81);  ///< [m/s2]
+  /// Depth below which a cell's velocity is taken as zero [m].
+  Real dry_depth = Real(1e-6);
+  /// Upper bound on the time step [s]. It matters only while the domain is (nearly) dry and
+  /// still, where the CFL condition allows any step: rain, sources and inflows then enter in
+  /// steps of at most this length.
+  Real max_dt = Real(10);
+  /// Throws ConfigError naming the field when a value is out of range.
+  void validate() const;
+};
+
+/// Cell kinds stored in `mask()`.
+enum CellKind : std::uint8_t {
+  cell_wall = 0,       ///< inactive cell or wall ghost: no flow across its faces
+  cell_active = 1,     ///< computed cell
+  cell_ghost = 2,      ///< ghost cell with a state (open or water-level boundary)
+  cell_discharge = 3,  ///< ghost cell imposing an inflow discharge
+};
+
+/// A point source or sink.
+struct PointSource {
+  std::string name;
+  int i = 0;
+  int j = 0;
+  TimeSeries discharge;  ///< [m3/s], negative for abstraction
+};
+
+class Simulation {
+ public:
+  /// @param grid       the grid (validated here)
+  /// @param elevation  bed elevation [m], nx * ny values, row-major, row 0 is the northern row;
+  ///                   NaN marks an inactive cell (a wall), e.g. DEM no-data.
+  /// @param config     solver settings (validated here)
+  Simulation(const Grid& grid, std::span<const Real> elevation, const SolverConfig& config = {});
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+  Simulation(Simulation&&) noexcept;
+  Simulation& operator=(Simulation&&) noexcept;
+
+  // ---- fields: nx * ny values, row-major, row 0 north (as the elevation) -------------------
+  void set_manning(Real n);
+  void set_manning(std::span<const Real> n);
+  /// Depths [m] >= 0 and finite; inactive cells are ignored.
+  void set_depth(std::span<const Real> h);
+  /// Free-surface elevation [m]; depth = max(0, eta - z).
+  void set_water_level(std::span<const Real> eta);
+  /// Velocities [m/s], positive towards east and north; dry cells get zero discharge.
+  void set_velocity(std::span<const Real> u, std::span<const Real> v);
+  /// Unit discharges [m2/s], positive towards east and north.
+  void set_discharge(std::span<const Real> qx, std::span<const Real> qy);
+  /// Marks further cells inactive (walls), e.g. outside a basin polygon: 0 = inactive.
+  void set_active(std::span<const std::uint8_t> active);
+
+  // ---- forcing ------------------------------------------------------------------------------
+  /// Adds a boundary condition; later conditions override earlier ones where segments overlap.
+  void add_boundary(const BoundaryCondition& bc);
+  void clear_boundaries();
+  /// Rainfall intensity per cell [m/s] (>= 0), held until changed; an empty span removes it.
+  void set_rain_rate(std::span<const Real> rate);
+  /// Spatially uniform rainfall intensity [m/s] as a function of time, added to the field.
+  void set_uniform_rain(TimeSeries rate);
+  /// Adds a point source at the cell containing (x, y); returns its index.
+  std::size_t add_point_source(Real x, Real y, TimeSeries discharge, std::string name = "");
+  void set_loss_model(std::shared_ptr<LossModel> model);
+
+  // ---- time stepping ------------------------------------------------------------------------
+  /// The CFL time step of the current state (infinity when everything is still).
+  [[nodiscard]] Real stable_dt() const;
+  /// Advances one step of min(stable_dt(), max_dt, dt_limit) and returns it.
+  /// Throws NumericalError if the state breaks down (NaN or negative depth).
+  Real step(Real dt_limit = std::numeric_limits<Real>::infinity());
+  /// Steps until time() equals t_end exactly (the last step is shortened).
+  void advance_to(Real t_end);
+  [[nodiscard]] Real time() const { return time_; }
+  [[nodiscard]] long long steps() const { return steps_; }
+  [[nodiscard]] Real last_dt() const { return last_dt_; }
+
+  // ---- inspection ---------------------------------------------------------------------------
+  [[nodiscard]] const Grid& grid() const { return grid_; }
+  [[nodiscard]] const SolverConfig& config() const { return config_; }
+  [[nodiscard]] MassBalance mass_balance() const;
+  /// Volume stored in active cells [m3], summed row by row in a fixed order.
+  [[nodiscard]] double stored_volume() const;
+  /// Active cells with depth > threshold.
+  [[nodiscard]] std::size_t wet_cells(Real threshold = Real(1e-3)) const;
+  [[nodiscard]] std::size_t active_cells() const { return active_cells_; }
+  [[nodiscard]] const std::vector<PointSource>& point_sources() const { return sources_; }
+  [[nodiscard]] const std::vector<BoundaryCondition>& boundaries() const { return boundaries_; }
+
+  /// Padded fields (layout in grid.hpp); valid until the simulation is destroyed or moved.
+  [[nodiscard]] const Real* h() const { return h_.data(); }
+  [[nodiscard]] const Real* qx() const { return qx_.data(); }
+  [[nodiscard]] const Real* qy() const { return qy_.data(); }
+  [[nodiscard]] const Real* z() const { return z_.data(); }
+  [[nodiscard]] const Real* manning() const { return n_.data(); }
+  [[nodiscard]] const std::uint8_t* mask() const { return mask_.data(); }
+  [[nodiscard]] bool is_active(int i, int j) const {
+    return mask_[static_cast<std::size_t>(grid_.index(i, j))] == cell_active;
+  }
+
+  /// Interior copies, nx * ny row-major, row 0 north. Inactive cells hold NaN in `elevation`
+  /// and 0 elsewhere.
+  [[nodiscard]] std::vector<Real> depth() const;
+  [[nodiscard]] std::vector<Real> water_level() const;
+  [[nodiscard]] std::vector<Real> velocity_x() const;
+  [[nodiscard]] std::vector<Real> velocity_y() const;
+  [[nodiscard]] std::vector<Real> elevation() const;
+
+  /// Restores a saved state (checkpoint / hot start): time, step count, mass balance and the
+  /// padded h, qx, qy fields. Sizes must match the grid.
+  void restore(Real time, long long steps, const MassBalance& balance, std::span<const Real> h,
+               std::span<const Real> qx, std::span<const Real> qy);
+
+ private:
+  struct Workspace;
+  struct StageResult;
+  template <bool kSecondOrder>
+  StageResult stage(const Real* h_in, const Real* qx_in, const Real* qy_in, Real* h_out,
+                    Real* qx_out, Real* qy_out, const Real* h_base, const Real* qx_base,
+                    const Real* qy_base, Real t_stage, Real dt, Real weight, bool final_stage,
+                    Real rain_depth);
+  void fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt) const;
+  [[nodiscard]] Real boundary_rate(Real t) const;
+  void rebuild_boundary_cells();
+  void apply_point_sources(Real t, Real dt);
+  void apply_losses(Real t, Real dt);
+  [[nodiscard]] Real compute_max_rate() const;
+  void mark_state_changed();
+  void check_interior_field(std::span<const Real> values, const char* name) const;
+  [[nodiscard]] std::size_t interior_offset(std::size_t flat) const;
+
+  Grid grid_;
+  SolverConfig config_;
+  std::vector<Real> h_, qx_, qy_;     ///< state [m], [m2/s], [m2/s]
+  std::vector<Real> h1_, qx1_, qy1_;  ///< stage buffers
+  std::vector<Real> z_;               ///< bed [m] (0 in inactive cells)
+  std::vector<Real> n_;               ///< Manning n [s/m^(1/3)]
+  std::vector<Real> rain_;            ///< rain intensity [m/s], empty when unused
+  std::vector<std::uint8_t> mask_;    ///< CellKind per cell
+  std::vector<std::uint8_t> user_inactive_;  ///< 1 where elevation is NaN or set_active said 0
+
+  /// Per boundary ghost cell: what it imposes (rebuilt when boundaries change).
+  struct GhostCell {
+    std::ptrdiff_t ghost;     ///< index of the ghost cell
+    std::ptrdiff_t interior;  ///< index of the adjacent interior cell
+    Side side;
+    BoundaryType type;
+    std::size_t condition;  ///< index into boundaries_
+  };
+  std::vector<BoundaryCondition> boundaries_;
+  std::vector<GhostCell> ghost_cells_;
+  std::vector<Real> discharge_width_;  ///< per condition: wet-able width of its segment [m]
+
+  TimeSeries uniform_rain_;
+  std::vector<PointSource> sources_;
+  std::shared_ptr<LossModel> losses_;
+  std::vector<Real> loss_;  ///< loss depths of the last step (padded), when a model is set
+
+  std::vector<Workspace> workspaces_;
+  std::vector<double> row_sums_;  ///< per-row partial sums (fixed-order reductions)
+
+  Real time_ = 0;
+  Real last_dt_ = 0;
+  long long steps_ = 0;
+  mutable Real max_rate_ = -1;  ///< max wave rate of the state, < 0 when unknown
+  MassBalance balance_;
+  bool balance_started_ = false;  ///< initial volume recorded (at the first step)
+  std::size_t active_cells_ = 0;
+};
+
+}  // namespace floodtwin::solver

@@ -1,0 +1,11 @@
+# Fails if a file in DIR includes an adapter library (GDAL, HDF5, VTK, pybind11, TOML).
+file(GLOB_RECURSE files ${DIR}/*.hpp ${DIR}/*.cpp)
+foreach(f ${files})
+  file(STRINGS ${f} lines REGEX "#include")
+  foreach(line ${lines})
+    if(line MATCHES "gdal|ogr_|cpl_|hdf5|H5|vtk|pybind11|toml")
+      message(FATAL_ERROR "${f} includes an adapter library: ${line}")
+    endif()
+  endforeach()
+endforeach()
+message(STATUS "solver/ includes only the standard library, Eigen and OpenMP")
