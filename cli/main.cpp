@@ -1,54 +1,72 @@
 /// @file main.cpp
-/// The `floodtwin` command. Only here are errors turned into exit codes.
+/// The `floodtwin` command. Only here are errors turned into exit codes:
+///   0 success, 1 unexpected error, 2 usage, 3 configuration, 4 input, 5 i/o, 6 numerical,
+///   130 interrupted.
 #include <cstdio>
-#include <cstring>
 #include <string>
+#include <vector>
 
-#include "cli/demo.hpp"
+#include "cli/command.hpp"
 #include "floodtwin/version.hpp"
 #include "solver/error.hpp"
+
+namespace floodtwin::cli {
+
+std::map<std::string, Command>& commands() {
+  static std::map<std::string, Command> registry;
+  return registry;
+}
+
+Registration::Registration(const std::string& name, Command command) {
+  commands()[name] = std::move(command);
+}
+
+}  // namespace floodtwin::cli
 
 namespace {
 
 void print_help() {
-  std::puts(
-      "usage: floodtwin <command> [options]\n"
-      "\n"
-      "commands:\n"
-      "  demo [--threads N]   run the built-in dam-break demo and print a summary\n"
-      "\n"
-      "options:\n"
-      "  --version            print the version\n"
-      "  --help               print this help");
+  std::printf("usage: floodtwin <command> [options]\n\ncommands:\n");
+  for (const auto& [name, cmd] : floodtwin::cli::commands()) {
+    std::printf("  %-10s %s\n", name.c_str(), cmd.summary.c_str());
+  }
+  std::printf(
+      "\noptions:\n  --version  print the version\n  --help     print this help\n"
+      "\n`floodtwin COMMAND --help` describes a command.\n");
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  using floodtwin::cli::commands;
   try {
-    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    if (argc < 2) {
       print_help();
-      return argc < 2 ? 2 : 0;
+      return 2;
     }
-    const std::string command = argv[1];
-    if (command == "--version") {
+    const std::string name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+      print_help();
+      return 0;
+    }
+    if (name == "--version") {
       std::printf("floodtwin %s (%s)\n", floodtwin::version, floodtwin::git_commit);
       return 0;
     }
-    if (command == "demo") {
-      int threads = 0;
-      for (int a = 2; a < argc; ++a) {
-        if (std::strcmp(argv[a], "--threads") == 0 && a + 1 < argc) {
-          threads = std::stoi(argv[++a]);
-        } else {
-          std::fprintf(stderr, "floodtwin demo: unknown argument '%s'\n", argv[a]);
-          return 2;
-        }
-      }
-      return floodtwin::cli::run_demo(threads);
+    const auto it = commands().find(name);
+    if (it == commands().end()) {
+      std::fprintf(stderr, "floodtwin: unknown command '%s' (try floodtwin --help)\n",
+                   name.c_str());
+      return 2;
     }
-    std::fprintf(stderr, "floodtwin: unknown command '%s' (try --help)\n", command.c_str());
-    return 2;
+    std::vector<std::string> args(argv + 2, argv + argc);
+    for (const auto& a : args) {
+      if (a == "--help" || a == "-h") {
+        std::printf("%s\n", it->second.usage.c_str());
+        return 0;
+      }
+    }
+    return it->second.run(args);
   } catch (const floodtwin::ConfigError& e) {
     std::fprintf(stderr, "floodtwin: configuration error: %s\n", e.what());
     return 3;

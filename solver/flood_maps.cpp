@@ -1,0 +1,70 @@
+#include "solver/flood_maps.hpp"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "solver/error.hpp"
+
+namespace floodtwin::solver {
+
+FloodMaps::FloodMaps(const Grid& grid, Real threshold, Real debris_factor)
+    : grid_(grid), threshold_(threshold), debris_factor_(debris_factor) {
+  if (!(threshold > 0 && std::isfinite(threshold))) {
+    std::ostringstream msg;
+    msg << "flood threshold: expected a positive depth [m], got " << threshold;
+    throw ConfigError(msg.str());
+  }
+  if (!(debris_factor >= 0 && std::isfinite(debris_factor))) {
+    std::ostringstream msg;
+    msg << "debris factor: expected a value >= 0, got " << debris_factor;
+    throw ConfigError(msg.str());
+  }
+  const std::size_t n = grid.padded_size();
+  const Real nan = std::numeric_limits<Real>::quiet_NaN();
+  max_depth.assign(n, 0);
+  max_speed.assign(n, 0);
+  max_water_level.assign(n, nan);
+  time_of_max_depth.assign(n, nan);
+  arrival_time.assign(n, nan);
+  flood_duration.assign(n, 0);
+  max_hazard.assign(n, 0);
+}
+
+void FloodMaps::update(const Simulation& sim, Real dt) {
+  const Grid& g = sim.grid();
+  if (g.nx != grid_.nx || g.ny != grid_.ny) {
+    throw InputError("flood maps: the simulation grid does not match the maps' grid");
+  }
+  const Real* h = sim.h();
+  const Real* qx = sim.qx();
+  const Real* qy = sim.qy();
+  const Real* z = sim.z();
+  const std::uint8_t* mask = sim.mask();
+  const Real dry = sim.config().dry_depth;
+  const Real t = sim.time();
+#pragma omp parallel for schedule(static)
+  for (int j = 0; j < g.ny; ++j) {
+    const std::ptrdiff_t base = g.index(0, j);
+    for (int i = 0; i < g.nx; ++i) {
+      const auto k = static_cast<std::size_t>(base + i);
+      if (mask[k] != cell_active) continue;
+      const Real d = h[k];
+      const Real speed = d > dry ? std::sqrt(qx[k] * qx[k] + qy[k] * qy[k]) / d : Real(0);
+      if (d > max_depth[k]) {
+        max_depth[k] = d;
+        time_of_max_depth[k] = t;
+      }
+      if (d > dry && !(d + z[k] <= max_water_level[k])) max_water_level[k] = d + z[k];
+      if (speed > max_speed[k]) max_speed[k] = speed;
+      const Real hr = hazard_rating(d, speed, debris_factor_);
+      if (hr > max_hazard[k]) max_hazard[k] = hr;
+      if (d > threshold_) {
+        if (std::isnan(arrival_time[k])) arrival_time[k] = t;
+        flood_duration[k] += dt;
+      }
+    }
+  }
+}
+
+}  // namespace floodtwin::solver

@@ -1,0 +1,50 @@
+#pragma once
+/// @file flood_maps.hpp
+/// Flood products accumulated every step (not only at output times): maximum depth, speed and
+/// water level, time of maximum depth, arrival time and duration above a depth threshold, and
+/// the maximum UK flood hazard rating HR = d (v + 0.5) + DF (Defra/EA FD2320, 2006), with the
+/// debris factor DF = 0 for d <= 0.25 m, else `debris_factor` (default 1: the conservative
+/// value for all land uses in FD2321).
+///
+/// Fields use the padded layout of grid.hpp. Never-reached times are NaN.
+#include <vector>
+
+#include "solver/simulation.hpp"
+
+namespace floodtwin::solver {
+
+class FloodMaps {
+ public:
+  /// @param threshold      depth above which a cell counts as flooded [m]
+  /// @param debris_factor  DF of the hazard rating for depths above 0.25 m
+  explicit FloodMaps(const Grid& grid, Real threshold = Real(0.1), Real debris_factor = Real(1));
+
+  /// Folds in the state of `sim` at its current time, which the flood held for `dt` seconds
+  /// (the step that just ended). Call after every step.
+  void update(const Simulation& sim, Real dt);
+
+  [[nodiscard]] Real threshold() const { return threshold_; }
+  [[nodiscard]] Real debris_factor() const { return debris_factor_; }
+  [[nodiscard]] const Grid& grid() const { return grid_; }
+
+  std::vector<Real> max_depth;          ///< [m]
+  std::vector<Real> max_speed;          ///< [m/s]
+  std::vector<Real> max_water_level;    ///< [m], NaN where never wet
+  std::vector<Real> time_of_max_depth;  ///< [s]
+  std::vector<Real> arrival_time;       ///< first time depth > threshold [s], NaN if never
+  std::vector<Real> flood_duration;     ///< time with depth > threshold [s]
+  std::vector<Real> max_hazard;         ///< UK hazard rating [-]
+
+ private:
+  Grid grid_;
+  Real threshold_;
+  Real debris_factor_;
+};
+
+/// UK flood hazard rating HR = d (v + 0.5) + DF, DF = 0 for d <= 0.25 m.
+inline Real hazard_rating(Real depth, Real speed, Real debris_factor) {
+  if (!(depth > 0)) return 0;
+  return depth * (speed + Real(0.5)) + (depth > Real(0.25) ? debris_factor : Real(0));
+}
+
+}  // namespace floodtwin::solver
