@@ -1,0 +1,253 @@
+#include "terrain/gdal_support.hpp"
+
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal_alg.h>
+#include <gdal_utils.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <sstream>
+
+#include "solver/error.hpp"
+
+namespace floodtwin::terrain::detail {
+
+void ensure_gdal() {
+  static std::once_flag once;
+  std::call_once(once, [] { GDALAllRegister(); });
+}
+
+std::string gdal_error_suffix() {
+  const char* msg = CPLGetLastErrorMsg();
+  if (msg == nullptr || *msg == '\0') return "";
+  return std::string(" (GDAL: ") + msg + ")";
+}
+
+QuietGdal::QuietGdal() {
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  CPLErrorReset();
+}
+QuietGdal::~QuietGdal() { CPLPopErrorHandler(); }
+
+GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& what) {
+  ensure_gdal();
+  QuietGdal quiet;
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+  if (!ds) {
+    throw IoError(what + " '" + path + "': cannot open as a GDAL raster" + gdal_error_suffix());
+  }
+  if (ds->GetRasterCount() < 1) {
+    throw InputError(what + " '" + path + "': the file has no raster band");
+  }
+  return ds;
+}
+
+GDALDatasetUniquePtr open_vector(const std::string& path, const std::string& what) {
+  ensure_gdal();
+  QuietGdal quiet;
+  GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+  if (!ds) {
+    throw IoError(what + " '" + path + "': cannot open as an OGR vector" + gdal_error_suffix());
+  }
+  return ds;
+}
+
+std::array<double, 6> geotransform_of(const solver::Grid& grid) {
+  return {double(grid.origin_x), double(grid.dx), 0.0, double(grid.origin_y), 0.0,
+          -double(grid.dy)};
+}
+
+GDALDatasetUniquePtr create_mem(const solver::Grid& grid, const std::string& crs_wkt,
+                                GDALDataType type, int bands) {
+  ensure_gdal();
+  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  if (mem == nullptr) throw IoError("GDAL: the MEM driver is not available");
+  GDALDatasetUniquePtr ds(mem->Create("", grid.nx, grid.ny, bands, type, nullptr));
+  if (!ds) throw IoError("GDAL: cannot create an in-memory raster" + gdal_error_suffix());
+  auto gt = geotransform_of(grid);
+  ds->SetGeoTransform(gt.data());
+  if (!crs_wkt.empty()) ds->SetProjection(crs_wkt.c_str());
+  return ds;
+}
+
+std::vector<Real> read_band(GDALDataset& ds, int band, const std::string& what,
+                            const std::string& path) {
+  if (band < 1 || band > ds.GetRasterCount()) {
+    std::ostringstream msg;
+    msg << what << " '" << path << "': band " << band << " requested, the file has "
+        << ds.GetRasterCount() << " band(s)";
+    throw InputError(msg.str());
+  }
+  GDALRasterBand* b = ds.GetRasterBand(band);
+  const int nx = ds.GetRasterXSize();
+  const int ny = ds.GetRasterYSize();
+  const std::size_t n = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
+  std::vector<Real> values(n);
+  QuietGdal quiet;
+  if (b->RasterIO(GF_Read, 0, 0, nx, ny, values.data(), nx, ny, real_gdal_type, 0, 0) !=
+      CE_None) {
+    throw IoError(what + " '" + path + "': reading band " + std::to_string(band) + " failed" +
+                  gdal_error_suffix());
+  }
+  if ((b->GetMaskFlags() & GMF_ALL_VALID) == 0) {
+    std::vector<std::uint8_t> mask(n);
+    if (b->GetMaskBand()->RasterIO(GF_Read, 0, 0, nx, ny, mask.data(), nx, ny, GDT_Byte, 0,
+                                   0) != CE_None) {
+      throw IoError(what + " '" + path + "': reading the no-data mask failed" +
+                    gdal_error_suffix());
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      if (mask[k] == 0) values[k] = std::numeric_limits<Real>::quiet_NaN();
+    }
+  }
+  return values;
+}
+
+bool matches_grid(GDALDataset& ds, const solver::Grid& grid) {
+  if (ds.GetRasterXSize() != grid.nx || ds.GetRasterYSize() != grid.ny) return false;
+  std::array<double, 6> gt{};
+  if (ds.GetGeoTransform(gt.data()) != CE_None) return false;
+  const auto want = geotransform_of(grid);
+  const double scale = std::max(std::abs(double(grid.dx)), std::abs(double(grid.dy)));
+  for (int k = 0; k < 6; ++k) {
+    if (std::abs(gt[k] - want[k]) > 1e-6 * scale) return false;
+  }
+  return true;
+}
+
+namespace {
+struct WarpOptionsDeleter {
+  void operator()(GDALWarpAppOptions* o) const { GDALWarpAppOptionsFree(o); }
+};
+struct TranslateOptionsDeleter {
+  void operator()(GDALTranslateOptions* o) const { GDALTranslateOptionsFree(o); }
+};
+
+/// A virtual (VRT) dataset of one band of `src` (gdalwarp -b needs GDAL >= 3.7).
+GDALDatasetUniquePtr select_band(GDALDataset& src, int band, const std::string& what,
+                                 const std::string& path) {
+  CPLStringList args;
+  args.AddString("-of");
+  args.AddString("VRT");
+  args.AddString("-b");
+  args.AddString(std::to_string(band).c_str());
+  std::unique_ptr<GDALTranslateOptions, TranslateOptionsDeleter> options(
+      GDALTranslateOptionsNew(args.List(), nullptr));
+  int usage_error = 0;
+  GDALDatasetH out = options ? GDALTranslate("", GDALDataset::ToHandle(&src), options.get(),
+                                             &usage_error)
+                             : nullptr;
+  if (out == nullptr) {
+    throw InputError(what + " '" + path + "': cannot select band " + std::to_string(band) +
+                     gdal_error_suffix());
+  }
+  return GDALDatasetUniquePtr(GDALDataset::FromHandle(out));
+}
+
+std::string fmt(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+}  // namespace
+
+GDALDatasetUniquePtr warp_to_grid(GDALDataset& src, int band, const solver::Grid& grid,
+                                  const std::string& crs_wkt, const std::string& resampling,
+                                  const std::string& what, const std::string& path) {
+  if (band < 1 || band > src.GetRasterCount()) {
+    std::ostringstream msg;
+    msg << what << " '" << path << "': band " << band << " requested, the file has "
+        << src.GetRasterCount() << " band(s)";
+    throw InputError(msg.str());
+  }
+  const double xmin = grid.origin_x;
+  const double ymax = grid.origin_y;
+  const double xmax = xmin + double(grid.nx) * double(grid.dx);
+  const double ymin = ymax - double(grid.ny) * double(grid.dy);
+  CPLStringList args;
+  args.AddString("-of");
+  args.AddString("MEM");
+  args.AddString("-te");
+  for (double v : {xmin, ymin, xmax, ymax}) args.AddString(fmt(v).c_str());
+  args.AddString("-ts");
+  args.AddString(std::to_string(grid.nx).c_str());
+  args.AddString(std::to_string(grid.ny).c_str());
+  args.AddString("-r");
+  args.AddString(resampling.c_str());
+  args.AddString("-ot");
+  args.AddString(GDALGetDataTypeName(real_gdal_type));
+  args.AddString("-dstnodata");
+  args.AddString("nan");
+  const bool src_has_crs = src.GetSpatialRef() != nullptr && !src.GetSpatialRef()->IsEmpty();
+  if (!crs_wkt.empty() && src_has_crs) {
+    args.AddString("-t_srs");
+    args.AddString(crs_wkt.c_str());
+  }
+  QuietGdal quiet;
+  std::unique_ptr<GDALWarpAppOptions, WarpOptionsDeleter> options(
+      GDALWarpAppOptionsNew(args.List(), nullptr));
+  if (!options) {
+    throw InputError(what + " '" + path + "': invalid warp options (resampling '" + resampling +
+                     "'?)" + gdal_error_suffix());
+  }
+  GDALDatasetUniquePtr single;
+  GDALDataset* input = &src;
+  if (src.GetRasterCount() > 1) {
+    single = select_band(src, band, what, path);
+    input = single.get();
+  }
+  GDALDatasetH src_h = GDALDataset::ToHandle(input);
+  int usage_error = 0;
+  GDALDatasetH out = GDALWarp("", nullptr, 1, &src_h, options.get(), &usage_error);
+  if (out == nullptr) {
+    throw InputError(what + " '" + path + "': resampling onto the grid failed" +
+                     gdal_error_suffix());
+  }
+  return GDALDatasetUniquePtr(GDALDataset::FromHandle(out));
+}
+
+std::vector<double> rasterize(const std::string& path, const std::string& layer,
+                              const solver::Grid& grid, const std::string& crs_wkt,
+                              bool all_touched, const std::string& attribute,
+                              const std::string& what) {
+  GDALDatasetUniquePtr vec = open_vector(path, what);
+  OGRLayer* lyr = layer.empty() ? (vec->GetLayerCount() > 0 ? vec->GetLayer(0) : nullptr)
+                                : vec->GetLayerByName(layer.c_str());
+  if (lyr == nullptr) {
+    throw InputError(what + " '" + path + "': " +
+                     (layer.empty() ? std::string("the file has no layer")
+                                    : "no layer named '" + layer + "'"));
+  }
+  if (!attribute.empty() && lyr->GetLayerDefn()->GetFieldIndex(attribute.c_str()) < 0) {
+    throw InputError(what + " '" + path + "': layer '" + lyr->GetName() +
+                     "' has no attribute '" + attribute + "'");
+  }
+  GDALDatasetUniquePtr mem = create_mem(grid, crs_wkt, GDT_Float64);
+  const double init = attribute.empty() ? 0.0 : std::numeric_limits<double>::quiet_NaN();
+  mem->GetRasterBand(1)->Fill(init);
+  CPLStringList opts;
+  if (all_touched) opts.SetNameValue("ALL_TOUCHED", "TRUE");
+  if (!attribute.empty()) opts.SetNameValue("ATTRIBUTE", attribute.c_str());
+  int band = 1;
+  double burn = 1.0;
+  OGRLayerH lyr_h = OGRLayer::ToHandle(lyr);
+  QuietGdal quiet;
+  if (GDALRasterizeLayers(GDALDataset::ToHandle(mem.get()), 1, &band, 1, &lyr_h, nullptr,
+                          nullptr, &burn, opts.List(), nullptr, nullptr) != CE_None) {
+    throw InputError(what + " '" + path + "': rasterizing layer '" + lyr->GetName() +
+                     "' failed" + gdal_error_suffix());
+  }
+  std::vector<double> out(grid.cell_count());
+  if (mem->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, grid.nx, grid.ny, out.data(), grid.nx,
+                                      grid.ny, GDT_Float64, 0, 0) != CE_None) {
+    throw IoError(what + " '" + path + "': reading the rasterized layer failed" +
+                  gdal_error_suffix());
+  }
+  return out;
+}
+
+}  // namespace floodtwin::terrain::detail

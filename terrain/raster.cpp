@@ -1,0 +1,207 @@
+#include "terrain/raster.hpp"
+
+#include <cpl_string.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "floodtwin/version.hpp"
+#include "solver/error.hpp"
+#include "terrain/gdal_support.hpp"
+
+namespace floodtwin::terrain {
+
+using detail::QuietGdal;
+
+namespace {
+
+std::string crs_of(GDALDataset& ds) {
+  const char* wkt = ds.GetProjectionRef();
+  return wkt == nullptr ? std::string() : std::string(wkt);
+}
+
+/// Checks that a geotransform is north-up and builds the grid.
+solver::Grid grid_of(const GeoTransform& gt, int nx, int ny, const std::string& path) {
+  if (gt[2] != 0.0 || gt[4] != 0.0) {
+    std::ostringstream msg;
+    msg << "elevation '" << path << "': rotated geotransform (row/column rotation terms "
+        << gt[2] << ", " << gt[4]
+        << "); only north-up rasters are supported, warp it first (gdalwarp)";
+    throw InputError(msg.str());
+  }
+  if (!(gt[1] > 0) || !(gt[5] < 0)) {
+    std::ostringstream msg;
+    msg << "elevation '" << path << "': expected a north-up raster (pixel width > 0, pixel "
+        << "height < 0), found pixel width " << gt[1] << " and height " << gt[5];
+    throw InputError(msg.str());
+  }
+  solver::Grid grid;
+  grid.nx = nx;
+  grid.ny = ny;
+  grid.dx = Real(gt[1]);
+  grid.dy = Real(-gt[5]);
+  grid.origin_x = Real(gt[0]);
+  grid.origin_y = Real(gt[3]);
+  return grid;
+}
+
+}  // namespace
+
+GeoTransform geotransform_of(const solver::Grid& grid) { return detail::geotransform_of(grid); }
+
+Raster load_elevation(const std::string& path, const ElevationOptions& options) {
+  GDALDatasetUniquePtr ds = detail::open_raster(path, "elevation");
+  GeoTransform gt{};
+  if (ds->GetGeoTransform(gt.data()) != CE_None) {
+    throw InputError("elevation '" + path +
+                     "': the raster has no geotransform (georeferencing); expected a "
+                     "georeferenced raster");
+  }
+  Raster out;
+  out.path = path;
+  out.crs_wkt = crs_of(*ds);
+  out.grid = grid_of(gt, ds->GetRasterXSize(), ds->GetRasterYSize(), path);
+
+  if (options.cell_size_x < 0 || options.cell_size_y < 0 ||
+      !std::isfinite(options.cell_size_x) || !std::isfinite(options.cell_size_y)) {
+    throw InputError("elevation '" + path + "': resampling cell size must be finite and >= 0");
+  }
+  const bool resample = options.cell_size_x > 0;
+  if (resample) {
+    const Real tdx = options.cell_size_x;
+    const Real tdy = options.cell_size_y > 0 ? options.cell_size_y : tdx;
+    solver::Grid target = out.grid;
+    const double width = double(out.grid.nx) * double(out.grid.dx);
+    const double height = double(out.grid.ny) * double(out.grid.dy);
+    target.nx = static_cast<int>(std::floor(width / double(tdx) + 1e-6));
+    target.ny = static_cast<int>(std::floor(height / double(tdy) + 1e-6));
+    target.dx = tdx;
+    target.dy = tdy;
+    if (target.nx < 1 || target.ny < 1) {
+      std::ostringstream msg;
+      msg << "elevation '" << path << "': resampling cell size " << tdx << " x " << tdy
+          << " is larger than the raster (" << width << " x " << height << ")";
+      throw InputError(msg.str());
+    }
+    GDALDatasetUniquePtr warped = detail::warp_to_grid(*ds, options.band, target, out.crs_wkt,
+                                                       options.resampling, "elevation", path);
+    out.values = detail::read_band(*warped, 1, "elevation", path);
+    out.grid = target;
+  } else {
+    out.values = detail::read_band(*ds, options.band, "elevation", path);
+  }
+  out.grid.validate();
+  out.geotransform = detail::geotransform_of(out.grid);
+
+  if (!options.basin.empty()) {
+    clip_to_polygons(options.basin, options.basin_layer, out.grid, out.crs_wkt, out.values);
+  }
+  const auto finite =
+      std::count_if(out.values.begin(), out.values.end(), [](Real v) { return std::isfinite(v); });
+  if (finite == 0) {
+    throw InputError("elevation '" + path + "': every cell is no-data (or outside the basin)");
+  }
+  return out;
+}
+
+void clip_to_polygons(const std::string& path, const std::string& layer,
+                      const solver::Grid& grid, const std::string& crs_wkt,
+                      std::span<Real> elevation) {
+  if (elevation.size() != grid.cell_count()) {
+    throw InputError("basin polygon '" + path + "': elevation has " +
+                     std::to_string(elevation.size()) + " values, the grid " +
+                     std::to_string(grid.cell_count()));
+  }
+  const std::vector<double> inside =
+      detail::rasterize(path, layer, grid, crs_wkt, false, "", "basin polygon");
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < inside.size(); ++k) {
+    if (inside[k] == 0.0) {
+      elevation[k] = std::numeric_limits<Real>::quiet_NaN();
+    } else {
+      ++kept;
+    }
+  }
+  if (kept == 0) {
+    throw InputError("basin polygon '" + path + "': no cell centre of the grid lies inside it "
+                     "(does it overlap the elevation raster, in a known CRS?)");
+  }
+}
+
+std::vector<Real> read_raster_on_grid(const std::string& path, const solver::Grid& grid,
+                                      const std::string& crs_wkt, const ReadOptions& options) {
+  GDALDatasetUniquePtr ds = detail::open_raster(path, options.what);
+  if (detail::matches_grid(*ds, grid)) {
+    return detail::read_band(*ds, options.band, options.what, path);
+  }
+  GDALDatasetUniquePtr warped = detail::warp_to_grid(*ds, options.band, grid, crs_wkt,
+                                                     options.resampling, options.what, path);
+  return detail::read_band(*warped, 1, options.what, path);
+}
+
+int raster_band_count(const std::string& path, const std::string& what) {
+  return detail::open_raster(path, what)->GetRasterCount();
+}
+
+void write_raster(const std::string& path, const std::string& format, const solver::Grid& grid,
+                  std::span<const Real> values, const std::string& crs_wkt, double nodata,
+                  const WriteOptions& options) {
+  detail::ensure_gdal();
+  if (values.size() != grid.cell_count()) {
+    std::ostringstream msg;
+    msg << "write_raster '" << path << "': expected " << grid.nx << " x " << grid.ny << " = "
+        << grid.cell_count() << " values, got " << values.size();
+    throw InputError(msg.str());
+  }
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(format.c_str());
+  if (driver == nullptr || driver->GetMetadataItem(GDAL_DCAP_RASTER) == nullptr) {
+    throw IoError("write_raster '" + path + "': unknown GDAL raster driver '" + format + "'");
+  }
+  const GDALDataType type = GDALGetDataTypeByName(options.data_type.c_str());
+  if (type == GDT_Unknown) {
+    throw InputError("write_raster '" + path + "': unknown GDAL data type '" +
+                     options.data_type + "'");
+  }
+  const bool can_create = driver->GetMetadataItem(GDAL_DCAP_CREATE) != nullptr;
+  const bool can_copy = driver->GetMetadataItem(GDAL_DCAP_CREATECOPY) != nullptr;
+  if (!can_create && !can_copy) {
+    throw IoError("write_raster '" + path + "': GDAL driver '" + format +
+                  "' cannot write rasters");
+  }
+  CPLStringList creation;
+  for (const auto& [key, value] : options.creation_options) {
+    creation.SetNameValue(key.c_str(), value.c_str());
+  }
+  std::vector<double> buffer(values.size());
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    buffer[k] = std::isnan(values[k]) ? nodata : double(values[k]);
+  }
+  QuietGdal quiet;
+  GDALDatasetUniquePtr mem = detail::create_mem(grid, crs_wkt, type);
+  GDALRasterBand* band = mem->GetRasterBand(1);
+  band->SetNoDataValue(nodata);
+  if (band->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, buffer.data(), grid.nx, grid.ny,
+                     GDT_Float64, 0, 0) != CE_None) {
+    throw IoError("write_raster '" + path + "': filling the raster failed" +
+                  detail::gdal_error_suffix());
+  }
+  mem->SetMetadataItem("PROCESSING_HISTORY",
+                       (std::string("floodtwin ") + floodtwin::version + " (" +
+                        floodtwin::git_commit + ")")
+                           .c_str());
+  for (const auto& [key, value] : options.metadata) {
+    mem->SetMetadataItem(key.c_str(), value.c_str());
+  }
+  GDALDatasetUniquePtr out(
+      driver->CreateCopy(path.c_str(), mem.get(), FALSE, creation.List(), nullptr, nullptr));
+  if (!out) {
+    throw IoError("write_raster '" + path + "': GDAL driver '" + format +
+                  "' could not write the file" + detail::gdal_error_suffix());
+  }
+  out->FlushCache();
+  out.reset();
+}
+
+}  // namespace floodtwin::terrain
