@@ -1,0 +1,18 @@
+#pragma once
+/// @file bindings.hpp
+/// The parts of the Python module floodtwin._core, one per source file, gathered by the
+/// PYBIND11_MODULE in module.cpp. Each init_<area>() adds its names to the module.
+#include <pybind11/pybind11.h>
+
+namespace floodtwin::bindings {
+
+namespace py = pybind11;
+
+/// Exception classes (ScenarioError, NumericalError) and the C++ -> Python translator.
+void init_errors(py::module_& m);
+/// Plain value types: MassBalance, scheme/side/boundary-type parsing.
+void init_types(py::module_& m);
+/// The Simulation class: construction from numpy arrays, forcing, stepping, zero-copy views.
+void init_simulation(py::module_& m);
+
+}  // namespace floodtwin::bindings

@@ -1,0 +1,639 @@
+/// @file simulation.cpp
+/// floodtwin._core.Simulation: a solver::Simulation built from numpy arrays, with its fields
+/// exposed as read-only numpy views that share the solver's memory.
+///
+/// Views (shape (ny, nx), row 0 north, column 0 west, writeable=False, each keeping the
+/// simulation object alive through its `base`):
+///   - depth, discharge_x, discharge_y, manning: the solver's padded buffers, strided past the
+///     ghost layer (grid.hpp). The solver updates these buffers in place at every step (first
+///     order copies the new state back, second order writes its last stage into them), so a
+///     view stays valid and current for the life of the simulation.
+///   - velocity_x, velocity_y, water_level, elevation: buffers owned by this wrapper, derived
+///     from the state after every step()/run()/set_*() (and before every run() callback).
+///   - max_depth, max_speed, ...: the padded buffers of a solver::FloodMaps folded in after
+///     every step.
+///
+/// Threads: step() and run() release the GIL while the solver computes. run() takes it back
+/// every ~0.2 s of wall time to let Python handle signals (Ctrl-C raises KeyboardInterrupt at
+/// a step boundary, the state intact) and to call the callback. While the solver runs, the
+/// views must not be read from other threads (they may show a half-updated state) and every
+/// method that changes the simulation raises RuntimeError.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bindings/bindings.hpp"
+#include "solver/error.hpp"
+#include "solver/flood_maps.hpp"
+#include "solver/simulation.hpp"
+
+namespace floodtwin::bindings {
+
+namespace {
+
+using solver::Grid;
+using solver::Real;
+using RealArray = py::array_t<Real, py::array::c_style | py::array::forcecast>;
+using MaskArray = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
+
+/// How often run() takes the GIL back to check for signals (Ctrl-C).
+constexpr auto signal_check_interval = std::chrono::milliseconds(200);
+
+std::string shape_text(const py::array& a) {
+  std::ostringstream s;
+  s << "(";
+  for (py::ssize_t d = 0; d < a.ndim(); ++d) s << (d ? ", " : "") << a.shape(d);
+  s << (a.ndim() == 1 ? ",)" : ")");
+  return s.str();
+}
+
+/// `obj` as a C-contiguous array of Real of shape (ny, nx); InputError naming `name` otherwise.
+template <class Array>
+Array as_field(const py::handle& obj, const char* name, int ny, int nx) {
+  Array a = Array::ensure(obj);
+  if (!a) {
+    throw InputError(std::string(name) + ": expected a 2-D array of numbers, got a " +
+                     std::string(py::str(py::type::of(obj).attr("__name__"))));
+  }
+  if (a.ndim() != 2 || a.shape(0) != ny || a.shape(1) != nx) {
+    std::ostringstream msg;
+    msg << name << ": expected an array of shape (ny, nx) = (" << ny << ", " << nx
+        << ") (rows north to south, columns west to east), got shape " << shape_text(a);
+    throw InputError(msg.str());
+  }
+  return a;
+}
+
+template <class Array>
+auto span_of(const Array& a) {
+  return std::span(a.data(), static_cast<std::size_t>(a.size()));
+}
+
+bool is_number(const py::handle& obj) {
+  if (py::isinstance<py::bool_>(obj)) return false;
+  if (py::isinstance<py::float_>(obj) || py::isinstance<py::int_>(obj)) return true;
+  return py::isinstance<py::array>(obj) && py::reinterpret_borrow<py::array>(obj).ndim() == 0;
+}
+
+std::vector<Real> as_vector(const py::handle& obj, const std::string& name) {
+  RealArray a = RealArray::ensure(obj);
+  if (!a || a.ndim() != 1) {
+    throw InputError(name + ": expected a 1-D sequence of numbers" +
+                     (a ? ", got shape " + shape_text(a) : std::string()));
+  }
+  return {a.data(), a.data() + a.size()};
+}
+
+/// A time series from (times, values): times None and values a number give a constant.
+solver::TimeSeries make_series(const py::handle& times, const py::handle& values,
+                               const std::string& name) {
+  if (times.is_none()) {
+    if (!is_number(values)) {
+      throw InputError(name + ": expected a constant (a number) or times and values");
+    }
+    return solver::TimeSeries({Real(0)}, {values.cast<Real>()}, name);
+  }
+  return solver::TimeSeries(as_vector(times, name + " times"), as_vector(values, name + " values"),
+                            name);
+}
+
+/// A boundary series: None, a number, or a pair (times, values).
+solver::TimeSeries boundary_series(const py::handle& series, const std::string& name) {
+  if (series.is_none()) return {};
+  if (is_number(series)) return make_series(py::none(), series, name);
+  if (py::isinstance<py::sequence>(series) && !py::isinstance<py::str>(series) &&
+      py::len(series) == 2) {
+    auto seq = py::reinterpret_borrow<py::sequence>(series);
+    return make_series(seq[0], seq[1], name);
+  }
+  throw InputError(name + ": expected a number or a pair (times, values)");
+}
+
+/// Marks the simulation busy while its solver runs without the GIL.
+class BusyScope {
+ public:
+  explicit BusyScope(bool& busy) : busy_(busy) { busy_ = true; }
+  ~BusyScope() { busy_ = false; }
+  BusyScope(const BusyScope&) = delete;
+  BusyScope& operator=(const BusyScope&) = delete;
+
+ private:
+  bool& busy_;
+};
+
+}  // namespace
+
+/// The object behind floodtwin._core.Simulation.
+class PySimulation {
+ public:
+  PySimulation(const py::object& elevation, Real dx, std::optional<Real> dy,
+               std::optional<std::pair<Real, Real>> origin, const py::object& manning,
+               const py::object& depth, const py::object& water_level,
+               const py::object& velocity_x, const py::object& velocity_y,
+               const std::string& scheme, Real cfl, Real gravity, Real dry_depth, Real max_dt,
+               const py::object& active, Real flood_threshold) {
+    RealArray z = RealArray::ensure(elevation);
+    if (!z || z.ndim() != 2) {
+      throw InputError("elevation: expected a 2-D array (ny, nx), row 0 the northern row" +
+                       (z ? ", got shape " + shape_text(z) : std::string()));
+    }
+    Grid grid;
+    grid.ny = static_cast<int>(z.shape(0));
+    grid.nx = static_cast<int>(z.shape(1));
+    grid.dx = dx;
+    grid.dy = dy.value_or(dx);
+    grid.origin_x = origin ? origin->first : Real(0);
+    grid.origin_y = origin ? origin->second : Real(grid.ny) * grid.dy;
+    solver::SolverConfig config;
+    config.scheme = solver::parse_scheme(scheme);
+    config.cfl = cfl;
+    config.gravity = gravity;
+    config.dry_depth = dry_depth;
+    config.max_dt = max_dt;
+    sim_ = std::make_unique<solver::Simulation>(grid, span_of(z), config);
+    maps_ = std::make_unique<solver::FloodMaps>(grid, flood_threshold);
+    const std::size_t n = grid.cell_count();
+    u_.assign(n, 0);
+    v_.assign(n, 0);
+    eta_.assign(n, 0);
+    z_.assign(n, 0);
+
+    set_manning(manning);
+    if (!active.is_none()) {
+      sim_->set_active(span_of(as_field<MaskArray>(active, "active", grid.ny, grid.nx)));
+    }
+    if (!depth.is_none() && !water_level.is_none()) {
+      throw InputError("depth and water_level: give one of them, not both");
+    }
+    if (!depth.is_none()) {
+      sim_->set_depth(span_of(field(depth, "depth")));
+    } else if (!water_level.is_none()) {
+      sim_->set_water_level(span_of(field(water_level, "water_level")));
+    }
+    if (!velocity_x.is_none() || !velocity_y.is_none()) set_velocity(velocity_x, velocity_y);
+    state_changed();
+  }
+
+  // ---- fields ---------------------------------------------------------------------------------
+  void set_manning(const py::object& n) {
+    ensure_idle();
+    if (is_number(n)) {
+      sim_->set_manning(n.cast<Real>());
+    } else {
+      sim_->set_manning(span_of(field(n, "manning")));
+    }
+  }
+  void set_depth(const py::object& h) {
+    ensure_idle();
+    sim_->set_depth(span_of(field(h, "depth")));
+    state_changed();
+  }
+  void set_water_level(const py::object& eta) {
+    ensure_idle();
+    sim_->set_water_level(span_of(field(eta, "water_level")));
+    state_changed();
+  }
+  void set_velocity(const py::object& u, const py::object& v) {
+    ensure_idle();
+    const std::vector<Real> zero(grid().cell_count(), 0);
+    const RealArray ua = u.is_none() ? RealArray() : field(u, "velocity_x");
+    const RealArray va = v.is_none() ? RealArray() : field(v, "velocity_y");
+    sim_->set_velocity(u.is_none() ? std::span<const Real>(zero) : span_of(ua),
+                       v.is_none() ? std::span<const Real>(zero) : span_of(va));
+    state_changed();
+  }
+  void set_discharge(const py::object& qx, const py::object& qy) {
+    ensure_idle();
+    sim_->set_discharge(span_of(field(qx, "discharge_x")), span_of(field(qy, "discharge_y")));
+    state_changed();
+  }
+  void set_active(const py::object& active) {
+    ensure_idle();
+    sim_->set_active(span_of(as_field<MaskArray>(active, "active", grid().ny, grid().nx)));
+    state_changed();
+  }
+
+  // ---- forcing --------------------------------------------------------------------------------
+  void set_boundary(const std::string& side, const std::string& type, const py::object& series,
+                    std::optional<Real> from, std::optional<Real> to) {
+    ensure_idle();
+    solver::BoundaryCondition bc;
+    bc.side = solver::parse_side(side);
+    bc.type = solver::parse_boundary_type(type);
+    bc.series = boundary_series(series, "boundary " + solver::to_string(bc.side) + " " +
+                                            solver::to_string(bc.type));
+    if (from) bc.from = *from;
+    if (to) bc.to = *to;
+    sim_->add_boundary(bc);
+  }
+  void clear_boundaries() {
+    ensure_idle();
+    sim_->clear_boundaries();
+  }
+  void set_rain_rate(const py::object& rate) {
+    ensure_idle();
+    if (rate.is_none()) {
+      sim_->set_rain_rate({});
+    } else if (is_number(rate)) {
+      sim_->set_rain_rate(std::vector<Real>(grid().cell_count(), rate.cast<Real>()));
+    } else {
+      sim_->set_rain_rate(span_of(field(rate, "rain_rate")));
+    }
+  }
+  void set_uniform_rain(const py::object& times, const py::object& values) {
+    ensure_idle();
+    if (times.is_none() && values.is_none()) {
+      sim_->set_uniform_rain({});
+    } else {
+      sim_->set_uniform_rain(make_series(times, values, "uniform rain"));
+    }
+  }
+  std::size_t add_point_source(Real x, Real y, const py::object& times, const py::object& values,
+                               const std::string& name) {
+    ensure_idle();
+    const std::string label = "point source '" + name + "' discharge";
+    return sim_->add_point_source(x, y, make_series(times, values, label), name);
+  }
+
+  // ---- time stepping --------------------------------------------------------------------------
+  Real step(Real dt_limit) {
+    ensure_idle();
+    if (std::isnan(dt_limit) || !(dt_limit > 0)) {
+      std::ostringstream msg;
+      msg << "step: dt_limit must be a positive number of seconds, got " << dt_limit;
+      throw InputError(msg.str());
+    }
+    Real dt = 0;
+    {
+      BusyScope busy(busy_);
+      py::gil_scoped_release release;
+      try {
+        dt = sim_->step(dt_limit);
+        maps_->update(*sim_, dt);
+      } catch (...) {
+        refresh_derived();
+        throw;
+      }
+      refresh_derived();
+    }
+    return dt;
+  }
+
+  void run(Real until, const py::object& callback, std::optional<Real> every) {
+    ensure_idle();
+    if (!std::isfinite(until)) throw InputError("run: until must be a finite time [s]");
+    if (until < sim_->time()) {
+      std::ostringstream msg;
+      msg.precision(17);
+      msg << "run: until = " << until << " s is before the current time " << sim_->time()
+          << " s";
+      throw InputError(msg.str());
+    }
+    if (every && !(*every > 0 && std::isfinite(*every))) {
+      std::ostringstream msg;
+      msg << "run: every must be a positive finite interval [s], got " << *every;
+      throw InputError(msg.str());
+    }
+    const bool has_callback = !callback.is_none();
+    if (has_callback && !PyCallable_Check(callback.ptr())) {
+      throw py::type_error("run: callback must be callable (it receives the simulation)");
+    }
+    const bool per_step = has_callback && !every;
+    const Real t0 = sim_->time();
+    long long k = 1;  // next callback at t0 + k * every
+    const py::object self = py::cast(this, py::return_value_policy::reference);
+    while (sim_->time() < until) {
+      const Real next_call = has_callback && every ? t0 + Real(k) * *every : until;
+      const Real target = std::min(until, next_call);
+      advance(target, per_step);
+      if (!has_callback) continue;
+      if (!per_step && sim_->time() < next_call) continue;
+      ++k;
+      const py::object result = callback(self);
+      if (result.ptr() == Py_False) break;
+    }
+  }
+
+  // ---- views ----------------------------------------------------------------------------------
+  /// A read-only (ny, nx) view of a padded solver buffer, kept alive by `base`.
+  py::array padded_view(const Real* padded, const py::handle& base) const {
+    const Grid& g = grid();
+    return view(padded + g.index(0, 0), g.stride(), base);
+  }
+  /// A read-only (ny, nx) view of an interior buffer owned by this wrapper.
+  py::array interior_view(const std::vector<Real>& values, const py::handle& base) const {
+    return view(values.data(), grid().nx, base);
+  }
+
+  [[nodiscard]] const solver::Simulation& sim() const { return *sim_; }
+  [[nodiscard]] const solver::FloodMaps& maps() const { return *maps_; }
+  [[nodiscard]] const Grid& grid() const { return sim_->grid(); }
+  [[nodiscard]] const std::vector<Real>& u() const { return u_; }
+  [[nodiscard]] const std::vector<Real>& v() const { return v_; }
+  [[nodiscard]] const std::vector<Real>& eta() const { return eta_; }
+  [[nodiscard]] const std::vector<Real>& z() const { return z_; }
+  [[nodiscard]] bool busy() const { return busy_; }
+
+ private:
+  RealArray field(const py::object& obj, const char* name) const {
+    return as_field<RealArray>(obj, name, grid().ny, grid().nx);
+  }
+
+  py::array view(const Real* first, std::ptrdiff_t row_stride, const py::handle& base) const {
+    const Grid& g = grid();
+    const auto item = static_cast<py::ssize_t>(sizeof(Real));
+    py::array a(py::dtype::of<Real>(), {py::ssize_t(g.ny), py::ssize_t(g.nx)},
+                {row_stride * item, item}, first, base);
+    a.attr("setflags")(py::arg("write") = false);
+    return a;
+  }
+
+  void ensure_idle() const {
+    if (busy_) {
+      throw std::runtime_error(
+          "the simulation is running in another thread; wait for step()/run() to return");
+    }
+  }
+
+  /// Steps to `target` (exactly), or one step towards it; the GIL must be held on entry.
+  void advance(Real target, bool single_step) {
+    BusyScope busy(busy_);
+    py::gil_scoped_release release;
+    try {
+      auto last_check = std::chrono::steady_clock::now();
+      while (sim_->time() < target) {
+        // The last step lands exactly on the target, as Simulation::advance_to does.
+        if (std::min(sim_->stable_dt(), sim_->config().max_dt) >= target - sim_->time()) {
+          sim_->advance_to(target);
+        } else {
+          sim_->step();
+        }
+        maps_->update(*sim_, sim_->last_dt());
+        if (single_step) break;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_check >= signal_check_interval) {
+          last_check = now;
+          py::gil_scoped_acquire acquire;
+          if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+        }
+      }
+    } catch (...) {
+      refresh_derived();
+      throw;
+    }
+    refresh_derived();
+  }
+
+  /// After the state was set from Python: derived fields, and the flood maps (restarted while
+  /// no step was taken, so that they describe the run from its initial state).
+  void state_changed() {
+    if (sim_->steps() == 0) {
+      const solver::FloodMaps fresh(grid(), maps_->threshold(), maps_->debris_factor());
+      // Copy in place: views of these buffers must stay valid.
+      for (auto [dst, src] :
+           {std::pair{&maps_->max_depth, &fresh.max_depth},
+            std::pair{&maps_->max_speed, &fresh.max_speed},
+            std::pair{&maps_->max_water_level, &fresh.max_water_level},
+            std::pair{&maps_->time_of_max_depth, &fresh.time_of_max_depth},
+            std::pair{&maps_->arrival_time, &fresh.arrival_time},
+            std::pair{&maps_->flood_duration, &fresh.flood_duration},
+            std::pair{&maps_->max_hazard, &fresh.max_hazard}}) {
+        std::copy(src->begin(), src->end(), dst->begin());
+      }
+    }
+    maps_->update(*sim_, 0);
+    refresh_derived();
+  }
+
+  /// Velocities, water level and elevation from the state, as Simulation::velocity_x() & co.
+  void refresh_derived() {
+    const Grid& g = grid();
+    const Real* h = sim_->h();
+    const Real* qx = sim_->qx();
+    const Real* qy = sim_->qy();
+    const Real* zb = sim_->z();
+    const std::uint8_t* mask = sim_->mask();
+    const Real dry = sim_->config().dry_depth;
+    const Real nan = std::numeric_limits<Real>::quiet_NaN();
+    std::size_t c = 0;
+    for (int j = 0; j < g.ny; ++j) {
+      for (int i = 0; i < g.nx; ++i, ++c) {
+        const auto k = static_cast<std::size_t>(g.index(i, j));
+        const bool active = mask[k] == solver::cell_active;
+        u_[c] = h[k] > dry ? qx[k] / h[k] : Real(0);
+        v_[c] = h[k] > dry ? qy[k] / h[k] : Real(0);
+        eta_[c] = active ? h[k] + zb[k] : nan;
+        z_[c] = active ? zb[k] : nan;
+      }
+    }
+  }
+
+  std::unique_ptr<solver::Simulation> sim_;
+  std::unique_ptr<solver::FloodMaps> maps_;
+  std::vector<Real> u_, v_;  ///< velocities [m/s], east/north positive, nx * ny
+  std::vector<Real> eta_;    ///< water level [m], NaN in inactive cells
+  std::vector<Real> z_;      ///< bed elevation [m], NaN in inactive cells
+  bool busy_ = false;        ///< the solver runs without the GIL
+};
+
+void init_simulation(py::module_& m) {
+  const solver::SolverConfig defaults;
+  using P = PySimulation;
+  auto cls = py::class_<P>(m, "Simulation", R"doc(
+A 2D shallow-water simulation on a regular grid.
+
+Arrays are (ny, nx): row 0 is the northern row and column 0 the western column, as in a
+north-up DEM. `origin` is the north-west corner of cell (0, 0), as in a GDAL geotransform;
+cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.5) dy.
+)doc");
+
+  cls.def(py::init<const py::object&, Real, std::optional<Real>,
+                   std::optional<std::pair<Real, Real>>, const py::object&, const py::object&,
+                   const py::object&, const py::object&, const py::object&, const std::string&,
+                   Real, Real, Real, Real, const py::object&, Real>(),
+          py::arg("elevation"), py::arg("dx"), py::arg("dy") = py::none(),
+          py::arg("origin") = py::none(), py::kw_only(), py::arg("manning") = 0.03,
+          py::arg("depth") = py::none(), py::arg("water_level") = py::none(),
+          py::arg("velocity_x") = py::none(), py::arg("velocity_y") = py::none(),
+          py::arg("scheme") = "first-order", py::arg("cfl") = defaults.cfl,
+          py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
+          py::arg("max_dt") = defaults.max_dt, py::arg("active") = py::none(),
+          py::arg("flood_threshold") = 0.1,
+          "See floodtwin.Simulation for the parameters.");
+
+  // Fields.
+  cls.def("set_manning", &P::set_manning, py::arg("n"),
+          "Manning n [s/m^(1/3)]: a number or a (ny, nx) array, >= 0 (0: frictionless).")
+      .def("set_depth", &P::set_depth, py::arg("depth"),
+           "Depth [m] per cell, (ny, nx), finite and >= 0; dry cells lose their discharge.")
+      .def("set_water_level", &P::set_water_level, py::arg("water_level"),
+           "Free-surface elevation [m] per cell, (ny, nx); depth = max(0, level - bed).")
+      .def("set_velocity", &P::set_velocity, py::arg("velocity_x"),
+           py::arg("velocity_y") = py::none(),
+           "Velocities [m/s], positive towards east and north; None means zero.")
+      .def("set_discharge", &P::set_discharge, py::arg("discharge_x"), py::arg("discharge_y"),
+           "Unit discharges [m2/s], positive towards east and north.")
+      .def("set_active", &P::set_active, py::arg("active"),
+           "Marks further cells inactive (walls) where `active` is 0/False, (ny, nx).");
+
+  // Forcing.
+  cls.def("set_boundary", &P::set_boundary, py::arg("side"), py::arg("type"),
+          py::arg("series") = py::none(), py::arg("from_") = py::none(),
+          py::arg("to") = py::none(), R"doc(
+Adds a boundary condition on (a segment of) one side.
+
+side: "north", "south", "east" or "west". type: "wall", "open", "discharge" (inflow Q [m3/s])
+or "water_level" (eta [m]). series: a number, or a pair (times [s], values). from_, to: the
+segment along the side in map coordinates (x for north/south, y for east/west), default the
+whole side. Later conditions override earlier ones where they overlap.
+)doc")
+      .def("clear_boundaries", &P::clear_boundaries, "Removes all boundary conditions (walls).")
+      .def("set_rain_rate", &P::set_rain_rate, py::arg("rate"),
+           "Rain intensity [m/s] per cell ((ny, nx) array or a number), held until changed; "
+           "None removes it.")
+      .def("set_uniform_rain", &P::set_uniform_rain, py::arg("times") = py::none(),
+           py::arg("values") = py::none(),
+           "Spatially uniform rain intensity [m/s] over time (piecewise linear), added to the "
+           "rain field; times None and a number for values gives a constant; both None "
+           "removes it.")
+      .def("add_point_source", &P::add_point_source, py::arg("x"), py::arg("y"),
+           py::arg("times"), py::arg("values"), py::arg("name") = "",
+           "Adds a point source (discharge [m3/s], negative to abstract) at the cell that "
+           "contains (x, y); times None and a number for values gives a constant. Returns "
+           "its index.");
+
+  // Time stepping.
+  cls.def("step", &P::step, py::arg("dt_limit") = std::numeric_limits<Real>::infinity(),
+          "Advances one CFL-limited step (at most dt_limit and max_dt) and returns its length "
+          "[s]. The GIL is released while it computes.")
+      .def("run", &P::run, py::arg("until"), py::arg("callback") = py::none(),
+           py::arg("every") = py::none(), R"doc(
+Advances the simulation to the time `until` [s] (exactly).
+
+callback(sim) is called every `every` seconds of simulated time from the current time (at
+exactly those times), or after every step when `every` is None; returning False stops the run.
+The GIL is released while the solver computes; Ctrl-C raises KeyboardInterrupt at a step
+boundary with the state intact.
+)doc")
+      .def("stable_dt", [](const P& s) { return s.sim().stable_dt(); },
+           "The CFL time step of the current state [s] (inf when everything is still).")
+      .def("mass_balance", [](const P& s) { return s.sim().mass_balance(); },
+           "Water volumes since the start (MassBalance).")
+      .def(
+          "wet_cells", [](const P& s, Real threshold) { return s.sim().wet_cells(threshold); },
+          py::arg("threshold") = 1e-3, "Number of active cells deeper than threshold [m].")
+      .def_property_readonly("time", [](const P& s) { return s.sim().time(); },
+                             "Simulated time [s].")
+      .def_property_readonly("dt", [](const P& s) { return s.sim().last_dt(); },
+                             "Length of the last step [s] (0 before the first).")
+      .def_property_readonly("steps", [](const P& s) { return s.sim().steps(); },
+                             "Number of steps taken.")
+      .def_property_readonly("running", &P::busy,
+                             "True while step()/run() computes (in another thread).");
+
+  // Grid and configuration.
+  cls.def_property_readonly("nx", [](const P& s) { return s.grid().nx; }, "Columns (west-east).")
+      .def_property_readonly("ny", [](const P& s) { return s.grid().ny; }, "Rows (north-south).")
+      .def_property_readonly("shape", [](const P& s) { return py::make_tuple(s.grid().ny, s.grid().nx); },
+                             "(ny, nx).")
+      .def_property_readonly("dx", [](const P& s) { return s.grid().dx; }, "Cell size west-east [m].")
+      .def_property_readonly("dy", [](const P& s) { return s.grid().dy; }, "Cell size north-south [m].")
+      .def_property_readonly(
+          "origin", [](const P& s) { return std::pair(s.grid().origin_x, s.grid().origin_y); },
+          "(x, y) of the north-west corner of the grid.")
+      .def_property_readonly("scheme",
+                             [](const P& s) { return solver::to_string(s.sim().config().scheme); },
+                             "\"first-order\" or \"second-order\".")
+      .def_property_readonly("cfl", [](const P& s) { return s.sim().config().cfl; }, "Courant number.")
+      .def_property_readonly("gravity", [](const P& s) { return s.sim().config().gravity; },
+                             "Gravity [m/s2].")
+      .def_property_readonly("dry_depth", [](const P& s) { return s.sim().config().dry_depth; },
+                             "Depth below which velocities are zero [m].")
+      .def_property_readonly("max_dt", [](const P& s) { return s.sim().config().max_dt; },
+                             "Upper bound on the time step [s].")
+      .def_property_readonly("flood_threshold", [](const P& s) { return s.maps().threshold(); },
+                             "Depth above which a cell counts as flooded in arrival_time and "
+                             "flood_duration [m].")
+      .def_property_readonly("active_cells", [](const P& s) { return s.sim().active_cells(); },
+                             "Number of computed cells.")
+      .def_property_readonly("stored_volume", [](const P& s) { return s.sim().stored_volume(); },
+                             "Volume of water in the active cells [m3].");
+
+  // Zero-copy views: (ny, nx), row 0 north, read-only, keeping the simulation alive.
+  struct PaddedField {
+    const char* name;
+    const Real* (*data)(const P&);
+    const char* doc;
+  };
+  const PaddedField padded[] = {
+      {"depth", [](const P& s) { return s.sim().h(); }, "Water depth [m] (view of the solver state)."},
+      {"discharge_x", [](const P& s) { return s.sim().qx(); },
+       "Unit discharge towards east [m2/s] (view of the solver state)."},
+      {"discharge_y", [](const P& s) { return s.sim().qy(); },
+       "Unit discharge towards north [m2/s] (view of the solver state)."},
+      {"manning", [](const P& s) { return s.sim().manning(); }, "Manning n [s/m^(1/3)]."},
+      {"max_depth", [](const P& s) { return s.maps().max_depth.data(); },
+       "Maximum depth since the start [m], updated every step."},
+      {"max_speed", [](const P& s) { return s.maps().max_speed.data(); },
+       "Maximum speed since the start [m/s]."},
+      {"max_water_level", [](const P& s) { return s.maps().max_water_level.data(); },
+       "Maximum water level since the start [m], NaN where never wet."},
+      {"time_of_max_depth", [](const P& s) { return s.maps().time_of_max_depth.data(); },
+       "Time of the maximum depth [s], NaN where never wet."},
+      {"arrival_time", [](const P& s) { return s.maps().arrival_time.data(); },
+       "First time the depth exceeded flood_threshold [s], NaN if never."},
+      {"flood_duration", [](const P& s) { return s.maps().flood_duration.data(); },
+       "Time with depth above flood_threshold [s]."},
+      {"max_hazard", [](const P& s) { return s.maps().max_hazard.data(); },
+       "Maximum UK flood hazard rating d (v + 0.5) + DF [-]."},
+  };
+  for (const PaddedField& f : padded) {
+    const auto data = f.data;
+    cls.def_property_readonly(
+        f.name,
+        [data](py::object self) {
+          const P& s = self.cast<const P&>();
+          return s.padded_view(data(s), self);
+        },
+        f.doc);
+  }
+  struct OwnedField {
+    const char* name;
+    const std::vector<Real>& (*data)(const P&);
+    const char* doc;
+  };
+  const OwnedField owned[] = {
+      {"velocity_x", [](const P& s) -> const std::vector<Real>& { return s.u(); },
+       "Velocity towards east [m/s] (0 in dry cells), refreshed after every step."},
+      {"velocity_y", [](const P& s) -> const std::vector<Real>& { return s.v(); },
+       "Velocity towards north [m/s] (0 in dry cells), refreshed after every step."},
+      {"water_level", [](const P& s) -> const std::vector<Real>& { return s.eta(); },
+       "Free-surface elevation [m] (NaN in inactive cells), refreshed after every step."},
+      {"elevation", [](const P& s) -> const std::vector<Real>& { return s.z(); },
+       "Bed elevation [m] (NaN in inactive cells)."},
+  };
+  for (const OwnedField& f : owned) {
+    const auto data = f.data;
+    cls.def_property_readonly(
+        f.name,
+        [data](py::object self) {
+          const P& s = self.cast<const P&>();
+          return s.interior_view(data(s), self);
+        },
+        f.doc);
+  }
+}
+
+}  // namespace floodtwin::bindings
