@@ -1,0 +1,208 @@
+#include "solver/infiltration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <utility>
+
+#include "solver/error.hpp"
+
+namespace floodtwin::solver {
+
+namespace {
+
+/// Copies a parameter (1 or nx*ny values, row 0 north) into a padded field, checking
+/// lo <= value <= hi (finite).
+std::vector<Real> padded_parameter(const Grid& grid, std::span<const Real> values,
+                                   const char* model, const char* name, Real lo, Real hi,
+                                   bool lo_open = false) {
+  grid.validate();
+  const std::size_t n = grid.cell_count();
+  if (values.size() != 1 && values.size() != n) {
+    std::ostringstream msg;
+    msg << model << " " << name << ": expected 1 or " << grid.nx << " x " << grid.ny << " = "
+        << n << " values, got " << values.size();
+    throw InputError(msg.str());
+  }
+  std::vector<Real> out(grid.padded_size(), Real(0));
+  for (int j = 0; j < grid.ny; ++j) {
+    for (int i = 0; i < grid.nx; ++i) {
+      const std::size_t c = values.size() == 1 ? 0 : std::size_t(j) * std::size_t(grid.nx) + std::size_t(i);
+      const Real v = values[c];
+      const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+      if (!ok) {
+        std::ostringstream msg;
+        msg << model << " " << name << ": expected a finite value " << (lo_open ? "> " : ">= ")
+            << lo;
+        if (std::isfinite(hi)) msg << " and <= " << hi;
+        msg << ", got " << v;
+        if (values.size() > 1) msg << " at column " << i << ", row " << j;
+        msg << " (give any valid value in inactive cells)";
+        throw InputError(msg.str());
+      }
+      out[std::size_t(grid.index(i, j))] = v;
+    }
+  }
+  return out;
+}
+
+std::vector<Real> interior(const Grid& grid, const std::vector<Real>& padded) {
+  std::vector<Real> out(grid.cell_count());
+  for (int j = 0; j < grid.ny; ++j) {
+    for (int i = 0; i < grid.nx; ++i) {
+      out[std::size_t(j) * std::size_t(grid.nx) + std::size_t(i)] =
+          padded[std::size_t(grid.index(i, j))];
+    }
+  }
+  return out;
+}
+
+void check_same_grid(const Grid& a, const Grid& b, const char* model) {
+  if (a.nx != b.nx || a.ny != b.ny) {
+    std::ostringstream msg;
+    msg << model << ": built for a " << a.nx << " x " << a.ny << " grid, used on " << b.nx
+        << " x " << b.ny;
+    throw InputError(msg.str());
+  }
+}
+
+constexpr Real inf = std::numeric_limits<Real>::infinity();
+
+}  // namespace
+
+// ---- Green-Ampt ------------------------------------------------------------------------------
+
+GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const Real> psi,
+                     std::span<const Real> dtheta, Real initial_infiltration)
+    : grid_(grid) {
+  ks_ = padded_parameter(grid, ks, "Green-Ampt", "ks", 0, inf);
+  const auto p = padded_parameter(grid, psi, "Green-Ampt", "psi", 0, inf);
+  const auto d = padded_parameter(grid, dtheta, "Green-Ampt", "dtheta", 0, 1);
+  s_.resize(p.size());
+  for (std::size_t k = 0; k < p.size(); ++k) s_[k] = p[k] * d[k];
+  if (!(initial_infiltration >= 0 && std::isfinite(initial_infiltration))) {
+    std::ostringstream msg;
+    msg << "Green-Ampt initial_infiltration: expected a finite value >= 0, got "
+        << initial_infiltration;
+    throw InputError(msg.str());
+  }
+  f_.assign(grid.padded_size(), initial_infiltration);
+}
+
+GreenAmpt::GreenAmpt(const Grid& grid, Real ks, Real psi, Real dtheta, Real initial_infiltration)
+    : GreenAmpt(grid, std::span<const Real>(&ks, 1), std::span<const Real>(&psi, 1),
+                std::span<const Real>(&dtheta, 1), initial_infiltration) {}
+
+Real GreenAmpt::ponded_time(Real F, Real ks, Real S) {
+  if (S <= 0) return F / ks;
+  return (F - S * std::log1p(F / S)) / ks;
+}
+
+Real GreenAmpt::ponded_increment(Real F, Real ks, Real S, Real dt) {
+  const Real target = ks * dt;
+  if (!(target > 0)) return 0;
+  if (!(S > 0)) return target;
+  const Real base = F + S;
+  // r(x) = x - S ln(1 + x / base) - ks dt is convex and increasing for x > 0 (r(0) < 0):
+  // Newton's method from a point right of the root converges monotonically.
+  auto r = [&](Real x) { return x - S * std::log1p(x / base) - target; };
+  Real x = target + std::sqrt(Real(2) * S * target);
+  while (r(x) < 0) x *= 2;
+  for (int it = 0; it < 100; ++it) {
+    const Real slope = (F + x) / (base + x);
+    const Real step = r(x) / slope;
+    const Real next = std::max(x - step, Real(0));
+    if (!(next < x) || x - next <= Real(4) * real_epsilon * x) {
+      x = std::min(x, next);
+      break;
+    }
+    x = next;
+  }
+  return x;
+}
+
+void GreenAmpt::compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
+                        Real dt, Real* loss) {
+  check_same_grid(grid_, grid, "Green-Ampt");
+#pragma omp parallel for schedule(static)
+  for (int j = -1; j <= grid.ny; ++j) {
+    for (int i = -1; i <= grid.nx; ++i) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      loss[k] = 0;
+      if (i < 0 || j < 0 || i >= grid.nx || j >= grid.ny || mask[k] != 1) continue;
+      if (!(h[k] > 0)) continue;
+      const Real capacity = ponded_increment(f_[k], ks_[k], s_[k], dt);
+      const Real l = std::min(h[k], capacity);
+      loss[k] = l;
+      f_[k] += l;
+    }
+  }
+}
+
+std::vector<Real> GreenAmpt::cumulative_infiltration() const { return interior(grid_, f_); }
+
+// ---- SCS curve number ------------------------------------------------------------------------
+
+ScsCurveNumber::ScsCurveNumber(const Grid& grid, std::span<const Real> cn,
+                               Real initial_abstraction_ratio)
+    : grid_(grid), ratio_(initial_abstraction_ratio) {
+  if (!(ratio_ >= 0 && ratio_ <= 1)) {
+    std::ostringstream msg;
+    msg << "SCS curve number initial_abstraction_ratio: expected a value in [0, 1], got "
+        << ratio_;
+    throw InputError(msg.str());
+  }
+  s_ = padded_parameter(grid, cn, "SCS curve number", "cn", 0, 100, true);
+  for (Real& v : s_) v = v > 0 ? Real(0.0254) * (Real(1000) / v - Real(10)) : Real(0);
+  p_.assign(grid.padded_size(), Real(0));
+  owed_.assign(grid.padded_size(), Real(0));
+}
+
+ScsCurveNumber::ScsCurveNumber(const Grid& grid, Real cn, Real initial_abstraction_ratio)
+    : ScsCurveNumber(grid, std::span<const Real>(&cn, 1), initial_abstraction_ratio) {}
+
+void ScsCurveNumber::set_rain_rate(std::span<const Real> rate) {
+  if (rate.empty()) {
+    rain_.clear();
+    return;
+  }
+  rain_ = padded_parameter(grid_, rate, "SCS curve number", "rain rate", 0, inf);
+}
+
+void ScsCurveNumber::set_uniform_rain(TimeSeries rate) { uniform_ = std::move(rate); }
+
+Real ScsCurveNumber::runoff(Real P, Real S, Real ratio) {
+  const Real ia = ratio * S;
+  if (!(P > ia)) return 0;
+  return (P - ia) * (P - ia) / (P - ia + S);
+}
+
+void ScsCurveNumber::compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
+                             Real dt, Real* loss) {
+  check_same_grid(grid_, grid, "SCS curve number");
+  const Real uniform_depth = uniform_.empty() ? Real(0) : uniform_.integral(t, t + dt);
+  const Real* rain = rain_.empty() ? nullptr : rain_.data();
+#pragma omp parallel for schedule(static)
+  for (int j = -1; j <= grid.ny; ++j) {
+    for (int i = -1; i <= grid.nx; ++i) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      loss[k] = 0;
+      if (i < 0 || j < 0 || i >= grid.nx || j >= grid.ny || mask[k] != 1) continue;
+      const Real dp = uniform_depth + (rain != nullptr ? rain[k] * dt : Real(0));
+      if (dp > 0) {
+        const Real p_new = p_[k] + dp;
+        const Real dq = runoff(p_new, s_[k], ratio_) - runoff(p_[k], s_[k], ratio_);
+        owed_[k] += std::max(Real(0), dp - dq);
+        p_[k] = p_new;
+      }
+      const Real l = std::clamp(owed_[k], Real(0), std::max(h[k], Real(0)));
+      loss[k] = l;
+      owed_[k] -= l;
+    }
+  }
+}
+
+std::vector<Real> ScsCurveNumber::cumulative_rain() const { return interior(grid_, p_); }
+
+}  // namespace floodtwin::solver

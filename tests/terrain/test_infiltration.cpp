@@ -1,0 +1,159 @@
+// Green-Ampt and SCS curve-number loss models: the analytic ponded Green-Ampt curve, the
+// Green-Ampt rate law, SCS runoff, and losses booked in the solver's mass balance.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "solver/error.hpp"
+#include "solver/infiltration.hpp"
+#include "solver/simulation.hpp"
+
+namespace floodtwin::solver {
+namespace {
+
+Grid flat_grid() {
+  Grid g;
+  g.nx = 8;
+  g.ny = 6;
+  g.dx = 100;
+  g.dy = 50;
+  return g;
+}
+
+/// F(t) of ponded Green-Ampt from F(0) = 0, by bisection of
+/// t = (F - S ln(1 + F/S)) / Ks (Chow, Maidment & Mays 1988, eq. 4.4.6).
+double analytic_F(double t, double ks, double S) {
+  double lo = 0, hi = ks * t + std::sqrt(2 * S * ks * t) + 1;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    const double tm = (mid - S * std::log1p(mid / S)) / ks;
+    (tm < t ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+constexpr Real ks = Real(1e-5);     // 36 mm/h
+constexpr Real psi = Real(0.11);    // m
+constexpr Real dtheta = Real(0.3);  // -
+
+TEST(GreenAmpt, IncrementSolvesTheImplicitCurve) {
+  const Real S = psi * dtheta;
+  for (double t : {1.0, 60.0, 3600.0, 86400.0}) {
+    const Real F = GreenAmpt::ponded_increment(0, ks, S, Real(t));
+    EXPECT_NEAR(F, analytic_F(t, ks, S), 1e-12 * F) << t;
+    EXPECT_NEAR(GreenAmpt::ponded_time(F, ks, S), t, 1e-9 * t) << t;
+  }
+  // Increments compose: 1000 steps of 3.6 s give the 3600 s increment.
+  Real F = 0;
+  for (int n = 0; n < 1000; ++n) F += GreenAmpt::ponded_increment(F, ks, S, Real(3.6));
+  EXPECT_NEAR(F, analytic_F(3600, ks, S), 1e-10 * F);
+}
+
+TEST(GreenAmpt, RateFollowsTheGreenAmptRelation) {
+  const Real S = psi * dtheta;
+  for (Real F : {Real(1e-3), Real(0.01), Real(0.2)}) {
+    const Real dt = Real(1e-3);
+    const Real dF = GreenAmpt::ponded_increment(F, ks, S, dt);
+    // f = Ks (1 + S / F) at the middle of the step (midpoint rule: O(dt^2) error).
+    const Real f_mid = ks * (1 + S / (F + dF / 2));
+    EXPECT_NEAR(dF / dt, f_mid, 1e-6 * f_mid) << F;
+  }
+}
+
+TEST(GreenAmpt, PondedBasinFollowsTheAnalyticCurveAndBalancesMass) {
+  const Grid g = flat_grid();
+  std::vector<Real> z(g.cell_count(), 0);
+  Simulation sim(g, z);
+  sim.set_depth(std::vector<Real>(g.cell_count(), Real(0.5)));
+  auto model = std::make_shared<GreenAmpt>(g, ks, psi, dtheta);
+  sim.set_loss_model(model);
+  const double S = double(psi) * double(dtheta);
+  for (double t : {600.0, 3600.0, 7200.0}) {
+    sim.advance_to(Real(t));
+    const double F_exact = analytic_F(t, ks, S);
+    const auto F = model->cumulative_infiltration();
+    const auto h = sim.depth();
+    for (std::size_t k = 0; k < F.size(); ++k) {
+      // Stated tolerance: 1e-9 relative (the step increment is the exact integral).
+      ASSERT_NEAR(F[k], F_exact, 1e-9 * F_exact) << "t = " << t << " cell " << k;
+      ASSERT_NEAR(h[k], 0.5 - F_exact, 1e-9);
+    }
+    const MassBalance mb = sim.mass_balance();
+    const double area = double(g.nx) * g.ny * g.dx * g.dy;
+    EXPECT_NEAR(mb.losses, F_exact * area, 1e-9 * F_exact * area);
+    EXPECT_LT(mb.relative_error(), 1e-12);
+  }
+  // Sanity of the numbers: 2 h at Ks = 36 mm/h (72 mm) plus suction give about 123 mm.
+  EXPECT_NEAR(analytic_F(7200, ks, S), 0.1233, 0.001);
+}
+
+TEST(GreenAmpt, LightRainInfiltratesCompletely) {
+  const Grid g = flat_grid();
+  std::vector<Real> z(g.cell_count(), 0);
+  Simulation sim(g, z);
+  auto model = std::make_shared<GreenAmpt>(g, ks, psi, dtheta, Real(0.01));
+  sim.set_loss_model(model);
+  const Real rate = Real(5e-3 / 3600);  // 5 mm/h < Ks
+  sim.set_uniform_rain(TimeSeries(rate));
+  sim.advance_to(1800);
+  const MassBalance mb = sim.mass_balance();
+  EXPECT_NEAR(mb.rain_in, double(rate) * 1800 * g.nx * g.ny * g.dx * g.dy, 1e-6);
+  EXPECT_NEAR(mb.losses, mb.rain_in, 1e-9 * mb.rain_in);
+  EXPECT_NEAR(sim.stored_volume(), 0, 1e-9 * mb.rain_in);
+  EXPECT_LT(mb.relative_error(), 1e-12);
+}
+
+TEST(GreenAmpt, BadParametersNameTheFieldAndCell) {
+  const Grid g = flat_grid();
+  std::vector<Real> field(g.cell_count(), ks);
+  field[g.nx + 3] = -1;
+  try {
+    GreenAmpt(g, field, std::vector<Real>{psi}, std::vector<Real>{dtheta});
+    FAIL();
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("ks"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("column 3, row 1"), std::string::npos) << msg;
+  }
+  EXPECT_THROW(GreenAmpt(g, ks, psi, Real(1.5)), InputError);
+  EXPECT_THROW(GreenAmpt(g, std::vector<Real>(5, ks), std::vector<Real>{psi},
+                         std::vector<Real>{dtheta}),
+               InputError);
+}
+
+TEST(ScsCurveNumber, RunoffMatchesTheCurveNumberEquation) {
+  const Grid g = flat_grid();
+  std::vector<Real> z(g.cell_count(), 0);
+  Simulation sim(g, z);
+  const Real P = Real(0.05);  // 50 mm in one hour
+  TimeSeries rain({0, 3600}, {P / 3600, P / 3600}, "rain");
+  sim.set_uniform_rain(rain);
+  auto model = std::make_shared<ScsCurveNumber>(g, Real(80));
+  model->set_uniform_rain(rain);
+  sim.set_loss_model(model);
+  sim.advance_to(3600);
+  // CN 80: S = 25.4 (1000/80 - 10) mm = 63.5 mm, Ia = 12.7 mm,
+  // Q = (50 - 12.7)^2 / (50 - 12.7 + 63.5) = 13.80 mm.
+  const double S = 0.0254 * (1000.0 / 80 - 10);
+  const double Q = (0.05 - 0.2 * S) * (0.05 - 0.2 * S) / (0.05 - 0.2 * S + S);
+  EXPECT_NEAR(Q, 0.01380, 1e-5);
+  for (Real h : sim.depth()) ASSERT_NEAR(h, Q, 1e-9);
+  for (Real p : model->cumulative_rain()) ASSERT_NEAR(p, 0.05, 1e-12);
+  const MassBalance mb = sim.mass_balance();
+  const double area = double(g.nx) * g.ny * g.dx * g.dy;
+  EXPECT_NEAR(mb.losses, (0.05 - Q) * area, 1e-9 * area);
+  EXPECT_LT(mb.relative_error(), 1e-12);
+}
+
+TEST(ScsCurveNumber, NoRunoffBelowInitialAbstractionAndBadCn) {
+  EXPECT_EQ(ScsCurveNumber::runoff(Real(0.01), Real(0.0635), Real(0.2)), 0);
+  EXPECT_GT(ScsCurveNumber::runoff(Real(0.013), Real(0.0635), Real(0.2)), 0);
+  const Grid g = flat_grid();
+  EXPECT_THROW(ScsCurveNumber(g, Real(0)), InputError);
+  EXPECT_THROW(ScsCurveNumber(g, Real(101)), InputError);
+}
+
+}  // namespace
+}  // namespace floodtwin::solver
