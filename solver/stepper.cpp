@@ -13,12 +13,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "solver/error.hpp"
 #include "solver/friction.hpp"
 #include "solver/reconstruction.hpp"
 #include "solver/riemann_hllc.hpp"
+#include "solver/row_kernels.hpp"
 #include "solver/simulation.hpp"
 #include "solver/workspace.hpp"
 
@@ -76,18 +78,16 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     workspaces_.resize(static_cast<std::size_t>(max_threads));
   }
   for (auto& ws : workspaces_) {
-    if (ws.fx.size() != static_cast<std::size_t>(nx + 1)) ws.resize(nx);
+    if (ws.width != nx) ws.resize(nx);
   }
-  // Per-row partial sums: boundary in, boundary out, rain, correction, first bad cell.
+  // Per-row partial sums: boundary in, boundary out, rain, correction.
   constexpr int kSums = 4;
   row_sums_.assign(static_cast<std::size_t>(ny) * kSums, 0.0);
-  std::vector<std::ptrdiff_t> row_bad(static_cast<std::size_t>(ny), -1);
-  std::vector<Real> row_bad_value(static_cast<std::size_t>(ny), 0);
+  std::vector<long long> row_bad(static_cast<std::size_t>(ny), 0);
 
   double max_rate = 0;
-  long long bad_cells = 0;
 
-#pragma omp parallel reduction(max : max_rate) reduction(+ : bad_cells)
+#pragma omp parallel reduction(max : max_rate)
   {
     const int tid = omp_get_thread_num();
     const int nt = omp_get_num_threads();
@@ -96,195 +96,283 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     Workspace& W = workspaces_[static_cast<std::size_t>(tid)];
 
     auto slot = [](int r) { return static_cast<std::size_t>((r + 1) % Workspace::ring); };
-    // Primitive variables of row r (r in [-1, ny]) into the ring.
+    // Primitive variables of row r (r in [-1, ny]) into the ring (eta in the z slot).
     auto load_row = [&](int r) {
-      const std::size_t s = slot(r);
-      Real* ph = W.ph[s].data();
-      Real* pu = W.pu[s].data();
-      Real* pv = W.pv[s].data();
-      Real* pe = W.peta[s].data();
+      RowFields& P = W.prim[slot(r)];
+      Real* __restrict ph = P.h.data();
+      Real* __restrict pu = P.u.data();
+      Real* __restrict pv = P.v.data();
+      Real* __restrict pe = P.z.data();
       const std::ptrdiff_t base = G.index(-1, r);
+      const Real* __restrict hr = h_in + base;
+      const Real* __restrict qxr = qx_in + base;
+      const Real* __restrict qyr = qy_in + base;
+      const Real* __restrict zr = z + base;
+      const std::uint8_t* __restrict mr = mask + base;
+#pragma omp simd
       for (int c = 0; c < nx + 2; ++c) {
-        const auto k = static_cast<std::size_t>(base + c);
-        const Real h = h_in[k];
-        const bool moving = has_state(mask[k]) && h > dry;
+        const Real h = hr[c];
+        const bool moving = mr[c] != cell_wall && h > dry;
+        const Real inv = Real(1) / (moving ? h : Real(1));
         ph[c] = h;
-        pu[c] = moving ? qx_in[k] / h : Real(0);
-        pv[c] = moving ? qy_in[k] / h : Real(0);
-        pe[c] = h + z[k];
+        pu[c] = moving ? qxr[c] * inv : Real(0);
+        pv[c] = moving ? qyr[c] * inv : Real(0);
+        pe[c] = h + zr[c];
       }
     };
-    auto prim = [&](int r, int i) -> Primitive {
-      const std::size_t s = slot(r);
-      const auto c = static_cast<std::size_t>(i + 1);
-      return {W.ph[s][c], W.pu[s][c], W.pv[s][c], W.peta[s][c]};
+    // Scalar flux for faces next to walls, inactive cells or discharge ghosts.
+    auto special = [&](std::uint8_t mL, std::uint8_t mR) {
+      return mL == cell_wall || mR == cell_wall || mL == cell_discharge || mR == cell_discharge;
     };
-    // Face value of cell (i, r) without a slope.
-    auto flat_face = [&](int r, int i) -> FaceValues {
-      const Primitive p = prim(r, i);
-      const Real zc = z[static_cast<std::size_t>(G.index(i, r))];
-      if (p.h > 0) return {p.h, p.u, p.v, zc};
-      return {0, 0, 0, zc};
+    auto fix_face = [&](FluxRow& F, std::size_t f, std::uint8_t mL, std::uint8_t mR,
+                        const FaceState& L, const FaceState& R, Real qgL, Real qgR) {
+      const FaceFlux ff = face_flux(mL, mR, L, R, qgL, qgR, g);
+      F.mass[f] = ff.mass;
+      F.momentum_left[f] = ff.momentum_left;
+      F.momentum_right[f] = ff.momentum_right;
+      F.momentum_t[f] = ff.momentum_t;
     };
-    // y reconstruction of row r: north and south face values, bed-slope correction.
-    auto y_recon = [&](int r, FaceValues* north, FaceValues* south, Real* scy) {
-      for (int i = 0; i < nx; ++i) {
-        const std::ptrdiff_t k = G.index(i, r);
-        bool sloped = false;
-        if constexpr (kSecondOrder) {
-          sloped = r >= 0 && r < ny && mask[k] == cell_active && has_state(mask[k - stride]) &&
-                   has_state(mask[k + stride]);
+    // y reconstruction of row r: face values north (minus) and south (plus) for columns
+    // 0..nx-1 (index i + 1), and the bed-slope correction.
+    auto y_recon = [&](int r, RowFields& north, RowFields& south, Real* scy) {
+      const RowFields& P = W.prim[slot(r)];
+      const std::ptrdiff_t base = G.index(0, r);
+      if (r < 0 || r >= ny) {  // ghost row: flat
+        for (int i = 0; i < nx; ++i) {
+          const auto c = static_cast<std::size_t>(i + 1);
+          const Real h = P.h[c];
+          const bool wet = h > 0;
+          north.h[c] = south.h[c] = wet ? h : Real(0);
+          north.u[c] = south.u[c] = wet ? P.u[c] : Real(0);
+          north.v[c] = south.v[c] = wet ? P.v[c] : Real(0);
+          north.z[c] = south.z[c] = z[static_cast<std::size_t>(base + i)];
+          scy[c] = 0;
         }
-        if (sloped) {
-          const Primitive c = prim(r, i);
-          Primitive m = prim(r - 1, i);
-          Primitive p = prim(r + 1, i);
-          if (is_boundary_ghost(mask[k - stride])) m = beyond_face(m, c);
-          if (is_boundary_ghost(mask[k + stride])) p = beyond_face(p, c);
-          const Slopes s = limited_slopes(m, c, p);
-          north[i] = face_value(c, s, -1);
-          south[i] = face_value(c, s, +1);
-          scy[i] = Real(0.5) * g * (north[i].h + south[i].h) * (north[i].z - south[i].z);
-        } else {
-          north[i] = south[i] = flat_face(r, i);
-          scy[i] = 0;
-        }
+        return;
       }
+      const RowFields& M = W.prim[slot(r - 1)];
+      const RowFields& Q = W.prim[slot(r + 1)];
+      // Along y the "velocity along the sweep" is v; face frames are built in y_fluxes.
+      const ReconRowIn in{{M.h.data() + 1, P.h.data() + 1, Q.h.data() + 1},
+                          {M.v.data() + 1, P.v.data() + 1, Q.v.data() + 1},
+                          {M.u.data() + 1, P.u.data() + 1, Q.u.data() + 1},
+                          {M.z.data() + 1, P.z.data() + 1, Q.z.data() + 1},
+                          {mask + base - stride, mask + base, mask + base + stride},
+                          z + base};
+      const ReconRowOut out{{north.h.data() + 1, south.h.data() + 1},
+                            {north.v.data() + 1, south.v.data() + 1},
+                            {north.u.data() + 1, south.u.data() + 1},
+                            {north.z.data() + 1, south.z.data() + 1},
+                            scy + 1};
+      muscl_row(nx, in, g, out);
     };
     // Fluxes through the y faces between rows r and r + 1 (normal pointing south).
-    auto y_fluxes = [&](int r, const FaceValues* south_of_r, const FaceValues* north_of_r1,
-                        FaceFlux* out) {
+    // zs, zn: beds of the two face sides, indexed by column (nullptr: the rows' own z slot).
+    auto y_fluxes = [&](int r, const RowFields& south_of_r, const RowFields& north_of_r1,
+                        FluxRow& F, const Real* zs, const Real* zn) {
+      if (zs == nullptr) zs = south_of_r.z.data() + 1;
+      if (zn == nullptr) zn = north_of_r1.z.data() + 1;
+      const FaceRowIn L{south_of_r.h.data() + 1, south_of_r.v.data() + 1,
+                        south_of_r.u.data() + 1, zs};
+      const FaceRowIn R{north_of_r1.h.data() + 1, north_of_r1.v.data() + 1,
+                        north_of_r1.u.data() + 1, zn};
+      hydrostatic_hllc_row(nx, L, R, Real(-1), g, F.out());
+      const std::ptrdiff_t base = G.index(0, r);
       for (int i = 0; i < nx; ++i) {
-        const auto kL = static_cast<std::size_t>(G.index(i, r));
+        const auto kL = static_cast<std::size_t>(base + i);
         const auto kR = kL + static_cast<std::size_t>(stride);
-        const FaceValues& a = south_of_r[i];
-        const FaceValues& b = north_of_r1[i];
-        out[i] = face_flux(mask[kL], mask[kR], FaceState{a.h, -a.v, a.u, a.z},
-                           FaceState{b.h, -b.v, b.u, b.z}, -qy_in[kL], -qy_in[kR], g);
+        if (!special(mask[kL], mask[kR])) continue;
+        const auto c = static_cast<std::size_t>(i + 1);
+        fix_face(F, static_cast<std::size_t>(i), mask[kL], mask[kR],
+                 FaceState{south_of_r.h[c], -south_of_r.v[c], south_of_r.u[c], zs[i]},
+                 FaceState{north_of_r1.h[c], -north_of_r1.v[c], north_of_r1.u[c], zn[i]},
+                 -qy_in[kL], -qy_in[kR]);
       }
     };
-    // x reconstruction and fluxes of row r; bed-slope corrections into scx.
-    auto x_fluxes = [&](int r, FaceFlux* out, Real* scx) {
-      const std::ptrdiff_t base = G.index(0, r);
-      FaceValues east_prev = flat_face(r, -1);
+    // Fluxes of the x faces of row r (face f between cells f-1 and f).
+    auto x_fluxes = [&](int r) {
+      const std::ptrdiff_t base = G.index(-1, r);
+      const RowFields* east;  // plus faces of cells -1..nx
+      const RowFields* west;  // minus faces
+      const Real* ze;
+      const Real* zw;
+      if constexpr (kSecondOrder) {
+        const RowFields& P = W.prim[slot(r)];
+        const ReconRowIn in{{P.h.data(), P.h.data() + 1, P.h.data() + 2},
+                            {P.u.data(), P.u.data() + 1, P.u.data() + 2},
+                            {P.v.data(), P.v.data() + 1, P.v.data() + 2},
+                            {P.z.data(), P.z.data() + 1, P.z.data() + 2},
+                            {mask + base, mask + base + 1, mask + base + 2},
+                            z + base + 1};
+        const ReconRowOut out{{W.x_minus.h.data() + 1, W.x_plus.h.data() + 1},
+                              {W.x_minus.u.data() + 1, W.x_plus.u.data() + 1},
+                              {W.x_minus.v.data() + 1, W.x_plus.v.data() + 1},
+                              {W.x_minus.z.data() + 1, W.x_plus.z.data() + 1},
+                              W.scx.data() + 1};
+        muscl_row(nx, in, g, out);
+        for (const int c : {0, nx + 1}) {  // ghost columns: flat
+          const auto cc = static_cast<std::size_t>(c);
+          const Real h = P.h[cc];
+          const bool wet = h > 0;
+          W.x_minus.h[cc] = W.x_plus.h[cc] = wet ? h : Real(0);
+          W.x_minus.u[cc] = W.x_plus.u[cc] = wet ? P.u[cc] : Real(0);
+          W.x_minus.v[cc] = W.x_plus.v[cc] = wet ? P.v[cc] : Real(0);
+          W.x_minus.z[cc] = W.x_plus.z[cc] = z[static_cast<std::size_t>(base + c)];
+        }
+        east = &W.x_plus;
+        west = &W.x_minus;
+        ze = W.x_plus.z.data();
+        zw = W.x_minus.z.data();
+      } else {
+        east = west = &W.prim[slot(r)];
+        ze = zw = z + base;
+      }
+      const FaceRowIn L{east->h.data(), east->u.data(), east->v.data(), ze};
+      const FaceRowIn R{west->h.data() + 1, west->u.data() + 1, west->v.data() + 1, zw + 1};
+      hydrostatic_hllc_row(nx + 1, L, R, Real(1), g, W.fx.out());
       for (int f = 0; f <= nx; ++f) {
-        const std::ptrdiff_t k = base + f;
-        FaceValues west;
-        FaceValues east;
-        bool sloped = false;
-        if constexpr (kSecondOrder) {
-          sloped = f < nx && mask[k] == cell_active && has_state(mask[k - 1]) &&
-                   has_state(mask[k + 1]);
-        }
-        if (sloped) {
-          const Primitive c = prim(r, f);
-          Primitive m = prim(r, f - 1);
-          Primitive p = prim(r, f + 1);
-          if (is_boundary_ghost(mask[k - 1])) m = beyond_face(m, c);
-          if (is_boundary_ghost(mask[k + 1])) p = beyond_face(p, c);
-          const Slopes s = limited_slopes(m, c, p);
-          west = face_value(c, s, -1);
-          east = face_value(c, s, +1);
-          scx[f] = Real(0.5) * g * (west.h + east.h) * (west.z - east.z);
-        } else {
-          west = east = flat_face(r, f);
-          if (f < nx) scx[f] = 0;
-        }
-        const auto kL = static_cast<std::size_t>(k - 1);
-        const auto kR = static_cast<std::size_t>(k);
-        out[f] = face_flux(mask[kL], mask[kR],
-                           FaceState{east_prev.h, east_prev.u, east_prev.v, east_prev.z},
-                           FaceState{west.h, west.u, west.v, west.z}, qx_in[kL], qx_in[kR], g);
-        east_prev = east;
+        const auto kL = static_cast<std::size_t>(base + f);
+        const auto kR = kL + 1;
+        if (!special(mask[kL], mask[kR])) continue;
+        const auto cL = static_cast<std::size_t>(f);
+        const auto cR = cL + 1;
+        fix_face(W.fx, cL, mask[kL], mask[kR],
+                 FaceState{east->h[cL], east->u[cL], east->v[cL], ze[cL]},
+                 FaceState{west->h[cR], west->u[cR], west->v[cR], zw[cR]}, qx_in[kL],
+                 qx_in[kR]);
       }
     };
 
     if (j0 < j1) {
       for (int r = std::max(-1, j0 - 2); r <= std::min(ny, j0 + 1); ++r) load_row(r);
-      FaceValues* s_prev = W.s_prev.data();
-      FaceValues* n_face = W.n_face.data();
-      FaceValues* s_face = W.s_face.data();
+      RowFields* s_prev = &W.y_prev;  // south faces of the row above the current one
+      RowFields* n_face = &W.y_minus;
+      RowFields* s_face = &W.y_plus;
       Real* scy = W.scy.data();
       Real* scy_next = W.scy_next.data();
-      FaceFlux* fy_n = W.fy_n.data();
-      FaceFlux* fy_s = W.fy_s.data();
-      y_recon(j0 - 1, n_face, s_prev, scy_next);  // only the south faces of row j0-1 are used
-      y_recon(j0, n_face, s_face, scy);
-      y_fluxes(j0 - 1, s_prev, n_face, fy_n);
-      std::swap(s_prev, s_face);  // s_prev: south faces of row j0
+      FluxRow* fy_n = &W.fy_n;
+      FluxRow* fy_s = &W.fy_s;
+      if constexpr (kSecondOrder) {
+        y_recon(j0 - 1, *n_face, *s_prev, W.scy_dummy.data());
+        y_recon(j0, *n_face, *s_face, scy);
+        y_fluxes(j0 - 1, *s_prev, *n_face, *fy_n, nullptr, nullptr);
+        std::swap(s_prev, s_face);  // s_prev: south faces of row j0
+      } else {
+        y_fluxes(j0 - 1, W.prim[slot(j0 - 1)], W.prim[slot(j0)], *fy_n, z + G.index(0, j0 - 1),
+                 z + G.index(0, j0));
+      }
 
       for (int j = j0; j < j1; ++j) {
         if (j + 2 <= ny) load_row(j + 2);
-        y_recon(j + 1, n_face, s_face, scy_next);
-        y_fluxes(j, s_prev, n_face, fy_s);
-        x_fluxes(j, W.fx.data(), W.scx.data());
+        if constexpr (kSecondOrder) {
+          y_recon(j + 1, *n_face, *s_face, scy_next);
+          y_fluxes(j, *s_prev, *n_face, *fy_s, nullptr, nullptr);
+        } else {
+          y_fluxes(j, W.prim[slot(j)], W.prim[slot(j + 1)], *fy_s, z + G.index(0, j),
+                   z + G.index(0, j + 1));
+        }
+        x_fluxes(j);
 
-        const FaceFlux* fx = W.fx.data();
-        const Real* scx = W.scx.data();
         const std::ptrdiff_t base = G.index(0, j);
-        double rain_row = 0;
+        const std::uint8_t* __restrict mrow = mask + base;
+        const Real* __restrict hin = h_in + base;
+        const Real* __restrict qxin = qx_in + base;
+        const Real* __restrict qyin = qy_in + base;
+        // Stage results go to a row buffer first: with Runge-Kutta averaging, h_out is h_base.
+        Real* __restrict hnew = W.cell.h.data();
+        Real* __restrict qxnew = W.cell.u.data();
+        Real* __restrict qynew = W.cell.v.data();
+        Real* __restrict hout = h_out + base;
+        Real* __restrict qxout = qx_out + base;
+        Real* __restrict qyout = qy_out + base;
+        const Real* __restrict fxm = W.fx.mass.data();
+        const Real* __restrict fxl = W.fx.momentum_left.data();
+        const Real* __restrict fxr = W.fx.momentum_right.data();
+        const Real* __restrict fxt = W.fx.momentum_t.data();
+        const Real* __restrict fnm = fy_n->mass.data();
+        const Real* __restrict fnr = fy_n->momentum_right.data();
+        const Real* __restrict fnt = fy_n->momentum_t.data();
+        const Real* __restrict fsm = fy_s->mass.data();
+        const Real* __restrict fsl = fy_s->momentum_left.data();
+        const Real* __restrict fst = fy_s->momentum_t.data();
+        const Real* __restrict scxr = W.scx.data() + 1;
+        const Real* __restrict scyr = scy + 1;
+        long long bad = 0;
         double corr_row = 0;
-        std::ptrdiff_t bad_here = -1;
-        Real bad_value = 0;
+        // 1. Flux divergence, bed-slope correction and positivity (vectorised).
+#pragma omp simd reduction(+ : bad, corr_row)
         for (int i = 0; i < nx; ++i) {
-          const auto k = static_cast<std::size_t>(base + i);
-          if (mask[k] != cell_active) continue;
-          const FaceFlux& fw = fx[i];
-          const FaceFlux& fe = fx[i + 1];
-          const FaceFlux& gn = fy_n[i];
-          const FaceFlux& gs = fy_s[i];
-          Real h = h_in[k] - dtdx * (fe.mass - fw.mass) - dtdy * (gs.mass - gn.mass);
-          Real qx = qx_in[k] - dtdx * (fe.momentum_left - fw.momentum_right) -
-                    dtdy * (gs.momentum_t - gn.momentum_t);
-          Real qy = qy_in[k] + dtdy * (gs.momentum_left - gn.momentum_right) -
-                    dtdx * (fe.momentum_t - fw.momentum_t);
+          const bool active = mrow[i] == cell_active;
+          Real h = hin[i] - dtdx * (fxm[i + 1] - fxm[i]) - dtdy * (fsm[i] - fnm[i]);
+          Real qx = qxin[i] - dtdx * (fxl[i + 1] - fxr[i]) - dtdy * (fst[i] - fnt[i]);
+          Real qy = qyin[i] + dtdy * (fsl[i] - fnr[i]) - dtdx * (fxt[i + 1] - fxt[i]);
           if constexpr (kSecondOrder) {
-            qx += dtdx * scx[i];
-            qy -= dtdy * scy[i];
+            qx += dtdx * scxr[i];
+            qy -= dtdy * scyr[i];
           }
-          if (!(h >= 0)) {
-            if (h > -negative_round_off) {
-              corr_row -= static_cast<double>(h) * static_cast<double>(weight);
-            } else {
-              ++bad_cells;
-              if (bad_here < 0) {
-                bad_here = static_cast<std::ptrdiff_t>(k);
-                bad_value = h;
-              }
-            }
-            h = 0;
+          const bool round_off = h < 0 && h > -negative_round_off;
+          bad += (active && !(h >= 0) && !round_off) ? 1 : 0;
+          corr_row += (active && round_off) ? -static_cast<double>(h) : 0.0;
+          h = h > 0 ? h : Real(0);
+          hnew[i] = active ? h : Real(0);
+          qxnew[i] = active ? qx : Real(0);
+          qynew[i] = active ? qy : Real(0);
+        }
+        corr_row *= static_cast<double>(weight);
+        // 2. Implicit Manning friction (scalar: cube root).
+        const Real* __restrict nrow = nman + base;
+        for (int i = 0; i < nx; ++i) {
+          const Real h = hnew[i];
+          if (h > dry && nrow[i] > 0) {
+            const Real qx = qxnew[i];
+            const Real qy = qynew[i];
+            const Real f = manning_factor(h, std::sqrt(qx * qx + qy * qy), nrow[i], g, dt);
+            qxnew[i] = qx * f;
+            qynew[i] = qy * f;
           }
-          if (h > dry) {
-            const Real f = manning_factor(h, std::sqrt(qx * qx + qy * qy), nman[k], g, dt);
-            qx *= f;
-            qy *= f;
-          } else {
-            qx = qy = 0;
-          }
-          if (h_base != nullptr) {
-            h = Real(0.5) * (h_base[k] + h);
-            qx = Real(0.5) * (qx_base[k] + qx);
-            qy = Real(0.5) * (qy_base[k] + qy);
+        }
+        // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised).
+        double rain_row = 0;
+        double rate_row = 0;
+        const Real* __restrict rrow = rain != nullptr ? rain + base : nullptr;
+        const Real* __restrict hb = h_base != nullptr ? h_base + base : nullptr;
+        const Real* __restrict qxb = qx_base != nullptr ? qx_base + base : nullptr;
+        const Real* __restrict qyb = qy_base != nullptr ? qy_base + base : nullptr;
+        const bool average = hb != nullptr;
+#pragma omp simd reduction(+ : rain_row, bad) reduction(max : rate_row)
+        for (int i = 0; i < nx; ++i) {
+          const bool active = mrow[i] == cell_active;
+          Real h = hnew[i];
+          Real qx = qxnew[i];
+          Real qy = qynew[i];
+          if (average) {
+            h = Real(0.5) * (hb[i] + h);
+            qx = Real(0.5) * (qxb[i] + qx);
+            qy = Real(0.5) * (qyb[i] + qy);
           }
           if (final_stage) {
-            const Real r_cell = rain_depth + (rain != nullptr ? rain[k] * dt : Real(0));
+            const Real r_cell =
+                active ? rain_depth + (rrow != nullptr ? rrow[i] * dt : Real(0)) : Real(0);
             h += r_cell;
             rain_row += r_cell;
-            if (!(h > dry)) qx = qy = 0;
-            if (!(std::isfinite(qx) && std::isfinite(qy))) {
-              ++bad_cells;
-              if (bad_here < 0) {
-                bad_here = static_cast<std::ptrdiff_t>(k);
-                bad_value = qx;
-              }
-            }
-            max_rate = std::max(max_rate,
-                                static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
+            bad += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
           }
-          h_out[k] = h;
-          qx_out[k] = qx;
-          qy_out[k] = qy;
+          const bool wet = h > dry;
+          qx = wet ? qx : Real(0);
+          qy = wet ? qy : Real(0);
+          if (final_stage) {
+            const Real c = std::sqrt(g * h);
+            const Real inv_h = Real(1) / (wet ? h : Real(1));
+            const Real rate =
+                (std::abs(qx) * inv_h + c) * inv_dx + (std::abs(qy) * inv_h + c) * inv_dy;
+            rate_row = std::max(rate_row, active ? static_cast<double>(rate) : 0.0);
+          }
+          hout[i] = h;
+          qxout[i] = qx;
+          qyout[i] = qy;
         }
+        max_rate = std::max(max_rate, rate_row);
+
         // Boundary faces of this row: inflow is positive into the domain.
         double b_in = 0;
         double b_out = 0;
@@ -296,13 +384,13 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
             b_out -= v;
           }
         };
-        book(fx[0].mass, G.dy);
-        book(-fx[nx].mass, G.dy);
+        book(W.fx.mass[0], G.dy);
+        book(-W.fx.mass[static_cast<std::size_t>(nx)], G.dy);
         if (j == 0) {
-          for (int i = 0; i < nx; ++i) book(fy_n[i].mass, G.dx);
+          for (int i = 0; i < nx; ++i) book(fy_n->mass[static_cast<std::size_t>(i)], G.dx);
         }
         if (j == ny - 1) {
-          for (int i = 0; i < nx; ++i) book(-fy_s[i].mass, G.dx);
+          for (int i = 0; i < nx; ++i) book(-fy_s->mass[static_cast<std::size_t>(i)], G.dx);
         }
         const auto jr = static_cast<std::size_t>(j) * kSums;
         const double wdt = static_cast<double>(weight) * static_cast<double>(dt);
@@ -310,8 +398,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         row_sums_[jr + 1] = b_out * wdt;
         row_sums_[jr + 2] = rain_row;
         row_sums_[jr + 3] = corr_row;
-        row_bad[static_cast<std::size_t>(j)] = bad_here;
-        row_bad_value[static_cast<std::size_t>(j)] = bad_value;
+        row_bad[static_cast<std::size_t>(j)] = bad;
 
         std::swap(fy_n, fy_s);
         std::swap(s_prev, s_face);
@@ -322,7 +409,6 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
 
   StageResult result;
   result.max_rate = max_rate;
-  result.bad_cells = bad_cells;
   const double area = static_cast<double>(G.dx) * static_cast<double>(G.dy);
   for (int j = 0; j < ny; ++j) {
     const auto jr = static_cast<std::size_t>(j) * kSums;
@@ -330,9 +416,21 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     result.boundary_out += row_sums_[jr + 1];
     result.rain += row_sums_[jr + 2] * area;
     result.correction += row_sums_[jr + 3] * area;
-    if (result.first_bad < 0 && row_bad[static_cast<std::size_t>(j)] >= 0) {
-      result.first_bad = row_bad[static_cast<std::size_t>(j)];
-      result.first_bad_value = row_bad_value[static_cast<std::size_t>(j)];
+    result.bad_cells += row_bad[static_cast<std::size_t>(j)];
+    if (result.first_bad < 0 && row_bad[static_cast<std::size_t>(j)] > 0) {
+      // Locate the first non-finite cell of the row (a large negative depth was clipped to 0
+      // and is reported by its row).
+      result.first_bad = G.index(0, j);
+      result.first_bad_value = std::numeric_limits<Real>::quiet_NaN();
+      for (int i = 0; i < nx; ++i) {
+        const auto k = static_cast<std::size_t>(G.index(i, j));
+        if (mask[k] == cell_active &&
+            !(std::isfinite(h_out[k]) && std::isfinite(qx_out[k]) && std::isfinite(qy_out[k]))) {
+          result.first_bad = static_cast<std::ptrdiff_t>(k);
+          result.first_bad_value = h_out[k];
+          break;
+        }
+      }
     }
   }
   return result;

@@ -1,40 +1,71 @@
 #pragma once
 /// @file workspace.hpp
 /// Per-thread scratch rows of the stepper (private to solver/).
+#include <array>
+#include <cmath>
 #include <vector>
 
-#include "solver/reconstruction.hpp"
-#include "solver/riemann_hllc.hpp"
+#include "solver/row_kernels.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodtwin::solver {
 
+/// Four arrays holding depth, velocities and bed (or free surface) of a row.
+struct RowFields {
+  std::vector<Real> h, u, v, z;
+  void resize(std::size_t n) {
+    h.assign(n, 0);
+    u.assign(n, 0);
+    v.assign(n, 0);
+    z.assign(n, 0);
+  }
+};
+
+/// Four arrays of face fluxes of a row.
+struct FluxRow {
+  std::vector<Real> mass, momentum_left, momentum_right, momentum_t;
+  void resize(std::size_t n) {
+    mass.assign(n, 0);
+    momentum_left.assign(n, 0);
+    momentum_right.assign(n, 0);
+    momentum_t.assign(n, 0);
+  }
+  [[nodiscard]] FluxRowOut out(std::size_t offset = 0) {
+    return {mass.data() + offset, momentum_left.data() + offset, momentum_right.data() + offset,
+            momentum_t.data() + offset};
+  }
+};
+
 struct Simulation::Workspace {
   static constexpr int ring = 4;  ///< primitive rows kept: r-1 .. r+2
-  std::vector<Real> ph[ring], pu[ring], pv[ring], peta[ring];
-  std::vector<FaceFlux> fx;             ///< x faces of the current row (nx + 1)
-  std::vector<FaceFlux> fy_n, fy_s;     ///< y faces north and south of the current row (nx)
-  std::vector<FaceValues> n_face, s_face, s_prev;  ///< y reconstruction (second order)
-  std::vector<Real> scx, scy, scy_next;            ///< bed-slope corrections (second order)
+  /// Primitive rows (h, u, v, eta in the `z` slot), cells -1 .. nx (index i + 1).
+  std::array<RowFields, ring> prim;
+  RowFields x_minus, x_plus;            ///< x reconstruction of the current row (second order)
+  RowFields y_minus, y_plus, y_prev;    ///< y reconstruction: N and S of row r+1, S of row r
+  RowFields cell;                       ///< updated h, qx (u slot), qy (v slot) of a row
+  FluxRow fx;                           ///< x faces of the current row (nx + 1)
+  FluxRow fy_n, fy_s;                   ///< y faces north and south of the current row (nx)
+  std::vector<Real> scx, scy, scy_next, scy_dummy;  ///< bed-slope corrections (second order)
 
   void resize(int nx) {
     const auto w = static_cast<std::size_t>(nx + 2);
-    for (int s = 0; s < ring; ++s) {
-      ph[s].resize(w);
-      pu[s].resize(w);
-      pv[s].resize(w);
-      peta[s].resize(w);
-    }
-    fx.resize(w - 1);
+    for (auto& p : prim) p.resize(w);
+    x_minus.resize(w);
+    x_plus.resize(w);
+    y_minus.resize(w);
+    y_plus.resize(w);
+    y_prev.resize(w);
+    cell.resize(w);
+    fx.resize(w);
     fy_n.resize(w);
     fy_s.resize(w);
-    n_face.resize(w);
-    s_face.resize(w);
-    s_prev.resize(w);
-    scx.resize(w);
-    scy.resize(w);
-    scy_next.resize(w);
+    scx.assign(w, 0);
+    scy.assign(w, 0);
+    scy_next.assign(w, 0);
+    scy_dummy.assign(w, 0);
+    width = nx;
   }
+  int width = -1;
 };
 
 struct Simulation::StageResult {
