@@ -1,0 +1,77 @@
+"""Builds the compiled module floodtwin._core with CMake (only that target) and packages it
+with the pure-Python sources of python/floodtwin. Metadata lives in pyproject.toml.
+
+    pip install --no-build-isolation .
+
+Environment: FLOODTWIN_BUILD_TYPE (default Release), FLOODTWIN_CMAKE_ARGS (extra arguments
+for the CMake configure step, split on spaces), CMAKE_BUILD_PARALLEL_LEVEL (jobs).
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+ROOT = Path(__file__).resolve().parent
+
+
+def project_version():
+    text = (ROOT / "CMakeLists.txt").read_text()
+    match = re.search(r"project\(\s*floodtwin\s+VERSION\s+([0-9.]+)", text)
+    if not match:
+        raise RuntimeError("setup.py: no `project(floodtwin VERSION x.y.z)` in CMakeLists.txt")
+    return match.group(1)
+
+
+class CMakeExtension(Extension):
+    """An extension built by CMake: no sources of its own for setuptools."""
+
+    def __init__(self, name, target):
+        super().__init__(name, sources=[])
+        self.target = target
+
+
+class CMakeBuild(build_ext):
+    def build_extension(self, ext):
+        if not isinstance(ext, CMakeExtension):
+            return super().build_extension(ext)
+        build_dir = Path(self.build_temp).resolve() / "cmake"
+        config = os.environ.get("FLOODTWIN_BUILD_TYPE", "Release")
+        configure = [
+            "cmake", "-S", str(ROOT), "-B", str(build_dir),
+            f"-DCMAKE_BUILD_TYPE={config}",
+            f"-DPython_EXECUTABLE={sys.executable}",
+            "-DFLOODTWIN_BUILD_PYTHON=ON",
+            "-DFLOODTWIN_SANITIZE=OFF",
+            "-DFLOODTWIN_BUILD_TESTS=OFF",
+            "-DFLOODTWIN_BUILD_BENCH=OFF",
+        ]
+        if shutil.which("ninja") and not (build_dir / "CMakeCache.txt").exists():
+            configure += ["-G", "Ninja"]
+        configure += os.environ.get("FLOODTWIN_CMAKE_ARGS", "").split()
+        subprocess.run(configure, check=True)
+        build = ["cmake", "--build", str(build_dir), "--target", ext.target]
+        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL") or str(os.cpu_count() or 2)
+        build += ["-j", jobs]
+        subprocess.run(build, check=True)
+
+        built = sorted((build_dir / "python" / "floodtwin").glob("_core.*"))
+        built = [p for p in built if p.suffix in (".so", ".pyd")]
+        if len(built) != 1:
+            raise RuntimeError(f"setup.py: expected one built _core module, found {built}")
+        destination = Path(self.get_ext_fullpath(ext.name))
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(built[0], destination)
+
+
+setup(
+    version=project_version(),
+    ext_modules=[CMakeExtension("floodtwin._core", target="floodtwin_python")],
+    cmdclass={"build_ext": CMakeBuild},
+    zip_safe=False,
+)
