@@ -1,0 +1,74 @@
+"""Type stub of the floodtwin package (python/floodtwin/__init__.py)."""
+
+from typing import NamedTuple, Optional, Tuple, TypeVar, Union
+
+import numpy as np
+import numpy.typing as npt
+import xarray
+
+from . import _core
+from ._core import MassBalance as MassBalance
+from ._core import NumericalError as NumericalError
+from ._core import ScenarioError as ScenarioError
+from ._core import parse_boundary_type as parse_boundary_type
+from ._core import parse_scheme as parse_scheme
+from ._core import parse_side as parse_side
+
+__version__: str
+__all__: list[str]
+
+_Rate = TypeVar("_Rate", float, npt.NDArray[np.float64])
+
+def mm_per_hour(value: _Rate) -> _Rate:
+    """Converts a rain intensity from mm/h to m/s."""
+
+def to_mm_per_hour(value: _Rate) -> _Rate:
+    """Converts a rain intensity from m/s to mm/h."""
+
+class Gauge(NamedTuple):
+    """The state at a gauge: the cell that contains the point (x, y)."""
+
+    name: str
+    x: float
+    y: float
+    row: int
+    col: int
+    depth: float
+    water_level: float
+    speed: float
+
+class Simulation(_core.Simulation):
+    """A 2D shallow-water simulation on a regular grid, built from numpy arrays."""
+
+    def __init__(
+        self,
+        elevation: npt.ArrayLike,
+        dx: float,
+        dy: Optional[float] = None,
+        origin: Optional[Tuple[float, float]] = None,
+        *,
+        manning: Union[float, npt.ArrayLike] = 0.03,
+        depth: Optional[npt.ArrayLike] = None,
+        water_level: Optional[npt.ArrayLike] = None,
+        velocity_x: Optional[npt.ArrayLike] = None,
+        velocity_y: Optional[npt.ArrayLike] = None,
+        scheme: str = "first-order",
+        cfl: float = 0.5,
+        gravity: float = 9.81,
+        dry_depth: float = 1e-6,
+        max_dt: float = 10.0,
+        active: Optional[npt.ArrayLike] = None,
+        flood_threshold: float = 0.1,
+    ) -> None: ...
+    @property
+    def x(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def y(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def extent(self) -> Tuple[float, float, float, float]: ...
+    def cell_of(self, x: float, y: float) -> Tuple[int, int]: ...
+    def add_gauge(self, name: str, x: float, y: float) -> None: ...
+    def remove_gauge(self, name: str) -> None: ...
+    def gauge(self, name: str) -> Gauge: ...
+    def gauges(self) -> dict[str, Gauge]: ...
+    def to_xarray(self, fields: tuple[str, ...] = ...) -> xarray.Dataset: ...
