@@ -319,17 +319,18 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           qynew[i] = active ? qy : Real(0);
         }
         corr_row *= static_cast<double>(weight);
-        // 2. Implicit Manning friction (scalar: cube root).
+        // 2. Implicit Manning friction (vectorised).
         const Real* __restrict nrow = nman + base;
+#pragma omp simd
         for (int i = 0; i < nx; ++i) {
           const Real h = hnew[i];
-          if (h > dry && nrow[i] > 0) {
-            const Real qx = qxnew[i];
-            const Real qy = qynew[i];
-            const Real f = manning_factor(h, std::sqrt(qx * qx + qy * qy), nrow[i], g, dt);
-            qxnew[i] = qx * f;
-            qynew[i] = qy * f;
-          }
+          const Real qx = qxnew[i];
+          const Real qy = qynew[i];
+          const bool wet = h > dry;
+          const Real f = manning_factor(wet ? h : Real(1), std::sqrt(qx * qx + qy * qy), nrow[i],
+                                       g, dt);
+          qxnew[i] = wet ? qx * f : qx;
+          qynew[i] = wet ? qy * f : qy;
         }
         // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised).
         double rain_row = 0;

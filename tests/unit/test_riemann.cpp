@@ -1,6 +1,8 @@
 // Flux kernels on hand-computed states.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "solver/friction.hpp"
 #include "solver/reconstruction.hpp"
 #include "solver/riemann_hllc.hpp"
@@ -104,4 +106,12 @@ TEST(Friction, ImplicitManningSolvesBackwardEuler) {
   const Real thin = manning_factor(1e-5, 1e-4, 0.1, g, 1e3);
   EXPECT_GT(thin, 0);
   EXPECT_LT(thin, 1e-3);
+}
+
+TEST(Friction, FastCubeRootIsAccurate) {
+  double worst = 0;
+  for (double x = 1e-9; x < 1e6; x *= 1.01) {
+    worst = std::max(worst, std::abs(cbrt_positive(x) - std::cbrt(x)) / std::cbrt(x));
+  }
+  EXPECT_LT(worst, 4 * std::numeric_limits<double>::epsilon());
 }
