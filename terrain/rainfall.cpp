@@ -1,0 +1,301 @@
+#include "terrain/rainfall.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <span>
+#include <utility>
+
+#include "solver/error.hpp"
+#include "terrain/raster.hpp"
+
+namespace floodtwin::terrain {
+
+/// Produces the rain intensity [m/s] of interval k.
+class RainfallField::Source {
+ public:
+  virtual ~Source() = default;
+  virtual void fill(std::size_t k, std::span<Real> out) const = 0;
+};
+
+namespace {
+
+class GaugeSource final : public RainfallField::Source {
+ public:
+  GaugeSource(const solver::Grid& grid, std::vector<Real> xs, std::vector<Real> ys,
+              std::vector<std::vector<Real>> rates, Interpolation method, Real power,
+              std::optional<Real> fallback)
+      : grid_(grid),
+        xs_(std::move(xs)),
+        ys_(std::move(ys)),
+        rates_(std::move(rates)),
+        method_(method),
+        power_(power),
+        fallback_(fallback) {}
+  void fill(std::size_t k, std::span<Real> out) const override {
+    const auto& v = rates_[k];
+    if (std::all_of(v.begin(), v.end(), [](Real r) { return std::isnan(r); })) {
+      std::fill(out.begin(), out.end(), fallback_.value_or(Real(0)));
+      return;
+    }
+    interpolate_field(grid_, xs_, ys_, v, method_, power_, out);
+  }
+
+ private:
+  solver::Grid grid_;
+  std::vector<Real> xs_, ys_;
+  std::vector<std::vector<Real>> rates_;  ///< [interval][station] m/s, NaN missing
+  Interpolation method_;
+  Real power_;
+  std::optional<Real> fallback_;
+};
+
+class UniformSource final : public RainfallField::Source {
+ public:
+  explicit UniformSource(std::vector<Real> rates) : rates_(std::move(rates)) {}
+  void fill(std::size_t k, std::span<Real> out) const override {
+    std::fill(out.begin(), out.end(), rates_[k]);
+  }
+
+ private:
+  std::vector<Real> rates_;
+};
+
+class RasterSource final : public RainfallField::Source {
+ public:
+  RasterSource(const solver::Grid& grid, std::string crs, std::vector<RasterBand> bands,
+               std::vector<Real> lengths, GriddedRainOptions options)
+      : grid_(grid),
+        crs_(std::move(crs)),
+        bands_(std::move(bands)),
+        lengths_(std::move(lengths)),
+        options_(std::move(options)) {}
+  void fill(std::size_t k, std::span<Real> out) const override {
+    const RasterBand& b = bands_[k];
+    ReadOptions o;
+    o.band = b.band;
+    o.resampling = options_.resampling;
+    o.what = "rain raster";
+    const std::vector<Real> v = read_raster_on_grid(b.path, grid_, crs_, o);
+    std::size_t missing = 0;
+    for (std::size_t c = 0; c < v.size(); ++c) {
+      if (std::isnan(v[c])) {
+        ++missing;
+        out[c] = 0;
+        continue;
+      }
+      if (v[c] < 0) {
+        std::ostringstream msg;
+        msg << "rain raster '" << b.path << "' band " << b.band << ": negative rain " << v[c]
+            << " at column " << c % std::size_t(grid_.nx) << ", row "
+            << c / std::size_t(grid_.nx);
+        throw InputError(msg.str());
+      }
+      out[c] = rain_to_m_per_s(v[c], options_.units, lengths_[k]);
+    }
+    if (missing > 0 && !options_.nodata_as_zero) {
+      std::ostringstream msg;
+      msg << "rain raster '" << b.path << "' band " << b.band << ": " << missing
+          << " grid cell(s) have no data (no-data or outside the raster); set nodata_as_zero "
+             "to treat them as no rain";
+      throw InputError(msg.str());
+    }
+  }
+
+ private:
+  solver::Grid grid_;
+  std::string crs_;
+  std::vector<RasterBand> bands_;
+  std::vector<Real> lengths_;
+  GriddedRainOptions options_;
+};
+
+std::vector<Real> lengths_of(const std::vector<Real>& bounds) {
+  std::vector<Real> out(bounds.size() - 1);
+  for (std::size_t k = 0; k + 1 < bounds.size(); ++k) out[k] = bounds[k + 1] - bounds[k];
+  return out;
+}
+
+}  // namespace
+
+std::vector<Real> interval_bounds(const std::vector<Real>& times, RainTiming timing,
+                                  const std::string& path) {
+  const std::size_t n = times.size();
+  if (n < 2) {
+    throw InputError("rain series '" + path +
+                     "': at least 2 times are needed to know the length of the intervals, "
+                     "found " + std::to_string(n));
+  }
+  for (std::size_t k = 1; k < n; ++k) {
+    if (!(times[k] > times[k - 1])) {
+      std::ostringstream msg;
+      msg << "rain series '" << path << "': times must increase strictly, time " << k
+          << " (" << times[k] << ") follows " << times[k - 1];
+      throw InputError(msg.str());
+    }
+  }
+  std::vector<Real> bounds;
+  bounds.reserve(n + 1);
+  if (timing == RainTiming::period_ending) {
+    bounds.push_back(times[0] - (times[1] - times[0]));
+    bounds.insert(bounds.end(), times.begin(), times.end());
+  } else {
+    bounds.assign(times.begin(), times.end());
+    bounds.push_back(times[n - 1] + (times[n - 1] - times[n - 2]));
+  }
+  return bounds;
+}
+
+RainfallField::RainfallField(const solver::Grid& grid, std::vector<Real> bounds,
+                             std::shared_ptr<const Source> source)
+    : grid_(grid), bounds_(std::move(bounds)), source_(std::move(source)) {}
+
+RainfallField RainfallField::from_gauges(const solver::Grid& grid,
+                                         const std::vector<Station>& stations,
+                                         const SeriesTable& series,
+                                         const GaugeRainOptions& options) {
+  grid.validate();
+  if (!(options.idw_power > 0 && std::isfinite(options.idw_power))) {
+    std::ostringstream msg;
+    msg << "rain series '" << series.path << "': IDW power must be finite and > 0, got "
+        << options.idw_power;
+    throw ConfigError(msg.str());
+  }
+  if (options.fallback_rate && !(*options.fallback_rate >= 0)) {
+    throw ConfigError("rain series '" + series.path + "': the fallback rate must be >= 0");
+  }
+  std::map<std::string, const Station*> by_id;
+  for (const Station& s : stations) by_id[s.id] = &s;
+  std::vector<Real> xs, ys;
+  for (const std::string& id : series.columns) {
+    const auto it = by_id.find(id);
+    if (it == by_id.end()) {
+      std::string known;
+      for (const auto& [name, s] : by_id) known += (known.empty() ? "" : ", ") + name;
+      throw InputError("rain series '" + series.path + "': column '" + id +
+                       "' is not a station of the station table (stations: " + known + ")");
+    }
+    xs.push_back(it->second->x);
+    ys.push_back(it->second->y);
+  }
+  std::vector<Real> bounds = interval_bounds(series.times, options.timing, series.path);
+  const std::vector<Real> lengths = lengths_of(bounds);
+  std::vector<std::vector<Real>> rates(series.values.size());
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    bool any = false;
+    rates[k].resize(series.columns.size());
+    for (std::size_t c = 0; c < rates[k].size(); ++c) {
+      const Real v = series.values[k][c];
+      rates[k][c] = std::isnan(v) ? v : rain_to_m_per_s(v, options.units, lengths[k]);
+      any = any || !std::isnan(v);
+    }
+    if (!any && !options.fallback_rate) {
+      std::ostringstream msg;
+      msg << "rain series '" << series.path << "' line "
+          << (k < series.lines.size() ? series.lines[k] : 0) << " (t = " << series.times[k]
+          << " s): no station has a value and no fallback rain rate is configured";
+      throw InputError(msg.str());
+    }
+  }
+  return RainfallField(grid, std::move(bounds),
+                       std::make_shared<GaugeSource>(grid, std::move(xs), std::move(ys),
+                                                     std::move(rates), options.interpolation,
+                                                     options.idw_power, options.fallback_rate));
+}
+
+RainfallField RainfallField::uniform(const solver::Grid& grid, const SeriesTable& hyetograph,
+                                     RainUnits units, RainTiming timing) {
+  grid.validate();
+  if (hyetograph.columns.size() != 1) {
+    throw InputError("hyetograph '" + hyetograph.path +
+                     "': expected 2 columns (time, value), found " +
+                     std::to_string(hyetograph.columns.size() + 1));
+  }
+  std::vector<Real> bounds = interval_bounds(hyetograph.times, timing, hyetograph.path);
+  const std::vector<Real> lengths = lengths_of(bounds);
+  std::vector<Real> rates(hyetograph.values.size());
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    const Real v = hyetograph.values[k][0];
+    if (std::isnan(v)) {
+      throw InputError("hyetograph '" + hyetograph.path + "' line " +
+                       std::to_string(hyetograph.lines[k]) + ": missing value");
+    }
+    rates[k] = rain_to_m_per_s(v, units, lengths[k]);
+  }
+  return RainfallField(grid, std::move(bounds), std::make_shared<UniformSource>(std::move(rates)));
+}
+
+RainfallField RainfallField::from_rasters(const solver::Grid& grid, const std::string& crs_wkt,
+                                          std::vector<Real> times,
+                                          std::vector<RasterBand> rasters,
+                                          const GriddedRainOptions& options) {
+  grid.validate();
+  const std::string name = rasters.empty() ? std::string("gridded rain") : rasters.front().path;
+  if (rasters.size() != times.size()) {
+    throw InputError("gridded rain '" + name + "': " + std::to_string(rasters.size()) +
+                     " raster band(s) for " + std::to_string(times.size()) + " time(s)");
+  }
+  std::vector<Real> bounds = interval_bounds(times, options.timing, name);
+  std::vector<Real> lengths = lengths_of(bounds);
+  for (const RasterBand& b : rasters) {
+    const int count = raster_band_count(b.path, "rain raster");
+    if (b.band < 1 || b.band > count) {
+      throw InputError("rain raster '" + b.path + "': band " + std::to_string(b.band) +
+                       " requested, the file has " + std::to_string(count) + " band(s)");
+    }
+  }
+  return RainfallField(grid, std::move(bounds),
+                       std::make_shared<RasterSource>(grid, crs_wkt, std::move(rasters),
+                                                      std::move(lengths), options));
+}
+
+RainfallField RainfallField::from_stack(const solver::Grid& grid, const std::string& crs_wkt,
+                                        const std::string& path, std::vector<Real> times,
+                                        const GriddedRainOptions& options) {
+  const int count = raster_band_count(path, "rain raster");
+  if (std::size_t(count) != times.size()) {
+    throw InputError("rain raster '" + path + "': " + std::to_string(count) + " band(s) for " +
+                     std::to_string(times.size()) + " time(s); expected one band per time");
+  }
+  std::vector<RasterBand> bands;
+  for (int b = 1; b <= count; ++b) bands.push_back(RasterBand{path, b});
+  return from_rasters(grid, crs_wkt, std::move(times), std::move(bands), options);
+}
+
+const std::vector<Real>& RainfallField::field(std::size_t k) const {
+  if (cached_ != k) {
+    cache_.assign(grid_.cell_count(), Real(0));
+    source_->fill(k, cache_);
+    cached_ = k;
+  }
+  return cache_;
+}
+
+std::vector<Real> RainfallField::rate_at(Real t) const {
+  const auto it = std::upper_bound(bounds_.begin(), bounds_.end(), t);
+  if (it == bounds_.begin() || it == bounds_.end()) {
+    return std::vector<Real>(grid_.cell_count(), Real(0));
+  }
+  return field(static_cast<std::size_t>(it - bounds_.begin() - 1));
+}
+
+Real RainfallField::next_change(Real t) const {
+  const auto it = std::upper_bound(bounds_.begin(), bounds_.end(), t);
+  return it == bounds_.end() ? std::numeric_limits<Real>::infinity() : *it;
+}
+
+std::vector<Real> RainfallField::depth_between(Real a, Real b) const {
+  std::vector<Real> depth(grid_.cell_count(), Real(0));
+  for (std::size_t k = 0; k + 1 < bounds_.size(); ++k) {
+    const Real lo = std::max(a, bounds_[k]);
+    const Real hi = std::min(b, bounds_[k + 1]);
+    if (!(hi > lo)) continue;
+    const std::vector<Real>& f = field(k);
+    for (std::size_t c = 0; c < depth.size(); ++c) depth[c] += f[c] * (hi - lo);
+  }
+  return depth;
+}
+
+}  // namespace floodtwin::terrain
