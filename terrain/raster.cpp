@@ -3,12 +3,15 @@
 #include <cpl_string.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <sstream>
 
 #include "floodtwin/version.hpp"
 #include "solver/error.hpp"
+#include "terrain/gauges.hpp"
 #include "terrain/gdal_support.hpp"
 
 namespace floodtwin::terrain {
@@ -139,6 +142,88 @@ std::vector<Real> read_raster_on_grid(const std::string& path, const solver::Gri
   GDALDatasetUniquePtr warped = detail::warp_to_grid(*ds, options.band, grid, crs_wkt,
                                                      options.resampling, options.what, path);
   return detail::read_band(*warped, 1, options.what, path);
+}
+
+namespace {
+
+/// Seconds per unit of a CF time unit name, 0 when unknown.
+double cf_unit_seconds(std::string unit) {
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (unit == "seconds" || unit == "second" || unit == "secs" || unit == "sec" || unit == "s") {
+    return 1;
+  }
+  if (unit == "minutes" || unit == "minute" || unit == "mins" || unit == "min") return 60;
+  if (unit == "hours" || unit == "hour" || unit == "hrs" || unit == "hr" || unit == "h") {
+    return 3600;
+  }
+  if (unit == "days" || unit == "day" || unit == "d") return 86400;
+  return 0;
+}
+
+/// Parses CF time units "<unit> since <date>" into (seconds per unit, epoch seconds).
+bool parse_cf_units(const std::string& text, double& scale, double& epoch) {
+  const auto since = text.find(" since ");
+  if (since == std::string::npos) return false;
+  scale = cf_unit_seconds(text.substr(0, since));
+  std::string date = text.substr(since + 7);
+  while (!date.empty() && std::isspace(static_cast<unsigned char>(date.back()))) date.pop_back();
+  auto t = parse_iso8601(date);
+  if (!t && date.size() >= 4 && date.substr(date.size() - 4) == " UTC") {
+    t = parse_iso8601(date.substr(0, date.size() - 4));
+  }
+  if (!t && date.size() == 10) t = parse_iso8601(date);
+  if (!t) return false;
+  epoch = *t;
+  return scale > 0;
+}
+
+}  // namespace
+
+std::vector<Real> raster_band_times(const std::string& path, const std::string& origin) {
+  GDALDatasetUniquePtr ds = detail::open_raster(path, "rain raster");
+  std::vector<double> epoch_times;
+  const char* extra = ds->GetMetadataItem("NETCDF_DIM_EXTRA");
+  std::string dim;
+  if (extra != nullptr) {
+    dim = extra;
+    dim.erase(std::remove_if(dim.begin(), dim.end(), [](char c) { return c == '{' || c == '}'; }),
+              dim.end());
+    dim = dim.substr(0, dim.find(','));
+  }
+  double scale = 1, epoch = 0;
+  if (!dim.empty()) {
+    const char* units = ds->GetMetadataItem((dim + "#units").c_str());
+    if (units == nullptr || !parse_cf_units(units, scale, epoch)) {
+      throw InputError("rain raster '" + path + "': dimension '" + dim +
+                       "' has no CF time units (\"<unit> since <date>\"), found '" +
+                       (units != nullptr ? units : "") + "'");
+    }
+  }
+  for (int b = 1; b <= ds->GetRasterCount(); ++b) {
+    GDALRasterBand* band = ds->GetRasterBand(b);
+    const char* v = dim.empty() ? band->GetMetadataItem("GRIB_VALID_TIME")
+                                : band->GetMetadataItem(("NETCDF_DIM_" + dim).c_str());
+    char* end = nullptr;
+    const double value = v != nullptr ? std::strtod(v, &end) : 0.0;
+    if (v == nullptr || end == v || !std::isfinite(value)) {
+      throw InputError("rain raster '" + path + "' band " + std::to_string(b) +
+                       ": no time in its metadata (expected netCDF NETCDF_DIM_" +
+                       (dim.empty() ? std::string("time") : dim) + " or GRIB_VALID_TIME)");
+    }
+    epoch_times.push_back(dim.empty() ? value : epoch + value * scale);
+  }
+  double zero = epoch_times.empty() ? 0.0 : epoch_times.front();
+  if (!origin.empty()) {
+    const auto o = parse_iso8601(origin);
+    if (!o) {
+      throw ConfigError("rain raster '" + path + "': time origin '" + origin +
+                        "' is not an ISO-8601 date-time");
+    }
+    zero = *o;
+  }
+  std::vector<Real> out;
+  for (double t : epoch_times) out.push_back(Real(t - zero));
+  return out;
 }
 
 int raster_band_count(const std::string& path, const std::string& what) {

@@ -61,6 +61,12 @@ std::vector<Real> read_raster_on_grid(const std::string& path, const solver::Gri
                                       const std::string& crs_wkt,
                                       const ReadOptions& options = {});
 
+/// Times of the bands of a multi-band raster, in seconds since `origin` (ISO-8601; empty:
+/// since the first band's time), from the band metadata GDAL exposes: netCDF (the first extra
+/// dimension, e.g. NETCDF_DIM_time, with CF units "<unit> since <date>") or GRIB
+/// (GRIB_VALID_TIME). Throws InputError naming the file and band when a band has no time.
+std::vector<Real> raster_band_times(const std::string& path, const std::string& origin = "");
+
 /// Number of bands of a raster file.
 int raster_band_count(const std::string& path, const std::string& what = "raster");
 

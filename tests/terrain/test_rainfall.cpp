@@ -321,6 +321,40 @@ TEST(Rainfall, GriddedRastersAndStacksAreResampledOntoTheGrid) {
   EXPECT_EQ(zero[29], 0);
 }
 
+TEST(Rainfall, NetcdfStackWithTimeDimension) {
+  TempDir dir;
+  const auto g = gauge_grid();
+  GDALAllRegister();
+  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDatasetUniquePtr src(mem->Create("", g.nx, g.ny, 3, GDT_Float32, nullptr));
+  const auto gt = geotransform_of(g);
+  src->SetGeoTransform(const_cast<double*>(gt.data()));
+  for (int b = 1; b <= 3; ++b) {
+    std::vector<float> v(g.cell_count(), float(6 * b));
+    ASSERT_EQ(src->GetRasterBand(b)->RasterIO(GF_Write, 0, 0, g.nx, g.ny, v.data(), g.nx, g.ny,
+                                              GDT_Float32, 0, 0),
+              CE_None);
+    src->GetRasterBand(b)->SetMetadataItem("NETCDF_DIM_time", std::to_string(10 * b).c_str());
+  }
+  src->SetMetadataItem("NETCDF_DIM_EXTRA", "{time}");
+  src->SetMetadataItem("NETCDF_DIM_time_DEF", "{3,6}");
+  src->SetMetadataItem("NETCDF_DIM_time_VALUES", "{10,20,30}");
+  src->SetMetadataItem("time#units", "minutes since 2024-01-15 10:00:00");
+  const std::string nc = dir.file("radar.nc");
+  GDALDatasetUniquePtr out(GetGDALDriverManager()->GetDriverByName("netCDF")->CreateCopy(
+      nc.c_str(), src.get(), FALSE, nullptr, nullptr, nullptr));
+  ASSERT_TRUE(out);
+  out.reset();
+  EXPECT_EQ(raster_band_times(nc), (std::vector<Real>{0, 600, 1200}));
+  const auto times = raster_band_times(nc, "2024-01-15T10:00:00Z");
+  EXPECT_EQ(times, (std::vector<Real>{600, 1200, 1800}));
+  GriddedRainOptions o;
+  o.units = RainUnits::mm_per_interval;
+  const RainfallField rain = RainfallField::from_stack(g, "", nc, times, o);
+  for (Real v : rain.rate_at(1000)) ASSERT_DOUBLE_EQ(v, 12.0 / (1000 * 600));
+  expect_error([&] { raster_band_times(dir.file("radar.nc") + ".missing"); }, {"radar.nc"});
+}
+
 TEST(Rainfall, LonLatStationsAreConvertedToTheDemCrs) {
   TempDir dir;
   auto st = read_stations(dir.write("st.csv", "id,lon,lat\nX,-118.15,34.3\n"));
