@@ -71,29 +71,6 @@ void expect_error(F&& f, std::initializer_list<std::string> parts) {
   }
 }
 
-TEST(RainUnits, ConvertToMetresPerSecond) {
-  EXPECT_DOUBLE_EQ(rain_to_m_per_s(36, RainUnits::mm_per_hour, 0), 1e-5);
-  EXPECT_DOUBLE_EQ(rain_to_m_per_s(6, RainUnits::mm_per_interval, 600), 1e-5);
-  EXPECT_DOUBLE_EQ(rain_to_m_per_s(1e-5, RainUnits::m_per_s, 600), 1e-5);
-  EXPECT_EQ(parse_rain_units("mm"), RainUnits::mm_per_interval);
-  EXPECT_THROW(parse_rain_units("inch"), ConfigError);
-  EXPECT_EQ(parse_interpolation("thiessen"), Interpolation::thiessen);
-  EXPECT_THROW(parse_interpolation("kriging"), ConfigError);
-}
-
-TEST(Iso8601, ParsesDatesTimesAndOffsets) {
-  EXPECT_EQ(parse_iso8601("1970-01-01"), 0.0);
-  EXPECT_EQ(parse_iso8601("1970-01-02T00:00:01Z"), 86401.0);
-  EXPECT_EQ(parse_iso8601("2024-01-15T10:00:00Z"), parse_iso8601("2024-01-15 11:30:00+01:30"));
-  EXPECT_EQ(*parse_iso8601("2024-03-01T00:00") - *parse_iso8601("2024-02-28T00:00"), 2 * 86400.0);
-  EXPECT_DOUBLE_EQ(*parse_iso8601("2000-01-01T00:00:00.25Z") - *parse_iso8601("2000-01-01"),
-                   0.25);
-  EXPECT_FALSE(parse_iso8601("2023-02-29"));
-  EXPECT_FALSE(parse_iso8601("2024-01-15T10"));
-  EXPECT_FALSE(parse_iso8601("15/01/2024"));
-  EXPECT_FALSE(parse_iso8601("2024-01-15T10:00:00Zjunk"));
-}
-
 TEST(Gauges, StationTableAndSeriesAreRead) {
   TempDir dir;
   const auto g = gauge_grid();
