@@ -377,6 +377,27 @@ void Simulation::rebuild_boundary_cells() {
     const bool ns = slot.side == Side::north || slot.side == Side::south;
     discharge_width_[b] += ns ? grid_.dx : grid_.dy;
   }
+  auto special = [&](std::ptrdiff_t a, std::ptrdiff_t b) {
+    const std::uint8_t ma = mask_[static_cast<std::size_t>(a)];
+    const std::uint8_t mb = mask_[static_cast<std::size_t>(b)];
+    return ma == cell_wall || mb == cell_wall || ma == cell_discharge || mb == cell_discharge;
+  };
+  special_x_.assign(static_cast<std::size_t>(g.ny), {});
+  special_y_.assign(static_cast<std::size_t>(g.ny + 1), {});
+  for (int j = 0; j < g.ny; ++j) {
+    for (int f = 0; f <= g.nx; ++f) {
+      if (special(g.index(f - 1, j), g.index(f, j))) {
+        special_x_[static_cast<std::size_t>(j)].push_back(f);
+      }
+    }
+  }
+  for (int r = -1; r < g.ny; ++r) {
+    for (int i = 0; i < g.nx; ++i) {
+      if (special(g.index(i, r), g.index(i, r + 1))) {
+        special_y_[static_cast<std::size_t>(r + 1)].push_back(i);
+      }
+    }
+  }
 }
 
 namespace {
@@ -389,14 +410,15 @@ Real inflow_depth(Real q, Real u_in, Real h_in, Real g) {
   const Real J = 2 * std::sqrt(g * h_in) - u_in;
   auto f = [&](Real hb) { return 2 * std::sqrt(g * hb) - q / hb - J; };
   if (f(h_crit) >= 0) return h_crit;  // no subcritical state: enters at critical depth
-  Real lo = h_crit;
-  Real hi = std::max(2 * h_crit, 2 * h_in);
-  while (f(hi) < 0) hi *= 2;
-  for (int it = 0; it < 60 && hi - lo > Real(1e-12) * hi; ++it) {
-    const Real mid = Real(0.5) * (lo + hi);
-    (f(mid) < 0 ? lo : hi) = mid;
+  // f is increasing and concave, so Newton's method from h_crit (where f < 0) climbs
+  // monotonically to the root.
+  Real hb = h_crit;
+  for (int it = 0; it < 50; ++it) {
+    const Real step = f(hb) / (std::sqrt(g / hb) + q / (hb * hb));
+    hb -= step;
+    if (std::abs(step) <= Real(1e-13) * hb) break;
   }
-  return Real(0.5) * (lo + hi);
+  return hb;
 }
 }  // namespace
 

@@ -191,6 +191,10 @@ class Simulation {
   std::vector<BoundaryCondition> boundaries_;
   std::vector<GhostCell> ghost_cells_;
   std::vector<Real> discharge_width_;  ///< per condition: wet-able width of its segment [m]
+  /// Faces next to a wall, an inactive cell or a discharge ghost, which the vectorised flux
+  /// loops leave to the scalar face_flux: x faces of row r at special_x_[r], y faces between
+  /// rows r and r + 1 at special_y_[r + 1]. Rebuilt with the masks.
+  std::vector<std::vector<int>> special_x_, special_y_;
 
   TimeSeries uniform_rain_;
   std::vector<PointSource> sources_;

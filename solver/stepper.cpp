@@ -120,10 +120,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         pe[c] = h + zr[c];
       }
     };
-    // Scalar flux for faces next to walls, inactive cells or discharge ghosts.
-    auto special = [&](std::uint8_t mL, std::uint8_t mR) {
-      return mL == cell_wall || mR == cell_wall || mL == cell_discharge || mR == cell_discharge;
-    };
+    // Scalar flux for the faces next to walls, inactive cells or discharge ghosts.
     auto fix_face = [&](FluxRow& F, std::size_t f, std::uint8_t mL, std::uint8_t mR,
                         const FaceState& L, const FaceState& R, Real qgL, Real qgR) {
       const FaceFlux ff = face_flux(mL, mR, L, R, qgL, qgR, g);
@@ -178,10 +175,9 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                         north_of_r1.u.data() + 1, zn};
       hydrostatic_hllc_row(nx, L, R, Real(-1), g, F.out());
       const std::ptrdiff_t base = G.index(0, r);
-      for (int i = 0; i < nx; ++i) {
+      for (const int i : special_y_[static_cast<std::size_t>(r + 1)]) {
         const auto kL = static_cast<std::size_t>(base + i);
         const auto kR = kL + static_cast<std::size_t>(stride);
-        if (!special(mask[kL], mask[kR])) continue;
         const auto c = static_cast<std::size_t>(i + 1);
         fix_face(F, static_cast<std::size_t>(i), mask[kL], mask[kR],
                  FaceState{south_of_r.h[c], -south_of_r.v[c], south_of_r.u[c], zs[i]},
@@ -230,10 +226,9 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
       const FaceRowIn L{east->h.data(), east->u.data(), east->v.data(), ze};
       const FaceRowIn R{west->h.data() + 1, west->u.data() + 1, west->v.data() + 1, zw + 1};
       hydrostatic_hllc_row(nx + 1, L, R, Real(1), g, W.fx.out());
-      for (int f = 0; f <= nx; ++f) {
+      for (const int f : special_x_[static_cast<std::size_t>(r)]) {
         const auto kL = static_cast<std::size_t>(base + f);
         const auto kR = kL + 1;
-        if (!special(mask[kL], mask[kR])) continue;
         const auto cL = static_cast<std::size_t>(f);
         const auto cR = cL + 1;
         fix_face(W.fx, cL, mask[kL], mask[kR],
