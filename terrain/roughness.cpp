@@ -1,6 +1,7 @@
 #include "terrain/roughness.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "solver/error.hpp"
@@ -28,44 +29,55 @@ std::string cell_name(std::size_t k, int nx) {
 
 }  // namespace
 
-std::vector<Real> load_manning(const std::string& path, const solver::Grid& grid,
-                               const std::string& crs_wkt, std::span<const Real> elevation,
-                               const std::string& resampling) {
-  check_size(elevation, grid, "manning raster", path);
+std::vector<Real> load_cell_parameter(const std::string& path, const solver::Grid& grid,
+                                      const std::string& crs_wkt,
+                                      std::span<const Real> elevation, const std::string& what,
+                                      Real lo, Real hi, const std::string& resampling,
+                                      Real inactive_value) {
+  check_size(elevation, grid, what, path);
   ReadOptions o;
   o.resampling = resampling;
-  o.what = "manning raster";
-  std::vector<Real> n = read_raster_on_grid(path, grid, crs_wkt, o);
+  o.what = what;
+  std::vector<Real> v = read_raster_on_grid(path, grid, crs_wkt, o);
   std::size_t missing = 0, bad = 0, first_missing = 0, first_bad = 0;
   Real bad_value = 0;
-  for (std::size_t k = 0; k < n.size(); ++k) {
+  for (std::size_t k = 0; k < v.size(); ++k) {
     if (!std::isfinite(elevation[k])) {
-      n[k] = 0;
+      v[k] = inactive_value;
       continue;
     }
-    if (std::isnan(n[k])) {
+    if (std::isnan(v[k])) {
       if (missing++ == 0) first_missing = k;
-    } else if (!(n[k] >= 0 && std::isfinite(n[k]))) {
+    } else if (!(v[k] >= lo && v[k] <= hi && std::isfinite(v[k]))) {
       if (bad++ == 0) {
         first_bad = k;
-        bad_value = n[k];
+        bad_value = v[k];
       }
     }
   }
   if (missing > 0) {
     std::ostringstream msg;
-    msg << "manning raster '" << path << "': " << missing
+    msg << what << " '" << path << "': " << missing
         << " active cell(s) have no value (no-data or outside the raster), first at "
         << cell_name(first_missing, grid.nx);
     throw InputError(msg.str());
   }
   if (bad > 0) {
     std::ostringstream msg;
-    msg << "manning raster '" << path << "': expected n >= 0, found " << bad_value << " at "
-        << cell_name(first_bad, grid.nx) << " (" << bad << " such cell(s))";
+    msg << what << " '" << path << "': expected a value >= " << lo;
+    if (std::isfinite(hi)) msg << " and <= " << hi;
+    msg << ", found " << bad_value << " at " << cell_name(first_bad, grid.nx) << " (" << bad
+        << " such cell(s))";
     throw InputError(msg.str());
   }
-  return n;
+  return v;
+}
+
+std::vector<Real> load_manning(const std::string& path, const solver::Grid& grid,
+                               const std::string& crs_wkt, std::span<const Real> elevation,
+                               const std::string& resampling) {
+  return load_cell_parameter(path, grid, crs_wkt, elevation, "manning raster", 0,
+                             std::numeric_limits<Real>::infinity(), resampling, 0);
 }
 
 std::vector<Real> manning_from_landcover(const std::string& path, const solver::Grid& grid,

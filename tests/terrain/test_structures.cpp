@@ -79,6 +79,29 @@ TEST(Manning, RasterOnTheGridAndNoDataOnlyWhereInactive) {
   }
 }
 
+TEST(CellParameter, RangeCheckedInActiveCells) {
+  TempDir dir;
+  const auto g = small_grid();
+  std::vector<Real> z(g.cell_count(), 10), cn(g.cell_count(), 75);
+  cn[at(4, 7)] = 120;
+  write_raster(dir.file("cn.tif"), "GTiff", g, cn, "", -1);
+  try {
+    load_cell_parameter(dir.file("cn.tif"), g, "", z, "curve number raster", 1, 100);
+    FAIL();
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("curve number raster"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(dir.file("cn.tif")), std::string::npos) << msg;
+    EXPECT_NE(msg.find("120"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("column 4, row 7"), std::string::npos) << msg;
+  }
+  z[at(4, 7)] = nan;
+  const auto v =
+      load_cell_parameter(dir.file("cn.tif"), g, "", z, "curve number raster", 1, 100, "near", 100);
+  EXPECT_EQ(v[at(4, 7)], 100);
+  EXPECT_EQ(v[at(0, 0)], 75);
+}
+
 TEST(Manning, LandCoverTableAndUnknownClassesListed) {
   TempDir dir;
   const auto g = small_grid();
