@@ -3,6 +3,7 @@
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -341,6 +342,48 @@ TEST(Rainfall, LonLatStationsAreConvertedToTheDemCrs) {
   EXPECT_NEAR(st[0].y, 3796018.74, 0.1);
   expect_error([&] { transform_stations(st, dem.crs_wkt, "EPSG:999999", "st.csv"); },
                {"st.csv", "EPSG:999999"});
+}
+
+/// The demo basin's synthetic gauges load onto the demo DEM; the basin-average storm depth
+/// lies between the smallest and the largest station total.
+TEST(Rainfall, DemoGaugesLoadOntoTheDemoDem) {
+  const std::string dir = std::string(testing::demo_dem()).substr(
+      0, std::string(testing::demo_dem()).rfind('/') + 1);
+  ElevationOptions eo;
+  eo.cell_size_x = 300;
+  const Raster dem = load_elevation(testing::demo_dem(), eo);
+  const auto stations = read_stations(dir + "stations.csv");
+  const auto series = read_series(dir + "rain.csv");
+  ASSERT_EQ(stations.size(), 5u);
+  ASSERT_EQ(series.columns.size(), 5u);
+  EXPECT_TRUE(series.timestamps);
+  EXPECT_EQ(series.times.back(), 3 * 3600);
+  const auto& g = dem.grid;
+  std::vector<double> totals(5, 0);
+  for (std::size_t k = 1; k < series.times.size(); ++k) {
+    for (std::size_t c = 0; c < 5; ++c) {
+      if (!std::isnan(series.values[k][c])) totals[c] += series.values[k][c] / 6;  // mm
+    }
+  }
+  for (const auto& s : stations) {
+    EXPECT_GT(s.x, g.origin_x);
+    EXPECT_LT(s.x, g.origin_x + g.nx * g.dx);
+    EXPECT_GT(s.y, g.origin_y - g.ny * g.dy);
+    EXPECT_LT(s.y, g.origin_y);
+  }
+  for (Interpolation m : {Interpolation::idw, Interpolation::thiessen}) {
+    GaugeRainOptions o;
+    o.interpolation = m;
+    const auto rain = RainfallField::from_gauges(g, stations, series, o);
+    const auto depth = rain.depth_between(0, 3 * 3600);
+    double mean = 0;
+    for (Real d : depth) mean += d;
+    mean = mean / double(depth.size()) * 1000;  // mm
+    EXPECT_GT(mean, *std::min_element(totals.begin(), totals.end()));
+    EXPECT_LT(mean, *std::max_element(totals.begin(), totals.end()));
+  }
+  EXPECT_NEAR(totals[0], 27, 1);
+  EXPECT_NEAR(totals[2], 53, 2);
 }
 
 /// Total rain a simulation receives from a gauge field equals the field integrated in time
