@@ -21,14 +21,15 @@ std::vector<Real> padded_parameter(const Grid& grid, std::span<const Real> value
   const std::size_t n = grid.cell_count();
   if (values.size() != 1 && values.size() != n) {
     std::ostringstream msg;
-    msg << model << " " << name << ": expected 1 or " << grid.nx << " x " << grid.ny << " = "
-        << n << " values, got " << values.size();
+    msg << model << " " << name << ": expected 1 or " << grid.nx << " x " << grid.ny << " = " << n
+        << " values, got " << values.size();
     throw InputError(msg.str());
   }
   std::vector<Real> out(grid.padded_size(), Real(0));
   for (int j = 0; j < grid.ny; ++j) {
     for (int i = 0; i < grid.nx; ++i) {
-      const std::size_t c = values.size() == 1 ? 0 : std::size_t(j) * std::size_t(grid.nx) + std::size_t(i);
+      const std::size_t c =
+          values.size() == 1 ? 0 : std::size_t(j) * std::size_t(grid.nx) + std::size_t(i);
       const Real v = values[c];
       const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
       if (!ok) {
@@ -61,8 +62,8 @@ std::vector<Real> interior(const Grid& grid, const std::vector<Real>& padded) {
 void check_same_grid(const Grid& a, const Grid& b, const char* model) {
   if (a.nx != b.nx || a.ny != b.ny) {
     std::ostringstream msg;
-    msg << model << ": built for a " << a.nx << " x " << a.ny << " grid, used on " << b.nx
-        << " x " << b.ny;
+    msg << model << ": built for a " << a.nx << " x " << a.ny << " grid, used on " << b.nx << " x "
+        << b.ny;
     throw InputError(msg.str());
   }
 }
@@ -107,7 +108,9 @@ Real GreenAmpt::ponded_increment(Real F, Real ks, Real S, Real dt) {
   // r(x) = x - S ln(1 + x / base) - ks dt is convex and increasing for x > 0 (r(0) < 0):
   // Newton's method from a point right of the root converges monotonically.
   auto r = [&](Real x) { return x - S * std::log1p(x / base) - target; };
+  // Start right of the root: the rate at F bounds the mean rate of the step from above.
   Real x = target + std::sqrt(Real(2) * S * target);
+  if (F > 0) x = std::min(x, target * (1 + S / F));
   while (r(x) < 0) x *= 2;
   for (int it = 0; it < 100; ++it) {
     const Real slope = (F + x) / (base + x);
@@ -132,8 +135,12 @@ void GreenAmpt::compute(const Grid& grid, const std::uint8_t* mask, const Real* 
       loss[k] = 0;
       if (i < 0 || j < 0 || i >= grid.nx || j >= grid.ny || mask[k] != 1) continue;
       if (!(h[k] > 0)) continue;
-      const Real capacity = ponded_increment(f_[k], ks_[k], s_[k], dt);
-      const Real l = std::min(h[k], capacity);
+      // Capacity bounds from the rate law (the rate falls as F grows): when the water is
+      // below the lower bound it all infiltrates and Newton's method is not needed.
+      const Real F = f_[k];
+      const Real upper = F > 0 ? ks_[k] * dt * (1 + s_[k] / F) : inf;
+      const Real lower = ks_[k] * dt * (1 + s_[k] / (F + upper));
+      const Real l = h[k] <= lower ? h[k] : std::min(h[k], ponded_increment(F, ks_[k], s_[k], dt));
       loss[k] = l;
       f_[k] += l;
     }
@@ -149,8 +156,7 @@ ScsCurveNumber::ScsCurveNumber(const Grid& grid, std::span<const Real> cn,
     : grid_(grid), ratio_(initial_abstraction_ratio) {
   if (!(ratio_ >= 0 && ratio_ <= 1)) {
     std::ostringstream msg;
-    msg << "SCS curve number initial_abstraction_ratio: expected a value in [0, 1], got "
-        << ratio_;
+    msg << "SCS curve number initial_abstraction_ratio: expected a value in [0, 1], got " << ratio_;
     throw InputError(msg.str());
   }
   s_ = padded_parameter(grid, cn, "SCS curve number", "cn", 0, 100, true);

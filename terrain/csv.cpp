@@ -120,9 +120,8 @@ CsvTable read_csv(const std::string& path, const std::string& what) {
     }
     if (cells.size() != table.header.size()) {
       std::ostringstream msg;
-      msg << what << " '" << path << "' line " << line_no << ": expected "
-          << table.header.size() << " columns (as the header on line " << table.header_line
-          << "), found " << cells.size();
+      msg << what << " '" << path << "' line " << line_no << ": expected " << table.header.size()
+          << " columns (as the header on line " << table.header_line << "), found " << cells.size();
       throw InputError(msg.str());
     }
     table.rows.push_back(CsvRow{line_no, std::move(cells)});

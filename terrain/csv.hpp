@@ -18,7 +18,7 @@ struct CsvRow {
 
 struct CsvTable {
   std::string path;
-  std::string what;                 ///< what the file is ("rain series"), for messages
+  std::string what;  ///< what the file is ("rain series"), for messages
   int header_line = 0;
   std::vector<std::string> header;  ///< column names
   std::vector<CsvRow> rows;

@@ -122,8 +122,8 @@ std::vector<Station> read_stations(const std::string& path) {
     s.line = row.line;
     if (s.id.empty()) throw InputError(t.where(row.line, cid) + "empty station id");
     if (const auto it = seen.find(s.id); it != seen.end()) {
-      throw InputError(t.where(row.line, cid) + "station '" + s.id +
-                       "' already defined on line " + std::to_string(it->second));
+      throw InputError(t.where(row.line, cid) + "station '" + s.id + "' already defined on line " +
+                       std::to_string(it->second));
     }
     seen[s.id] = row.line;
     s.x = parse_number(t, row, cx);
@@ -160,7 +160,8 @@ SeriesTable read_series(const std::string& path, const SeriesOptions& options) {
       if (!o) {
         throw InputError(t.where(t.rows.front().line, 0) +
                          "expected seconds or an ISO-8601 date-time (2024-01-31T06:00:00Z), "
-                         "found '" + first_time + "'");
+                         "found '" +
+                         first_time + "'");
       }
       origin = *o;
     }
@@ -181,8 +182,8 @@ SeriesTable read_series(const std::string& path, const SeriesOptions& options) {
     if (!out.times.empty() && !(time > out.times.back())) {
       std::ostringstream msg;
       msg << t.where(row.line, 0) << "times must increase strictly, found " << row.cells[0]
-          << " after " << t.rows[out.times.size() - 1].cells[0] << " (line "
-          << out.lines.back() << ")";
+          << " after " << t.rows[out.times.size() - 1].cells[0] << " (line " << out.lines.back()
+          << ")";
       throw InputError(msg.str());
     }
     std::vector<Real> values(out.columns.size());

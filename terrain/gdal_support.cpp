@@ -87,15 +87,14 @@ std::vector<Real> read_band(GDALDataset& ds, int band, const std::string& what,
   const std::size_t n = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
   std::vector<Real> values(n);
   QuietGdal quiet;
-  if (b->RasterIO(GF_Read, 0, 0, nx, ny, values.data(), nx, ny, real_gdal_type, 0, 0) !=
-      CE_None) {
+  if (b->RasterIO(GF_Read, 0, 0, nx, ny, values.data(), nx, ny, real_gdal_type, 0, 0) != CE_None) {
     throw IoError(what + " '" + path + "': reading band " + std::to_string(band) + " failed" +
                   gdal_error_suffix());
   }
   if ((b->GetMaskFlags() & GMF_ALL_VALID) == 0) {
     std::vector<std::uint8_t> mask(n);
-    if (b->GetMaskBand()->RasterIO(GF_Read, 0, 0, nx, ny, mask.data(), nx, ny, GDT_Byte, 0,
-                                   0) != CE_None) {
+    if (b->GetMaskBand()->RasterIO(GF_Read, 0, 0, nx, ny, mask.data(), nx, ny, GDT_Byte, 0, 0) !=
+        CE_None) {
       throw IoError(what + " '" + path + "': reading the no-data mask failed" +
                     gdal_error_suffix());
     }
@@ -137,9 +136,9 @@ GDALDatasetUniquePtr select_band(GDALDataset& src, int band, const std::string& 
   std::unique_ptr<GDALTranslateOptions, TranslateOptionsDeleter> options(
       GDALTranslateOptionsNew(args.List(), nullptr));
   int usage_error = 0;
-  GDALDatasetH out = options ? GDALTranslate("", GDALDataset::ToHandle(&src), options.get(),
-                                             &usage_error)
-                             : nullptr;
+  GDALDatasetH out =
+      options ? GDALTranslate("", GDALDataset::ToHandle(&src), options.get(), &usage_error)
+              : nullptr;
   if (out == nullptr) {
     throw InputError(what + " '" + path + "': cannot select band " + std::to_string(band) +
                      gdal_error_suffix());
@@ -218,13 +217,13 @@ std::vector<double> rasterize(const std::string& path, const std::string& layer,
   OGRLayer* lyr = layer.empty() ? (vec->GetLayerCount() > 0 ? vec->GetLayer(0) : nullptr)
                                 : vec->GetLayerByName(layer.c_str());
   if (lyr == nullptr) {
-    throw InputError(what + " '" + path + "': " +
-                     (layer.empty() ? std::string("the file has no layer")
-                                    : "no layer named '" + layer + "'"));
+    throw InputError(
+        what + " '" + path + "': " +
+        (layer.empty() ? std::string("the file has no layer") : "no layer named '" + layer + "'"));
   }
   if (!attribute.empty() && lyr->GetLayerDefn()->GetFieldIndex(attribute.c_str()) < 0) {
-    throw InputError(what + " '" + path + "': layer '" + lyr->GetName() +
-                     "' has no attribute '" + attribute + "'");
+    throw InputError(what + " '" + path + "': layer '" + lyr->GetName() + "' has no attribute '" +
+                     attribute + "'");
   }
   GDALDatasetUniquePtr mem = create_mem(grid, crs_wkt, GDT_Float64);
   const double init = attribute.empty() ? 0.0 : std::numeric_limits<double>::quiet_NaN();
@@ -236,14 +235,14 @@ std::vector<double> rasterize(const std::string& path, const std::string& layer,
   double burn = 1.0;
   OGRLayerH lyr_h = OGRLayer::ToHandle(lyr);
   QuietGdal quiet;
-  if (GDALRasterizeLayers(GDALDataset::ToHandle(mem.get()), 1, &band, 1, &lyr_h, nullptr,
-                          nullptr, &burn, opts.List(), nullptr, nullptr) != CE_None) {
-    throw InputError(what + " '" + path + "': rasterizing layer '" + lyr->GetName() +
-                     "' failed" + gdal_error_suffix());
+  if (GDALRasterizeLayers(GDALDataset::ToHandle(mem.get()), 1, &band, 1, &lyr_h, nullptr, nullptr,
+                          &burn, opts.List(), nullptr, nullptr) != CE_None) {
+    throw InputError(what + " '" + path + "': rasterizing layer '" + lyr->GetName() + "' failed" +
+                     gdal_error_suffix());
   }
   std::vector<double> out(grid.cell_count());
-  if (mem->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, grid.nx, grid.ny, out.data(), grid.nx,
-                                      grid.ny, GDT_Float64, 0, 0) != CE_None) {
+  if (mem->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, grid.nx, grid.ny, out.data(), grid.nx, grid.ny,
+                                      GDT_Float64, 0, 0) != CE_None) {
     throw IoError(what + " '" + path + "': reading the rasterized layer failed" +
                   gdal_error_suffix());
   }

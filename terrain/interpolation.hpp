@@ -31,8 +31,9 @@ inline RainUnits parse_rain_units(std::string_view text) {
   if (text == "mm/h" || text == "mm/hr") return RainUnits::mm_per_hour;
   if (text == "mm") return RainUnits::mm_per_interval;
   if (text == "m/s") return RainUnits::m_per_s;
-  throw ConfigError("rain units: expected \"mm/h\", \"mm\" (depth per interval) or \"m/s\", got \"" +
-                    std::string(text) + "\"");
+  throw ConfigError(
+      "rain units: expected \"mm/h\", \"mm\" (depth per interval) or \"m/s\", got \"" +
+      std::string(text) + "\"");
 }
 
 /// Converts one rain value to an intensity [m/s].

@@ -22,13 +22,14 @@ void transform_stations(std::vector<Station>& stations, const std::string& to_cr
                       detail::gdal_error_suffix());
   }
   if (to_crs_wkt.empty() || dst.SetFromUserInput(to_crs_wkt.c_str()) != OGRERR_NONE) {
-    throw InputError(where + ": the target (DEM) CRS is missing or invalid; cannot convert "
-                     "station coordinates from '" + from_crs + "'");
+    throw InputError(where +
+                     ": the target (DEM) CRS is missing or invalid; cannot convert "
+                     "station coordinates from '" +
+                     from_crs + "'");
   }
   src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
   dst.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> ct(
-      OGRCreateCoordinateTransformation(&src, &dst));
+  std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&src, &dst));
   if (!ct) {
     throw InputError(where + ": no coordinate transformation from '" + from_crs +
                      "' to the DEM CRS" + detail::gdal_error_suffix());
@@ -37,8 +38,8 @@ void transform_stations(std::vector<Station>& stations, const std::string& to_cr
     double x = s.x, y = s.y;
     if (!ct->Transform(1, &x, &y) || !std::isfinite(x) || !std::isfinite(y)) {
       std::ostringstream msg;
-      msg << where << " line " << s.line << ": station '" << s.id << "' at (" << s.x << ", "
-          << s.y << ") cannot be converted from '" << from_crs << "' to the DEM CRS";
+      msg << where << " line " << s.line << ": station '" << s.id << "' at (" << s.x << ", " << s.y
+          << ") cannot be converted from '" << from_crs << "' to the DEM CRS";
       throw InputError(msg.str());
     }
     s.x = Real(x);

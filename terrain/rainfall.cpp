@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <sstream>
 #include <span>
+#include <sstream>
 #include <utility>
 
 #include "solver/error.hpp"
@@ -89,8 +89,7 @@ class RasterSource final : public RainfallField::Source {
       if (v[c] < 0) {
         std::ostringstream msg;
         msg << "rain raster '" << b.path << "' band " << b.band << ": negative rain " << v[c]
-            << " at column " << c % std::size_t(grid_.nx) << ", row "
-            << c / std::size_t(grid_.nx);
+            << " at column " << c % std::size_t(grid_.nx) << ", row " << c / std::size_t(grid_.nx);
         throw InputError(msg.str());
       }
       out[c] = rain_to_m_per_s(v[c], options_.units, lengths_[k]);
@@ -126,13 +125,14 @@ std::vector<Real> interval_bounds(const std::vector<Real>& times, RainTiming tim
   if (n < 2) {
     throw InputError("rain series '" + path +
                      "': at least 2 times are needed to know the length of the intervals, "
-                     "found " + std::to_string(n));
+                     "found " +
+                     std::to_string(n));
   }
   for (std::size_t k = 1; k < n; ++k) {
     if (!(times[k] > times[k - 1])) {
       std::ostringstream msg;
-      msg << "rain series '" << path << "': times must increase strictly, time " << k
-          << " (" << times[k] << ") follows " << times[k - 1];
+      msg << "rain series '" << path << "': times must increase strictly, time " << k << " ("
+          << times[k] << ") follows " << times[k - 1];
       throw InputError(msg.str());
     }
   }
@@ -228,8 +228,7 @@ RainfallField RainfallField::uniform(const solver::Grid& grid, const SeriesTable
 }
 
 RainfallField RainfallField::from_rasters(const solver::Grid& grid, const std::string& crs_wkt,
-                                          std::vector<Real> times,
-                                          std::vector<RasterBand> rasters,
+                                          std::vector<Real> times, std::vector<RasterBand> rasters,
                                           const GriddedRainOptions& options) {
   grid.validate();
   const std::string name = rasters.empty() ? std::string("gridded rain") : rasters.front().path;

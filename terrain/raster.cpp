@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <sstream>
 
@@ -29,9 +29,8 @@ std::string crs_of(GDALDataset& ds) {
 solver::Grid grid_of(const GeoTransform& gt, int nx, int ny, const std::string& path) {
   if (gt[2] != 0.0 || gt[4] != 0.0) {
     std::ostringstream msg;
-    msg << "elevation '" << path << "': rotated geotransform (row/column rotation terms "
-        << gt[2] << ", " << gt[4]
-        << "); only north-up rasters are supported, warp it first (gdalwarp)";
+    msg << "elevation '" << path << "': rotated geotransform (row/column rotation terms " << gt[2]
+        << ", " << gt[4] << "); only north-up rasters are supported, warp it first (gdalwarp)";
     throw InputError(msg.str());
   }
   if (!(gt[1] > 0) || !(gt[5] < 0)) {
@@ -67,8 +66,8 @@ Raster load_elevation(const std::string& path, const ElevationOptions& options) 
   out.crs_wkt = crs_of(*ds);
   out.grid = grid_of(gt, ds->GetRasterXSize(), ds->GetRasterYSize(), path);
 
-  if (options.cell_size_x < 0 || options.cell_size_y < 0 ||
-      !std::isfinite(options.cell_size_x) || !std::isfinite(options.cell_size_y)) {
+  if (options.cell_size_x < 0 || options.cell_size_y < 0 || !std::isfinite(options.cell_size_x) ||
+      !std::isfinite(options.cell_size_y)) {
     throw InputError("elevation '" + path + "': resampling cell size must be finite and >= 0");
   }
   const bool resample = options.cell_size_x > 0;
@@ -109,9 +108,8 @@ Raster load_elevation(const std::string& path, const ElevationOptions& options) 
   return out;
 }
 
-void clip_to_polygons(const std::string& path, const std::string& layer,
-                      const solver::Grid& grid, const std::string& crs_wkt,
-                      std::span<Real> elevation) {
+void clip_to_polygons(const std::string& path, const std::string& layer, const solver::Grid& grid,
+                      const std::string& crs_wkt, std::span<Real> elevation) {
   if (elevation.size() != grid.cell_count()) {
     throw InputError("basin polygon '" + path + "': elevation has " +
                      std::to_string(elevation.size()) + " values, the grid " +
@@ -128,7 +126,8 @@ void clip_to_polygons(const std::string& path, const std::string& layer,
     }
   }
   if (kept == 0) {
-    throw InputError("basin polygon '" + path + "': no cell centre of the grid lies inside it "
+    throw InputError("basin polygon '" + path +
+                     "': no cell centre of the grid lies inside it "
                      "(does it overlap the elevation raster, in a known CRS?)");
   }
 }
@@ -246,14 +245,13 @@ void write_raster(const std::string& path, const std::string& format, const solv
   }
   const GDALDataType type = GDALGetDataTypeByName(options.data_type.c_str());
   if (type == GDT_Unknown) {
-    throw InputError("write_raster '" + path + "': unknown GDAL data type '" +
-                     options.data_type + "'");
+    throw InputError("write_raster '" + path + "': unknown GDAL data type '" + options.data_type +
+                     "'");
   }
   const bool can_create = driver->GetMetadataItem(GDAL_DCAP_CREATE) != nullptr;
   const bool can_copy = driver->GetMetadataItem(GDAL_DCAP_CREATECOPY) != nullptr;
   if (!can_create && !can_copy) {
-    throw IoError("write_raster '" + path + "': GDAL driver '" + format +
-                  "' cannot write rasters");
+    throw IoError("write_raster '" + path + "': GDAL driver '" + format + "' cannot write rasters");
   }
   CPLStringList creation;
   for (const auto& [key, value] : options.creation_options) {
@@ -267,15 +265,14 @@ void write_raster(const std::string& path, const std::string& format, const solv
   GDALDatasetUniquePtr mem = detail::create_mem(grid, crs_wkt, type);
   GDALRasterBand* band = mem->GetRasterBand(1);
   band->SetNoDataValue(nodata);
-  if (band->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, buffer.data(), grid.nx, grid.ny,
-                     GDT_Float64, 0, 0) != CE_None) {
+  if (band->RasterIO(GF_Write, 0, 0, grid.nx, grid.ny, buffer.data(), grid.nx, grid.ny, GDT_Float64,
+                     0, 0) != CE_None) {
     throw IoError("write_raster '" + path + "': filling the raster failed" +
                   detail::gdal_error_suffix());
   }
-  mem->SetMetadataItem("PROCESSING_HISTORY",
-                       (std::string("floodtwin ") + floodtwin::version + " (" +
-                        floodtwin::git_commit + ")")
-                           .c_str());
+  mem->SetMetadataItem("PROCESSING_HISTORY", (std::string("floodtwin ") + floodtwin::version +
+                                              " (" + floodtwin::git_commit + ")")
+                                                 .c_str());
   for (const auto& [key, value] : options.metadata) {
     mem->SetMetadataItem(key.c_str(), value.c_str());
   }

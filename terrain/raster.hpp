@@ -49,17 +49,16 @@ struct ElevationOptions {
 Raster load_elevation(const std::string& path, const ElevationOptions& options = {});
 
 struct ReadOptions {
-  int band = 1;                    ///< 1-based band number
-  std::string resampling = "near"; ///< used only when the raster does not match the grid
-  std::string what = "raster";     ///< what the file is, for error messages ("manning raster")
+  int band = 1;                     ///< 1-based band number
+  std::string resampling = "near";  ///< used only when the raster does not match the grid
+  std::string what = "raster";      ///< what the file is, for error messages ("manning raster")
 };
 
 /// Reads a raster onto `grid`: directly when its size and geotransform equal the grid's,
 /// otherwise warped onto it (reprojected too when both have a CRS). Cells the raster does not
 /// cover are NaN.
 std::vector<Real> read_raster_on_grid(const std::string& path, const solver::Grid& grid,
-                                      const std::string& crs_wkt,
-                                      const ReadOptions& options = {});
+                                      const std::string& crs_wkt, const ReadOptions& options = {});
 
 /// Times of the bands of a multi-band raster, in seconds since `origin` (ISO-8601; empty:
 /// since the first band's time), from the band metadata GDAL exposes: netCDF (the first extra
@@ -89,8 +88,7 @@ void write_raster(const std::string& path, const std::string& format, const solv
 GeoTransform geotransform_of(const solver::Grid& grid);
 
 /// Sets to NaN every cell of `elevation` whose centre falls outside the polygons of `path`.
-void clip_to_polygons(const std::string& path, const std::string& layer,
-                      const solver::Grid& grid, const std::string& crs_wkt,
-                      std::span<Real> elevation);
+void clip_to_polygons(const std::string& path, const std::string& layer, const solver::Grid& grid,
+                      const std::string& crs_wkt, std::span<Real> elevation);
 
 }  // namespace floodtwin::terrain

@@ -11,8 +11,8 @@ namespace floodtwin::terrain {
 
 namespace {
 
-void check_size(std::span<const Real> elevation, const solver::Grid& grid,
-                const std::string& what, const std::string& path) {
+void check_size(std::span<const Real> elevation, const solver::Grid& grid, const std::string& what,
+                const std::string& path) {
   if (elevation.size() != grid.cell_count()) {
     std::ostringstream msg;
     msg << what << " '" << path << "': the elevation has " << elevation.size()
@@ -30,10 +30,9 @@ std::string cell_name(std::size_t k, int nx) {
 }  // namespace
 
 std::vector<Real> load_cell_parameter(const std::string& path, const solver::Grid& grid,
-                                      const std::string& crs_wkt,
-                                      std::span<const Real> elevation, const std::string& what,
-                                      Real lo, Real hi, const std::string& resampling,
-                                      Real inactive_value) {
+                                      const std::string& crs_wkt, std::span<const Real> elevation,
+                                      const std::string& what, Real lo, Real hi,
+                                      const std::string& resampling, Real inactive_value) {
   check_size(elevation, grid, what, path);
   ReadOptions o;
   o.resampling = resampling;
@@ -89,8 +88,8 @@ std::vector<Real> manning_from_landcover(const std::string& path, const solver::
   for (const auto& [cls, value] : table) {
     if (!(value >= 0 && std::isfinite(value))) {
       std::ostringstream msg;
-      msg << "land-cover table for '" << path << "': class " << cls
-          << " has Manning n = " << value << ", expected a finite value >= 0";
+      msg << "land-cover table for '" << path << "': class " << cls << " has Manning n = " << value
+          << ", expected a finite value >= 0";
       throw InputError(msg.str());
     }
   }

@@ -24,9 +24,8 @@ namespace floodtwin::terrain {
 /// Throws InputError naming `what`, the file and the first bad cell when an active cell has
 /// no value (no-data, outside the raster) or one out of range.
 std::vector<Real> load_cell_parameter(const std::string& path, const solver::Grid& grid,
-                                      const std::string& crs_wkt,
-                                      std::span<const Real> elevation, const std::string& what,
-                                      Real lo = 0,
+                                      const std::string& crs_wkt, std::span<const Real> elevation,
+                                      const std::string& what, Real lo = 0,
                                       Real hi = std::numeric_limits<Real>::infinity(),
                                       const std::string& resampling = "near",
                                       Real inactive_value = 0);

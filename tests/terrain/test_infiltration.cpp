@@ -118,9 +118,9 @@ TEST(GreenAmpt, BadParametersNameTheFieldAndCell) {
     EXPECT_NE(msg.find("column 3, row 1"), std::string::npos) << msg;
   }
   EXPECT_THROW(GreenAmpt(g, ks, psi, Real(1.5)), InputError);
-  EXPECT_THROW(GreenAmpt(g, std::vector<Real>(5, ks), std::vector<Real>{psi},
-                         std::vector<Real>{dtheta}),
-               InputError);
+  EXPECT_THROW(
+      GreenAmpt(g, std::vector<Real>(5, ks), std::vector<Real>{psi}, std::vector<Real>{dtheta}),
+      InputError);
 }
 
 TEST(ScsCurveNumber, RunoffMatchesTheCurveNumberEquation) {

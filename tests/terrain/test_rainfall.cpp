@@ -220,9 +220,9 @@ TEST(Rainfall, UniformHyetographIsUniformAndTimed) {
   TempDir dir;
   const auto g = gauge_grid();
   // mm per interval, period-ending: 0 in (-300, 0], 3 mm in (0, 300], 6 mm in (300, 600].
-  const RainfallField rain = RainfallField::uniform(
-      g, read_series(dir.write("h.csv", "time,rain\n0,0\n300,3\n600,6\n")),
-      RainUnits::mm_per_interval);
+  const RainfallField rain =
+      RainfallField::uniform(g, read_series(dir.write("h.csv", "time,rain\n0,0\n300,3\n600,6\n")),
+                             RainUnits::mm_per_interval);
   EXPECT_EQ(rain.bounds(), (std::vector<Real>{-300, 0, 300, 600}));
   for (Real v : rain.rate_at(100)) ASSERT_DOUBLE_EQ(v, 1e-5);
   for (Real v : rain.rate_at(300)) ASSERT_DOUBLE_EQ(v, 2e-5);
@@ -258,9 +258,8 @@ TEST(Rainfall, GriddedRastersAndStacksAreResampledOntoTheGrid) {
     paths.push_back(dir.file("r" + std::to_string(b) + ".tif"));
     write_raster(paths.back(), "GTiff", coarse, v, "", -1);
     std::vector<float> f(v.begin(), v.end());
-    ASSERT_EQ(stack->GetRasterBand(b + 1)->RasterIO(GF_Write, 0, 0, coarse.nx, coarse.ny,
-                                                    f.data(), coarse.nx, coarse.ny, GDT_Float32,
-                                                    0, 0),
+    ASSERT_EQ(stack->GetRasterBand(b + 1)->RasterIO(GF_Write, 0, 0, coarse.nx, coarse.ny, f.data(),
+                                                    coarse.nx, coarse.ny, GDT_Float32, 0, 0),
               CE_None);
   }
   stack.reset();
@@ -286,7 +285,9 @@ TEST(Rainfall, GriddedRastersAndStacksAreResampledOntoTheGrid) {
     }
   }
   expect_error(
-      [&] { RainfallField::from_stack(g, "", dir.file("stack.tif"), {600, 1200}, o); },
+      [&] {
+        RainfallField::from_stack(g, "", dir.file("stack.tif"), {600, 1200}, o);
+      },
       {dir.file("stack.tif"), "3 band(s) for 2 time(s)"});
   // A grid reaching beyond the rasters: no-data cells are an error unless asked otherwise.
   solver::Grid wide = g;
@@ -294,8 +295,7 @@ TEST(Rainfall, GriddedRastersAndStacksAreResampledOntoTheGrid) {
   const RainfallField outside = RainfallField::from_rasters(wide, "", {600, 1200, 1800}, bands, o);
   expect_error([&] { (void)outside.rate_at(100); }, {paths[0], "band 1", "no data"});
   o.nodata_as_zero = true;
-  const auto zero =
-      RainfallField::from_rasters(wide, "", {600, 1200, 1800}, bands, o).rate_at(100);
+  const auto zero = RainfallField::from_rasters(wide, "", {600, 1200, 1800}, bands, o).rate_at(100);
   EXPECT_EQ(zero[29], 0);
 }
 
@@ -347,8 +347,8 @@ TEST(Rainfall, LonLatStationsAreConvertedToTheDemCrs) {
 /// The demo basin's synthetic gauges load onto the demo DEM; the basin-average storm depth
 /// lies between the smallest and the largest station total.
 TEST(Rainfall, DemoGaugesLoadOntoTheDemoDem) {
-  const std::string dir = std::string(testing::demo_dem()).substr(
-      0, std::string(testing::demo_dem()).rfind('/') + 1);
+  const std::string dir =
+      std::string(testing::demo_dem()).substr(0, std::string(testing::demo_dem()).rfind('/') + 1);
   ElevationOptions eo;
   eo.cell_size_x = 300;
   const Raster dem = load_elevation(testing::demo_dem(), eo);

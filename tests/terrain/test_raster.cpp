@@ -239,9 +239,8 @@ TEST(Elevation, BasinPolygonClipsTheDomain) {
   const std::string tif = dir.file("dem.tif");
   write_raster(tif, "GTiff", s.grid, s.z, utm11_wkt(), -9999);
   // Rectangle in UTM 11N over the western cells: x < 390040 (4 cell centres).
-  const std::string basin = dir.write(
-      "basin.geojson",
-      R"({"type":"FeatureCollection",
+  const std::string basin = dir.write("basin.geojson",
+                                      R"({"type":"FeatureCollection",
           "crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32611"}},
           "features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon",
           "coordinates":[[[389990,3800010],[390040,3800010],[390040,3799890],
@@ -275,7 +274,8 @@ TEST(Elevation, BasinInLonLatIsReprojected) {
   const auto& g = r.grid;
   // -118.15 deg at 34.3 N is about x = 393 500 m in UTM 11N.
   EXPECT_FALSE(std::isnan(r.values[std::size_t(g.ny / 2) * std::size_t(g.nx) + 5]));
-  EXPECT_TRUE(std::isnan(r.values[std::size_t(g.ny / 2) * std::size_t(g.nx) + std::size_t(g.nx) - 5]));
+  EXPECT_TRUE(
+      std::isnan(r.values[std::size_t(g.ny / 2) * std::size_t(g.nx) + std::size_t(g.nx) - 5]));
   int first_nan = -1;
   for (int i = 0; i < g.nx; ++i) {
     if (std::isnan(r.values[std::size_t(g.ny / 2) * std::size_t(g.nx) + std::size_t(i)])) {

@@ -40,9 +40,9 @@ std::string polygon(double x0, double y0, double x1, double y1, const std::strin
   std::ostringstream s;
   s.precision(12);
   s << R"({"type":"Feature","properties":)" << props
-    << R"(,"geometry":{"type":"Polygon","coordinates":[[[)" << x0 << ',' << y0 << "],[" << x1
-    << ',' << y0 << "],[" << x1 << ',' << y1 << "],[" << x0 << ',' << y1 << "],[" << x0 << ','
-    << y0 << "]]]}}";
+    << R"(,"geometry":{"type":"Polygon","coordinates":[[[)" << x0 << ',' << y0 << "],[" << x1 << ','
+    << y0 << "],[" << x1 << ',' << y1 << "],[" << x0 << ',' << y1 << "],[" << x0 << ',' << y0
+    << "]]]}}";
   return s.str();
 }
 std::string line(double x0, double y0, double x1, double y1, const std::string& props = "{}") {
@@ -170,9 +170,9 @@ TEST(Buildings, RaisedOrBlocked) {
 TEST(Levees, DiagonalLineIsWatertightAndCrestFromAttribute) {
   TempDir dir;
   const auto g = small_grid();
-  const std::string path =
-      dir.write("l.geojson", feature_collection(line(500000.5, 4000019.5, 500019.5, 4000000.5,
-                                                     R"({"crest":12.5})")));
+  const std::string path = dir.write(
+      "l.geojson",
+      feature_collection(line(500000.5, 4000019.5, 500019.5, 4000000.5, R"({"crest":12.5})")));
   std::vector<Real> z(g.cell_count(), 10);
   LeveeOptions o;
   o.crest_height = 2;

@@ -40,8 +40,7 @@ TEST(Iso8601, ParsesDatesTimesAndOffsets) {
   EXPECT_EQ(parse_iso8601("2024-01-15T10:00:00Z"), parse_iso8601("2024-01-15T05:00-05"));
   EXPECT_EQ(*parse_iso8601("2024-03-01T00:00") - *parse_iso8601("2024-02-28T00:00"), 2 * 86400.0);
   EXPECT_EQ(*parse_iso8601("2000-01-01"), 946684800.0);
-  EXPECT_DOUBLE_EQ(*parse_iso8601("2000-01-01T00:00:00.25Z") - *parse_iso8601("2000-01-01"),
-                   0.25);
+  EXPECT_DOUBLE_EQ(*parse_iso8601("2000-01-01T00:00:00.25Z") - *parse_iso8601("2000-01-01"), 0.25);
   EXPECT_FALSE(parse_iso8601("2023-02-29"));
   EXPECT_FALSE(parse_iso8601("2024-13-01"));
   EXPECT_FALSE(parse_iso8601("2024-01-15T10"));
