@@ -1,0 +1,294 @@
+#include "io/checkpoint.hpp"
+
+#include <cstdio>
+#include <sstream>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "floodtwin/version.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/results_writer.hpp"
+#include "solver/error.hpp"
+
+namespace floodtwin::io {
+
+using detail::check;
+using detail::Id;
+using detail::write_attribute;
+using solver::FloodMaps;
+using solver::Grid;
+using solver::Simulation;
+
+namespace {
+
+constexpr const char* format_name = "floodtwin-checkpoint";
+constexpr int format_version = 1;
+constexpr const char* expected_checkpoint = "a floodtwin checkpoint";
+
+struct MapField {
+  const char* name;
+  std::vector<Real> FloodMaps::*field;
+};
+constexpr MapField map_fields[] = {
+    {"max_depth", &FloodMaps::max_depth},
+    {"max_speed", &FloodMaps::max_speed},
+    {"max_water_level", &FloodMaps::max_water_level},
+    {"time_of_max_depth", &FloodMaps::time_of_max_depth},
+    {"arrival_time", &FloodMaps::arrival_time},
+    {"flood_duration", &FloodMaps::flood_duration},
+    {"max_hazard", &FloodMaps::max_hazard},
+};
+
+struct BalanceField {
+  const char* name;
+  double solver::MassBalance::*field;
+};
+constexpr BalanceField balance_fields[] = {
+    {"initial_volume", &solver::MassBalance::initial_volume},
+    {"volume", &solver::MassBalance::volume},
+    {"rain_in", &solver::MassBalance::rain_in},
+    {"boundary_in", &solver::MassBalance::boundary_in},
+    {"boundary_out", &solver::MassBalance::boundary_out},
+    {"point_in", &solver::MassBalance::point_in},
+    {"losses", &solver::MassBalance::losses},
+    {"correction", &solver::MassBalance::correction},
+};
+
+template <class T>
+void write_padded(hid_t loc, const char* var, const Grid& g, const T* data,
+                  const std::string& file) {
+  const std::string what = std::string("writing ") + var;
+  const hsize_t dims[2] = {static_cast<hsize_t>(g.ny + 2 * Grid::ghost),
+                           static_cast<hsize_t>(g.nx + 2 * Grid::ghost)};
+  const Id space = detail::space_id(H5Screate_simple(2, dims, nullptr), file, what);
+  const Id d = detail::dataset_id(H5Dcreate2(loc, var, detail::native_type<T>(), space.get(),
+                                             H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                  file, what);
+  check(H5Dwrite(d.get(), detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), file,
+        what);
+}
+
+template <class T>
+std::vector<T> read_padded(hid_t loc, const char* var, const Grid& g, const std::string& file) {
+  const Id d = detail::open_dataset(loc, var, file, expected_checkpoint);
+  const std::vector<hsize_t> dims = detail::dataset_shape(d.get(), file, var);
+  const auto rows = static_cast<hsize_t>(g.ny + 2 * Grid::ghost);
+  const auto cols = static_cast<hsize_t>(g.nx + 2 * Grid::ghost);
+  if (dims.size() != 2 || dims[0] != rows || dims[1] != cols) {
+    std::ostringstream msg;
+    msg << file << ": checkpoint field '" << var << "' has shape [";
+    for (std::size_t k = 0; k < dims.size(); ++k) msg << (k ? ", " : "") << dims[k];
+    msg << "], expected [" << rows << ", " << cols << "] (the padded grid)";
+    throw InputError(msg.str());
+  }
+  return detail::read_all<T>(d.get(), file, var);
+}
+
+std::string describe_grid(int nx, int ny, double dx, double dy, double x0, double y0) {
+  std::ostringstream msg;
+  msg.precision(12);
+  msg << nx << " x " << ny << " cells of " << dx << " x " << dy << " m at (" << x0 << ", " << y0
+      << ")";
+  return msg.str();
+}
+
+/// Opens a checkpoint and checks its format attributes.
+Id open_checkpoint(const std::filesystem::path& path) {
+  Id file = detail::open_hdf5_file(path, expected_checkpoint);
+  const std::string name = path.string();
+  if (!detail::has_attribute(file.get(), "format")) {
+    throw IoError(name + ": not a floodtwin checkpoint (no 'format' attribute; expected format = '" +
+                  format_name + "')");
+  }
+  const std::string format =
+      detail::read_string_attribute(file.get(), "format", name, "the file");
+  if (format != format_name) {
+    throw IoError(name + ": not a floodtwin checkpoint (format = '" + format + "', expected '" +
+                  format_name + "')");
+  }
+  const int version = detail::read_attribute<int>(file.get(), "format_version", name, "the file");
+  if (version != format_version) {
+    throw IoError(name + ": checkpoint format version " + std::to_string(version) +
+                  ", this floodtwin reads version " + std::to_string(format_version));
+  }
+  return file;
+}
+
+CheckpointInfo read_info(hid_t file, const std::string& name) {
+  CheckpointInfo info;
+  info.time = detail::read_attribute<double>(file, "time", name, "the file");
+  info.steps = detail::read_attribute<long long>(file, "steps", name, "the file");
+  info.has_flood_maps = detail::has_link(file, "flood_maps");
+  if (detail::has_link(file, "metadata")) {
+    const Id group = detail::group_id(H5Gopen2(file, "metadata", H5P_DEFAULT), name,
+                                      "opening metadata");
+    H5O_info_t oinfo;
+    check(H5Oget_info2(group.get(), &oinfo, H5O_INFO_NUM_ATTRS), name, "reading metadata");
+    for (hsize_t a = 0; a < oinfo.num_attrs; ++a) {
+      char key[256] = {};
+      if (H5Aget_name_by_idx(group.get(), ".", H5_INDEX_NAME, H5_ITER_INC, a, key, sizeof key,
+                             H5P_DEFAULT) < 0) {
+        continue;
+      }
+      info.metadata[key] = detail::read_string_attribute(group.get(), key, name, "metadata");
+    }
+  }
+  return info;
+}
+
+}  // namespace
+
+std::filesystem::path checkpoint_path(const std::filesystem::path& results_path, double time) {
+  char stamp[64];
+  std::snprintf(stamp, sizeof stamp, ".checkpoint_t%014.3fs.h5", time < 0 ? 0.0 : time);
+  std::filesystem::path stem = results_path;
+  stem.replace_extension();
+  return stem.string() + stamp;
+}
+
+void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
+                      const FloodMaps* maps, const std::map<std::string, std::string>& metadata) {
+  detail::quiet_hdf5_errors();
+  const std::filesystem::path partial = partial_path(path);
+  const std::string name = partial.string();
+  const Grid& g = sim.grid();
+  {
+    Id file = detail::file_id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                              name, "cannot create the checkpoint file");
+    const hid_t root = file.get();
+    write_attribute(root, "format", format_name, name);
+    write_attribute(root, "format_version", format_version, name);
+    write_attribute(root, "floodtwin_version", floodtwin::version, name);
+    write_attribute(root, "git_commit", floodtwin::git_commit, name);
+    write_attribute(root, "real_bytes", static_cast<int>(sizeof(Real)), name);
+    write_attribute(root, "nx", g.nx, name);
+    write_attribute(root, "ny", g.ny, name);
+    write_attribute(root, "dx", static_cast<double>(g.dx), name);
+    write_attribute(root, "dy", static_cast<double>(g.dy), name);
+    write_attribute(root, "origin_x", static_cast<double>(g.origin_x), name);
+    write_attribute(root, "origin_y", static_cast<double>(g.origin_y), name);
+    write_attribute(root, "scheme", solver::to_string(sim.config().scheme), name);
+    // time in the engine's type, bitwise (a double attribute holds a float exactly too)
+    write_attribute(root, "time", static_cast<double>(sim.time()), name);
+    write_attribute(root, "steps", sim.steps(), name);
+    const solver::MassBalance mb = sim.mass_balance();
+    for (const BalanceField& f : balance_fields) {
+      write_attribute(root, std::string("mass_balance_") + f.name, mb.*f.field, name);
+    }
+    write_padded(root, "h", g, sim.h(), name);
+    write_padded(root, "qx", g, sim.qx(), name);
+    write_padded(root, "qy", g, sim.qy(), name);
+    write_padded(root, "mask", g, sim.mask(), name);
+    if (maps != nullptr) {
+      if (maps->grid().nx != g.nx || maps->grid().ny != g.ny) {
+        throw InputError(name + ": the flood maps' grid does not match the simulation grid");
+      }
+      const Id group = detail::group_id(
+          H5Gcreate2(root, "flood_maps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name,
+          "creating flood_maps");
+      write_attribute(group.get(), "threshold", static_cast<double>(maps->threshold()), name);
+      write_attribute(group.get(), "debris_factor", static_cast<double>(maps->debris_factor()),
+                      name);
+      for (const MapField& f : map_fields) {
+        write_padded(group.get(), f.name, g, (maps->*f.field).data(), name);
+      }
+    }
+    if (!metadata.empty()) {
+      const Id group = detail::group_id(
+          H5Gcreate2(root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name,
+          "creating metadata");
+      for (const auto& [key, value] : metadata) write_attribute(group.get(), key, value, name);
+    }
+    check(H5Fflush(root, H5F_SCOPE_GLOBAL), name, "flushing the checkpoint");
+    if (!file.reset()) throw IoError(name + ": closing the checkpoint failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(partial, path, ec);
+  if (ec) throw IoError(name + ": cannot rename to " + path.string() + ": " + ec.message());
+}
+
+CheckpointInfo read_checkpoint_info(const std::filesystem::path& path) {
+  const Id file = open_checkpoint(path);
+  return read_info(file.get(), path.string());
+}
+
+CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& sim,
+                               FloodMaps* maps) {
+  const Id file = open_checkpoint(path);
+  const std::string name = path.string();
+  const hid_t root = file.get();
+  const int real_bytes = detail::read_attribute<int>(root, "real_bytes", name, "the file");
+  if (real_bytes != static_cast<int>(sizeof(Real))) {
+    throw InputError(name + ": checkpoint written with " + std::to_string(real_bytes) +
+                     "-byte reals, this build uses " + std::to_string(sizeof(Real)) +
+                     "-byte reals (FLOODTWIN_SINGLE_PRECISION differs)");
+  }
+  const Grid& g = sim.grid();
+  const int nx = detail::read_attribute<int>(root, "nx", name, "the file");
+  const int ny = detail::read_attribute<int>(root, "ny", name, "the file");
+  const double dx = detail::read_attribute<double>(root, "dx", name, "the file");
+  const double dy = detail::read_attribute<double>(root, "dy", name, "the file");
+  const double x0 = detail::read_attribute<double>(root, "origin_x", name, "the file");
+  const double y0 = detail::read_attribute<double>(root, "origin_y", name, "the file");
+  if (nx != g.nx || ny != g.ny || dx != static_cast<double>(g.dx) ||
+      dy != static_cast<double>(g.dy) || x0 != static_cast<double>(g.origin_x) ||
+      y0 != static_cast<double>(g.origin_y)) {
+    throw InputError(name + ": checkpoint of a grid of " + describe_grid(nx, ny, dx, dy, x0, y0) +
+                     ", expected the scenario's grid of " +
+                     describe_grid(g.nx, g.ny, g.dx, g.dy, g.origin_x, g.origin_y));
+  }
+  const std::vector<std::uint8_t> mask = read_padded<std::uint8_t>(root, "mask", g, name);
+  const std::uint8_t* sim_mask = sim.mask();
+  for (std::size_t k = 0; k < mask.size(); ++k) {
+    if ((mask[k] == solver::cell_active) != (sim_mask[k] == solver::cell_active)) {
+      const auto s = static_cast<std::size_t>(g.stride());
+      std::ostringstream msg;
+      msg << name << ": checkpoint's active cells differ from the scenario's, first at cell "
+          << "(column " << static_cast<long long>(k % s) - 1 << ", row "
+          << static_cast<long long>(k / s) - 1 << "): expected a checkpoint of the same basin";
+      throw InputError(msg.str());
+    }
+  }
+  CheckpointInfo info = read_info(root, name);
+  if (maps != nullptr) {
+    if (!info.has_flood_maps) {
+      throw InputError(name + ": checkpoint holds no flood maps, expected them (the run keeps "
+                              "flood maps)");
+    }
+    const Id group = detail::group_id(H5Gopen2(root, "flood_maps", H5P_DEFAULT), name,
+                                      "opening flood_maps");
+    const double threshold =
+        detail::read_attribute<double>(group.get(), "threshold", name, "flood_maps");
+    const double debris =
+        detail::read_attribute<double>(group.get(), "debris_factor", name, "flood_maps");
+    if (threshold != static_cast<double>(maps->threshold()) ||
+        debris != static_cast<double>(maps->debris_factor())) {
+      std::ostringstream msg;
+      msg << name << ": checkpoint flood maps use threshold " << threshold
+          << " m and debris factor " << debris << ", expected " << maps->threshold()
+          << " m and " << maps->debris_factor();
+      throw InputError(msg.str());
+    }
+    std::vector<std::vector<Real>> fields;
+    for (const MapField& f : map_fields) {
+      fields.push_back(read_padded<Real>(group.get(), f.name, g, name));
+    }
+    for (std::size_t f = 0; f < std::size(map_fields); ++f) {
+      (*maps).*map_fields[f].field = std::move(fields[f]);
+    }
+  }
+  solver::MassBalance mb;
+  for (const BalanceField& f : balance_fields) {
+    mb.*f.field =
+        detail::read_attribute<double>(root, std::string("mass_balance_") + f.name, name,
+                                       "the file");
+  }
+  const std::vector<Real> h = read_padded<Real>(root, "h", g, name);
+  const std::vector<Real> qx = read_padded<Real>(root, "qx", g, name);
+  const std::vector<Real> qy = read_padded<Real>(root, "qy", g, name);
+  sim.restore(static_cast<Real>(info.time), info.steps, mb, h, qx, qy);
+  return info;
+}
+
+}  // namespace floodtwin::io

@@ -1,0 +1,349 @@
+#include "io/results_reader.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "io/hdf5_util.hpp"
+#include "io/results_names.hpp"
+#include "solver/error.hpp"
+
+namespace floodtwin::io {
+
+using detail::check;
+using detail::Id;
+
+namespace detail {
+
+/// Opens an existing HDF5 file read-only, or throws IoError saying what was expected.
+Id open_hdf5_file(const std::filesystem::path& path, const std::string& expected) {
+  quiet_hdf5_errors();
+  const std::string name = path.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw IoError(name + ": no such file (expected " + expected + ")");
+  }
+  if (H5Fis_hdf5(name.c_str()) <= 0) {
+    H5Eclear2(H5E_DEFAULT);
+    throw IoError(name + ": not an HDF5 file, or a truncated one (expected " + expected + ")");
+  }
+  const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) {
+    const std::string detail = hdf5_error_message();
+    H5Eclear2(H5E_DEFAULT);
+    throw IoError(name + ": cannot open the HDF5 file, it may be truncated or damaged (expected " +
+                  expected + (detail.empty() ? ")" : "; HDF5: " + detail + ")"));
+  }
+  return Id(id, H5Fclose);
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr const char* expected_results = "a floodtwin results file";
+
+herr_t collect_dataset(hid_t group, const char* name, const H5L_info_t*, void* data) {
+  H5O_info_t info;
+  if (H5Oget_info_by_name2(group, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
+      info.type == H5O_TYPE_DATASET) {
+    static_cast<std::vector<std::string>*>(data)->push_back(name);
+  }
+  return 0;
+}
+
+}  // namespace
+
+struct ResultsReader::Impl {
+  std::filesystem::path path;
+  std::string name;
+  Id file;
+  Id dataset(const std::string& var) const {
+    return detail::open_dataset(file.get(), var, name, expected_results);
+  }
+  Id object(const std::string& var) const {
+    if (var.empty()) {
+      return detail::group_id(H5Gopen2(file.get(), "/", H5P_DEFAULT), name, "opening /");
+    }
+    return dataset(var);
+  }
+};
+
+ResultsReader::ResultsReader(const std::filesystem::path& path)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->path = path;
+  impl_->name = path.string();
+  impl_->file = detail::open_hdf5_file(path, expected_results);
+  for (const char* var : {names::x, names::y, names::time, names::depth}) {
+    if (!detail::has_link(impl_->file.get(), var)) {
+      throw IoError(impl_->name + ": no variable '" + var +
+                    "': not a floodtwin results file (expected variables x, y, time, depth)");
+    }
+  }
+}
+
+ResultsReader::~ResultsReader() = default;
+ResultsReader::ResultsReader(ResultsReader&&) noexcept = default;
+ResultsReader& ResultsReader::operator=(ResultsReader&&) noexcept = default;
+
+const std::filesystem::path& ResultsReader::path() const { return impl_->path; }
+
+std::vector<std::string> ResultsReader::variables() const {
+  std::vector<std::string> out;
+  hsize_t idx = 0;
+  H5_index_t index = H5_INDEX_CRT_ORDER;
+  if (H5Literate(impl_->file.get(), index, H5_ITER_INC, &idx, collect_dataset, &out) < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    out.clear();
+    idx = 0;
+    check(H5Literate(impl_->file.get(), H5_INDEX_NAME, H5_ITER_INC, &idx, collect_dataset, &out),
+          impl_->name, "listing variables");
+  }
+  return out;
+}
+
+bool ResultsReader::has_variable(const std::string& name) const {
+  return detail::has_link(impl_->file.get(), name);
+}
+
+std::vector<std::size_t> ResultsReader::shape(const std::string& name) const {
+  const Id d = impl_->dataset(name);
+  std::vector<std::size_t> out;
+  for (const hsize_t s : detail::dataset_shape(d.get(), impl_->name, name)) {
+    out.push_back(static_cast<std::size_t>(s));
+  }
+  return out;
+}
+
+std::vector<double> ResultsReader::read(const std::string& name) const {
+  const Id d = impl_->dataset(name);
+  return detail::read_all<double>(d.get(), impl_->name, name);
+}
+
+std::vector<double> ResultsReader::read_snapshot(const std::string& name,
+                                                 std::size_t index) const {
+  const Id d = impl_->dataset(name);
+  return detail::read_slice<double>(d.get(), index, impl_->name, name);
+}
+
+std::vector<std::string> ResultsReader::read_strings(const std::string& name) const {
+  const std::string& file = impl_->name;
+  const Id d = impl_->dataset(name);
+  const Id type = detail::type_id(H5Dget_type(d.get()), file, "reading " + name);
+  if (H5Tget_class(type.get()) != H5T_STRING || H5Tis_variable_str(type.get()) <= 0) {
+    throw IoError(file + ": variable '" + name + "' is not a list of strings");
+  }
+  const std::vector<hsize_t> dims = detail::dataset_shape(d.get(), file, name);
+  if (dims.size() != 1) throw IoError(file + ": variable '" + name + "' is not 1D");
+  std::vector<char*> raw(static_cast<std::size_t>(dims[0]), nullptr);
+  check(H5Dread(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), file,
+        "reading " + name);
+  std::vector<std::string> out;
+  for (char* s : raw) {
+    out.emplace_back(s != nullptr ? s : "");
+    H5free_memory(s);
+  }
+  return out;
+}
+
+std::string ResultsReader::text_attribute(const std::string& variable,
+                                          const std::string& attribute) const {
+  const Id obj = impl_->object(variable);
+  return detail::read_string_attribute(obj.get(), attribute, impl_->name,
+                                       variable.empty() ? "the file" : "'" + variable + "'");
+}
+
+double ResultsReader::number_attribute(const std::string& variable,
+                                       const std::string& attribute) const {
+  const Id obj = impl_->object(variable);
+  return detail::read_attribute<double>(obj.get(), attribute, impl_->name,
+                                        variable.empty() ? "the file" : "'" + variable + "'");
+}
+
+bool ResultsReader::has_attribute(const std::string& variable,
+                                  const std::string& attribute) const {
+  if (!variable.empty() && !has_variable(variable)) return false;
+  const Id obj = impl_->object(variable);
+  return detail::has_attribute(obj.get(), attribute);
+}
+
+int ResultsReader::nx() const { return static_cast<int>(shape(names::x).at(0)); }
+int ResultsReader::ny() const { return static_cast<int>(shape(names::y).at(0)); }
+std::vector<double> ResultsReader::times() const { return read(names::time); }
+
+ResultsSummary read_results_summary(const std::filesystem::path& path, double threshold) {
+  const ResultsReader r(path);
+  ResultsSummary s;
+  s.path = path.string();
+  auto text = [&](const char* var, const char* attr) {
+    return r.has_attribute(var, attr) ? r.text_attribute(var, attr) : std::string();
+  };
+  s.status = text("", "status");
+  s.floodtwin_version = text("", "floodtwin_version");
+  s.git_commit = text("", "git_commit");
+  s.scheme = text("", "scheme");
+  s.start_time = text("", "start_time");
+  s.time_units = text(names::time, "units");
+  if (r.has_variable(names::crs)) s.crs_wkt = text(names::crs, "crs_wkt");
+  const std::vector<double> xs = r.read(names::x);
+  const std::vector<double> ys = r.read(names::y);
+  s.nx = static_cast<int>(xs.size());
+  s.ny = static_cast<int>(ys.size());
+  if (s.nx < 1 || s.ny < 1) throw IoError(s.path + ": empty grid (x or y has no values)");
+  s.dx = s.nx > 1 ? std::abs(xs[1] - xs[0]) : 0;
+  s.dy = s.ny > 1 ? std::abs(ys[1] - ys[0]) : 0;
+  if (s.nx == 1 || s.ny == 1) {  // a single row or column: take the square cell
+    s.dx = s.dx > 0 ? s.dx : s.dy;
+    s.dy = s.dy > 0 ? s.dy : s.dx;
+  }
+  s.x_min = std::min(xs.front(), xs.back()) - s.dx / 2;
+  s.x_max = std::max(xs.front(), xs.back()) + s.dx / 2;
+  s.y_min = std::min(ys.front(), ys.back()) - s.dy / 2;
+  s.y_max = std::max(ys.front(), ys.back()) + s.dy / 2;
+  const std::vector<double> times = r.times();
+  s.snapshots = times.size();
+  if (!times.empty()) {
+    s.first_time = times.front();
+    s.last_time = times.back();
+  }
+  if (threshold > 0) {
+    s.threshold = threshold;
+  } else if (r.has_attribute(names::arrival_time, "threshold")) {
+    s.threshold = r.number_attribute(names::arrival_time, "threshold");
+  } else {
+    s.threshold = 0.1;
+  }
+  // Peak depth and flooded area: from max_depth, or from the snapshots when the flood maps
+  // were never written (their fill value is NaN everywhere).
+  std::vector<double> peak = r.read(names::max_depth);
+  bool any_map = false;
+  for (const double v : peak) any_map = any_map || !std::isnan(v);
+  if (!any_map) {
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      const std::vector<double> d = r.read_snapshot(names::depth, k);
+      if (k == 0) peak = d;
+      for (std::size_t c = 0; c < d.size(); ++c) {
+        if (d[c] > peak[c] || std::isnan(peak[c])) peak[c] = d[c];
+      }
+    }
+  }
+  const std::vector<double> z = r.read(names::elevation);
+  for (std::size_t c = 0; c < z.size(); ++c) s.active_cells += std::isnan(z[c]) ? 0 : 1;
+  std::size_t flooded = 0;
+  std::size_t peak_cell = 0;
+  for (std::size_t c = 0; c < peak.size(); ++c) {
+    if (!(peak[c] <= s.peak_depth)) {
+      if (!std::isnan(peak[c])) {
+        s.peak_depth = peak[c];
+        peak_cell = c;
+      }
+    }
+    // compared at the file's precision: a depth of 0.1 - 1 ulp is not above 0.1
+    if (static_cast<float>(peak[c]) > static_cast<float>(s.threshold)) ++flooded;
+  }
+  s.peak_x = xs[peak_cell % xs.size()];
+  s.peak_y = ys[peak_cell / xs.size()];
+  s.flooded_area = static_cast<double>(flooded) * s.dx * s.dy;
+  if (!times.empty()) {
+    s.final_volume = r.read(names::volume).back();
+    s.mass_balance_error = r.read(names::mass_balance_error).back();
+  }
+  if (r.has_variable(names::station)) {
+    s.stations = r.shape(names::station).at(0);
+    s.gauge_samples = r.shape(names::gauge_time).at(0);
+  }
+  if (r.has_attribute("", "wall_time")) s.wall_time = r.number_attribute("", "wall_time");
+  return s;
+}
+
+std::string format_summary(const ResultsSummary& s) {
+  std::ostringstream out;
+  char line[256];
+  out << "results:      " << s.path << " (" << (s.status.empty() ? "unknown" : s.status)
+      << ")\n";
+  out << "written by:   floodtwin " << s.floodtwin_version << " (" << s.git_commit << "), "
+      << s.scheme << "\n";
+  std::snprintf(line, sizeof line, "grid:         %d x %d cells of %g x %g m, %zu active\n", s.nx,
+                s.ny, s.dx, s.dy, s.active_cells);
+  out << line;
+  std::snprintf(line, sizeof line, "extent:       x %.3f .. %.3f, y %.3f .. %.3f\n", s.x_min,
+                s.x_max, s.y_min, s.y_max);
+  out << line;
+  out << "crs:          " << (s.crs_wkt.empty() ? "none" : s.crs_wkt.substr(0, 60)) << "\n";
+  std::snprintf(line, sizeof line, "times:        %zu snapshots, %g .. %g s (%s)\n", s.snapshots,
+                s.first_time, s.last_time, s.time_units.c_str());
+  out << line;
+  std::snprintf(line, sizeof line, "peak depth:   %.3f m at (%.3f, %.3f)\n", s.peak_depth,
+                s.peak_x, s.peak_y);
+  out << line;
+  std::snprintf(line, sizeof line, "flooded area: %.1f m2 (%.4f km2) with depth > %g m\n",
+                s.flooded_area, s.flooded_area / 1e6, s.threshold);
+  out << line;
+  std::snprintf(line, sizeof line, "volume:       %.3f m3 at the last snapshot\n",
+                s.final_volume);
+  out << line;
+  std::snprintf(line, sizeof line, "mass balance: relative error %.2e\n", s.mass_balance_error);
+  out << line;
+  if (s.stations > 0) {
+    out << "gauges:       " << s.stations << " stations, " << s.gauge_samples << " samples\n";
+  }
+  if (s.wall_time >= 0) {
+    std::snprintf(line, sizeof line, "wall time:    %.2f s\n", s.wall_time);
+    out << line;
+  }
+  return out.str();
+}
+
+double read_final_state(const std::filesystem::path& path, solver::Simulation& sim) {
+  const ResultsReader r(path);
+  const std::string file = path.string();
+  const solver::Grid& g = sim.grid();
+  if (r.nx() != g.nx || r.ny() != g.ny) {
+    std::ostringstream msg;
+    msg << file << ": hot start from a " << r.nx() << " x " << r.ny()
+        << " grid, expected the scenario's " << g.nx << " x " << g.ny << " grid";
+    throw InputError(msg.str());
+  }
+  const std::vector<double> xs = r.read(names::x);
+  const std::vector<double> ys = r.read(names::y);
+  const double tol_x = 1e-6 * std::abs(static_cast<double>(g.dx));
+  const double tol_y = 1e-6 * std::abs(static_cast<double>(g.dy));
+  if (std::abs(xs.front() - g.x_center(0)) > tol_x ||
+      std::abs(ys.front() - g.y_center(0)) > tol_y ||
+      std::abs(xs.back() - g.x_center(g.nx - 1)) > tol_x ||
+      std::abs(ys.back() - g.y_center(g.ny - 1)) > tol_y) {
+    std::ostringstream msg;
+    msg.precision(10);
+    msg << file << ": hot start grid is placed differently: first cell centre (" << xs.front()
+        << ", " << ys.front() << "), expected (" << g.x_center(0) << ", " << g.y_center(0) << ")";
+    throw InputError(msg.str());
+  }
+  const std::vector<double> times = r.times();
+  if (times.empty()) throw InputError(file + ": hot start file has no snapshot");
+  const std::size_t last = times.size() - 1;
+  const std::vector<double> d = r.read_snapshot(names::depth, last);
+  const std::vector<double> u = r.read_snapshot(names::velocity_x, last);
+  const std::vector<double> v = r.read_snapshot(names::velocity_y, last);
+  std::vector<Real> h(d.size()), vx(d.size()), vy(d.size());
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+                     static_cast<std::size_t>(i);
+      if (!sim.is_active(i, j)) continue;  // h, vx, vy stay 0
+      if (std::isnan(d[c]) || std::isnan(u[c]) || std::isnan(v[c])) {
+        std::ostringstream msg;
+        msg << file << ": hot start has no value at cell (column " << i << ", row " << j
+            << "), which is active in the scenario (inactive in the earlier run?)";
+        throw InputError(msg.str());
+      }
+      h[c] = static_cast<Real>(d[c]);
+      vx[c] = static_cast<Real>(u[c]);
+      vy[c] = static_cast<Real>(v[c]);
+    }
+  }
+  sim.set_depth(h);
+  sim.set_velocity(vx, vy);
+  return times[last];
+}
+
+}  // namespace floodtwin::io

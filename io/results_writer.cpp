@@ -1,0 +1,564 @@
+#include "io/results_writer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <system_error>
+
+#include "floodtwin/version.hpp"
+#include "io/hdf5_util.hpp"
+#include "io/results_names.hpp"
+#include "solver/error.hpp"
+
+namespace floodtwin::io {
+
+using detail::check;
+using detail::Id;
+using detail::write_attribute;
+using solver::FloodMaps;
+using solver::Grid;
+using solver::Simulation;
+
+std::filesystem::path partial_path(const std::filesystem::path& path) {
+  std::filesystem::path partial = path;
+  partial += ".partial";
+  return partial;
+}
+
+namespace {
+
+constexpr float float_nan = std::numeric_limits<float>::quiet_NaN();
+constexpr double double_nan = std::numeric_limits<double>::quiet_NaN();
+constexpr unsigned creation_order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+
+/// Interior values of a padded field as float32 [y][x], NaN in inactive cells.
+std::vector<float> interior_float(const Grid& g, const std::uint8_t* mask, const Real* field) {
+  std::vector<float> out(g.cell_count());
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const auto k = static_cast<std::size_t>(g.index(i, j));
+      out[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+          static_cast<std::size_t>(i)] =
+          mask[k] == solver::cell_active ? static_cast<float>(field[k]) : float_nan;
+    }
+  }
+  return out;
+}
+
+/// Interior copy (nx * ny) as float32, NaN in inactive cells.
+std::vector<float> to_float(const Grid& g, const std::uint8_t* mask, const std::vector<Real>& v) {
+  std::vector<float> out(v.size());
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+                     static_cast<std::size_t>(i);
+      out[c] = mask[g.index(i, j)] == solver::cell_active ? static_cast<float>(v[c]) : float_nan;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct ResultsWriter::Impl {
+  std::filesystem::path path;
+  std::filesystem::path partial;
+  std::string name;  // for messages
+  ResultsOptions options;
+  Grid grid;
+  Id file;
+  Id x_scale, y_scale, time_scale, gauge_time_scale, station_scale;
+  std::size_t snapshots = 0;
+  std::size_t gauge_samples = 0;
+  std::vector<std::size_t> gauge_cells;  // padded index per gauge
+  bool finalized = false;
+
+  // ---- creation helpers ------------------------------------------------------------------
+  Id dcpl() const {
+    Id p = detail::plist_id(H5Pcreate(H5P_DATASET_CREATE), name, "creating a property list");
+    check(H5Pset_attr_creation_order(p.get(), creation_order), name, "attribute order");
+    return p;
+  }
+
+  void set_filters(hid_t p) const {
+    if (options.shuffle && options.deflate_level > 0) {
+      check(H5Pset_shuffle(p), name, "shuffle filter");
+    }
+    if (options.deflate_level > 0) {
+      check(H5Pset_deflate(p, static_cast<unsigned>(options.deflate_level)), name, "deflate");
+    }
+  }
+
+  static void describe(hid_t d, const std::string& file, const char* units, const char* long_name,
+                       const char* standard_name = nullptr) {
+    write_attribute(d, "units", units, file);
+    write_attribute(d, "long_name", long_name, file);
+    if (standard_name != nullptr) write_attribute(d, "standard_name", standard_name, file);
+  }
+
+  /// A 1D coordinate variable that is also the netCDF dimension `dim`.
+  Id coordinate(const char* dim, hid_t type, hsize_t size, bool unlimited, int dimid,
+                const void* values) {
+    const std::string what = std::string("creating coordinate ") + dim;
+    const hsize_t max = unlimited ? H5S_UNLIMITED : size;
+    const Id space = detail::space_id(H5Screate_simple(1, &size, &max), name, what);
+    Id p = dcpl();
+    if (unlimited) {
+      const hsize_t chunk = 512;
+      check(H5Pset_chunk(p.get(), 1, &chunk), name, what);
+    }
+    Id d = detail::dataset_id(
+        H5Dcreate2(file.get(), dim, type, space.get(), H5P_DEFAULT, p.get(), H5P_DEFAULT), name,
+        what);
+    if (values != nullptr && size > 0) {
+      check(H5Dwrite(d.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), name, what);
+    }
+    check(H5DSset_scale(d.get(), dim), name, what);
+    write_attribute(d.get(), "_Netcdf4Dimid", dimid, name);
+    return d;
+  }
+
+  void attach(hid_t d, hid_t scale, unsigned index, const std::string& var) const {
+    check(H5DSattach_scale(d, scale, index), name, "attaching a dimension to " + var);
+  }
+
+  /// A float32 map variable [y, x], or a snapshot variable [time, y, x] when `snapshot`.
+  Id map_variable(const char* var, bool snapshot) {
+    const std::string what = std::string("creating variable ") + var;
+    const auto ny = static_cast<hsize_t>(grid.ny);
+    const auto nx = static_cast<hsize_t>(grid.nx);
+    const hsize_t cy = static_cast<hsize_t>(
+        std::clamp(options.chunk_y > 0 ? options.chunk_y : 256, 1, grid.ny));
+    const hsize_t cx = static_cast<hsize_t>(
+        std::clamp(options.chunk_x > 0 ? options.chunk_x : 256, 1, grid.nx));
+    Id p = dcpl();
+    check(H5Pset_fill_value(p.get(), H5T_NATIVE_FLOAT, &float_nan), name, what);
+    Id space;
+    if (snapshot) {
+      const hsize_t dims[3] = {0, ny, nx};
+      const hsize_t max[3] = {H5S_UNLIMITED, ny, nx};
+      const hsize_t chunk[3] = {1, cy, cx};
+      space = detail::space_id(H5Screate_simple(3, dims, max), name, what);
+      check(H5Pset_chunk(p.get(), 3, chunk), name, what);
+    } else {
+      const hsize_t dims[2] = {ny, nx};
+      const hsize_t chunk[2] = {cy, cx};
+      space = detail::space_id(H5Screate_simple(2, dims, nullptr), name, what);
+      check(H5Pset_chunk(p.get(), 2, chunk), name, what);
+    }
+    set_filters(p.get());
+    Id d = detail::dataset_id(H5Dcreate2(file.get(), var, H5T_IEEE_F32LE, space.get(),
+                                         H5P_DEFAULT, p.get(), H5P_DEFAULT),
+                              name, what);
+    unsigned axis = 0;
+    if (snapshot) attach(d.get(), time_scale.get(), axis++, var);
+    attach(d.get(), y_scale.get(), axis++, var);
+    attach(d.get(), x_scale.get(), axis, var);
+    write_attribute(d.get(), "_FillValue", float_nan, name);
+    if (!options.crs_wkt.empty()) write_attribute(d.get(), "grid_mapping", "crs", name);
+    return d;
+  }
+
+  /// A float64 series on an unlimited dimension: [time] or [gauge_time, station].
+  Id series_variable(const char* var, hid_t time_dim, hsize_t stations) {
+    const std::string what = std::string("creating variable ") + var;
+    Id p = dcpl();
+    check(H5Pset_fill_value(p.get(), H5T_NATIVE_DOUBLE, &double_nan), name, what);
+    Id space;
+    if (stations == 0) {
+      const hsize_t dims = 0;
+      const hsize_t max = H5S_UNLIMITED;
+      const hsize_t chunk = 512;
+      space = detail::space_id(H5Screate_simple(1, &dims, &max), name, what);
+      check(H5Pset_chunk(p.get(), 1, &chunk), name, what);
+    } else {
+      const hsize_t dims[2] = {0, stations};
+      const hsize_t max[2] = {H5S_UNLIMITED, stations};
+      const hsize_t chunk[2] = {std::max<hsize_t>(1, 4096 / stations), stations};
+      space = detail::space_id(H5Screate_simple(2, dims, max), name, what);
+      check(H5Pset_chunk(p.get(), 2, chunk), name, what);
+    }
+    Id d = detail::dataset_id(H5Dcreate2(file.get(), var, H5T_IEEE_F64LE, space.get(),
+                                         H5P_DEFAULT, p.get(), H5P_DEFAULT),
+                              name, what);
+    attach(d.get(), time_dim, 0, var);
+    if (stations > 0) attach(d.get(), station_scale.get(), 1, var);
+    write_attribute(d.get(), "_FillValue", double_nan, name);
+    return d;
+  }
+
+  Id open(const char* var) const {
+    return detail::open_dataset(file.get(), var, name, "a variable written by this writer");
+  }
+
+  void write_map(const char* var, const std::vector<float>& values) {
+    const Id d = open(var);
+    check(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name,
+          std::string("writing ") + var);
+  }
+
+  /// Grows the unlimited first dimension of `var` to `index + 1` and writes the row `index`
+  /// (`row_size` values of `type`).
+  void append(const char* var, hsize_t index, hid_t type, const void* values) {
+    const std::string what = std::string("appending to ") + var;
+    const Id d = open(var);
+    std::vector<hsize_t> dims = detail::dataset_shape(d.get(), name, var);
+    dims[0] = index + 1;
+    check(H5Dset_extent(d.get(), dims.data()), name, what);
+    const Id space = detail::space_id(H5Dget_space(d.get()), name, what);
+    std::vector<hsize_t> start(dims.size(), 0);
+    std::vector<hsize_t> count = dims;
+    start[0] = index;
+    count[0] = 1;
+    check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                              nullptr),
+          name, what);
+    const Id mem = detail::space_id(
+        H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), name, what);
+    check(H5Dwrite(d.get(), type, mem.get(), space.get(), H5P_DEFAULT, values), name, what);
+  }
+
+  void write_flood_maps(const Simulation* sim, const FloodMaps& maps) {
+    const Grid& g = maps.grid();
+    if (g.nx != grid.nx || g.ny != grid.ny) {
+      throw InputError(name + ": the flood maps' grid does not match the results grid");
+    }
+    // FloodMaps leaves inactive cells at their initial values; the mask of the run marks them.
+    std::vector<std::uint8_t> mask(g.padded_size(), solver::cell_active);
+    if (sim != nullptr) mask.assign(sim->mask(), sim->mask() + g.padded_size());
+    else if (!active_mask.empty()) mask = active_mask;
+    write_map(names::max_depth, interior_float(g, mask.data(), maps.max_depth.data()));
+    write_map(names::max_speed, interior_float(g, mask.data(), maps.max_speed.data()));
+    write_map(names::max_water_level, interior_float(g, mask.data(), maps.max_water_level.data()));
+    write_map(names::time_of_max_depth,
+              interior_float(g, mask.data(), maps.time_of_max_depth.data()));
+    write_map(names::arrival_time, interior_float(g, mask.data(), maps.arrival_time.data()));
+    write_map(names::flood_duration, interior_float(g, mask.data(), maps.flood_duration.data()));
+    write_map(names::max_hazard, interior_float(g, mask.data(), maps.max_hazard.data()));
+    const Id arrival = open(names::arrival_time);
+    write_attribute(arrival.get(), "threshold", static_cast<double>(maps.threshold()), name);
+    const Id duration = open(names::flood_duration);
+    write_attribute(duration.get(), "threshold", static_cast<double>(maps.threshold()), name);
+    const Id hazard = open(names::max_hazard);
+    write_attribute(hazard.get(), "debris_factor", static_cast<double>(maps.debris_factor()),
+                    name);
+  }
+
+  void flush() { check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), name, "flushing"); }
+
+  std::vector<std::uint8_t> active_mask;  // padded mask of the run, kept for finalize()
+};
+
+ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
+                             ResultsOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  detail::quiet_hdf5_errors();
+  Impl& w = *impl_;
+  w.path = std::move(path);
+  w.partial = io::partial_path(w.path);
+  w.name = w.partial.string();
+  w.options = std::move(options);
+  w.grid = sim.grid();
+  const Grid& g = w.grid;
+  const std::string& name = w.name;
+  if (w.options.deflate_level < 0 || w.options.deflate_level > 9) {
+    throw ConfigError("results compression: expected a deflate level 0..9, got " +
+                      std::to_string(w.options.deflate_level));
+  }
+  for (const GaugePoint& gauge : w.options.gauges) {
+    const double fi = std::floor((gauge.x - static_cast<double>(g.origin_x)) / g.dx);
+    const double fj = std::floor((static_cast<double>(g.origin_y) - gauge.y) / g.dy);
+    if (!(fi >= 0 && fi < g.nx && fj >= 0 && fj < g.ny)) {
+      std::ostringstream msg;
+      msg << "gauge '" << gauge.name << "': point (" << gauge.x << ", " << gauge.y
+          << ") is outside the grid";
+      throw InputError(msg.str());
+    }
+    w.gauge_cells.push_back(static_cast<std::size_t>(g.index(static_cast<int>(fi),
+                                                             static_cast<int>(fj))));
+  }
+  w.active_mask.assign(sim.mask(), sim.mask() + g.padded_size());
+
+  const Id fcpl = detail::plist_id(H5Pcreate(H5P_FILE_CREATE), name, "creating the file");
+  check(H5Pset_link_creation_order(fcpl.get(), creation_order), name, "link order");
+  check(H5Pset_attr_creation_order(fcpl.get(), creation_order), name, "attribute order");
+  const Id fapl = detail::plist_id(H5Pcreate(H5P_FILE_ACCESS), name, "creating the file");
+  // Stay readable by HDF5 1.8 (and so by older netCDF, GDAL and QGIS builds).
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), name,
+        "library version bounds");
+  w.file = detail::file_id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), name,
+                           "cannot create the results file");
+
+  // Dimensions and coordinates.
+  std::vector<double> xs(static_cast<std::size_t>(g.nx));
+  std::vector<double> ys(static_cast<std::size_t>(g.ny));
+  for (int i = 0; i < g.nx; ++i) xs[static_cast<std::size_t>(i)] = g.x_center(i);
+  for (int j = 0; j < g.ny; ++j) ys[static_cast<std::size_t>(j)] = g.y_center(j);
+  w.time_scale = w.coordinate(names::time, H5T_IEEE_F64LE, 0, true, 0, nullptr);
+  w.y_scale = w.coordinate(names::y, H5T_IEEE_F64LE, ys.size(), false, 1, ys.data());
+  w.x_scale = w.coordinate(names::x, H5T_IEEE_F64LE, xs.size(), false, 2, xs.data());
+  const std::string time_units = "seconds since " + w.options.start_time;
+  Impl::describe(w.time_scale.get(), name, time_units.c_str(), "time since the scenario start",
+                 "time");
+  write_attribute(w.time_scale.get(), "calendar", "standard", name);
+  write_attribute(w.time_scale.get(), "axis", "T", name);
+  Impl::describe(w.y_scale.get(), name, "m", "y coordinate of cell centre",
+                 "projection_y_coordinate");
+  write_attribute(w.y_scale.get(), "axis", "Y", name);
+  Impl::describe(w.x_scale.get(), name, "m", "x coordinate of cell centre",
+                 "projection_x_coordinate");
+  write_attribute(w.x_scale.get(), "axis", "X", name);
+
+  // Grid mapping.
+  if (!w.options.crs_wkt.empty()) {
+    const Id space = detail::space_id(H5Screate(H5S_SCALAR), name, "creating crs");
+    const Id p = w.dcpl();
+    const Id crs = detail::dataset_id(H5Dcreate2(w.file.get(), names::crs, H5T_STD_I32LE,
+                                                 space.get(), H5P_DEFAULT, p.get(), H5P_DEFAULT),
+                                      name, "creating crs");
+    const int zero = 0;
+    check(H5Dwrite(crs.get(), H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero), name,
+          "writing crs");
+    write_attribute(crs.get(), "long_name", "coordinate reference system", name);
+    write_attribute(crs.get(), "spatial_ref", w.options.crs_wkt, name);
+    write_attribute(crs.get(), "crs_wkt", w.options.crs_wkt, name);
+    std::ostringstream transform;
+    transform.precision(17);
+    transform << g.origin_x << ' ' << g.dx << " 0 " << g.origin_y << " 0 " << -g.dy;
+    write_attribute(crs.get(), "GeoTransform", transform.str(), name);
+  }
+
+  // Snapshots.
+  struct Var {
+    const char* name;
+    const char* units;
+    const char* long_name;
+    const char* standard_name;
+  };
+  const Var snapshot_vars[] = {
+      {names::depth, "m", "water depth", nullptr},
+      {names::water_level, "m", "water surface elevation",
+       "water_surface_height_above_reference_datum"},
+      {names::velocity_x, "m s-1", "depth-averaged velocity towards east", nullptr},
+      {names::velocity_y, "m s-1", "depth-averaged velocity towards north", nullptr},
+  };
+  for (const Var& v : snapshot_vars) {
+    const Id d = w.map_variable(v.name, true);
+    Impl::describe(d.get(), name, v.units, v.long_name, v.standard_name);
+  }
+  const Var map_vars[] = {
+      {names::elevation, "m", "bed elevation", "surface_altitude"},
+      {names::manning, "s m-1/3", "Manning roughness coefficient", nullptr},
+      {names::max_depth, "m", "maximum water depth", nullptr},
+      {names::max_speed, "m s-1", "maximum depth-averaged speed", nullptr},
+      {names::max_water_level, "m", "maximum water surface elevation", nullptr},
+      {names::time_of_max_depth, "s", "time of maximum depth since the scenario start", nullptr},
+      {names::arrival_time, "s", "first time the depth exceeds the threshold", nullptr},
+      {names::flood_duration, "s", "time with depth above the threshold", nullptr},
+      {names::max_hazard, "1", "maximum UK flood hazard rating d (v + 0.5) + DF", nullptr},
+  };
+  for (const Var& v : map_vars) {
+    const Id d = w.map_variable(v.name, false);
+    Impl::describe(d.get(), name, v.units, v.long_name, v.standard_name);
+  }
+  const std::uint8_t* mask = sim.mask();
+  w.write_map(names::elevation, to_float(g, mask, sim.elevation()));
+  w.write_map(names::manning, interior_float(g, mask, sim.manning()));
+
+  // Mass balance.
+  const Var balance_vars[] = {
+      {names::volume, "m3", "water volume stored", nullptr},
+      {names::rain_in, "m3", "cumulative rain volume", nullptr},
+      {names::boundary_in, "m3", "cumulative inflow through the boundaries", nullptr},
+      {names::boundary_out, "m3", "cumulative outflow through the boundaries", nullptr},
+      {names::point_in, "m3", "cumulative net volume of point sources", nullptr},
+      {names::losses, "m3", "cumulative losses (infiltration...)", nullptr},
+      {names::correction, "m3", "cumulative round-off depth correction", nullptr},
+      {names::mass_balance_error, "1", "relative mass balance error", nullptr},
+  };
+  for (const Var& v : balance_vars) {
+    const Id d = w.series_variable(v.name, w.time_scale.get(), 0);
+    Impl::describe(d.get(), name, v.units, v.long_name, v.standard_name);
+  }
+
+  // Gauges.
+  if (!w.options.gauges.empty()) {
+    const auto n = static_cast<hsize_t>(w.options.gauges.size());
+    w.gauge_time_scale = w.coordinate(names::gauge_time, H5T_IEEE_F64LE, 0, true, 3, nullptr);
+    Impl::describe(w.gauge_time_scale.get(), name, time_units.c_str(),
+                   "time of the gauge samples", "time");
+    write_attribute(w.gauge_time_scale.get(), "calendar", "standard", name);
+    std::vector<int> index(w.options.gauges.size());
+    std::vector<double> sx, sy;
+    for (std::size_t s = 0; s < index.size(); ++s) {
+      index[s] = static_cast<int>(s);
+      sx.push_back(w.options.gauges[s].x);
+      sy.push_back(w.options.gauges[s].y);
+    }
+    w.station_scale = w.coordinate(names::station, H5T_STD_I32LE, n, false, 4, index.data());
+    Impl::describe(w.station_scale.get(), name, "1", "station index");
+    const std::string what = "creating station variables";
+    const Id space = detail::space_id(H5Screate_simple(1, &n, nullptr), name, what);
+    {
+      const Id str = detail::type_id(H5Tcopy(H5T_C_S1), name, what);
+      check(H5Tset_size(str.get(), H5T_VARIABLE), name, what);
+      check(H5Tset_cset(str.get(), H5T_CSET_UTF8), name, what);
+      const Id p = w.dcpl();
+      const Id d = detail::dataset_id(H5Dcreate2(w.file.get(), names::station_name, str.get(),
+                                                 space.get(), H5P_DEFAULT, p.get(), H5P_DEFAULT),
+                                      name, what);
+      std::vector<const char*> names_c;
+      for (const GaugePoint& gp : w.options.gauges) names_c.push_back(gp.name.c_str());
+      check(H5Dwrite(d.get(), str.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, names_c.data()), name,
+            what);
+      w.attach(d.get(), w.station_scale.get(), 0, names::station_name);
+      write_attribute(d.get(), "long_name", "station name", name);
+      write_attribute(d.get(), "cf_role", "timeseries_id", name);
+    }
+    for (const auto& [var, values, long_name, std_name] :
+         {std::tuple{names::station_x, &sx, "x of the gauge", "projection_x_coordinate"},
+          std::tuple{names::station_y, &sy, "y of the gauge", "projection_y_coordinate"}}) {
+      const Id p = w.dcpl();
+      const Id d = detail::dataset_id(H5Dcreate2(w.file.get(), var, H5T_IEEE_F64LE, space.get(),
+                                                 H5P_DEFAULT, p.get(), H5P_DEFAULT),
+                                      name, what);
+      check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values->data()),
+            name, what);
+      w.attach(d.get(), w.station_scale.get(), 0, var);
+      Impl::describe(d.get(), name, "m", long_name, std_name);
+    }
+    const Var gauge_vars[] = {
+        {names::gauge_depth, "m", "water depth at the gauge", nullptr},
+        {names::gauge_water_level, "m", "water surface elevation at the gauge",
+         "water_surface_height_above_reference_datum"},
+        {names::gauge_speed, "m s-1", "depth-averaged speed at the gauge", nullptr},
+    };
+    for (const Var& v : gauge_vars) {
+      const Id d = w.series_variable(v.name, w.gauge_time_scale.get(), n);
+      Impl::describe(d.get(), name, v.units, v.long_name, v.standard_name);
+      write_attribute(d.get(), "coordinates", "station_x station_y", name);
+    }
+  }
+
+  // Global attributes.
+  const hid_t root = w.file.get();
+  write_attribute(root, "Conventions", "CF-1.8", name);
+  write_attribute(root, "title", w.options.title, name);
+  write_attribute(root, "institution", "floodtwin", name);
+  write_attribute(root, "source", std::string("floodtwin ") + floodtwin::version, name);
+  write_attribute(root, "floodtwin_version", floodtwin::version, name);
+  write_attribute(root, "git_commit", floodtwin::git_commit, name);
+  write_attribute(root, "scheme",
+                  w.options.scheme.empty() ? solver::to_string(sim.config().scheme)
+                                           : w.options.scheme,
+                  name);
+  if (w.options.threads > 0) write_attribute(root, "threads", w.options.threads, name);
+  write_attribute(root, "start_time", w.options.start_time, name);
+  write_attribute(root, "cfl", static_cast<double>(sim.config().cfl), name);
+  write_attribute(root, "initial_volume", sim.mass_balance().initial_volume, name);
+  if (!w.options.scenario_text.empty()) {
+    write_attribute(root, "scenario", w.options.scenario_text, name);
+  }
+  for (const auto& [key, value] : w.options.attributes) write_attribute(root, key, value, name);
+  write_attribute(root, "status", "running", name);
+  w.flush();
+}
+
+ResultsWriter::~ResultsWriter() = default;
+ResultsWriter::ResultsWriter(ResultsWriter&&) noexcept = default;
+ResultsWriter& ResultsWriter::operator=(ResultsWriter&&) noexcept = default;
+
+void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps) {
+  Impl& w = *impl_;
+  if (w.finalized) throw IoError(w.path.string() + ": the results file is already finalized");
+  const Grid& g = sim.grid();
+  if (g.nx != w.grid.nx || g.ny != w.grid.ny) {
+    throw InputError(w.name + ": the simulation grid does not match the results grid");
+  }
+  const auto index = static_cast<hsize_t>(w.snapshots);
+  const std::uint8_t* mask = sim.mask();
+  const double t = static_cast<double>(sim.time());
+  w.append(names::time, index, H5T_NATIVE_DOUBLE, &t);
+  w.append(names::depth, index, H5T_NATIVE_FLOAT, interior_float(g, mask, sim.h()).data());
+  w.append(names::water_level, index, H5T_NATIVE_FLOAT,
+           to_float(g, mask, sim.water_level()).data());
+  w.append(names::velocity_x, index, H5T_NATIVE_FLOAT,
+           to_float(g, mask, sim.velocity_x()).data());
+  w.append(names::velocity_y, index, H5T_NATIVE_FLOAT,
+           to_float(g, mask, sim.velocity_y()).data());
+  solver::MassBalance mb = sim.mass_balance();
+  // Before the first step the solver has not yet recorded the initial volume: it is the
+  // volume stored now.
+  if (sim.steps() == 0) mb.initial_volume = mb.volume;
+  const double balance[] = {mb.volume,   mb.rain_in, mb.boundary_in, mb.boundary_out,
+                            mb.point_in, mb.losses,  mb.correction,  mb.relative_error()};
+  const char* balance_names[] = {names::volume,   names::rain_in, names::boundary_in,
+                                 names::boundary_out, names::point_in, names::losses,
+                                 names::correction,  names::mass_balance_error};
+  for (std::size_t v = 0; v < std::size(balance); ++v) {
+    w.append(balance_names[v], index, H5T_NATIVE_DOUBLE, &balance[v]);
+  }
+  if (w.snapshots == 0) write_attribute(w.file.get(), "initial_volume", mb.initial_volume, w.name);
+  if (maps != nullptr) w.write_flood_maps(&sim, *maps);
+  ++w.snapshots;
+  w.flush();
+}
+
+void ResultsWriter::write_gauges(const Simulation& sim) {
+  Impl& w = *impl_;
+  if (w.gauge_cells.empty()) return;
+  if (w.finalized) throw IoError(w.path.string() + ": the results file is already finalized");
+  const auto index = static_cast<hsize_t>(w.gauge_samples);
+  const double t = static_cast<double>(sim.time());
+  const std::size_t n = w.gauge_cells.size();
+  std::vector<double> depth(n), level(n), speed(n);
+  const Real dry = sim.config().dry_depth;
+  for (std::size_t s = 0; s < n; ++s) {
+    const std::size_t k = w.gauge_cells[s];
+    if (sim.mask()[k] != solver::cell_active) {
+      depth[s] = level[s] = speed[s] = double_nan;
+      continue;
+    }
+    const double h = sim.h()[k];
+    depth[s] = h;
+    level[s] = h + static_cast<double>(sim.z()[k]);
+    const double qx = sim.qx()[k];
+    const double qy = sim.qy()[k];
+    speed[s] = h > dry ? std::sqrt(qx * qx + qy * qy) / h : 0.0;
+  }
+  w.append(names::gauge_time, index, H5T_NATIVE_DOUBLE, &t);
+  w.append(names::gauge_depth, index, H5T_NATIVE_DOUBLE, depth.data());
+  w.append(names::gauge_water_level, index, H5T_NATIVE_DOUBLE, level.data());
+  w.append(names::gauge_speed, index, H5T_NATIVE_DOUBLE, speed.data());
+  ++w.gauge_samples;
+  w.flush();
+}
+
+void ResultsWriter::finalize(const FloodMaps* maps, double wall_time_s) {
+  Impl& w = *impl_;
+  if (w.finalized) throw IoError(w.path.string() + ": the results file is already finalized");
+  if (maps != nullptr) w.write_flood_maps(nullptr, *maps);
+  write_attribute(w.file.get(), "wall_time", wall_time_s, w.name);
+  write_attribute(w.file.get(), "status", "complete", w.name);
+  w.flush();
+  w.x_scale.reset();
+  w.y_scale.reset();
+  w.time_scale.reset();
+  w.gauge_time_scale.reset();
+  w.station_scale.reset();
+  if (!w.file.reset()) throw IoError(w.name + ": closing the results file failed");
+  w.finalized = true;
+  std::error_code ec;
+  std::filesystem::rename(w.partial, w.path, ec);
+  if (ec) {
+    throw IoError(w.name + ": cannot rename to " + w.path.string() + ": " + ec.message());
+  }
+}
+
+const std::filesystem::path& ResultsWriter::path() const { return impl_->path; }
+std::filesystem::path ResultsWriter::partial_path() const { return impl_->partial; }
+std::size_t ResultsWriter::snapshots() const { return impl_->snapshots; }
+std::size_t ResultsWriter::gauge_samples() const { return impl_->gauge_samples; }
+
+}  // namespace floodtwin::io

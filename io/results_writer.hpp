@@ -1,0 +1,96 @@
+#pragma once
+/// @file results_writer.hpp
+/// The results file of a run: one HDF5 file laid out by the netCDF-4 and CF-1.8 conventions,
+/// so that netCDF4-python, xarray, h5py, GDAL (`NETCDF:"file":max_depth`) and QGIS open it
+/// without help.
+///
+/// Layout (dimensions in brackets; `time` and `gauge_time` are unlimited):
+///
+///   x[x], y[y]                    cell centres [m, CRS units]; y decreases (row 0 is north)
+///   time[time]                    seconds since the scenario start (`units` holds the start)
+///   crs                           grid mapping: `spatial_ref`, `crs_wkt` (when a WKT is given)
+///   depth, water_level,           float32 snapshots [time, y, x], chunked and deflated,
+///   velocity_x, velocity_y          NaN in inactive cells
+///   elevation, manning            float32 static maps [y, x]
+///   max_depth, max_speed, max_water_level, time_of_max_depth, arrival_time, flood_duration,
+///   max_hazard                    float32 flood maps [y, x] (see solver/flood_maps.hpp)
+///   volume, rain_in, boundary_in, boundary_out, point_in, losses, correction,
+///   mass_balance_error            float64 mass balance [time] (volumes in m3, relative error)
+///   gauge_time[gauge_time], station[station], station_name, station_x, station_y,
+///   gauge_depth, gauge_water_level, gauge_speed   float64 [gauge_time, station]
+///
+/// Safety: the file is written as `<path>.partial` and renamed to `path` by finalize(), so an
+/// earlier result at `path` is only ever replaced by a complete one. Every snapshot and gauge
+/// sample is flushed (H5Fflush) once written: a process killed at any time outside a write
+/// leaves a readable `.partial` file holding everything up to its last snapshot. The global
+/// attribute `status` is "running" until finalize() sets it to "complete".
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "solver/flood_maps.hpp"
+#include "solver/simulation.hpp"
+
+namespace floodtwin::io {
+
+/// A gauge: the cell containing (x, y) is sampled.
+struct GaugePoint {
+  std::string name;
+  double x = 0;  ///< [m, CRS units]
+  double y = 0;  ///< [m, CRS units]
+};
+
+struct ResultsOptions {
+  /// ISO 8601 date and time of simulated time 0, e.g. "2024-01-15T06:00:00".
+  std::string start_time = "1970-01-01T00:00:00";
+  /// WKT of the grid's CRS; empty writes no `crs` variable (a local grid).
+  std::string crs_wkt;
+  std::string title = "floodtwin results";
+  std::string scenario_text;  ///< the scenario file as given (global attribute `scenario`)
+  std::string scheme;         ///< empty: taken from the simulation's configuration
+  int threads = 0;            ///< OpenMP threads of the run (0: not recorded)
+  /// Further global attributes (command line, scenario hash...).
+  std::map<std::string, std::string> attributes;
+  std::vector<GaugePoint> gauges;
+  int chunk_x = 0;        ///< chunk width of the maps [cells]; 0: min(nx, 256)
+  int chunk_y = 0;        ///< chunk height of the maps [cells]; 0: min(ny, 256)
+  int deflate_level = 4;  ///< 0 (no compression) to 9
+  bool shuffle = true;    ///< byte-shuffle filter before deflate
+};
+
+class ResultsWriter {
+ public:
+  /// Creates `<path>.partial` (replacing a stale one) and writes coordinates, the grid
+  /// mapping, the static maps and the global attributes. Throws IoError naming the file.
+  ResultsWriter(std::filesystem::path path, const solver::Simulation& sim,
+                ResultsOptions options = {});
+  /// Closes the file without renaming it when finalize() was not called.
+  ~ResultsWriter();
+  ResultsWriter(ResultsWriter&&) noexcept;
+  ResultsWriter& operator=(ResultsWriter&&) noexcept;
+
+  /// Appends the state at sim.time() (snapshots and mass balance) and, when given, rewrites
+  /// the flood maps; then flushes the file.
+  void write_snapshot(const solver::Simulation& sim, const solver::FloodMaps* maps = nullptr);
+  /// Appends one gauge sample at sim.time() and flushes. No-op without gauges.
+  void write_gauges(const solver::Simulation& sim);
+  /// Writes the flood maps (when given), the wall time [s] and status = "complete", closes the
+  /// file and renames it to the final path. The writer is unusable afterwards.
+  void finalize(const solver::FloodMaps* maps, double wall_time_s);
+
+  [[nodiscard]] const std::filesystem::path& path() const;
+  [[nodiscard]] std::filesystem::path partial_path() const;
+  [[nodiscard]] std::size_t snapshots() const;
+  [[nodiscard]] std::size_t gauge_samples() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// `<path>.partial`: where a results or checkpoint file is written before its rename.
+std::filesystem::path partial_path(const std::filesystem::path& path);
+
+}  // namespace floodtwin::io
