@@ -269,7 +269,14 @@ std::string format_summary(const ResultsSummary& s) {
   std::snprintf(line, sizeof line, "extent:       x %.3f .. %.3f, y %.3f .. %.3f\n", s.x_min,
                 s.x_max, s.y_min, s.y_max);
   out << line;
-  out << "crs:          " << (s.crs_wkt.empty() ? "none" : s.crs_wkt.substr(0, 60)) << "\n";
+  // The CRS by its name: the first quoted string of the WKT (PROJCS["name", ...).
+  std::string crs = "none";
+  if (const auto q = s.crs_wkt.find('"'); q != std::string::npos) {
+    crs = s.crs_wkt.substr(q + 1, s.crs_wkt.find('"', q + 1) - q - 1);
+  } else if (!s.crs_wkt.empty()) {
+    crs = s.crs_wkt.substr(0, 60);
+  }
+  out << "crs:          " << crs << "\n";
   std::snprintf(line, sizeof line, "times:        %zu snapshots, %g .. %g s (%s)\n", s.snapshots,
                 s.first_time, s.last_time, s.time_units.c_str());
   out << line;

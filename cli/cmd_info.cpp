@@ -1,0 +1,50 @@
+/// @file cmd_info.cpp
+/// `floodtwin info RESULTS [--threshold D]`: a readable summary of a results file (extent,
+/// times, peak depth, flooded area, mass balance error). Works on a `.partial` file of a run
+/// that was stopped, too.
+#include <cstdio>
+#include <string>
+
+#include "cli/command.hpp"
+#include "io/results_reader.hpp"
+#include "solver/error.hpp"
+
+namespace {
+
+int run(const std::vector<std::string>& args) {
+  std::string path;
+  double threshold = 0;
+  for (std::size_t a = 0; a < args.size(); ++a) {
+    if (args[a] == "--threshold" && a + 1 < args.size()) {
+      const std::string& value = args[++a];
+      std::size_t used = 0;
+      try {
+        threshold = std::stod(value, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != value.size() || !(threshold > 0)) {
+        throw floodtwin::ConfigError("info: --threshold expects a depth > 0 in metres, got '" +
+                                     value + "'");
+      }
+    } else if (path.empty() && !args[a].starts_with("--")) {
+      path = args[a];
+    } else {
+      throw floodtwin::ConfigError("info: unknown argument '" + args[a] + "'");
+    }
+  }
+  if (path.empty()) throw floodtwin::ConfigError("info: expected a results file");
+  const floodtwin::io::ResultsSummary summary =
+      floodtwin::io::read_results_summary(path, threshold);
+  std::fputs(floodtwin::io::format_summary(summary).c_str(), stdout);
+  return 0;
+}
+
+const floodtwin::cli::Registration registration(
+    "info", {"summarise a results file (extent, times, peak depth, flooded area, mass balance)",
+             "usage: floodtwin info RESULTS.h5 [--threshold DEPTH_M]\n"
+             "  --threshold  depth above which a cell counts as flooded [m]\n"
+             "               (default: the run's flood threshold)",
+             run});
+
+}  // namespace
