@@ -166,3 +166,13 @@ def test_properties_and_repr():
     assert sim.wet_cells() == 20
     assert "second-order" in repr(sim)
     assert floodtwin.__version__
+
+
+def test_python_defaults_match_the_compiled_ones():
+    z = np.zeros((2, 3))
+    a = floodtwin.Simulation(z, 1.0)
+    b = floodtwin._core.Simulation(z, 1.0)
+    for name in ("origin", "dy", "scheme", "cfl", "gravity", "dry_depth", "max_dt",
+                 "flood_threshold"):
+        assert getattr(a, name) == getattr(b, name), name
+    np.testing.assert_array_equal(a.manning, b.manning)
