@@ -154,37 +154,21 @@ std::string fmt(double v) {
 }
 }  // namespace
 
-GDALDatasetUniquePtr warp_to_grid(GDALDataset& src, int band, const solver::Grid& grid,
-                                  const std::string& crs_wkt, const std::string& resampling,
-                                  const std::string& what, const std::string& path) {
+namespace {
+
+/// Runs gdalwarp with `args` on band `band` of `src` into a MEM dataset.
+GDALDatasetUniquePtr run_warp(GDALDataset& src, int band, CPLStringList& args,
+                              const std::string& resampling, const std::string& what,
+                              const std::string& path) {
   if (band < 1 || band > src.GetRasterCount()) {
     std::ostringstream msg;
     msg << what << " '" << path << "': band " << band << " requested, the file has "
         << src.GetRasterCount() << " band(s)";
     throw InputError(msg.str());
   }
-  const double xmin = grid.origin_x;
-  const double ymax = grid.origin_y;
-  const double xmax = xmin + double(grid.nx) * double(grid.dx);
-  const double ymin = ymax - double(grid.ny) * double(grid.dy);
-  CPLStringList args;
-  args.AddString("-of");
-  args.AddString("MEM");
-  args.AddString("-te");
-  for (double v : {xmin, ymin, xmax, ymax}) args.AddString(fmt(v).c_str());
-  args.AddString("-ts");
-  args.AddString(std::to_string(grid.nx).c_str());
-  args.AddString(std::to_string(grid.ny).c_str());
-  args.AddString("-r");
-  args.AddString(resampling.c_str());
-  args.AddString("-ot");
-  args.AddString(GDALGetDataTypeName(real_gdal_type));
-  args.AddString("-dstnodata");
-  args.AddString("nan");
-  const bool src_has_crs = src.GetSpatialRef() != nullptr && !src.GetSpatialRef()->IsEmpty();
-  if (!crs_wkt.empty() && src_has_crs) {
-    args.AddString("-t_srs");
-    args.AddString(crs_wkt.c_str());
+  for (const char* a : {"-of", "MEM", "-r", resampling.c_str(), "-ot",
+                        GDALGetDataTypeName(real_gdal_type), "-dstnodata", "nan"}) {
+    args.AddString(a);
   }
   QuietGdal quiet;
   std::unique_ptr<GDALWarpAppOptions, WarpOptionsDeleter> options(
@@ -203,10 +187,46 @@ GDALDatasetUniquePtr warp_to_grid(GDALDataset& src, int band, const solver::Grid
   int usage_error = 0;
   GDALDatasetH out = GDALWarp("", nullptr, 1, &src_h, options.get(), &usage_error);
   if (out == nullptr) {
-    throw InputError(what + " '" + path + "': resampling onto the grid failed" +
-                     gdal_error_suffix());
+    throw InputError(what + " '" + path + "': resampling failed" + gdal_error_suffix());
   }
   return GDALDatasetUniquePtr(GDALDataset::FromHandle(out));
+}
+
+}  // namespace
+
+GDALDatasetUniquePtr warp_to_grid(GDALDataset& src, int band, const solver::Grid& grid,
+                                  const std::string& crs_wkt, const std::string& resampling,
+                                  const std::string& what, const std::string& path) {
+  const double xmin = grid.origin_x;
+  const double ymax = grid.origin_y;
+  const double xmax = xmin + double(grid.nx) * double(grid.dx);
+  const double ymin = ymax - double(grid.ny) * double(grid.dy);
+  CPLStringList args;
+  args.AddString("-te");
+  for (double v : {xmin, ymin, xmax, ymax}) args.AddString(fmt(v).c_str());
+  args.AddString("-ts");
+  args.AddString(std::to_string(grid.nx).c_str());
+  args.AddString(std::to_string(grid.ny).c_str());
+  const bool src_has_crs = src.GetSpatialRef() != nullptr && !src.GetSpatialRef()->IsEmpty();
+  if (!crs_wkt.empty() && src_has_crs) {
+    args.AddString("-t_srs");
+    args.AddString(crs_wkt.c_str());
+  }
+  return run_warp(src, band, args, resampling, what, path);
+}
+
+GDALDatasetUniquePtr warp_to_crs(GDALDataset& src, int band, const std::string& target_crs,
+                                 double cell_x, double cell_y, const std::string& resampling,
+                                 const std::string& what, const std::string& path) {
+  CPLStringList args;
+  args.AddString("-t_srs");
+  args.AddString(target_crs.c_str());
+  if (cell_x > 0) {
+    args.AddString("-tr");
+    args.AddString(fmt(cell_x).c_str());
+    args.AddString(fmt(cell_y > 0 ? cell_y : cell_x).c_str());
+  }
+  return run_warp(src, band, args, resampling, what, path);
 }
 
 std::vector<double> rasterize(const std::string& path, const std::string& layer,

@@ -56,6 +56,12 @@ GDALDatasetUniquePtr warp_to_grid(GDALDataset& src, int band, const solver::Grid
                                   const std::string& crs_wkt, const std::string& resampling,
                                   const std::string& what, const std::string& path);
 
+/// Reprojects band `band` of `src` to `target_crs` (any definition gdalwarp -t_srs accepts)
+/// into a MEM dataset; `cell_x` > 0 sets the cell size (`cell_y` 0: square), else GDAL's.
+GDALDatasetUniquePtr warp_to_crs(GDALDataset& src, int band, const std::string& target_crs,
+                                 double cell_x, double cell_y, const std::string& resampling,
+                                 const std::string& what, const std::string& path);
+
 /// True when the dataset's size and geotransform equal the grid's (relative 1e-9).
 bool matches_grid(GDALDataset& ds, const solver::Grid& grid);
 

@@ -1,6 +1,7 @@
 #include "terrain/raster.hpp"
 
 #include <cpl_string.h>
+#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cctype>
@@ -49,6 +50,31 @@ solver::Grid grid_of(const GeoTransform& gt, int nx, int ny, const std::string& 
   return grid;
 }
 
+/// The solver works in metres: refuses geographic CRSs and projected ones in other units.
+void check_metric(const std::string& crs_wkt, const std::string& path) {
+  if (crs_wkt.empty()) return;
+  OGRSpatialReference srs;
+  if (srs.importFromWkt(crs_wkt.c_str()) != OGRERR_NONE) return;
+  const char* name = srs.GetName();
+  const std::string crs_name = name != nullptr ? name : "?";
+  if (srs.IsGeographic()) {
+    throw InputError("elevation '" + path + "': the CRS '" + crs_name +
+                     "' is geographic (degrees); cell sizes must be in metres: set the "
+                     "elevation's target CRS to a projected one (e.g. a UTM zone)");
+  }
+  if (srs.IsProjected()) {
+    const char* unit = nullptr;
+    const double metres = srs.GetLinearUnits(&unit);
+    if (std::abs(metres - 1.0) > 1e-9) {
+      std::ostringstream msg;
+      msg << "elevation '" << path << "': the CRS '" << crs_name << "' has linear unit '"
+          << (unit != nullptr ? unit : "?") << "' (" << metres
+          << " m); floodtwin needs metres: set the elevation's target CRS";
+      throw InputError(msg.str());
+    }
+  }
+}
+
 }  // namespace
 
 GeoTransform geotransform_of(const solver::Grid& grid) { return detail::geotransform_of(grid); }
@@ -71,7 +97,21 @@ Raster load_elevation(const std::string& path, const ElevationOptions& options) 
     throw InputError("elevation '" + path + "': resampling cell size must be finite and >= 0");
   }
   const bool resample = options.cell_size_x > 0;
-  if (resample) {
+  if (!options.target_crs.empty()) {
+    if (out.crs_wkt.empty()) {
+      throw InputError("elevation '" + path + "': cannot reproject to '" + options.target_crs +
+                       "', the raster has no CRS");
+    }
+    GDALDatasetUniquePtr warped =
+        detail::warp_to_crs(*ds, options.band, options.target_crs, options.cell_size_x,
+                            options.cell_size_y, options.resampling, "elevation", path);
+    GeoTransform wgt{};
+    warped->GetGeoTransform(wgt.data());
+    out.grid = grid_of(wgt, warped->GetRasterXSize(), warped->GetRasterYSize(), path);
+    out.crs_wkt = crs_of(*warped);
+    out.values = detail::read_band(*warped, 1, "elevation", path);
+  } else if (resample) {
+    check_metric(out.crs_wkt, path);
     const Real tdx = options.cell_size_x;
     const Real tdy = options.cell_size_y > 0 ? options.cell_size_y : tdx;
     solver::Grid target = out.grid;
@@ -94,6 +134,7 @@ Raster load_elevation(const std::string& path, const ElevationOptions& options) 
   } else {
     out.values = detail::read_band(*ds, options.band, "elevation", path);
   }
+  check_metric(out.crs_wkt, path);
   out.grid.validate();
   out.geotransform = detail::geotransform_of(out.grid);
 

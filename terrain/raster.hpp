@@ -37,6 +37,10 @@ struct ElevationOptions {
   Real cell_size_y = 0;
   /// gdalwarp resampling name used when resampling: near, bilinear, cubic, average, ...
   std::string resampling = "bilinear";
+  /// Optional CRS to reproject to (any definition gdalwarp -t_srs accepts: "EPSG:32611",
+  /// WKT, PROJ string), e.g. for a DEM in geographic coordinates. The cell size is
+  /// `cell_size_x/y` when given, else GDAL's estimate.
+  std::string target_crs;
   /// Optional basin polygon (any OGR vector): cells whose centre falls outside every polygon
   /// become NaN (inactive). Vectors in another CRS are reprojected on the fly.
   std::string basin;
@@ -45,7 +49,9 @@ struct ElevationOptions {
 
 /// Loads an elevation raster (GeoTIFF, ESRI ASCII, VRT, NetCDF, ... anything GDAL reads).
 /// Throws IoError when the file cannot be read and InputError (naming the file) when the
-/// raster is rotated or south-up, the band does not exist or every cell is no-data.
+/// raster is rotated or south-up, its CRS is geographic (degrees) or not in metres (unless
+/// `target_crs` reprojects it), the band does not exist or every cell is no-data. A raster
+/// without a CRS is taken as metric local coordinates.
 Raster load_elevation(const std::string& path, const ElevationOptions& options = {});
 
 struct ReadOptions {

@@ -178,6 +178,70 @@ TEST(Elevation, MissingFileAndBadBandAreErrorsNamingTheFile) {
   }
 }
 
+std::string wkt_of(int epsg) {
+  OGRSpatialReference srs;
+  srs.importFromEPSG(epsg);
+  char* wkt = nullptr;
+  srs.exportToWkt(&wkt);
+  std::string out(wkt);
+  CPLFree(wkt);
+  return out;
+}
+
+TEST(Elevation, GeographicOrFeetCrsIsRefusedUnlessReprojected) {
+  TempDir dir;
+  solver::Grid g;
+  g.nx = 40;
+  g.ny = 20;
+  g.dx = g.dy = Real(0.001);  // degrees, about 90 m x 110 m
+  g.origin_x = Real(-118.2);
+  g.origin_y = Real(34.3);
+  std::vector<Real> z(g.cell_count());
+  for (std::size_t k = 0; k < z.size(); ++k) z[k] = Real(500 + k % 40);
+  const std::string geo = dir.file("geo.tif");
+  write_raster(geo, "GTiff", g, z, wkt_of(4326), -9999);
+  try {
+    load_elevation(geo);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(geo), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("geographic"), std::string::npos) << e.what();
+  }
+  ElevationOptions o;
+  o.target_crs = "EPSG:32611";
+  o.cell_size_x = 50;
+  const Raster r = load_elevation(geo, o);
+  OGRSpatialReference utm, got;
+  utm.importFromEPSG(32611);
+  ASSERT_EQ(got.importFromWkt(r.crs_wkt.c_str()), OGRERR_NONE);
+  EXPECT_TRUE(got.IsSame(&utm));
+  EXPECT_DOUBLE_EQ(r.grid.dx, 50);
+  EXPECT_DOUBLE_EQ(r.grid.dy, 50);
+  EXPECT_NEAR(r.grid.origin_x, 389000, 2000);  // -118.2 deg at 34.3 N
+  EXPECT_NEAR(r.grid.nx, 40 * 92 / 50, 5);
+  std::size_t finite = 0;
+  for (Real v : r.values) {
+    if (std::isnan(v)) continue;
+    ++finite;
+    EXPECT_GE(v, 500 - 1e-9);
+    EXPECT_LE(v, 539 + 1e-9);
+  }
+  EXPECT_GT(finite, r.values.size() / 2);
+  // A projected CRS in US survey feet (California zone 5) is refused too.
+  solver::Grid f;
+  f.nx = 4;
+  f.ny = 3;
+  f.origin_x = 6400000;
+  f.origin_y = 1900000;
+  write_raster(dir.file("feet.tif"), "GTiff", f, std::vector<Real>(12, 1), wkt_of(2229), -9999);
+  try {
+    load_elevation(dir.file("feet.tif"));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("linear unit"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Elevation, DemoDemLoads) {
   const Raster r = load_elevation(testing::demo_dem());
   EXPECT_EQ(r.grid.nx, 1197);
