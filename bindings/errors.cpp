@@ -56,8 +56,7 @@ void init_errors(py::module_& m) {
     } catch (const InputError& e) {
       PyErr_SetString(PyExc_ValueError, e.what());
     } catch (const IoError& e) {
-      PyErr_SetString(says_missing(e.what()) ? PyExc_FileNotFoundError : PyExc_OSError,
-                      e.what());
+      PyErr_SetString(says_missing(e.what()) ? PyExc_FileNotFoundError : PyExc_OSError, e.what());
     } catch (const NumericalError& e) {
       PyErr_SetString(numerical_error, e.what());
     } catch (const Error& e) {

@@ -18,6 +18,8 @@
 /// a step boundary, the state intact) and to call the callback. While the solver runs, the
 /// views must not be read from other threads (they may show a half-updated state) and every
 /// method that changes the simulation raises RuntimeError.
+#include "solver/simulation.hpp"
+
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -37,7 +39,6 @@
 #include "bindings/bindings.hpp"
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
-#include "solver/simulation.hpp"
 
 namespace floodtwin::bindings {
 
@@ -140,10 +141,9 @@ class PySimulation {
  public:
   PySimulation(const py::object& elevation, Real dx, std::optional<Real> dy,
                std::optional<std::pair<Real, Real>> origin, const py::object& manning,
-               const py::object& depth, const py::object& water_level,
-               const py::object& velocity_x, const py::object& velocity_y,
-               const std::string& scheme, Real cfl, Real gravity, Real dry_depth, Real max_dt,
-               const py::object& active, Real flood_threshold) {
+               const py::object& depth, const py::object& water_level, const py::object& velocity_x,
+               const py::object& velocity_y, const std::string& scheme, Real cfl, Real gravity,
+               Real dry_depth, Real max_dt, const py::object& active, Real flood_threshold) {
     RealArray z = RealArray::ensure(elevation);
     if (!z || z.ndim() != 2) {
       throw InputError("elevation: expected a 2-D array (ny, nx), row 0 the northern row" +
@@ -232,8 +232,8 @@ class PySimulation {
     solver::BoundaryCondition bc;
     bc.side = solver::parse_side(side);
     bc.type = solver::parse_boundary_type(type);
-    bc.series = boundary_series(series, "boundary " + solver::to_string(bc.side) + " " +
-                                            solver::to_string(bc.type));
+    bc.series = boundary_series(
+        series, "boundary " + solver::to_string(bc.side) + " " + solver::to_string(bc.type));
     if (from) bc.from = *from;
     if (to) bc.to = *to;
     sim_->add_boundary(bc);
@@ -297,8 +297,7 @@ class PySimulation {
     if (until < sim_->time()) {
       std::ostringstream msg;
       msg.precision(17);
-      msg << "run: until = " << until << " s is before the current time " << sim_->time()
-          << " s";
+      msg << "run: until = " << until << " s is before the current time " << sim_->time() << " s";
       throw InputError(msg.str());
     }
     if (every && !(*every > 0 && std::isfinite(*every))) {
@@ -402,14 +401,13 @@ class PySimulation {
     if (sim_->steps() == 0) {
       const solver::FloodMaps fresh(grid(), maps_->threshold(), maps_->debris_factor());
       // Copy in place: views of these buffers must stay valid.
-      for (auto [dst, src] :
-           {std::pair{&maps_->max_depth, &fresh.max_depth},
-            std::pair{&maps_->max_speed, &fresh.max_speed},
-            std::pair{&maps_->max_water_level, &fresh.max_water_level},
-            std::pair{&maps_->time_of_max_depth, &fresh.time_of_max_depth},
-            std::pair{&maps_->arrival_time, &fresh.arrival_time},
-            std::pair{&maps_->flood_duration, &fresh.flood_duration},
-            std::pair{&maps_->max_hazard, &fresh.max_hazard}}) {
+      for (auto [dst, src] : {std::pair{&maps_->max_depth, &fresh.max_depth},
+                              std::pair{&maps_->max_speed, &fresh.max_speed},
+                              std::pair{&maps_->max_water_level, &fresh.max_water_level},
+                              std::pair{&maps_->time_of_max_depth, &fresh.time_of_max_depth},
+                              std::pair{&maps_->arrival_time, &fresh.arrival_time},
+                              std::pair{&maps_->flood_duration, &fresh.flood_duration},
+                              std::pair{&maps_->max_hazard, &fresh.max_hazard}}) {
         std::copy(src->begin(), src->end(), dst->begin());
       }
     }
@@ -470,8 +468,7 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
           py::arg("scheme") = "first-order", py::arg("cfl") = defaults.cfl,
           py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
           py::arg("max_dt") = defaults.max_dt, py::arg("active") = py::none(),
-          py::arg("flood_threshold") = 0.1,
-          "See floodtwin.Simulation for the parameters.");
+          py::arg("flood_threshold") = 0.1, "See floodtwin.Simulation for the parameters.");
 
   // Fields.
   cls.def("set_manning", &P::set_manning, py::arg("n"),
@@ -490,8 +487,8 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
 
   // Forcing.
   cls.def("set_boundary", &P::set_boundary, py::arg("side"), py::arg("type"),
-          py::arg("series") = py::none(), py::arg("from_") = py::none(),
-          py::arg("to") = py::none(), R"doc(
+          py::arg("series") = py::none(), py::arg("from_") = py::none(), py::arg("to") = py::none(),
+          R"doc(
 Adds a boundary condition on (a segment of) one side.
 
 side: "north", "south", "east" or "west". type: "wall", "open", "discharge" (inflow Q [m3/s])
@@ -508,8 +505,8 @@ whole side. Later conditions override earlier ones where they overlap.
            "Spatially uniform rain intensity [m/s] over time (piecewise linear), added to the "
            "rain field; times None and a number for values gives a constant; both None "
            "removes it.")
-      .def("add_point_source", &P::add_point_source, py::arg("x"), py::arg("y"),
-           py::arg("times"), py::arg("values"), py::arg("name") = "",
+      .def("add_point_source", &P::add_point_source, py::arg("x"), py::arg("y"), py::arg("times"),
+           py::arg("values"), py::arg("name") = "",
            "Adds a point source (discharge [m3/s], negative to abstract) at the cell that "
            "contains (x, y); times None and a number for values gives a constant. Returns "
            "its index.");
@@ -527,49 +524,62 @@ exactly those times), or after every step when `every` is None; returning False 
 The GIL is released while the solver computes; Ctrl-C raises KeyboardInterrupt at a step
 boundary with the state intact.
 )doc")
-      .def("stable_dt", [](const P& s) { return s.sim().stable_dt(); },
-           "The CFL time step of the current state [s] (inf when everything is still).")
-      .def("mass_balance", [](const P& s) { return s.sim().mass_balance(); },
-           "Water volumes since the start (MassBalance).")
+      .def(
+          "stable_dt", [](const P& s) { return s.sim().stable_dt(); },
+          "The CFL time step of the current state [s] (inf when everything is still).")
+      .def(
+          "mass_balance", [](const P& s) { return s.sim().mass_balance(); },
+          "Water volumes since the start (MassBalance).")
       .def(
           "wet_cells", [](const P& s, Real threshold) { return s.sim().wet_cells(threshold); },
           py::arg("threshold") = 1e-3, "Number of active cells deeper than threshold [m].")
-      .def_property_readonly("time", [](const P& s) { return s.sim().time(); },
-                             "Simulated time [s].")
-      .def_property_readonly("dt", [](const P& s) { return s.sim().last_dt(); },
-                             "Length of the last step [s] (0 before the first).")
-      .def_property_readonly("steps", [](const P& s) { return s.sim().steps(); },
-                             "Number of steps taken.")
+      .def_property_readonly(
+          "time", [](const P& s) { return s.sim().time(); }, "Simulated time [s].")
+      .def_property_readonly(
+          "dt", [](const P& s) { return s.sim().last_dt(); },
+          "Length of the last step [s] (0 before the first).")
+      .def_property_readonly(
+          "steps", [](const P& s) { return s.sim().steps(); }, "Number of steps taken.")
       .def_property_readonly("running", &P::busy,
                              "True while step()/run() computes (in another thread).");
 
   // Grid and configuration.
-  cls.def_property_readonly("nx", [](const P& s) { return s.grid().nx; }, "Columns (west-east).")
-      .def_property_readonly("ny", [](const P& s) { return s.grid().ny; }, "Rows (north-south).")
-      .def_property_readonly("shape", [](const P& s) { return py::make_tuple(s.grid().ny, s.grid().nx); },
-                             "(ny, nx).")
-      .def_property_readonly("dx", [](const P& s) { return s.grid().dx; }, "Cell size west-east [m].")
-      .def_property_readonly("dy", [](const P& s) { return s.grid().dy; }, "Cell size north-south [m].")
+  cls.def_property_readonly(
+         "nx", [](const P& s) { return s.grid().nx; }, "Columns (west-east).")
+      .def_property_readonly(
+          "ny", [](const P& s) { return s.grid().ny; }, "Rows (north-south).")
+      .def_property_readonly(
+          "shape", [](const P& s) { return py::make_tuple(s.grid().ny, s.grid().nx); }, "(ny, nx).")
+      .def_property_readonly(
+          "dx", [](const P& s) { return s.grid().dx; }, "Cell size west-east [m].")
+      .def_property_readonly(
+          "dy", [](const P& s) { return s.grid().dy; }, "Cell size north-south [m].")
       .def_property_readonly(
           "origin", [](const P& s) { return std::pair(s.grid().origin_x, s.grid().origin_y); },
           "(x, y) of the north-west corner of the grid.")
-      .def_property_readonly("scheme",
-                             [](const P& s) { return solver::to_string(s.sim().config().scheme); },
-                             "\"first-order\" or \"second-order\".")
-      .def_property_readonly("cfl", [](const P& s) { return s.sim().config().cfl; }, "Courant number.")
-      .def_property_readonly("gravity", [](const P& s) { return s.sim().config().gravity; },
-                             "Gravity [m/s2].")
-      .def_property_readonly("dry_depth", [](const P& s) { return s.sim().config().dry_depth; },
-                             "Depth below which velocities are zero [m].")
-      .def_property_readonly("max_dt", [](const P& s) { return s.sim().config().max_dt; },
-                             "Upper bound on the time step [s].")
-      .def_property_readonly("flood_threshold", [](const P& s) { return s.maps().threshold(); },
-                             "Depth above which a cell counts as flooded in arrival_time and "
-                             "flood_duration [m].")
-      .def_property_readonly("active_cells", [](const P& s) { return s.sim().active_cells(); },
-                             "Number of computed cells.")
-      .def_property_readonly("stored_volume", [](const P& s) { return s.sim().stored_volume(); },
-                             "Volume of water in the active cells [m3].");
+      .def_property_readonly(
+          "scheme", [](const P& s) { return solver::to_string(s.sim().config().scheme); },
+          "\"first-order\" or \"second-order\".")
+      .def_property_readonly(
+          "cfl", [](const P& s) { return s.sim().config().cfl; }, "Courant number.")
+      .def_property_readonly(
+          "gravity", [](const P& s) { return s.sim().config().gravity; }, "Gravity [m/s2].")
+      .def_property_readonly(
+          "dry_depth", [](const P& s) { return s.sim().config().dry_depth; },
+          "Depth below which velocities are zero [m].")
+      .def_property_readonly(
+          "max_dt", [](const P& s) { return s.sim().config().max_dt; },
+          "Upper bound on the time step [s].")
+      .def_property_readonly(
+          "flood_threshold", [](const P& s) { return s.maps().threshold(); },
+          "Depth above which a cell counts as flooded in arrival_time and "
+          "flood_duration [m].")
+      .def_property_readonly(
+          "active_cells", [](const P& s) { return s.sim().active_cells(); },
+          "Number of computed cells.")
+      .def_property_readonly(
+          "stored_volume", [](const P& s) { return s.sim().stored_volume(); },
+          "Volume of water in the active cells [m3].");
 
   // Zero-copy views: (ny, nx), row 0 north, read-only, keeping the simulation alive.
   struct PaddedField {
@@ -578,7 +588,8 @@ boundary with the state intact.
     const char* doc;
   };
   const PaddedField padded[] = {
-      {"depth", [](const P& s) { return s.sim().h(); }, "Water depth [m] (view of the solver state)."},
+      {"depth", [](const P& s) { return s.sim().h(); },
+       "Water depth [m] (view of the solver state)."},
       {"discharge_x", [](const P& s) { return s.sim().qx(); },
        "Unit discharge towards east [m2/s] (view of the solver state)."},
       {"discharge_y", [](const P& s) { return s.sim().qy(); },

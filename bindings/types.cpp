@@ -76,9 +76,7 @@ void init_types(py::module_& m) {
       py::arg("text"), "Canonical name of a side (north, south, east, west).");
   m.def(
       "parse_boundary_type",
-      [](const std::string& text) {
-        return solver::to_string(solver::parse_boundary_type(text));
-      },
+      [](const std::string& text) { return solver::to_string(solver::parse_boundary_type(text)); },
       py::arg("text"), "Canonical name of a boundary type (wall, open, discharge, water_level).");
 }
 

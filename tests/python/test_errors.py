@@ -71,7 +71,8 @@ def test_configuration_errors_are_scenario_errors():
     with pytest.raises(floodtwin.ScenarioError, match='scheme: expected "first-order" or '
                        '"second-order", got "third-order"'):
         floodtwin.Simulation(z, 1.0, scheme="third-order")
-    with pytest.raises(floodtwin.ScenarioError, match=r"cfl: expected a Courant number in \(0, 1\]"):
+    with pytest.raises(floodtwin.ScenarioError,
+                       match=r"cfl: expected a Courant number in \(0, 1\]"):
         floodtwin.Simulation(z, 1.0, cfl=1.5)
     sim = floodtwin.Simulation(z, 1.0)
     with pytest.raises(floodtwin.ScenarioError, match="upstream"):
