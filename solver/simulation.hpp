@@ -13,6 +13,7 @@
 /// sum is formed per row and added serially, so results are bitwise identical for any number
 /// of threads.
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <span>
@@ -110,8 +111,10 @@ class Simulation {
   /// Advances one step of min(stable_dt(), max_dt, dt_limit) and returns it.
   /// Throws NumericalError if the state breaks down (NaN or negative depth).
   Real step(Real dt_limit = std::numeric_limits<Real>::infinity());
-  /// Steps until time() equals t_end exactly (the last step is shortened).
-  void advance_to(Real t_end);
+  /// Steps until time() equals t_end exactly (the last step is shortened). `after_step` (if
+  /// given) is called with each step's dt, e.g. to update FloodMaps; returning false stops
+  /// early (at a step boundary). Returns true when t_end was reached.
+  bool advance_to(Real t_end, const std::function<bool(Real dt)>& after_step = {});
   [[nodiscard]] Real time() const { return time_; }
   [[nodiscard]] long long steps() const { return steps_; }
   [[nodiscard]] Real last_dt() const { return last_dt_; }

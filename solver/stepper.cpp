@@ -585,14 +585,16 @@ Real Simulation::step(Real dt_limit) {
   return dt;
 }
 
-void Simulation::advance_to(Real t_end) {
+bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& after_step) {
   if (!std::isfinite(t_end)) throw InputError("advance_to: the end time must be finite");
   while (time_ < t_end) {
     const Real remaining = t_end - time_;
     const bool last = std::min(stable_dt(), config_.max_dt) >= remaining;
-    step(remaining);
+    const Real dt = step(remaining);
     if (last) time_ = t_end;
+    if (after_step && !after_step(dt)) return time_ >= t_end;
   }
+  return true;
 }
 
 }  // namespace floodtwin::solver

@@ -1,0 +1,181 @@
+/// @file cmd_run.cpp
+/// `floodtwin run SCENARIO` and `floodtwin validate SCENARIO`.
+#include <omp.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "cli/command.hpp"
+#include "driver/forecast.hpp"
+#include "scenarios/scenario.hpp"
+#include "solver/error.hpp"
+
+namespace {
+
+using floodtwin::ConfigError;
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_signal(int) { g_stop.store(true); }
+
+std::string clock_text(double seconds) {
+  char buf[32];
+  const long s = static_cast<long>(seconds + 0.5);
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, (s / 60) % 60, s % 60);
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  }
+  return buf;
+}
+
+struct RunArgs {
+  std::string scenario, output, resume;
+  int threads = 0;
+  double checkpoint_every = 0;
+  bool quiet = false;
+};
+
+RunArgs parse(const std::vector<std::string>& args, bool run) {
+  RunArgs a;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string& arg = args[k];
+    auto value = [&]() -> const std::string& {
+      if (k + 1 >= args.size()) throw ConfigError(arg + ": missing value");
+      return args[++k];
+    };
+    if (run && (arg == "--threads" || arg == "-j")) {
+      const std::string v = value();
+      try {
+        a.threads = std::stoi(v);
+      } catch (const std::exception&) {
+        a.threads = 0;
+      }
+      if (a.threads < 1) throw ConfigError("--threads: expected a positive integer, got '" + v + "'");
+    } else if (run && (arg == "--output" || arg == "-o")) {
+      a.output = value();
+    } else if (run && arg == "--checkpoint-every") {
+      a.checkpoint_every = floodtwin::scenarios::parse_duration(value(), "--checkpoint-every");
+      if (!(a.checkpoint_every > 0)) throw ConfigError("--checkpoint-every: must be positive");
+    } else if (run && arg == "--resume") {
+      a.resume = value();
+    } else if (run && (arg == "--quiet" || arg == "-q")) {
+      a.quiet = true;
+    } else if (!arg.empty() && arg[0] == '-') {
+      throw ConfigError("unknown option '" + arg + "' (try --help)");
+    } else if (a.scenario.empty()) {
+      a.scenario = arg;
+    } else {
+      throw ConfigError("unexpected argument '" + arg + "'");
+    }
+  }
+  if (a.scenario.empty()) throw ConfigError("missing the scenario file (try --help)");
+  return a;
+}
+
+int run(const std::vector<std::string>& args) {
+  const RunArgs a = parse(args, true);
+  if (a.threads > 0) omp_set_num_threads(a.threads);
+  const auto scenario = floodtwin::scenarios::load_scenario(a.scenario);
+  std::fprintf(stderr, "floodtwin: preparing %s\n", scenario.file.c_str());
+  floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
+  for (const auto& n : forecast.notes) std::fprintf(stderr, "  %s\n", n.c_str());
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const bool tty = isatty(fileno(stderr)) != 0 && !a.quiet;
+  floodtwin::driver::RunOptions ro;
+  ro.output = a.output;
+  ro.checkpoint_every = a.checkpoint_every;
+  ro.resume = a.resume;
+  ro.stop = &g_stop;
+  ro.threads = omp_get_max_threads();
+  ro.command_line.push_back("floodtwin");
+  ro.command_line.push_back("run");
+  for (const auto& s : args) ro.command_line.push_back(s);
+  ro.on_progress = [&](const floodtwin::driver::Progress& p) {
+    if (a.quiet) return;
+    const double frac = p.duration > 0 ? p.time / p.duration : 1;
+    const double eta = frac > 0 ? p.wall * (1 - frac) / frac : 0;
+    if (tty) {
+      const int width = 30;
+      const int done = static_cast<int>(frac * width);
+      std::string bar(static_cast<std::size_t>(done), '#');
+      bar.resize(width, '.');
+      std::fprintf(stderr,
+                   "\r[%s] %3.0f%%  t %s / %s  wall %s  ETA %s  dt %.3gs  wet %zu  balance %.1e ",
+                   bar.c_str(), 100 * frac, clock_text(p.time).c_str(),
+                   clock_text(p.duration).c_str(), clock_text(p.wall).c_str(),
+                   clock_text(eta).c_str(), p.dt, p.wet_cells, p.balance_error);
+    } else {
+      std::fprintf(stderr,
+                   "t = %s / %s (%.0f%%)  wall %s  ETA %s  steps %lld  dt %.3g s  wet cells %zu  "
+                   "mass balance %.1e\n",
+                   clock_text(p.time).c_str(), clock_text(p.duration).c_str(), 100 * frac,
+                   clock_text(p.wall).c_str(), clock_text(eta).c_str(), p.steps, p.dt,
+                   p.wet_cells, p.balance_error);
+    }
+    std::fflush(stderr);
+  };
+  ro.on_warning = [&](const floodtwin::driver::Warning& w) {
+    std::fprintf(stderr, "%sWARNING: gauge '%s' %s %.3f above threshold %.3f at t = %s\n",
+                 tty ? "\n" : "", w.gauge.c_str(), w.what.c_str(), w.value, w.threshold,
+                 clock_text(w.time).c_str());
+  };
+  const auto summary = floodtwin::driver::run(forecast, ro);
+  if (tty) std::fprintf(stderr, "\n");
+  if (summary.interrupted) {
+    std::fprintf(stderr, "floodtwin: interrupted at t = %s; resume with\n  floodtwin run %s --resume %s\n",
+                 clock_text(forecast.sim->time()).c_str(), scenario.file.c_str(),
+                 summary.checkpoints.back().c_str());
+    return 130;
+  }
+  std::printf("floodtwin: done in %s wall time, %lld steps, %d threads\n",
+              clock_text(summary.wall).c_str(), summary.steps, omp_get_max_threads());
+  std::printf("  peak depth %.2f m, flooded area (max depth > %.2f m) %.3f km2\n",
+              summary.max_depth, scenario.flood_threshold, summary.flooded_area / 1e6);
+  std::printf("  volumes: rain %.0f m3, inflow %.0f m3, outflow %.0f m3, losses %.0f m3, stored %.0f m3,"
+              " balance error %.1e\n",
+              summary.balance.rain_in, summary.balance.boundary_in, summary.balance.boundary_out,
+              summary.balance.losses, summary.balance.volume, summary.balance.relative_error());
+  std::printf("  warnings: %zu\n", summary.warnings.size());
+  for (const auto& w : summary.warnings) {
+    std::printf("    %s: %s %.3f > %.3f from t = %s\n", w.gauge.c_str(), w.what.c_str(), w.value,
+                w.threshold, clock_text(w.time).c_str());
+  }
+  for (const auto& c : summary.checkpoints) std::printf("  checkpoint: %s\n", c.c_str());
+  std::printf("  results: %s\n", summary.results.c_str());
+  return 0;
+}
+
+int validate(const std::vector<std::string>& args) {
+  const RunArgs a = parse(args, false);
+  const auto scenario = floodtwin::scenarios::load_scenario(a.scenario);
+  const floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
+  std::printf("%s: valid\n", scenario.file.c_str());
+  for (const auto& n : forecast.notes) std::printf("  %s\n", n.c_str());
+  std::printf("  %zu boundaries, %zu point sources, %zu gauges; %s, duration %s, output every %s\n",
+              scenario.boundaries.size(), scenario.point_sources.size(), scenario.gauges.size(),
+              floodtwin::solver::to_string(scenario.scheme).c_str(),
+              clock_text(scenario.duration).c_str(), clock_text(scenario.output_interval).c_str());
+  std::printf("  results: %s\n", scenario.output.c_str());
+  return 0;
+}
+
+const floodtwin::cli::Registration run_registration(
+    "run", {"run a forecast scenario (TOML) and write its results",
+            "usage: floodtwin run SCENARIO [--threads N] [--output PATH]\n"
+            "                     [--checkpoint-every DURATION] [--resume CHECKPOINT] [--quiet]\n"
+            "\n"
+            "Shows a progress bar on a terminal and log lines otherwise. SIGINT/SIGTERM write a\n"
+            "checkpoint and stop (exit code 130); --resume continues from it.",
+            run});
+const floodtwin::cli::Registration validate_registration(
+    "validate", {"check a scenario and its input files without running it",
+                 "usage: floodtwin validate SCENARIO", validate});
+
+}  // namespace

@@ -1,0 +1,399 @@
+#include "driver/forecast.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "floodtwin/version.hpp"
+#include "io/checkpoint.hpp"
+#include "io/results_reader.hpp"
+#include "io/results_writer.hpp"
+#include "solver/error.hpp"
+#include "solver/infiltration.hpp"
+#include "terrain/gauges.hpp"
+#include "terrain/rainfall.hpp"
+#include "terrain/raster.hpp"
+#include "terrain/roughness.hpp"
+#include "terrain/structures.hpp"
+
+namespace floodtwin::driver {
+
+namespace fs = std::filesystem;
+using scenarios::NumberOrRaster;
+using scenarios::NumberOrSeries;
+using scenarios::Scenario;
+
+Forecast::Forecast() = default;
+Forecast::~Forecast() = default;
+Forecast::Forecast(Forecast&&) noexcept = default;
+Forecast& Forecast::operator=(Forecast&&) noexcept = default;
+
+namespace {
+
+std::string at_line(const Scenario& s, int line) {
+  return s.file + ":" + std::to_string(line) + ": ";
+}
+
+/// A per-cell field from a number or a raster on the grid.
+std::vector<Real> field(const NumberOrRaster& v, const solver::Grid& grid,
+                        const std::string& crs, std::span<const Real> elevation,
+                        const std::string& what, Real lo, Real hi) {
+  if (!v.is_raster()) return std::vector<Real>(grid.cell_count(), static_cast<Real>(*v.number));
+  return terrain::load_cell_parameter(v.path, grid, crs, elevation, what, lo, hi);
+}
+
+/// A constant or a CSV (time, value) series as a TimeSeries.
+solver::TimeSeries series(const NumberOrSeries& v, const Scenario& s, const std::string& what,
+                          bool allow_negative) {
+  if (v.path.empty()) return solver::TimeSeries(static_cast<Real>(*v.number));
+  terrain::SeriesOptions options;
+  options.what = what;
+  options.origin = s.start;
+  options.allow_missing = false;
+  options.allow_negative = allow_negative;
+  const terrain::SeriesTable table = terrain::read_series(v.path, options);
+  if (table.columns.size() != 1) {
+    throw InputError(v.path + ": " + what + " must have two columns (time, value), found " +
+                     std::to_string(table.columns.size() + 1));
+  }
+  std::vector<Real> values;
+  values.reserve(table.values.size());
+  for (const auto& row : table.values) values.push_back(row[0]);
+  return solver::TimeSeries(table.times, values, v.path + " (" + what + ")");
+}
+
+terrain::RainTiming timing_of(const std::string& text) {
+  return text == "period-beginning" ? terrain::RainTiming::period_beginning
+                                    : terrain::RainTiming::period_ending;
+}
+
+}  // namespace
+
+Forecast prepare(const Scenario& s) {
+  Forecast f;
+  f.scenario = s;
+
+  terrain::ElevationOptions eo;
+  eo.cell_size_x = static_cast<Real>(s.cell_size);
+  eo.resampling = s.resampling;
+  eo.basin = s.basin;
+  terrain::Raster dem = terrain::load_elevation(s.elevation, eo);
+  f.crs_wkt = dem.crs_wkt;
+  const solver::Grid& grid = dem.grid;
+  {
+    std::ostringstream n;
+    n << "terrain: " << s.elevation << ", " << grid.nx << " x " << grid.ny << " cells of "
+      << grid.dx << " x " << grid.dy << " m";
+    f.notes.push_back(n.str());
+  }
+  if (!s.buildings.empty()) {
+    terrain::BuildingOptions bo;
+    bo.mode = s.buildings_mode == "block" ? terrain::BuildingMode::block
+                                          : terrain::BuildingMode::raise;
+    bo.height = static_cast<Real>(s.buildings_height);
+    const std::size_t n = terrain::burn_buildings(s.buildings, grid, f.crs_wkt, dem.values, bo);
+    f.notes.push_back("buildings: " + std::to_string(n) + " cells from " + s.buildings);
+  }
+  if (!s.levees.empty()) {
+    terrain::LeveeOptions lo;
+    lo.crest_height = static_cast<Real>(s.levee_crest_height);
+    const std::size_t n = terrain::burn_levees(s.levees, grid, f.crs_wkt, dem.values, lo);
+    f.notes.push_back("levees: " + std::to_string(n) + " cells from " + s.levees);
+  }
+
+  solver::SolverConfig cfg;
+  cfg.scheme = s.scheme;
+  cfg.cfl = static_cast<Real>(s.cfl);
+  cfg.max_dt = static_cast<Real>(s.max_dt);
+  f.sim = std::make_unique<solver::Simulation>(grid, dem.values, cfg);
+  solver::Simulation& sim = *f.sim;
+
+  if (!s.landcover.empty()) {
+    sim.set_manning(terrain::manning_from_landcover(s.landcover, grid, f.crs_wkt, dem.values,
+                                                    s.landcover_manning));
+  } else if (s.manning.is_raster()) {
+    sim.set_manning(terrain::load_manning(s.manning.path, grid, f.crs_wkt, dem.values));
+  } else {
+    sim.set_manning(static_cast<Real>(*s.manning.number));
+  }
+
+  if (!s.initial_state.empty()) {
+    const double t = io::read_final_state(s.initial_state, sim);
+    std::ostringstream n;
+    n << "hot start: state at t = " << t << " s of " << s.initial_state;
+    f.notes.push_back(n.str());
+  } else if (s.initial_water_level) {
+    sim.set_water_level(field(*s.initial_water_level, grid, f.crs_wkt, dem.values,
+                              "initial water level raster", -1e5, 1e5));
+  } else {
+    sim.set_depth(
+        field(s.initial_depth, grid, f.crs_wkt, dem.values, "initial depth raster", 0, 1e4));
+  }
+
+  // Rainfall.
+  const terrain::RainUnits units = terrain::parse_rain_units(s.rain_units);
+  if (!s.rain_stations.empty()) {
+    std::vector<terrain::Station> stations = terrain::read_stations(s.rain_stations);
+    if (!s.rain_station_crs.empty()) {
+      terrain::transform_stations(stations, f.crs_wkt, s.rain_station_crs, s.rain_stations);
+    }
+    terrain::SeriesOptions so;
+    so.what = "rain series";
+    so.origin = s.start;
+    const terrain::SeriesTable table = terrain::read_series(s.rain_series, so);
+    terrain::GaugeRainOptions go;
+    go.units = units;
+    go.interpolation = terrain::parse_interpolation(s.rain_interpolation);
+    go.idw_power = static_cast<Real>(s.rain_idw_power);
+    go.timing = timing_of(s.rain_timing);
+    if (s.rain_fallback) go.fallback_rate = static_cast<Real>(*s.rain_fallback / 3.6e6);
+    f.rain = std::make_shared<terrain::RainfallField>(
+        terrain::RainfallField::from_gauges(grid, stations, table, go));
+    f.notes.push_back("rain: " + std::to_string(stations.size()) + " gauges, " +
+                      s.rain_interpolation + ", " + std::to_string(table.times.size()) +
+                      " times from " + s.rain_series);
+  } else if (!s.rain_uniform.empty()) {
+    terrain::SeriesOptions so;
+    so.what = "hyetograph";
+    so.origin = s.start;
+    so.allow_missing = false;
+    f.rain = std::make_shared<terrain::RainfallField>(terrain::RainfallField::uniform(
+        grid, terrain::read_series(s.rain_uniform, so), units, timing_of(s.rain_timing)));
+    f.notes.push_back("rain: uniform hyetograph " + s.rain_uniform);
+  } else if (!s.rain_grids.empty()) {
+    terrain::GriddedRainOptions ro;
+    ro.units = units;
+    ro.timing = timing_of(s.rain_timing);
+    f.rain = std::make_shared<terrain::RainfallField>(terrain::RainfallField::from_stack(
+        grid, f.crs_wkt, s.rain_grids, terrain::raster_band_times(s.rain_grids, s.start), ro));
+    f.notes.push_back("rain: gridded " + s.rain_grids);
+  }
+
+  // Infiltration.
+  if (s.infiltration_model == "green-ampt") {
+    const auto ks = field(s.ks, grid, f.crs_wkt, dem.values, "Green-Ampt ks raster", 0, 1);
+    const auto psi = field(s.psi, grid, f.crs_wkt, dem.values, "Green-Ampt psi raster", 0, 100);
+    const auto dth =
+        field(s.dtheta, grid, f.crs_wkt, dem.values, "Green-Ampt dtheta raster", 0, 1);
+    sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, ks, psi, dth));
+    f.notes.push_back("infiltration: Green-Ampt");
+  } else if (s.infiltration_model == "scs-cn") {
+    const auto cn =
+        field(s.curve_number, grid, f.crs_wkt, dem.values, "curve number raster", 1, 100);
+    // The curve-number model follows the cell rain: run() gives it the same field.
+    f.curve_number = std::make_shared<solver::ScsCurveNumber>(
+        grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
+    sim.set_loss_model(f.curve_number);
+    f.notes.push_back("infiltration: SCS curve number");
+  }
+
+  // Boundaries.
+  for (const auto& b : s.boundaries) {
+    solver::BoundaryCondition bc;
+    bc.side = b.side;
+    bc.type = b.type;
+    const std::string what =
+        "boundary " + solver::to_string(b.side) + " " + solver::to_string(b.type) + " series";
+    if (b.series.number || !b.series.path.empty()) {
+      bc.series = series(b.series, s, what, b.type == solver::BoundaryType::water_level);
+    }
+    if (b.from) bc.from = static_cast<Real>(*b.from);
+    if (b.to) bc.to = static_cast<Real>(*b.to);
+    try {
+      sim.add_boundary(bc);
+    } catch (const ConfigError& e) {
+      throw ConfigError(at_line(s, b.line) + e.what());
+    }
+  }
+  for (const auto& p : s.point_sources) {
+    try {
+      sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y),
+                           series(p.series, s, "point source '" + p.name + "' series", true),
+                           p.name);
+    } catch (const InputError& e) {
+      throw ConfigError(at_line(s, p.line) + e.what());
+    }
+  }
+
+  // Gauges.
+  for (const auto& g : s.gauges) {
+    const double fi = (g.x - grid.origin_x) / grid.dx;
+    const double fj = (grid.origin_y - g.y) / grid.dy;
+    if (!(fi >= 0 && fi < grid.nx && fj >= 0 && fj < grid.ny)) {
+      std::ostringstream msg;
+      msg << at_line(s, g.line) << "gauge '" << g.name << "' at (" << g.x << ", " << g.y
+          << ") lies outside the grid (x " << grid.origin_x << " to "
+          << grid.origin_x + grid.nx * grid.dx << ", y " << grid.origin_y - grid.ny * grid.dy
+          << " to " << grid.origin_y << ")";
+      throw ConfigError(msg.str());
+    }
+    Gauge gauge{g, static_cast<int>(fi), static_cast<int>(fj)};
+    if (!sim.is_active(gauge.i, gauge.j)) {
+      throw ConfigError(at_line(s, g.line) + "gauge '" + g.name +
+                        "' lies in an inactive (no-data) cell");
+    }
+    f.gauges.push_back(gauge);
+  }
+  f.maps = std::make_unique<solver::FloodMaps>(grid, static_cast<Real>(s.flood_threshold));
+  return f;
+}
+
+RunSummary run(Forecast& f, const RunOptions& options) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const Scenario& s = f.scenario;
+  solver::Simulation& sim = *f.sim;
+  solver::FloodMaps& maps = *f.maps;
+  RunSummary summary;
+  summary.results = options.output.empty() ? s.output : options.output;
+  const fs::path results(summary.results);
+  if (results.has_parent_path()) fs::create_directories(results.parent_path());
+
+  if (!options.resume.empty()) {
+    const io::CheckpointInfo info = io::read_checkpoint(options.resume, sim, &maps);
+    (void)info;
+  }
+
+  io::ResultsOptions ro;
+  ro.start_time = s.start;
+  ro.crs_wkt = f.crs_wkt;
+  ro.title = "floodtwin forecast: " + fs::path(s.file).filename().string();
+  ro.scenario_text = s.text;
+  ro.threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  ro.deflate_level = s.compression;
+  ro.attributes["scenario_file"] = s.file;
+  std::string cmd;
+  for (const auto& a : options.command_line) cmd += (cmd.empty() ? "" : " ") + a;
+  if (!cmd.empty()) ro.attributes["command_line"] = cmd;
+  if (!options.resume.empty()) ro.attributes["resumed_from"] = options.resume;
+  for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
+  io::ResultsWriter writer(results, sim, ro);
+
+  auto ensure_rain = [&](Real t) {
+    if (!f.rain) return;
+    const std::vector<Real> rate = f.rain->rate_at(t);
+    sim.set_rain_rate(rate);
+    if (f.curve_number) f.curve_number->set_rain_rate(rate);
+  };
+  const double duration = s.duration;
+  const double out_dt = s.output_interval;
+  const double gauge_dt = s.gauge_interval > 0 ? s.gauge_interval : s.output_interval;
+  const double ckpt_dt = options.checkpoint_every;
+  auto next_multiple = [](double t, double every) {
+    const double k = std::floor(t / every + 1e-9) + 1;
+    return k * every;
+  };
+  std::vector<bool> warned_depth(f.gauges.size(), false), warned_level(f.gauges.size(), false);
+  auto check_warnings = [&]() {
+    for (std::size_t g = 0; g < f.gauges.size(); ++g) {
+      const Gauge& gauge = f.gauges[g];
+      const auto k = static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j));
+      const double h = sim.h()[k];
+      const double level = h + sim.z()[k];
+      auto fire = [&](const char* what, double threshold, double value) {
+        Warning w{gauge.spec.name, what, threshold, value, sim.time()};
+        summary.warnings.push_back(w);
+        if (options.on_warning) options.on_warning(w);
+      };
+      if (gauge.spec.warning_depth && !warned_depth[g] && h > *gauge.spec.warning_depth) {
+        warned_depth[g] = true;
+        fire("depth", *gauge.spec.warning_depth, h);
+      }
+      if (gauge.spec.warning_level && !warned_level[g] && h > 0.01 &&
+          level > *gauge.spec.warning_level) {
+        warned_level[g] = true;
+        fire("water level", *gauge.spec.warning_level, level);
+      }
+    }
+  };
+  auto progress = [&]() {
+    if (!options.on_progress) return;
+    Progress p;
+    p.time = sim.time();
+    p.duration = duration;
+    p.wall = std::chrono::duration<double>(clock::now() - start).count();
+    p.dt = sim.last_dt();
+    p.steps = sim.steps();
+    p.wet_cells = sim.wet_cells(static_cast<Real>(s.flood_threshold));
+    p.balance_error = sim.mass_balance().relative_error();
+    options.on_progress(p);
+  };
+  auto checkpoint = [&]() {
+    const fs::path cp = io::checkpoint_path(results, sim.time());
+    io::write_checkpoint(cp, sim, &maps,
+                         {{"scenario_file", s.file}, {"floodtwin_version", floodtwin::version}});
+    summary.checkpoints.push_back(cp.string());
+  };
+
+  if (options.resume.empty()) {
+    writer.write_snapshot(sim, &maps);
+    writer.write_gauges(sim);
+  }
+  check_warnings();
+  progress();
+  auto last_report = clock::now();
+  bool stopped = false;
+  while (sim.time() < duration && !stopped) {
+    const double t = sim.time();
+    ensure_rain(static_cast<Real>(t));
+    double target = std::min(duration, next_multiple(t, out_dt));
+    target = std::min(target, next_multiple(t, gauge_dt));
+    if (ckpt_dt > 0) target = std::min(target, next_multiple(t, ckpt_dt));
+    if (f.rain) target = std::min(target, static_cast<double>(f.rain->next_change(static_cast<Real>(t))));
+    int since_check = 0;
+    const bool reached = sim.advance_to(static_cast<Real>(target), [&](Real dt) {
+      maps.update(sim, dt);
+      check_warnings();
+      if (++since_check % 20 == 0) {
+        if (options.stop != nullptr && options.stop->load()) return false;
+        if (clock::now() - last_report > std::chrono::seconds(2)) {
+          last_report = clock::now();
+          progress();
+        }
+      }
+      return true;
+    });
+    if (!reached) {
+      stopped = true;
+      break;
+    }
+    const double now = sim.time();
+    const bool at_output = std::abs(now - next_multiple(t, out_dt)) < 1e-9 * std::max(1.0, now) ||
+                           now >= duration;
+    const bool at_gauge = std::abs(now - next_multiple(t, gauge_dt)) < 1e-9 * std::max(1.0, now);
+    if (at_gauge || at_output) writer.write_gauges(sim);
+    if (at_output) {
+      writer.write_snapshot(sim, &maps);
+      last_report = clock::now();
+      progress();
+    }
+    if (ckpt_dt > 0 && std::abs(now - next_multiple(t, ckpt_dt)) < 1e-9 * std::max(1.0, now) &&
+        now < duration) {
+      checkpoint();
+    }
+    if (options.stop != nullptr && options.stop->load()) stopped = true;
+  }
+  summary.wall = std::chrono::duration<double>(clock::now() - start).count();
+  summary.steps = sim.steps();
+  summary.balance = sim.mass_balance();
+  const solver::Grid& grid = sim.grid();
+  for (int j = 0; j < grid.ny; ++j) {
+    for (int i = 0; i < grid.nx; ++i) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      summary.max_depth = std::max(summary.max_depth, static_cast<double>(maps.max_depth[k]));
+      if (maps.max_depth[k] > maps.threshold()) summary.flooded_area += grid.cell_area();
+    }
+  }
+  if (stopped) {
+    checkpoint();
+    summary.interrupted = true;
+    return summary;  // the writer leaves the .partial file readable up to its last snapshot
+  }
+  writer.finalize(&maps, summary.wall);
+  return summary;
+}
+
+}  // namespace floodtwin::driver

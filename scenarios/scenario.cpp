@@ -1,0 +1,479 @@
+#include "scenarios/scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "solver/error.hpp"
+
+namespace floodtwin::scenarios {
+
+namespace fs = std::filesystem;
+
+std::string closest_key(const std::string& key, const std::vector<std::string>& known) {
+  std::string best;
+  std::size_t best_d = 4;
+  for (const auto& k : known) {
+    std::vector<std::size_t> prev(k.size() + 1), cur(k.size() + 1);
+    for (std::size_t j = 0; j <= k.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= key.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= k.size(); ++j) {
+        const std::size_t sub = prev[j - 1] + (key[i - 1] == k[j - 1] ? 0 : 1);
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    if (prev[k.size()] < best_d) {
+      best_d = prev[k.size()];
+      best = k;
+    }
+  }
+  return best;
+}
+
+double parse_duration(const std::string& text, const std::string& what) {
+  std::size_t pos = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &pos);
+  } catch (const std::exception&) {
+    throw ConfigError(what + ": expected a duration such as 90s, 10min, 6h or 2d, got \"" +
+                      text + "\"");
+  }
+  std::string unit = text.substr(pos);
+  unit.erase(0, unit.find_first_not_of(' '));
+  double factor = 0;
+  if (unit.empty() || unit == "s" || unit == "sec") {
+    factor = 1;
+  } else if (unit == "min" || unit == "m") {
+    factor = 60;
+  } else if (unit == "h" || unit == "hr") {
+    factor = 3600;
+  } else if (unit == "d" || unit == "day" || unit == "days") {
+    factor = 86400;
+  } else {
+    throw ConfigError(what + ": unknown time unit \"" + unit + "\" in \"" + text +
+                      "\" (use s, min, h or d)");
+  }
+  if (!(std::isfinite(value) && value >= 0)) {
+    throw ConfigError(what + ": a duration must be finite and >= 0, got \"" + text + "\"");
+  }
+  return value * factor;
+}
+
+namespace {
+
+/// One TOML table of the scenario with the keys it may hold; reports every problem with the
+/// file, the line and the key.
+class Section {
+ public:
+  Section(const toml::table& table, std::string name, std::string file, std::string dir,
+          std::vector<std::string> known)
+      : table_(table), name_(std::move(name)), file_(std::move(file)), dir_(std::move(dir)),
+        known_(std::move(known)) {
+    for (const auto& [key, node] : table_) {
+      const std::string k(key.str());
+      if (std::find(known_.begin(), known_.end(), k) == known_.end()) {
+        std::string msg = where(node) + "unknown key '" + k + "' in [" + name_ + "]";
+        const std::string hint = closest_key(k, known_);
+        msg += hint.empty() ? "; known keys: " + join(known_) : "; did you mean '" + hint + "'?";
+        throw ConfigError(msg);
+      }
+    }
+  }
+
+  [[nodiscard]] bool has(const std::string& key) const { return table_.contains(key); }
+  [[nodiscard]] int line() const { return static_cast<int>(table_.source().begin.line); }
+
+  [[nodiscard]] std::string where(const toml::node& node) const {
+    return file_ + ":" + std::to_string(node.source().begin.line) + ": ";
+  }
+  [[nodiscard]] std::string where_key(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    return n != nullptr ? where(*n) : file_ + ":" + std::to_string(line()) + ": ";
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const {
+    throw ConfigError(where_key(key) + "[" + name_ + "] " + key + ": " + message);
+  }
+  void require(const std::string& key) const {
+    if (!has(key)) {
+      throw ConfigError(file_ + ":" + std::to_string(line()) + ": [" + name_ + "] is missing '" +
+                        key + "'");
+    }
+  }
+
+  [[nodiscard]] std::optional<double> number(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return std::nullopt;
+    if (auto v = n->value<double>()) {
+      if (!std::isfinite(*v)) fail(key, "expected a finite number");
+      return *v;
+    }
+    fail(key, std::string("expected a number, got ") + type_name(*n));
+  }
+  [[nodiscard]] double number_in(const std::string& key, double fallback, double lo,
+                                 double hi) const {
+    const double v = number(key).value_or(fallback);
+    if (!(v >= lo && v <= hi)) {
+      std::ostringstream msg;
+      msg << "expected a value in [" << lo << ", " << hi << "], got " << v;
+      fail(key, msg.str());
+    }
+    return v;
+  }
+  [[nodiscard]] std::optional<std::string> text(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return std::nullopt;
+    if (auto v = n->value<std::string>()) return *v;
+    fail(key, std::string("expected a string, got ") + type_name(*n));
+  }
+  [[nodiscard]] std::string choice(const std::string& key, const std::string& fallback,
+                                   const std::vector<std::string>& allowed) const {
+    const std::string v = text(key).value_or(fallback);
+    if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
+      fail(key, "expected one of " + join(allowed) + ", got \"" + v + "\"");
+    }
+    return v;
+  }
+  [[nodiscard]] std::optional<double> duration(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return std::nullopt;
+    if (auto v = n->value<double>()) {
+      if (!(std::isfinite(*v) && *v >= 0)) fail(key, "a duration must be finite and >= 0");
+      return *v;
+    }
+    if (auto s = n->value<std::string>()) return parse_duration(*s, where(*n) + "[" + name_ + "] " + key);
+    fail(key, "expected a duration (seconds, or a string such as \"10min\")");
+  }
+  /// A path to an existing file, resolved against the scenario's folder.
+  [[nodiscard]] std::string file(const std::string& key, bool must_exist = true) const {
+    const auto t = text(key);
+    if (!t) return "";
+    return resolve(key, *t, must_exist);
+  }
+  [[nodiscard]] std::string resolve(const std::string& key, const std::string& rel,
+                                    bool must_exist) const {
+    if (rel.empty()) fail(key, "the path is empty");
+    fs::path p(rel);
+    if (p.is_relative()) p = fs::path(dir_) / p;
+    p = p.lexically_normal();
+    if (must_exist && !fs::exists(p)) fail(key, "file not found: " + p.string());
+    return p.string();
+  }
+  [[nodiscard]] NumberOrRaster number_or_raster(const std::string& key, double fallback,
+                                                double lo, double hi) const {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return {fallback, ""};
+    if (n->is_string()) return {std::nullopt, file(key)};
+    return {number_in(key, fallback, lo, hi), ""};
+  }
+  [[nodiscard]] NumberOrSeries number_or_series(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    if (n == nullptr) return {};
+    if (n->is_string()) return {std::nullopt, file(key)};
+    return {number(key), ""};
+  }
+  [[nodiscard]] const toml::table& table() const { return table_; }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string s;
+    for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
+    return s;
+  }
+
+ private:
+  static const char* type_name(const toml::node& n) {
+    switch (n.type()) {
+      case toml::node_type::string: return "a string";
+      case toml::node_type::integer:
+      case toml::node_type::floating_point: return "a number";
+      case toml::node_type::boolean: return "a boolean";
+      case toml::node_type::array: return "an array";
+      case toml::node_type::table: return "a table";
+      default: return "a date or time";
+    }
+  }
+
+  const toml::table& table_;
+  std::string name_, file_, dir_;
+  std::vector<std::string> known_;
+};
+
+const toml::table& sub_table(const toml::table& root, const std::string& name,
+                             const std::string& file, bool required) {
+  static const toml::table empty;
+  const toml::node* n = root.get(name);
+  if (n == nullptr) {
+    if (required) throw ConfigError(file + ": missing the [" + name + "] table");
+    return empty;
+  }
+  if (!n->is_table()) {
+    throw ConfigError(file + ":" + std::to_string(n->source().begin.line) + ": '" + name +
+                      "' must be a table ([" + name + "])");
+  }
+  return *n->as_table();
+}
+
+/// The tables of an array of tables such as [[boundary]].
+std::vector<const toml::table*> table_array(const toml::table& root, const std::string& name,
+                                            const std::string& file) {
+  std::vector<const toml::table*> out;
+  const toml::node* n = root.get(name);
+  if (n == nullptr) return out;
+  const toml::array* arr = n->as_array();
+  if (arr == nullptr) {
+    throw ConfigError(file + ":" + std::to_string(n->source().begin.line) + ": '" + name +
+                      "' must be an array of tables ([[" + name + "]])");
+  }
+  for (const toml::node& e : *arr) {
+    if (!e.is_table()) {
+      throw ConfigError(file + ":" + std::to_string(e.source().begin.line) + ": each '" + name +
+                        "' must be a table ([[" + name + "]])");
+    }
+    out.push_back(e.as_table());
+  }
+  return out;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path) {
+  Scenario s;
+  const fs::path p = fs::absolute(fs::path(path)).lexically_normal();
+  s.file = p.string();
+  s.dir = p.parent_path().string();
+  {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw IoError("scenario file not found or unreadable: " + s.file);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    s.text = buf.str();
+  }
+  toml::table root;
+  try {
+    root = toml::parse(s.text, s.file);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(s.file + ":" + std::to_string(e.source().begin.line) + ": " +
+                      std::string(e.description()));
+  }
+  const std::vector<std::string> top = {"simulation", "terrain", "rainfall", "infiltration",
+                                        "boundary",   "gauge",   "point_source", "output"};
+  for (const auto& [key, node] : root) {
+    const std::string k(key.str());
+    if (std::find(top.begin(), top.end(), k) == top.end()) {
+      const std::string hint = closest_key(k, top);
+      throw ConfigError(s.file + ":" + std::to_string(node.source().begin.line) +
+                        ": unknown table or key '" + k + "'" +
+                        (hint.empty() ? "; known: " + Section::join(top)
+                                      : "; did you mean '" + hint + "'?"));
+    }
+  }
+
+  // [simulation]
+  {
+    const Section sim(sub_table(root, "simulation", s.file, true), "simulation", s.file, s.dir,
+                      {"duration", "output_interval", "scheme", "cfl", "max_dt", "start",
+                       "gauge_interval"});
+    sim.require("duration");
+    s.duration = *sim.duration("duration");
+    if (!(s.duration > 0)) sim.fail("duration", "must be positive");
+    s.output_interval = sim.duration("output_interval").value_or(s.duration / 10);
+    if (!(s.output_interval > 0)) sim.fail("output_interval", "must be positive");
+    const std::string scheme =
+        sim.choice("scheme", "second-order", {"first-order", "second-order"});
+    s.scheme = solver::parse_scheme(scheme);
+    s.cfl = sim.number_in("cfl", 0.5, 1e-6, 1.0);
+    s.max_dt = sim.duration("max_dt").value_or(10.0);
+    if (!(s.max_dt > 0)) sim.fail("max_dt", "must be positive");
+    s.start = sim.text("start").value_or(s.start);
+    s.gauge_interval = sim.duration("gauge_interval").value_or(0.0);
+  }
+
+  // [terrain]
+  {
+    const Section ter(sub_table(root, "terrain", s.file, true), "terrain", s.file, s.dir,
+                      {"elevation", "cell_size", "resampling", "basin", "manning", "landcover",
+                       "landcover_manning", "initial_depth", "initial_water_level",
+                       "initial_state", "buildings", "buildings_mode", "buildings_height",
+                       "levees", "levee_crest_height"});
+    ter.require("elevation");
+    s.elevation = ter.file("elevation");
+    s.cell_size = ter.number_in("cell_size", 0, 0, 1e6);
+    s.resampling = ter.choice("resampling", "bilinear",
+                              {"near", "bilinear", "cubic", "cubicspline", "lanczos", "average",
+                               "min", "max", "med"});
+    s.basin = ter.file("basin");
+    s.manning = ter.number_or_raster("manning", 0.035, 0, 1);
+    s.landcover = ter.file("landcover");
+    if (ter.has("landcover_manning")) {
+      const toml::node* n = ter.table().get("landcover_manning");
+      if (!n->is_table()) ter.fail("landcover_manning", "expected a table such as {1 = 0.03}");
+      for (const auto& [cls, val] : *n->as_table()) {
+        int c = 0;
+        try {
+          std::size_t used = 0;
+          c = std::stoi(std::string(cls.str()), &used);
+          if (used != cls.str().size()) throw std::invalid_argument("class");
+        } catch (const std::exception&) {
+          ter.fail("landcover_manning",
+                   "class names must be integers, got '" + std::string(cls.str()) + "'");
+        }
+        const auto v = val.value<double>();
+        if (!v || !(*v >= 0 && *v < 1)) {
+          ter.fail("landcover_manning",
+                   "class " + std::to_string(c) + ": expected a Manning n in [0, 1)");
+        }
+        s.landcover_manning[c] = *v;
+      }
+    }
+    if (!s.landcover.empty() && s.landcover_manning.empty()) {
+      ter.fail("landcover", "needs a landcover_manning table (class = n)");
+    }
+    if (!s.landcover.empty() && ter.has("manning")) {
+      ter.fail("manning", "give either manning or landcover + landcover_manning, not both");
+    }
+    if (ter.has("initial_depth") && ter.has("initial_water_level")) {
+      ter.fail("initial_water_level", "give either initial_depth or initial_water_level");
+    }
+    s.initial_depth = ter.number_or_raster("initial_depth", 0, 0, 1e4);
+    if (ter.has("initial_water_level")) {
+      s.initial_water_level = ter.number_or_raster("initial_water_level", 0, -1e4, 1e5);
+    }
+    s.initial_state = ter.file("initial_state");
+    s.buildings = ter.file("buildings");
+    s.buildings_mode = ter.choice("buildings_mode", "raise", {"raise", "block"});
+    s.buildings_height = ter.number_in("buildings_height", 10, 0, 1e3);
+    s.levees = ter.file("levees");
+    s.levee_crest_height = ter.number_in("levee_crest_height", 1, 0, 1e3);
+  }
+
+  // [rainfall]
+  {
+    const Section rain(sub_table(root, "rainfall", s.file, false), "rainfall", s.file, s.dir,
+                       {"stations", "series", "units", "interpolation", "power", "timing",
+                        "station_crs", "fallback", "uniform", "grids"});
+    s.rain_stations = rain.file("stations");
+    s.rain_series = rain.file("series");
+    s.rain_uniform = rain.file("uniform");
+    s.rain_grids = rain.file("grids");
+    s.rain_units = rain.choice("units", "mm/h", {"mm/h", "mm", "m/s"});
+    s.rain_interpolation = rain.choice("interpolation", "idw", {"idw", "thiessen"});
+    s.rain_idw_power = rain.number_in("power", 2, 1e-3, 10);
+    s.rain_timing = rain.choice("timing", "period-ending", {"period-ending", "period-beginning"});
+    s.rain_station_crs = rain.text("station_crs").value_or("");
+    if (rain.has("fallback")) s.rain_fallback = rain.number_in("fallback", 0, 0, 1e4);
+    if (s.rain_stations.empty() != s.rain_series.empty()) {
+      rain.fail(s.rain_stations.empty() ? "stations" : "series",
+                "gauge rainfall needs both stations and series");
+    }
+    const int sources = (s.rain_stations.empty() ? 0 : 1) + (s.rain_uniform.empty() ? 0 : 1) +
+                        (s.rain_grids.empty() ? 0 : 1);
+    if (sources > 1) {
+      rain.fail("uniform", "give one rainfall source: stations + series, uniform or grids");
+    }
+  }
+
+  // [infiltration]
+  {
+    const Section inf(sub_table(root, "infiltration", s.file, false), "infiltration", s.file,
+                      s.dir, {"model", "ks", "psi", "dtheta", "curve_number",
+                              "initial_abstraction_ratio"});
+    if (inf.has("model")) {
+      s.infiltration_model = inf.choice("model", "", {"green-ampt", "scs-cn"});
+      if (s.infiltration_model == "green-ampt") {
+        for (const char* k : {"ks", "psi", "dtheta"}) inf.require(k);
+        s.ks = inf.number_or_raster("ks", 0, 0, 1);
+        s.psi = inf.number_or_raster("psi", 0, 0, 100);
+        s.dtheta = inf.number_or_raster("dtheta", 0, 0, 1);
+      } else {
+        inf.require("curve_number");
+        s.curve_number = inf.number_or_raster("curve_number", 0, 1, 100);
+        s.initial_abstraction_ratio = inf.number_in("initial_abstraction_ratio", 0.2, 0, 1);
+      }
+    }
+  }
+
+  // [[boundary]]
+  for (const toml::table* t : table_array(root, "boundary", s.file)) {
+    const Section b(*t, "boundary", s.file, s.dir, {"side", "type", "series", "value", "from", "to"});
+    BoundarySpec spec;
+    spec.line = b.line();
+    b.require("side");
+    b.require("type");
+    spec.side = solver::parse_side(b.choice("side", "", {"north", "south", "east", "west"}));
+    spec.type = solver::parse_boundary_type(
+        b.choice("type", "", {"wall", "open", "discharge", "water_level"}));
+    if (b.has("series") && b.has("value")) b.fail("value", "give either series or value");
+    spec.series = b.has("series") ? NumberOrSeries{std::nullopt, b.file("series")}
+                                  : NumberOrSeries{b.number("value"), ""};
+    const bool needs_series = spec.type == solver::BoundaryType::discharge ||
+                              spec.type == solver::BoundaryType::water_level;
+    if (needs_series && !spec.series.number && spec.series.path.empty()) {
+      b.fail("series", "a " + solver::to_string(spec.type) +
+                           " boundary needs a series (CSV time,value) or a value");
+    }
+    if (!needs_series && (b.has("series") || b.has("value"))) {
+      b.fail("series", "a " + solver::to_string(spec.type) + " boundary takes no series");
+    }
+    if (spec.type == solver::BoundaryType::discharge && spec.series.number &&
+        *spec.series.number < 0) {
+      b.fail("value", "a discharge must be >= 0");
+    }
+    spec.from = b.number("from");
+    spec.to = b.number("to");
+    s.boundaries.push_back(spec);
+  }
+
+  // [[point_source]]
+  for (const toml::table* t : table_array(root, "point_source", s.file)) {
+    const Section ps(*t, "point_source", s.file, s.dir, {"name", "x", "y", "series", "value"});
+    PointSourceSpec spec;
+    spec.line = ps.line();
+    for (const char* k : {"x", "y"}) ps.require(k);
+    spec.name = ps.text("name").value_or("source " + std::to_string(s.point_sources.size() + 1));
+    spec.x = *ps.number("x");
+    spec.y = *ps.number("y");
+    spec.series = ps.has("series") ? NumberOrSeries{std::nullopt, ps.file("series")}
+                                   : NumberOrSeries{ps.number("value"), ""};
+    if (!spec.series.number && spec.series.path.empty()) {
+      ps.fail("series", "a point source needs a series (CSV time,value) or a value");
+    }
+    s.point_sources.push_back(spec);
+  }
+
+  // [[gauge]]
+  std::set<std::string> names;
+  for (const toml::table* t : table_array(root, "gauge", s.file)) {
+    const Section gs(*t, "gauge", s.file, s.dir,
+                     {"name", "x", "y", "warning_depth", "warning_level"});
+    GaugeSpec spec;
+    spec.line = gs.line();
+    for (const char* k : {"name", "x", "y"}) gs.require(k);
+    spec.name = *gs.text("name");
+    if (spec.name.empty()) gs.fail("name", "must not be empty");
+    if (!names.insert(spec.name).second) gs.fail("name", "duplicate gauge name '" + spec.name + "'");
+    spec.x = *gs.number("x");
+    spec.y = *gs.number("y");
+    if (gs.has("warning_depth")) spec.warning_depth = gs.number_in("warning_depth", 0, 0, 1e4);
+    spec.warning_level = gs.number("warning_level");
+    s.gauges.push_back(spec);
+  }
+
+  // [output]
+  {
+    const Section out(sub_table(root, "output", s.file, false), "output", s.file, s.dir,
+                      {"path", "flood_threshold", "compression", "vtk"});
+    s.output = out.has("path") ? out.file("path", false) : out.resolve("path", s.output, false);
+    s.flood_threshold = out.number_in("flood_threshold", 0.1, 1e-6, 100);
+    s.compression = static_cast<int>(out.number_in("compression", 4, 0, 9));
+    if (out.has("vtk")) s.vtk_dir = out.file("vtk", false);
+  }
+  return s;
+}
+
+}  // namespace floodtwin::scenarios

@@ -1,0 +1,124 @@
+#pragma once
+/// @file scenario.hpp
+/// A scenario: one TOML file parsed once into plain structs and validated before anything is
+/// allocated. Paths are resolved relative to the scenario file. The key names are public
+/// interface (see docs/scenario.md).
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "solver/boundary.hpp"
+#include "solver/real.hpp"
+#include "solver/simulation.hpp"
+
+namespace floodtwin::scenarios {
+
+using solver::Real;
+
+/// A number, or a raster path (resolved against the scenario's folder).
+struct NumberOrRaster {
+  std::optional<double> number;
+  std::string path;
+  [[nodiscard]] bool is_raster() const { return !path.empty(); }
+};
+
+/// A constant, or a CSV time series path (time, value).
+struct NumberOrSeries {
+  std::optional<double> number;
+  std::string path;
+};
+
+struct BoundarySpec {
+  solver::Side side = solver::Side::west;
+  solver::BoundaryType type = solver::BoundaryType::wall;
+  NumberOrSeries series;  ///< m3/s (discharge) or m (water_level)
+  std::optional<double> from, to;
+  int line = 0;  ///< line of the [[boundary]] table in the file
+};
+
+struct PointSourceSpec {
+  std::string name;
+  double x = 0, y = 0;
+  NumberOrSeries series;  ///< m3/s
+  int line = 0;
+};
+
+struct GaugeSpec {
+  std::string name;
+  double x = 0, y = 0;
+  std::optional<double> warning_depth;  ///< warn when depth exceeds this [m]
+  std::optional<double> warning_level;  ///< warn when the water level exceeds this [m]
+  int line = 0;
+};
+
+struct Scenario {
+  std::string file;  ///< absolute path of the TOML file
+  std::string dir;   ///< its folder
+  std::string text;  ///< the file's text (recorded in results)
+
+  // [simulation]
+  double duration = 0;         ///< [s]
+  double output_interval = 0;  ///< [s]
+  solver::Scheme scheme = solver::Scheme::second_order;
+  double cfl = 0.5;
+  double max_dt = 10;
+  std::string start = "1970-01-01T00:00:00Z";  ///< ISO-8601 datetime of t = 0
+  double gauge_interval = 0;                   ///< [s]; 0: the output interval
+
+  // [terrain]
+  std::string elevation;
+  double cell_size = 0;  ///< resample to this cell size [m]; 0: native
+  std::string resampling = "bilinear";
+  std::string basin;  ///< polygon clipping the domain
+  NumberOrRaster manning{0.035, ""};
+  std::string landcover;               ///< land-cover raster (with landcover_manning)
+  std::map<int, double> landcover_manning;
+  NumberOrRaster initial_depth{0.0, ""};
+  std::optional<NumberOrRaster> initial_water_level;
+  std::string initial_state;  ///< hot start from a previous results/checkpoint file
+  std::string buildings;
+  std::string buildings_mode = "raise";
+  double buildings_height = 10;
+  std::string levees;
+  double levee_crest_height = 1;
+
+  // [rainfall]
+  std::string rain_stations, rain_series, rain_uniform, rain_grids;
+  std::string rain_units = "mm/h";
+  std::string rain_interpolation = "idw";
+  double rain_idw_power = 2;
+  std::string rain_timing = "period-ending";
+  std::string rain_station_crs;  ///< CRS of station coordinates if not the DEM's (e.g. EPSG:4326)
+  std::optional<double> rain_fallback;  ///< mm/h where no station has a value
+
+  // [infiltration]
+  std::string infiltration_model;  ///< "", "green-ampt" or "scs-cn"
+  NumberOrRaster ks{0.0, ""}, psi{0.0, ""}, dtheta{0.0, ""}, curve_number{0.0, ""};
+  double initial_abstraction_ratio = 0.2;
+
+  std::vector<BoundarySpec> boundaries;
+  std::vector<PointSourceSpec> point_sources;
+  std::vector<GaugeSpec> gauges;
+
+  // [output]
+  std::string output = "results.h5";
+  double flood_threshold = 0.1;
+  int compression = 4;  ///< deflate level 0-9
+  std::string vtk_dir;  ///< write a VTK time series here too ("" : none)
+};
+
+/// Parses and validates a scenario file. Throws ConfigError naming file, line and key (and
+/// the closest known key for a misspelt one), IoError when the file cannot be read.
+/// Referenced input files must exist.
+Scenario load_scenario(const std::string& path);
+
+/// Parses a duration: a number of seconds, or a number with a unit s, min, h, d
+/// ("90s", "10min", "6h", "2d", "1.5h"). Throws ConfigError naming `what`.
+double parse_duration(const std::string& text, const std::string& what);
+
+/// The known key closest to `key` (Levenshtein distance at most 3), or "".
+std::string closest_key(const std::string& key, const std::vector<std::string>& known);
+
+}  // namespace floodtwin::scenarios

@@ -1,0 +1,43 @@
+# Runs `floodtwin validate` and `floodtwin run` on a coarse, short copy of the demo scenario
+# and checks the exit codes, the summary and the results file.
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+file(READ ${SOURCE}/scenarios/demo/demo.toml text)
+string(REPLACE "\"srtm_" "\"${SOURCE}/scenarios/demo/srtm_" text "${text}")
+string(REPLACE "\"stations.csv\"" "\"${SOURCE}/scenarios/demo/stations.csv\"" text "${text}")
+string(REPLACE "\"rain.csv\"" "\"${SOURCE}/scenarios/demo/rain.csv\"" text "${text}")
+string(REPLACE "cell_size = 90" "cell_size = 360" text "${text}")
+string(REPLACE "duration = \"5h\"" "duration = \"2h\"" text "${text}")
+file(WRITE ${WORK}/demo.toml "${text}")
+
+execute_process(COMMAND ${FLOODTWIN} validate ${WORK}/demo.toml RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "valid")
+  message(FATAL_ERROR "validate failed (${rc}): ${out} ${err}")
+endif()
+execute_process(COMMAND ${FLOODTWIN} run ${WORK}/demo.toml --threads 2 RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message(STATUS "${out}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "run failed (${rc}): ${out} ${err}")
+endif()
+if(NOT EXISTS ${WORK}/results/demo.h5)
+  message(FATAL_ERROR "no results file: ${out}")
+endif()
+if(EXISTS ${WORK}/results/demo.h5.partial)
+  message(FATAL_ERROR "a .partial file was left behind")
+endif()
+string(REGEX MATCH "balance error ([0-9.e+-]+)" _ "${out}")
+if(NOT CMAKE_MATCH_1 OR CMAKE_MATCH_1 GREATER 1e-10)
+  message(FATAL_ERROR "mass balance error too large or missing: ${out}")
+endif()
+if(NOT out MATCHES "rain [1-9][0-9]* m3")
+  message(FATAL_ERROR "no rain fell: ${out}")
+endif()
+# A bad scenario fails with exit code 3 and names the key.
+file(WRITE ${WORK}/bad.toml "[simulation]\nduraton = \"1h\"\n[terrain]\nelevation = \"x.tif\"\n")
+execute_process(COMMAND ${FLOODTWIN} validate ${WORK}/bad.toml RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 3 OR NOT err MATCHES "did you mean 'duration'")
+  message(FATAL_ERROR "bad scenario: expected exit 3 and a suggestion, got ${rc}: ${err}")
+endif()
