@@ -108,19 +108,20 @@ Real GreenAmpt::ponded_increment(Real F, Real ks, Real S, Real dt) {
   // r(x) = x - S ln(1 + x / base) - ks dt is convex and increasing for x > 0 (r(0) < 0):
   // Newton's method from a point right of the root converges monotonically.
   auto r = [&](Real x) { return x - S * std::log1p(x / base) - target; };
-  // Start right of the root: the rate at F bounds the mean rate of the step from above.
-  Real x = target + std::sqrt(Real(2) * S * target);
-  if (F > 0) x = std::min(x, target * (1 + S / F));
-  while (r(x) < 0) x *= 2;
+  Real x = 0;
+  if (F > 0) {
+    x = target * (1 + S / F);  // >= the root: the rate at F bounds the step's mean rate
+  } else {
+    x = target + std::sqrt(Real(2) * S * target);
+    while (r(x) < 0) x *= 2;
+  }
   for (int it = 0; it < 100; ++it) {
-    const Real slope = (F + x) / (base + x);
-    const Real step = r(x) / slope;
-    const Real next = std::max(x - step, Real(0));
-    if (!(next < x) || x - next <= Real(4) * real_epsilon * x) {
-      x = std::min(x, next);
-      break;
-    }
-    x = next;
+    const Real step = r(x) * (base + x) / (F + x);
+    if (!(step > 0)) break;  // at the root to round-off
+    x -= step;
+    // Quadratic convergence: the error left is about S step^2 / (2 (F + x)(base + x)),
+    // below round-off once step <= 1e-8 x.
+    if (step <= Real(1e-8) * x) break;
   }
   return x;
 }
