@@ -176,3 +176,39 @@ def test_python_defaults_match_the_compiled_ones():
                  "flood_threshold"):
         assert getattr(a, name) == getattr(b, name), name
     np.testing.assert_array_equal(a.manning, b.manning)
+
+
+def test_field_and_forcing_setters():
+    ny, nx = 6, 8
+    sim = floodtwin.Simulation(np.zeros((ny, nx)), 1.0, depth=np.full((ny, nx), 0.5))
+    n = np.linspace(0.0, 0.07, ny * nx).reshape(ny, nx)
+    sim.set_manning(n)
+    np.testing.assert_array_equal(sim.manning, n)
+    sim.set_manning(0.02)
+    assert (sim.manning == 0.02).all()
+    sim.set_discharge(np.full((ny, nx), 0.1), np.full((ny, nx), -0.05))
+    assert (sim.discharge_x == 0.1).all() and (sim.velocity_y == -0.1).all()
+    active = np.ones((ny, nx), dtype=bool)
+    active[:, -1] = False
+    sim.set_active(active)
+    assert sim.active_cells == ny * (nx - 1)
+    assert np.isnan(sim.elevation[:, -1]).all() and (sim.depth[:, -1] == 0).all()
+    # Rain: a field, then removed; a uniform series, then removed.
+    sim.set_rain_rate(1e-4)
+    sim.set_uniform_rain(None, 1e-4)
+    sim.run(until=1.0)
+    rain = sim.mass_balance().rain_in
+    assert rain == pytest.approx(2e-4 * ny * (nx - 1), rel=1e-12)
+    sim.set_rain_rate(None)
+    sim.set_uniform_rain()
+    sim.run(until=2.0)
+    assert sim.mass_balance().rain_in == rain
+    # Boundaries: an open side lets water out; cleared, the basin is closed again.
+    sim.set_boundary("west", "open")
+    sim.run(until=4.0)
+    out = sim.mass_balance().boundary_out
+    assert out > 0
+    sim.clear_boundaries()
+    sim.run(until=6.0)
+    assert sim.mass_balance().boundary_out == out
+    assert sim.mass_balance().relative_error < 1e-12
