@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "solver/error.hpp"
+#include "solver/simulation.hpp"
 #include "terrain/raster.hpp"
 #include "terrain_testing.hpp"
 
@@ -131,6 +132,11 @@ TEST(Elevation, NoDataCellsAreInactive) {
   EXPECT_TRUE(std::isnan(r.values[4]));
   EXPECT_DOUBLE_EQ(r.grid.origin_y, 10);
   EXPECT_DOUBLE_EQ(r.grid.y_center(1), 2.5);
+  // The solver takes the no-data cell as inactive (a wall).
+  solver::Simulation sim(r.grid, r.values);
+  EXPECT_EQ(sim.active_cells(), 5u);
+  EXPECT_FALSE(sim.is_active(1, 1));
+  EXPECT_TRUE(sim.is_active(0, 1));
 }
 
 TEST(Elevation, RotatedGeotransformIsAnErrorNamingTheFile) {
