@@ -41,3 +41,23 @@ execute_process(COMMAND ${FLOODTWIN} validate ${WORK}/bad.toml RESULT_VARIABLE r
 if(NOT rc EQUAL 3 OR NOT err MATCHES "did you mean 'duration'")
   message(FATAL_ERROR "bad scenario: expected exit 3 and a suggestion, got ${rc}: ${err}")
 endif()
+# Export a flood map as GeoTIFF and summarise the results.
+execute_process(COMMAND ${FLOODTWIN} export ${WORK}/results/demo.h5 --var max_depth
+  ${WORK}/max_depth.tif RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT EXISTS ${WORK}/max_depth.tif)
+  message(FATAL_ERROR "export failed (${rc}): ${out} ${err}")
+endif()
+execute_process(COMMAND gdalinfo ${WORK}/max_depth.tif RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "Size is 99, 53" OR NOT out MATCHES "UTM zone 11N")
+  message(FATAL_ERROR "exported GeoTIFF lacks size or CRS: ${out}")
+endif()
+execute_process(COMMAND ${FLOODTWIN} export ${WORK}/results/demo.h5 --var nope ${WORK}/x.tif
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 4 OR NOT err MATCHES "no variable 'nope'")
+  message(FATAL_ERROR "export of a missing variable: expected exit 4, got ${rc}: ${err}")
+endif()
+execute_process(COMMAND ${FLOODTWIN} info ${WORK}/results/demo.h5 RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "complete" OR NOT out MATCHES "peak depth")
+  message(FATAL_ERROR "info failed (${rc}): ${out} ${err}")
+endif()
