@@ -40,7 +40,16 @@ GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& wha
     throw IoError(what + " '" + path + "': cannot open as a GDAL raster" + gdal_error_suffix());
   }
   if (ds->GetRasterCount() < 1) {
-    throw InputError(what + " '" + path + "': the file has no raster band");
+    std::string hint;
+    CSLConstList sub = ds->GetMetadata("SUBDATASETS");
+    for (int k = 0; sub != nullptr && sub[k] != nullptr && k < 8; ++k) {
+      const std::string item = sub[k];
+      const auto eq = item.find("_NAME=");
+      if (eq != std::string::npos) hint += (hint.empty() ? "" : ", ") + item.substr(eq + 6);
+    }
+    throw InputError(
+        what + " '" + path + "': the file has no raster band" +
+        (hint.empty() ? std::string() : "; it holds subdatasets, name one instead: " + hint));
   }
   return ds;
 }

@@ -331,6 +331,21 @@ TEST(Rainfall, NetcdfStackWithTimeDimension) {
   const RainfallField rain = RainfallField::from_stack(g, "", nc, times, o);
   for (Real v : rain.rate_at(1000)) ASSERT_DOUBLE_EQ(v, 12.0 / (1000 * 600));
   expect_error([&] { raster_band_times(dir.file("radar.nc") + ".missing"); }, {"radar.nc"});
+  // A netCDF file with two variables has subdatasets, not bands: the error names them.
+  const std::string nc2 = dir.file("two.nc");
+  {
+    GDALDriver* netcdf = GetGDALDriverManager()->GetDriverByName("netCDF");
+    GDALDatasetUniquePtr md(netcdf->CreateMultiDimensional(nc2.c_str(), nullptr, nullptr));
+    ASSERT_TRUE(md);
+    auto root = md->GetRootGroup();
+    auto dy = root->CreateDimension("y", "", "", 3, nullptr);
+    auto dx = root->CreateDimension("x", "", "", 4, nullptr);
+    for (const char* name : {"first", "second"}) {
+      ASSERT_TRUE(
+          root->CreateMDArray(name, {dy, dx}, GDALExtendedDataType::Create(GDT_Float32), nullptr));
+    }
+  }
+  expect_error([&] { raster_band_count(nc2); }, {nc2, "subdatasets", "NETCDF:"});
 }
 
 TEST(Rainfall, LonLatStationsAreConvertedToTheDemCrs) {
