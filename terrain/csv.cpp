@@ -29,8 +29,8 @@ std::string lower(std::string_view s) {
 }
 
 /// Splits one line at commas outside double quotes ("" inside quotes is a quote).
-std::vector<std::string> split(std::string_view line, const std::string& path, int line_no,
-                               const std::string& what) {
+std::vector<std::string> split(std::string_view line, char delimiter, const std::string& path,
+                               int line_no, const std::string& what) {
   std::vector<std::string> cells;
   std::string cell;
   bool quoted = false, was_quoted = false;
@@ -50,7 +50,7 @@ std::vector<std::string> split(std::string_view line, const std::string& path, i
     } else if (c == '"' && trim(cell).empty()) {
       quoted = was_quoted = true;
       cell.clear();
-    } else if (c == ',') {
+    } else if (c == delimiter) {
       cells.push_back(was_quoted ? cell : trim(cell));
       cell.clear();
       was_quoted = false;
@@ -94,13 +94,22 @@ CsvTable read_csv(const std::string& path, const std::string& what) {
   table.what = what;
   std::string line;
   int line_no = 0;
+  char delimiter = ',';
   while (std::getline(in, line)) {
     ++line_no;
     if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::string t = trim(line);
     if (t.empty() || t[0] == '#') continue;
-    auto cells = split(line, path, line_no, what);
+    if (table.header.empty() && line.find(',') == std::string::npos) {
+      // A header without commas but with semicolons or tabs sets that delimiter.
+      if (line.find(';') != std::string::npos) {
+        delimiter = ';';
+      } else if (line.find('\t') != std::string::npos) {
+        delimiter = '\t';
+      }
+    }
+    auto cells = split(line, delimiter, path, line_no, what);
     if (table.header.empty()) {
       table.header = std::move(cells);
       table.header_line = line_no;

@@ -1,8 +1,9 @@
 #pragma once
 /// @file csv.hpp
-/// A small CSV reader for station tables and time series: comma-separated, first non-blank
-/// line is the header, blank lines and lines starting with '#' are skipped, fields may be
-/// double-quoted, surrounding blanks are trimmed. Every error names the file and line.
+/// A small CSV reader for station tables and time series: comma-separated (semicolon or tab
+/// when the header has no comma but one of those), first non-blank line is the header, blank lines
+/// and lines starting with '#' are skipped, fields may be double-quoted, surrounding blanks are
+/// trimmed. Every error names the file and line.
 #include <string>
 #include <string_view>
 #include <vector>

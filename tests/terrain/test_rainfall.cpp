@@ -91,6 +91,12 @@ TEST(Gauges, StationTableAndSeriesAreRead) {
   SeriesOptions o;
   o.origin = "2024-01-15T09:00:00Z";
   EXPECT_EQ(read_series(dir.file("rain.csv"), o).times[0], 3600);
+  const SeriesTable semi = read_series(dir.write("semi.csv", "t;A;B\n0;1;\n300;2;3\n"));
+  EXPECT_EQ(semi.columns, (std::vector<std::string>{"A", "B"}));
+  EXPECT_TRUE(std::isnan(semi.values[0][1]));
+  EXPECT_EQ(semi.values[1][1], 3);
+  const SeriesTable tabs = read_series(dir.write("tabs.csv", "t\tA\n0\t1\n300\t2\n"));
+  EXPECT_EQ(tabs.values[1][0], 2);
   const SeriesTable secs = read_series(dir.write("secs.csv", "t,A\n0,1\n300.5,2\n"));
   EXPECT_FALSE(secs.timestamps);
   EXPECT_EQ(secs.times[1], Real(300.5));
