@@ -16,8 +16,9 @@
 /// Threads: step() and run() release the GIL while the solver computes. run() takes it back
 /// every ~0.2 s of wall time to let Python handle signals (Ctrl-C raises KeyboardInterrupt at
 /// a step boundary, the state intact) and to call the callback. While the solver runs, the
-/// views must not be read from other threads (they may show a half-updated state) and every
-/// method that changes the simulation raises RuntimeError.
+/// views must not be read from other threads (they may show a half-updated state), and every
+/// method that changes the simulation or reads its whole state (mass_balance, stable_dt...)
+/// raises RuntimeError.
 #include "solver/simulation.hpp"
 
 #include <pybind11/numpy.h>
@@ -337,6 +338,12 @@ class PySimulation {
   }
 
   [[nodiscard]] const solver::Simulation& sim() const { return *sim_; }
+  /// The simulation, for queries that read the whole state (or update its cached wave speed):
+  /// refused while the solver runs in another thread.
+  [[nodiscard]] const solver::Simulation& idle_sim() const {
+    ensure_idle();
+    return *sim_;
+  }
   [[nodiscard]] const solver::FloodMaps& maps() const { return *maps_; }
   [[nodiscard]] const Grid& grid() const { return sim_->grid(); }
   [[nodiscard]] const std::vector<Real>& u() const { return u_; }
@@ -525,13 +532,13 @@ The GIL is released while the solver computes; Ctrl-C raises KeyboardInterrupt a
 boundary with the state intact.
 )doc")
       .def(
-          "stable_dt", [](const P& s) { return s.sim().stable_dt(); },
+          "stable_dt", [](const P& s) { return s.idle_sim().stable_dt(); },
           "The CFL time step of the current state [s] (inf when everything is still).")
       .def(
-          "mass_balance", [](const P& s) { return s.sim().mass_balance(); },
+          "mass_balance", [](const P& s) { return s.idle_sim().mass_balance(); },
           "Water volumes since the start (MassBalance).")
       .def(
-          "wet_cells", [](const P& s, Real threshold) { return s.sim().wet_cells(threshold); },
+          "wet_cells", [](const P& s, Real threshold) { return s.idle_sim().wet_cells(threshold); },
           py::arg("threshold") = 1e-3, "Number of active cells deeper than threshold [m].")
       .def_property_readonly(
           "time", [](const P& s) { return s.sim().time(); }, "Simulated time [s].")
@@ -578,7 +585,7 @@ boundary with the state intact.
           "active_cells", [](const P& s) { return s.sim().active_cells(); },
           "Number of computed cells.")
       .def_property_readonly(
-          "stored_volume", [](const P& s) { return s.sim().stored_volume(); },
+          "stored_volume", [](const P& s) { return s.idle_sim().stored_volume(); },
           "Volume of water in the active cells [m3].");
 
   // Zero-copy views: (ny, nx), row 0 north, read-only, keeping the simulation alive.

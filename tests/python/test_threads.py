@@ -76,6 +76,12 @@ def test_a_running_simulation_refuses_changes_from_other_threads():
             sim.set_depth(np.zeros(sim.shape))
         with pytest.raises(RuntimeError, match="running in another thread"):
             sim.step()
+        for query in (sim.mass_balance, sim.stable_dt, sim.wet_cells):
+            with pytest.raises(RuntimeError, match="running in another thread"):
+                query()
+        with pytest.raises(RuntimeError, match="running in another thread"):
+            sim.stored_volume
+        assert sim.depth.shape == sim.shape  # views can still be taken
     finally:
         stop = True  # the next callback returns False
         runner.join()
