@@ -108,12 +108,15 @@ Real GreenAmpt::ponded_increment(Real F, Real ks, Real S, Real dt) {
   // r(x) = x - S ln(1 + x / base) - ks dt is convex and increasing for x > 0 (r(0) < 0):
   // Newton's method from a point right of the root converges monotonically.
   auto r = [&](Real x) { return x - S * std::log1p(x / base) - target; };
-  Real x = 0;
-  if (F > 0) {
-    x = target * (1 + S / F);  // >= the root: the rate at F bounds the step's mean rate
-  } else {
-    x = target + std::sqrt(Real(2) * S * target);
-    while (r(x) < 0) x *= 2;
+  // Start right of the root: the rate at F bounds the step's mean rate from above, and so
+  // does the increment from dry soil (F = 0), whichever is smaller (F -> 0 overflows the
+  // first).
+  Real x = F > 0 ? target * (1 + S / F) : inf;
+  const Real dry = target + std::sqrt(Real(2) * S * target);
+  if (!(x <= dry)) {
+    auto r_dry = [&](Real y) { return y - S * std::log1p(y / S) - target; };
+    x = dry;
+    while (r_dry(x) < 0) x *= 2;
   }
   for (int it = 0; it < 100; ++it) {
     const Real step = r(x) * (base + x) / (F + x);

@@ -32,7 +32,8 @@ struct Raster {
 struct ElevationOptions {
   int band = 1;  ///< 1-based band number
   /// Target cell size [CRS units] for resampling (GDAL warp); 0 keeps the native size.
-  /// `cell_size_y` = 0 takes `cell_size_x` (square cells).
+  /// `cell_size_y` = 0 takes `cell_size_x` (square cells). The resampled grid keeps the
+  /// north-west corner; its east and south edges are cut to a whole number of cells.
   Real cell_size_x = 0;
   Real cell_size_y = 0;
   /// gdalwarp resampling name used when resampling: near, bilinear, cubic, average, ...

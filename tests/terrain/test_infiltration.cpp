@@ -52,6 +52,10 @@ TEST(GreenAmpt, IncrementSolvesTheImplicitCurve) {
     EXPECT_NEAR(F, analytic_F(t, ks, S), 1e-12 * F) << t;
     EXPECT_NEAR(GreenAmpt::ponded_time(F, ks, S), t, 1e-9 * t) << t;
   }
+  // A vanishing F (rate bound overflowing) behaves as dry soil.
+  const Real tiny = GreenAmpt::ponded_increment(Real(1e-300), ks, S, 60);
+  EXPECT_NEAR(tiny, GreenAmpt::ponded_increment(0, ks, S, 60), 1e-12 * tiny);
+  EXPECT_NEAR(GreenAmpt::ponded_increment(Real(1e-12), ks, S, 60), tiny, 1e-6 * tiny);
   // Increments compose: 1000 steps of 3.6 s give the 3600 s increment.
   Real F = 0;
   for (int n = 0; n < 1000; ++n) F += GreenAmpt::ponded_increment(F, ks, S, Real(3.6));
