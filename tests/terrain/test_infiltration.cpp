@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <random>
 #include <vector>
 
 #include "solver/error.hpp"
@@ -60,6 +61,27 @@ TEST(GreenAmpt, IncrementSolvesTheImplicitCurve) {
   Real F = 0;
   for (int n = 0; n < 1000; ++n) F += GreenAmpt::ponded_increment(F, ks, S, Real(3.6));
   EXPECT_NEAR(F, analytic_F(3600, ks, S), 1e-10 * F);
+}
+
+TEST(GreenAmpt, IncrementSolvesItsEquationOverRandomParameters) {
+  std::mt19937 rng(42);
+  auto log_uniform = [&](double lo, double hi) {
+    return std::exp(std::uniform_real_distribution<double>(std::log(lo), std::log(hi))(rng));
+  };
+  for (int n = 0; n < 2000; ++n) {
+    const Real F = n % 10 == 0 ? Real(0) : Real(log_uniform(1e-12, 2));
+    const Real k = Real(log_uniform(1e-9, 1e-3));
+    const Real S = n % 7 == 0 ? Real(0) : Real(log_uniform(1e-4, 1));
+    const Real dt = Real(log_uniform(1e-3, 1e4));
+    const Real x = GreenAmpt::ponded_increment(F, k, S, dt);
+    ASSERT_TRUE(std::isfinite(x) && x >= k * dt * (1 - 1e-12)) << F << " " << k << " " << S;
+    if (F > 0) {
+      ASSERT_LE(x, k * dt * (1 + S / F) * (1 + 1e-12));
+    }
+    const double suction = S > 0 ? S * std::log1p(double(x) / (F + S)) : 0.0;
+    const double residual = double(x) - suction - k * dt;
+    ASSERT_LE(std::abs(residual), 1e-12 * (double(x) + k * dt)) << F << " " << k << " " << S;
+  }
 }
 
 TEST(GreenAmpt, RateFollowsTheGreenAmptRelation) {
