@@ -27,7 +27,10 @@ Id open_hdf5_file(const std::filesystem::path& path, const std::string& expected
     H5Eclear2(H5E_DEFAULT);
     throw IoError(name + ": not an HDF5 file, or a truncated one (expected " + expected + ")");
   }
-  const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  // No file lock: `floodtwin info` may read the flushed .partial file of a running run.
+  const Id fapl = plist_id(H5Pcreate(H5P_FILE_ACCESS), name, "opening the file");
+  check(H5Pset_file_locking(fapl.get(), false, true), name, "file locking");
+  const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get());
   if (id < 0) {
     const std::string detail = hdf5_error_message();
     H5Eclear2(H5E_DEFAULT);
