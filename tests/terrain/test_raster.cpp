@@ -72,6 +72,7 @@ TEST(Elevation, SeveralFormatsLoadIdentically) {
   write_raster(tif, "GTiff", s.grid, s.z, wkt, -9999);
   write_raster(dir.file("dem.asc"), "AAIGrid", s.grid, s.z, wkt, -9999);
   write_raster(dir.file("dem.nc"), "netCDF", s.grid, s.z, wkt, -9999);
+  write_raster(dir.file("dem_cog.tif"), "COG", s.grid, s.z, wkt, -9999);
   {
     // A VRT referencing the GeoTIFF.
     GDALDatasetUniquePtr src(GDALDataset::Open(tif.c_str(), GDAL_OF_RASTER));
@@ -81,7 +82,7 @@ TEST(Elevation, SeveralFormatsLoadIdentically) {
         vrt->CreateCopy(dir.file("dem.vrt").c_str(), src.get(), FALSE, nullptr, nullptr, nullptr));
     ASSERT_TRUE(out);
   }
-  for (const char* name : {"dem.tif", "dem.asc", "dem.nc", "dem.vrt"}) {
+  for (const char* name : {"dem.tif", "dem.asc", "dem.nc", "dem_cog.tif", "dem.vrt"}) {
     SCOPED_TRACE(name);
     const Raster r = load_elevation(dir.file(name));
     EXPECT_EQ(r.grid.nx, 7);
