@@ -1,0 +1,63 @@
+#pragma once
+/// @file colour_maps.hpp
+/// The colours of the rendered maps, computed without VTK: hillshade, the sequential depth
+/// scale, the four UK flood hazard classes and the arrival-time scale, and the RGBA layer that
+/// render_map.hpp drapes over the grid.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "viz/map_data.hpp"
+
+namespace floodtwin::viz {
+
+using Rgb = std::array<std::uint8_t, 3>;
+
+/// What a map shows.
+enum class MapField { depth, hazard, arrival_time };
+/// Parses "depth" | "hazard" | "arrival_time"; throws ConfigError naming the choices.
+MapField parse_map_field(const std::string& text);
+std::string to_string(MapField field);
+
+/// Hillshade in [0, 1] per cell (ESRI algorithm: sun at azimuth 315 deg, altitude 45 deg;
+/// Burrough & McDonnell 1998), NaN in inactive cells. Missing neighbours take the cell's value.
+std::vector<double> hillshade(const Basin& basin, double z_factor = 1);
+
+/// Sequential blues from light (t = 0) to dark (t = 1) (ColorBrewer "Blues").
+Rgb depth_colour(double t);
+/// The UK hazard class of a rating HR (Defra/EA FD2320): 0 low (HR < 0.75), 1 moderate
+/// (< 1.25), 2 significant (< 2.0), 3 extreme.
+int hazard_class(double rating);
+/// The conventional class colours: yellow, orange, red, dark red.
+Rgb hazard_colour(int hazard_class);
+/// Labels of the hazard classes for the legend.
+const std::array<std::string, 4>& hazard_labels();
+/// Sequential scale for arrival times, early (t = 0, dark purple) to late (t = 1, yellow).
+Rgb arrival_colour(double t);
+
+/// The smallest of 1, 2, 2.5, 5 x 10^k that is >= value (value > 0).
+double nice_ceil(double value);
+
+/// One map: a value per cell and which cells are coloured.
+struct MapLayer {
+  MapField field = MapField::depth;
+  std::vector<double> value;               ///< depth [m], hazard rating [-] or arrival [h]
+  std::vector<std::uint8_t> shown;         ///< 1 where the cell is coloured
+  double lo = 0, hi = 1;                   ///< colour scale range (depth, arrival)
+  std::string subtitle;                    ///< e.g. "maximum depth" or "depth at t = 01:00:00"
+  std::string legend_title;                ///< e.g. "Depth (m)"
+  [[nodiscard]] std::size_t shown_cells() const;
+};
+
+/// The layer of `field` from a snapshot (`snapshot` non-null) or from the peak maps
+/// (`snapshot` null). A cell is coloured where its depth exceeds `min_depth` [m]; for
+/// arrival_time where the flood has arrived (by the snapshot's time). Throws InputError when
+/// the data needed is missing (`peaks` null for arrival_time or the peak maps).
+MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot,
+                    const PeakMaps* peaks, double min_depth);
+
+/// RGBA per cell in VTK image order (row 0 = southern row): the layer over the hillshade.
+std::vector<std::uint8_t> compose_rgba(const Basin& basin, const MapLayer& layer);
+
+}  // namespace floodtwin::viz

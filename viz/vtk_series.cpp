@@ -1,0 +1,286 @@
+#include "viz/vtk_series.hpp"
+
+#include <vtkDataSetAttributes.h>
+#include <vtkDoubleArray.h>
+#include <vtkFloatArray.h>
+#include <vtkNew.h>
+#include <vtkPointData.h>
+#include <vtkPoints.h>
+#include <vtkPolyData.h>
+#include <vtkSmartPointer.h>
+#include <vtkStringArray.h>
+#include <vtkStructuredGrid.h>
+#include <vtkUnsignedCharArray.h>
+#include <vtkXMLPolyDataWriter.h>
+#include <vtkXMLStructuredGridWriter.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "solver/error.hpp"
+
+namespace floodtwin::viz {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// VTK point index of cell (i, j): rows run south to north so that the surface faces up.
+vtkIdType vtk_index(const solver::Grid& g, int i, int j) {
+  return static_cast<vtkIdType>(g.ny - 1 - j) * g.nx + i;
+}
+
+std::size_t cell(const solver::Grid& g, int i, int j) {
+  return static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+         static_cast<std::size_t>(i);
+}
+
+void check_size(const std::vector<double>& v, const solver::Grid& g, const char* what) {
+  if (v.size() != g.cell_count()) {
+    throw InputError(std::string("vtk: field '") + what + "' has " + std::to_string(v.size()) +
+                     " values, expected nx * ny = " + std::to_string(g.cell_count()));
+  }
+}
+
+/// A float point-data array in VTK order.
+vtkSmartPointer<vtkFloatArray> scalar_array(const solver::Grid& g, const std::vector<double>& v,
+                                            const char* name) {
+  check_size(v, g, name);
+  auto a = vtkSmartPointer<vtkFloatArray>::New();
+  a->SetName(name);
+  a->SetNumberOfTuples(static_cast<vtkIdType>(g.cell_count()));
+  for (int j = 0; j < g.ny; ++j)
+    for (int i = 0; i < g.nx; ++i)
+      a->SetValue(vtk_index(g, i, j), static_cast<float>(v[cell(g, i, j)]));
+  return a;
+}
+
+vtkSmartPointer<vtkUnsignedCharArray> flag_array(const solver::Grid& g,
+                                                 const std::vector<double>& depth,
+                                                 double wet_depth) {
+  auto a = vtkSmartPointer<vtkUnsignedCharArray>::New();
+  a->SetName("wet");
+  a->SetNumberOfTuples(static_cast<vtkIdType>(g.cell_count()));
+  for (int j = 0; j < g.ny; ++j)
+    for (int i = 0; i < g.nx; ++i)
+      a->SetValue(vtk_index(g, i, j), depth[cell(g, i, j)] > wet_depth ? 1 : 0);
+  return a;
+}
+
+void write_xml(vtkXMLWriter* w, const fs::path& path) {
+  w->SetFileName(path.string().c_str());
+  w->SetDataModeToAppended();
+  w->EncodeAppendedDataOff();
+  w->SetCompressorTypeToZLib();
+  if (w->Write() != 1) throw IoError("vtk: cannot write " + path.string());
+}
+
+}  // namespace
+
+struct VtkSeries::Impl {
+  fs::path dir;
+  Basin basin;
+  VtkOptions options;
+  double z_fill = 0;  ///< z of blanked (inactive) points: the lowest active elevation
+  std::vector<std::pair<double, std::string>> steps;  ///< (time, file name) in flood.pvd
+  std::vector<fs::path> files;
+
+  /// A grid of the cell centres with z from `z` (NaN: blanked at z_fill).
+  vtkSmartPointer<vtkStructuredGrid> surface(const std::vector<double>& z) const {
+    const solver::Grid& g = basin.grid;
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToDouble();
+    points->SetNumberOfPoints(static_cast<vtkIdType>(g.cell_count()));
+    for (int j = 0; j < g.ny; ++j) {
+      for (int i = 0; i < g.nx; ++i) {
+        const double zc = z[cell(g, i, j)];
+        points->SetPoint(vtk_index(g, i, j), static_cast<double>(g.x_center(i)),
+                         static_cast<double>(g.y_center(j)),
+                         (std::isfinite(zc) ? zc : z_fill) * options.z_scale);
+      }
+    }
+    auto grid = vtkSmartPointer<vtkStructuredGrid>::New();
+    grid->SetDimensions(g.nx, g.ny, 1);
+    grid->SetPoints(points);
+    for (int j = 0; j < g.ny; ++j)
+      for (int i = 0; i < g.nx; ++i)
+        if (!std::isfinite(basin.elevation[cell(g, i, j)])) grid->BlankPoint(vtk_index(g, i, j));
+    return grid;
+  }
+
+  void write_pvd() const {
+    const fs::path path = dir / "flood.pvd";
+    std::ofstream out(path);
+    out << "<?xml version=\"1.0\"?>\n"
+        << "<VTKFile type=\"Collection\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
+        << "  <Collection>\n";
+    out.precision(17);
+    for (const auto& [t, name] : steps) {
+      out << "    <DataSet timestep=\"" << t << "\" group=\"\" part=\"0\" file=\"" << name
+          << "\"/>\n";
+    }
+    out << "  </Collection>\n</VTKFile>\n";
+    if (!out) throw IoError("vtk: cannot write " + path.string());
+  }
+};
+
+VtkSeries::VtkSeries(fs::path dir, Basin basin, VtkOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  if (!(options.z_scale > 0) || !std::isfinite(options.z_scale)) {
+    throw ConfigError("vtk: z scale must be a finite number > 0, got " +
+                      std::to_string(options.z_scale));
+  }
+  if (!(options.wet_depth >= 0)) {
+    throw ConfigError("vtk: wet depth must be >= 0 m, got " + std::to_string(options.wet_depth));
+  }
+  basin.grid.validate();
+  check_size(basin.elevation, basin.grid, "elevation");
+  Impl& m = *impl_;
+  m.dir = std::move(dir);
+  m.basin = std::move(basin);
+  m.options = options;
+  std::error_code ec;
+  fs::create_directories(m.dir, ec);
+  if (ec) throw IoError("vtk: cannot create folder " + m.dir.string() + ": " + ec.message());
+
+  double lowest = std::numeric_limits<double>::infinity();
+  for (double z : m.basin.elevation)
+    if (std::isfinite(z)) lowest = std::min(lowest, z);
+  m.z_fill = std::isfinite(lowest) ? lowest : 0.0;
+
+  const solver::Grid& g = m.basin.grid;
+  vtkSmartPointer<vtkStructuredGrid> terrain = m.surface(m.basin.elevation);
+  terrain->GetPointData()->AddArray(scalar_array(g, m.basin.elevation, "elevation"));
+  terrain->GetPointData()->SetActiveScalars("elevation");
+  vtkNew<vtkXMLStructuredGridWriter> tw;
+  tw->SetInputData(terrain);
+  write_xml(tw, m.dir / "terrain.vts");
+  m.files.push_back(m.dir / "terrain.vts");
+
+  if (!m.basin.stations.empty()) {
+    vtkNew<vtkPoints> points;
+    points->SetDataTypeToDouble();
+    vtkNew<vtkStringArray> names;
+    names->SetName("name");
+    vtkNew<vtkFloatArray> ground;
+    ground->SetName("elevation");
+    vtkNew<vtkCellArray> verts;
+    for (const Station& s : m.basin.stations) {
+      const auto fi = static_cast<int>(std::floor((s.x - g.origin_x) / g.dx));
+      const auto fj = static_cast<int>(std::floor((g.origin_y - s.y) / g.dy));
+      double z = m.z_fill;
+      if (fi >= 0 && fi < g.nx && fj >= 0 && fj < g.ny &&
+          std::isfinite(m.basin.elevation[cell(g, fi, fj)])) {
+        z = m.basin.elevation[cell(g, fi, fj)];
+      }
+      const vtkIdType id = points->InsertNextPoint(s.x, s.y, z * m.options.z_scale);
+      verts->InsertNextCell(1, &id);
+      names->InsertNextValue(s.name);
+      ground->InsertNextValue(static_cast<float>(z));
+    }
+    vtkNew<vtkPolyData> poly;
+    poly->SetPoints(points);
+    poly->SetVerts(verts);
+    poly->GetPointData()->AddArray(names);
+    poly->GetPointData()->AddArray(ground);
+    vtkNew<vtkXMLPolyDataWriter> pw;
+    pw->SetInputData(poly);
+    write_xml(pw, m.dir / "gauges.vtp");
+    m.files.push_back(m.dir / "gauges.vtp");
+  }
+}
+
+VtkSeries::~VtkSeries() = default;
+VtkSeries::VtkSeries(VtkSeries&&) noexcept = default;
+VtkSeries& VtkSeries::operator=(VtkSeries&&) noexcept = default;
+
+void VtkSeries::write(const Snapshot& snap) {
+  Impl& m = *impl_;
+  const solver::Grid& g = m.basin.grid;
+  check_size(snap.depth, g, "depth");
+  check_size(snap.water_level, g, "water_level");
+  check_size(snap.velocity_x, g, "velocity_x");
+  check_size(snap.velocity_y, g, "velocity_y");
+  const std::size_t n = g.cell_count();
+  std::vector<double> z(n), speed(n), hazard(n);
+  for (std::size_t c = 0; c < n; ++c) {
+    const double h = snap.depth[c];
+    z[c] = h > m.options.wet_depth ? snap.water_level[c] : m.basin.elevation[c];
+    speed[c] = std::hypot(snap.velocity_x[c], snap.velocity_y[c]);
+    hazard[c] = std::isfinite(h) ? static_cast<double>(solver::hazard_rating(
+                                       static_cast<solver::Real>(h),
+                                       static_cast<solver::Real>(speed[c]),
+                                       static_cast<solver::Real>(m.basin.debris_factor)))
+                                 : std::numeric_limits<double>::quiet_NaN();
+  }
+  vtkSmartPointer<vtkStructuredGrid> grid = m.surface(z);
+  vtkPointData* pd = grid->GetPointData();
+  pd->AddArray(scalar_array(g, snap.depth, "depth"));
+  pd->AddArray(scalar_array(g, snap.water_level, "water_level"));
+  vtkNew<vtkFloatArray> velocity;
+  velocity->SetName("velocity");
+  velocity->SetNumberOfComponents(3);
+  velocity->SetNumberOfTuples(static_cast<vtkIdType>(n));
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const std::size_t c = cell(g, i, j);
+      const float uvw[3] = {static_cast<float>(snap.velocity_x[c]),
+                            static_cast<float>(snap.velocity_y[c]), 0.0F};
+      velocity->SetTypedTuple(vtk_index(g, i, j), uvw);
+    }
+  }
+  pd->AddArray(velocity);
+  pd->AddArray(scalar_array(g, speed, "speed"));
+  pd->AddArray(scalar_array(g, hazard, "hazard"));
+  pd->AddArray(scalar_array(g, m.basin.elevation, "elevation"));
+  pd->AddArray(flag_array(g, snap.depth, m.options.wet_depth));
+  pd->SetActiveScalars("depth");
+  pd->SetActiveVectors("velocity");
+
+  char name[32];
+  std::snprintf(name, sizeof name, "flood_%04zu.vts", m.steps.size());
+  vtkNew<vtkXMLStructuredGridWriter> w;
+  w->SetInputData(grid);
+  write_xml(w, m.dir / name);
+  m.files.push_back(m.dir / name);
+  m.steps.emplace_back(snap.time, name);
+  m.write_pvd();
+  if (m.steps.size() == 1) m.files.push_back(m.dir / "flood.pvd");
+}
+
+void VtkSeries::write_peaks(const PeakMaps& p) {
+  Impl& m = *impl_;
+  const solver::Grid& g = m.basin.grid;
+  check_size(p.max_depth, g, "max_depth");
+  std::vector<double> z(g.cell_count());
+  for (std::size_t c = 0; c < z.size(); ++c) {
+    z[c] = p.max_depth[c] > m.options.wet_depth && std::isfinite(p.max_water_level[c])
+               ? p.max_water_level[c]
+               : m.basin.elevation[c];
+  }
+  vtkSmartPointer<vtkStructuredGrid> grid = m.surface(z);
+  vtkPointData* pd = grid->GetPointData();
+  pd->AddArray(scalar_array(g, p.max_depth, "max_depth"));
+  pd->AddArray(scalar_array(g, p.max_speed, "max_speed"));
+  pd->AddArray(scalar_array(g, p.max_water_level, "max_water_level"));
+  pd->AddArray(scalar_array(g, p.time_of_max_depth, "time_of_max_depth"));
+  pd->AddArray(scalar_array(g, p.arrival_time, "arrival_time"));
+  pd->AddArray(scalar_array(g, p.flood_duration, "flood_duration"));
+  pd->AddArray(scalar_array(g, p.max_hazard, "max_hazard"));
+  pd->AddArray(scalar_array(g, m.basin.elevation, "elevation"));
+  pd->AddArray(flag_array(g, p.max_depth, m.options.wet_depth));
+  pd->SetActiveScalars("max_depth");
+  vtkNew<vtkXMLStructuredGridWriter> w;
+  w->SetInputData(grid);
+  write_xml(w, m.dir / "max.vts");
+  m.files.push_back(m.dir / "max.vts");
+}
+
+const fs::path& VtkSeries::dir() const { return impl_->dir; }
+std::vector<fs::path> VtkSeries::files() const { return impl_->files; }
+
+}  // namespace floodtwin::viz
