@@ -227,6 +227,31 @@ RainfallField RainfallField::uniform(const solver::Grid& grid, const SeriesTable
   return RainfallField(grid, std::move(bounds), std::make_shared<UniformSource>(std::move(rates)));
 }
 
+RainfallField RainfallField::uniform(const solver::Grid& grid, std::vector<Real> bounds,
+                                     std::vector<Real> rates) {
+  grid.validate();
+  if (bounds.size() != rates.size() + 1) {
+    throw InputError("uniform rain: expected " + std::to_string(rates.size() + 1) +
+                     " interval bounds for " + std::to_string(rates.size()) + " rates, got " +
+                     std::to_string(bounds.size()));
+  }
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    if (!(bounds[k + 1] > bounds[k]) || !std::isfinite(bounds[k]) ||
+        !std::isfinite(bounds[k + 1])) {
+      std::ostringstream msg;
+      msg << "uniform rain: bounds must be finite and increase strictly, bound " << k + 1 << " ("
+          << bounds[k + 1] << ") follows " << bounds[k];
+      throw InputError(msg.str());
+    }
+    if (!(rates[k] >= 0 && std::isfinite(rates[k]))) {
+      std::ostringstream msg;
+      msg << "uniform rain: rate " << k << " must be finite and >= 0 [m/s], got " << rates[k];
+      throw InputError(msg.str());
+    }
+  }
+  return RainfallField(grid, std::move(bounds), std::make_shared<UniformSource>(std::move(rates)));
+}
+
 RainfallField RainfallField::from_rasters(const solver::Grid& grid, const std::string& crs_wkt,
                                           std::vector<Real> times, std::vector<RasterBand> rasters,
                                           const GriddedRainOptions& options) {

@@ -9,12 +9,14 @@
 /// accumulations), i.e. (t_{k-1}, t_k]; the first row's interval has the length of the
 /// second's. `RainTiming::period_beginning` instead applies it to [t_k, t_{k+1}), the last
 /// interval having the length of the one before. Outside all intervals the rain is zero.
+/// At a bound itself, rate_at returns the interval that starts there.
 ///
 /// A driver feeds the solver with:
-///   for (Real t = 0; t < t_end; t = t_next) {
+///   for (Real t = 0; t < t_end;) {
 ///     sim.set_rain_rate(rain.rate_at(t));
-///     t_next = std::min(t_end, rain.next_change(t));
+///     const Real t_next = std::min(t_end, rain.next_change(t));
 ///     sim.advance_to(t_next);
+///     t = t_next;
 ///   }
 #include <memory>
 #include <optional>
@@ -66,6 +68,10 @@ class RainfallField {
   static RainfallField uniform(const solver::Grid& grid, const SeriesTable& hyetograph,
                                RainUnits units = RainUnits::mm_per_hour,
                                RainTiming timing = RainTiming::period_ending);
+  /// Uniform rain given directly: intensity rates[k] [m/s] over [bounds[k], bounds[k+1]).
+  /// Throws InputError unless bounds increase strictly and rates are finite and >= 0.
+  static RainfallField uniform(const solver::Grid& grid, std::vector<Real> bounds,
+                               std::vector<Real> rates);
   /// Gridded rain: the k-th raster band holds the rain of the interval of times[k].
   /// @param crs_wkt  the grid's CRS (rasters in another CRS are reprojected)
   static RainfallField from_rasters(const solver::Grid& grid, const std::string& crs_wkt,

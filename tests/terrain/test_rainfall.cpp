@@ -238,6 +238,10 @@ TEST(Rainfall, UniformHyetographIsUniformAndTimed) {
   EXPECT_EQ(rain.next_change(450), 600);
   EXPECT_TRUE(std::isinf(rain.next_change(600)));
   for (Real d : rain.depth_between(0, 600)) ASSERT_NEAR(d, 0.009, 1e-15);
+  const RainfallField direct = RainfallField::uniform(g, {0, 300, 600}, {Real(1e-5), Real(2e-5)});
+  for (Real v : direct.depth_between(-100, 1000)) ASSERT_NEAR(v, 0.009, 1e-15);
+  expect_error([&] { RainfallField::uniform(g, {0, 300, 300}, {1, 2}); }, {"bound 2"});
+  expect_error([&] { RainfallField::uniform(g, {0, 300}, {-1}); }, {"rate 0", "-1"});
   const RainfallField begin = RainfallField::uniform(
       g, read_series(dir.file("h.csv")), RainUnits::mm_per_interval, RainTiming::period_beginning);
   EXPECT_EQ(begin.bounds(), (std::vector<Real>{0, 300, 600, 900}));
