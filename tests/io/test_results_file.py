@@ -4,6 +4,7 @@ the values of the lake-at-rest case of tests/io/io_testing.hpp."""
 
 import math
 import os
+import signal
 import subprocess
 
 import h5py
@@ -142,3 +143,26 @@ def test_h5py_sees_netcdf_dimension_scales(results):
         assert f["depth"].dims[1][0].name == "/y"
         assert f["depth"].dims[2][0].name == "/x"
         assert f["max_depth"].compression == "gzip"
+
+
+def test_killed_run_leaves_a_file_xarray_reads(tmp_path):
+    path = tmp_path / "killed.h5"
+    writer = os.environ["FLOODTWIN_IO_EXAMPLE_WRITER"]
+    proc = subprocess.Popen([writer, str(path), "--hang-after", "2"], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        for line in proc.stdout:
+            if line.strip() == "snapshot 2":
+                break
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL
+    assert not path.exists()
+    partial = path.with_name(path.name + ".partial")
+    with xr.open_dataset(partial, engine="netcdf4") as ds:
+        assert ds.attrs["status"] == "running"
+        assert ds.sizes["time"] == 2
+        assert ds.depth.isel(time=1).notnull().sum() == NX * NY - 1
+        np.testing.assert_allclose(ds.elevation.values, bed(), rtol=1e-6, equal_nan=True)
