@@ -98,11 +98,11 @@ Id open_checkpoint(const std::filesystem::path& path) {
   Id file = detail::open_hdf5_file(path, expected_checkpoint);
   const std::string name = path.string();
   if (!detail::has_attribute(file.get(), "format")) {
-    throw IoError(name + ": not a floodtwin checkpoint (no 'format' attribute; expected format = '" +
+    throw IoError(name +
+                  ": not a floodtwin checkpoint (no 'format' attribute; expected format = '" +
                   format_name + "')");
   }
-  const std::string format =
-      detail::read_string_attribute(file.get(), "format", name, "the file");
+  const std::string format = detail::read_string_attribute(file.get(), "format", name, "the file");
   if (format != format_name) {
     throw IoError(name + ": not a floodtwin checkpoint (format = '" + format + "', expected '" +
                   format_name + "')");
@@ -121,8 +121,8 @@ CheckpointInfo read_info(hid_t file, const std::string& name) {
   info.steps = detail::read_attribute<long long>(file, "steps", name, "the file");
   info.has_flood_maps = detail::has_link(file, "flood_maps");
   if (detail::has_link(file, "metadata")) {
-    const Id group = detail::group_id(H5Gopen2(file, "metadata", H5P_DEFAULT), name,
-                                      "opening metadata");
+    const Id group =
+        detail::group_id(H5Gopen2(file, "metadata", H5P_DEFAULT), name, "opening metadata");
     H5O_info_t oinfo;
     check(H5Oget_info2(group.get(), &oinfo, H5O_INFO_NUM_ATTRS), name, "reading metadata");
     for (hsize_t a = 0; a < oinfo.num_attrs; ++a) {
@@ -184,9 +184,9 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
       if (maps->grid().nx != g.nx || maps->grid().ny != g.ny) {
         throw InputError(name + ": the flood maps' grid does not match the simulation grid");
       }
-      const Id group = detail::group_id(
-          H5Gcreate2(root, "flood_maps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name,
-          "creating flood_maps");
+      const Id group =
+          detail::group_id(H5Gcreate2(root, "flood_maps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           name, "creating flood_maps");
       write_attribute(group.get(), "threshold", static_cast<double>(maps->threshold()), name);
       write_attribute(group.get(), "debris_factor", static_cast<double>(maps->debris_factor()),
                       name);
@@ -195,9 +195,9 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
       }
     }
     if (!metadata.empty()) {
-      const Id group = detail::group_id(
-          H5Gcreate2(root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name,
-          "creating metadata");
+      const Id group =
+          detail::group_id(H5Gcreate2(root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                           name, "creating metadata");
       for (const auto& [key, value] : metadata) write_attribute(group.get(), key, value, name);
     }
     check(H5Fflush(root, H5F_SCOPE_GLOBAL), name, "flushing the checkpoint");
@@ -253,11 +253,12 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
   CheckpointInfo info = read_info(root, name);
   if (maps != nullptr) {
     if (!info.has_flood_maps) {
-      throw InputError(name + ": checkpoint holds no flood maps, expected them (the run keeps "
-                              "flood maps)");
+      throw InputError(name +
+                       ": checkpoint holds no flood maps, expected them (the run keeps "
+                       "flood maps)");
     }
-    const Id group = detail::group_id(H5Gopen2(root, "flood_maps", H5P_DEFAULT), name,
-                                      "opening flood_maps");
+    const Id group =
+        detail::group_id(H5Gopen2(root, "flood_maps", H5P_DEFAULT), name, "opening flood_maps");
     const double threshold =
         detail::read_attribute<double>(group.get(), "threshold", name, "flood_maps");
     const double debris =
@@ -266,8 +267,8 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
         debris != static_cast<double>(maps->debris_factor())) {
       std::ostringstream msg;
       msg << name << ": checkpoint flood maps use threshold " << threshold
-          << " m and debris factor " << debris << ", expected " << maps->threshold()
-          << " m and " << maps->debris_factor();
+          << " m and debris factor " << debris << ", expected " << maps->threshold() << " m and "
+          << maps->debris_factor();
       throw InputError(msg.str());
     }
     std::vector<std::vector<Real>> fields;
@@ -280,9 +281,8 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
   }
   solver::MassBalance mb;
   for (const BalanceField& f : balance_fields) {
-    mb.*f.field =
-        detail::read_attribute<double>(root, std::string("mass_balance_") + f.name, name,
-                                       "the file");
+    mb.*f.field = detail::read_attribute<double>(root, std::string("mass_balance_") + f.name, name,
+                                                 "the file");
   }
   const std::vector<Real> h = read_padded<Real>(root, "h", g, name);
   const std::vector<Real> qx = read_padded<Real>(root, "qx", g, name);

@@ -33,8 +33,8 @@ void write_checkpoint(const std::filesystem::path& path, const solver::Simulatio
                       const std::map<std::string, std::string>& metadata = {});
 
 struct CheckpointInfo {
-  double time = 0;       ///< simulated time [s]
-  long long steps = 0;   ///< steps taken
+  double time = 0;      ///< simulated time [s]
+  long long steps = 0;  ///< steps taken
   bool has_flood_maps = false;
   std::map<std::string, std::string> metadata;
 };

@@ -45,9 +45,7 @@ void check(herr_t status, const std::string& file, const std::string& what) {
   if (status < 0) fail(file, what);
 }
 
-bool has_attribute(hid_t obj, const std::string& name) {
-  return H5Aexists(obj, name.c_str()) > 0;
-}
+bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
 
 bool has_link(hid_t loc, const std::string& name) {
   return H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0;
@@ -61,9 +59,8 @@ void write_attribute(hid_t obj, const std::string& name, const std::string& valu
   check(H5Tset_size(type.get(), value.empty() ? 1 : value.size()), file, what);
   check(H5Tset_strpad(type.get(), H5T_STR_NULLTERM), file, what);
   const Id space = space_id(H5Screate(H5S_SCALAR), file, what);
-  const Id attr = attr_id(H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                                     H5P_DEFAULT),
-                          file, what);
+  const Id attr = attr_id(
+      H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), file, what);
   std::vector<char> buffer(value.empty() ? 1 : value.size(), '\0');
   std::memcpy(buffer.data(), value.data(), value.size());
   check(H5Awrite(attr.get(), type.get(), buffer.data()), file, what);
@@ -79,17 +76,16 @@ void write_attribute(hid_t obj, const std::string& name, T value, const std::str
   if (has_attribute(obj, name)) check(H5Adelete(obj, name.c_str()), file, "deleting " + name);
   const std::string what = "writing attribute " + name;
   const Id space = space_id(H5Screate(H5S_SCALAR), file, what);
-  const Id attr = attr_id(H5Acreate2(obj, name.c_str(), native_type<T>(), space.get(),
-                                     H5P_DEFAULT, H5P_DEFAULT),
-                          file, what);
+  const Id attr = attr_id(
+      H5Acreate2(obj, name.c_str(), native_type<T>(), space.get(), H5P_DEFAULT, H5P_DEFAULT), file,
+      what);
   check(H5Awrite(attr.get(), native_type<T>(), &value), file, what);
 }
 
 template void write_attribute<double>(hid_t, const std::string&, double, const std::string&);
 template void write_attribute<float>(hid_t, const std::string&, float, const std::string&);
 template void write_attribute<int>(hid_t, const std::string&, int, const std::string&);
-template void write_attribute<long long>(hid_t, const std::string&, long long,
-                                         const std::string&);
+template void write_attribute<long long>(hid_t, const std::string&, long long, const std::string&);
 
 std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& file,
                                   const std::string& object) {
@@ -128,8 +124,7 @@ T read_attribute(hid_t obj, const std::string& name, const std::string& file,
   const Id space = space_id(H5Aget_space(attr.get()), file, "reading " + what);
   const Id type = type_id(H5Aget_type(attr.get()), file, "reading " + what);
   const H5T_class_t cls = H5Tget_class(type.get());
-  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) ||
-      H5Sget_simple_extent_npoints(space.get()) != 1) {
+  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_npoints(space.get()) != 1) {
     throw IoError(file + ": " + what + " is not a number");
   }
   T value{};
@@ -141,8 +136,7 @@ template double read_attribute<double>(hid_t, const std::string&, const std::str
                                        const std::string&);
 template float read_attribute<float>(hid_t, const std::string&, const std::string&,
                                      const std::string&);
-template int read_attribute<int>(hid_t, const std::string&, const std::string&,
-                                 const std::string&);
+template int read_attribute<int>(hid_t, const std::string&, const std::string&, const std::string&);
 template long long read_attribute<long long>(hid_t, const std::string&, const std::string&,
                                              const std::string&);
 
@@ -209,8 +203,8 @@ std::vector<T> read_slice(hid_t dset, hsize_t index, const std::string& file,
   const Id file_space = space_id(H5Dget_space(dset), file, what);
   const hsize_t start[3] = {index, 0, 0};
   const hsize_t count[3] = {1, dims[1], dims[2]};
-  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-        file, what);
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), file,
+        what);
   const Id mem_space = space_id(H5Screate_simple(3, count, nullptr), file, what);
   std::vector<T> values(static_cast<std::size_t>(dims[1] * dims[2]));
   check(H5Dread(dset, native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT,

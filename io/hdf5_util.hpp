@@ -29,7 +29,8 @@ class Id {
   ~Id() { reset(); }
   Id(const Id&) = delete;
   Id& operator=(const Id&) = delete;
-  Id(Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  Id(Id&& other) noexcept
+      : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
   Id& operator=(Id&& other) noexcept {
     if (this != &other) {
       reset();
@@ -84,15 +85,25 @@ inline Id group_id(hid_t id, const std::string& file, const std::string& what) {
 template <class T>
 hid_t native_type();
 template <>
-inline hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+inline hid_t native_type<double>() {
+  return H5T_NATIVE_DOUBLE;
+}
 template <>
-inline hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
+inline hid_t native_type<float>() {
+  return H5T_NATIVE_FLOAT;
+}
 template <>
-inline hid_t native_type<int>() { return H5T_NATIVE_INT; }
+inline hid_t native_type<int>() {
+  return H5T_NATIVE_INT;
+}
 template <>
-inline hid_t native_type<long long>() { return H5T_NATIVE_LLONG; }
+inline hid_t native_type<long long>() {
+  return H5T_NATIVE_LLONG;
+}
 template <>
-inline hid_t native_type<std::uint8_t>() { return H5T_NATIVE_UINT8; }
+inline hid_t native_type<std::uint8_t>() {
+  return H5T_NATIVE_UINT8;
+}
 
 /// Attribute writers (replace an existing attribute of the same name). Strings are written as
 /// fixed-length, null-terminated scalars, which netCDF reads as NC_CHAR text.

@@ -72,8 +72,7 @@ struct ResultsReader::Impl {
   }
 };
 
-ResultsReader::ResultsReader(const std::filesystem::path& path)
-    : impl_(std::make_unique<Impl>()) {
+ResultsReader::ResultsReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
   impl_->path = path;
   impl_->name = path.string();
   impl_->file = detail::open_hdf5_file(path, expected_results);
@@ -123,8 +122,7 @@ std::vector<double> ResultsReader::read(const std::string& name) const {
   return detail::read_all<double>(d.get(), impl_->name, name);
 }
 
-std::vector<double> ResultsReader::read_snapshot(const std::string& name,
-                                                 std::size_t index) const {
+std::vector<double> ResultsReader::read_snapshot(const std::string& name, std::size_t index) const {
   const Id d = impl_->dataset(name);
   return detail::read_slice<double>(d.get(), index, impl_->name, name);
 }
@@ -163,8 +161,7 @@ double ResultsReader::number_attribute(const std::string& variable,
                                         variable.empty() ? "the file" : "'" + variable + "'");
 }
 
-bool ResultsReader::has_attribute(const std::string& variable,
-                                  const std::string& attribute) const {
+bool ResultsReader::has_attribute(const std::string& variable, const std::string& attribute) const {
   if (!variable.empty() && !has_variable(variable)) return false;
   const Id obj = impl_->object(variable);
   return detail::has_attribute(obj.get(), attribute);
@@ -262,8 +259,7 @@ ResultsSummary read_results_summary(const std::filesystem::path& path, double th
 std::string format_summary(const ResultsSummary& s) {
   std::ostringstream out;
   char line[256];
-  out << "results:      " << s.path << " (" << (s.status.empty() ? "unknown" : s.status)
-      << ")\n";
+  out << "results:      " << s.path << " (" << (s.status.empty() ? "unknown" : s.status) << ")\n";
   out << "written by:   floodtwin " << s.floodtwin_version << " (" << s.git_commit << "), "
       << s.scheme << "\n";
   std::snprintf(line, sizeof line, "grid:         %d x %d cells of %g x %g m, %zu active\n", s.nx,
@@ -283,14 +279,13 @@ std::string format_summary(const ResultsSummary& s) {
   std::snprintf(line, sizeof line, "times:        %zu snapshots, %g .. %g s (%s)\n", s.snapshots,
                 s.first_time, s.last_time, s.time_units.c_str());
   out << line;
-  std::snprintf(line, sizeof line, "peak depth:   %.3f m at (%.3f, %.3f)\n", s.peak_depth,
-                s.peak_x, s.peak_y);
+  std::snprintf(line, sizeof line, "peak depth:   %.3f m at (%.3f, %.3f)\n", s.peak_depth, s.peak_x,
+                s.peak_y);
   out << line;
   std::snprintf(line, sizeof line, "flooded area: %.1f m2 (%.4f km2) with depth > %g m\n",
                 s.flooded_area, s.flooded_area / 1e6, s.threshold);
   out << line;
-  std::snprintf(line, sizeof line, "volume:       %.3f m3 at the last snapshot\n",
-                s.final_volume);
+  std::snprintf(line, sizeof line, "volume:       %.3f m3 at the last snapshot\n", s.final_volume);
   out << line;
   std::snprintf(line, sizeof line, "mass balance: relative error %.2e\n", s.mass_balance_error);
   out << line;

@@ -31,8 +31,7 @@ class ResultsReader {
   /// A whole numeric variable, row-major, converted to double.
   [[nodiscard]] std::vector<double> read(const std::string& name) const;
   /// Snapshot `index` of a [time, y, x] variable, ny * nx values (row 0 north).
-  [[nodiscard]] std::vector<double> read_snapshot(const std::string& name,
-                                                  std::size_t index) const;
+  [[nodiscard]] std::vector<double> read_snapshot(const std::string& name, std::size_t index) const;
   /// The strings of a 1D text variable (station_name).
   [[nodiscard]] std::vector<std::string> read_strings(const std::string& name) const;
   /// A text attribute of a variable, or of the file when `variable` is empty.
@@ -41,8 +40,7 @@ class ResultsReader {
   /// A numeric attribute of a variable, or of the file when `variable` is empty.
   [[nodiscard]] double number_attribute(const std::string& variable,
                                         const std::string& attribute) const;
-  [[nodiscard]] bool has_attribute(const std::string& variable,
-                                   const std::string& attribute) const;
+  [[nodiscard]] bool has_attribute(const std::string& variable, const std::string& attribute) const;
 
   [[nodiscard]] int nx() const;
   [[nodiscard]] int ny() const;
@@ -60,12 +58,12 @@ struct ResultsSummary {
   std::string status;  ///< "complete", or "running" for a partial file
   std::string floodtwin_version, git_commit, scheme, start_time, time_units, crs_wkt;
   int nx = 0, ny = 0;
-  double dx = 0, dy = 0;                           ///< [m]
+  double dx = 0, dy = 0;                              ///< [m]
   double x_min = 0, x_max = 0, y_min = 0, y_max = 0;  ///< extent (cell edges) [m]
   std::size_t snapshots = 0;
   double first_time = 0, last_time = 0;  ///< [s since the start]
   std::size_t active_cells = 0;
-  double peak_depth = 0;  ///< max of max_depth [m]
+  double peak_depth = 0;          ///< max of max_depth [m]
   double peak_x = 0, peak_y = 0;  ///< centre of the cell with the peak depth [m]
   double threshold = 0;           ///< depth threshold of the flooded area [m]
   double flooded_area = 0;        ///< area with max_depth > threshold [m2]

@@ -128,10 +128,10 @@ struct ResultsWriter::Impl {
     const std::string what = std::string("creating variable ") + var;
     const auto ny = static_cast<hsize_t>(grid.ny);
     const auto nx = static_cast<hsize_t>(grid.nx);
-    const hsize_t cy = static_cast<hsize_t>(
-        std::clamp(options.chunk_y > 0 ? options.chunk_y : 256, 1, grid.ny));
-    const hsize_t cx = static_cast<hsize_t>(
-        std::clamp(options.chunk_x > 0 ? options.chunk_x : 256, 1, grid.nx));
+    const hsize_t cy =
+        static_cast<hsize_t>(std::clamp(options.chunk_y > 0 ? options.chunk_y : 256, 1, grid.ny));
+    const hsize_t cx =
+        static_cast<hsize_t>(std::clamp(options.chunk_x > 0 ? options.chunk_x : 256, 1, grid.nx));
     Id p = dcpl();
     check(H5Pset_fill_value(p.get(), H5T_NATIVE_FLOAT, &float_nan), name, what);
     Id space;
@@ -148,9 +148,9 @@ struct ResultsWriter::Impl {
       check(H5Pset_chunk(p.get(), 2, chunk), name, what);
     }
     set_filters(p.get());
-    Id d = detail::dataset_id(H5Dcreate2(file.get(), var, H5T_IEEE_F32LE, space.get(),
-                                         H5P_DEFAULT, p.get(), H5P_DEFAULT),
-                              name, what);
+    Id d = detail::dataset_id(
+        H5Dcreate2(file.get(), var, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, p.get(), H5P_DEFAULT),
+        name, what);
     unsigned axis = 0;
     if (snapshot) attach(d.get(), time_scale.get(), axis++, var);
     attach(d.get(), y_scale.get(), axis++, var);
@@ -179,9 +179,9 @@ struct ResultsWriter::Impl {
       space = detail::space_id(H5Screate_simple(2, dims, max), name, what);
       check(H5Pset_chunk(p.get(), 2, chunk), name, what);
     }
-    Id d = detail::dataset_id(H5Dcreate2(file.get(), var, H5T_IEEE_F64LE, space.get(),
-                                         H5P_DEFAULT, p.get(), H5P_DEFAULT),
-                              name, what);
+    Id d = detail::dataset_id(
+        H5Dcreate2(file.get(), var, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, p.get(), H5P_DEFAULT),
+        name, what);
     attach(d.get(), time_dim, 0, var);
     if (stations > 0) attach(d.get(), station_scale.get(), 1, var);
     write_attribute(d.get(), "_FillValue", double_nan, name);
@@ -226,8 +226,10 @@ struct ResultsWriter::Impl {
     }
     // FloodMaps leaves inactive cells at their initial values; the mask of the run marks them.
     std::vector<std::uint8_t> mask(g.padded_size(), solver::cell_active);
-    if (sim != nullptr) mask.assign(sim->mask(), sim->mask() + g.padded_size());
-    else if (!active_mask.empty()) mask = active_mask;
+    if (sim != nullptr)
+      mask.assign(sim->mask(), sim->mask() + g.padded_size());
+    else if (!active_mask.empty())
+      mask = active_mask;
     write_map(names::max_depth, interior_float(g, mask.data(), maps.max_depth.data()));
     write_map(names::max_speed, interior_float(g, mask.data(), maps.max_speed.data()));
     write_map(names::max_water_level, interior_float(g, mask.data(), maps.max_water_level.data()));
@@ -241,8 +243,7 @@ struct ResultsWriter::Impl {
     const Id duration = open(names::flood_duration);
     write_attribute(duration.get(), "threshold", static_cast<double>(maps.threshold()), name);
     const Id hazard = open(names::max_hazard);
-    write_attribute(hazard.get(), "debris_factor", static_cast<double>(maps.debris_factor()),
-                    name);
+    write_attribute(hazard.get(), "debris_factor", static_cast<double>(maps.debris_factor()), name);
   }
 
   void flush() { check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), name, "flushing"); }
@@ -275,8 +276,8 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
           << ") is outside the grid";
       throw InputError(msg.str());
     }
-    w.gauge_cells.push_back(static_cast<std::size_t>(g.index(static_cast<int>(fi),
-                                                             static_cast<int>(fj))));
+    w.gauge_cells.push_back(
+        static_cast<std::size_t>(g.index(static_cast<int>(fi), static_cast<int>(fj))));
   }
   w.active_mask.assign(sim.mask(), sim.mask() + g.padded_size());
 
@@ -386,8 +387,8 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   if (!w.options.gauges.empty()) {
     const auto n = static_cast<hsize_t>(w.options.gauges.size());
     w.gauge_time_scale = w.coordinate(names::gauge_time, H5T_IEEE_F64LE, 0, true, 3, nullptr);
-    Impl::describe(w.gauge_time_scale.get(), name, time_units.c_str(),
-                   "time of the gauge samples", "time");
+    Impl::describe(w.gauge_time_scale.get(), name, time_units.c_str(), "time of the gauge samples",
+                   "time");
     write_attribute(w.gauge_time_scale.get(), "calendar", "standard", name);
     std::vector<int> index(w.options.gauges.size());
     std::vector<double> sx, sy;
@@ -449,10 +450,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   write_attribute(root, "source", std::string("floodtwin ") + floodtwin::version, name);
   write_attribute(root, "floodtwin_version", floodtwin::version, name);
   write_attribute(root, "git_commit", floodtwin::git_commit, name);
-  write_attribute(root, "scheme",
-                  w.options.scheme.empty() ? solver::to_string(sim.config().scheme)
-                                           : w.options.scheme,
-                  name);
+  write_attribute(
+      root, "scheme",
+      w.options.scheme.empty() ? solver::to_string(sim.config().scheme) : w.options.scheme, name);
   if (w.options.threads > 0) write_attribute(root, "threads", w.options.threads, name);
   write_attribute(root, "start_time", w.options.start_time, name);
   write_attribute(root, "cfl", static_cast<double>(sim.config().cfl), name);
@@ -483,19 +483,17 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
   w.append(names::depth, index, H5T_NATIVE_FLOAT, interior_float(g, mask, sim.h()).data());
   w.append(names::water_level, index, H5T_NATIVE_FLOAT,
            to_float(g, mask, sim.water_level()).data());
-  w.append(names::velocity_x, index, H5T_NATIVE_FLOAT,
-           to_float(g, mask, sim.velocity_x()).data());
-  w.append(names::velocity_y, index, H5T_NATIVE_FLOAT,
-           to_float(g, mask, sim.velocity_y()).data());
+  w.append(names::velocity_x, index, H5T_NATIVE_FLOAT, to_float(g, mask, sim.velocity_x()).data());
+  w.append(names::velocity_y, index, H5T_NATIVE_FLOAT, to_float(g, mask, sim.velocity_y()).data());
   solver::MassBalance mb = sim.mass_balance();
   // Before the first step the solver has not yet recorded the initial volume: it is the
   // volume stored now.
   if (sim.steps() == 0) mb.initial_volume = mb.volume;
   const double balance[] = {mb.volume,   mb.rain_in, mb.boundary_in, mb.boundary_out,
                             mb.point_in, mb.losses,  mb.correction,  mb.relative_error()};
-  const char* balance_names[] = {names::volume,   names::rain_in, names::boundary_in,
-                                 names::boundary_out, names::point_in, names::losses,
-                                 names::correction,  names::mass_balance_error};
+  const char* balance_names[] = {names::volume,       names::rain_in,           names::boundary_in,
+                                 names::boundary_out, names::point_in,          names::losses,
+                                 names::correction,   names::mass_balance_error};
   for (std::size_t v = 0; v < std::size(balance); ++v) {
     w.append(balance_names[v], index, H5T_NATIVE_DOUBLE, &balance[v]);
   }

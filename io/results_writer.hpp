@@ -54,12 +54,12 @@ struct ResultsOptions {
   /// Further global attributes (command line, scenario hash...).
   std::map<std::string, std::string> attributes;
   std::vector<GaugePoint> gauges;
-  int chunk_x = 0;        ///< chunk width of the maps [cells]; 0: min(nx, 256)
-  int chunk_y = 0;        ///< chunk height of the maps [cells]; 0: min(ny, 256)
+  int chunk_x = 0;  ///< chunk width of the maps [cells]; 0: min(nx, 256)
+  int chunk_y = 0;  ///< chunk height of the maps [cells]; 0: min(ny, 256)
   /// 0 (no compression) to 9. Level 1 is nearly as small as 9 on depth maps (2.9 vs 2.7 MB
   /// for 7 snapshots of 400 x 200 cells; 15 MB uncompressed) and about 3x faster.
   int deflate_level = 1;
-  bool shuffle = true;    ///< byte-shuffle filter before deflate
+  bool shuffle = true;  ///< byte-shuffle filter before deflate
 };
 
 class ResultsWriter {

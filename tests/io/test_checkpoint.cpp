@@ -91,7 +91,6 @@ TEST(Checkpoint, ResumeIsBitwiseIdenticalToAnUninterruptedRun) { check_resume(fa
 // enable this test once restore() keeps non-wall ghost values and the rates agree.
 TEST(Checkpoint, DISABLED_ResumeWithOpenBoundaryIsBitwiseIdentical) { check_resume(true); }
 
-
 TEST(Checkpoint, NamesContainTheZeroPaddedTimeAndSort) {
   const auto a = io::checkpoint_path("/data/out/run.h5", 600.0);
   const auto b = io::checkpoint_path("/data/out/run.h5", 5400.5);

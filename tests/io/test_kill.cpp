@@ -27,8 +27,8 @@ TEST(Kill, SigkillLeavesAReadablePartialFile) {
     ::dup2(fds[1], STDOUT_FILENO);
     ::close(fds[0]);
     ::close(fds[1]);
-    ::execl(FLOODTWIN_IO_EXAMPLE_WRITER, FLOODTWIN_IO_EXAMPLE_WRITER, path.c_str(),
-            "--hang-after", "3", static_cast<char*>(nullptr));
+    ::execl(FLOODTWIN_IO_EXAMPLE_WRITER, FLOODTWIN_IO_EXAMPLE_WRITER, path.c_str(), "--hang-after",
+            "3", static_cast<char*>(nullptr));
     ::_exit(127);
   }
   ::close(fds[1]);
