@@ -43,6 +43,7 @@ constexpr double nodata_grey = 225;  ///< inactive cells and the map background
 /// 2D shapes in pixel coordinates (origin bottom-left), one colour per cell.
 class Shapes {
  public:
+  Shapes() { colours_->SetNumberOfComponents(3); }
   void polygon(std::initializer_list<std::array<double, 2>> corners, const Rgb& colour) {
     polys_->InsertNextCell(static_cast<vtkIdType>(corners.size()));
     for (const auto& c : corners) polys_->InsertCellPoint(points_->InsertNextPoint(c[0], c[1], 0));
@@ -60,7 +61,6 @@ class Shapes {
     vtkNew<vtkPolyData> poly;
     poly->SetPoints(points_);
     poly->SetPolys(polys_);
-    colours_->SetNumberOfComponents(3);
     poly->GetCellData()->SetScalars(colours_);
     vtkNew<vtkPolyDataMapper2D> mapper;
     mapper->SetInputData(poly);
