@@ -145,7 +145,11 @@ bool ResultsSource::has_peaks() const {
                         names::arrival_time, names::max_hazard}) {
     if (!impl_->reader.has_variable(v)) return false;
   }
-  return true;
+  // The writer creates the maps with NaN fill values; a file whose maps were never written
+  // holds no value in max_depth.
+  for (double h : impl_->reader.read(names::max_depth))
+    if (!std::isnan(h)) return true;
+  return false;
 }
 
 PeakMaps ResultsSource::peaks() const {
@@ -156,6 +160,10 @@ PeakMaps ResultsSource::peaks() const {
       throw InputError(path().string() + " has no peak map '" + v +
                        "' (was the run stopped before its first output?)");
     }
+  }
+  if (!has_peaks()) {
+    throw InputError(path().string() + " holds no peak maps ('" + names::max_depth +
+                     "' has no value: the run wrote its snapshots without flood maps)");
   }
   const std::size_t n = basin().grid.cell_count();
   PeakMaps p;
