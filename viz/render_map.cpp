@@ -30,6 +30,7 @@
 #include <cstring>
 #include <string>
 
+#include "floodtwin/version.hpp"
 #include "solver/error.hpp"
 
 namespace floodtwin::viz {
@@ -319,6 +320,10 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
   vtkNew<vtkPNGWriter> writer;
   writer->SetFileName(png.string().c_str());
   writer->SetInputConnection(grab->GetOutputPort());
+  writer->AddText("Title", (basin.title + ": " + layer.subtitle).c_str());
+  writer->AddText("Software", (std::string("floodtwin ") + floodtwin::version + " (" +
+                               floodtwin::git_commit + ")")
+                                  .c_str());
   writer->Write();
   if (writer->GetErrorCode() != 0 || !fs::exists(png)) {
     throw IoError("render: cannot write " + png.string());

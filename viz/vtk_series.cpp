@@ -2,6 +2,7 @@
 
 #include <vtkDataSetAttributes.h>
 #include <vtkDoubleArray.h>
+#include <vtkFieldData.h>
 #include <vtkFloatArray.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
@@ -21,6 +22,7 @@
 #include <limits>
 #include <sstream>
 
+#include "floodtwin/version.hpp"
 #include "solver/error.hpp"
 
 namespace floodtwin::viz {
@@ -69,6 +71,26 @@ vtkSmartPointer<vtkUnsignedCharArray> flag_array(const solver::Grid& g,
     for (int i = 0; i < g.nx; ++i)
       a->SetValue(vtk_index(g, i, j), depth[cell(g, i, j)] > wet_depth ? 1 : 0);
   return a;
+}
+
+/// Field data every file carries: the CRS, the writer's version and, for snapshots, the time.
+void stamp(vtkDataObject* data, const std::string& crs_wkt, double time) {
+  vtkFieldData* fd = data->GetFieldData();
+  auto text = [&](const char* name, const std::string& value) {
+    vtkNew<vtkStringArray> a;
+    a->SetName(name);
+    a->InsertNextValue(value);
+    fd->AddArray(a);
+  };
+  text("crs_wkt", crs_wkt);
+  text("source", std::string("floodtwin ") + floodtwin::version + " (" + floodtwin::git_commit +
+                     ")");
+  if (std::isfinite(time)) {
+    vtkNew<vtkDoubleArray> t;
+    t->SetName("TimeValue");  // the name ParaView reads as the data set's time
+    t->InsertNextValue(time);
+    fd->AddArray(t);
+  }
 }
 
 void write_xml(vtkXMLWriter* w, const fs::path& path) {
@@ -156,6 +178,7 @@ VtkSeries::VtkSeries(fs::path dir, Basin basin, VtkOptions options)
   vtkSmartPointer<vtkStructuredGrid> terrain = m.surface(m.basin.elevation);
   terrain->GetPointData()->AddArray(scalar_array(g, m.basin.elevation, "elevation"));
   terrain->GetPointData()->SetActiveScalars("elevation");
+  stamp(terrain, m.basin.crs_wkt, std::nan(""));
   vtkNew<vtkXMLStructuredGridWriter> tw;
   tw->SetInputData(terrain);
   write_xml(tw, m.dir / "terrain.vts");
@@ -187,6 +210,7 @@ VtkSeries::VtkSeries(fs::path dir, Basin basin, VtkOptions options)
     poly->SetVerts(verts);
     poly->GetPointData()->AddArray(names);
     poly->GetPointData()->AddArray(ground);
+    stamp(poly, m.basin.crs_wkt, std::nan(""));
     vtkNew<vtkXMLPolyDataWriter> pw;
     pw->SetInputData(poly);
     write_xml(pw, m.dir / "gauges.vtp");
@@ -240,6 +264,7 @@ void VtkSeries::write(const Snapshot& snap) {
   pd->AddArray(flag_array(g, snap.depth, m.options.wet_depth));
   pd->SetActiveScalars("depth");
   pd->SetActiveVectors("velocity");
+  stamp(grid, m.basin.crs_wkt, snap.time);
 
   char name[32];
   std::snprintf(name, sizeof name, "flood_%04zu.vts", m.steps.size());
@@ -274,6 +299,7 @@ void VtkSeries::write_peaks(const PeakMaps& p) {
   pd->AddArray(scalar_array(g, m.basin.elevation, "elevation"));
   pd->AddArray(flag_array(g, p.max_depth, m.options.wet_depth));
   pd->SetActiveScalars("max_depth");
+  stamp(grid, m.basin.crs_wkt, std::nan(""));
   vtkNew<vtkXMLStructuredGridWriter> w;
   w->SetInputData(grid);
   write_xml(w, m.dir / "max.vts");

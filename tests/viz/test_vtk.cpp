@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <vtkDataArray.h>
 #include <vtkDataSetAttributes.h>
+#include <vtkFieldData.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPolyData.h>
@@ -93,6 +94,12 @@ TEST(VizVtk, SnapshotsMatchTheResultsFile) {
     ASSERT_EQ(dims[0], g.nx);
     ASSERT_EQ(dims[1], g.ny);
     ASSERT_EQ(dims[2], 1);
+    vtkDataArray* time_value = grid->GetFieldData()->GetArray("TimeValue");
+    ASSERT_NE(time_value, nullptr);
+    EXPECT_EQ(time_value->GetTuple1(0), times[k]);
+    auto* crs = vtkStringArray::SafeDownCast(grid->GetFieldData()->GetAbstractArray("crs_wkt"));
+    ASSERT_NE(crs, nullptr);
+    EXPECT_NE(crs->GetValue(0).find("UTM zone 11N"), std::string::npos);
     const auto depth = r.read_snapshot("depth", k);
     const auto level = r.read_snapshot("water_level", k);
     const auto u = r.read_snapshot("velocity_x", k);
