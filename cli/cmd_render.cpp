@@ -149,8 +149,8 @@ int run(const std::vector<std::string>& args) {
     for (const auto& f : frames) command += " " + shell_quoted(f);
     command += " " + shell_quoted(gif);
   } else if (on_path("ffmpeg")) {
-    command = "ffmpeg -loglevel error -y -framerate 2 -i " + shell_quoted(fs::path(stem.string() + "_%04d.png")) +
-              " " + shell_quoted(gif);
+    command = "ffmpeg -loglevel error -y -framerate 2 -i " +
+              shell_quoted(fs::path(stem.string() + "_%04d.png")) + " " + shell_quoted(gif);
   }
   if (command.empty()) {
     std::printf("no animated GIF: neither ImageMagick's convert nor ffmpeg is installed\n");

@@ -28,8 +28,7 @@ Rgb ramp(const std::array<Stop, N>& stops, double t) {
 }
 
 std::size_t cell(const solver::Grid& g, int i, int j) {
-  return static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
-         static_cast<std::size_t>(i);
+  return static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) + static_cast<std::size_t>(i);
 }
 
 }  // namespace
@@ -43,9 +42,12 @@ MapField parse_map_field(const std::string& text) {
 
 std::string to_string(MapField field) {
   switch (field) {
-    case MapField::depth: return "depth";
-    case MapField::hazard: return "hazard";
-    case MapField::arrival_time: return "arrival_time";
+    case MapField::depth:
+      return "depth";
+    case MapField::hazard:
+      return "hazard";
+    case MapField::arrival_time:
+      return "arrival_time";
   }
   return "?";
 }
@@ -101,8 +103,8 @@ Rgb hazard_colour(int hazard_class) {
 }
 
 const std::array<std::string, 4>& hazard_labels() {
-  static const std::array<std::string, 4> labels{
-      "Low (< 0.75)", "Moderate (0.75-1.25)", "Significant (1.25-2.0)", "Extreme (> 2.0)"};
+  static const std::array<std::string, 4> labels{"Low (< 0.75)", "Moderate (0.75-1.25)",
+                                                 "Significant (1.25-2.0)", "Extreme (> 2.0)"};
   return labels;
 }
 
@@ -147,13 +149,12 @@ MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot
     bool shown = h > min_depth;
     double v = h;
     if (field == MapField::hazard) {
-      v = snapshot != nullptr
-              ? static_cast<double>(solver::hazard_rating(
-                    static_cast<solver::Real>(h),
-                    static_cast<solver::Real>(
-                        std::hypot(snapshot->velocity_x[c], snapshot->velocity_y[c])),
-                    static_cast<solver::Real>(basin.debris_factor)))
-              : peaks->max_hazard[c];
+      v = snapshot != nullptr ? static_cast<double>(solver::hazard_rating(
+                                    static_cast<solver::Real>(h),
+                                    static_cast<solver::Real>(std::hypot(snapshot->velocity_x[c],
+                                                                         snapshot->velocity_y[c])),
+                                    static_cast<solver::Real>(basin.debris_factor)))
+                              : peaks->max_hazard[c];
     } else if (field == MapField::arrival_time) {
       v = peaks->arrival_time[c] / 3600.0;
       shown = std::isfinite(v) && (snapshot == nullptr || peaks->arrival_time[c] <= snapshot->time);
@@ -169,14 +170,15 @@ MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot
       layer.hi = nice_ceil(top);
       break;
     case MapField::hazard:
-      layer.subtitle = snapshot != nullptr ? "Flood hazard (FD2320) " + when
-                                           : "Maximum flood hazard (FD2320)";
+      layer.subtitle =
+          snapshot != nullptr ? "Flood hazard (FD2320) " + when : "Maximum flood hazard (FD2320)";
       layer.legend_title = "Hazard to people";
       layer.hi = 4;
       break;
     case MapField::arrival_time:
-      layer.subtitle = "Arrival of flooding (depth > " + std::to_string(basin.threshold).substr(0, 4) +
-                       " m)" + (snapshot != nullptr ? " by t = " + format_clock(snapshot->time) : "");
+      layer.subtitle = "Arrival of flooding (depth > " +
+                       std::to_string(basin.threshold).substr(0, 4) + " m)" +
+                       (snapshot != nullptr ? " by t = " + format_clock(snapshot->time) : "");
       layer.legend_title = "Arrival (h)";
       layer.hi = nice_ceil(top);
       break;
@@ -201,9 +203,9 @@ std::vector<std::uint8_t> compose_rgba(const Basin& basin, const MapLayer& layer
       if (layer.shown[c] != 0) {
         const double v = layer.value[c];
         const double t = (v - layer.lo) / std::max(layer.hi - layer.lo, 1e-12);
-        const Rgb col = layer.field == MapField::hazard ? hazard_colour(hazard_class(v))
+        const Rgb col = layer.field == MapField::hazard  ? hazard_colour(hazard_class(v))
                         : layer.field == MapField::depth ? depth_colour(t)
-                                                          : arrival_colour(t);
+                                                         : arrival_colour(t);
         for (std::size_t k = 0; k < 3; ++k) out[k] = alpha * col[k] + (1 - alpha) * grey;
       }
       for (std::size_t k = 0; k < 3; ++k) px[k] = static_cast<std::uint8_t>(std::lround(out[k]));

@@ -42,11 +42,11 @@ double nice_ceil(double value);
 /// One map: a value per cell and which cells are coloured.
 struct MapLayer {
   MapField field = MapField::depth;
-  std::vector<double> value;               ///< depth [m], hazard rating [-] or arrival [h]
-  std::vector<std::uint8_t> shown;         ///< 1 where the cell is coloured
-  double lo = 0, hi = 1;                   ///< colour scale range (depth, arrival)
-  std::string subtitle;                    ///< e.g. "maximum depth" or "depth at t = 01:00:00"
-  std::string legend_title;                ///< e.g. "Depth (m)"
+  std::vector<double> value;        ///< depth [m], hazard rating [-] or arrival [h]
+  std::vector<std::uint8_t> shown;  ///< 1 where the cell is coloured
+  double lo = 0, hi = 1;            ///< colour scale range (depth, arrival)
+  std::string subtitle;             ///< e.g. "maximum depth" or "depth at t = 01:00:00"
+  std::string legend_title;         ///< e.g. "Depth (m)"
   [[nodiscard]] std::size_t shown_cells() const;
 };
 

@@ -78,11 +78,10 @@ std::string format_clock(double seconds) {
   const long long rest = total % 86400;
   char buf[48];
   if (days > 0) {
-    std::snprintf(buf, sizeof buf, "%lldd %02lld:%02lld:%02lld", days, rest / 3600,
-                  rest / 60 % 60, rest % 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", rest / 3600, rest / 60 % 60,
+    std::snprintf(buf, sizeof buf, "%lldd %02lld:%02lld:%02lld", days, rest / 3600, rest / 60 % 60,
                   rest % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", rest / 3600, rest / 60 % 60, rest % 60);
   }
   return buf;
 }

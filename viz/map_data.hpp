@@ -28,17 +28,17 @@ struct Basin {
   std::string start_time;         ///< ISO 8601 time of t = 0 ("" : unknown)
   std::vector<double> elevation;  ///< bed [m], NaN in inactive cells
   std::vector<Station> stations;
-  double threshold = 0.1;      ///< depth above which a cell counts as flooded [m]
-  double debris_factor = 1;    ///< DF of the hazard rating (solver/flood_maps.hpp)
+  double threshold = 0.1;    ///< depth above which a cell counts as flooded [m]
+  double debris_factor = 1;  ///< DF of the hazard rating (solver/flood_maps.hpp)
 };
 
 /// The flow at one output time.
 struct Snapshot {
-  double time = 0;                      ///< [s since the start]
-  std::vector<double> depth;            ///< [m]
-  std::vector<double> water_level;      ///< [m]
-  std::vector<double> velocity_x;       ///< [m/s], positive east
-  std::vector<double> velocity_y;       ///< [m/s], positive north
+  double time = 0;                  ///< [s since the start]
+  std::vector<double> depth;        ///< [m]
+  std::vector<double> water_level;  ///< [m]
+  std::vector<double> velocity_x;   ///< [m/s], positive east
+  std::vector<double> velocity_y;   ///< [m/s], positive north
 };
 
 /// The flood maps of solver::FloodMaps (units there); never-reached times are NaN.

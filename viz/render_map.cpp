@@ -146,8 +146,9 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
   const char* display = std::getenv("DISPLAY");
   if (std::strstr(window->GetClassName(), "XOpenGL") != nullptr &&
       (display == nullptr || *display == '\0')) {
-    throw ConfigError("render: VTK here draws through X and DISPLAY is not set; run it under a "
-                      "virtual display: xvfb-run -a floodtwin render ...");
+    throw ConfigError(
+        "render: VTK here draws through X and DISPLAY is not set; run it under a "
+        "virtual display: xvfb-run -a floodtwin render ...");
   }
   window->SetOffScreenRendering(1);
   window->SetMultiSamples(0);
@@ -229,8 +230,8 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
   overlay->InteractiveOff();
   window->AddRenderer(overlay);
   auto font = [&](double size) { return std::max(8, static_cast<int>(std::lround(size * s))); };
-  text(overlay, basin.title.empty() ? "floodtwin" : basin.title, margin, H - 12 * s, font(24),
-       true, 0, 2);
+  text(overlay, basin.title.empty() ? "floodtwin" : basin.title, margin, H - 12 * s, font(24), true,
+       0, 2);
   std::string subtitle = layer.subtitle;
   if (!basin.start_time.empty()) subtitle += "   (t = 0 at " + basin.start_time + ")";
   text(overlay, subtitle, margin, H - 50 * s, font(16), false, 0, 2);
@@ -275,7 +276,8 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
   y -= 22 * s;
   shapes.polygon({{ax, y}, {ax - 11 * s, y - arrow_h}, {ax, y - 0.7 * arrow_h}}, {0, 0, 0});
   shapes.polygon({{ax, y}, {ax, y - 0.7 * arrow_h}, {ax + 11 * s, y - arrow_h}}, {0, 0, 0});
-  shapes.polygon({{ax + 1.5 * s, y - 6 * s}, {ax + 1.5 * s, y - 0.7 * arrow_h + 2 * s},
+  shapes.polygon({{ax + 1.5 * s, y - 6 * s},
+                  {ax + 1.5 * s, y - 0.7 * arrow_h + 2 * s},
                   {ax + 8 * s, y - arrow_h + 5 * s}},
                  {255, 255, 255});
 
@@ -298,13 +300,12 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
       const double gx = map.x + (st.x - static_cast<double>(g.origin_x)) / metres_per_pixel;
       const double gy = (H - map.y - map.height) +
                         (st.y - (static_cast<double>(g.origin_y) - world_h)) / metres_per_pixel;
-      if (gx < map.x || gx > map.x + map.width || gy < H - map.y - map.height ||
-          gy > H - map.y) {
+      if (gx < map.x || gx > map.x + map.width || gy < H - map.y - map.height || gy > H - map.y) {
         continue;
       }
-      shapes.polygon({{gx, gy - r - 1.5}, {gx + r + 1.5, gy}, {gx, gy + r + 1.5},
-                      {gx - r - 1.5, gy}},
-                     {0, 0, 0});
+      shapes.polygon(
+          {{gx, gy - r - 1.5}, {gx + r + 1.5, gy}, {gx, gy + r + 1.5}, {gx - r - 1.5, gy}},
+          {0, 0, 0});
       shapes.polygon({{gx, gy - r}, {gx + r, gy}, {gx, gy + r}, {gx - r, gy}}, {230, 0, 0});
       text(overlay, st.name, gx + r + 4 * s, gy, font(12), true, 0, 1, true);
     }

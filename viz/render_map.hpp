@@ -25,8 +25,8 @@
 namespace floodtwin::viz {
 
 struct RenderOptions {
-  int width = 1200;   ///< [pixels], 200 to 8000
-  int height = 900;   ///< [pixels], 200 to 8000
+  int width = 1200;  ///< [pixels], 200 to 8000
+  int height = 900;  ///< [pixels], 200 to 8000
   bool show_gauges = true;
 };
 

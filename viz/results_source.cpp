@@ -40,10 +40,14 @@ double parse_time(const std::string& text) {
   }
   const std::string unit = text.substr(used);
   double scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "min" || unit == "m") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
+  if (unit.empty() || unit == "s")
+    scale = 1;
+  else if (unit == "min" || unit == "m")
+    scale = 60;
+  else if (unit == "h")
+    scale = 3600;
+  else if (unit == "d")
+    scale = 86400;
   if (scale == 0 || !std::isfinite(value) || value < 0) return bad;
   return value * scale;
 }
@@ -62,8 +66,10 @@ TimeChoice choose_time(const std::string& text, const std::vector<double>& times
   if (text == "end" || text == "END" || text == "last") return {false, times.size() - 1};
   const double t = parse_time(text);
   if (std::isnan(t)) {
-    throw ConfigError("--time expects max, END or a time since the start (3600, 3600s, 90min, "
-                      "1.5h, 01:30:00), got '" + text + "'");
+    throw ConfigError(
+        "--time expects max, END or a time since the start (3600, 3600s, 90min, "
+        "1.5h, 01:30:00), got '" +
+        text + "'");
   }
   for (std::size_t k = 0; k < times.size(); ++k) {
     if (std::abs(times[k] - t) <= 1e-3) return {false, k};

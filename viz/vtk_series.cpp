@@ -37,8 +37,7 @@ vtkIdType vtk_index(const solver::Grid& g, int i, int j) {
 }
 
 std::size_t cell(const solver::Grid& g, int i, int j) {
-  return static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
-         static_cast<std::size_t>(i);
+  return static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) + static_cast<std::size_t>(i);
 }
 
 void check_size(const std::vector<double>& v, const solver::Grid& g, const char* what) {
@@ -83,8 +82,8 @@ void stamp(vtkDataObject* data, const std::string& crs_wkt, double time) {
     fd->AddArray(a);
   };
   text("crs_wkt", crs_wkt);
-  text("source", std::string("floodtwin ") + floodtwin::version + " (" + floodtwin::git_commit +
-                     ")");
+  text("source",
+       std::string("floodtwin ") + floodtwin::version + " (" + floodtwin::git_commit + ")");
   if (std::isfinite(time)) {
     vtkNew<vtkDoubleArray> t;
     t->SetName("TimeValue");  // the name ParaView reads as the data set's time
@@ -235,11 +234,11 @@ void VtkSeries::write(const Snapshot& snap) {
     const double h = snap.depth[c];
     z[c] = h > m.options.wet_depth ? snap.water_level[c] : m.basin.elevation[c];
     speed[c] = std::hypot(snap.velocity_x[c], snap.velocity_y[c]);
-    hazard[c] = std::isfinite(h) ? static_cast<double>(solver::hazard_rating(
-                                       static_cast<solver::Real>(h),
-                                       static_cast<solver::Real>(speed[c]),
-                                       static_cast<solver::Real>(m.basin.debris_factor)))
-                                 : std::numeric_limits<double>::quiet_NaN();
+    hazard[c] = std::isfinite(h)
+                    ? static_cast<double>(solver::hazard_rating(
+                          static_cast<solver::Real>(h), static_cast<solver::Real>(speed[c]),
+                          static_cast<solver::Real>(m.basin.debris_factor)))
+                    : std::numeric_limits<double>::quiet_NaN();
   }
   vtkSmartPointer<vtkStructuredGrid> grid = m.surface(z);
   vtkPointData* pd = grid->GetPointData();

@@ -24,8 +24,8 @@
 namespace floodtwin::viz {
 
 struct VtkOptions {
-  double z_scale = 1;        ///< vertical exaggeration of the surfaces (> 0)
-  double wet_depth = 1e-3;   ///< depth above which a cell is marked wet [m] (>= 0)
+  double z_scale = 1;       ///< vertical exaggeration of the surfaces (> 0)
+  double wet_depth = 1e-3;  ///< depth above which a cell is marked wet [m] (>= 0)
 };
 
 class VtkSeries {

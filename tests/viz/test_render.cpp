@@ -96,8 +96,7 @@ TEST(VizRender, DepthMapMatchesTheWetShare) {
   std::size_t outside = 0;
   for (int y = 0; y < png.height; ++y)
     for (int x = 0; x < map.x; ++x) outside += is_water(png.at(x, y)) ? 1 : 0;
-  const double cell_share =
-      double(layer.shown_cells()) / double(source.basin().grid.cell_count());
+  const double cell_share = double(layer.shown_cells()) / double(source.basin().grid.cell_count());
   const double pixel_share = double(water) / double(total);
   std::printf("map %d x %d at (%d, %d): water pixels %.4f, flooded cells %.4f\n", map.width,
               map.height, map.x, map.y, pixel_share, cell_share);

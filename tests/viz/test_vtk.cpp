@@ -15,6 +15,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <numbers>
 #include <sstream>
 
 #include "io/results_reader.hpp"
@@ -239,14 +240,47 @@ TEST(VizArguments, MissingPeakMapsAreNamed) {
     (void)source.peaks();
     FAIL() << "no error";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("holds no peak maps ('max_depth' has no value"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("holds no peak maps ('max_depth' has no value"),
+              std::string::npos)
+        << e.what();
   }
   const viz::Snapshot snap = source.snapshot(3);
-  EXPECT_THROW((void)viz::make_layer(source.basin(), viz::MapField::arrival_time, &snap, nullptr,
-                                     0.1),
-               InputError);
+  EXPECT_THROW(
+      (void)viz::make_layer(source.basin(), viz::MapField::arrival_time, &snap, nullptr, 0.1),
+      InputError);
   EXPECT_THROW((void)source.snapshot(4), InputError);
   viz::VtkOptions bad;
   bad.z_scale = 0;
   EXPECT_THROW(viz::VtkSeries(tmp / "vtk", source.basin(), bad), ConfigError);
+}
+
+TEST(VizColours, HillshadeAndScales) {
+  viz::Basin flat;
+  flat.grid = floodtwin::solver::Grid{4, 3, 10.0, 10.0, 0.0, 30.0};
+  flat.elevation.assign(12, 5.0);
+  flat.elevation[0] = std::nan("");
+  const auto shade = viz::hillshade(flat);
+  EXPECT_TRUE(std::isnan(shade[0]));
+  for (std::size_t c = 1; c < shade.size(); ++c) EXPECT_NEAR(shade[c], std::sqrt(0.5), 1e-12);
+  // A slope facing the sun (north-west, rising to the south-east) is lit more than one
+  // facing away.
+  viz::Basin lit = flat, dark = flat;
+  for (int j = 0; j < 3; ++j) {
+    for (int i = 0; i < 4; ++i) {
+      lit.elevation[static_cast<std::size_t>(j * 4 + i)] = 2.0 * (i + j);
+      dark.elevation[static_cast<std::size_t>(j * 4 + i)] = -2.0 * (i + j);
+    }
+  }
+  // Slope atan(|grad z|) = atan(0.2 sqrt 2); the sun 45 deg above the horizon.
+  const double slope = std::atan(0.2 * std::sqrt(2.0));
+  EXPECT_NEAR(viz::hillshade(lit)[5], std::cos(slope - std::numbers::pi / 4), 1e-12);
+  EXPECT_NEAR(viz::hillshade(dark)[5], std::cos(slope + std::numbers::pi / 4), 1e-12);
+  for (double t : {0.0, 0.3, 0.7, 1.0}) {
+    const viz::Rgb c = viz::depth_colour(t);
+    EXPECT_GT(c[2] - c[0], 35);  // every depth colour is clearly blue
+  }
+  EXPECT_DOUBLE_EQ(viz::nice_ceil(0.0061), 0.01);
+  EXPECT_DOUBLE_EQ(viz::nice_ceil(1.3), 2.0);
+  EXPECT_DOUBLE_EQ(viz::nice_ceil(2.0), 2.0);
+  EXPECT_DOUBLE_EQ(viz::nice_ceil(2.2), 2.5);
 }
