@@ -85,7 +85,7 @@ std::vector<double> hillshade(const Basin& basin, double z_factor) {
 
 Rgb depth_colour(double t) {
   static constexpr std::array<Stop, 5> blues{
-      {{198, 219, 239}, {107, 174, 214}, {49, 130, 189}, {8, 81, 156}, {8, 48, 107}}};
+      {{158, 202, 225}, {107, 174, 214}, {49, 130, 189}, {8, 81, 156}, {8, 48, 107}}};
   return ramp(blues, t);
 }
 
