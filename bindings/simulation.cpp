@@ -25,6 +25,9 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <tuple>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -38,6 +41,10 @@
 #include <vector>
 
 #include "bindings/bindings.hpp"
+#include "driver/forecast.hpp"
+#include "scenarios/scenario.hpp"
+#include "solver/infiltration.hpp"
+#include "terrain/rainfall.hpp"
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
 
@@ -186,6 +193,32 @@ class PySimulation {
     if (!velocity_x.is_none() || !velocity_y.is_none()) set_velocity(velocity_x, velocity_y);
     state_changed();
   }
+
+  /// A simulation prepared from a scenario file (terrain, roughness, initial state, rain,
+  /// infiltration, boundaries, sources): the same preparation as `floodtwin run`.
+  explicit PySimulation(const std::string& scenario_path) {
+    const scenarios::Scenario scenario = scenarios::load_scenario(scenario_path);
+    driver::Forecast f = driver::prepare(scenario);
+    sim_ = std::move(f.sim);
+    maps_ = std::move(f.maps);
+    rain_ = std::move(f.rain);
+    curve_number_ = std::move(f.curve_number);
+    for (const auto& g : f.gauges) {
+      scenario_gauges_.emplace_back(g.spec.name, g.spec.x, g.spec.y);
+    }
+    scenario_duration_ = scenario.duration;
+    const std::size_t n = grid().cell_count();
+    u_.assign(n, 0);
+    v_.assign(n, 0);
+    eta_.assign(n, 0);
+    z_.assign(n, 0);
+    state_changed();
+  }
+  [[nodiscard]] const std::vector<std::tuple<std::string, double, double>>& scenario_gauges()
+      const {
+    return scenario_gauges_;
+  }
+  [[nodiscard]] std::optional<double> scenario_duration() const { return scenario_duration_; }
 
   // ---- fields ---------------------------------------------------------------------------------
   void set_manning(const py::object& n) {
@@ -380,9 +413,20 @@ class PySimulation {
     try {
       auto last_check = std::chrono::steady_clock::now();
       while (sim_->time() < target) {
+        // Scenario rain changes at interval bounds: steps end there.
+        Real stop = target;
+        if (rain_) {
+          if (!(sim_->time() < rain_until_)) {
+            const std::vector<Real> rate = rain_->rate_at(sim_->time());
+            sim_->set_rain_rate(rate);
+            if (curve_number_) curve_number_->set_rain_rate(rate);
+            rain_until_ = rain_->next_change(sim_->time());
+          }
+          stop = std::min(stop, rain_until_);
+        }
         // The last step lands exactly on the target, as Simulation::advance_to does.
-        if (std::min(sim_->stable_dt(), sim_->config().max_dt) >= target - sim_->time()) {
-          sim_->advance_to(target);
+        if (std::min(sim_->stable_dt(), sim_->config().max_dt) >= stop - sim_->time()) {
+          sim_->advance_to(stop);
         } else {
           sim_->step();
         }
@@ -447,13 +491,90 @@ class PySimulation {
 
   std::unique_ptr<solver::Simulation> sim_;
   std::unique_ptr<solver::FloodMaps> maps_;
+  std::shared_ptr<terrain::RainfallField> rain_;          ///< scenario rain, when any
+  std::shared_ptr<solver::ScsCurveNumber> curve_number_;  ///< follows rain_
+  Real rain_until_ = -std::numeric_limits<Real>::infinity();  ///< current rain field holds until
+  std::vector<std::tuple<std::string, double, double>> scenario_gauges_;
+  std::optional<double> scenario_duration_;
   std::vector<Real> u_, v_;  ///< velocities [m/s], east/north positive, nx * ny
   std::vector<Real> eta_;    ///< water level [m], NaN in inactive cells
   std::vector<Real> z_;      ///< bed elevation [m], NaN in inactive cells
   bool busy_ = false;        ///< the solver runs without the GIL
 };
 
+namespace {
+
+/// floodtwin.run_scenario: what `floodtwin run` does, returning its summary as a dict.
+py::dict run_scenario(const std::string& path, const std::string& output, Real checkpoint_every,
+                      const std::string& resume, const py::object& progress) {
+  const scenarios::Scenario scenario = scenarios::load_scenario(path);
+  driver::Forecast forecast = driver::prepare(scenario);
+  driver::RunOptions options;
+  options.output = output;
+  options.checkpoint_every = checkpoint_every;
+  options.resume = resume;
+  options.command_line = {"floodtwin.run_scenario", path};
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
+  std::exception_ptr python_error;
+  options.on_progress = [&](const driver::Progress& p) {
+    py::gil_scoped_acquire acquire;
+    if (PyErr_CheckSignals() != 0) {
+      stop = true;
+      python_error = std::make_exception_ptr(py::error_already_set());
+      return;
+    }
+    if (progress.is_none()) return;
+    py::dict d;
+    d["time"] = p.time;
+    d["duration"] = p.duration;
+    d["wall"] = p.wall;
+    d["dt"] = p.dt;
+    d["steps"] = p.steps;
+    d["wet_cells"] = p.wet_cells;
+    d["balance_error"] = p.balance_error;
+    progress(d);
+  };
+  driver::RunSummary summary;
+  {
+    py::gil_scoped_release release;
+    summary = driver::run(forecast, options);
+  }
+  if (python_error) std::rethrow_exception(python_error);
+  py::dict out;
+  out["results"] = summary.results;
+  out["checkpoints"] = summary.checkpoints;
+  out["interrupted"] = summary.interrupted;
+  out["wall_time"] = summary.wall;
+  out["steps"] = summary.steps;
+  out["max_depth"] = summary.max_depth;
+  out["flooded_area"] = summary.flooded_area;
+  out["mass_balance_error"] = summary.balance.relative_error();
+  py::list warnings;
+  for (const auto& w : summary.warnings) {
+    py::dict d;
+    d["gauge"] = w.gauge;
+    d["what"] = w.what;
+    d["threshold"] = w.threshold;
+    d["value"] = w.value;
+    d["time"] = w.time;
+    warnings.append(d);
+  }
+  out["warnings"] = warnings;
+  return out;
+}
+
+}  // namespace
+
 void init_simulation(py::module_& m) {
+  m.def("run_scenario", &run_scenario, py::arg("path"), py::kw_only(), py::arg("output") = "",
+        py::arg("checkpoint_every") = 0.0, py::arg("resume") = "",
+        py::arg("progress") = py::none(),
+        R"doc(Runs a scenario file as `floodtwin run` does: writes the results file (and
+checkpoints every `checkpoint_every` seconds of simulated time), and returns a summary dict
+(results, checkpoints, warnings, max_depth, flooded_area, mass_balance_error, steps,
+wall_time). `progress(dict)` is called at each output and every few seconds. Ctrl-C stops the
+run with a checkpoint and raises KeyboardInterrupt.)doc");
   const solver::SolverConfig defaults;
   using P = PySimulation;
   auto cls = py::class_<P>(m, "Simulation", R"doc(
@@ -476,6 +597,13 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
           py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
           py::arg("max_dt") = defaults.max_dt, py::arg("active") = py::none(),
           py::arg("flood_threshold") = 0.1, "See floodtwin.Simulation for the parameters.");
+
+  cls.def(py::init<const std::string&>(), py::kw_only(), py::arg("scenario"),
+          "Prepares the simulation of a scenario file (see floodtwin.Simulation.from_scenario).");
+  cls.def_property_readonly("scenario_gauges", &P::scenario_gauges,
+                            "Gauges of the scenario file: (name, x, y) tuples.");
+  cls.def_property_readonly("scenario_duration", &P::scenario_duration,
+                            "Duration of the scenario [s], or None when not built from one.");
 
   // Fields.
   cls.def("set_manning", &P::set_manning, py::arg("n"),

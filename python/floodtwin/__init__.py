@@ -29,10 +29,29 @@ from ._core import (
     parse_scheme,
     parse_side,
 )
+from ._core import run_scenario
 from ._simulation import Gauge, Simulation
 from ._units import mm_per_hour, to_mm_per_hour
 
 __version__ = _core.__version__
+
+
+def open_results(path, **kwargs):
+    """Opens a floodtwin results file as an :class:`xarray.Dataset` (netCDF4 engine).
+
+    The file follows the netCDF-4/CF layout (dimensions ``time``, ``y``, ``x``; ``crs`` grid
+    mapping; gauges on ``gauge_time`` x ``station``), so every variable comes with its
+    coordinates, units and CF attributes. ``kwargs`` go to :func:`xarray.open_dataset`.
+    """
+    import os
+
+    import xarray
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"results file not found: {path}")
+    kwargs.setdefault("engine", "netcdf4")
+    return xarray.open_dataset(path, **kwargs)
+
 
 __all__ = [
     "Gauge",
@@ -41,9 +60,11 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "mm_per_hour",
+    "open_results",
     "parse_boundary_type",
     "parse_scheme",
     "parse_side",
+    "run_scenario",
     "to_mm_per_hour",
     "__version__",
 ]

@@ -13,11 +13,15 @@ from ._core import ScenarioError as ScenarioError
 from ._core import parse_boundary_type as parse_boundary_type
 from ._core import parse_scheme as parse_scheme
 from ._core import parse_side as parse_side
+from ._core import run_scenario as run_scenario
 
 __version__: str
 __all__: list[str]
 
 _Rate = TypeVar("_Rate", float, npt.NDArray[np.float64])
+
+def open_results(path: str, **kwargs: object) -> xarray.Dataset:
+    """Opens a floodtwin results file as an xarray.Dataset (netCDF4 engine)."""
 
 def mm_per_hour(value: _Rate) -> _Rate:
     """Converts a rain intensity from mm/h to m/s."""
@@ -60,6 +64,9 @@ class Simulation(_core.Simulation):
         active: Optional[npt.ArrayLike] = None,
         flood_threshold: float = 0.1,
     ) -> None: ...
+    @classmethod
+    def from_scenario(cls, path: str) -> "Simulation":
+        """Prepares the simulation of a scenario file (TOML), as `floodtwin run` does."""
     @property
     def x(self) -> npt.NDArray[np.float64]: ...
     @property

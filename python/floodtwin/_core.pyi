@@ -48,6 +48,16 @@ class MassBalance:
 def parse_scheme(text: str) -> str:
     """Canonical scheme name; raises ScenarioError for an unknown one."""
 
+def run_scenario(
+    path: str,
+    *,
+    output: str = "",
+    checkpoint_every: float = 0.0,
+    resume: str = "",
+    progress: Optional[Callable[[dict], object]] = None,
+) -> dict:
+    """Runs a scenario file as `floodtwin run` does and returns its summary dict."""
+
 def parse_side(text: str) -> str:
     """Canonical side name (north, south, east, west); raises ScenarioError otherwise."""
 
@@ -81,6 +91,12 @@ class Simulation:
         flood_threshold: float = 0.1,
     ) -> None: ...
     # fields
+    @property
+    def scenario_gauges(self) -> list[tuple[str, float, float]]:
+        """Gauges of the scenario file: (name, x, y) tuples."""
+    @property
+    def scenario_duration(self) -> Optional[float]:
+        """Duration of the scenario [s], or None when not built from one."""
     def set_manning(self, n: Union[float, ArrayLike]) -> None: ...
     def set_depth(self, depth: ArrayLike) -> None: ...
     def set_water_level(self, water_level: ArrayLike) -> None: ...

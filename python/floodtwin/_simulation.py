@@ -95,6 +95,23 @@ class Simulation(_core.Simulation):
         )
         self._gauges = {}
 
+    @classmethod
+    def from_scenario(cls, path):
+        """Prepares the simulation of a scenario file (TOML), as ``floodtwin run`` does.
+
+        Terrain, roughness, initial state, rainfall (stepped through its intervals by
+        :meth:`run` and :meth:`step`), infiltration, boundaries, point sources and the
+        scenario's gauges are set up; ``sim.scenario_duration`` is the scenario's duration, so
+        ``sim.run(until=sim.scenario_duration)`` runs the whole event. Errors in the file raise
+        :class:`floodtwin.ScenarioError` naming the file, line and key.
+        """
+        self = cls.__new__(cls)
+        _core.Simulation.__init__(self, scenario=str(path))
+        self._gauges = {}
+        for name, x, y in self.scenario_gauges:
+            self.add_gauge(name, x, y)
+        return self
+
     def __repr__(self):
         return (
             f"floodtwin.Simulation(ny={self.ny}, nx={self.nx}, dx={self.dx}, dy={self.dy}, "
