@@ -357,10 +357,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           qx = wet ? qx : Real(0);
           qy = wet ? qy : Real(0);
           if (final_stage) {
-            const Real c = std::sqrt(g * h);
-            const Real inv_h = Real(1) / (wet ? h : Real(1));
-            const Real rate =
-                (std::abs(qx) * inv_h + c) * inv_dx + (std::abs(qy) * inv_h + c) * inv_dy;
+            const Real rate = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
             rate_row = std::max(rate_row, active ? static_cast<double>(rate) : 0.0);
           }
           hout[i] = h;
@@ -473,11 +470,10 @@ void Simulation::apply_point_sources(Real t, Real dt) {
     }
     h_[k] = h_new;
     balance_.point_in += static_cast<double>(volume);
-    if (max_rate_ >= 0) {
-      max_rate_ = std::max(max_rate_, wave_rate(h_new, qx_[k], qy_[k], config_.gravity,
-                                                config_.dry_depth, 1 / grid_.dx, 1 / grid_.dy));
-    }
   }
+  // Recomputed from the state (not patched per source cell), so that a run restored from a
+  // checkpoint takes the same next step.
+  if (!sources_.empty()) max_rate_ = -1;
 }
 
 void Simulation::apply_losses(Real t, Real dt) {

@@ -80,12 +80,16 @@ struct Simulation::StageResult {
 };
 
 /// Largest (|u| + c) / dx + (|v| + c) / dy of a cell; the CFL condition bounds dt by cfl / rate.
+/// The stepper's vectorised loop evaluates exactly these operations, so a rate recomputed after
+/// a restore equals the one cached by the step (bitwise resume).
 inline Real wave_rate(Real h, Real qx, Real qy, Real g, Real dry, Real inv_dx,
                       Real inv_dy) noexcept {
-  if (!(h > 0)) return 0;
-  const Real c = std::sqrt(g * h);
-  if (h <= dry) return c * (inv_dx + inv_dy);
-  return (std::abs(qx) / h + c) * inv_dx + (std::abs(qy) / h + c) * inv_dy;
+  const bool wet = h > dry;
+  const Real c = std::sqrt(g * (h > 0 ? h : Real(0)));
+  const Real inv_h = Real(1) / (wet ? h : Real(1));
+  const Real ax = wet ? std::abs(qx) * inv_h : Real(0);
+  const Real ay = wet ? std::abs(qy) * inv_h : Real(0);
+  return (ax + c) * inv_dx + (ay + c) * inv_dy;
 }
 
 }  // namespace floodtwin::solver

@@ -89,7 +89,7 @@ TEST(Checkpoint, ResumeIsBitwiseIdenticalToAnUninterruptedRun) { check_resume(fa
 // holds, and the stepper's cached wave rate of the last step (which includes those ghost
 // cells) differs from the one stable_dt() recomputes after restore(). Both are in solver/;
 // enable this test once restore() keeps non-wall ghost values and the rates agree.
-TEST(Checkpoint, DISABLED_ResumeWithOpenBoundaryIsBitwiseIdentical) { check_resume(true); }
+TEST(Checkpoint, ResumeWithOpenBoundaryIsBitwiseIdentical) { check_resume(true); }
 
 TEST(Checkpoint, NamesContainTheZeroPaddedTimeAndSort) {
   const auto a = io::checkpoint_path("/data/out/run.h5", 600.0);
