@@ -18,6 +18,10 @@
 #include "terrain/raster.hpp"
 #include "terrain/roughness.hpp"
 #include "terrain/structures.hpp"
+#if FLOODTWIN_HAS_VIZ
+#include "viz/map_data.hpp"
+#include "viz/vtk_series.hpp"
+#endif
 
 namespace floodtwin::driver {
 
@@ -271,6 +275,27 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   if (!options.resume.empty()) ro.attributes["resumed_from"] = options.resume;
   for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
   io::ResultsWriter writer(results, sim, ro);
+  // [output] vtk = "dir": the snapshots and peak maps also as a VTK series for ParaView.
+#if FLOODTWIN_HAS_VIZ
+  std::optional<viz::VtkSeries> vtk;
+  if (!s.vtk_dir.empty()) {
+    viz::Basin basin = viz::basin_of(sim, f.crs_wkt);
+    basin.title = fs::path(s.file).filename().string();
+    basin.start_time = s.start;
+    basin.threshold = maps.threshold();
+    for (const auto& g : f.gauges) basin.stations.push_back({g.spec.name, g.spec.x, g.spec.y});
+    vtk.emplace(s.vtk_dir, std::move(basin));
+  }
+  auto write_vtk = [&](bool peaks) {
+    if (vtk && peaks) vtk->write_peaks(viz::peak_maps_of(maps, sim));
+    if (vtk && !peaks) vtk->write(viz::snapshot_of(sim));
+  };
+#else
+  if (!s.vtk_dir.empty()) {
+    throw ConfigError(s.file + ": [output] vtk needs floodtwin built with the viz module (VTK)");
+  }
+  auto write_vtk = [](bool) {};
+#endif
 
   auto ensure_rain = [&](Real t) {
     if (!f.rain) return;
@@ -330,6 +355,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
 
   if (options.resume.empty()) {
     writer.write_snapshot(sim, &maps);
+    write_vtk(false);
     writer.write_gauges(sim);
   }
   check_warnings();
@@ -367,6 +393,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     if (at_gauge || at_output) writer.write_gauges(sim);
     if (at_output) {
       writer.write_snapshot(sim, &maps);
+      write_vtk(false);
       last_report = clock::now();
       progress();
     }
@@ -392,6 +419,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     summary.interrupted = true;
     return summary;  // the writer leaves the .partial file readable up to its last snapshot
   }
+  write_vtk(true);
   writer.finalize(&maps, summary.wall);
   return summary;
 }
