@@ -1,5 +1,6 @@
 #include "io/checkpoint.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 #include <system_error>
@@ -194,6 +195,17 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
         write_padded(group.get(), f.name, g, (maps->*f.field).data(), name);
       }
     }
+    if (solver::LossModel* losses = sim.loss_model()) {
+      const auto fields = losses->state_fields();
+      if (!fields.empty()) {
+        const Id group = detail::group_id(
+            H5Gcreate2(root, "loss_state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name,
+            "creating loss_state");
+        for (const auto& [field_name, values] : fields) {
+          write_padded<Real>(group.get(), field_name.c_str(), g, values->data(), name);
+        }
+      }
+    }
     if (!metadata.empty()) {
       const Id group =
           detail::group_id(H5Gcreate2(root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -277,6 +289,21 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     }
     for (std::size_t f = 0; f < std::size(map_fields); ++f) {
       (*maps).*map_fields[f].field = std::move(fields[f]);
+    }
+  }
+  if (solver::LossModel* losses = sim.loss_model()) {
+    const auto fields = losses->state_fields();
+    if (!fields.empty()) {
+      if (!detail::has_link(root, "loss_state")) {
+        throw InputError(name + ": checkpoint holds no loss-model state (infiltration), but the "
+                                "scenario has a loss model that needs it");
+      }
+      const Id group = detail::group_id(H5Gopen2(root, "loss_state", H5P_DEFAULT), name,
+                                        "opening loss_state");
+      for (const auto& [field_name, values] : fields) {
+        std::vector<Real> v = read_padded<Real>(group.get(), field_name.c_str(), g, name);
+        std::copy(v.begin(), v.end(), values->begin());
+      }
     }
   }
   solver::MassBalance mb;

@@ -42,6 +42,9 @@ class GreenAmpt : public LossModel {
 
   void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                Real* loss) override;
+  std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
+    return {{"green_ampt_infiltration", &f_}};
+  }
 
   /// Cumulative infiltration F [m], nx*ny row-major, row 0 north.
   [[nodiscard]] std::vector<Real> cumulative_infiltration() const;
@@ -82,6 +85,9 @@ class ScsCurveNumber : public LossModel {
 
   void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                Real* loss) override;
+  std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
+    return {{"scs_cumulative_rain", &p_}, {"scs_owed_losses", &owed_}};
+  }
 
   /// Cumulative rain P [m] seen by each cell, nx*ny row 0 north.
   [[nodiscard]] std::vector<Real> cumulative_rain() const;

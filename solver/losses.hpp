@@ -2,6 +2,9 @@
 /// @file losses.hpp
 /// The hook through which losses (infiltration, evaporation) remove water.
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "solver/grid.hpp"
 #include "solver/real.hpp"
@@ -23,6 +26,10 @@ class LossModel {
   /// kept) and books the volume as losses in the mass balance.
   virtual void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
                        Real dt, Real* loss) = 0;
+
+  /// The model's own per-cell state (padded layout, named), which checkpoints save and restore
+  /// so that a resumed run is bitwise identical; empty for stateless models.
+  virtual std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() { return {}; }
 };
 
 }  // namespace floodtwin::solver

@@ -104,6 +104,8 @@ class Simulation {
   /// Adds a point source at the cell containing (x, y); returns its index.
   std::size_t add_point_source(Real x, Real y, TimeSeries discharge, std::string name = "");
   void set_loss_model(std::shared_ptr<LossModel> model);
+  /// The loss model, or null.
+  [[nodiscard]] LossModel* loss_model() const { return losses_.get(); }
 
   // ---- time stepping ------------------------------------------------------------------------
   /// The CFL time step of the current state (infinity when everything is still).
