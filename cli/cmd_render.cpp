@@ -2,6 +2,7 @@
 /// `floodtwin render RESULTS --out map.png [--time max|END|T] [--field F] [--animate]`: a flood
 /// map as a PNG (viz/render_map.hpp), or one frame per output time (and an animated GIF when
 /// ImageMagick's `convert` or `ffmpeg` is installed).
+#if FLOODTWIN_HAS_VIZ  // the command exists when the viz module is built
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -180,3 +181,5 @@ const floodtwin::cli::Registration registration(
      run});
 
 }  // namespace
+
+#endif  // FLOODTWIN_HAS_VIZ

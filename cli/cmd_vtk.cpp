@@ -2,6 +2,7 @@
 /// `floodtwin vtk RESULTS OUTDIR [--z-scale F] [--wet-depth D]`: a results file as a VTK time
 /// series for ParaView (viz/vtk_series.hpp): terrain, gauges, one file per output time with a
 /// .pvd collection, and the peak flood maps.
+#if FLOODTWIN_HAS_VIZ  // the command exists when the viz module is built
 #include <cstdio>
 #include <string>
 
@@ -76,3 +77,5 @@ const floodtwin::cli::Registration registration(
             run});
 
 }  // namespace
+
+#endif  // FLOODTWIN_HAS_VIZ
