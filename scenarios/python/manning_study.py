@@ -66,8 +66,10 @@ def main(argv=None):
     for n in N_VALUES:
         hydrograph, peak, error = run(n, z, dx, args.until, args.every)
         results.append((n, peak, hydrograph, error))
-        print(f"n = {n:.3f}: peak depth at the gauge {peak:.3f} m "
-              f"(mass balance error {error:.1e})")
+        print(
+            f"n = {n:.3f}: peak depth at the gauge {peak:.3f} m "
+            f"(mass balance error {error:.1e})"
+        )
     print(f"{len(N_VALUES)} runs in {time.perf_counter() - start:.2f} s")
 
     with open(args.out / "manning_study.csv", "w") as f:

@@ -16,8 +16,17 @@ from osgeo import gdal, osr
 
 NX, NY, DX, DY, X0, Y0 = 12, 8, 10.0, 5.0, 500000.0, 4200000.0
 LEVEL = 1.0
-MAPS = ["elevation", "manning", "max_depth", "max_speed", "max_water_level",
-        "time_of_max_depth", "arrival_time", "flood_duration", "max_hazard"]
+MAPS = [
+    "elevation",
+    "manning",
+    "max_depth",
+    "max_speed",
+    "max_water_level",
+    "time_of_max_depth",
+    "arrival_time",
+    "flood_duration",
+    "max_hazard",
+]
 SNAPSHOTS = ["depth", "water_level", "velocity_x", "velocity_y"]
 
 
@@ -52,10 +61,12 @@ def test_xarray_opens_and_values_match(results):
         np.testing.assert_allclose(ds.elevation.values, z, rtol=1e-6, equal_nan=True)
         depth = np.where(np.isnan(z), np.nan, np.maximum(LEVEL - z, 0.0))
         for k in range(4):
-            np.testing.assert_allclose(ds.depth.isel(time=k).values, depth, atol=1e-6,
-                                       equal_nan=True)
-            np.testing.assert_allclose(ds.velocity_x.isel(time=k).values, 0.0 * z, atol=1e-9,
-                                       equal_nan=True)
+            np.testing.assert_allclose(
+                ds.depth.isel(time=k).values, depth, atol=1e-6, equal_nan=True
+            )
+            np.testing.assert_allclose(
+                ds.velocity_x.isel(time=k).values, 0.0 * z, atol=1e-9, equal_nan=True
+            )
         np.testing.assert_allclose(ds.max_depth.values, depth, atol=1e-6, equal_nan=True)
         wet = depth > 1e-6
         np.testing.assert_allclose(ds.max_water_level.values[wet], LEVEL, atol=1e-6)
@@ -84,8 +95,16 @@ def test_cf_attributes(results):
         assert nc.Conventions == "CF-1.8"
         assert nc.dimensions["time"].isunlimited()
         assert nc.dimensions["gauge_time"].isunlimited()
-        for attr in ["floodtwin_version", "git_commit", "scheme", "threads", "wall_time",
-                     "scenario", "start_time", "status"]:
+        for attr in [
+            "floodtwin_version",
+            "git_commit",
+            "scheme",
+            "threads",
+            "wall_time",
+            "scenario",
+            "start_time",
+            "status",
+        ]:
             assert attr in nc.ncattrs(), attr
         assert nc.status == "complete"
         assert nc["time"].units == "seconds since 2024-01-15T06:00:00"
@@ -148,8 +167,9 @@ def test_h5py_sees_netcdf_dimension_scales(results):
 def test_killed_run_leaves_a_file_xarray_reads(tmp_path):
     path = tmp_path / "killed.h5"
     writer = os.environ["FLOODTWIN_IO_EXAMPLE_WRITER"]
-    proc = subprocess.Popen([writer, str(path), "--hang-after", "2"], stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [writer, str(path), "--hang-after", "2"], stdout=subprocess.PIPE, text=True
+    )
     try:
         for line in proc.stdout:
             if line.strip() == "snapshot 2":

@@ -13,8 +13,14 @@ def dam_break(nx=200, length=100.0, scheme="first-order", **kwargs):
     x = (np.arange(nx) + 0.5) * dx
     depth = np.where(x < length / 2, 1.0, 0.0)[None, :]
     return floodtwin.Simulation(
-        np.zeros((1, nx)), dx, 1000.0, (0.0, 1000.0), manning=0.0, depth=depth, scheme=scheme,
-        **kwargs
+        np.zeros((1, nx)),
+        dx,
+        1000.0,
+        (0.0, 1000.0),
+        manning=0.0,
+        depth=depth,
+        scheme=scheme,
+        **kwargs,
     )
 
 

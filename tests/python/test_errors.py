@@ -36,8 +36,10 @@ def test_translation_keeps_class_and_message(kind, message, cls):
 
 def test_input_errors_are_value_errors_with_the_solver_message():
     z = np.zeros((3, 4))
-    with pytest.raises(ValueError, match=r"^depth: cell \(row 1, column 2\) is -1; expected a "
-                       r"finite depth >= 0$"):
+    with pytest.raises(
+        ValueError,
+        match=r"^depth: cell \(row 1, column 2\) is -1; expected a " r"finite depth >= 0$",
+    ):
         depth = np.zeros((3, 4))
         depth[1, 2] = -1
         floodtwin.Simulation(z, 1.0, depth=depth)
@@ -68,17 +70,21 @@ def test_input_errors_are_value_errors_with_the_solver_message():
 
 def test_configuration_errors_are_scenario_errors():
     z = np.zeros((3, 4))
-    with pytest.raises(floodtwin.ScenarioError, match='scheme: expected "first-order" or '
-                       '"second-order", got "third-order"'):
+    with pytest.raises(
+        floodtwin.ScenarioError,
+        match='scheme: expected "first-order" or ' '"second-order", got "third-order"',
+    ):
         floodtwin.Simulation(z, 1.0, scheme="third-order")
-    with pytest.raises(floodtwin.ScenarioError,
-                       match=r"cfl: expected a Courant number in \(0, 1\]"):
+    with pytest.raises(
+        floodtwin.ScenarioError, match=r"cfl: expected a Courant number in \(0, 1\]"
+    ):
         floodtwin.Simulation(z, 1.0, cfl=1.5)
     sim = floodtwin.Simulation(z, 1.0)
     with pytest.raises(floodtwin.ScenarioError, match="upstream"):
         sim.set_boundary("upstream", "open")
-    with pytest.raises(floodtwin.ScenarioError, match="boundary west discharge: a time series "
-                       "is required"):
+    with pytest.raises(
+        floodtwin.ScenarioError, match="boundary west discharge: a time series " "is required"
+    ):
         sim.set_boundary("west", "discharge")
     with pytest.raises(floodtwin.ScenarioError, match="discharge must be >= 0"):
         sim.set_boundary("west", "discharge", -1.0)
@@ -93,7 +99,8 @@ def test_configuration_errors_are_scenario_errors():
 def test_numerical_error():
     # A still, dry domain with no bound on the time step cannot choose one.
     sim = floodtwin.Simulation(np.zeros((3, 4)), 1.0, max_dt=float("inf"))
-    with pytest.raises(floodtwin.NumericalError, match="the domain is still; give a maximum "
-                       "time step"):
+    with pytest.raises(
+        floodtwin.NumericalError, match="the domain is still; give a maximum " "time step"
+    ):
         sim.step()
     assert sim.time == 0 and sim.steps == 0

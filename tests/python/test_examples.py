@@ -18,7 +18,10 @@ def run_example(name, out, *args):
     env = dict(os.environ, MPLBACKEND="Agg")
     result = subprocess.run(
         [sys.executable, str(EXAMPLES / name), "--out", str(out), *args],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout

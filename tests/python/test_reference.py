@@ -53,8 +53,14 @@ def test_forced_2d_case_matches_cpp(reference):
     jj, ii = np.mgrid[0:ny, 0:nx]
     z = 0.01 * ii + 0.02 * jj + 0.05 * ((ii * jj) % 7)
     sim = floodtwin.Simulation(
-        z, 5.0, 4.0, (1000.0, 2000.0), manning=0.035, water_level=np.full((ny, nx), 1.0),
-        scheme="second-order", cfl=0.45,
+        z,
+        5.0,
+        4.0,
+        (1000.0, 2000.0),
+        manning=0.035,
+        water_level=np.full((ny, nx), 1.0),
+        scheme="second-order",
+        cfl=0.45,
     )
     sim.set_boundary("west", "discharge", ([0, 60, 120], [0, 5, 2]))
     sim.set_boundary("east", "open")

@@ -110,8 +110,18 @@ def test_mass_balance_with_rain_boundaries_and_sources():
     assert mb.boundary_out > 0
     assert mb.relative_error < 1e-12
     d = mb.as_dict()
-    assert set(d) >= {"initial_volume", "volume", "rain_in", "boundary_in", "boundary_out",
-                      "point_in", "losses", "correction", "relative_error", "error"}
+    assert set(d) >= {
+        "initial_volume",
+        "volume",
+        "rain_in",
+        "boundary_in",
+        "boundary_out",
+        "point_in",
+        "losses",
+        "correction",
+        "relative_error",
+        "error",
+    }
     assert d["volume"] == mb.volume == pytest.approx(sim.stored_volume)
     assert "relative_error" in repr(mb)
     assert floodtwin.to_mm_per_hour(floodtwin.mm_per_hour(5.0)) == pytest.approx(5.0)
@@ -172,8 +182,16 @@ def test_python_defaults_match_the_compiled_ones():
     z = np.zeros((2, 3))
     a = floodtwin.Simulation(z, 1.0)
     b = floodtwin._core.Simulation(z, 1.0)
-    for name in ("origin", "dy", "scheme", "cfl", "gravity", "dry_depth", "max_dt",
-                 "flood_threshold"):
+    for name in (
+        "origin",
+        "dy",
+        "scheme",
+        "cfl",
+        "gravity",
+        "dry_depth",
+        "max_dt",
+        "flood_threshold",
+    ):
         assert getattr(a, name) == getattr(b, name), name
     np.testing.assert_array_equal(a.manning, b.manning)
 

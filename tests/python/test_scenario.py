@@ -9,7 +9,9 @@ import pytest
 
 import floodtwin
 
-DEMO = Path(os.environ.get("FLOODTWIN_SOURCE_DIR", Path(__file__).parents[2])) / "scenarios" / "demo"
+DEMO = (
+    Path(os.environ.get("FLOODTWIN_SOURCE_DIR", Path(__file__).parents[2])) / "scenarios" / "demo"
+)
 
 
 @pytest.fixture
@@ -17,7 +19,9 @@ def scenario(tmp_path):
     text = (DEMO / "demo.toml").read_text()
     for name in ("srtm_bigtujunga30m_utm11.tif", "stations.csv", "rain.csv"):
         text = text.replace(f'"{name}"', f'"{DEMO / name}"')
-    text = text.replace("cell_size = 90", "cell_size = 600").replace('duration = "5h"', 'duration = "2h"')
+    text = text.replace("cell_size = 90", "cell_size = 600").replace(
+        'duration = "5h"', 'duration = "2h"'
+    )
     path = tmp_path / "demo.toml"
     path.write_text(text)
     return path

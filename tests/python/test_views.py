@@ -10,9 +10,21 @@ import floodtwin
 from conftest import dam_break
 
 FIELDS = [
-    "depth", "discharge_x", "discharge_y", "manning", "velocity_x", "velocity_y", "water_level",
-    "elevation", "max_depth", "max_speed", "max_water_level", "time_of_max_depth",
-    "arrival_time", "flood_duration", "max_hazard",
+    "depth",
+    "discharge_x",
+    "discharge_y",
+    "manning",
+    "velocity_x",
+    "velocity_y",
+    "water_level",
+    "elevation",
+    "max_depth",
+    "max_speed",
+    "max_water_level",
+    "time_of_max_depth",
+    "arrival_time",
+    "flood_duration",
+    "max_hazard",
 ]
 
 
