@@ -9,6 +9,7 @@
 #include "floodtwin/version.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/results_names.hpp"
+#include "io/results_reader.hpp"
 #include "solver/error.hpp"
 
 namespace floodtwin::io {
@@ -31,6 +32,44 @@ namespace {
 constexpr float float_nan = std::numeric_limits<float>::quiet_NaN();
 constexpr double double_nan = std::numeric_limits<double>::quiet_NaN();
 constexpr unsigned creation_order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+
+/// The variables on `time` and on `gauge_time`, in the order write_snapshot appends them.
+constexpr const char* snapshot_names[] = {names::depth, names::water_level, names::velocity_x,
+                                          names::velocity_y};
+constexpr const char* balance_names[] = {
+    names::volume,   names::rain_in, names::boundary_in, names::boundary_out,
+    names::point_in, names::losses,  names::correction,  names::mass_balance_error};
+constexpr const char* gauge_names[] = {names::gauge_depth, names::gauge_water_level,
+                                       names::gauge_speed};
+
+/// Reads row `index` of the unlimited first dimension of `var` (all further dimensions) as
+/// `type` into `out`, which holds a row.
+void read_row(hid_t file, const char* var, hsize_t index, hid_t type, void* out,
+              const std::string& name) {
+  const std::string what = "reading row " + std::to_string(index) + " of " + var;
+  const Id d = detail::open_dataset(file, var, name, "a floodtwin results file");
+  std::vector<hsize_t> count = detail::dataset_shape(d.get(), name, var);
+  if (count.empty() || index >= count[0]) throw IoError(name + ": " + what + ": no such row");
+  std::vector<hsize_t> start(count.size(), 0);
+  start[0] = index;
+  count[0] = 1;
+  const Id space = detail::space_id(H5Dget_space(d.get()), name, what);
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                            nullptr),
+        name, what);
+  const Id mem = detail::space_id(
+      H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), name, what);
+  check(H5Dread(d.get(), type, mem.get(), space.get(), H5P_DEFAULT, out), name, what);
+}
+
+/// An earlier results file to carry outputs over from, as checked against the new grid.
+struct CarrySource {
+  std::filesystem::path path;
+  bool owned = false;          ///< moved aside by this writer: removed once copied
+  std::size_t snapshots = 0;   ///< rows present in every variable on `time`
+  std::size_t gauge_rows = 0;  ///< rows present in every gauge variable (0: none carried)
+  std::string gauge_note;      ///< why gauge samples are not carried
+};
 
 /// Interior values of a padded field as float32 [y][x], NaN in inactive cells.
 std::vector<float> interior_float(const Grid& g, const std::uint8_t* mask, const Real* field) {
@@ -249,6 +288,173 @@ struct ResultsWriter::Impl {
   void flush() { check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), name, "flushing"); }
 
   std::vector<std::uint8_t> active_mask;  // padded mask of the run, kept for finalize()
+  std::string carry_note;                 // what carry_over() did, or why not
+
+  // ---- resume: outputs of an earlier file ------------------------------------------------
+  /// Why the file at `p` cannot be carried over ("" when it can); fills the row counts of
+  /// `src`.
+  std::string check_carry_source(const std::filesystem::path& p, CarrySource& src) const {
+    try {
+      const ResultsReader r(p);
+      if (r.nx() != grid.nx || r.ny() != grid.ny) {
+        return "a grid of " + std::to_string(r.nx()) + " x " + std::to_string(r.ny()) +
+               " cells, expected " + std::to_string(grid.nx) + " x " + std::to_string(grid.ny);
+      }
+      const std::vector<double> xs = r.read(names::x);
+      const std::vector<double> ys = r.read(names::y);
+      for (int i = 0; i < grid.nx; ++i) {
+        if (std::abs(xs[static_cast<std::size_t>(i)] - grid.x_center(i)) > 1e-6 * grid.dx) {
+          return "other cell centres (x)";
+        }
+      }
+      for (int j = 0; j < grid.ny; ++j) {
+        if (std::abs(ys[static_cast<std::size_t>(j)] - grid.y_center(j)) > 1e-6 * grid.dy) {
+          return "other cell centres (y)";
+        }
+      }
+      // A run killed inside write_snapshot may have grown some variables and not others.
+      std::size_t rows = r.shape(names::time).at(0);
+      for (const char* var : snapshot_names) rows = std::min(rows, r.shape(var).at(0));
+      for (const char* var : balance_names) {
+        if (!r.has_variable(var)) return std::string("no variable ") + var;
+        rows = std::min(rows, r.shape(var).at(0));
+      }
+      src.snapshots = rows;
+      src.gauge_rows = 0;
+      if (options.gauges.empty()) return "";
+      if (!r.has_variable(names::gauge_time) || !r.has_variable(names::station_name)) {
+        src.gauge_note = "it has no gauges";
+        return "";
+      }
+      const std::vector<std::string> stations = r.read_strings(names::station_name);
+      bool same = stations.size() == options.gauges.size();
+      for (std::size_t s = 0; same && s < stations.size(); ++s) {
+        same = stations[s] == options.gauges[s].name;
+      }
+      if (!same) {
+        src.gauge_note = "its stations differ";
+        return "";
+      }
+      std::size_t gauge_rows = r.shape(names::gauge_time).at(0);
+      for (const char* var : gauge_names) gauge_rows = std::min(gauge_rows, r.shape(var).at(0));
+      src.gauge_rows = gauge_rows;
+      return "";
+    } catch (const Error& e) {
+      return e.what();
+    }
+  }
+
+  /// The earlier file of the search in ResultsOptions (moving `<path>.partial` aside), or an
+  /// empty path when none matches; carry_note then says why.
+  CarrySource find_carry_source() {
+    namespace fs = std::filesystem;
+    fs::path prev = partial;
+    prev += ".prev";
+    std::vector<fs::path> candidates{prev, partial, path};
+    if (!options.carry_over_from.empty()) candidates = {options.carry_over_from};
+    std::string why;
+    for (const fs::path& candidate : candidates) {
+      std::error_code ec;
+      if (!fs::exists(candidate, ec)) {
+        if (!options.carry_over_from.empty()) why = candidate.string() + ": no such file";
+        continue;
+      }
+      CarrySource src;
+      const std::string reason = check_carry_source(candidate, src);
+      if (!reason.empty()) {
+        why += (why.empty() ? "" : "; ") + candidate.string() + ": " + reason;
+        continue;
+      }
+      src.path = candidate;
+      if (candidate == partial) {
+        // H5Fcreate truncates `partial`: copy from the file moved aside.
+        fs::rename(partial, prev, ec);
+        if (ec) {
+          throw IoError(name + ": cannot move the earlier results aside to " + prev.string() +
+                        ": " + ec.message());
+        }
+        src.path = prev;
+      }
+      src.owned = src.path == prev;
+      return src;
+    }
+    carry_note = "nothing carried over: " +
+                 (why.empty() ? std::string("no earlier results file (") + partial.string() +
+                                    " or " + path.string() + ")"
+                              : why);
+    return {};
+  }
+
+  /// Copies the snapshots and gauge samples up to `until` [s] (1e-9 relative) from `src`,
+  /// one time at a time. A row that cannot be read ends the copy (the earlier file may be
+  /// damaged); every variable keeps the same number of rows.
+  void carry_over(const CarrySource& src, double until) {
+    const std::string from = src.path.string();
+    const double limit = until + 1e-9 * std::max(1.0, std::abs(until));
+    const Id in = detail::open_hdf5_file(src.path, "a floodtwin results file");
+    std::string stopped;
+    const std::size_t cells = grid.cell_count();
+    std::vector<std::vector<float>> maps(std::size(snapshot_names), std::vector<float>(cells));
+    double balance[std::size(balance_names)];
+    for (std::size_t k = 0; k < src.snapshots && stopped.empty(); ++k) {
+      double t = 0;
+      try {
+        read_row(in.get(), names::time, k, H5T_NATIVE_DOUBLE, &t, from);
+        if (!(t <= limit)) break;
+        for (std::size_t v = 0; v < maps.size(); ++v) {
+          read_row(in.get(), snapshot_names[v], k, H5T_NATIVE_FLOAT, maps[v].data(), from);
+        }
+        for (std::size_t v = 0; v < std::size(balance_names); ++v) {
+          read_row(in.get(), balance_names[v], k, H5T_NATIVE_DOUBLE, &balance[v], from);
+        }
+      } catch (const IoError& e) {
+        stopped = e.what();
+        break;
+      }
+      const auto index = static_cast<hsize_t>(snapshots);
+      append(names::time, index, H5T_NATIVE_DOUBLE, &t);
+      for (std::size_t v = 0; v < maps.size(); ++v) {
+        append(snapshot_names[v], index, H5T_NATIVE_FLOAT, maps[v].data());
+      }
+      for (std::size_t v = 0; v < std::size(balance_names); ++v) {
+        append(balance_names[v], index, H5T_NATIVE_DOUBLE, &balance[v]);
+      }
+      ++snapshots;
+    }
+    if (snapshots > 0 && detail::has_attribute(in.get(), "initial_volume")) {
+      write_attribute(file.get(), "initial_volume",
+                      detail::read_attribute<double>(in.get(), "initial_volume", from, "/"), name);
+    }
+    const std::size_t stations = gauge_cells.size();
+    std::vector<std::vector<double>> samples(std::size(gauge_names),
+                                             std::vector<double>(stations));
+    for (std::size_t k = 0; k < src.gauge_rows && stopped.empty(); ++k) {
+      double t = 0;
+      try {
+        read_row(in.get(), names::gauge_time, k, H5T_NATIVE_DOUBLE, &t, from);
+        if (!(t <= limit)) break;
+        for (std::size_t v = 0; v < samples.size(); ++v) {
+          read_row(in.get(), gauge_names[v], k, H5T_NATIVE_DOUBLE, samples[v].data(), from);
+        }
+      } catch (const IoError& e) {
+        stopped = e.what();
+        break;
+      }
+      const auto index = static_cast<hsize_t>(gauge_samples);
+      append(names::gauge_time, index, H5T_NATIVE_DOUBLE, &t);
+      for (std::size_t v = 0; v < samples.size(); ++v) {
+        append(gauge_names[v], index, H5T_NATIVE_DOUBLE, samples[v].data());
+      }
+      ++gauge_samples;
+    }
+    std::ostringstream note;
+    note.precision(17);
+    note << snapshots << " snapshots and " << gauge_samples << " gauge samples with t <= "
+         << until << " s from " << from;
+    if (!src.gauge_note.empty()) note << " (no gauge samples: " << src.gauge_note << ")";
+    if (!stopped.empty()) note << "; stopped early: " << stopped;
+    carry_note = note.str();
+  }
 };
 
 ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
@@ -280,6 +486,8 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
         static_cast<std::size_t>(g.index(static_cast<int>(fi), static_cast<int>(fj))));
   }
   w.active_mask.assign(sim.mask(), sim.mask() + g.padded_size());
+  CarrySource carry;
+  if (w.options.carry_over_until) carry = w.find_carry_source();
 
   const Id fcpl = detail::plist_id(H5Pcreate(H5P_FILE_CREATE), name, "creating the file");
   check(H5Pset_link_creation_order(fcpl.get(), creation_order), name, "link order");
@@ -462,6 +670,16 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   }
   for (const auto& [key, value] : w.options.attributes) write_attribute(root, key, value, name);
   write_attribute(root, "status", "running", name);
+  if (!carry.path.empty()) {
+    w.carry_over(carry, *w.options.carry_over_until);
+    w.flush();
+    if (carry.owned) {
+      std::error_code ec;
+      std::filesystem::remove(carry.path, ec);
+      if (ec) w.carry_note += "; cannot remove " + carry.path.string() + ": " + ec.message();
+    }
+  }
+  if (w.options.carry_over_until) write_attribute(root, "carried_over", w.carry_note, name);
   w.flush();
 }
 
@@ -491,9 +709,6 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
   if (sim.steps() == 0) mb.initial_volume = mb.volume;
   const double balance[] = {mb.volume,   mb.rain_in, mb.boundary_in, mb.boundary_out,
                             mb.point_in, mb.losses,  mb.correction,  mb.relative_error()};
-  const char* balance_names[] = {names::volume,       names::rain_in,           names::boundary_in,
-                                 names::boundary_out, names::point_in,          names::losses,
-                                 names::correction,   names::mass_balance_error};
   for (std::size_t v = 0; v < std::size(balance); ++v) {
     w.append(balance_names[v], index, H5T_NATIVE_DOUBLE, &balance[v]);
   }
@@ -558,5 +773,6 @@ const std::filesystem::path& ResultsWriter::path() const { return impl_->path; }
 std::filesystem::path ResultsWriter::partial_path() const { return impl_->partial; }
 std::size_t ResultsWriter::snapshots() const { return impl_->snapshots; }
 std::size_t ResultsWriter::gauge_samples() const { return impl_->gauge_samples; }
+const std::string& ResultsWriter::carry_over_note() const { return impl_->carry_note; }
 
 }  // namespace floodtwin::io

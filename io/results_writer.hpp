@@ -24,9 +24,14 @@
 /// sample is flushed (H5Fflush) once written: a process killed at any time outside a write
 /// leaves a readable `.partial` file holding everything up to its last snapshot. The global
 /// attribute `status` is "running" until finalize() sets it to "complete".
+///
+/// Resume (ResultsOptions::carry_over_until): the new file starts with the outputs of the
+/// interrupted run up to the resume time, copied one snapshot at a time from the earlier file
+/// (see ResultsOptions), so that the finished file holds the whole event.
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +65,19 @@ struct ResultsOptions {
   /// for 7 snapshots of 400 x 200 cells; 15 MB uncompressed) and about 3x faster.
   int deflate_level = 1;
   bool shuffle = true;  ///< byte-shuffle filter before deflate
+  /// Resuming at this time [s]: carry the snapshots (maps and mass balance on `time`) with
+  /// time <= carry_over_until and the gauge samples with gauge_time <= carry_over_until
+  /// (both to 1e-9 relative) over from an earlier file of the same grid, bitwise. The earlier
+  /// file is, unless carry_over_from names one: `<path>.partial.prev` (left by a carry-over
+  /// that did not finish), else `<path>.partial` (the interrupted run's; it is moved aside
+  /// to `<path>.partial.prev` while it is copied and removed afterwards), else a complete
+  /// `<path>`, which is only read (finalize() replaces it, as always). Gauge samples are
+  /// carried when the stations have the same names. When no such file matches, nothing is
+  /// carried; the global attribute `carried_over` says what was carried or why not.
+  std::optional<double> carry_over_until;
+  /// The earlier file to carry over from; empty: the search above. Only `<path>.partial`
+  /// and `<path>.partial.prev` are ever moved or removed.
+  std::filesystem::path carry_over_from;
 };
 
 class ResultsWriter {
@@ -86,6 +104,9 @@ class ResultsWriter {
   [[nodiscard]] std::filesystem::path partial_path() const;
   [[nodiscard]] std::size_t snapshots() const;
   [[nodiscard]] std::size_t gauge_samples() const;
+  /// What was carried over from an earlier file, or why nothing was ("" without
+  /// carry_over_until); the global attribute `carried_over` holds the same text.
+  [[nodiscard]] const std::string& carry_over_note() const;
 
  private:
   struct Impl;
