@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -108,7 +109,47 @@ struct VtkSeries::Impl {
   VtkOptions options;
   double z_fill = 0;  ///< z of blanked (inactive) points: the lowest active elevation
   std::vector<std::pair<double, std::string>> steps;  ///< (time, file name) in flood.pvd
+  std::size_t next_number = 0;  ///< NNNN of the next flood_NNNN.vts
+  bool pvd_listed = false;      ///< flood.pvd is in `files`
   std::vector<fs::path> files;
+
+  /// Keeps the DataSets of DIR/flood.pvd (as written by write_pvd) up to `until` [s] whose
+  /// files exist, and numbers on after them.
+  void resume(double until) {
+    std::ifstream in(dir / "flood.pvd");
+    if (!in) return;
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string pvd = text.str();
+    const double limit = until + 1e-9 * std::max(1.0, std::abs(until));
+    // <DataSet timestep="T" ... file="NAME"/>, parsed by hand (our own format).
+    auto attribute = [&](std::size_t from, std::size_t end, const std::string& key) {
+      const std::size_t a = pvd.find(key + "=\"", from);
+      if (a == std::string::npos || a > end) return std::string();
+      const std::size_t b = a + key.size() + 2;
+      const std::size_t e = pvd.find('"', b);
+      return e == std::string::npos ? std::string() : pvd.substr(b, e - b);
+    };
+    for (std::size_t at = pvd.find("<DataSet"); at != std::string::npos;
+         at = pvd.find("<DataSet", at + 1)) {
+      const std::size_t end = pvd.find('>', at);
+      if (end == std::string::npos) break;
+      const std::string file = attribute(at, end, "file");
+      const std::string time = attribute(at, end, "timestep");
+      if (file.empty() || time.empty() || file.find('/') != std::string::npos) continue;
+      char* stop = nullptr;
+      const double t = std::strtod(time.c_str(), &stop);
+      if (stop == time.c_str() || !(t <= limit)) continue;
+      std::error_code ec;
+      if (!fs::is_regular_file(dir / file, ec)) continue;
+      steps.emplace_back(t, file);
+      unsigned long number = 0;
+      if (std::sscanf(file.c_str(), "flood_%lu.vts", &number) == 1) {
+        next_number = std::max(next_number, static_cast<std::size_t>(number) + 1);
+      }
+    }
+    next_number = std::max(next_number, steps.size());
+  }
 
   /// A grid of the cell centres with z from `z` (NaN: blanked at z_fill).
   vtkSmartPointer<vtkStructuredGrid> surface(const std::vector<double>& z) const {
@@ -167,6 +208,12 @@ VtkSeries::VtkSeries(fs::path dir, Basin basin, VtkOptions options)
   std::error_code ec;
   fs::create_directories(m.dir, ec);
   if (ec) throw IoError("vtk: cannot create folder " + m.dir.string() + ": " + ec.message());
+  if (m.options.resume_time) {
+    m.resume(*m.options.resume_time);
+    m.write_pvd();
+    m.files.push_back(m.dir / "flood.pvd");
+    m.pvd_listed = true;
+  }
 
   double lowest = std::numeric_limits<double>::infinity();
   for (double z : m.basin.elevation)
@@ -266,14 +313,16 @@ void VtkSeries::write(const Snapshot& snap) {
   stamp(grid, m.basin.crs_wkt, snap.time);
 
   char name[32];
-  std::snprintf(name, sizeof name, "flood_%04zu.vts", m.steps.size());
+  std::snprintf(name, sizeof name, "flood_%04zu.vts", m.next_number);
   vtkNew<vtkXMLStructuredGridWriter> w;
   w->SetInputData(grid);
   write_xml(w, m.dir / name);
   m.files.push_back(m.dir / name);
   m.steps.emplace_back(snap.time, name);
+  ++m.next_number;
   m.write_pvd();
-  if (m.steps.size() == 1) m.files.push_back(m.dir / "flood.pvd");
+  if (!m.pvd_listed) m.files.push_back(m.dir / "flood.pvd");
+  m.pvd_listed = true;
 }
 
 void VtkSeries::write_peaks(const PeakMaps& p) {
@@ -307,5 +356,6 @@ void VtkSeries::write_peaks(const PeakMaps& p) {
 
 const fs::path& VtkSeries::dir() const { return impl_->dir; }
 std::vector<fs::path> VtkSeries::files() const { return impl_->files; }
+std::size_t VtkSeries::steps() const { return impl_->steps.size(); }
 
 }  // namespace floodtwin::viz

@@ -16,6 +16,7 @@
 /// (no-data) cells are blanked (vtkGhostType HIDDENPOINT) and hold NaN.
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,11 @@ namespace floodtwin::viz {
 struct VtkOptions {
   double z_scale = 1;       ///< vertical exaggeration of the surfaces (> 0)
   double wet_depth = 1e-3;  ///< depth above which a cell is marked wet [m] (>= 0)
+  /// Resuming at this time [s]: the series continues the one in DIR. The DataSets of the
+  /// existing DIR/flood.pvd with time <= resume_time (1e-9 relative) whose files exist are
+  /// kept, flood.pvd is rewritten with them at once, and numbering goes on after the highest
+  /// kept flood_NNNN.vts. Without (or with an unreadable) flood.pvd the series starts afresh.
+  std::optional<double> resume_time;
 };
 
 class VtkSeries {
@@ -43,8 +49,10 @@ class VtkSeries {
   void write_peaks(const PeakMaps& peaks);
 
   [[nodiscard]] const std::filesystem::path& dir() const;
-  /// Every file written so far.
+  /// Every file written so far (by this object: not the DataSets kept on resume).
   [[nodiscard]] std::vector<std::filesystem::path> files() const;
+  /// Number of DataSets listed in flood.pvd (kept on resume and written).
+  [[nodiscard]] std::size_t steps() const;
 
  private:
   struct Impl;

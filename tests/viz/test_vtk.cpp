@@ -198,6 +198,92 @@ TEST(VizVtk, CollectionListsEveryTimeAndGaugesHaveNames) {
   EXPECT_EQ(xyz[1], 4200072.5);
 }
 
+namespace {
+
+/// The DataSets of DIR/flood.pvd: (timestep, file).
+std::vector<std::pair<double, std::string>> pvd_entries(const fs::path& dir) {
+  std::ifstream in(dir / "flood.pvd");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string pvd = text.str();
+  auto attribute = [&](std::size_t from, const std::string& key) {
+    const std::size_t a = pvd.find(key + "=\"", from) + key.size() + 2;
+    return pvd.substr(a, pvd.find('"', a) - a);
+  };
+  std::vector<std::pair<double, std::string>> out;
+  for (std::size_t at = pvd.find("<DataSet"); at != std::string::npos;
+       at = pvd.find("<DataSet", at + 1)) {
+    out.emplace_back(std::stod(attribute(at, "timestep")), attribute(at, "file"));
+  }
+  return out;
+}
+
+std::string bytes_of(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST(VizVtk, ResumeKeepsTheEarlierTimesAndNumbersOn) {
+  ft::VizTempDir tmp("resume");
+  const fs::path results = tmp / "run.h5";
+  ft::write_viz_results(results);
+  const viz::ResultsSource source(results);
+  const std::vector<double> times = source.times();
+  ASSERT_EQ(times.size(), 4U);
+  const fs::path dir = tmp / "vtk";
+  {
+    // The interrupted run: outputs up to 20 s.
+    viz::VtkSeries series(dir, source.basin());
+    for (std::size_t k = 0; k < 3; ++k) series.write(source.snapshot(k));
+  }
+  const std::string first = bytes_of(dir / "flood_0000.vts");
+  {
+    // Resumed at 10 s (a checkpoint there): the output at 20 s is written again.
+    viz::VtkOptions options;
+    options.resume_time = times[1] * (1 - 1e-12);
+    viz::VtkSeries series(dir, source.basin(), options);
+    EXPECT_EQ(series.steps(), 2U);
+    EXPECT_EQ(pvd_entries(dir).size(), 2U);  // flood.pvd lists the kept times at once
+    for (std::size_t k = 2; k < times.size(); ++k) series.write(source.snapshot(k));
+    series.write_peaks(source.peaks());
+  }
+  const auto entries = pvd_entries(dir);
+  ASSERT_EQ(entries.size(), times.size());
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    char name[32];
+    std::snprintf(name, sizeof name, "flood_%04zu.vts", k);
+    EXPECT_EQ(entries[k].first, times[k]);
+    EXPECT_EQ(entries[k].second, name);
+    vtkSmartPointer<vtkStructuredGrid> grid = read_vts(dir / name);
+    vtkDataArray* time_value = grid->GetFieldData()->GetArray("TimeValue");
+    ASSERT_NE(time_value, nullptr);
+    EXPECT_EQ(time_value->GetTuple1(0), times[k]) << name;
+  }
+  EXPECT_EQ(bytes_of(dir / "flood_0000.vts"), first);  // kept, not rewritten
+
+  // A listed file that is gone is dropped, and numbering goes on after the highest kept one.
+  fs::remove(dir / "flood_0001.vts");
+  viz::VtkOptions options;
+  options.resume_time = times[2];
+  viz::VtkSeries series(dir, source.basin(), options);
+  EXPECT_EQ(series.steps(), 2U);
+  series.write(source.snapshot(3));
+  const auto after = pvd_entries(dir);
+  ASSERT_EQ(after.size(), 3U);
+  EXPECT_EQ(after[0].second, "flood_0000.vts");
+  EXPECT_EQ(after[1].second, "flood_0002.vts");
+  EXPECT_EQ(after[2].second, "flood_0003.vts");
+  EXPECT_EQ(after[2].first, times[3]);
+
+  // Without resume_time a series starts afresh.
+  viz::VtkSeries fresh(dir, source.basin());
+  EXPECT_EQ(fresh.steps(), 0U);
+}
+
 TEST(VizArguments, TimesAndFields) {
   const std::vector<double> times{0, 10, 20, 30};
   EXPECT_TRUE(viz::choose_time("max", times, "f.h5").peak);
