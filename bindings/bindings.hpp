@@ -4,6 +4,8 @@
 /// PYBIND11_MODULE in module.cpp. Each init_<area>() adds its names to the module.
 #include <pybind11/pybind11.h>
 
+#include <string>
+
 namespace floodtwin::bindings {
 
 namespace py = pybind11;
@@ -14,5 +16,10 @@ void init_errors(py::module_& m);
 void init_types(py::module_& m);
 /// The Simulation class: construction from numpy arrays, forcing, stepping, zero-copy views.
 void init_simulation(py::module_& m);
+/// The other commands: validate, info, export, write_vtk and render.
+void init_products(py::module_& m);
+
+/// The text of a str or os.PathLike path argument (TypeError naming `what` otherwise).
+std::string path_text(const py::object& path, const char* what);
 
 }  // namespace floodtwin::bindings

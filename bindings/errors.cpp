@@ -33,6 +33,7 @@ PyObject* new_exception(py::module_& m, const char* name, PyObject* base, const 
 bool says_missing(std::string_view message) {
   return message.find("does not exist") != std::string_view::npos ||
          message.find("No such file") != std::string_view::npos ||
+         message.find("no such file") != std::string_view::npos ||
          message.find("not found") != std::string_view::npos;
 }
 

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   fb::init_errors(m);
   fb::init_types(m);
   fb::init_simulation(m);
+  fb::init_products(m);
 }

@@ -24,6 +24,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -505,8 +507,16 @@ class PySimulation {
 namespace {
 
 /// floodtwin.run_scenario: what `floodtwin run` does, returning its summary as a dict.
-py::dict run_scenario(const std::string& path, const std::string& output, Real checkpoint_every,
-                      const std::string& resume, const py::object& progress) {
+py::dict run_scenario(const py::object& path_arg, const py::object& output_arg,
+                      Real checkpoint_every, const py::object& resume_arg,
+                      const py::object& progress, std::optional<int> threads) {
+  const std::string path = path_text(path_arg, "run_scenario");
+  const std::string output = path_text(output_arg, "run_scenario: output");
+  const std::string resume = path_text(resume_arg, "run_scenario: resume");
+  if (threads && *threads < 1) {
+    throw ConfigError("run_scenario: threads must be a positive integer, got " +
+                      std::to_string(*threads));
+  }
   const scenarios::Scenario scenario = scenarios::load_scenario(path);
   driver::Forecast forecast = driver::prepare(scenario);
   driver::RunOptions options;
@@ -538,7 +548,17 @@ py::dict run_scenario(const std::string& path, const std::string& output, Real c
   driver::RunSummary summary;
   {
     py::gil_scoped_release release;
-    summary = driver::run(forecast, options);
+    // Like `floodtwin run --threads N`, for this run only (the caller's setting comes back).
+    const int caller_threads = omp_get_max_threads();
+    if (threads) omp_set_num_threads(*threads);
+    options.threads = omp_get_max_threads();
+    try {
+      summary = driver::run(forecast, options);
+    } catch (...) {
+      omp_set_num_threads(caller_threads);
+      throw;
+    }
+    omp_set_num_threads(caller_threads);
   }
   if (python_error) std::rethrow_exception(python_error);
   py::dict out;
@@ -569,9 +589,10 @@ py::dict run_scenario(const std::string& path, const std::string& output, Real c
 void init_simulation(py::module_& m) {
   m.def("run_scenario", &run_scenario, py::arg("path"), py::kw_only(), py::arg("output") = "",
         py::arg("checkpoint_every") = 0.0, py::arg("resume") = "",
-        py::arg("progress") = py::none(),
+        py::arg("progress") = py::none(), py::arg("threads") = py::none(),
         R"doc(Runs a scenario file as `floodtwin run` does: writes the results file (and
-checkpoints every `checkpoint_every` seconds of simulated time), and returns a summary dict
+checkpoints every `checkpoint_every` seconds of simulated time) using `threads` OpenMP
+threads (default: OpenMP's setting), and returns a summary dict
 (results, checkpoints, warnings, max_depth, flooded_area, mass_balance_error, steps,
 wall_time). `progress(dict)` is called at each output and every few seconds. Ctrl-C stops the
 run with a checkpoint and raises KeyboardInterrupt.)doc");

@@ -10,6 +10,7 @@
 
 #include "cli/command.hpp"
 #include "driver/forecast.hpp"
+#include "driver/products.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 
@@ -154,15 +155,8 @@ int run(const std::vector<std::string>& args) {
 
 int validate(const std::vector<std::string>& args) {
   const RunArgs a = parse(args, false);
-  const auto scenario = floodtwin::scenarios::load_scenario(a.scenario);
-  const floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
-  std::printf("%s: valid\n", scenario.file.c_str());
-  for (const auto& n : forecast.notes) std::printf("  %s\n", n.c_str());
-  std::printf("  %zu boundaries, %zu point sources, %zu gauges; %s, duration %s, output every %s\n",
-              scenario.boundaries.size(), scenario.point_sources.size(), scenario.gauges.size(),
-              floodtwin::solver::to_string(scenario.scheme).c_str(),
-              clock_text(scenario.duration).c_str(), clock_text(scenario.output_interval).c_str());
-  std::printf("  results: %s\n", scenario.output.c_str());
+  std::fputs(floodtwin::driver::format_check(floodtwin::driver::validate_scenario(a.scenario)).c_str(),
+             stdout);
   return 0;
 }
 

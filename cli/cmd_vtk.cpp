@@ -8,8 +8,7 @@
 
 #include "cli/command.hpp"
 #include "solver/error.hpp"
-#include "viz/results_source.hpp"
-#include "viz/vtk_series.hpp"
+#include "viz/products.hpp"
 
 namespace {
 
@@ -54,14 +53,10 @@ int run(const std::vector<std::string>& args) {
   }
   if (in.empty() || out.empty()) throw ConfigError("vtk: expected RESULTS and OUTDIR");
 
-  const floodtwin::viz::ResultsSource source(in);
-  floodtwin::viz::VtkSeries series(out, source.basin(), options);
-  for (std::size_t k = 0; k < source.times().size(); ++k) series.write(source.snapshot(k));
-  const bool peaks = source.has_peaks();
-  if (peaks) series.write_peaks(source.peaks());
-  std::printf("%s: %zu output times (flood.pvd), terrain.vts%s%s from %s\n", out.c_str(),
-              source.times().size(), source.basin().stations.empty() ? "" : ", gauges.vtp",
-              peaks ? ", max.vts" : " (no peak maps in the file)", in.c_str());
+  const floodtwin::viz::VtkExport e = floodtwin::viz::export_vtk(in, out, options);
+  std::printf("%s: %zu output times (flood.pvd), terrain.vts%s%s from %s\n", out.c_str(), e.times,
+              e.gauges ? ", gauges.vtp" : "", e.peaks ? ", max.vts" : " (no peak maps in the file)",
+              in.c_str());
   return 0;
 }
 

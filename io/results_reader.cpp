@@ -30,9 +30,16 @@ Id open_hdf5_file(const std::filesystem::path& path, const std::string& expected
   // No file lock: `floodtwin info` may read the flushed .partial file of a running run.
   const Id fapl = plist_id(H5Pcreate(H5P_FILE_ACCESS), name, "opening the file");
   check(H5Pset_file_locking(fapl.get(), false, true), name, "file locking");
-  const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get());
+  hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get());
+  std::string detail;
   if (id < 0) {
-    const std::string detail = hdf5_error_message();
+    // The file may be open in this process already (xarray, h5py) with HDF5's default locking,
+    // and HDF5 refuses a second open with other locking flags: open it as they did.
+    detail = hdf5_error_message();
+    H5Eclear2(H5E_DEFAULT);
+    id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  }
+  if (id < 0) {
     H5Eclear2(H5E_DEFAULT);
     throw IoError(name + ": cannot open the HDF5 file, it may be truncated or damaged (expected " +
                   expected + (detail.empty() ? ")" : "; HDF5: " + detail + ")"));

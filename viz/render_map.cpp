@@ -29,6 +29,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <system_error>
 
 #include "floodtwin/version.hpp"
 #include "solver/error.hpp"
@@ -318,16 +319,25 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
   grab->SetInputBufferTypeToRGB();
   grab->ReadFrontBufferOff();
   grab->Update();
+  // Written under a temporary name and renamed: a failed render leaves an earlier map alone.
+  const fs::path partial = png.string() + ".partial";
   vtkNew<vtkPNGWriter> writer;
-  writer->SetFileName(png.string().c_str());
+  writer->SetFileName(partial.string().c_str());
   writer->SetInputConnection(grab->GetOutputPort());
   writer->AddText("Title", (basin.title + ": " + layer.subtitle).c_str());
   writer->AddText("Software", (std::string("floodtwin ") + floodtwin::version + " (" +
                                floodtwin::git_commit + ")")
                                   .c_str());
   writer->Write();
-  if (writer->GetErrorCode() != 0 || !fs::exists(png)) {
+  std::error_code ec;
+  if (writer->GetErrorCode() != 0 || !fs::exists(partial)) {
+    fs::remove(partial, ec);
     throw IoError("render: cannot write " + png.string());
+  }
+  fs::rename(partial, png, ec);
+  if (ec) {
+    fs::remove(partial, ec);
+    throw IoError("render: cannot rename " + partial.string() + " to " + png.string());
   }
   return map;
 }

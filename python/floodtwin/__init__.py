@@ -3,6 +3,9 @@
 The compiled solver lives in :mod:`floodtwin._core` (pybind11); this package re-exports it and
 adds pure-Python conveniences (gauges, coordinates, xarray export, unit helpers).
 
+Everything the ``floodtwin`` command does is here too: :func:`run_scenario` (run),
+:func:`validate`, :func:`info`, :func:`export`, :func:`write_vtk` (vtk) and :func:`render`.
+
 Conventions: arrays are ``(ny, nx)`` with row 0 the northern row and column 0 the western
 column, as in a north-up DEM; ``origin`` is the north-west corner of the grid, as in a GDAL
 geotransform. Velocities and discharges are positive towards east and north. SI units
@@ -29,11 +32,23 @@ from ._core import (
     parse_scheme,
     parse_side,
 )
-from ._core import run_scenario
+from ._core import export, info, run_scenario, validate
 from ._simulation import Gauge, Simulation
 from ._units import mm_per_hour, to_mm_per_hour
 
 __version__ = _core.__version__
+
+if _core.has_viz:
+    from ._core import render, write_vtk
+else:
+
+    def write_vtk(results, outdir, **kwargs):
+        """Converts a results file to a VTK series; needs floodtwin built with VTK (viz)."""
+        raise RuntimeError("write_vtk: this floodtwin was built without the viz module (VTK)")
+
+    def render(results, out, **kwargs):
+        """Renders a flood map PNG; needs floodtwin built with VTK (the viz module)."""
+        raise RuntimeError("render: this floodtwin was built without the viz module (VTK)")
 
 
 def open_results(path, **kwargs):
@@ -59,12 +74,17 @@ __all__ = [
     "NumericalError",
     "ScenarioError",
     "Simulation",
+    "export",
+    "info",
     "mm_per_hour",
     "open_results",
     "parse_boundary_type",
     "parse_scheme",
     "parse_side",
+    "render",
     "run_scenario",
     "to_mm_per_hour",
+    "validate",
+    "write_vtk",
     "__version__",
 ]

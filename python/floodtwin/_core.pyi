@@ -1,6 +1,7 @@
 """Type stub of the compiled module floodtwin._core (bindings/*.cpp)."""
 
-from typing import Any, Callable, Optional, Tuple, Union
+import os
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -49,14 +50,58 @@ def parse_scheme(text: str) -> str:
     """Canonical scheme name; raises ScenarioError for an unknown one."""
 
 def run_scenario(
-    path: str,
+    path: Union[str, os.PathLike[str]],
     *,
-    output: str = "",
+    output: Union[str, os.PathLike[str]] = "",
     checkpoint_every: float = 0.0,
-    resume: str = "",
+    resume: Union[str, os.PathLike[str]] = "",
     progress: Optional[Callable[[dict], object]] = None,
+    threads: Optional[int] = None,
 ) -> dict:
     """Runs a scenario file as `floodtwin run` does and returns its summary dict."""
+
+has_viz: bool
+
+def validate(path: Union[str, os.PathLike[str]]) -> dict:
+    """Checks a scenario and its files as `floodtwin validate` does; returns a summary dict."""
+
+def info(path: Union[str, os.PathLike[str]], *, threshold: Optional[float] = None) -> dict:
+    """Summarises a results file as `floodtwin info` does; returns a dict (with `report`)."""
+
+def export(
+    results: Union[str, os.PathLike[str]],
+    out: Union[str, os.PathLike[str]],
+    variable: str,
+    *,
+    time: str = "last",
+    format: str = "GTiff",
+) -> dict:
+    """Writes one map of a results file as a GDAL raster, as `floodtwin export` does."""
+
+def write_vtk(
+    results: Union[str, os.PathLike[str]],
+    outdir: Union[str, os.PathLike[str]],
+    *,
+    z_scale: float = 1.0,
+    wet_depth: float = 1e-3,
+) -> dict:
+    """Converts a results file to a VTK time series, as `floodtwin vtk` does."""
+
+def render(
+    results: Union[str, os.PathLike[str]],
+    out: Union[str, os.PathLike[str]],
+    *,
+    time: str = "max",
+    field: str = "depth",
+    width: int = 1200,
+    height: int = 900,
+    min_depth: Optional[float] = None,
+    gauges: bool = True,
+    animate: bool = False,
+    movies: Sequence[str] = ("gif", "mp4"),
+    fps: float = 2.0,
+) -> dict:
+    """Renders a flood map PNG (or animation frames and GIF/MP4), as `floodtwin render` does."""
 
 def parse_side(text: str) -> str:
     """Canonical side name (north, south, east, west); raises ScenarioError otherwise."""

@@ -1,8 +1,34 @@
 """Shared fixtures of the Python binding tests (run from ctest with PYTHONPATH set to the
 build tree's python/ folder, or after `pip install`)."""
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+DEMO = (
+    Path(os.environ.get("FLOODTWIN_SOURCE_DIR", Path(__file__).parents[2])) / "scenarios" / "demo"
+)
+
+
+def demo_copy(folder, cell_size=600, duration="2h"):
+    """The demo scenario written to `folder` with absolute input paths, a coarser grid and a
+    shorter duration (its results go to `folder`/results/demo.h5)."""
+    text = (DEMO / "demo.toml").read_text()
+    for name in ("srtm_bigtujunga30m_utm11.tif", "stations.csv", "rain.csv"):
+        text = text.replace(f'"{name}"', f'"{DEMO / name}"')
+    text = text.replace("cell_size = 90", f"cell_size = {cell_size}")
+    text = text.replace('duration = "5h"', f'duration = "{duration}"')
+    path = Path(folder) / "demo.toml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    """A coarse (600 m), 2 h copy of the demo basin scenario."""
+    return demo_copy(tmp_path)
 
 
 def dam_break(nx=200, length=100.0, scheme="first-order", **kwargs):

@@ -1,30 +1,10 @@
 """Scenario files from Python: Simulation.from_scenario, run_scenario and open_results give
 what `floodtwin run` gives (a coarse, short copy of the demo basin)."""
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import floodtwin
-
-DEMO = (
-    Path(os.environ.get("FLOODTWIN_SOURCE_DIR", Path(__file__).parents[2])) / "scenarios" / "demo"
-)
-
-
-@pytest.fixture
-def scenario(tmp_path):
-    text = (DEMO / "demo.toml").read_text()
-    for name in ("srtm_bigtujunga30m_utm11.tif", "stations.csv", "rain.csv"):
-        text = text.replace(f'"{name}"', f'"{DEMO / name}"')
-    text = text.replace("cell_size = 90", "cell_size = 600").replace(
-        'duration = "5h"', 'duration = "2h"'
-    )
-    path = tmp_path / "demo.toml"
-    path.write_text(text)
-    return path
 
 
 def test_from_scenario_prepares_the_demo(scenario):

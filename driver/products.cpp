@@ -1,0 +1,197 @@
+#include "driver/products.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+#include <system_error>
+
+#include "driver/forecast.hpp"
+#include "io/results_reader.hpp"
+#include "scenarios/scenario.hpp"
+#include "solver/error.hpp"
+#include "terrain/raster.hpp"
+
+namespace floodtwin::driver {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// "5h00m00s", "12m30s", "45s".
+std::string clock_text(double seconds) {
+  char buf[48];
+  const long s = std::lround(seconds);
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, (s / 60) % 60, s % 60);
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  }
+  return buf;
+}
+
+/// Index of the snapshot `time` names ("last", "end", "END" or a duration).
+std::size_t snapshot_index(const std::vector<double>& times, const std::string& time,
+                           const std::string& file) {
+  if (times.empty()) throw InputError("export: " + file + " holds no snapshot");
+  if (time == "last" || time == "END" || time == "end") return times.size() - 1;
+  const double t = scenarios::parse_duration(time, "export time");
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    if (std::abs(times[k] - t) <= 1e-6 * std::max(1.0, t)) return k;
+  }
+  std::ostringstream msg;
+  msg << "export: no snapshot at t = " << time << " (" << t << " s) in " << file << "; there are "
+      << times.size() << " from " << times.front() << " s to " << times.back() << " s";
+  if (times.size() > 1) msg << " every " << times[1] - times[0] << " s";
+  throw InputError(msg.str());
+}
+
+/// A fresh folder beside `target` for writing it before it is moved into place.
+fs::path scratch_folder(const fs::path& target) {
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  for (int k = 0; k < 1000; ++k) {
+    std::string name = ".";  // appended piecewise: GCC 12 warns (-Wrestrict) on "." + string
+    name.append(target.filename().string()).append(".partial-");
+    name.append(std::to_string(::getpid())).append("-").append(std::to_string(k));
+    const fs::path dir = parent / name;
+    std::error_code ec;
+    if (fs::create_directory(dir, ec)) return dir;
+    if (ec) throw IoError("export: cannot create a scratch folder in " + parent.string() + ": " +
+                          ec.message());
+  }
+  throw IoError("export: no free scratch folder name beside " + target.string());
+}
+
+}  // namespace
+
+ScenarioCheck validate_scenario(const std::string& path) {
+  const scenarios::Scenario scenario = scenarios::load_scenario(path);
+  const Forecast forecast = prepare(scenario);
+  ScenarioCheck c;
+  c.file = scenario.file;
+  c.notes = forecast.notes;
+  const solver::Grid& g = forecast.sim->grid();
+  c.nx = g.nx;
+  c.ny = g.ny;
+  c.dx = g.dx;
+  c.dy = g.dy;
+  c.active_cells = forecast.sim->active_cells();
+  c.boundaries = scenario.boundaries.size();
+  c.point_sources = scenario.point_sources.size();
+  c.gauges = scenario.gauges.size();
+  c.scheme = solver::to_string(scenario.scheme);
+  c.duration = scenario.duration;
+  c.output_interval = scenario.output_interval;
+  c.output = scenario.output;
+  c.vtk_dir = scenario.vtk_dir;
+  return c;
+}
+
+std::string format_check(const ScenarioCheck& c) {
+  std::ostringstream out;
+  out << c.file << ": valid\n";
+  for (const auto& n : c.notes) out << "  " << n << "\n";
+  out << "  grid " << c.nx << " x " << c.ny << " cells of " << c.dx << " x " << c.dy << " m, "
+      << c.active_cells << " active\n";
+  out << "  " << c.boundaries << " boundaries, " << c.point_sources << " point sources, "
+      << c.gauges << " gauges; " << c.scheme << ", duration " << clock_text(c.duration)
+      << ", output every " << clock_text(c.output_interval) << "\n";
+  out << "  results: " << c.output << "\n";
+  if (!c.vtk_dir.empty()) out << "  VTK series: " << c.vtk_dir << "\n";
+  return out.str();
+}
+
+ExportedMap export_map(const std::string& results, const std::string& out,
+                       const std::string& variable, const std::string& time,
+                       const std::string& format) {
+  if (variable.empty()) throw ConfigError("export: a variable is required (e.g. max_depth)");
+  if (out.empty()) throw ConfigError("export: an output file is required");
+  const io::ResultsReader reader(results);
+  auto maps = [&]() {
+    std::string names;
+    for (const auto& v : reader.variables()) {
+      if (reader.shape(v).size() >= 2) names += (names.empty() ? "" : ", ") + v;
+    }
+    return names;
+  };
+  if (!reader.has_variable(variable)) {
+    throw InputError("export: " + results + " has no variable '" + variable + "'; maps: " +
+                     maps());
+  }
+  ExportedMap e;
+  e.path = out;
+  e.variable = variable;
+  e.format = format;
+  const auto shape = reader.shape(variable);
+  std::vector<double> values;
+  if (shape.size() == 2) {
+    values = reader.read(variable);
+  } else if (shape.size() == 3) {
+    const auto times = reader.times();
+    const std::size_t index = snapshot_index(times, time, results);
+    e.time = times[index];
+    values = reader.read_snapshot(variable, index);
+  } else {
+    throw InputError("export: '" + variable + "' of " + results + " is not a map (it has " +
+                     std::to_string(shape.size()) + " dimensions); maps: " + maps());
+  }
+  const io::ResultsSummary summary = io::read_results_summary(results, 0);
+  solver::Grid grid;
+  grid.nx = reader.nx();
+  grid.ny = reader.ny();
+  grid.dx = summary.dx;
+  grid.dy = summary.dy;
+  grid.origin_x = summary.x_min;
+  grid.origin_y = summary.y_max;
+  e.nx = grid.nx;
+  e.ny = grid.ny;
+  const std::vector<Real> field(values.begin(), values.end());
+  terrain::WriteOptions wo;
+  wo.data_type = "Float32";
+  wo.metadata["SOURCE"] = results + ":" + variable;
+  if (e.time >= 0) wo.metadata["TIME_SECONDS"] = std::to_string(e.time);
+
+  // Written in a scratch folder and moved into place, side-car files (.aux.xml, .hdr) too.
+  const fs::path target(out);
+  const fs::path scratch = scratch_folder(target);
+  try {
+    terrain::write_raster((scratch / target.filename()).string(), format, grid, field,
+                          summary.crs_wkt, std::numeric_limits<double>::quiet_NaN(), wo);
+    const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    for (const auto& entry : fs::directory_iterator(scratch)) {
+      fs::rename(entry.path(), parent / entry.path().filename());
+    }
+  } catch (const fs::filesystem_error& err) {
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    throw IoError("export: cannot move the raster into place at " + out + ": " + err.what());
+  } catch (const Error& err) {
+    // The message names the scratch copy; the user asked for `out`.
+    std::string message = err.what();
+    const std::string scratch_name = (scratch / target.filename()).string();
+    for (auto at = message.find(scratch_name); at != std::string::npos;
+         at = message.find(scratch_name, at + out.size())) {
+      message.replace(at, scratch_name.size(), out);
+    }
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    if (dynamic_cast<const ConfigError*>(&err) != nullptr) throw ConfigError(message);
+    if (dynamic_cast<const InputError*>(&err) != nullptr) throw InputError(message);
+    throw IoError(message);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    throw;
+  }
+  std::error_code ec;
+  fs::remove_all(scratch, ec);
+  return e;
+}
+
+}  // namespace floodtwin::driver

@@ -1,0 +1,55 @@
+#pragma once
+/// @file products.hpp
+/// What `floodtwin validate` and `floodtwin export` do, as library calls, so that the command
+/// line and the Python binding share one implementation (and one set of error messages).
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace floodtwin::driver {
+
+/// A scenario that loaded and checked out (validate_scenario).
+struct ScenarioCheck {
+  std::string file;                ///< the scenario file
+  std::vector<std::string> notes;  ///< what was loaded (terrain, rain, losses, ...)
+  int nx = 0, ny = 0;              ///< grid [cells]
+  double dx = 0, dy = 0;           ///< cell size [m]
+  std::size_t active_cells = 0;
+  std::size_t boundaries = 0, point_sources = 0, gauges = 0;
+  std::string scheme;
+  double duration = 0;         ///< [s]
+  double output_interval = 0;  ///< [s]
+  std::string output;          ///< the results file the run would write
+  std::string vtk_dir;         ///< the VTK folder, empty when none
+};
+
+/// Loads the scenario and every file it names onto the grid, as `floodtwin run` would, without
+/// running it. Throws the errors of load_scenario/prepare (ConfigError with file and line,
+/// InputError naming the file).
+ScenarioCheck validate_scenario(const std::string& path);
+
+/// The report `floodtwin validate` prints.
+std::string format_check(const ScenarioCheck& check);
+
+/// One map written by export_map.
+struct ExportedMap {
+  std::string path;      ///< the raster written
+  std::string variable;  ///< the results variable
+  std::string format;    ///< GDAL driver
+  double time = -1;      ///< snapshot time [s]; < 0 for a static or peak map
+  int nx = 0, ny = 0;
+};
+
+/// Writes one map of a results file as a GDAL raster, georeferenced with the run's CRS and
+/// NaN as no-data. `variable` is a 2-D map (max_depth, arrival_time, elevation, ...) or a
+/// snapshot variable (depth, water_level, velocity_x, velocity_y) taken at `time`: "last"
+/// (also "end", "END") or a duration since the start ("30min", "3600", "1.5h").
+/// The raster (and any side-car files of the format) is written in a scratch folder beside
+/// `out` and moved into place when complete: a failed export leaves an earlier file alone.
+/// Throws ConfigError for a bad time text, InputError for a missing variable or time (naming
+/// the choices), IoError when the file cannot be read or written.
+ExportedMap export_map(const std::string& results, const std::string& out,
+                       const std::string& variable, const std::string& time = "last",
+                       const std::string& format = "GTiff");
+
+}  // namespace floodtwin::driver
