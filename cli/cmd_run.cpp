@@ -21,18 +21,7 @@ using floodtwin::ConfigError;
 std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop.store(true); }
 
-std::string clock_text(double seconds) {
-  char buf[32];
-  const long s = static_cast<long>(seconds + 0.5);
-  if (s >= 3600) {
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, (s / 60) % 60, s % 60);
-  } else if (s >= 60) {
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%lds", s);
-  }
-  return buf;
-}
+using floodtwin::driver::clock_text;
 
 struct RunArgs {
   std::string scenario, output, resume;

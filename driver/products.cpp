@@ -22,20 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// "5h00m00s", "12m30s", "45s".
-std::string clock_text(double seconds) {
-  char buf[48];
-  const long s = std::lround(seconds);
-  if (s >= 3600) {
-    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, (s / 60) % 60, s % 60);
-  } else if (s >= 60) {
-    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
-  } else {
-    std::snprintf(buf, sizeof buf, "%lds", s);
-  }
-  return buf;
-}
-
 /// Index of the snapshot `time` names ("last", "end", "END" or a duration).
 std::size_t snapshot_index(const std::vector<double>& times, const std::string& time,
                            const std::string& file) {
@@ -69,6 +55,19 @@ fs::path scratch_folder(const fs::path& target) {
 }
 
 }  // namespace
+
+std::string clock_text(double seconds) {
+  char buf[48];
+  const long s = std::lround(seconds);
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm%02lds", s / 3600, (s / 60) % 60, s % 60);
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  }
+  return buf;
+}
 
 ScenarioCheck validate_scenario(const std::string& path) {
   const scenarios::Scenario scenario = scenarios::load_scenario(path);

@@ -8,6 +8,9 @@
 
 namespace floodtwin::driver {
 
+/// A duration as the command line prints it: "5h00m00s", "12m30s", "45s".
+std::string clock_text(double seconds);
+
 /// A scenario that loaded and checked out (validate_scenario).
 struct ScenarioCheck {
   std::string file;                ///< the scenario file
