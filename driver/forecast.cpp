@@ -256,9 +256,12 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   const fs::path results(summary.results);
   if (results.has_parent_path()) fs::create_directories(results.parent_path());
 
+  // Resuming: the outputs up to the checkpoint's time come from the interrupted run's files.
+  std::optional<double> resume_time;
   if (!options.resume.empty()) {
     const io::CheckpointInfo info = io::read_checkpoint(options.resume, sim, &maps);
     (void)info;
+    resume_time = static_cast<double>(sim.time());
   }
 
   io::ResultsOptions ro;
@@ -274,7 +277,9 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   if (!cmd.empty()) ro.attributes["command_line"] = cmd;
   if (!options.resume.empty()) ro.attributes["resumed_from"] = options.resume;
   for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
+  ro.carry_over_until = resume_time;
   io::ResultsWriter writer(results, sim, ro);
+  if (resume_time) summary.notes.push_back("results: " + writer.carry_over_note());
   // [output] vtk = "dir": the snapshots and peak maps also as a VTK series for ParaView.
 #if FLOODTWIN_HAS_VIZ
   std::optional<viz::VtkSeries> vtk;
@@ -284,7 +289,13 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     basin.start_time = s.start;
     basin.threshold = maps.threshold();
     for (const auto& g : f.gauges) basin.stations.push_back({g.spec.name, g.spec.x, g.spec.y});
-    vtk.emplace(s.vtk_dir, std::move(basin));
+    viz::VtkOptions vo;
+    vo.resume_time = resume_time;
+    vtk.emplace(s.vtk_dir, std::move(basin), vo);
+    if (resume_time) {
+      summary.notes.push_back("vtk: " + std::to_string(vtk->steps()) + " output times kept in " +
+                              s.vtk_dir + "/flood.pvd");
+    }
   }
   auto write_vtk = [&](bool peaks) {
     if (vtk && peaks) vtk->write_peaks(viz::peak_maps_of(maps, sim));
@@ -416,6 +427,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   }
   if (stopped) {
     checkpoint();
+    write_vtk(true);  // the peak maps so far
     summary.interrupted = true;
     return summary;  // the writer leaves the .partial file readable up to its last snapshot
   }

@@ -94,6 +94,8 @@ struct RunSummary {
   solver::MassBalance balance;
   double max_depth = 0;
   double flooded_area = 0;  ///< area with max depth above the flood threshold [m2]
+  /// What a resume took over from the interrupted run (results, VTK series).
+  std::vector<std::string> notes;
 };
 
 /// Runs a prepared forecast to the scenario's end, writing results (and checkpoints).
