@@ -64,11 +64,12 @@ void read_row(hid_t file, const char* var, hsize_t index, hid_t type, void* out,
 
 /// An earlier results file to carry outputs over from, as checked against the new grid.
 struct CarrySource {
-  std::filesystem::path path;
-  bool owned = false;          ///< moved aside by this writer: removed once copied
-  std::size_t snapshots = 0;   ///< rows present in every variable on `time`
-  std::size_t gauge_rows = 0;  ///< rows present in every gauge variable (0: none carried)
-  std::string gauge_note;      ///< why gauge samples are not carried
+  std::filesystem::path path;    ///< where it is read
+  std::filesystem::path origin;  ///< where it was found (`path` unless moved aside)
+  bool owned = false;            ///< moved aside by this writer: removed once copied
+  std::size_t snapshots = 0;     ///< rows present in every variable on `time`
+  std::size_t gauge_rows = 0;    ///< rows present in every gauge variable (0: none carried)
+  std::string gauge_note;        ///< why gauge samples are not carried
 };
 
 /// Interior values of a padded field as float32 [y][x], NaN in inactive cells.
@@ -366,6 +367,7 @@ struct ResultsWriter::Impl {
         continue;
       }
       src.path = candidate;
+      src.origin = candidate;
       if (candidate == partial) {
         // H5Fcreate truncates `partial`: copy from the file moved aside.
         fs::rename(partial, prev, ec);
@@ -426,8 +428,7 @@ struct ResultsWriter::Impl {
                       detail::read_attribute<double>(in.get(), "initial_volume", from, "/"), name);
     }
     const std::size_t stations = gauge_cells.size();
-    std::vector<std::vector<double>> samples(std::size(gauge_names),
-                                             std::vector<double>(stations));
+    std::vector<std::vector<double>> samples(std::size(gauge_names), std::vector<double>(stations));
     for (std::size_t k = 0; k < src.gauge_rows && stopped.empty(); ++k) {
       double t = 0;
       try {
@@ -449,8 +450,8 @@ struct ResultsWriter::Impl {
     }
     std::ostringstream note;
     note.precision(17);
-    note << snapshots << " snapshots and " << gauge_samples << " gauge samples with t <= "
-         << until << " s from " << from;
+    note << snapshots << " snapshots and " << gauge_samples << " gauge samples with t <= " << until
+         << " s from " << src.origin.string();
     if (!src.gauge_note.empty()) note << " (no gauge samples: " << src.gauge_note << ")";
     if (!stopped.empty()) note << "; stopped early: " << stopped;
     carry_note = note.str();

@@ -109,8 +109,8 @@ struct VtkSeries::Impl {
   VtkOptions options;
   double z_fill = 0;  ///< z of blanked (inactive) points: the lowest active elevation
   std::vector<std::pair<double, std::string>> steps;  ///< (time, file name) in flood.pvd
-  std::size_t next_number = 0;  ///< NNNN of the next flood_NNNN.vts
-  bool pvd_listed = false;      ///< flood.pvd is in `files`
+  std::size_t next_number = 0;                        ///< NNNN of the next flood_NNNN.vts
+  bool pvd_listed = false;                            ///< flood.pvd is in `files`
   std::vector<fs::path> files;
 
   /// Keeps the DataSets of DIR/flood.pvd (as written by write_pvd) up to `until` [s] whose

@@ -22,11 +22,10 @@ using solver::Real;
 
 namespace {
 
-const char* const time_vars[] = {"depth",    "water_level", "velocity_x", "velocity_y",
+const char* const time_vars[] = {"depth",    "water_level", "velocity_x",  "velocity_y",
                                  "volume",   "rain_in",     "boundary_in", "boundary_out",
-                                 "point_in", "losses",      "correction", "mass_balance_error"};
-const char* const gauge_vars[] = {"gauge_time", "gauge_depth", "gauge_water_level",
-                                  "gauge_speed"};
+                                 "point_in", "losses",      "correction",  "mass_balance_error"};
+const char* const gauge_vars[] = {"gauge_time", "gauge_depth", "gauge_water_level", "gauge_speed"};
 
 io::ResultsOptions options() {
   io::ResultsOptions opt;
@@ -131,7 +130,8 @@ TEST(ResultsResume, CarriesTheEarlierOutputsUpToTheResumeTimeBitwise) {
   EXPECT_EQ(resumed.times, (std::vector<double>{0, 1, 2, 3, 4, 5, 6}));
   ASSERT_EQ(resumed.rows.size(), want.rows.size());
   for (std::size_t v = 0; v < want.rows.size(); ++v) {
-    const char* var = v < std::size(time_vars) ? time_vars[v] : gauge_vars[v - std::size(time_vars)];
+    const char* var =
+        v < std::size(time_vars) ? time_vars[v] : gauge_vars[v - std::size(time_vars)];
     EXPECT_TRUE(same_bits(resumed.rows[v], want.rows[v])) << var;
   }
   // The rows up to 2 s are the earlier file's, bit for bit.
@@ -141,10 +141,11 @@ TEST(ResultsResume, CarriesTheEarlierOutputsUpToTheResumeTimeBitwise) {
     EXPECT_TRUE(same_bits(r.read_snapshot("depth", k), e.read_snapshot("depth", k))) << k;
   }
   const std::size_t cells = sim->grid().cell_count();
-  EXPECT_TRUE(same_bits(std::vector<double>(resumed.rows[0].begin(),
-                                            resumed.rows[0].begin() + 3 * static_cast<long>(cells)),
-                        std::vector<double>(earlier.rows[0].begin(),
-                                            earlier.rows[0].begin() + 3 * static_cast<long>(cells))));
+  EXPECT_TRUE(
+      same_bits(std::vector<double>(resumed.rows[0].begin(),
+                                    resumed.rows[0].begin() + 3 * static_cast<long>(cells)),
+                std::vector<double>(earlier.rows[0].begin(),
+                                    earlier.rows[0].begin() + 3 * static_cast<long>(cells))));
   EXPECT_TRUE(same_bits(r.read("max_depth"), e.read("max_depth")));
   EXPECT_EQ(r.number_attribute("", "initial_volume"), e.number_attribute("", "initial_volume"));
 }
@@ -183,9 +184,9 @@ TEST(ResultsResume, ACompleteEarlierFileIsOnlyReplacedByFinalize) {
   const Contents after = contents(path);
   EXPECT_EQ(after.times, (std::vector<double>{0, 1, 2, 3}));
   const std::size_t cells = sim->grid().cell_count();
-  EXPECT_TRUE(same_bits(after.rows[0], std::vector<double>(complete.rows[0].begin(),
-                                                           complete.rows[0].begin() +
-                                                               4 * static_cast<long>(cells))));
+  EXPECT_TRUE(same_bits(
+      after.rows[0], std::vector<double>(complete.rows[0].begin(),
+                                         complete.rows[0].begin() + 4 * static_cast<long>(cells))));
 }
 
 TEST(ResultsResume, AnotherGridOrNoFileCarriesNothing) {
