@@ -43,14 +43,15 @@ void run(solver::Simulation& sim, solver::FloodMaps& maps, io::ResultsWriter* w,
     w->write_snapshot(sim, &maps);
     w->write_gauges(sim);
   }
-  for (double t = from + 0.5; t <= until + 1e-12; t += 0.5) {
-    sim.advance_to(Real(t), [&](Real dt) {
+  // Targets k / 2 [s], k from 2 from + 1 to 2 until (half seconds, exact in binary).
+  for (long k = std::lround(2 * from) + 1; k <= std::lround(2 * until); ++k) {
+    sim.advance_to(Real(0.5 * static_cast<double>(k)), [&](Real dt) {
       maps.update(sim, dt);
       return true;
     });
     if (w == nullptr) continue;
     w->write_gauges(sim);
-    if (std::fmod(t, 1.0) == 0.0) w->write_snapshot(sim, &maps);
+    if (k % 2 == 0) w->write_snapshot(sim, &maps);
   }
 }
 
