@@ -280,6 +280,7 @@ class PySimulation {
   }
   void set_rain_rate(const py::object& rate) {
     ensure_idle();
+    drop_rain_field();
     if (rate.is_none()) {
       sim_->set_rain_rate({});
     } else if (is_number(rate)) {
@@ -295,6 +296,80 @@ class PySimulation {
     } else {
       sim_->set_uniform_rain(make_series(times, values, "uniform rain"));
     }
+  }
+  /// Rain gauges interpolated onto the grid, stepped through their intervals by run()/step().
+  void set_rain_gauges(const py::object& stations, const py::object& times,
+                       const py::object& values, const std::string& method, Real power,
+                       const std::string& units, const std::string& timing,
+                       std::optional<Real> fallback) {
+    ensure_idle();
+    if (stations.is_none()) {
+      drop_rain_field();
+      sim_->set_rain_rate({});
+      return;
+    }
+    const std::string what = "set_rain_gauges";
+    // stations: {name: (x, y)} or [(name, x, y), ...]
+    std::vector<terrain::Station> list;
+    auto add = [&](const py::handle& name, const py::handle& x, const py::handle& y) {
+      terrain::Station st;
+      st.id = py::str(name).cast<std::string>();
+      st.x = x.cast<Real>();
+      st.y = y.cast<Real>();
+      st.line = static_cast<int>(list.size()) + 1;
+      list.push_back(st);
+    };
+    try {
+      if (py::isinstance<py::dict>(stations)) {
+        for (const auto& item : py::reinterpret_borrow<py::dict>(stations)) {
+          auto xy = py::reinterpret_borrow<py::sequence>(item.second);
+          if (py::len(xy) != 2) throw py::cast_error("");
+          add(item.first, xy[0], xy[1]);
+        }
+      } else {
+        for (const auto& item : py::reinterpret_borrow<py::sequence>(stations)) {
+          auto row = py::reinterpret_borrow<py::sequence>(item);
+          if (py::len(row) != 3) throw py::cast_error("");
+          add(row[0], row[1], row[2]);
+        }
+      }
+    } catch (const py::cast_error&) {
+      throw InputError(what + ": stations must be a dict {name: (x, y)} or a sequence of "
+                              "(name, x, y)");
+    }
+    if (list.empty()) throw InputError(what + ": no stations given");
+    terrain::SeriesTable table;
+    table.path = "set_rain_gauges";
+    table.times = as_vector(times, what + " times");
+    RealArray v = RealArray::ensure(values);
+    const auto n_t = static_cast<py::ssize_t>(table.times.size());
+    const auto n_s = static_cast<py::ssize_t>(list.size());
+    if (!v || v.ndim() != 2 || v.shape(0) != n_t || v.shape(1) != n_s) {
+      throw InputError(what + ": values must be an array of shape (times, stations) = (" +
+                       std::to_string(n_t) + ", " + std::to_string(n_s) + ")" +
+                       (v ? ", got " + shape_text(v) : std::string()));
+    }
+    for (const auto& st : list) table.columns.push_back(st.id);
+    for (py::ssize_t k = 0; k < n_t; ++k) {
+      table.lines.push_back(static_cast<int>(k) + 1);
+      table.values.emplace_back(v.data(k, 0), v.data(k, 0) + n_s);
+    }
+    terrain::GaugeRainOptions options;
+    options.units = terrain::parse_rain_units(units);
+    options.interpolation = terrain::parse_interpolation(method);
+    options.idw_power = power;
+    if (timing == "period-ending") {
+      options.timing = terrain::RainTiming::period_ending;
+    } else if (timing == "period-beginning") {
+      options.timing = terrain::RainTiming::period_beginning;
+    } else {
+      throw ConfigError(what + ": timing expects \"period-ending\" or \"period-beginning\", got \"" +
+                        timing + "\"");
+    }
+    options.fallback_rate = fallback;
+    rain_ = std::make_shared<terrain::RainfallField>(
+        terrain::RainfallField::from_gauges(grid(), list, table, options));
+    rain_until_ = -std::numeric_limits<Real>::infinity();
   }
   std::size_t add_point_source(Real x, Real y, const py::object& times, const py::object& values,
                                const std::string& name) {
@@ -316,7 +391,16 @@ class PySimulation {
       BusyScope busy(busy_);
       py::gil_scoped_release release;
       try {
-        dt = sim_->step(dt_limit);
+        // Scenario or gauge rain changes at interval bounds: the step ends there.
+        const Real until = sync_rain();
+        const Real left = until - sim_->time();
+        if (std::isfinite(until) && left <= dt_limit &&
+            std::min(sim_->stable_dt(), sim_->config().max_dt) >= left) {
+          sim_->advance_to(until);
+          dt = sim_->last_dt();
+        } else {
+          dt = sim_->step(std::min(dt_limit, left));
+        }
         maps_->update(*sim_, dt);
       } catch (...) {
         refresh_derived();
@@ -401,6 +485,25 @@ class PySimulation {
     return a;
   }
 
+  /// Sets the rain of the interval of rain_ that holds now (when it changed); returns the time
+  /// the interval ends (infinity without a rain field).
+  Real sync_rain() {
+    if (!rain_) return std::numeric_limits<Real>::infinity();
+    if (!(sim_->time() < rain_until_)) {
+      const std::vector<Real> rate = rain_->rate_at(sim_->time());
+      sim_->set_rain_rate(rate);
+      if (curve_number_) curve_number_->set_rain_rate(rate);
+      rain_until_ = rain_->next_change(sim_->time());
+    }
+    return rain_until_;
+  }
+
+  /// Forgets the scenario/gauge rain field (an explicit rain rate replaces it).
+  void drop_rain_field() {
+    rain_.reset();
+    rain_until_ = -std::numeric_limits<Real>::infinity();
+  }
+
   void ensure_idle() const {
     if (busy_) {
       throw std::runtime_error(
@@ -416,16 +519,7 @@ class PySimulation {
       auto last_check = std::chrono::steady_clock::now();
       while (sim_->time() < target) {
         // Scenario rain changes at interval bounds: steps end there.
-        Real stop = target;
-        if (rain_) {
-          if (!(sim_->time() < rain_until_)) {
-            const std::vector<Real> rate = rain_->rate_at(sim_->time());
-            sim_->set_rain_rate(rate);
-            if (curve_number_) curve_number_->set_rain_rate(rate);
-            rain_until_ = rain_->next_change(sim_->time());
-          }
-          stop = std::min(stop, rain_until_);
-        }
+        const Real stop = std::min(target, sync_rain());
         // The last step lands exactly on the target, as Simulation::advance_to does.
         if (std::min(sim_->stable_dt(), sim_->config().max_dt) >= stop - sim_->time()) {
           sim_->advance_to(stop);
@@ -655,7 +749,19 @@ whole side. Later conditions override earlier ones where they overlap.
       .def("clear_boundaries", &P::clear_boundaries, "Removes all boundary conditions (walls).")
       .def("set_rain_rate", &P::set_rain_rate, py::arg("rate"),
            "Rain intensity [m/s] per cell ((ny, nx) array or a number), held until changed; "
-           "None removes it.")
+           "None removes it. Replaces gauge or scenario rain (set_rain_gauges).")
+      .def("set_rain_gauges", &P::set_rain_gauges, py::arg("stations"),
+           py::arg("times") = py::none(), py::arg("values") = py::none(), py::kw_only(),
+           py::arg("method") = "idw", py::arg("power") = 2.0, py::arg("units") = "mm/h",
+           py::arg("timing") = "period-ending", py::arg("fallback") = py::none(),
+           R"doc(Rain gauges interpolated onto the grid, as a scenario's [rain] gauges.
+`stations`: {name: (x, y)} or [(name, x, y), ...] in the grid's CRS; `times` [s] (n,)
+strictly increasing; `values` (n, stations) in `units` ("mm/h", "mm" per interval, "m/s"),
+NaN where a gauge has no value. `method` "idw" (weights d^-power) or "thiessen" (nearest
+gauge). A value at times[k] covers the interval ending there ("period-ending", as gauges
+log) or starting there ("period-beginning"). `fallback` [m/s] is used where no gauge has a
+value (otherwise that is an error). run() and step() end steps at the interval bounds.
+Replaces earlier gauge or scenario rain; set_rain_rate() or stations=None removes it.)doc")
       .def("set_uniform_rain", &P::set_uniform_rain, py::arg("times") = py::none(),
            py::arg("values") = py::none(),
            "Spatially uniform rain intensity [m/s] over time (piecewise linear), added to the "

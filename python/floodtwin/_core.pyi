@@ -161,6 +161,18 @@ class Simulation:
     ) -> None: ...
     def clear_boundaries(self) -> None: ...
     def set_rain_rate(self, rate: Union[None, float, ArrayLike]) -> None: ...
+    def set_rain_gauges(
+        self,
+        stations: Union[None, dict[str, Tuple[float, float]], Sequence[Tuple[str, float, float]]],
+        times: Optional[ArrayLike] = None,
+        values: Optional[ArrayLike] = None,
+        *,
+        method: str = "idw",
+        power: float = 2.0,
+        units: str = "mm/h",
+        timing: str = "period-ending",
+        fallback: Optional[float] = None,
+    ) -> None: ...
     def set_uniform_rain(
         self, times: Optional[ArrayLike] = None, values: Union[None, float, ArrayLike] = None
     ) -> None: ...
