@@ -672,9 +672,11 @@ py::dict run_scenario(const py::object& path_arg, const py::object& output_arg,
     d["threshold"] = w.threshold;
     d["value"] = w.value;
     d["time"] = w.time;
+    d["before_resume"] = w.before_resume;
     warnings.append(d);
   }
   out["warnings"] = warnings;
+  out["notes"] = summary.notes;
   return out;
 }
 

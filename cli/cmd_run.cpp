@@ -134,9 +134,11 @@ int run(const std::vector<std::string>& args) {
               summary.balance.losses, summary.balance.volume, summary.balance.relative_error());
   std::printf("  warnings: %zu\n", summary.warnings.size());
   for (const auto& w : summary.warnings) {
-    std::printf("    %s: %s %.3f > %.3f from t = %s\n", w.gauge.c_str(), w.what.c_str(), w.value,
-                w.threshold, clock_text(w.time).c_str());
+    std::printf("    %s: %s %.3f > %.3f from t = %s%s\n", w.gauge.c_str(), w.what.c_str(), w.value,
+                w.threshold, clock_text(w.time).c_str(),
+                w.before_resume ? " (before the resume)" : "");
   }
+  for (const auto& n : summary.notes) std::printf("  resumed: %s\n", n.c_str());
   for (const auto& c : summary.checkpoints) std::printf("  checkpoint: %s\n", c.c_str());
   std::printf("  results: %s\n", summary.results.c_str());
   return 0;

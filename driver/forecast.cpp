@@ -3,9 +3,13 @@
 #include <omp.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "floodtwin/version.hpp"
 #include "io/checkpoint.hpp"
@@ -245,6 +249,58 @@ Forecast prepare(const Scenario& s) {
   return f;
 }
 
+namespace {
+
+/// Checkpoint metadata key of the gauge warnings fired so far.
+constexpr const char* warnings_key = "gauge_warnings";
+constexpr char field_separator = '\x1f';  // ASCII unit separator: not in gauge names
+
+/// One line per warning: gauge, what, threshold, value, time (numbers round-trip exactly).
+std::string format_warnings(const std::vector<Warning>& warnings) {
+  std::string out;
+  char number[3][40];
+  for (const Warning& w : warnings) {
+    std::snprintf(number[0], sizeof number[0], "%.17g", w.threshold);
+    std::snprintf(number[1], sizeof number[1], "%.17g", w.value);
+    std::snprintf(number[2], sizeof number[2], "%.17g", w.time);
+    out.append(w.gauge).push_back(field_separator);
+    out.append(w.what).push_back(field_separator);
+    out.append(number[0]).push_back(field_separator);
+    out.append(number[1]).push_back(field_separator);
+    out.append(number[2]).push_back('\n');
+  }
+  return out;
+}
+
+std::vector<Warning> parse_warnings(const std::string& text, const std::string& file) {
+  std::vector<Warning> out;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::istringstream parts(line);
+    std::string part;
+    while (std::getline(parts, part, field_separator)) fields.push_back(part);
+    Warning w;
+    try {
+      if (fields.size() != 5) throw std::invalid_argument("fields");
+      w.gauge = fields[0];
+      w.what = fields[1];
+      w.threshold = std::stod(fields[2]);
+      w.value = std::stod(fields[3]);
+      w.time = std::stod(fields[4]);
+    } catch (const std::exception&) {
+      throw InputError(file + ": metadata/" + warnings_key + " holds a malformed line '" + line +
+                       "' (expected gauge, what, threshold, value, time)");
+    }
+    out.push_back(std::move(w));
+  }
+  return out;
+}
+
+}  // namespace
+
 RunSummary run(Forecast& f, const RunOptions& options) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
@@ -260,8 +316,14 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   std::optional<double> resume_time;
   if (!options.resume.empty()) {
     const io::CheckpointInfo info = io::read_checkpoint(options.resume, sim, &maps);
-    (void)info;
     resume_time = static_cast<double>(sim.time());
+    // The gauge warnings of the interrupted run hold for the whole event: not fired twice.
+    if (const auto it = info.metadata.find(warnings_key); it != info.metadata.end()) {
+      for (Warning w : parse_warnings(it->second, options.resume)) {
+        w.before_resume = true;
+        summary.warnings.push_back(std::move(w));
+      }
+    }
   }
 
   io::ResultsOptions ro;
@@ -279,7 +341,10 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
   ro.carry_over_until = resume_time;
   io::ResultsWriter writer(results, sim, ro);
-  if (resume_time) summary.notes.push_back("results: " + writer.carry_over_note());
+  if (resume_time) {
+    summary.notes.push_back("results: " + writer.carry_over_note());
+    writer.write_flood_maps(sim, maps);  // the peak maps so far, until the next snapshot
+  }
   // [output] vtk = "dir": the snapshots and peak maps also as a VTK series for ParaView.
 #if FLOODTWIN_HAS_VIZ
   std::optional<viz::VtkSeries> vtk;
@@ -323,6 +388,12 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     return k * every;
   };
   std::vector<bool> warned_depth(f.gauges.size(), false), warned_level(f.gauges.size(), false);
+  for (const Warning& w : summary.warnings) {
+    for (std::size_t g = 0; g < f.gauges.size(); ++g) {
+      if (f.gauges[g].spec.name != w.gauge) continue;
+      (w.what == "depth" ? warned_depth : warned_level)[g] = true;
+    }
+  }
   auto check_warnings = [&]() {
     for (std::size_t g = 0; g < f.gauges.size(); ++g) {
       const Gauge& gauge = f.gauges[g];
@@ -360,7 +431,9 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   auto checkpoint = [&]() {
     const fs::path cp = io::checkpoint_path(results, sim.time());
     io::write_checkpoint(cp, sim, &maps,
-                         {{"scenario_file", s.file}, {"floodtwin_version", floodtwin::version}});
+                         {{"scenario_file", s.file},
+                          {"floodtwin_version", floodtwin::version},
+                          {warnings_key, format_warnings(summary.warnings)}});
     summary.checkpoints.push_back(cp.string());
   };
 

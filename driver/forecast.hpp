@@ -38,6 +38,9 @@ struct Warning {
   double threshold = 0;
   double value = 0;
   double time = 0;  ///< first time the threshold was exceeded [s]
+  /// Fired before the run was interrupted (read from the checkpoint on resume; not announced
+  /// again through on_warning).
+  bool before_resume = false;
 };
 
 /// A scenario loaded onto the grid, ready to run.

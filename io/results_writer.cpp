@@ -749,6 +749,13 @@ void ResultsWriter::write_gauges(const Simulation& sim) {
   w.flush();
 }
 
+void ResultsWriter::write_flood_maps(const Simulation& sim, const FloodMaps& maps) {
+  Impl& w = *impl_;
+  if (w.finalized) throw IoError(w.path.string() + ": the results file is already finalized");
+  w.write_flood_maps(&sim, maps);
+  w.flush();
+}
+
 void ResultsWriter::finalize(const FloodMaps* maps, double wall_time_s) {
   Impl& w = *impl_;
   if (w.finalized) throw IoError(w.path.string() + ": the results file is already finalized");

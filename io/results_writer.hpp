@@ -94,6 +94,8 @@ class ResultsWriter {
   /// Appends the state at sim.time() (snapshots and mass balance) and, when given, rewrites
   /// the flood maps; then flushes the file.
   void write_snapshot(const solver::Simulation& sim, const solver::FloodMaps* maps = nullptr);
+  /// Rewrites the flood maps (e.g. those read from a checkpoint on resume) and flushes.
+  void write_flood_maps(const solver::Simulation& sim, const solver::FloodMaps& maps);
   /// Appends one gauge sample at sim.time() and flushes. No-op without gauges.
   void write_gauges(const solver::Simulation& sim);
   /// Writes the flood maps (when given), the wall time [s] and status = "complete", closes the

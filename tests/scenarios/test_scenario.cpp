@@ -2,12 +2,15 @@
 // resumed forecast equals an uninterrupted one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "driver/forecast.hpp"
+#include "io/results_reader.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 
@@ -178,4 +181,96 @@ TEST_F(ScenarioFile, ResumedForecastEqualsUninterrupted) {
   EXPECT_GT(a.balance.losses, 0);
   EXPECT_EQ(a.balance.losses, b.balance.losses);
   EXPECT_LT(a.balance.relative_error(), 1e-12);
+}
+
+TEST_F(ScenarioFile, ResumedForecastKeepsItsGaugeWarnings) {
+  // Warnings fired before the checkpoint travel in it: the resumed run reports the event's
+  // warnings once each, as the uninterrupted run does, those before the resume flagged.
+  write_file("hyeto.csv", "time,rain\n0,20\n600,40\n1200,10\n2400,0\n");
+  const std::string path = write(
+      "[simulation]\nduration = \"40min\"\noutput_interval = \"10min\"\n" + std::string() +
+          "[rainfall]\nuniform = \"hyeto.csv\"\n"
+          "[[gauge]]\nname = \"early\"\nx = 380000\ny = 3793830\nwarning_depth = 0.002\n"
+          "[[gauge]]\nname = \"late\"\nx = 388000\ny = 3793500\nwarning_depth = 0.007\n"
+          "[output]\npath = \"out/w.h5\"\n",
+      false);
+  {
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    std::ofstream out(path);
+    out << "[terrain]\nelevation = \"" << demo
+        << "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
+        << all.str();
+  }
+  const auto s = load_scenario(path);
+  driver::Forecast straight = driver::prepare(s);
+  driver::RunOptions opts;
+  opts.checkpoint_every = 600;  // resumed from the first, at 10 min
+  const auto a = driver::run(straight, opts);
+  ASSERT_EQ(a.checkpoints.size(), 3u);
+  ASSERT_FALSE(a.warnings.empty());
+
+  driver::Forecast resumed = driver::prepare(s);
+  driver::RunOptions ropts;
+  ropts.resume = a.checkpoints.front();
+  ropts.output = (dir_ / "out" / "w2.h5").string();
+  std::size_t announced = 0;
+  ropts.on_warning = [&](const driver::Warning&) { ++announced; };
+  const auto b = driver::run(resumed, ropts);
+  ASSERT_EQ(b.warnings.size(), a.warnings.size());
+  std::size_t before = 0;
+  for (std::size_t k = 0; k < a.warnings.size(); ++k) {
+    const driver::Warning& x = a.warnings[k];
+    const driver::Warning& y = b.warnings[k];
+    EXPECT_EQ(x.gauge, y.gauge);
+    EXPECT_EQ(x.what, y.what);
+    EXPECT_EQ(x.value, y.value);  // bitwise: %.17g round-trips
+    EXPECT_EQ(x.time, y.time);
+    EXPECT_EQ(y.before_resume, x.time <= 600) << x.gauge << " at " << x.time;
+    before += y.before_resume ? 1 : 0;
+  }
+  EXPECT_GE(before, 1u);
+  EXPECT_LT(before, a.warnings.size());  // and one after it
+  EXPECT_EQ(announced, a.warnings.size() - before);  // only the new ones are announced
+}
+
+TEST_F(ScenarioFile, ResumedRunStoppedAtOnceKeepsThePeakMaps) {
+  // A resumed run writes the checkpoint's peak maps into its new results file at once, so
+  // that a run stopped again before its first snapshot still leaves them in the .partial.
+  write_file("hyeto.csv", "time,rain\n0,20\n600,40\n1200,10\n2400,0\n");
+  const std::string path = write(
+      "[simulation]\nduration = \"40min\"\noutput_interval = \"20min\"\n" + std::string() +
+          "[rainfall]\nuniform = \"hyeto.csv\"\n[output]\npath = \"out/m.h5\"\n",
+      false);
+  {
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    std::ofstream out(path);
+    out << "[terrain]\nelevation = \"" << demo
+        << "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
+        << all.str();
+  }
+  const auto s = load_scenario(path);
+  driver::Forecast first = driver::prepare(s);
+  driver::RunOptions opts;
+  opts.checkpoint_every = 600;
+  const auto a = driver::run(first, opts);
+  ASSERT_EQ(a.checkpoints.size(), 3u);
+
+  driver::Forecast again = driver::prepare(s);
+  driver::RunOptions ropts;
+  ropts.resume = a.checkpoints.front();  // t = 10 min; the next snapshot is at 20 min
+  ropts.output = (dir_ / "out" / "stopped.h5").string();
+  std::atomic<bool> stop{true};
+  ropts.stop = &stop;
+  const auto b = driver::run(again, ropts);
+  ASSERT_TRUE(b.interrupted);
+  const io::ResultsReader partial(ropts.output + ".partial");
+  const std::vector<double> peak = partial.read("max_depth");
+  double top = 0;
+  for (double h : peak) top = std::isnan(h) ? top : std::max(top, h);
+  EXPECT_GT(top, 0.001);
+  EXPECT_EQ(partial.times().size(), 0u);  // another path: nothing carried, nothing new yet
 }
