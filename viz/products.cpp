@@ -74,8 +74,8 @@ std::string last_line(const fs::path& log) {
 }
 
 /// Makes one movie of the frames STEM_%04d.png with ffmpeg; "" on success, else why not.
-std::string make_movie(const fs::path& ffmpeg, const fs::path& stem, Movie movie, double rate,
-                       const fs::path& target) {
+std::string make_movie(const fs::path& ffmpeg, const fs::path& stem, std::size_t frames,
+                       Movie movie, double rate, const fs::path& target) {
   const fs::path partial = target.string() + ".partial";
   const fs::path log = target.string() + ".log";
   std::vector<std::string> argv = {ffmpeg.string(), "-nostdin",  "-loglevel", "error", "-y",
@@ -90,6 +90,8 @@ std::string make_movie(const fs::path& ffmpeg, const fs::path& stem, Movie movie
     argv.insert(argv.end(), {"-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
                              "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"});
   }
+  // Only this animation's frames: an older, longer one may have left STEM_NNNN.png behind.
+  argv.insert(argv.end(), {"-frames:v", std::to_string(frames)});
   argv.push_back(partial.string());
   const int status = run_program(argv, log);
   std::error_code ec;
@@ -210,7 +212,7 @@ RenderedMaps render_results(const fs::path& results, const fs::path& png,
   }
   for (const Movie m : request.movies) {
     const fs::path target = stem.string() + (m == Movie::gif ? ".gif" : ".mp4");
-    const std::string why = make_movie(ffmpeg, stem, m, request.frame_rate, target);
+    const std::string why = make_movie(ffmpeg, stem, out.images.size(), m, request.frame_rate, target);
     if (why.empty()) {
       out.movies.push_back(target);
     } else {

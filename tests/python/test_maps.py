@@ -98,6 +98,16 @@ def test_animation_frames_gif_and_mp4(results, tmp_path):
     assert probe.stdout.strip() == "h264,400,300,13"
     assert not list(tmp_path.glob("*.partial")) and not list(tmp_path.glob("*.log"))
 
+    # Frames left by an older, longer animation of the same name are not taken in.
+    for k in (13, 14):
+        (tmp_path / f"event_{k:04d}.png").write_bytes((tmp_path / "event_0000.png").read_bytes())
+    again = floodtwin.render(
+        results, tmp_path / "event.png", animate=True, width=400, height=300, movies=["gif"]
+    )
+    assert len(again["images"]) == 13 and again["movies"] == [str(tmp_path / "event.gif")]
+    with Image.open(tmp_path / "event.gif") as gif:
+        assert gif.n_frames == 13
+
     frames_only = floodtwin.render(
         results, tmp_path / "f.png", animate=True, width=300, height=300, movies=["none"]
     )
