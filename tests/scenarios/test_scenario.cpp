@@ -43,6 +43,16 @@ class ScenarioFile : public ::testing::Test {
     out << body;
     return p.string();
   }
+  /// The demo terrain at 900 m under a 40 min storm (hyeto.csv, uniform rain) and `body`,
+  /// which holds the [simulation] table.
+  std::string write_storm(const std::string& body) {
+    write_file("hyeto.csv", "time,rain\n0,20\n600,40\n1200,10\n2400,0\n");
+    return write("[terrain]\nelevation = \"" + demo +
+                     "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
+                     "[rainfall]\nuniform = \"hyeto.csv\"\n" +
+                     body,
+                 false);
+  }
   std::string write_file(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
     return (dir_ / name).string();
@@ -101,8 +111,7 @@ TEST_F(ScenarioFile, UnknownKeySuggestsTheClosest) {
 }
 
 TEST_F(ScenarioFile, MissingKeysAndFiles) {
-  expect_error("[terrain]\nelevation = \"dem.tif\"\n", {"missing the [simulation] table"},
-               false);
+  expect_error("[terrain]\nelevation = \"dem.tif\"\n", {"missing the [simulation] table"}, false);
   expect_error("[simulation]\nduration = 60\n[terrain]\nmanning = 0.03\n",
                {"[terrain] is missing 'elevation'"}, false);
   expect_error("[simulation]\nduration = 60\n[terrain]\nelevation = \"nope.tif\"\n",
@@ -114,12 +123,10 @@ TEST_F(ScenarioFile, BadValues) {
   expect_error("[simulation]\nduration = \"6 weeks\"\n", {"duration", "unknown time unit"}, false);
   expect_error("[simulation]\nduration = \"1h\"\nscheme = \"third-order\"\n",
                {"[simulation] scheme", "third-order"}, false);
-  expect_error("[simulation]\nduration = \"1h\"\ncfl = 1.5\n", {"[simulation] cfl", "1.5"},
-               false);
+  expect_error("[simulation]\nduration = \"1h\"\ncfl = 1.5\n", {"[simulation] cfl", "1.5"}, false);
   expect_error("[[boundary]]\nside = \"up\"\ntype = \"open\"\n", {"[boundary] side", "\"up\""});
   expect_error("[[boundary]]\nside = \"west\"\ntype = \"weir\"\n", {"[boundary] type", "weir"});
-  expect_error("[[boundary]]\nside = \"west\"\ntype = \"discharge\"\n",
-               {"needs a series"});
+  expect_error("[[boundary]]\nside = \"west\"\ntype = \"discharge\"\n", {"needs a series"});
   expect_error("[[gauge]]\nname = \"a\"\nx = 1\n", {"[gauge] is missing 'y'"});
 }
 
@@ -139,23 +146,11 @@ TEST_F(ScenarioFile, ResumedForecastEqualsUninterrupted) {
   // Rain and Green-Ampt infiltration on the demo terrain at 900 m cells, open west side: run
   // 40 min straight, and resumed from the checkpoint at 20 min; the final state (and the
   // infiltration state restored from the checkpoint) must agree bit for bit.
-  write_file("hyeto.csv", "time,rain\n0,20\n600,40\n1200,10\n2400,0\n");
-  const std::string path = write(
-      "[simulation]\nduration = \"40min\"\noutput_interval = \"10min\"\n" + std::string() +
-          "[rainfall]\nuniform = \"hyeto.csv\"\n[[boundary]]\nside = \"west\"\ntype = \"open\"\n"
-          "[infiltration]\nmodel = \"green-ampt\"\nks = 2e-6\npsi = 0.09\ndtheta = 0.2\n"
-          "[output]\npath = \"out/a.h5\"\n",
-      false);
-  // The header is not written (false): prepend the terrain table by hand.
-  {
-    std::ifstream in(path);
-    std::stringstream all;
-    all << in.rdbuf();
-    std::ofstream out(path);
-    out << "[terrain]\nelevation = \"" << demo
-        << "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
-        << all.str();
-  }
+  const std::string path = write_storm(
+      "[simulation]\nduration = \"40min\"\noutput_interval = \"10min\"\n"
+      "[[boundary]]\nside = \"west\"\ntype = \"open\"\n"
+      "[infiltration]\nmodel = \"green-ampt\"\nks = 2e-6\npsi = 0.09\ndtheta = 0.2\n"
+      "[output]\npath = \"out/a.h5\"\n");
   const auto s = load_scenario(path);
   driver::Forecast straight = driver::prepare(s);
   driver::RunOptions opts;
@@ -186,23 +181,11 @@ TEST_F(ScenarioFile, ResumedForecastEqualsUninterrupted) {
 TEST_F(ScenarioFile, ResumedForecastKeepsItsGaugeWarnings) {
   // Warnings fired before the checkpoint travel in it: the resumed run reports the event's
   // warnings once each, as the uninterrupted run does, those before the resume flagged.
-  write_file("hyeto.csv", "time,rain\n0,20\n600,40\n1200,10\n2400,0\n");
-  const std::string path = write(
-      "[simulation]\nduration = \"40min\"\noutput_interval = \"10min\"\n" + std::string() +
-          "[rainfall]\nuniform = \"hyeto.csv\"\n"
-          "[[gauge]]\nname = \"early\"\nx = 380000\ny = 3793830\nwarning_depth = 0.002\n"
-          "[[gauge]]\nname = \"late\"\nx = 388000\ny = 3793500\nwarning_depth = 0.007\n"
-          "[output]\npath = \"out/w.h5\"\n",
-      false);
-  {
-    std::ifstream in(path);
-    std::stringstream all;
-    all << in.rdbuf();
-    std::ofstream out(path);
-    out << "[terrain]\nelevation = \"" << demo
-        << "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
-        << all.str();
-  }
+  const std::string path = write_storm(
+      "[simulation]\nduration = \"40min\"\noutput_interval = \"10min\"\n"
+      "[[gauge]]\nname = \"early\"\nx = 380000\ny = 3793830\nwarning_depth = 0.002\n"
+      "[[gauge]]\nname = \"late\"\nx = 388000\ny = 3793500\nwarning_depth = 0.007\n"
+      "[output]\npath = \"out/w.h5\"\n");
   const auto s = load_scenario(path);
   driver::Forecast straight = driver::prepare(s);
   driver::RunOptions opts;
@@ -231,27 +214,16 @@ TEST_F(ScenarioFile, ResumedForecastKeepsItsGaugeWarnings) {
     before += y.before_resume ? 1 : 0;
   }
   EXPECT_GE(before, 1u);
-  EXPECT_LT(before, a.warnings.size());  // and one after it
+  EXPECT_LT(before, a.warnings.size());              // and one after it
   EXPECT_EQ(announced, a.warnings.size() - before);  // only the new ones are announced
 }
 
 TEST_F(ScenarioFile, ResumedRunStoppedAtOnceKeepsThePeakMaps) {
   // A resumed run writes the checkpoint's peak maps into its new results file at once, so
   // that a run stopped again before its first snapshot still leaves them in the .partial.
-  write_file("hyeto.csv", "time,rain\n0,20\n600,40\n1200,10\n2400,0\n");
-  const std::string path = write(
-      "[simulation]\nduration = \"40min\"\noutput_interval = \"20min\"\n" + std::string() +
-          "[rainfall]\nuniform = \"hyeto.csv\"\n[output]\npath = \"out/m.h5\"\n",
-      false);
-  {
-    std::ifstream in(path);
-    std::stringstream all;
-    all << in.rdbuf();
-    std::ofstream out(path);
-    out << "[terrain]\nelevation = \"" << demo
-        << "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
-        << all.str();
-  }
+  const std::string path = write_storm(
+      "[simulation]\nduration = \"40min\"\noutput_interval = \"20min\"\n"
+      "[output]\npath = \"out/m.h5\"\n");
   const auto s = load_scenario(path);
   driver::Forecast first = driver::prepare(s);
   driver::RunOptions opts;
