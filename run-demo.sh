@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine and runs the main job: a forecast of the
-# bundled demo basin (Big Tujunga Creek, scenarios/demo/demo.toml).
+# bundled demo basin (Big Tujunga Creek, scenarios/demo/demo.toml), then the products an
+# emergency team looks at: a peak-depth map (PNG), a hazard map and a ParaView series.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
 cmake --preset release > /dev/null
 cmake --build --preset release
-./build/release/cli/floodtwin run scenarios/demo/demo.toml "$@"
+ft=./build/release/cli/floodtwin
+results=scenarios/demo/results
+"$ft" run scenarios/demo/demo.toml "$@"
+# Maps are drawn by VTK through X: a virtual display (xvfb-run) on a machine without one.
+xvfb-run -a "$ft" render "$results/demo.h5" --time max --out "$results/max_depth.png"
+xvfb-run -a "$ft" render "$results/demo.h5" --time max --field hazard --out "$results/hazard.png"
+"$ft" vtk "$results/demo.h5" "$results/vtk"
+echo "demo: results $results/demo.h5, maps $results/max_depth.png and $results/hazard.png," \
+  "ParaView $results/vtk/flood.pvd"
