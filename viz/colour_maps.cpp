@@ -114,6 +114,14 @@ Rgb arrival_colour(double t) {
   return ramp(plasma, t);
 }
 
+double depth_scale_top(std::vector<double> values) {
+  std::erase_if(values, [](double v) { return !std::isfinite(v); });
+  if (values.empty()) return nice_ceil(0);
+  const auto k = static_cast<std::size_t>(0.98 * static_cast<double>(values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
+  return nice_ceil(values[k]);
+}
+
 double nice_ceil(double value) {
   if (!(value > 0) || !std::isfinite(value)) return 1;
   const double p = std::pow(10.0, std::floor(std::log10(value)));
@@ -144,6 +152,7 @@ MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot
   const std::string when =
       snapshot != nullptr ? "at t = " + format_clock(snapshot->time) : "maximum";
   double top = 0;
+  std::vector<double> coloured;
   for (std::size_t c = 0; c < n; ++c) {
     const double h = depth[c];
     bool shown = h > min_depth;
@@ -161,13 +170,17 @@ MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot
     }
     layer.value[c] = v;
     layer.shown[c] = shown ? 1 : 0;
-    if (shown && std::isfinite(v)) top = std::max(top, v);
+    if (shown && std::isfinite(v)) {
+      top = std::max(top, v);
+      if (field == MapField::depth) coloured.push_back(v);
+    }
   }
   switch (field) {
     case MapField::depth:
       layer.subtitle = snapshot != nullptr ? "Depth " + when : "Maximum depth";
       layer.legend_title = "Depth (m)";
-      layer.hi = nice_ceil(top);
+      layer.hi = depth_scale_top(std::move(coloured));
+      layer.open_top = top > layer.hi;
       break;
     case MapField::hazard:
       layer.subtitle =

@@ -45,6 +45,8 @@ struct MapLayer {
   std::vector<double> value;        ///< depth [m], hazard rating [-] or arrival [h]
   std::vector<std::uint8_t> shown;  ///< 1 where the cell is coloured
   double lo = 0, hi = 1;            ///< colour scale range (depth, arrival)
+  /// Some coloured values exceed `hi` (drawn in the top colour; the legend says "> hi").
+  bool open_top = false;
   std::string subtitle;             ///< e.g. "maximum depth" or "depth at t = 01:00:00"
   std::string legend_title;         ///< e.g. "Depth (m)"
   [[nodiscard]] std::size_t shown_cells() const;
@@ -54,6 +56,10 @@ struct MapLayer {
 /// (`snapshot` null). A cell is coloured where its depth exceeds `min_depth` [m]; for
 /// arrival_time where the flood has arrived (by the snapshot's time). Throws InputError when
 /// the data needed is missing (`peaks` null for arrival_time or the peak maps).
+/// The top of a depth colour scale: nice_ceil of the 98th percentile of `values` (finite
+/// ones), so that a few deep pits or reservoirs do not wash out the creeks and floodplain.
+double depth_scale_top(std::vector<double> values);
+
 MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot,
                     const PeakMaps* peaks, double min_depth);
 

@@ -183,10 +183,10 @@ RenderedMaps render_results(const fs::path& results, const fs::path& png,
   // One frame per output time with one colour scale for all of them.
   if (source.times().empty()) throw InputError(results.string() + " holds no snapshot to animate");
   const fs::path stem = png.parent_path() / png.stem();
-  double top = 0;
+  // The colour scale of the peak map holds for every frame.
+  std::optional<MapLayer> peak_scale;
   if (peaks && field == MapField::depth) {
-    for (double h : peaks->max_depth)
-      if (h > top) top = h;
+    peak_scale = make_layer(basin, field, nullptr, peak_ptr, shown_depth);
   }
   double arrival_hi = std::numeric_limits<double>::quiet_NaN();
   if (field == MapField::arrival_time && peaks) {
@@ -195,7 +195,10 @@ RenderedMaps render_results(const fs::path& results, const fs::path& png,
   for (std::size_t k = 0; k < source.times().size(); ++k) {
     const Snapshot snap = source.snapshot(k);
     MapLayer layer = make_layer(basin, field, &snap, peak_ptr, shown_depth);
-    if (field == MapField::depth && top > 0) layer.hi = nice_ceil(top);
+    if (peak_scale) {
+      layer.hi = peak_scale->hi;
+      layer.open_top = peak_scale->open_top;
+    }
     if (!std::isnan(arrival_hi)) layer.hi = arrival_hi;
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, "_%04zu.png", k);

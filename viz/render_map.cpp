@@ -265,7 +265,9 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
       const double v = layer.lo + (layer.hi - layer.lo) * k / 4;
       const double yk = y - bar_h + bar_h * k / 4;
       shapes.rect(px0 + bar_w, yk - 0.5, px0 + bar_w + 5 * s, yk + 0.5, {0, 0, 0});
-      text(overlay, number(v), px0 + bar_w + 8 * s, yk, font(12), false, 0, 1);
+      const bool over = layer.open_top && k == 4;  // deeper values share the top colour
+      text(overlay, (over ? "> " : "") + number(v), px0 + bar_w + 8 * s, yk, font(12), false, 0,
+           1);
     }
     y -= bar_h + 10 * s;
   }

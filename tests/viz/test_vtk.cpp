@@ -369,4 +369,11 @@ TEST(VizColours, HillshadeAndScales) {
   EXPECT_DOUBLE_EQ(viz::nice_ceil(1.3), 2.0);
   EXPECT_DOUBLE_EQ(viz::nice_ceil(2.0), 2.0);
   EXPECT_DOUBLE_EQ(viz::nice_ceil(2.2), 2.5);
+  // A depth scale follows the bulk of the flood, not a few deep pits.
+  std::vector<double> depths(1000, 0.0);
+  for (std::size_t k = 0; k < depths.size(); ++k) depths[k] = 1.2 * double(k) / 999.0;
+  depths[3] = 9.0;
+  depths[7] = std::nan("");
+  EXPECT_DOUBLE_EQ(viz::depth_scale_top(depths), 2.0);  // 98th percentile 1.18 m, not 9 m
+  EXPECT_DOUBLE_EQ(viz::depth_scale_top({0.3}), 0.5);
 }
