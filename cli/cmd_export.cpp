@@ -51,7 +51,8 @@ const floodtwin::cli::Registration registration(
                "  --var     a map: max_depth, max_speed, max_water_level, arrival_time,\n"
                "            flood_duration, max_hazard, elevation, manning, or a snapshot\n"
                "            variable (depth, water_level, velocity_x, velocity_y)\n"
-               "  --time    snapshot time for snapshot variables (\"30min\", \"3600\"); default last\n"
+               "  --time    snapshot time for snapshot variables: END (default) or a time since\n"
+               "            the start (3600, 30min, 1.5h, 00:30:00)\n"
                "  --format  any GDAL raster driver (default GTiff)",
                run});
 

@@ -22,22 +22,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Index of the snapshot `time` names ("last", "end", "END" or a duration).
-std::size_t snapshot_index(const std::vector<double>& times, const std::string& time,
-                           const std::string& file) {
-  if (times.empty()) throw InputError("export: " + file + " holds no snapshot");
-  if (time == "last" || time == "END" || time == "end") return times.size() - 1;
-  const double t = scenarios::parse_duration(time, "export time");
-  for (std::size_t k = 0; k < times.size(); ++k) {
-    if (std::abs(times[k] - t) <= 1e-6 * std::max(1.0, t)) return k;
-  }
-  std::ostringstream msg;
-  msg << "export: no snapshot at t = " << time << " (" << t << " s) in " << file << "; there are "
-      << times.size() << " from " << times.front() << " s to " << times.back() << " s";
-  if (times.size() > 1) msg << " every " << times[1] - times[0] << " s";
-  throw InputError(msg.str());
-}
-
 /// A fresh folder beside `target` for writing it before it is moved into place.
 fs::path scratch_folder(const fs::path& target) {
   const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -48,8 +32,9 @@ fs::path scratch_folder(const fs::path& target) {
     const fs::path dir = parent / name;
     std::error_code ec;
     if (fs::create_directory(dir, ec)) return dir;
-    if (ec) throw IoError("export: cannot create a scratch folder in " + parent.string() + ": " +
-                          ec.message());
+    if (ec)
+      throw IoError("export: cannot create a scratch folder in " + parent.string() + ": " +
+                    ec.message());
   }
   throw IoError("export: no free scratch folder name beside " + target.string());
 }
@@ -120,8 +105,7 @@ ExportedMap export_map(const std::string& results, const std::string& out,
     return names;
   };
   if (!reader.has_variable(variable)) {
-    throw InputError("export: " + results + " has no variable '" + variable + "'; maps: " +
-                     maps());
+    throw InputError("export: " + results + " has no variable '" + variable + "'; maps: " + maps());
   }
   ExportedMap e;
   e.path = out;
@@ -133,7 +117,7 @@ ExportedMap export_map(const std::string& results, const std::string& out,
     values = reader.read(variable);
   } else if (shape.size() == 3) {
     const auto times = reader.times();
-    const std::size_t index = snapshot_index(times, time, results);
+    const std::size_t index = io::snapshot_index(times, time, results);
     e.time = times[index];
     values = reader.read_snapshot(variable, index);
   } else {

@@ -46,7 +46,8 @@ struct ExportedMap {
 /// Writes one map of a results file as a GDAL raster, georeferenced with the run's CRS and
 /// NaN as no-data. `variable` is a 2-D map (max_depth, arrival_time, elevation, ...) or a
 /// snapshot variable (depth, water_level, velocity_x, velocity_y) taken at `time`: "last"
-/// (also "end", "END") or a duration since the start ("30min", "3600", "1.5h").
+/// (also "end", "END") or a time since the start ("30min", "3600", "1.5h", "00:30:00"; see
+/// io::snapshot_index, shared with `floodtwin render`).
 /// The raster (and any side-car files of the format) is written in a scratch folder beside
 /// `out` and moved into place when complete: a failed export leaves an earlier file alone.
 /// Throws ConfigError for a bad time text, InputError for a missing variable or time (naming

@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <sstream>
+#include <string>
 
 #include "io/hdf5_util.hpp"
 #include "io/results_names.hpp"
@@ -356,6 +358,67 @@ double read_final_state(const std::filesystem::path& path, solver::Simulation& s
   sim.set_depth(h);
   sim.set_velocity(vx, vy);
   return times[last];
+}
+
+namespace {
+
+/// Seconds from "3600", "3600s", "90min", "1.5h", "2d" or "HH:MM[:SS]"; NaN if not a time.
+double parse_time_text(const std::string& text) {
+  const double bad = std::numeric_limits<double>::quiet_NaN();
+  if (text.find(':') != std::string::npos) {
+    double total = 0;
+    int parts = 0;
+    std::stringstream ss(text);
+    std::string part;
+    while (std::getline(ss, part, ':')) {
+      if (part.empty() || part.find_first_not_of("0123456789.") != std::string::npos) return bad;
+      total = total * 60 + std::stod(part);
+      ++parts;
+    }
+    if (parts == 2) total *= 60;  // HH:MM
+    return parts == 2 || parts == 3 ? total : bad;
+  }
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    return bad;
+  }
+  const std::string unit = text.substr(used);
+  double scale = 0;
+  if (unit.empty() || unit == "s")
+    scale = 1;
+  else if (unit == "min" || unit == "m")
+    scale = 60;
+  else if (unit == "h")
+    scale = 3600;
+  else if (unit == "d")
+    scale = 86400;
+  if (scale == 0 || !std::isfinite(value) || value < 0) return bad;
+  return value * scale;
+}
+
+}  // namespace
+
+std::size_t snapshot_index(const std::vector<double>& times, const std::string& text,
+                           const std::string& file, const std::string& words) {
+  if (times.empty()) throw InputError(file + " holds no snapshot");
+  if (text == "end" || text == "END" || text == "last") return times.size() - 1;
+  const double t = parse_time_text(text);
+  if (std::isnan(t)) {
+    throw ConfigError("--time expects " + words +
+                      " or a time since the start (3600, 3600s, 90min, 1.5h, 01:30:00), got '" +
+                      text + "'");
+  }
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    if (std::abs(times[k] - t) <= 1e-3) return k;
+  }
+  std::ostringstream msg;
+  msg << "no snapshot at t = " << t << " s (--time " << text << ") in " << file << "; there are "
+      << times.size() << " from " << times.front() << " s to " << times.back() << " s";
+  if (times.size() > 1) msg << " every " << times[1] - times[0] << " s";
+  throw InputError(msg.str());
 }
 
 }  // namespace floodtwin::io

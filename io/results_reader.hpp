@@ -80,6 +80,15 @@ ResultsSummary read_results_summary(const std::filesystem::path& path, double th
 /// A readable multi-line rendering of the summary.
 std::string format_summary(const ResultsSummary& summary);
 
+/// The index of the snapshot in `times` [s] that `text` names: "END" (also "end", "last") or
+/// a time since the start: seconds ("3600", "3600s"), minutes ("90min", "90m"), hours
+/// ("1.5h"), days ("2d") or "HH:MM[:SS]", matched within 1 ms. `words` lists the other
+/// choices of the caller for the message ("max, END" for maps). Throws ConfigError for text
+/// that is no time, InputError for a time with no snapshot (naming the times there are) or
+/// when `times` is empty.
+std::size_t snapshot_index(const std::vector<double>& times, const std::string& text,
+                           const std::string& file, const std::string& words = "END");
+
 /// Hot start: sets the depth and velocities of `sim` to the last snapshot of the results
 /// file at `path`. Throws InputError when the file's grid differs from the simulation's or
 /// the file has no snapshot or no value in a cell active in `sim`.

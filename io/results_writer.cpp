@@ -387,6 +387,38 @@ struct ResultsWriter::Impl {
     return {};
   }
 
+  /// One variable of a time axis being carried over: its name, memory type and row buffer.
+  struct Column {
+    const char* name;
+    hid_t type;
+    void* row;
+  };
+
+  /// Appends the rows 0.. of the axis `time_var` (and of `columns` along it) of `in` whose
+  /// time is <= `limit`, row by row; returns how many. A row that cannot be read ends the copy,
+  /// `stopped` saying why, with every variable holding the same number of rows.
+  std::size_t copy_rows(hid_t in, const char* time_var, std::size_t rows,
+                        const std::vector<Column>& columns, double limit, const std::string& from,
+                        std::string& stopped) {
+    std::size_t copied = 0;
+    for (std::size_t k = 0; k < rows; ++k) {
+      double t = 0;
+      try {
+        read_row(in, time_var, k, H5T_NATIVE_DOUBLE, &t, from);
+        if (!(t <= limit)) break;
+        for (const Column& c : columns) read_row(in, c.name, k, c.type, c.row, from);
+      } catch (const IoError& e) {
+        stopped = e.what();
+        break;
+      }
+      const auto index = static_cast<hsize_t>(copied);
+      append(time_var, index, H5T_NATIVE_DOUBLE, &t);
+      for (const Column& c : columns) append(c.name, index, c.type, c.row);
+      ++copied;
+    }
+    return copied;
+  }
+
   /// Copies the snapshots and gauge samples up to `until` [s] (1e-9 relative) from `src`,
   /// one time at a time. A row that cannot be read ends the copy (the earlier file may be
   /// damaged); every variable keeps the same number of rows.
@@ -395,58 +427,30 @@ struct ResultsWriter::Impl {
     const double limit = until + 1e-9 * std::max(1.0, std::abs(until));
     const Id in = detail::open_hdf5_file(src.path, "a floodtwin results file");
     std::string stopped;
-    const std::size_t cells = grid.cell_count();
-    std::vector<std::vector<float>> maps(std::size(snapshot_names), std::vector<float>(cells));
+    std::vector<Column> columns;
+    std::vector<std::vector<float>> maps(std::size(snapshot_names),
+                                         std::vector<float>(grid.cell_count()));
     double balance[std::size(balance_names)];
-    for (std::size_t k = 0; k < src.snapshots && stopped.empty(); ++k) {
-      double t = 0;
-      try {
-        read_row(in.get(), names::time, k, H5T_NATIVE_DOUBLE, &t, from);
-        if (!(t <= limit)) break;
-        for (std::size_t v = 0; v < maps.size(); ++v) {
-          read_row(in.get(), snapshot_names[v], k, H5T_NATIVE_FLOAT, maps[v].data(), from);
-        }
-        for (std::size_t v = 0; v < std::size(balance_names); ++v) {
-          read_row(in.get(), balance_names[v], k, H5T_NATIVE_DOUBLE, &balance[v], from);
-        }
-      } catch (const IoError& e) {
-        stopped = e.what();
-        break;
-      }
-      const auto index = static_cast<hsize_t>(snapshots);
-      append(names::time, index, H5T_NATIVE_DOUBLE, &t);
-      for (std::size_t v = 0; v < maps.size(); ++v) {
-        append(snapshot_names[v], index, H5T_NATIVE_FLOAT, maps[v].data());
-      }
-      for (std::size_t v = 0; v < std::size(balance_names); ++v) {
-        append(balance_names[v], index, H5T_NATIVE_DOUBLE, &balance[v]);
-      }
-      ++snapshots;
+    for (std::size_t v = 0; v < maps.size(); ++v) {
+      columns.push_back({snapshot_names[v], H5T_NATIVE_FLOAT, maps[v].data()});
     }
+    for (std::size_t v = 0; v < std::size(balance_names); ++v) {
+      columns.push_back({balance_names[v], H5T_NATIVE_DOUBLE, &balance[v]});
+    }
+    snapshots = copy_rows(in.get(), names::time, src.snapshots, columns, limit, from, stopped);
     if (snapshots > 0 && detail::has_attribute(in.get(), "initial_volume")) {
       write_attribute(file.get(), "initial_volume",
                       detail::read_attribute<double>(in.get(), "initial_volume", from, "/"), name);
     }
-    const std::size_t stations = gauge_cells.size();
-    std::vector<std::vector<double>> samples(std::size(gauge_names), std::vector<double>(stations));
-    for (std::size_t k = 0; k < src.gauge_rows && stopped.empty(); ++k) {
-      double t = 0;
-      try {
-        read_row(in.get(), names::gauge_time, k, H5T_NATIVE_DOUBLE, &t, from);
-        if (!(t <= limit)) break;
-        for (std::size_t v = 0; v < samples.size(); ++v) {
-          read_row(in.get(), gauge_names[v], k, H5T_NATIVE_DOUBLE, samples[v].data(), from);
-        }
-      } catch (const IoError& e) {
-        stopped = e.what();
-        break;
-      }
-      const auto index = static_cast<hsize_t>(gauge_samples);
-      append(names::gauge_time, index, H5T_NATIVE_DOUBLE, &t);
-      for (std::size_t v = 0; v < samples.size(); ++v) {
-        append(gauge_names[v], index, H5T_NATIVE_DOUBLE, samples[v].data());
-      }
-      ++gauge_samples;
+    std::vector<std::vector<double>> samples(std::size(gauge_names),
+                                             std::vector<double>(gauge_cells.size()));
+    columns.clear();
+    for (std::size_t v = 0; v < samples.size(); ++v) {
+      columns.push_back({gauge_names[v], H5T_NATIVE_DOUBLE, samples[v].data()});
+    }
+    if (stopped.empty()) {
+      gauge_samples =
+          copy_rows(in.get(), names::gauge_time, src.gauge_rows, columns, limit, from, stopped);
     }
     std::ostringstream note;
     note.precision(17);

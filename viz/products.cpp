@@ -78,8 +78,14 @@ std::string make_movie(const fs::path& ffmpeg, const fs::path& stem, std::size_t
                        Movie movie, double rate, const fs::path& target) {
   const fs::path partial = target.string() + ".partial";
   const fs::path log = target.string() + ".log";
-  std::vector<std::string> argv = {ffmpeg.string(), "-nostdin",  "-loglevel", "error", "-y",
-                                   "-framerate",    std::to_string(rate),      "-i",
+  std::vector<std::string> argv = {ffmpeg.string(),
+                                   "-nostdin",
+                                   "-loglevel",
+                                   "error",
+                                   "-y",
+                                   "-framerate",
+                                   std::to_string(rate),
+                                   "-i",
                                    stem.string() + "_%04d.png"};
   if (movie == Movie::gif) {
     // One palette for the whole animation (ffmpeg's default palette bands the hillshade).
@@ -87,8 +93,8 @@ std::string make_movie(const fs::path& ffmpeg, const fs::path& stem, std::size_t
                              "-loop", "0", "-f", "gif"});
   } else {
     // H.264 in yuv420p (plays in browsers and presentation software) needs even sizes.
-    argv.insert(argv.end(), {"-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264",
-                             "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4"});
+    argv.insert(argv.end(), {"-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt",
+                             "yuv420p", "-movflags", "+faststart", "-f", "mp4"});
   }
   // Only this animation's frames: an older, longer one may have left STEM_NNNN.png behind.
   argv.insert(argv.end(), {"-frames:v", std::to_string(frames)});
@@ -185,13 +191,7 @@ RenderedMaps render_results(const fs::path& results, const fs::path& png,
   const fs::path stem = png.parent_path() / png.stem();
   // The colour scale of the peak map holds for every frame.
   std::optional<MapLayer> peak_scale;
-  if (peaks && field == MapField::depth) {
-    peak_scale = make_layer(basin, field, nullptr, peak_ptr, shown_depth);
-  }
-  double arrival_hi = std::numeric_limits<double>::quiet_NaN();
-  if (field == MapField::arrival_time && peaks) {
-    arrival_hi = make_layer(basin, field, nullptr, peak_ptr, shown_depth).hi;
-  }
+  if (peaks) peak_scale = make_layer(basin, field, nullptr, peak_ptr, shown_depth);
   for (std::size_t k = 0; k < source.times().size(); ++k) {
     const Snapshot snap = source.snapshot(k);
     MapLayer layer = make_layer(basin, field, &snap, peak_ptr, shown_depth);
@@ -199,7 +199,6 @@ RenderedMaps render_results(const fs::path& results, const fs::path& png,
       layer.hi = peak_scale->hi;
       layer.open_top = peak_scale->open_top;
     }
-    if (!std::isnan(arrival_hi)) layer.hi = arrival_hi;
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, "_%04zu.png", k);
     const fs::path frame = stem.string() + suffix;
@@ -215,7 +214,8 @@ RenderedMaps render_results(const fs::path& results, const fs::path& png,
   }
   for (const Movie m : request.movies) {
     const fs::path target = stem.string() + (m == Movie::gif ? ".gif" : ".mp4");
-    const std::string why = make_movie(ffmpeg, stem, out.images.size(), m, request.frame_rate, target);
+    const std::string why =
+        make_movie(ffmpeg, stem, out.images.size(), m, request.frame_rate, target);
     if (why.empty()) {
       out.movies.push_back(target);
     } else {

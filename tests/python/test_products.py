@@ -120,6 +120,11 @@ def test_export_writes_georeferenced_rasters(results, tmp_path):
 
     snap = floodtwin.export(summary["results"], tmp_path / "d.tif", "depth", time="30min")
     assert snap["time"] == 1800
+    # The same time syntax as `floodtwin render --time`.
+    assert (
+        floodtwin.export(summary["results"], tmp_path / "c.tif", "depth", time="00:30")["time"]
+        == 1800
+    )
     raster = gdal.Open(str(tmp_path / "d.tif"))  # kept: a band must not outlive its dataset
     band = raster.GetRasterBand(1).ReadAsArray()
     assert np.array_equal(band, ds["depth"].isel(time=2).values, equal_nan=True)
@@ -129,9 +134,13 @@ def test_export_errors_keep_earlier_files(results, tmp_path):
     _, summary = results
     with pytest.raises(ValueError, match="no variable 'nope'; maps: .*max_depth"):
         floodtwin.export(summary["results"], tmp_path / "x.tif", "nope")
-    with pytest.raises(ValueError, match=r"no snapshot at t = 20min .*every 900 s"):
+    with pytest.raises(
+        ValueError, match=r"no snapshot at t = 1200 s \(--time 20min\) in .*every 900 s"
+    ):
         floodtwin.export(summary["results"], tmp_path / "x.tif", "depth", time="20min")
-    with pytest.raises(floodtwin.ScenarioError, match="export time"):
+    with pytest.raises(
+        floodtwin.ScenarioError, match="--time expects END or a time since the start"
+    ):
         floodtwin.export(summary["results"], tmp_path / "x.tif", "depth", time="soon")
     earlier = tmp_path / "keep.tif"
     earlier.write_bytes(b"an earlier map")
