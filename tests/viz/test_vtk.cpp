@@ -157,6 +157,33 @@ TEST(VizVtk, SnapshotsMatchTheResultsFile) {
   EXPECT_NEAR(xyz[2], z[static_cast<std::size_t>(10 * g.nx + 7)] * z_scale, 1e-9);
 }
 
+namespace {
+
+std::string bytes_of(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The DataSets of DIR/flood.pvd: (timestep, file).
+std::vector<std::pair<double, std::string>> pvd_entries(const fs::path& dir) {
+  // Parsed by hand: GCC 12 warns falsely inside <regex> under the sanitizers.
+  const std::string pvd = bytes_of(dir / "flood.pvd");
+  auto attribute = [&](std::size_t from, const std::string& key) {
+    const std::size_t a = pvd.find(key + "=\"", from) + key.size() + 2;
+    return pvd.substr(a, pvd.find('"', a) - a);
+  };
+  std::vector<std::pair<double, std::string>> out;
+  for (std::size_t at = pvd.find("<DataSet"); at != std::string::npos;
+       at = pvd.find("<DataSet", at + 1)) {
+    out.emplace_back(std::stod(attribute(at, "timestep")), attribute(at, "file"));
+  }
+  return out;
+}
+
+}  // namespace
+
 TEST(VizVtk, CollectionListsEveryTimeAndGaugesHaveNames) {
   ft::VizTempDir tmp("pvd");
   const fs::path results = tmp / "run.h5";
@@ -164,24 +191,10 @@ TEST(VizVtk, CollectionListsEveryTimeAndGaugesHaveNames) {
   convert(results, tmp / "vtk");
   const std::vector<double> times = floodtwin::io::ResultsReader(results).times();
 
-  std::ifstream in(tmp / "vtk" / "flood.pvd");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string pvd = text.str();
-  // <DataSet timestep="T" ... file="NAME"/> per output time (parsed by hand: GCC 12 warns
-  // falsely inside <regex> under the sanitizers).
-  auto attribute = [&](std::size_t from, const std::string& key) {
-    const std::size_t a = pvd.find(key + "=\"", from) + key.size() + 2;
-    return pvd.substr(a, pvd.find('"', a) - a);
-  };
-  std::vector<double> listed;
-  for (std::size_t at = pvd.find("<DataSet"); at != std::string::npos;
-       at = pvd.find("<DataSet", at + 1)) {
-    listed.push_back(std::stod(attribute(at, "timestep")));
-    EXPECT_TRUE(fs::exists(tmp / "vtk" / attribute(at, "file"))) << attribute(at, "file");
-  }
+  const auto listed = pvd_entries(tmp / "vtk");
+  for (const auto& [t, file] : listed) EXPECT_TRUE(fs::exists(tmp / "vtk" / file)) << file;
   ASSERT_EQ(listed.size(), times.size());
-  for (std::size_t k = 0; k < times.size(); ++k) EXPECT_DOUBLE_EQ(listed[k], times[k]);
+  for (std::size_t k = 0; k < times.size(); ++k) EXPECT_DOUBLE_EQ(listed[k].first, times[k]);
 
   vtkNew<vtkXMLPolyDataReader> reader;
   reader->SetFileName((tmp / "vtk" / "gauges.vtp").string().c_str());
@@ -197,35 +210,6 @@ TEST(VizVtk, CollectionListsEveryTimeAndGaugesHaveNames) {
   EXPECT_EQ(xyz[0], 500187.5);
   EXPECT_EQ(xyz[1], 4200072.5);
 }
-
-namespace {
-
-/// The DataSets of DIR/flood.pvd: (timestep, file).
-std::vector<std::pair<double, std::string>> pvd_entries(const fs::path& dir) {
-  std::ifstream in(dir / "flood.pvd");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string pvd = text.str();
-  auto attribute = [&](std::size_t from, const std::string& key) {
-    const std::size_t a = pvd.find(key + "=\"", from) + key.size() + 2;
-    return pvd.substr(a, pvd.find('"', a) - a);
-  };
-  std::vector<std::pair<double, std::string>> out;
-  for (std::size_t at = pvd.find("<DataSet"); at != std::string::npos;
-       at = pvd.find("<DataSet", at + 1)) {
-    out.emplace_back(std::stod(attribute(at, "timestep")), attribute(at, "file"));
-  }
-  return out;
-}
-
-std::string bytes_of(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 TEST(VizVtk, ResumeKeepsTheEarlierTimesAndNumbersOn) {
   ft::VizTempDir tmp("resume");
