@@ -1,5 +1,6 @@
 #include "viz/render_map.hpp"
 
+#include <X11/Xlib.h>
 #include <vtkActor.h>
 #include <vtkActor2D.h>
 #include <vtkCamera.h>
@@ -24,12 +25,15 @@
 #include <vtkWindowToImageFilter.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "floodtwin/version.hpp"
 #include "solver/error.hpp"
@@ -125,6 +129,35 @@ std::string crs_name(const std::string& wkt, std::size_t max) {
 
 }  // namespace
 
+namespace {
+
+/// The X display every render window of the process shares (opened once). A window per map
+/// opening its own connection made ~40 connections per animation, and VTK aborts the process
+/// when one fails (seen under load on Xvfb); here a failure is retried, then a ConfigError.
+/// Callers hold render_mutex(): Xlib is not told about threads.
+Display* shared_display() {
+  static Display* display = nullptr;
+  if (display != nullptr) return display;
+  for (int attempt = 0; attempt < 5 && display == nullptr; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200 * attempt));
+    display = XOpenDisplay(nullptr);
+  }
+  if (display == nullptr) {
+    const char* name = std::getenv("DISPLAY");
+    throw ConfigError(std::string("render: cannot connect to the X display DISPLAY=") +
+                      (name != nullptr ? name : "") +
+                      "; is the (virtual) X server running? e.g. xvfb-run -a floodtwin render ...");
+  }
+  return display;
+}
+
+std::mutex& render_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+}  // namespace
+
 MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderOptions& options,
                         const fs::path& png) {
   const int W = options.width, H = options.height;
@@ -150,6 +183,11 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
     throw ConfigError(
         "render: VTK here draws through X and DISPLAY is not set; run it under a "
         "virtual display: xvfb-run -a floodtwin render ...");
+  }
+  // One map at a time per process, all through one X connection.
+  const std::lock_guard<std::mutex> lock(render_mutex());
+  if (std::strstr(window->GetClassName(), "XOpenGL") != nullptr) {
+    window->SetDisplayId(shared_display());
   }
   window->SetOffScreenRendering(1);
   window->SetMultiSamples(0);
@@ -266,8 +304,7 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
       const double yk = y - bar_h + bar_h * k / 4;
       shapes.rect(px0 + bar_w, yk - 0.5, px0 + bar_w + 5 * s, yk + 0.5, {0, 0, 0});
       const bool over = layer.open_top && k == 4;  // deeper values share the top colour
-      text(overlay, (over ? "> " : "") + number(v), px0 + bar_w + 8 * s, yk, font(12), false, 0,
-           1);
+      text(overlay, (over ? "> " : "") + number(v), px0 + bar_w + 8 * s, yk, font(12), false, 0, 1);
     }
     y -= bar_h + 10 * s;
   }
