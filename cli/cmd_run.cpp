@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "driver/forecast.hpp"
 #include "driver/products.hpp"
@@ -39,13 +40,8 @@ RunArgs parse(const std::vector<std::string>& args, bool run) {
       return args[++k];
     };
     if (run && (arg == "--threads" || arg == "-j")) {
-      const std::string v = value();
-      try {
-        a.threads = std::stoi(v);
-      } catch (const std::exception&) {
-        a.threads = 0;
-      }
-      if (a.threads < 1) throw ConfigError("--threads: expected a positive integer, got '" + v + "'");
+      a.threads = static_cast<int>(
+          floodtwin::cli::integer_arg(arg, value(), 1, floodtwin::cli::max_threads));
     } else if (run && (arg == "--output" || arg == "-o")) {
       a.output = value();
     } else if (run && arg == "--checkpoint-every") {

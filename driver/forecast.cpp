@@ -97,6 +97,8 @@ Forecast prepare(const Scenario& s) {
       << grid.dx << " x " << grid.dy << " m";
     f.notes.push_back(n.str());
   }
+  for (const auto& w : s.warnings) f.notes.push_back("warning: " + w);
+  for (const auto& w : dem.warnings) f.notes.push_back("warning: " + w);
   if (!s.buildings.empty()) {
     terrain::BuildingOptions bo;
     bo.mode = s.buildings_mode == "block" ? terrain::BuildingMode::block
@@ -152,6 +154,10 @@ Forecast prepare(const Scenario& s) {
     so.what = "rain series";
     so.origin = s.start;
     const terrain::SeriesTable table = terrain::read_series(s.rain_series, so);
+    for (const auto& w : terrain::check_stations(grid, stations, table.columns, table.time_column,
+                                                 s.rain_stations, s.rain_series)) {
+      f.notes.push_back("warning: " + w);
+    }
     terrain::GaugeRainOptions go;
     go.units = units;
     go.interpolation = terrain::parse_interpolation(s.rain_interpolation);
@@ -196,6 +202,13 @@ Forecast prepare(const Scenario& s) {
         grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
     sim.set_loss_model(f.curve_number);
     f.notes.push_back("infiltration: SCS curve number");
+  }
+
+  // Rain wholly outside the run would fall on nothing: refused.
+  if (f.rain) {
+    terrain::check_rain_period(*f.rain, static_cast<Real>(s.duration),
+                               "rain '" + s.rain_series + s.rain_uniform + s.rain_grids + "'",
+                               s.start);
   }
 
   // Boundaries.

@@ -1,5 +1,7 @@
 #include "io/results_reader.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -180,6 +182,44 @@ int ResultsReader::nx() const { return static_cast<int>(shape(names::x).at(0)); 
 int ResultsReader::ny() const { return static_cast<int>(shape(names::y).at(0)); }
 std::vector<double> ResultsReader::times() const { return read(names::time); }
 
+namespace {
+
+std::string shape_text(const std::vector<std::size_t>& shape) {
+  std::string out = "[";
+  for (std::size_t k = 0; k < shape.size(); ++k) out += (k ? ", " : "") + std::to_string(shape[k]);
+  return out + "]";
+}
+
+/// Refuses a file whose variables disagree with its x, y and time (a damaged or foreign file
+/// would otherwise be read out of bounds).
+void check_shapes(const ResultsReader& r, const std::string& file) {
+  const std::size_t nx = r.shape(names::x).at(0), ny = r.shape(names::y).at(0);
+  const std::size_t nt = r.shape(names::time).at(0);
+  auto expect = [&](const char* var, std::vector<std::size_t> want) {
+    if (!r.has_variable(var)) return;
+    const auto got = r.shape(var);
+    if (got != want) {
+      throw IoError(file + ": variable '" + var + "' has shape " + shape_text(got) + ", expected " +
+                    shape_text(want) + " (time, y, x of the file)");
+    }
+  };
+  for (const char* v :
+       {names::elevation, names::manning, names::max_depth, names::max_speed,
+        names::max_water_level, names::arrival_time, names::flood_duration, names::max_hazard}) {
+    expect(v, {ny, nx});
+  }
+  for (const char* v : {names::depth, names::water_level, names::velocity_x, names::velocity_y}) {
+    expect(v, {nt, ny, nx});
+  }
+  for (const char* v : {names::volume, names::mass_balance_error}) expect(v, {nt});
+}
+
+}  // namespace
+
+void check_results_shapes(const ResultsReader& reader) {
+  check_shapes(reader, reader.path().string());
+}
+
 ResultsSummary read_results_summary(const std::filesystem::path& path, double threshold) {
   const ResultsReader r(path);
   ResultsSummary s;
@@ -199,11 +239,28 @@ ResultsSummary read_results_summary(const std::filesystem::path& path, double th
   s.nx = static_cast<int>(xs.size());
   s.ny = static_cast<int>(ys.size());
   if (s.nx < 1 || s.ny < 1) throw IoError(s.path + ": empty grid (x or y has no values)");
-  s.dx = s.nx > 1 ? std::abs(xs[1] - xs[0]) : 0;
-  s.dy = s.ny > 1 ? std::abs(ys[1] - ys[0]) : 0;
-  if (s.nx == 1 || s.ny == 1) {  // a single row or column: take the square cell
+  check_shapes(r, s.path);
+  // The cell size: recorded on x and y (or in the CRS's GeoTransform) since a single row or
+  // column has no coordinate spacing; older files: from the spacing, square cells assumed.
+  s.dx = r.has_attribute(names::x, "cell_size") ? r.number_attribute(names::x, "cell_size") : 0;
+  s.dy = r.has_attribute(names::y, "cell_size") ? r.number_attribute(names::y, "cell_size") : 0;
+  if (!(s.dx > 0 && s.dy > 0) && r.has_attribute(names::crs, "GeoTransform")) {
+    std::istringstream gt(r.text_attribute(names::crs, "GeoTransform"));
+    double g[6] = {0, 0, 0, 0, 0, 0};
+    for (double& v : g) gt >> v;
+    s.dx = std::abs(g[1]);
+    s.dy = std::abs(g[5]);
+  }
+  if (!(s.dx > 0 && s.dy > 0)) {
+    s.dx = s.nx > 1 ? std::abs(xs[1] - xs[0]) : 0;
+    s.dy = s.ny > 1 ? std::abs(ys[1] - ys[0]) : 0;
     s.dx = s.dx > 0 ? s.dx : s.dy;
     s.dy = s.dy > 0 ? s.dy : s.dx;
+  }
+  if (!(s.dx > 0 && s.dy > 0 && std::isfinite(s.dx) && std::isfinite(s.dy))) {
+    throw IoError(s.path +
+                  ": the cell size is not recorded (a 1 x 1 grid without cell_size "
+                  "attributes on x and y); expected a results file of floodtwin >= 0.9");
   }
   s.x_min = std::min(xs.front(), xs.back()) - s.dx / 2;
   s.x_max = std::max(xs.front(), xs.back()) + s.dx / 2;
@@ -224,7 +281,9 @@ ResultsSummary read_results_summary(const std::filesystem::path& path, double th
   }
   // Peak depth and flooded area: from max_depth, or from the snapshots when the flood maps
   // were never written (their fill value is NaN everywhere).
-  std::vector<double> peak = r.read(names::max_depth);
+  std::vector<double> peak = r.has_variable(names::max_depth)
+                                 ? r.read(names::max_depth)
+                                 : std::vector<double>(xs.size() * ys.size(), std::nan(""));
   bool any_map = false;
   for (const double v : peak) any_map = any_map || !std::isnan(v);
   if (!any_map) {
@@ -236,7 +295,8 @@ ResultsSummary read_results_summary(const std::filesystem::path& path, double th
       }
     }
   }
-  const std::vector<double> z = r.read(names::elevation);
+  const std::vector<double> z =
+      r.has_variable(names::elevation) ? r.read(names::elevation) : std::vector<double>();
   for (std::size_t c = 0; c < z.size(); ++c) s.active_cells += std::isnan(z[c]) ? 0 : 1;
   std::size_t flooded = 0;
   std::size_t peak_cell = 0;
@@ -253,8 +313,9 @@ ResultsSummary read_results_summary(const std::filesystem::path& path, double th
   s.peak_x = xs[peak_cell % xs.size()];
   s.peak_y = ys[peak_cell / xs.size()];
   s.flooded_area = static_cast<double>(flooded) * s.dx * s.dy;
-  if (!times.empty()) {
+  if (!times.empty() && r.has_variable(names::volume))
     s.final_volume = r.read(names::volume).back();
+  if (!times.empty() && r.has_variable(names::mass_balance_error)) {
     s.mass_balance_error = r.read(names::mass_balance_error).back();
   }
   if (r.has_variable(names::station)) {
@@ -311,6 +372,7 @@ std::string format_summary(const ResultsSummary& s) {
 double read_final_state(const std::filesystem::path& path, solver::Simulation& sim) {
   const ResultsReader r(path);
   const std::string file = path.string();
+  check_shapes(r, file);
   const solver::Grid& g = sim.grid();
   if (r.nx() != g.nx || r.ny() != g.ny) {
     std::ostringstream msg;
@@ -362,6 +424,19 @@ double read_final_state(const std::filesystem::path& path, solver::Simulation& s
 
 namespace {
 
+/// A non-negative decimal such as "12" or "1.5" (no sign, exponent or hexadecimal); NaN else.
+double decimal(const std::string& text) {
+  const double bad = std::numeric_limits<double>::quiet_NaN();
+  if (text.empty() || text.find_first_not_of("0123456789.") != std::string::npos ||
+      text.find_first_of("0123456789") == std::string::npos ||
+      std::count(text.begin(), text.end(), '.') > 1) {
+    return bad;
+  }
+  double v = 0;
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  return r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(v) ? v : bad;
+}
+
 /// Seconds from "3600", "3600s", "90min", "1.5h", "2d" or "HH:MM[:SS]"; NaN if not a time.
 double parse_time_text(const std::string& text) {
   const double bad = std::numeric_limits<double>::quiet_NaN();
@@ -371,20 +446,17 @@ double parse_time_text(const std::string& text) {
     std::stringstream ss(text);
     std::string part;
     while (std::getline(ss, part, ':')) {
-      if (part.empty() || part.find_first_not_of("0123456789.") != std::string::npos) return bad;
-      total = total * 60 + std::stod(part);
+      const double v = decimal(part);
+      if (std::isnan(v)) return bad;
+      total = total * 60 + v;
       ++parts;
     }
     if (parts == 2) total *= 60;  // HH:MM
     return parts == 2 || parts == 3 ? total : bad;
   }
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    return bad;
-  }
+  const std::size_t used = std::min(text.size(), text.find_first_not_of("0123456789."));
+  const double value = decimal(text.substr(0, used));
+  if (std::isnan(value)) return bad;
   const std::string unit = text.substr(used);
   double scale = 0;
   if (unit.empty() || unit == "s")

@@ -52,6 +52,10 @@ class ResultsReader {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Throws IoError naming the file, variable and shapes when a map, snapshot or per-snapshot
+/// variable does not match the file's x, y and time (read_results_summary checks it too).
+void check_results_shapes(const ResultsReader& reader);
+
 /// What `floodtwin info` prints.
 struct ResultsSummary {
   std::string path;

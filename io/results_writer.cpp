@@ -523,6 +523,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   Impl::describe(w.x_scale.get(), name, "m", "x coordinate of cell centre",
                  "projection_x_coordinate");
   write_attribute(w.x_scale.get(), "axis", "X", name);
+  // The cell size, which the coordinates alone do not give for a single row or column.
+  write_attribute(w.x_scale.get(), "cell_size", static_cast<double>(g.dx), name);
+  write_attribute(w.y_scale.get(), "cell_size", static_cast<double>(g.dy), name);
 
   // Grid mapping.
   if (!w.options.crs_wkt.empty()) {

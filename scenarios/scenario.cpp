@@ -8,6 +8,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "scenarios/input_checks.hpp"
 #include "solver/error.hpp"
 
 namespace floodtwin::scenarios {
@@ -37,16 +38,25 @@ std::string closest_key(const std::string& key, const std::vector<std::string>& 
 }
 
 double parse_duration(const std::string& text, const std::string& what) {
-  std::size_t pos = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &pos);
-  } catch (const std::exception&) {
-    throw ConfigError(what + ": expected a duration such as 90s, 10min, 6h or 2d, got \"" +
+  // The number runs up to the first letter that does not start an exponent ("1.5e3s").
+  std::size_t split = 0;
+  while (split < text.size()) {
+    const char c = text[split];
+    const bool exponent = (c == 'e' || c == 'E') && split > 0 && split + 1 < text.size() &&
+                          (std::isdigit(static_cast<unsigned char>(text[split + 1])) != 0 ||
+                           text[split + 1] == '-' || text[split + 1] == '+');
+    if (std::isalpha(static_cast<unsigned char>(c)) != 0 && !exponent) break;
+    ++split;
+  }
+  std::string number = text.substr(0, split);
+  while (!number.empty() && number.back() == ' ') number.pop_back();
+  const std::optional<double> value = parse_decimal(number);
+  if (!value) {
+    throw ConfigError(what + ": expected a duration such as 90s, 10min, 6h or 2d (a decimal "
+                             "number and a unit), got \"" +
                       text + "\"");
   }
-  std::string unit = text.substr(pos);
-  unit.erase(0, unit.find_first_not_of(' '));
+  std::string unit = text.substr(split);
   double factor = 0;
   if (unit.empty() || unit == "s" || unit == "sec") {
     factor = 1;
@@ -60,10 +70,10 @@ double parse_duration(const std::string& text, const std::string& what) {
     throw ConfigError(what + ": unknown time unit \"" + unit + "\" in \"" + text +
                       "\" (use s, min, h or d)");
   }
-  if (!(std::isfinite(value) && value >= 0)) {
+  if (!(*value >= 0) || !std::isfinite(*value * factor)) {
     throw ConfigError(what + ": a duration must be finite and >= 0, got \"" + text + "\"");
   }
-  return value * factor;
+  return *value * factor;
 }
 
 namespace {
@@ -242,18 +252,69 @@ std::vector<const toml::table*> table_array(const toml::table& root, const std::
 
 }  // namespace
 
+namespace {
+
+/// A number for messages: "0.5", "1e+300".
+std::string number_text(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+/// An output or gauge interval: at least limits::min_interval, at most `most` per duration.
+template <class Table>
+void check_interval(const Table& table, const std::string& key, double interval, double duration,
+                    double most) {
+  if (!(interval >= limits::min_interval)) {
+    table.fail(key, "expected an interval of at least 0.001 s, got " + number_text(interval) +
+                        " s");
+  }
+  if (duration / interval > most) {
+    table.fail(key, number_text(interval) + " s gives more than " + number_text(most) +
+                        " outputs in a duration of " + number_text(duration) +
+                        " s; expected at least " + number_text(duration / most) + " s");
+  }
+}
+
+/// A value within [lo, hi] (units for the message), or fail naming the key and the range.
+template <class Table>
+double in_range(const Table& table, const std::string& key, double v, double lo, double hi,
+                const std::string& unit) {
+  if (!(v >= lo && v <= hi)) {
+    table.fail(key, "expected a value in [" + number_text(lo) + ", " + number_text(hi) + "] " +
+                        unit + ", got " + number_text(v));
+  }
+  return v;
+}
+
+/// A name written into results and checkpoints: no control characters (the checkpoint's
+/// field separator is one).
+template <class Table>
+void check_name(const Table& table, const std::string& key, const std::string& name) {
+  if (const std::string c = control_character(name); !c.empty()) {
+    table.fail(key, "the name contains the control character " + c +
+                        "; names may hold printable characters only");
+  }
+}
+
+}  // namespace
+
 Scenario load_scenario(const std::string& path) {
   Scenario s;
   const fs::path p = fs::absolute(fs::path(path)).lexically_normal();
   s.file = p.string();
   s.dir = p.parent_path().string();
   {
+    if (const std::string problem = input_path_problem(s.file, false); !problem.empty()) {
+      throw IoError("scenario file: " + problem);
+    }
     std::ifstream in(p, std::ios::binary);
     if (!in) throw IoError("scenario file not found or unreadable: " + s.file);
     std::ostringstream buf;
     buf << in.rdbuf();
     s.text = buf.str();
   }
+  check_toml_text(s.text, s.file);
   toml::table root;
   try {
     root = toml::parse(s.text, s.file);
@@ -281,17 +342,40 @@ Scenario load_scenario(const std::string& path) {
                        "gauge_interval"});
     sim.require("duration");
     s.duration = *sim.duration("duration");
-    if (!(s.duration > 0)) sim.fail("duration", "must be positive");
+    if (!(s.duration > 0 && s.duration <= limits::max_duration)) {
+      sim.fail("duration", "expected a duration in (0 s, 3650 d], got " + number_text(s.duration) +
+                               " s");
+    }
     s.output_interval = sim.duration("output_interval").value_or(s.duration / 10);
-    if (!(s.output_interval > 0)) sim.fail("output_interval", "must be positive");
+    check_interval(sim, "output_interval", s.output_interval, s.duration, limits::max_snapshots);
     const std::string scheme =
         sim.choice("scheme", "second-order", {"first-order", "second-order"});
     s.scheme = solver::parse_scheme(scheme);
     s.cfl = sim.number_in("cfl", 0.5, 1e-6, 1.0);
     s.max_dt = sim.duration("max_dt").value_or(10.0);
-    if (!(s.max_dt > 0)) sim.fail("max_dt", "must be positive");
+    if (!(s.max_dt >= limits::min_max_dt && s.max_dt <= limits::max_max_dt)) {
+      sim.fail("max_dt", "expected a time step in [1e-4 s, 1 d], got " + number_text(s.max_dt) +
+                             " s");
+    }
+    if (s.duration / s.max_dt > limits::max_steps) {
+      sim.fail("max_dt", "a duration of " + number_text(s.duration) + " s in steps of at most " +
+                             number_text(s.max_dt) + " s takes more than 1e9 steps");
+    }
     s.start = sim.text("start").value_or(s.start);
+    if (!is_iso8601(s.start)) {
+      sim.fail("start", "expected an ISO-8601 date-time such as \"2024-01-31T06:00:00Z\", got \"" +
+                            s.start + "\"");
+    }
     s.gauge_interval = sim.duration("gauge_interval").value_or(0.0);
+    if (sim.has("gauge_interval")) {
+      check_interval(sim, "gauge_interval", s.gauge_interval, s.duration,
+                     limits::max_gauge_samples);
+    }
+    if (s.output_interval > s.duration) {
+      s.warnings.push_back(sim.where_key("output_interval") + "[simulation] output_interval (" +
+                           number_text(s.output_interval) + " s) is longer than the duration (" +
+                           number_text(s.duration) + " s): one snapshot, at the end");
+    }
   }
 
   // [terrain]
@@ -303,7 +387,11 @@ Scenario load_scenario(const std::string& path) {
                        "levees", "levee_crest_height"});
     ter.require("elevation");
     s.elevation = ter.file("elevation");
-    s.cell_size = ter.number_in("cell_size", 0, 0, 1e6);
+    s.cell_size = ter.number_in("cell_size", 0, 0, limits::max_cell_size);
+    if (s.cell_size > 0 && s.cell_size < limits::min_cell_size) {
+      ter.fail("cell_size", "expected 0 (native) or a cell size in [0.001, 1e+05] m, got " +
+                                number_text(s.cell_size));
+    }
     s.resampling = ter.choice("resampling", "bilinear",
                               {"near", "bilinear", "cubic", "cubicspline", "lanczos", "average",
                                "min", "max", "med"});
@@ -366,7 +454,7 @@ Scenario load_scenario(const std::string& path) {
     s.rain_idw_power = rain.number_in("power", 2, 1e-3, 10);
     s.rain_timing = rain.choice("timing", "period-ending", {"period-ending", "period-beginning"});
     s.rain_station_crs = rain.text("station_crs").value_or("");
-    if (rain.has("fallback")) s.rain_fallback = rain.number_in("fallback", 0, 0, 1e4);
+    if (rain.has("fallback")) s.rain_fallback = rain.number_in("fallback", 0, 0, limits::max_rain);
     if (s.rain_stations.empty() != s.rain_series.empty()) {
       rain.fail(s.rain_stations.empty() ? "stations" : "series",
                 "gauge rainfall needs both stations and series");
@@ -424,6 +512,12 @@ Scenario load_scenario(const std::string& path) {
         *spec.series.number < 0) {
       b.fail("value", "a discharge must be >= 0");
     }
+    if (spec.series.number && spec.type == solver::BoundaryType::discharge) {
+      in_range(b, "value", *spec.series.number, 0, limits::max_discharge, "m3/s");
+    } else if (spec.series.number) {
+      in_range(b, "value", *spec.series.number, -limits::max_water_level,
+               limits::max_water_level, "m");
+    }
     spec.from = b.number("from");
     spec.to = b.number("to");
     s.boundaries.push_back(spec);
@@ -436,12 +530,17 @@ Scenario load_scenario(const std::string& path) {
     spec.line = ps.line();
     for (const char* k : {"x", "y"}) ps.require(k);
     spec.name = ps.text("name").value_or("source " + std::to_string(s.point_sources.size() + 1));
+    check_name(ps, "name", spec.name);
     spec.x = *ps.number("x");
     spec.y = *ps.number("y");
     spec.series = ps.has("series") ? NumberOrSeries{std::nullopt, ps.file("series")}
                                    : NumberOrSeries{ps.number("value"), ""};
     if (!spec.series.number && spec.series.path.empty()) {
       ps.fail("series", "a point source needs a series (CSV time,value) or a value");
+    }
+    if (spec.series.number) {
+      in_range(ps, "value", *spec.series.number, -limits::max_discharge, limits::max_discharge,
+               "m3/s");
     }
     s.point_sources.push_back(spec);
   }
@@ -456,6 +555,7 @@ Scenario load_scenario(const std::string& path) {
     for (const char* k : {"name", "x", "y"}) gs.require(k);
     spec.name = *gs.text("name");
     if (spec.name.empty()) gs.fail("name", "must not be empty");
+    check_name(gs, "name", spec.name);
     if (!names.insert(spec.name).second) gs.fail("name", "duplicate gauge name '" + spec.name + "'");
     spec.x = *gs.number("x");
     spec.y = *gs.number("y");
@@ -471,6 +571,10 @@ Scenario load_scenario(const std::string& path) {
     s.output = out.has("path") ? out.file("path", false) : out.resolve("path", s.output, false);
     s.flood_threshold = out.number_in("flood_threshold", 0.1, 1e-6, 100);
     s.compression = static_cast<int>(out.number_in("compression", 4, 0, 9));
+    if (out.has("compression") && !out.table().get("compression")->is_integer()) {
+      out.fail("compression", "expected an integer deflate level 0-9, got " +
+                                  number_text(*out.number("compression")));
+    }
     if (out.has("vtk")) s.vtk_dir = out.file("vtk", false);
   }
   return s;

@@ -53,6 +53,22 @@ struct GaugeSpec {
   int line = 0;
 };
 
+/// [impacts]: warning zones, levels, exposure, damage curves and the contingency plan (see
+/// docs/scenario.md and impacts/README.md). Paths are resolved against the scenario's folder.
+struct ImpactsSpec {
+  std::string zones;                 ///< polygons with attributes id (text) and name (required)
+  std::string levels;                ///< CSV zone,level,indicator,value[,gauge][,duration]
+  std::string population;            ///< raster of people per cell
+  std::string buildings;             ///< points or footprints: occupancy, value, floor_height
+  std::string damage_curves;         ///< CSV occupancy,depth,fraction; empty: the JRC defaults
+  std::string roads;                 ///< lines
+  std::string plan;                  ///< CSV zone,level,action,responsible,lead_time
+  double people_depth = 0.1;         ///< [m]; default: [output] flood_threshold
+  double road_depth = 0.3;           ///< [m]
+  std::string sender = "floodtwin";  ///< CAP <sender>
+  int line = 0;                      ///< line of the [impacts] table
+};
+
 struct Scenario {
   std::string file;  ///< absolute path of the TOML file
   std::string dir;   ///< its folder
@@ -107,6 +123,9 @@ struct Scenario {
   double flood_threshold = 0.1;
   int compression = 4;  ///< deflate level 0-9
   std::string vtk_dir;  ///< write a VTK time series here too ("" : none)
+
+  // [impacts]
+  std::optional<ImpactsSpec> impacts;
 };
 
 /// Parses and validates a scenario file. Throws ConfigError naming file, line and key (and

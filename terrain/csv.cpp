@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
+#include <unordered_map>
 
 #include "solver/error.hpp"
 
@@ -86,6 +90,14 @@ std::string CsvTable::where(int line, int column) const {
 }
 
 CsvTable read_csv(const std::string& path, const std::string& what) {
+  // A FIFO or device would block the open or the read for ever; a folder reads as empty.
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st)) {
+    throw IoError(what + " '" + path + "': " +
+                  (std::filesystem::is_directory(st) ? "is a directory" : "is not a regular file") +
+                  ", expected a CSV file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError(what + " '" + path + "': cannot open the file");
   CsvTable table;
@@ -112,16 +124,15 @@ CsvTable read_csv(const std::string& path, const std::string& what) {
     if (table.header.empty()) {
       table.header = std::move(cells);
       table.header_line = line_no;
+      std::unordered_map<std::string, std::size_t> seen;  // linear in the number of columns
       for (std::size_t c = 0; c < table.header.size(); ++c) {
         if (table.header[c].empty()) {
           throw InputError(what + " '" + path + "' line " + std::to_string(line_no) +
                            ": header column " + std::to_string(c + 1) + " has no name");
         }
-        for (std::size_t d = 0; d < c; ++d) {
-          if (lower(table.header[d]) == lower(table.header[c])) {
-            throw InputError(what + " '" + path + "' line " + std::to_string(line_no) +
-                             ": column '" + table.header[c] + "' appears twice");
-          }
+        if (!seen.emplace(lower(table.header[c]), c).second) {
+          throw InputError(what + " '" + path + "' line " + std::to_string(line_no) + ": column '" +
+                           table.header[c] + "' appears twice");
         }
       }
       continue;
@@ -144,12 +155,15 @@ CsvTable read_csv(const std::string& path, const std::string& what) {
 
 Real parse_number(const CsvTable& table, const CsvRow& row, int column) {
   const std::string& cell = row.cells[std::size_t(column)];
-  const char* begin = cell.c_str();
-  char* end = nullptr;
-  const double v = std::strtod(begin, &end);
-  if (cell.empty() || end != begin + cell.size() || !std::isfinite(v)) {
-    throw InputError(table.where(row.line, column) + "expected a finite number, found '" + cell +
-                     "'");
+  // Decimal only: from_chars reads no hexadecimal ("0x10"), no blanks and no locale.
+  const char* begin = cell.data();
+  const char* const end = cell.data() + cell.size();
+  if (end - begin > 1 && begin[0] == '+' && begin[1] != '-') ++begin;
+  double v = 0;
+  const auto r = std::from_chars(begin, end, v, std::chars_format::general);
+  if (cell.empty() || r.ec != std::errc() || r.ptr != end || !std::isfinite(v)) {
+    throw InputError(table.where(row.line, column) + "expected a finite decimal number, found '" +
+                     cell + "'");
   }
   return Real(v);
 }

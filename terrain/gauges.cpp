@@ -1,5 +1,6 @@
 #include "terrain/gauges.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -133,6 +134,45 @@ std::vector<Station> read_stations(const std::string& path) {
   return out;
 }
 
+std::vector<std::string> check_stations(const solver::Grid& grid,
+                                        const std::vector<Station>& stations,
+                                        const std::vector<std::string>& used,
+                                        const std::string& time_column, const std::string& path,
+                                        const std::string& series_path) {
+  std::map<std::string, const Station*> by_id;
+  for (const Station& s : stations) by_id[s.id] = &s;
+  if (const auto it = by_id.find(time_column); it != by_id.end()) {
+    throw InputError("rain series '" + series_path + "': the first column '" + time_column +
+                     "' is a station (line " + std::to_string(it->second->line) + " of '" + path +
+                     "'), not the time; the first column must hold the times (seconds or "
+                     "ISO-8601), e.g. time," +
+                     time_column + ",...");
+  }
+  const double x0 = grid.origin_x, x1 = grid.origin_x + double(grid.nx) * double(grid.dx);
+  const double y1 = grid.origin_y, y0 = grid.origin_y - double(grid.ny) * double(grid.dy);
+  const double extent = std::max(x1 - x0, y1 - y0);
+  std::vector<std::string> warnings;
+  for (const std::string& id : used) {
+    const auto it = by_id.find(id);
+    if (it == by_id.end()) continue;  // from_gauges names unknown columns
+    const Station& s = *it->second;
+    const double dx = std::max({x0 - double(s.x), double(s.x) - x1, 0.0});
+    const double dy = std::max({y0 - double(s.y), double(s.y) - y1, 0.0});
+    const double d = std::hypot(dx, dy);
+    std::ostringstream where;
+    where << "station table '" << path << "' line " << s.line << ": station '" << s.id << "' at ("
+          << s.x << ", " << s.y << ") lies " << d << " m from the grid (x " << x0 << " to " << x1
+          << ", y " << y0 << " to " << y1 << ")";
+    if (!(d <= 10 * extent)) {
+      throw InputError(where.str() +
+                       "; are its coordinates in another CRS? Give [rainfall] station_crs "
+                       "(e.g. \"EPSG:4326\" for lon/lat) or fix the coordinates");
+    }
+    if (d > extent) warnings.push_back(where.str() + ", farther than the grid is wide");
+  }
+  return warnings;
+}
+
 SeriesTable read_series(const std::string& path, const SeriesOptions& options) {
   const CsvTable t = read_csv(path, options.what);
   if (t.header.size() < 2) {
@@ -141,6 +181,7 @@ SeriesTable read_series(const std::string& path, const SeriesOptions& options) {
   }
   SeriesTable out;
   out.path = path;
+  out.time_column = t.header.front();
   out.columns.assign(t.header.begin() + 1, t.header.end());
   const std::string& first_time = t.rows.front().cells[0];
   char* end = nullptr;
@@ -197,6 +238,12 @@ SeriesTable read_series(const std::string& path, const SeriesOptions& options) {
         continue;
       }
       values[c] = parse_number(t, row, col);
+      if (!(std::abs(values[c]) <= options.max_magnitude)) {
+        std::ostringstream msg;
+        msg << t.where(row.line, col) << "value " << row.cells[c + 1]
+            << " is out of range; expected a magnitude of at most " << options.max_magnitude;
+        throw InputError(msg.str());
+      }
       if (!options.allow_negative && values[c] < 0) {
         throw InputError(t.where(row.line, col) + "expected a value >= 0, found '" +
                          row.cells[c + 1] + "'");

@@ -6,10 +6,12 @@
 #include <gdal_utils.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 
 #include "solver/error.hpp"
 
@@ -32,7 +34,19 @@ QuietGdal::QuietGdal() {
 }
 QuietGdal::~QuietGdal() { CPLPopErrorHandler(); }
 
+void check_not_special(const std::string& path, const std::string& what) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) return;  // GDAL names (/vsizip/..., NETCDF:...)
+  if (std::filesystem::is_regular_file(st) || std::filesystem::is_directory(st)) return;
+  throw IoError(
+      what + " '" + path +
+      "': " + (std::filesystem::is_fifo(st) ? "is a FIFO (named pipe)" : "is not a regular file") +
+      ", expected a raster or vector file");
+}
+
 GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& what) {
+  check_not_special(path, what);
   ensure_gdal();
   QuietGdal quiet;
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
@@ -55,6 +69,7 @@ GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& wha
 }
 
 GDALDatasetUniquePtr open_vector(const std::string& path, const std::string& what) {
+  check_not_special(path, what);
   ensure_gdal();
   QuietGdal quiet;
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));

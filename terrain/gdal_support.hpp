@@ -34,6 +34,10 @@ class QuietGdal {
   QuietGdal& operator=(const QuietGdal&) = delete;
 };
 
+/// Throws IoError when `path` is a FIFO, socket or device (opening one could block for ever);
+/// paths that are not files (GDAL's /vsi and driver prefixes) pass.
+void check_not_special(const std::string& path, const std::string& what);
+
 /// Opens a raster for reading; throws IoError naming `what` and the path when it fails.
 GDALDatasetUniquePtr open_raster(const std::string& path, const std::string& what);
 /// Opens a vector for reading; throws IoError naming `what` and the path when it fails.

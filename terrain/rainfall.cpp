@@ -111,6 +111,18 @@ class RasterSource final : public RainfallField::Source {
   GriddedRainOptions options_;
 };
 
+/// Refuses an absurd intensity (above max_rain_mm_per_hour) naming the file, line and column.
+void check_intensity(Real rate, const SeriesTable& series, std::size_t k,
+                     const std::string& column) {
+  if (!(rate * Real(3.6e6) > max_rain_mm_per_hour)) return;  // NaN: missing, allowed
+  std::ostringstream msg;
+  msg << "rain series '" << series.path << "' line "
+      << (k < series.lines.size() ? series.lines[k] : 0) << ", column '" << column
+      << "': an intensity of " << rate * 3.6e6 << " mm/h; expected at most "
+      << max_rain_mm_per_hour << " mm/h (check [rainfall] units)";
+  throw InputError(msg.str());
+}
+
 std::vector<Real> lengths_of(const std::vector<Real>& bounds) {
   std::vector<Real> out(bounds.size() - 1);
   for (std::size_t k = 0; k + 1 < bounds.size(); ++k) out[k] = bounds[k + 1] - bounds[k];
@@ -166,6 +178,7 @@ RainfallField RainfallField::from_gauges(const solver::Grid& grid,
   if (options.fallback_rate && !(*options.fallback_rate >= 0)) {
     throw ConfigError("rain series '" + series.path + "': the fallback rate must be >= 0");
   }
+  (void)check_stations(grid, stations, series.columns, series.time_column, "", series.path);
   std::map<std::string, const Station*> by_id;
   for (const Station& s : stations) by_id[s.id] = &s;
   std::vector<Real> xs, ys;
@@ -189,6 +202,7 @@ RainfallField RainfallField::from_gauges(const solver::Grid& grid,
     for (std::size_t c = 0; c < rates[k].size(); ++c) {
       const Real v = series.values[k][c];
       rates[k][c] = std::isnan(v) ? v : rain_to_m_per_s(v, options.units, lengths[k]);
+      check_intensity(rates[k][c], series, k, series.columns[c]);
       any = any || !std::isnan(v);
     }
     if (!any && !options.fallback_rate) {
@@ -223,6 +237,7 @@ RainfallField RainfallField::uniform(const solver::Grid& grid, const SeriesTable
                        std::to_string(hyetograph.lines[k]) + ": missing value");
     }
     rates[k] = rain_to_m_per_s(v, units, lengths[k]);
+    check_intensity(rates[k], hyetograph, k, hyetograph.columns[0]);
   }
   return RainfallField(grid, std::move(bounds), std::make_shared<UniformSource>(std::move(rates)));
 }
@@ -320,6 +335,18 @@ std::vector<Real> RainfallField::depth_between(Real a, Real b) const {
     for (std::size_t c = 0; c < depth.size(); ++c) depth[c] += f[c] * (hi - lo);
   }
   return depth;
+}
+
+void check_rain_period(const RainfallField& rain, Real t_end, const std::string& what,
+                       const std::string& start) {
+  const std::vector<Real>& b = rain.bounds();
+  if (b.size() < 2 || (b.front() < t_end && b.back() > 0)) return;
+  std::ostringstream msg;
+  msg << what << ": the rain covers t = " << b.front() << " s to " << b.back()
+      << " s, wholly outside the run (0 s to " << t_end << " s";
+  if (!start.empty()) msg << " from [simulation] start = " << start;
+  msg << "); no rain would fall. Check the times of the file and [simulation] start";
+  throw InputError(msg.str());
 }
 
 }  // namespace floodtwin::terrain

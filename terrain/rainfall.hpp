@@ -113,4 +113,14 @@ class RainfallField {
 std::vector<Real> interval_bounds(const std::vector<Real>& times, RainTiming timing,
                                   const std::string& path);
 
+/// Largest rain intensity accepted from a series [mm/h] (after units and timing); more is
+/// refused as absurd, naming the file, line and column.
+inline constexpr Real max_rain_mm_per_hour = 5000;
+
+/// Throws InputError naming `what` (the rain file) when no interval of `rain` overlaps the run
+/// [0, t_end] (e.g. timestamps of another day than [simulation] start): the run would get no
+/// rain at all. `start` is the run's ISO-8601 start, for the message.
+void check_rain_period(const RainfallField& rain, Real t_end, const std::string& what,
+                       const std::string& start = "");
+
 }  // namespace floodtwin::terrain

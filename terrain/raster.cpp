@@ -2,6 +2,7 @@
 
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -26,6 +27,27 @@ std::string crs_of(GDALDataset& ds) {
   return wkt == nullptr ? std::string() : std::string(wkt);
 }
 
+/// Refuses a grid too large for the solver or for this machine's memory, before any allocation.
+void check_grid_size(double nx, double ny, double dx, double dy, const std::string& path) {
+  const double cells = nx * ny;
+  constexpr double bytes_per_cell = 200;  // state, fluxes, maps, rain, writer buffers
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  const double memory = pages > 0 && page > 0 ? double(pages) * double(page) : 0;
+  const double limit =
+      memory > 0 ? std::min(max_grid_cells, memory / bytes_per_cell) : max_grid_cells;
+  if (cells <= limit) return;
+  const double factor = std::sqrt(cells / limit);
+  std::ostringstream msg;
+  msg << "elevation '" << path << "': a grid of " << nx << " x " << ny << " = " << cells
+      << " cells is too large (at most " << std::floor(limit) << " cells here";
+  if (memory > 0)
+    msg << ", about " << bytes_per_cell << " bytes a cell of " << memory / 1073741824.0 << " GiB";
+  msg << "); resample it with [terrain] cell_size >= " << std::ceil(std::max(dx, dy) * factor)
+      << " m";
+  throw InputError(msg.str());
+}
+
 /// Checks that a geotransform is north-up and builds the grid.
 solver::Grid grid_of(const GeoTransform& gt, int nx, int ny, const std::string& path) {
   if (gt[2] != 0.0 || gt[4] != 0.0) {
@@ -38,6 +60,16 @@ solver::Grid grid_of(const GeoTransform& gt, int nx, int ny, const std::string& 
     std::ostringstream msg;
     msg << "elevation '" << path << "': expected a north-up raster (pixel width > 0, pixel "
         << "height < 0), found pixel width " << gt[1] << " and height " << gt[5];
+    throw InputError(msg.str());
+  }
+  if (!(gt[1] >= min_cell_size && gt[1] <= max_cell_size && -gt[5] >= min_cell_size &&
+        -gt[5] <= max_cell_size) ||
+      !(std::abs(gt[0]) <= 1e10 && std::abs(gt[3]) <= 1e10)) {
+    std::ostringstream msg;
+    msg << "elevation '" << path << "': cells of " << gt[1] << " x " << -gt[5]
+        << " m with the corner at (" << gt[0] << ", " << gt[3] << "); expected cell sizes in ["
+        << min_cell_size << ", " << max_cell_size
+        << "] m and coordinates within 1e10 m (is the geotransform right?)";
     throw InputError(msg.str());
   }
   solver::Grid grid;
@@ -117,6 +149,8 @@ Raster load_elevation(const std::string& path, const ElevationOptions& options) 
     solver::Grid target = out.grid;
     const double width = double(out.grid.nx) * double(out.grid.dx);
     const double height = double(out.grid.ny) * double(out.grid.dy);
+    check_grid_size(std::floor(width / double(tdx) + 1e-6), std::floor(height / double(tdy) + 1e-6),
+                    tdx, tdy, path);
     target.nx = static_cast<int>(std::floor(width / double(tdx) + 1e-6));
     target.ny = static_cast<int>(std::floor(height / double(tdy) + 1e-6));
     target.dx = tdx;
@@ -132,9 +166,15 @@ Raster load_elevation(const std::string& path, const ElevationOptions& options) 
     out.values = detail::read_band(*warped, 1, "elevation", path);
     out.grid = target;
   } else {
+    check_grid_size(out.grid.nx, out.grid.ny, out.grid.dx, out.grid.dy, path);
     out.values = detail::read_band(*ds, options.band, "elevation", path);
   }
   check_metric(out.crs_wkt, path);
+  if (out.crs_wkt.empty()) {
+    out.warnings.push_back("elevation '" + path +
+                           "' has no CRS: coordinates are taken as metres in a local system, "
+                           "and inputs in a CRS cannot be checked or reprojected");
+  }
   out.grid.validate();
   out.geotransform = detail::geotransform_of(out.grid);
 
@@ -293,6 +333,16 @@ void write_raster(const std::string& path, const std::string& format, const solv
   const bool can_copy = driver->GetMetadataItem(GDAL_DCAP_CREATECOPY) != nullptr;
   if (!can_create && !can_copy) {
     throw IoError("write_raster '" + path + "': GDAL driver '" + format + "' cannot write rasters");
+  }
+  // A driver that cannot hold the type would convert the values (JPEG, PNG: floats to bytes,
+  // mostly zeros) and report success.
+  if (const char* types = driver->GetMetadataItem(GDAL_DMD_CREATIONDATATYPES)) {
+    const CPLStringList list(CSLTokenizeString(types));
+    if (list.FindString(options.data_type.c_str()) < 0) {
+      throw ConfigError("write_raster '" + path + "': the GDAL driver '" + format +
+                        "' cannot hold " + options.data_type + " values (it writes " + types +
+                        "); use a format for data such as GTiff, netCDF or AAIGrid");
+    }
   }
   CPLStringList creation;
   for (const auto& [key, value] : options.creation_options) {

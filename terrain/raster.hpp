@@ -27,7 +27,16 @@ struct Raster {
   std::string crs_wkt;        ///< CRS as WKT; empty when the file has none
   GeoTransform geotransform;  ///< north-up: gt[2] = gt[4] = 0, gt[5] = -dy
   std::string path;           ///< where it was read from
+  /// Legal but suspicious properties (no CRS), for the notes `run` and `validate` print.
+  std::vector<std::string> warnings;
 };
+
+/// Largest grid load_elevation accepts [cells], before anything is allocated; a larger grid
+/// (or one that needs more than the machine's memory, about 200 bytes a cell) is refused
+/// naming the file and a cell size to resample to.
+inline constexpr double max_grid_cells = 1.0e9;
+/// Cell sizes load_elevation accepts [m].
+inline constexpr double min_cell_size = 1e-3, max_cell_size = 1e5;
 
 struct ElevationOptions {
   int band = 1;  ///< 1-based band number

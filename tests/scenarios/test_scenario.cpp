@@ -11,6 +11,7 @@
 
 #include "driver/forecast.hpp"
 #include "io/results_reader.hpp"
+#include "scenarios/input_checks.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 
@@ -245,4 +246,165 @@ TEST_F(ScenarioFile, ResumedRunStoppedAtOnceKeepsThePeakMaps) {
   for (double h : peak) top = std::isnan(h) ? top : std::max(top, h);
   EXPECT_GT(top, 0.001);
   EXPECT_EQ(partial.times().size(), 0u);  // another path: nothing carried, nothing new yet
+}
+
+// Issue 17: inputs that are wrong must not run silently.
+
+TEST(Durations, StrictDecimalNumbers) {
+  EXPECT_DOUBLE_EQ(scenarios::parse_duration("1.5e3s", "d"), 1500);
+  EXPECT_DOUBLE_EQ(scenarios::parse_duration("90 min", "d"), 5400);
+  for (const char* bad : {"0x10", "inf", "nan", "1e400", " 5", "5h5", "--5", ""}) {
+    EXPECT_THROW(scenarios::parse_duration(bad, "d"), ConfigError) << bad;
+  }
+}
+
+TEST_F(ScenarioFile, AbsurdValuesAreRefusedWithTheKeyAndTheRange) {
+  const std::string sim = "[simulation]\n";
+  expect_error(sim + "duration = 1e300\n", {"s.toml:2:", "[simulation] duration", "3650 d"}, false);
+  expect_error(sim + "duration = \"0x10\"\n", {"[simulation] duration", "0x10"}, false);
+  expect_error(sim + "duration = 60\noutput_interval = 1e-9\n",
+               {"[simulation] output_interval", "0.001 s"}, false);
+  expect_error(sim + "duration = \"10d\"\noutput_interval = 0.01\n",
+               {"[simulation] output_interval", "more than 1e+06 outputs"}, false);
+  expect_error(sim + "duration = 60\ngauge_interval = 1e-9\n", {"[simulation] gauge_interval"},
+               false);
+  expect_error(sim + "duration = 60\nmax_dt = 1e-9\n", {"[simulation] max_dt", "1e-4 s"}, false);
+  expect_error(sim + "duration = \"3000d\"\nmax_dt = 1e-3\n", {"[simulation] max_dt", "1e9 steps"},
+               false);
+  expect_error(sim + "duration = 60\nstart = \"yesterday\"\n",
+               {"s.toml:3:", "[simulation] start", "ISO-8601", "yesterday"}, false);
+  expect_error(sim + "duration = 60\nstart = \"2024-02-30T00:00:00Z\"\n", {"[simulation] start"},
+               false);
+  expect_error("[[boundary]]\nside = \"west\"\ntype = \"discharge\"\nvalue = 1e12\n",
+               {"s.toml:10:", "[boundary] value", "1e+06", "1e+12"});
+  expect_error("[[point_source]]\nx = 1\ny = 2\nvalue = -1e12\n", {"[point_source] value"});
+  expect_error("[rainfall]\nfallback = 1e300\n", {"[rainfall] fallback", "5000"});
+  expect_error("[output]\ncompression = 4.5\n", {"[output] compression", "integer", "4.5"});
+  expect_error("[[gauge]]\nname = \"a\\u001fb\"\nx = 1\ny = 2\n",
+               {"s.toml:8:", "[gauge] name", "\\x1F"});
+  expect_error("[[point_source]]\nname = \"tab\\there\"\nx = 1\ny = 2\nvalue = 1\n",
+               {"[point_source] name", "\\x09"});
+  const std::string ok = write("", true);
+  EXPECT_EQ(load_scenario(ok).compression, 4);
+}
+
+TEST_F(ScenarioFile, CellSizesOutsideTheSaneRangeAreRefused) {
+  expect_error("[simulation]\nduration = 60\n[terrain]\nelevation = \"" + demo +
+                   "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 1e30\n",
+               {"[terrain] cell_size", "100000"}, false);
+  expect_error("[simulation]\nduration = 60\n[terrain]\nelevation = \"" + demo +
+                   "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 1e-9\n",
+               {"[terrain] cell_size", "0.001"}, false);
+  // A legal but tiny cell size makes a grid too large: refused before any allocation.
+  expect_error<InputError>("[simulation]\nduration = 60\n[terrain]\nelevation = \"" + demo +
+                               "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 0.01\n",
+                           {"too large", "cell_size >="}, false, true);
+}
+
+TEST_F(ScenarioFile, TomlTextIsGuardedBeforeTheParser) {
+  // 't' followed by U+0194 (bytes C6 94) in a key position: undefined behaviour in toml++ 3.3.
+  expect_error("[simulation]\nt\xC6\x94 = 1\n", {"s.toml:2:2:", "\\xC6", "outside a string"},
+               false);
+  expect_error("[[[a]]b]\n", {"s.toml:1:1:", "three brackets"}, false);
+  expect_error("[simulation]\nduration = 60\n\x01\n", {"s.toml"}, false);
+  // Non-ASCII in strings and comments is fine, nested arrays too.
+  const std::string path = write(
+      "# pluie \xC3\xA0 Gen\xC3\xA8ve\n[[gauge]]\nname = \"Gen\xC3\xA8ve \\u00e9\"\nx = 380000\n"
+      "y = 3795000\n");
+  EXPECT_EQ(load_scenario(path).gauges.at(0).name, "Gen\xC3\xA8ve \xC3\xA9");
+  EXPECT_NO_THROW(scenarios::check_toml_text("a = [[[1]], [[2]]]\nb = \"\"\"x\ny\"\"\"\n", "f"));
+}
+
+TEST_F(ScenarioFile, ADirectoryOrFifoIsNotAScenario) {
+  try {
+    load_scenario(dir_.string());
+    FAIL() << "a directory loaded as a scenario";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a directory"), std::string::npos) << e.what();
+  }
+}
+
+namespace {
+const char* stations_utm = "id,x,y\nG1,382000,3795500\nG2,392000,3798000\n";
+}
+
+TEST_F(ScenarioFile, RainInputsThatWouldRunSilentlyWrong) {
+  write_file("st.csv", stations_utm);
+  const std::string rain = "[rainfall]\nstations = \"st.csv\"\nseries = \"r.csv\"\n";
+  // No time column: the first station column would be read as the times.
+  write_file("r.csv", "G1,G2\n1,2\n5,6\n9,12\n");
+  expect_error<InputError>(rain, {"r.csv", "first column 'G1' is a station"}, true, true);
+  // Stations in lon/lat without station_crs.
+  write_file("st.csv", "id,x,y\nG1,-118.2,34.3\nG2,-118.1,34.3\n");
+  write_file("r.csv", "time,G1,G2\n0,1,2\n600,5,6\n");
+  expect_error<InputError>(rain, {"st.csv' line 2", "station 'G1'", "station_crs"}, true, true);
+  write_file("st.csv", "id,x,y\nG1,1e300,1e300\nG2,392000,3798000\n");
+  expect_error<InputError>(rain, {"station 'G1'", "from the grid"}, true, true);
+  // A series wholly outside the run: timestamps of another day than start.
+  write_file("st.csv", stations_utm);
+  write_file("r.csv", "time,G1,G2\n2024-01-01T00:00:00Z,1,2\n2024-01-01T00:10:00Z,5,6\n");
+  expect_error<InputError>(rain, {"wholly outside the run", "1970-01-01"}, true, true);
+  // Absurd intensities.
+  write_file("r.csv", "time,G1,G2\n0,1,2\n600,1e300,6\n");
+  expect_error<InputError>(rain, {"r.csv' line 3", "'G1'", "out of range"}, true, true);
+  write_file("r.csv", "time,G1,G2\n0,1,2\n600,6000,6\n");
+  expect_error<InputError>(rain, {"r.csv' line 3", "'G1'", "at most 5000 mm/h"}, true, true);
+  // A station far out but plausible: a warning in the notes.
+  write_file("st.csv", "id,x,y\nG1,382000,3795500\nG2,592000,3798000\n");
+  write_file("r.csv", "time,G1,G2\n0,1,2\n600,5,6\n");
+  const driver::Forecast f = driver::prepare(load_scenario(write(rain)));
+  EXPECT_TRUE(std::any_of(f.notes.begin(), f.notes.end(), [](const std::string& n) {
+    return n.starts_with("warning: ") && n.find("station 'G2'") != std::string::npos;
+  }));
+}
+
+TEST_F(ScenarioFile, DemWithoutCrsIsAWarningInTheNotes) {
+  write_file("dem.asc",
+             "ncols 4\nnrows 3\nxllcorner 0\nyllcorner 0\ncellsize 10\nNODATA_value -9999\n"
+             "5 4 3 2\n5 4 3 2\n5 4 3 2\n");
+  const auto s = load_scenario(
+      write("[simulation]\nduration = 60\n[terrain]\nelevation = \"dem.asc\"\n", false));
+  const driver::Forecast f = driver::prepare(s);
+  EXPECT_TRUE(std::any_of(f.notes.begin(), f.notes.end(), [](const std::string& n) {
+    return n.starts_with("warning: ") && n.find("has no CRS") != std::string::npos;
+  }));
+}
+
+TEST_F(ScenarioFile, InfoOfOneCellAndOneRowGrids) {
+  for (const auto& [cols, rows] : {std::pair{1, 1}, std::pair{5, 1}}) {
+    std::string grid = "ncols " + std::to_string(cols) + "\nnrows " + std::to_string(rows) +
+                       "\nxllcorner 100\nyllcorner 200\ncellsize 10\n";
+    for (int j = 0; j < rows; ++j) {
+      for (int i = 0; i < cols; ++i) grid += "1 ";
+      grid += "\n";
+    }
+    write_file("dem.asc", grid);
+    const auto s = load_scenario(write(
+        "[simulation]\nduration = 20\n[terrain]\nelevation = \"dem.asc\"\ninitial_depth = 0.5\n"
+        "[output]\npath = \"r.h5\"\n",
+        false));
+    driver::Forecast f = driver::prepare(s);
+    driver::RunOptions o;
+    driver::run(f, o);
+    const io::ResultsSummary sum = io::read_results_summary(dir_ / "r.h5", 0);
+    EXPECT_EQ(sum.nx, cols);
+    EXPECT_EQ(sum.ny, rows);
+    EXPECT_DOUBLE_EQ(sum.dx, 10);
+    EXPECT_DOUBLE_EQ(sum.dy, 10);
+    EXPECT_DOUBLE_EQ(sum.x_min, 100);
+    EXPECT_DOUBLE_EQ(sum.x_max, 100 + 10.0 * cols);
+    EXPECT_DOUBLE_EQ(sum.y_max, 200 + 10.0 * rows);
+    EXPECT_NEAR(sum.peak_depth, 0.5, 1e-6);
+    EXPECT_DOUBLE_EQ(sum.flooded_area, 100.0 * cols * rows);
+    fs::remove(dir_ / "r.h5");
+  }
+}
+
+TEST(SnapshotTimes, MalformedTimesAreConfigErrors) {
+  const std::vector<double> times = {0, 60, 120};
+  for (const char* bad : {"..:..", ":", "1:2:3:4", "0x10", "1e1", "-60", "1..2"}) {
+    EXPECT_THROW(io::snapshot_index(times, bad, "f.h5"), ConfigError) << bad;
+  }
+  EXPECT_EQ(io::snapshot_index(times, "00:01", "f.h5"), 1u);
+  EXPECT_EQ(io::snapshot_index(times, "2min", "f.h5"), 2u);
 }
