@@ -12,6 +12,7 @@
 #include "cli/command.hpp"
 #include "driver/forecast.hpp"
 #include "driver/products.hpp"
+#include "impacts/run.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 
@@ -137,6 +138,12 @@ int run(const std::vector<std::string>& args) {
   for (const auto& n : summary.notes) std::printf("  resumed: %s\n", n.c_str());
   for (const auto& c : summary.checkpoints) std::printf("  checkpoint: %s\n", c.c_str());
   std::printf("  results: %s\n", summary.results.c_str());
+  if (scenario.impacts) {  // [impacts]: warnings, impacts and plan actions per zone
+    floodtwin::impacts::ImpactsOptions io;
+    io.rain = forecast.rain.get();
+    const auto impacts = floodtwin::impacts::run_impacts(summary.results, scenario, io);
+    std::printf("%s  impacts: %s\n", impacts.headline().c_str(), impacts.out.c_str());
+  }
   return 0;
 }
 

@@ -323,7 +323,8 @@ Scenario load_scenario(const std::string& path) {
                       std::string(e.description()));
   }
   const std::vector<std::string> top = {"simulation", "terrain", "rainfall", "infiltration",
-                                        "boundary",   "gauge",   "point_source", "output"};
+                                        "boundary",   "gauge",   "point_source", "output",
+                                        "impacts"};
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
     if (std::find(top.begin(), top.end(), k) == top.end()) {
@@ -576,6 +577,29 @@ Scenario load_scenario(const std::string& path) {
                                   number_text(*out.number("compression")));
     }
     if (out.has("vtk")) s.vtk_dir = out.file("vtk", false);
+  }
+
+  // [impacts]
+  if (root.contains("impacts")) {
+    const Section imp(sub_table(root, "impacts", s.file, false), "impacts", s.file, s.dir,
+                      {"zones", "levels", "population", "buildings", "damage_curves", "roads",
+                       "plan", "people_depth", "road_depth", "sender"});
+    ImpactsSpec spec;
+    spec.line = imp.line();
+    imp.require("zones");
+    spec.zones = imp.file("zones");
+    spec.levels = imp.file("levels");
+    spec.population = imp.file("population");
+    spec.buildings = imp.file("buildings");
+    spec.damage_curves = imp.file("damage_curves");
+    spec.roads = imp.file("roads");
+    spec.plan = imp.file("plan");
+    if (!spec.plan.empty() && spec.levels.empty()) imp.fail("plan", "a plan needs levels");
+    spec.people_depth = imp.number_in("people_depth", s.flood_threshold, 0, 100);
+    spec.road_depth = imp.number_in("road_depth", 0.3, 0, 100);
+    spec.sender = imp.text("sender").value_or(spec.sender);
+    if (spec.sender.empty()) imp.fail("sender", "must not be empty");
+    s.impacts = spec;
   }
   return s;
 }

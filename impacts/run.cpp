@@ -1,0 +1,361 @@
+#include "impacts/run.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "driver/forecast.hpp"
+#include "impacts/inputs.hpp"
+#include "impacts/report.hpp"
+#include "io/results_names.hpp"
+#include "io/results_reader.hpp"
+#include "solver/error.hpp"
+#include "terrain/gauges.hpp"
+#include "terrain/rainfall.hpp"
+
+namespace floodtwin::impacts {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string number(double v) {
+  if (std::isnan(v)) return "";
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return {buf, res.ptr};
+}
+
+std::string duration_text(double s) {
+  if (std::isnan(s)) return "";
+  const bool neg = s < 0;
+  auto a = static_cast<long long>(std::llround(std::fabs(s)));
+  std::ostringstream o;
+  if (neg) o << "-";
+  if (a >= 3600) o << a / 3600 << "h";
+  if (a >= 60) o << (a / 60) % 60 << "min";
+  if (a < 60 || a % 60 != 0) o << a % 60 << "s";
+  return o.str();
+}
+
+/// Zone peak of a map and the time of max depth at that cell.
+void map_peaks(const std::vector<double>& max_depth, const std::vector<double>& time_of_max,
+               const std::vector<std::int32_t>& zone, std::size_t zones, std::vector<double>& peak,
+               std::vector<double>& peak_time) {
+  peak.assign(zones, nan);
+  peak_time.assign(zones, nan);
+  for (std::size_t c = 0; c < max_depth.size(); ++c) {
+    const std::int32_t z = zone[c];
+    if (z < 0 || std::isnan(max_depth[c])) continue;
+    auto zi = static_cast<std::size_t>(z);
+    if (std::isnan(peak[zi]) || max_depth[c] > peak[zi]) {
+      peak[zi] = max_depth[c];
+      peak_time[zi] = time_of_max.empty() ? nan : time_of_max[c];
+    }
+  }
+}
+
+}  // namespace
+
+std::string ImpactsResult::iso(double t) const {
+  return std::isnan(t) ? std::string() : iso_time(start_epoch + t);
+}
+
+const std::vector<std::string>& zone_columns() {
+  static const std::vector<std::string> c{
+      "zone", "name", "level", "level_time", "flooded_area_m2", "max_depth_m", "people_affected",
+      "buildings_flooded", "damage", "roads_cut_m",
+      // extra columns
+      "lead_time_s", "levels_reached", "population", "people_hazard_low", "people_hazard_moderate",
+      "people_hazard_significant", "people_hazard_extreme", "buildings", "roads_m", "cells"};
+  return c;
+}
+
+std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t z) {
+  const bool total = z >= r.zone_id.size();
+  const ZoneImpact& i = r.impacts[z];
+  std::string level, level_time, lead, reached;
+  if (!total) {
+    const ZoneLevel& zl = r.levels[z];
+    level = zl.level;
+    level_time = r.iso(zl.first_time);
+    lead = number(zl.first_time - r.forecast_time);
+    for (std::size_t k = 0; k < zl.level_first_time.size(); ++k) {
+      if (!std::isnan(zl.level_first_time[k])) {
+        reached += (reached.empty() ? "" : ";") + r.level_order[z][k];
+      }
+    }
+  }
+  return {total ? "TOTAL" : r.zone_id[z],
+          total ? "all zones" : r.zone_name[z],
+          level,
+          level_time,
+          number(i.flooded_area),
+          number(i.max_depth),
+          number(i.people_affected),
+          std::to_string(i.buildings_flooded),
+          number(i.damage),
+          number(i.roads_cut_m),
+          lead,
+          reached,
+          number(i.population),
+          number(i.people_by_hazard[0]),
+          number(i.people_by_hazard[1]),
+          number(i.people_by_hazard[2]),
+          number(i.people_by_hazard[3]),
+          std::to_string(i.buildings),
+          number(i.roads_m),
+          std::to_string(i.cells)};
+}
+
+std::string ImpactsResult::headline() const {
+  std::ostringstream o;
+  o << "impacts: " << zone_id.size() << " zones";
+  std::map<std::string, std::vector<std::string>> at;
+  std::vector<std::string> names;
+  std::size_t none = 0;
+  for (std::size_t z = 0; z < zone_id.size(); ++z) {
+    if (levels[z].rank < 0) {
+      ++none;
+      continue;
+    }
+    if (!at.contains(levels[z].level)) names.push_back(levels[z].level);
+    at[levels[z].level].push_back(zone_id[z]);
+  }
+  for (const auto& n : names) {
+    o << "; " << n << ": " << at[n].size() << " (";
+    for (std::size_t k = 0; k < at[n].size(); ++k) o << (k ? ", " : "") << at[n][k];
+    o << ")";
+  }
+  o << "; no level: " << none << "\n";
+  // First crossing of any level.
+  double first = nan;
+  std::size_t fz = 0;
+  std::string fl;
+  for (std::size_t z = 0; z < zone_id.size(); ++z) {
+    for (std::size_t k = 0; k < levels[z].level_first_time.size(); ++k) {
+      const double t = levels[z].level_first_time[k];
+      if (!std::isnan(t) && (std::isnan(first) || t < first)) {
+        first = t;
+        fz = z;
+        fl = level_order[z][k];
+      }
+    }
+  }
+  if (std::isnan(first)) {
+    o << "  first crossing: none\n";
+  } else {
+    o << "  first crossing: " << zone_id[fz] << " " << fl << " at " << iso(first) << " (lead "
+      << duration_text(first - forecast_time) << ")\n";
+  }
+  const ZoneImpact& t = impacts.back();
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "  people affected %.0f (depth > %.2f m), buildings flooded %zu, damage %.4g, "
+                "roads cut %.0f m, flooded area %.3f km2",
+                t.people_affected, people_depth, t.buildings_flooded, t.damage, t.roads_cut_m,
+                t.flooded_area / 1e6);
+  o << buf << "\n";
+  if (!actions.empty()) o << "  plan actions due: " << actions.size() << "\n";
+  return o.str();
+}
+
+ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& scenario,
+                          const ImpactsOptions& options) {
+  if (!scenario.impacts) {
+    throw ConfigError(scenario.file + ": the scenario has no [impacts] table (zones, levels, ...)");
+  }
+  const scenarios::ImpactsSpec& spec = *scenario.impacts;
+  ImpactsResult r;
+  r.results = results.string();
+  r.people_depth = spec.people_depth;
+  r.road_depth = spec.road_depth;
+
+  // The results: grid, maps, times, gauges.
+  const io::ResultsSummary sum = io::read_results_summary(results);
+  if (sum.status != "complete") {
+    throw InputError("results '" + r.results + "': status is '" + sum.status +
+                     "', expected a complete results file");
+  }
+  const io::ResultsReader reader(results);
+  GridGeometry grid;
+  grid.nx = sum.nx;
+  grid.ny = sum.ny;
+  grid.dx = sum.dx;
+  grid.dy = sum.dy;
+  grid.origin_x = sum.x_min;
+  grid.origin_y = sum.y_max;
+  const std::string& crs = sum.crs_wkt;
+  r.flood_threshold = reader.has_attribute(io::names::arrival_time, "threshold")
+                          ? reader.number_attribute(io::names::arrival_time, "threshold")
+                          : scenario.flood_threshold;
+  const auto start = terrain::parse_iso8601(sum.start_time);
+  if (!start) {
+    throw InputError("results '" + r.results + "': start_time '" + sum.start_time +
+                     "' is not an ISO-8601 time");
+  }
+  r.start_epoch = *start;
+  const std::vector<double> times = reader.times();
+  if (times.empty()) throw InputError("results '" + r.results + "': no snapshot");
+  r.forecast_time = times.front();
+  if (!options.forecast_time.empty()) {
+    const auto ft = terrain::parse_iso8601(options.forecast_time);
+    if (!ft) {
+      throw ConfigError("forecast time: expected an ISO-8601 time, got '" + options.forecast_time +
+                        "'");
+    }
+    r.forecast_time = *ft - r.start_epoch;
+  }
+  const std::vector<double> max_depth = reader.read(io::names::max_depth);
+  const std::vector<double> max_hazard = reader.has_variable(io::names::max_hazard)
+                                             ? reader.read(io::names::max_hazard)
+                                             : std::vector<double>{};
+  const std::vector<double> time_of_max = reader.has_variable(io::names::time_of_max_depth)
+                                              ? reader.read(io::names::time_of_max_depth)
+                                              : std::vector<double>{};
+  std::vector<std::string> stations;
+  std::vector<double> gauge_time, gauge_depth;
+  if (reader.has_variable(io::names::station_name)) {
+    stations = reader.read_strings(io::names::station_name);
+    gauge_time = reader.read(io::names::gauge_time);
+    gauge_depth = reader.read(io::names::gauge_depth);
+  }
+
+  // The inputs on the grid.
+  Zones zones = load_zones(spec.zones, grid, crs);
+  const std::size_t nz = zones.size();
+  r.zone_id = zones.id;
+  r.zone_name = zones.name;
+  r.notes.push_back("zones: " + std::to_string(nz) + " from " + spec.zones);
+  const std::vector<DamageCurve> curves =
+      spec.damage_curves.empty() ? default_damage_curves() : load_damage_curves(spec.damage_curves);
+  std::vector<double> population;
+  if (!spec.population.empty()) {
+    population = load_population(spec.population, grid, crs);
+    r.notes.push_back("population: " + spec.population);
+  }
+  Buildings buildings;
+  if (!spec.buildings.empty()) {
+    buildings = load_buildings(spec.buildings, grid, crs, curves);
+    r.notes.push_back("buildings: " + std::to_string(buildings.size()) + " on the grid from " +
+                      spec.buildings);
+  }
+  RoadPieces roads;
+  if (!spec.roads.empty()) roads = load_roads(spec.roads, grid, crs);
+  if (!spec.levels.empty()) r.rules = load_levels(spec.levels, zones, stations);
+  if (!spec.plan.empty()) r.plan = load_plan(spec.plan, zones, r.rules);
+
+  // Impacts from the peak maps.
+  ExposureInputs in;
+  in.grid = grid;
+  in.max_depth = max_depth;
+  in.max_hazard = max_hazard;
+  in.zone = zones.cell_zone;
+  in.zone_count = nz;
+  in.population = population;
+  in.buildings = spec.buildings.empty() ? nullptr : &buildings;
+  in.curves = curves;
+  in.roads = spec.roads.empty() ? nullptr : &roads;
+  in.flood_threshold = r.flood_threshold;
+  in.people_depth = spec.people_depth;
+  in.road_depth = spec.road_depth;
+  r.impacts = zone_impacts(in);
+
+  // Indicator series and level outcomes.
+  const auto needs = [&](Indicator i) {
+    return std::any_of(r.rules.begin(), r.rules.end(),
+                       [&](const LevelRule& rule) { return rule.indicator == i; });
+  };
+  std::vector<std::vector<double>> snap_max(nz), snap_area(nz);
+  if (needs(Indicator::max_depth) || needs(Indicator::flooded_area)) {
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      const std::vector<double> depth = reader.read_snapshot(io::names::depth, k);
+      const ZoneSnapshotStats s =
+          zone_snapshot_stats(depth, zones.cell_zone, nz, r.flood_threshold, grid.cell_area());
+      for (std::size_t z = 0; z < nz; ++z) {
+        snap_max[z].push_back(s.max_depth[z]);
+        snap_area[z].push_back(s.flooded_area[z]);
+      }
+    }
+  }
+  std::vector<double> peak, peak_time;
+  map_peaks(max_depth, time_of_max, zones.cell_zone, nz, peak, peak_time);
+
+  // Rain: zone means of each interval of the forcing, integrated over each level's window at
+  // the snapshot and gauge times.
+  std::vector<double> rain_bounds, rain_times;
+  std::vector<std::vector<double>> rain_rates(nz);  // [zone][interval]
+  if (needs(Indicator::rain)) {
+    driver::Forecast prepared;
+    const terrain::RainfallField* rain = options.rain;
+    if (rain == nullptr) {
+      prepared = driver::prepare(scenario);
+      rain = prepared.rain.get();
+    }
+    if (rain != nullptr) {
+      if (rain->grid().nx != grid.nx || rain->grid().ny != grid.ny) {
+        throw InputError("results '" + r.results + "' (" + std::to_string(grid.nx) + " x " +
+                         std::to_string(grid.ny) + " cells) do not match the grid of " +
+                         scenario.file + " (" + std::to_string(rain->grid().nx) + " x " +
+                         std::to_string(rain->grid().ny) + ")");
+      }
+      for (const auto b : rain->bounds()) rain_bounds.push_back(static_cast<double>(b));
+      for (std::size_t k = 0; k + 1 < rain_bounds.size(); ++k) {
+        const auto field = rain->rate_at(static_cast<solver::Real>(rain_bounds[k]));
+        const std::vector<double> f(field.begin(), field.end());
+        const auto means = zone_means(f, zones.cell_zone, nz);
+        for (std::size_t z = 0; z < nz; ++z) rain_rates[z].push_back(means[z]);
+      }
+    } else {
+      r.notes.push_back("rain levels: the scenario has no rain; areal rain is 0");
+    }
+    rain_times = times;
+    rain_times.insert(rain_times.end(), gauge_time.begin(), gauge_time.end());
+    std::sort(rain_times.begin(), rain_times.end());
+    rain_times.erase(std::unique(rain_times.begin(), rain_times.end()), rain_times.end());
+  }
+
+  for (const LevelRule& rule : r.rules) {
+    const std::size_t z = rule.zone;
+    switch (rule.indicator) {
+      case Indicator::gauge_depth: {
+        const auto s = static_cast<std::size_t>(
+            std::find(stations.begin(), stations.end(), rule.gauge) - stations.begin());
+        std::vector<double> v(gauge_time.size());
+        for (std::size_t k = 0; k < gauge_time.size(); ++k)
+          v[k] = gauge_depth[k * stations.size() + s];
+        r.outcomes.push_back(evaluate_threshold(gauge_time, v, rule.value));
+        break;
+      }
+      case Indicator::max_depth:
+        r.outcomes.push_back(
+            evaluate_threshold(times, snap_max[z], rule.value, peak[z], peak_time[z]));
+        break;
+      case Indicator::flooded_area:
+        r.outcomes.push_back(evaluate_threshold(times, snap_area[z], rule.value));
+        break;
+      case Indicator::rain: {
+        const auto v = past_rain_mm(rain_bounds, rain_rates[z], rain_times, rule.duration);
+        r.outcomes.push_back(evaluate_threshold(rain_times, v, rule.value));
+        break;
+      }
+    }
+  }
+  r.level_order = zone_level_order(r.rules, nz);
+  r.levels = zone_levels(r.rules, r.outcomes, nz);
+  r.actions = actions_due(r.plan, r.level_order, r.levels);
+
+  if (options.write) {
+    fs::path out = options.out;
+    if (out.empty()) {
+      out = results.parent_path() / (results.stem().string() + "_impacts");
+    }
+    ReportInputs ri{grid, crs, zones, max_depth, spec.sender, scenario.file};
+    write_impacts_folder(out, r, ri);
+  }
+  return r;
+}
+
+}  // namespace floodtwin::impacts

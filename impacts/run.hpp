@@ -1,0 +1,72 @@
+#pragma once
+/// @file run.hpp
+/// Impacts of a results file: loads the [impacts] inputs of a scenario onto the results' grid,
+/// computes zone impacts and warning levels (impacts.hpp, warnings.hpp) and writes the impacts
+/// folder (report.hpp). The one entry point of `floodtwin run`, `floodtwin impacts`, the
+/// forecast cycle and the Python binding.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "impacts/impacts.hpp"
+#include "impacts/warnings.hpp"
+#include "scenarios/scenario.hpp"
+
+namespace floodtwin::terrain {
+class RainfallField;
+}
+
+namespace floodtwin::impacts {
+
+struct ImpactsOptions {
+  /// The folder to write; empty: `<results stem>_impacts/` beside the results file.
+  std::filesystem::path out;
+  /// ISO-8601 time the lead times count from; empty: the first snapshot of the results.
+  std::string forecast_time;
+  /// The rain forcing of the run (rain indicators); null: built from the scenario's
+  /// [rainfall] on the results' grid when a level needs it.
+  const terrain::RainfallField* rain = nullptr;
+  /// Write the folder (false: compute only).
+  bool write = true;
+};
+
+/// The impacts of one results file.
+struct ImpactsResult {
+  std::string results;                      ///< the results file
+  std::string out;                          ///< the folder written ("" when not written)
+  double start_epoch = 0;                   ///< results time 0 [s since 1970, UTC]
+  double forecast_time = 0;                 ///< [s since the results' start]
+  double flood_threshold = 0;               ///< [m]
+  double people_depth = 0, road_depth = 0;  ///< [m]
+  std::vector<std::string> zone_id, zone_name;
+  std::vector<ZoneImpact> impacts;                    ///< per zone, then the totals
+  std::vector<std::vector<std::string>> level_order;  ///< per zone, lowest first
+  std::vector<ZoneLevel> levels;                      ///< per zone
+  std::vector<LevelRule> rules;
+  std::vector<LevelOutcome> outcomes;  ///< per rule
+  std::vector<PlanRow> plan;
+  std::vector<ActionDue> actions;
+  std::vector<std::string> alerts;  ///< CAP files written (names in alerts/)
+  std::vector<std::string> notes;   ///< what was loaded
+
+  /// An ISO-8601 time of a time [s since the results' start].
+  [[nodiscard]] std::string iso(double t) const;
+  /// The headline: zones at each level, first crossing, people affected.
+  [[nodiscard]] std::string headline() const;
+};
+
+/// Computes the impacts of `results` with the scenario's [impacts] inputs and (unless
+/// options.write is false) writes the folder: zones.csv, levels.csv, actions.csv, zones.gpkg,
+/// alerts/*.xml (CAP 1.2) and report.html. The folder is written as `<out>.partial` and
+/// renamed when complete. Throws ConfigError when the scenario has no [impacts], InputError
+/// (naming file, line or feature, and value) for bad inputs, IoError for unreadable files.
+ImpactsResult run_impacts(const std::filesystem::path& results, const scenarios::Scenario& scenario,
+                          const ImpactsOptions& options = {});
+
+/// The columns of zones.csv, the contract's first.
+const std::vector<std::string>& zone_columns();
+/// A row of zones.csv as text cells (zone_columns order); `zone` = zone count gives "TOTAL".
+std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t zone);
+
+}  // namespace floodtwin::impacts
