@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "driver/inputs.hpp"
 #include "floodtwin/version.hpp"
 #include "io/checkpoint.hpp"
+#include "io/file_lock.hpp"
 #include "io/results_reader.hpp"
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
@@ -97,8 +99,6 @@ Forecast prepare(const Scenario& s) {
       << grid.dx << " x " << grid.dy << " m";
     f.notes.push_back(n.str());
   }
-  for (const auto& w : s.warnings) f.notes.push_back("warning: " + w);
-  for (const auto& w : dem.warnings) f.notes.push_back("warning: " + w);
   if (!s.buildings.empty()) {
     terrain::BuildingOptions bo;
     bo.mode = s.buildings_mode == "block" ? terrain::BuildingMode::block
@@ -154,10 +154,6 @@ Forecast prepare(const Scenario& s) {
     so.what = "rain series";
     so.origin = s.start;
     const terrain::SeriesTable table = terrain::read_series(s.rain_series, so);
-    for (const auto& w : terrain::check_stations(grid, stations, table.columns, table.time_column,
-                                                 s.rain_stations, s.rain_series)) {
-      f.notes.push_back("warning: " + w);
-    }
     terrain::GaugeRainOptions go;
     go.units = units;
     go.interpolation = terrain::parse_interpolation(s.rain_interpolation);
@@ -202,13 +198,6 @@ Forecast prepare(const Scenario& s) {
         grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
     sim.set_loss_model(f.curve_number);
     f.notes.push_back("infiltration: SCS curve number");
-  }
-
-  // Rain wholly outside the run would fall on nothing: refused.
-  if (f.rain) {
-    terrain::check_rain_period(*f.rain, static_cast<Real>(s.duration),
-                               "rain '" + s.rain_series + s.rain_uniform + s.rain_grids + "'",
-                               s.start);
   }
 
   // Boundaries.
@@ -323,11 +312,27 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   RunSummary summary;
   summary.results = options.output.empty() ? s.output : options.output;
   const fs::path results(summary.results);
+  // Safe outputs (driver/inputs.hpp): never over an input; one run per output, locked before
+  // anything is written (`<results>.lock`, `<vtk>.lock`).
+  refuse_outputs_over_inputs(s, summary.results, s.vtk_dir, "run:");
   if (results.has_parent_path()) fs::create_directories(results.parent_path());
+  const io::FileLock results_lock(io::lock_path(results), "run of " + s.file);
+  std::optional<io::FileLock> vtk_lock;
+  if (!s.vtk_dir.empty()) {
+    fs::path vtk_path = fs::path(s.vtk_dir).lexically_normal();
+    if (vtk_path.filename().empty()) vtk_path = vtk_path.parent_path();
+    if (vtk_path.has_parent_path()) fs::create_directories(vtk_path.parent_path());
+    vtk_lock.emplace(io::lock_path(vtk_path), "run of " + s.file + " ([output] vtk)");
+  }
+  const std::string inputs = inputs_hash(s);
+  std::string run_id;
 
   // Resuming: the outputs up to the checkpoint's time come from the interrupted run's files.
   std::optional<double> resume_time;
   if (!options.resume.empty()) {
+    const io::CheckpointInfo head = io::read_checkpoint_info(options.resume);
+    run_id = check_checkpoint(options.resume, head.time, head.scheme, head.metadata, s, inputs,
+                              s.duration);
     const io::CheckpointInfo info = io::read_checkpoint(options.resume, sim, &maps);
     resume_time = static_cast<double>(sim.time());
     // The gauge warnings of the interrupted run hold for the whole event: not fired twice.
@@ -351,6 +356,8 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   for (const auto& a : options.command_line) cmd += (cmd.empty() ? "" : " ") + a;
   if (!cmd.empty()) ro.attributes["command_line"] = cmd;
   if (!options.resume.empty()) ro.attributes["resumed_from"] = options.resume;
+  ro.attributes[inputs_hash_key] = inputs;
+  ro.run_id = run_id;  // empty: a fresh one
   for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
   ro.carry_over_until = resume_time;
   io::ResultsWriter writer(results, sim, ro);
@@ -443,14 +450,17 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   };
   auto checkpoint = [&]() {
     const fs::path cp = io::checkpoint_path(results, sim.time());
-    io::write_checkpoint(cp, sim, &maps,
-                         {{"scenario_file", s.file},
-                          {"floodtwin_version", floodtwin::version},
-                          {warnings_key, format_warnings(summary.warnings)}});
+    std::map<std::string, std::string> metadata =
+        checkpoint_dependencies(s, writer.run_id(), inputs);
+    metadata["scenario_file"] = s.file;
+    metadata["floodtwin_version"] = floodtwin::version;
+    metadata[warnings_key] = format_warnings(summary.warnings);
+    io::write_checkpoint(cp, sim, &maps, metadata);
     summary.checkpoints.push_back(cp.string());
   };
 
   if (options.resume.empty()) {
+    maps.record_initial_state(sim);  // a cell that starts flooded: its initial depth is a peak
     writer.write_snapshot(sim, &maps);
     write_vtk(false);
     writer.write_gauges(sim);

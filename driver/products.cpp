@@ -11,6 +11,8 @@
 #include <system_error>
 
 #include "driver/forecast.hpp"
+#include "driver/inputs.hpp"
+#include "io/file_lock.hpp"
 #include "io/results_reader.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
@@ -54,12 +56,42 @@ std::string clock_text(double seconds) {
   return buf;
 }
 
+std::string exact_duration_text(double seconds) {
+  if (!std::isfinite(seconds)) return std::to_string(seconds) + "s";
+  const double whole = std::floor(std::abs(seconds) / 60) * 60;  // hours and minutes
+  const double rest = std::abs(seconds) - whole;
+  char sec[48];
+  std::snprintf(sec, sizeof sec, "%.15g", rest);
+  std::string out = seconds < 0 ? "-" : "";
+  if (whole >= 60) {
+    const long long minutes = std::llround(whole / 60);
+    char hm[64];
+    if (minutes >= 60) {
+      std::snprintf(hm, sizeof hm, "%lldh%02lldm", minutes / 60, minutes % 60);
+    } else {
+      std::snprintf(hm, sizeof hm, "%lldm", minutes);
+    }
+    out += hm;
+    if (rest < 10) out += "0";
+  }
+  return out + sec + "s";
+}
+
 ScenarioCheck validate_scenario(const std::string& path) {
   const scenarios::Scenario scenario = scenarios::load_scenario(path);
+  refuse_outputs_over_inputs(scenario, scenario.output, scenario.vtk_dir, "validate:");
+  check_output_folder(scenario.output, scenario.file + ": [output] path");
+  if (!scenario.vtk_dir.empty()) {
+    check_output_folder((fs::path(scenario.vtk_dir) / "flood.pvd").string(),
+                        scenario.file + ": [output] vtk");
+  }
   const Forecast forecast = prepare(scenario);
   ScenarioCheck c;
   c.file = scenario.file;
   c.notes = forecast.notes;
+  for (const auto& n : output_notes(scenario, scenario.output, scenario.vtk_dir)) {
+    c.notes.push_back("note: " + n);
+  }
   const solver::Grid& g = forecast.sim->grid();
   c.nx = g.nx;
   c.ny = g.ny;
@@ -84,8 +116,8 @@ std::string format_check(const ScenarioCheck& c) {
   out << "  grid " << c.nx << " x " << c.ny << " cells of " << c.dx << " x " << c.dy << " m, "
       << c.active_cells << " active\n";
   out << "  " << c.boundaries << " boundaries, " << c.point_sources << " point sources, "
-      << c.gauges << " gauges; " << c.scheme << ", duration " << clock_text(c.duration)
-      << ", output every " << clock_text(c.output_interval) << "\n";
+      << c.gauges << " gauges; " << c.scheme << ", duration " << exact_duration_text(c.duration)
+      << ", output every " << exact_duration_text(c.output_interval) << "\n";
   out << "  results: " << c.output << "\n";
   if (!c.vtk_dir.empty()) out << "  VTK series: " << c.vtk_dir << "\n";
   return out.str();
@@ -96,6 +128,9 @@ ExportedMap export_map(const std::string& results, const std::string& out,
                        const std::string& format) {
   if (variable.empty()) throw ConfigError("export: a variable is required (e.g. max_depth)");
   if (out.empty()) throw ConfigError("export: an output file is required");
+  // Never over the results read; one writer per output (`<out>.lock`), before anything else.
+  io::refuse_output_over_inputs(out, {results}, "export: OUT");
+  const io::FileLock lock(io::lock_path(out), "export to " + out);
   const io::ResultsReader reader(results);
   auto maps = [&]() {
     std::string names;

@@ -11,6 +11,10 @@ namespace floodtwin::driver {
 /// A duration as the command line prints it: "5h00m00s", "12m30s", "45s".
 std::string clock_text(double seconds);
 
+/// A duration exactly, in the style of clock_text: "5h00m00s", "0.5s", "1m30.25s" (the
+/// seconds with up to 15 significant digits; never rounded to whole seconds).
+std::string exact_duration_text(double seconds);
+
 /// A scenario that loaded and checked out (validate_scenario).
 struct ScenarioCheck {
   std::string file;                ///< the scenario file
@@ -27,8 +31,10 @@ struct ScenarioCheck {
 };
 
 /// Loads the scenario and every file it names onto the grid, as `floodtwin run` would, without
-/// running it. Throws the errors of load_scenario/prepare (ConfigError with file and line,
-/// InputError naming the file).
+/// running it, and checks its outputs: the results (and VTK) folder exists or can be created
+/// and is writable, and no output is one of the inputs (driver/inputs.hpp); outputs outside
+/// the scenario's folder are added to the notes. Throws the errors of load_scenario/prepare
+/// (ConfigError with file and line, InputError naming the file), ConfigError for outputs.
 ScenarioCheck validate_scenario(const std::string& path);
 
 /// The report `floodtwin validate` prints.

@@ -1,6 +1,7 @@
 #include "io/checkpoint.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <system_error>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "floodtwin/version.hpp"
+#include "io/file_lock.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
@@ -121,6 +123,19 @@ CheckpointInfo read_info(hid_t file, const std::string& name) {
   info.time = detail::read_attribute<double>(file, "time", name, "the file");
   info.steps = detail::read_attribute<long long>(file, "steps", name, "the file");
   info.has_flood_maps = detail::has_link(file, "flood_maps");
+  if (detail::has_attribute(file, "scheme")) {
+    info.scheme = detail::read_string_attribute(file, "scheme", name, "the file");
+  }
+  if (!std::isfinite(info.time) || info.time < 0) {
+    std::ostringstream msg;
+    msg.precision(17);
+    msg << name << ": checkpoint time " << info.time << " s, expected a finite time >= 0";
+    throw InputError(msg.str());
+  }
+  if (info.steps < 0) {
+    throw InputError(name + ": checkpoint step count " + std::to_string(info.steps) +
+                     ", expected >= 0");
+  }
   if (detail::has_link(file, "metadata")) {
     const Id group =
         detail::group_id(H5Gopen2(file, "metadata", H5P_DEFAULT), name, "opening metadata");
@@ -136,6 +151,83 @@ CheckpointInfo read_info(hid_t file, const std::string& name) {
     }
   }
   return info;
+}
+
+/// Throws InputError naming the checkpoint, the field and the first bad cell (padded index
+/// `k`), with what was expected.
+[[noreturn]] void bad_cell(const std::string& file, const std::string& field, const Grid& g,
+                           std::size_t k, double value, const std::string& expected) {
+  const auto s = static_cast<std::size_t>(g.stride());
+  std::ostringstream msg;
+  msg.precision(10);
+  msg << file << ": checkpoint field '" << field << "' is corrupt at cell (column "
+      << static_cast<long long>(k % s) - Grid::ghost << ", row "
+      << static_cast<long long>(k / s) - Grid::ghost << "): " << value << ", expected " << expected;
+  throw InputError(msg.str());
+}
+
+/// Checks the restored state and flood maps on the active cells before they are used: finite,
+/// depths and speeds >= 0, times in [0, t], water levels between the bed and bed + max depth.
+void check_restored(const std::string& file, const Grid& g, const std::uint8_t* mask, const Real* z,
+                    double t, const std::vector<Real>& h, const std::vector<Real>& qx,
+                    const std::vector<Real>& qy, const FloodMaps* maps) {
+  const double t_tol = t + 1e-6 * std::max(1.0, t);
+  auto time_ok = [&](double v, bool allow_nan) {
+    return (allow_nan && std::isnan(v)) || (std::isfinite(v) && v >= 0 && v <= t_tol);
+  };
+  std::ostringstream range;
+  range.precision(17);
+  range << "a time in [0, " << t << "] s";
+  const std::string times = range.str();
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const auto k = static_cast<std::size_t>(g.index(i, j));
+      if (mask[k] != solver::cell_active) continue;
+      const double d = h[k];
+      if (!std::isfinite(d) || d < 0) bad_cell(file, "h", g, k, d, "a finite depth >= 0 m");
+      if (!std::isfinite(static_cast<double>(qx[k]))) {
+        bad_cell(file, "qx", g, k, qx[k], "a finite discharge");
+      }
+      if (!std::isfinite(static_cast<double>(qy[k]))) {
+        bad_cell(file, "qy", g, k, qy[k], "a finite discharge");
+      }
+      if (maps == nullptr) continue;
+      const double hmax = maps->max_depth[k];
+      if (!std::isfinite(hmax) || hmax < d) {
+        bad_cell(file, "flood_maps/max_depth", g, k, hmax,
+                 "a finite depth >= the current depth " + std::to_string(d) + " m");
+      }
+      const double smax = maps->max_speed[k];
+      if (!std::isfinite(smax) || smax < 0) {
+        bad_cell(file, "flood_maps/max_speed", g, k, smax, "a finite speed >= 0 m/s");
+      }
+      const double hr = maps->max_hazard[k];
+      if (!std::isfinite(hr) || hr < 0) {
+        bad_cell(file, "flood_maps/max_hazard", g, k, hr, "a finite rating >= 0");
+      }
+      const double wl = maps->max_water_level[k];
+      const double bed = z[k];
+      const double tol = 1e-4 * std::max(1.0, std::abs(bed) + hmax);
+      if (!std::isnan(wl) && !(std::isfinite(wl) && wl >= bed - tol && wl <= bed + hmax + tol)) {
+        std::ostringstream e;
+        e.precision(10);
+        e << "NaN (never wet) or a level between the bed " << bed << " m and bed + max depth "
+          << bed + hmax << " m";
+        bad_cell(file, "flood_maps/max_water_level", g, k, wl, e.str());
+      }
+      if (!time_ok(maps->time_of_max_depth[k], true)) {
+        bad_cell(file, "flood_maps/time_of_max_depth", g, k, maps->time_of_max_depth[k],
+                 "NaN or " + times);
+      }
+      if (!time_ok(maps->arrival_time[k], true)) {
+        bad_cell(file, "flood_maps/arrival_time", g, k, maps->arrival_time[k], "NaN or " + times);
+      }
+      if (!time_ok(maps->flood_duration[k], false)) {
+        bad_cell(file, "flood_maps/flood_duration", g, k, maps->flood_duration[k],
+                 "a duration in [0, " + std::to_string(t) + "] s");
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -154,9 +246,12 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
   const std::filesystem::path partial = partial_path(path);
   const std::string name = partial.string();
   const Grid& g = sim.grid();
+  // A stale regular .partial is removed; a symbolic link there is refused, never written
+  // through; H5F_ACC_EXCL (O_CREAT|O_EXCL) creates a fresh file or fails.
+  remove_stale_file(partial, "checkpoint");
   {
-    Id file = detail::file_id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                              name, "cannot create the checkpoint file");
+    Id file = detail::file_id(H5Fcreate(name.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), name,
+                              "cannot create the checkpoint file (exclusively)");
     const hid_t root = file.get();
     write_attribute(root, "format", format_name, name);
     write_attribute(root, "format_version", format_version, name);
@@ -198,9 +293,9 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
     if (solver::LossModel* losses = sim.loss_model()) {
       const auto fields = losses->state_fields();
       if (!fields.empty()) {
-        const Id group = detail::group_id(
-            H5Gcreate2(root, "loss_state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name,
-            "creating loss_state");
+        const Id group =
+            detail::group_id(H5Gcreate2(root, "loss_state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                             name, "creating loss_state");
         for (const auto& [field_name, values] : fields) {
           write_padded<Real>(group.get(), field_name.c_str(), g, values->data(), name);
         }
@@ -263,6 +358,8 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     }
   }
   CheckpointInfo info = read_info(root, name);
+  // Read into copies and checked before anything of `sim` or `maps` changes.
+  FloodMaps restored_maps = maps != nullptr ? *maps : FloodMaps(g);
   if (maps != nullptr) {
     if (!info.has_flood_maps) {
       throw InputError(name +
@@ -283,26 +380,29 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
           << maps->debris_factor();
       throw InputError(msg.str());
     }
-    std::vector<std::vector<Real>> fields;
     for (const MapField& f : map_fields) {
-      fields.push_back(read_padded<Real>(group.get(), f.name, g, name));
-    }
-    for (std::size_t f = 0; f < std::size(map_fields); ++f) {
-      (*maps).*map_fields[f].field = std::move(fields[f]);
+      restored_maps.*f.field = read_padded<Real>(group.get(), f.name, g, name);
     }
   }
+  std::vector<std::vector<Real>> loss_state;
   if (solver::LossModel* losses = sim.loss_model()) {
     const auto fields = losses->state_fields();
     if (!fields.empty()) {
       if (!detail::has_link(root, "loss_state")) {
-        throw InputError(name + ": checkpoint holds no loss-model state (infiltration), but the "
-                                "scenario has a loss model that needs it");
+        throw InputError(name +
+                         ": checkpoint holds no loss-model state (infiltration), but the "
+                         "scenario has a loss model that needs it");
       }
-      const Id group = detail::group_id(H5Gopen2(root, "loss_state", H5P_DEFAULT), name,
-                                        "opening loss_state");
+      const Id group =
+          detail::group_id(H5Gopen2(root, "loss_state", H5P_DEFAULT), name, "opening loss_state");
       for (const auto& [field_name, values] : fields) {
         std::vector<Real> v = read_padded<Real>(group.get(), field_name.c_str(), g, name);
-        std::copy(v.begin(), v.end(), values->begin());
+        for (std::size_t k = 0; k < v.size(); ++k) {
+          if (sim_mask[k] == solver::cell_active && !std::isfinite(static_cast<double>(v[k]))) {
+            bad_cell(name, "loss_state/" + field_name, g, k, v[k], "a finite value");
+          }
+        }
+        loss_state.push_back(std::move(v));
       }
     }
   }
@@ -310,10 +410,27 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
   for (const BalanceField& f : balance_fields) {
     mb.*f.field = detail::read_attribute<double>(root, std::string("mass_balance_") + f.name, name,
                                                  "the file");
+    if (!std::isfinite(mb.*f.field)) {
+      throw InputError(name + ": checkpoint attribute 'mass_balance_" + f.name +
+                       "' is not finite, expected a volume [m3]");
+    }
   }
   const std::vector<Real> h = read_padded<Real>(root, "h", g, name);
   const std::vector<Real> qx = read_padded<Real>(root, "qx", g, name);
   const std::vector<Real> qy = read_padded<Real>(root, "qy", g, name);
+  check_restored(name, g, sim_mask, sim.z(), info.time, h, qx, qy,
+                 maps != nullptr ? &restored_maps : nullptr);
+  if (maps != nullptr) {
+    for (const MapField& f : map_fields) (*maps).*f.field = std::move(restored_maps.*f.field);
+  }
+  if (solver::LossModel* losses = sim.loss_model()) {
+    std::size_t n = 0;
+    for (const auto& [field_name, values] : losses->state_fields()) {
+      if (n < loss_state.size())
+        std::copy(loss_state[n].begin(), loss_state[n].end(), values->begin());
+      ++n;
+    }
+  }
   sim.restore(static_cast<Real>(info.time), info.steps, mb, h, qx, qy);
   return info;
 }

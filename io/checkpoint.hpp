@@ -11,7 +11,16 @@
 /// resumed run reloads (losses with internal state, e.g. cumulative infiltration, are not
 /// restored).
 ///
-/// A checkpoint is written as `<path>.partial` and renamed when complete.
+/// A checkpoint is written as `<path>.partial` (created exclusively: a stale regular file is
+/// removed first, a symbolic link there is refused, never written through) and renamed when
+/// complete. The caller holds the lock of the run's results (io::FileLock).
+///
+/// Reading checks what was restored before it is used: time finite and >= 0; on active cells
+/// h finite and >= 0, qx, qy finite; flood maps finite, max_depth >= h, speeds and hazard
+/// >= 0, times NaN or in [0, t], durations in [0, t], max_water_level NaN or between the bed
+/// and bed + max_depth; loss-model state and mass-balance terms finite. A corrupt field is
+/// refused (InputError naming the field and the first bad cell). What the checkpoint belongs
+/// to (scenario inputs, scheme, duration, run id) is in `metadata`, checked by the driver.
 #include <filesystem>
 #include <map>
 #include <string>
@@ -36,13 +45,15 @@ struct CheckpointInfo {
   double time = 0;      ///< simulated time [s]
   long long steps = 0;  ///< steps taken
   bool has_flood_maps = false;
+  std::string scheme;  ///< the solver scheme of the run ("" in files that do not say)
   std::map<std::string, std::string> metadata;
 };
 
 /// Reads the checkpoint at `path` into `sim` (built from the same scenario) and into `maps`
 /// when not null. Throws IoError when the file is missing, not HDF5, truncated or not a
 /// floodtwin checkpoint, and InputError when it belongs to another grid, basin, precision
-/// or flood threshold; messages name the file, what was expected and what was found.
+/// or flood threshold, or holds corrupt fields (see above); messages name the file, what was
+/// expected and what was found. Nothing of `sim` or `maps` changes when it throws.
 CheckpointInfo read_checkpoint(const std::filesystem::path& path, solver::Simulation& sim,
                                solver::FloodMaps* maps = nullptr);
 

@@ -1,12 +1,19 @@
 #include "io/results_writer.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <random>
 #include <sstream>
 #include <system_error>
 
 #include "floodtwin/version.hpp"
+#include "io/file_lock.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/results_names.hpp"
 #include "io/results_reader.hpp"
@@ -27,7 +34,51 @@ std::filesystem::path partial_path(const std::filesystem::path& path) {
   return partial;
 }
 
+std::string new_run_id() {
+  std::random_device device;
+  const auto now =
+      static_cast<unsigned long long>(std::chrono::system_clock::now().time_since_epoch().count());
+  std::seed_seq seed{device(),
+                     device(),
+                     device(),
+                     device(),
+                     static_cast<unsigned>(now),
+                     static_cast<unsigned>(now >> 32),
+                     static_cast<unsigned>(::getpid())};
+  std::mt19937_64 random(seed);
+  char text[40];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(random()),
+                static_cast<unsigned long long>(random()));
+  return text;
+}
+
 namespace {
+
+/// What was at a path when the writer began (to tell whether another process replaced it).
+struct FileIdentity {
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  long long mtime_ns = 0;
+  static FileIdentity of(const std::filesystem::path& p) {
+    FileIdentity id;
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0) return id;
+    id.exists = true;
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    id.size = st.st_size;
+    id.mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+    return id;
+  }
+  [[nodiscard]] bool same_file(const FileIdentity& o) const {
+    return exists == o.exists && (!exists || (dev == o.dev && ino == o.ino));
+  }
+  [[nodiscard]] bool unchanged(const FileIdentity& o) const {
+    return same_file(o) && (!exists || (size == o.size && mtime_ns == o.mtime_ns));
+  }
+};
 
 constexpr float float_nan = std::numeric_limits<float>::quiet_NaN();
 constexpr double double_nan = std::numeric_limits<double>::quiet_NaN();
@@ -113,6 +164,8 @@ struct ResultsWriter::Impl {
   std::size_t gauge_samples = 0;
   std::vector<std::size_t> gauge_cells;  // padded index per gauge
   bool finalized = false;
+  FileIdentity partial_identity;  // the .partial this writer created
+  FileIdentity target_identity;   // what was at `path` when it did
 
   // ---- creation helpers ------------------------------------------------------------------
   Id dcpl() const {
@@ -297,6 +350,13 @@ struct ResultsWriter::Impl {
   std::string check_carry_source(const std::filesystem::path& p, CarrySource& src) const {
     try {
       const ResultsReader r(p);
+      const std::string other =
+          r.has_attribute("", "run_id") ? r.text_attribute("", "run_id") : std::string();
+      if (other != options.run_id) {
+        return other.empty()
+                   ? "no run_id (not written by this run)"
+                   : "another run (run_id " + other + ", expected " + options.run_id + ")";
+      }
       if (r.nx() != grid.nx || r.ny() != grid.ny) {
         return "a grid of " + std::to_string(r.nx()) + " x " + std::to_string(r.ny()) +
                " cells, expected " + std::to_string(grid.nx) + " x " + std::to_string(grid.ny);
@@ -491,8 +551,19 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
         static_cast<std::size_t>(g.index(static_cast<int>(fi), static_cast<int>(fj))));
   }
   w.active_mask.assign(sim.mask(), sim.mask() + g.padded_size());
+  if (w.options.run_id.empty()) w.options.run_id = new_run_id();
+  {
+    // Nothing is read or written through a symbolic link at a name this writer owns.
+    std::filesystem::path prev = w.partial;
+    prev += ".prev";
+    for (const auto& p : {w.partial, prev}) {
+      std::error_code ec;
+      if (std::filesystem::is_symlink(p, ec)) remove_stale_file(p, "results");
+    }
+  }
   CarrySource carry;
   if (w.options.carry_over_until) carry = w.find_carry_source();
+  remove_stale_file(w.partial, "results");
 
   const Id fcpl = detail::plist_id(H5Pcreate(H5P_FILE_CREATE), name, "creating the file");
   check(H5Pset_link_creation_order(fcpl.get(), creation_order), name, "link order");
@@ -501,8 +572,11 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   // Stay readable by HDF5 1.8 (and so by older netCDF, GDAL and QGIS builds).
   check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), name,
         "library version bounds");
-  w.file = detail::file_id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), name,
-                           "cannot create the results file");
+  // H5F_ACC_EXCL: O_CREAT|O_EXCL, which never follows a link placed there meanwhile.
+  w.file = detail::file_id(H5Fcreate(name.c_str(), H5F_ACC_EXCL, fcpl.get(), fapl.get()), name,
+                           "cannot create the results file (exclusively)");
+  w.partial_identity = FileIdentity::of(w.partial);
+  w.target_identity = FileIdentity::of(w.path);
 
   // Dimensions and coordinates.
   std::vector<double> xs(static_cast<std::size_t>(g.nx));
@@ -671,6 +745,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
       w.options.scheme.empty() ? solver::to_string(sim.config().scheme) : w.options.scheme, name);
   if (w.options.threads > 0) write_attribute(root, "threads", w.options.threads, name);
   write_attribute(root, "start_time", w.options.start_time, name);
+  write_attribute(root, "run_id", w.options.run_id, name);
   write_attribute(root, "cfl", static_cast<double>(sim.config().cfl), name);
   write_attribute(root, "initial_volume", sim.mass_balance().initial_volume, name);
   if (!w.options.scenario_text.empty()) {
@@ -777,6 +852,22 @@ void ResultsWriter::finalize(const FloodMaps* maps, double wall_time_s) {
   w.station_scale.reset();
   if (!w.file.reset()) throw IoError(w.name + ": closing the results file failed");
   w.finalized = true;
+  // Rename only the file this writer created, and only over what was at `path` when it began.
+  if (!FileIdentity::of(w.partial).same_file(w.partial_identity)) {
+    throw IoError(w.name +
+                  ": the results file was replaced or removed by another process "
+                  "during the run; " +
+                  w.path.string() + " is left as it was");
+  }
+  if (!FileIdentity::of(w.path).unchanged(w.target_identity)) {
+    throw IoError(w.path.string() +
+                  ": written by another process during this run (which did "
+                  "not take " +
+                  lock_path(w.path).string() +
+                  "); not replaced: this run's "
+                  "results are in " +
+                  w.name);
+  }
   std::error_code ec;
   std::filesystem::rename(w.partial, w.path, ec);
   if (ec) {
@@ -789,5 +880,6 @@ std::filesystem::path ResultsWriter::partial_path() const { return impl_->partia
 std::size_t ResultsWriter::snapshots() const { return impl_->snapshots; }
 std::size_t ResultsWriter::gauge_samples() const { return impl_->gauge_samples; }
 const std::string& ResultsWriter::carry_over_note() const { return impl_->carry_note; }
+const std::string& ResultsWriter::run_id() const { return impl_->options.run_id; }
 
 }  // namespace floodtwin::io

@@ -20,14 +20,23 @@
 ///   gauge_depth, gauge_water_level, gauge_speed   float64 [gauge_time, station]
 ///
 /// Safety: the file is written as `<path>.partial` and renamed to `path` by finalize(), so an
-/// earlier result at `path` is only ever replaced by a complete one. Every snapshot and gauge
+/// earlier result at `path` is only ever replaced by a complete one. The writer does not lock:
+/// the caller holds `<path>.lock` (io::FileLock; driver::run does) for the writer's lifetime.
+/// The `.partial` file is created exclusively (a stale regular file there is removed first; a
+/// symbolic link there is refused, never written through), and finalize() renames only the
+/// file this writer created, and only over the `path` it found at creation: if either was
+/// replaced meanwhile (a writer that did not take the lock), it throws IoError and leaves its
+/// own results in `.partial`. Every snapshot and gauge
 /// sample is flushed (H5Fflush) once written: a process killed at any time outside a write
 /// leaves a readable `.partial` file holding everything up to its last snapshot. The global
 /// attribute `status` is "running" until finalize() sets it to "complete".
 ///
 /// Resume (ResultsOptions::carry_over_until): the new file starts with the outputs of the
 /// interrupted run up to the resume time, copied one snapshot at a time from the earlier file
-/// (see ResultsOptions), so that the finished file holds the whole event.
+/// (see ResultsOptions), so that the finished file holds the whole event. Every file records
+/// the global attribute `run_id`; outputs are carried over only from a file of the same run id
+/// (a resumed run keeps the id of the run it continues), never from another run's results
+/// that merely have the same grid.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -58,6 +67,9 @@ struct ResultsOptions {
   int threads = 0;            ///< OpenMP threads of the run (0: not recorded)
   /// Further global attributes (command line, scenario hash...).
   std::map<std::string, std::string> attributes;
+  /// The run this file belongs to (global attribute `run_id`); empty: a fresh one
+  /// (new_run_id()). A resumed run passes the id of the run it continues.
+  std::string run_id;
   std::vector<GaugePoint> gauges;
   int chunk_x = 0;  ///< chunk width of the maps [cells]; 0: min(nx, 256)
   int chunk_y = 0;  ///< chunk height of the maps [cells]; 0: min(ny, 256)
@@ -67,7 +79,8 @@ struct ResultsOptions {
   bool shuffle = true;  ///< byte-shuffle filter before deflate
   /// Resuming at this time [s]: carry the snapshots (maps and mass balance on `time`) with
   /// time <= carry_over_until and the gauge samples with gauge_time <= carry_over_until
-  /// (both to 1e-9 relative) over from an earlier file of the same grid, bitwise. The earlier
+  /// (both to 1e-9 relative) over from an earlier file of the same grid and the same run_id
+  /// (a file without one, or of another run, is never carried from), bitwise. The earlier
   /// file is, unless carry_over_from names one: `<path>.partial.prev` (left by a carry-over
   /// that did not finish), else `<path>.partial` (the interrupted run's; it is moved aside
   /// to `<path>.partial.prev` while it is copied and removed afterwards), else a complete
@@ -82,8 +95,9 @@ struct ResultsOptions {
 
 class ResultsWriter {
  public:
-  /// Creates `<path>.partial` (replacing a stale one) and writes coordinates, the grid
-  /// mapping, the static maps and the global attributes. Throws IoError naming the file.
+  /// Creates `<path>.partial` exclusively (removing a stale regular file; refusing a symbolic
+  /// link) and writes coordinates, the grid mapping, the static maps and the global
+  /// attributes. Throws IoError naming the file.
   ResultsWriter(std::filesystem::path path, const solver::Simulation& sim,
                 ResultsOptions options = {});
   /// Closes the file without renaming it when finalize() was not called.
@@ -109,6 +123,8 @@ class ResultsWriter {
   /// What was carried over from an earlier file, or why nothing was ("" without
   /// carry_over_until); the global attribute `carried_over` holds the same text.
   [[nodiscard]] const std::string& carry_over_note() const;
+  /// The run id recorded in the file.
+  [[nodiscard]] const std::string& run_id() const;
 
  private:
   struct Impl;
@@ -117,5 +133,8 @@ class ResultsWriter {
 
 /// `<path>.partial`: where a results or checkpoint file is written before its rename.
 std::filesystem::path partial_path(const std::filesystem::path& path);
+
+/// A fresh run id: 32 hex digits from std::random_device, the clock and the pid.
+std::string new_run_id();
 
 }  // namespace floodtwin::io

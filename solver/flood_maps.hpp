@@ -22,6 +22,10 @@ class FloodMaps {
   /// Folds in the state of `sim` at its current time, which the flood held for `dt` seconds
   /// (the step that just ended). Call after every step.
   void update(const Simulation& sim, Real dt);
+  /// Folds in the state before the first step (update(sim, 0)): a cell that starts at 1.6 m
+  /// reports a peak of at least 1.6 m at the start time, and arrives at the start time when
+  /// above the threshold. Call once, before stepping (not on a resume).
+  void record_initial_state(const Simulation& sim) { update(sim, Real(0)); }
 
   [[nodiscard]] Real threshold() const { return threshold_; }
   [[nodiscard]] Real debris_factor() const { return debris_factor_; }

@@ -1,7 +1,7 @@
 // Resume: a results writer with carry_over_until starts its file with the snapshots, mass
 // balance rows and gauge samples of the interrupted run up to the resume time, bitwise; a
-// complete earlier file is only read (finalize() replaces it); a file of another grid, or no
-// file, carries nothing and says so.
+// complete earlier file is only read (finalize() replaces it); a file of another run (run_id)
+// or another grid, or no file, carries nothing and says so.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -31,6 +31,7 @@ io::ResultsOptions options() {
   io::ResultsOptions opt;
   opt.start_time = "2024-03-01T00:00:00";
   opt.gauges = {{"inlet", 1005.0, 2015.0}, {"outlet", 1045.0, 2001.0}};
+  opt.run_id = "run-of-the-tests";  // every file here belongs to one run, unless said
   return opt;
 }
 
@@ -196,7 +197,9 @@ TEST(ResultsResume, AnotherGridOrNoFileCarriesNothing) {
   const fs::path partial = io::partial_path(path);
   {
     auto lake = ft::lake_at_rest();  // 12 x 8 cells
-    io::ResultsWriter w(path, *lake);
+    io::ResultsOptions lake_options;
+    lake_options.run_id = options().run_id;
+    io::ResultsWriter w(path, *lake, lake_options);
     w.write_snapshot(*lake);
   }
   ASSERT_TRUE(fs::exists(partial));
@@ -252,4 +255,56 @@ TEST(ResultsResume, AnUnfinishedCarryOverIsTakenUpAgainAndOtherStationsAreLeftOu
     EXPECT_FALSE(fs::exists(prev));
   }
   EXPECT_EQ(io::ResultsReader(partial).times(), (std::vector<double>{0, 1, 2, 3}));
+}
+
+TEST(ResultsResume, AnotherRunsFileOfTheSameGridCarriesNothing) {
+  // The earlier results beside the output are of another run (another storm on the same
+  // grid): nothing of it may end up in this run's file.
+  const ft::TempDir dir("resume_other_run");
+  const auto path = dir / "run.h5";
+  {
+    auto sim = ft::busy_case();
+    solver::FloodMaps maps(sim->grid(), 0.05);
+    io::ResultsOptions other = options();
+    other.run_id = "another-run";
+    io::ResultsWriter w(path, *sim, other);
+    run(*sim, maps, &w, 0, 2, true);
+    w.finalize(&maps, 1.0);
+    // and an interrupted one of that other run
+    io::ResultsWriter p(path, *sim, other);
+    p.write_snapshot(*sim);
+  }
+  auto sim = ft::busy_case();
+  solver::FloodMaps maps(sim->grid(), 0.05);
+  run(*sim, maps, nullptr, 0, 1, false);
+  io::ResultsOptions opt = options();
+  opt.carry_over_until = 1.0;
+  io::ResultsWriter w(path, *sim, opt);
+  EXPECT_EQ(w.snapshots(), 0U);
+  EXPECT_EQ(w.gauge_samples(), 0U);
+  const std::string& note = w.carry_over_note();
+  EXPECT_NE(note.find("nothing carried over"), std::string::npos) << note;
+  EXPECT_NE(note.find("another run (run_id another-run, expected run-of-the-tests)"),
+            std::string::npos)
+      << note;
+  EXPECT_EQ(w.run_id(), "run-of-the-tests");
+  w.write_snapshot(*sim);
+  w.finalize(nullptr, 0);
+  const io::ResultsReader r(path);
+  EXPECT_EQ(r.times(), (std::vector<double>{1.0}));
+  EXPECT_EQ(r.text_attribute("", "run_id"), "run-of-the-tests");
+}
+
+TEST(ResultsResume, EveryFileHasARunId) {
+  const ft::TempDir dir("run_id");
+  auto sim = ft::busy_case();
+  std::string first;
+  for (const char* name : {"a.h5", "b.h5"}) {
+    io::ResultsWriter w(dir / name, *sim);
+    EXPECT_EQ(w.run_id().size(), 32U);
+    EXPECT_NE(w.run_id(), first);
+    first = w.run_id();
+    w.finalize(nullptr, 0);
+    EXPECT_EQ(io::ResultsReader(dir / name).text_attribute("", "run_id"), w.run_id());
+  }
 }
