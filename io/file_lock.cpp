@@ -46,47 +46,58 @@ fs::path lock_path(const fs::path& output) {
 FileLock::FileLock(const fs::path& lock_file, std::string what, double wait_seconds)
     : path_(lock_file), what_(std::move(what)) {
   const std::string name = path_.string();
-  // O_NONBLOCK: a FIFO placed at the lock's name must not hang the open.
-  const int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
-  if (fd < 0) {
-    const int e = errno;
-    if (e == ELOOP) {
-      throw IoError(what_ + ": the lock file " + name +
-                    " is a symbolic link; floodtwin does not follow it (remove it)");
-    }
-    throw IoError(what_ + ": cannot open the lock file " + name + ": " + errno_text(e));
-  }
-  fd_ = fd;
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
-    ::close(fd_);  // not release(): nothing is truncated before the lock is held
-    fd_ = -1;
-    throw IoError(what_ + ": the lock file " + name +
-                  " is not a plain file of its own (a folder, device or hard link?); remove it");
-  }
   const auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(wait_seconds > 0 ? wait_seconds : 0.0));
-  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-    const int e = errno;
-    if (e == EINTR) continue;
-    if (e != EWOULDBLOCK) {
-      ::close(fd_);
-      fd_ = -1;
-      throw IoError(what_ + ": cannot lock " + name + ": " + errno_text(e));
+  for (;;) {
+    // O_NONBLOCK: a FIFO placed at the lock's name must not hang the open.
+    const int fd =
+        ::open(name.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
+    if (fd < 0) {
+      const int e = errno;
+      if (e == ELOOP) {
+        throw IoError(what_ + ": the lock file " + name +
+                      " is a symbolic link; floodtwin does not follow it (remove it)");
+      }
+      throw IoError(what_ + ": cannot open the lock file " + name + ": " + errno_text(e));
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      const std::string pid = holder_pid(fd_);
-      ::close(fd_);  // not release(): the file belongs to the holder
+    fd_ = fd;
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+      ::close(fd_);  // not release(): nothing is written or removed before the lock is held
       fd_ = -1;
-      std::string msg = what_ + ": " + name + " is locked by another floodtwin process";
-      msg += pid.empty() ? std::string() : " (pid " + pid + ")";
-      msg += ", which is writing the same output";
-      if (wait_seconds > 0) msg += " (waited " + std::to_string(wait_seconds) + " s)";
-      msg += "; wait for it to finish or choose another output";
-      throw IoError(msg);
+      throw IoError(what_ + ": the lock file " + name +
+                    " is not a plain file of its own (a folder, device or hard link?); remove it");
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      const int e = errno;
+      if (e == EINTR) continue;
+      if (e != EWOULDBLOCK) {
+        ::close(fd_);
+        fd_ = -1;
+        throw IoError(what_ + ": cannot lock " + name + ": " + errno_text(e));
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        const std::string pid = holder_pid(fd_);
+        ::close(fd_);  // not release(): the file belongs to the holder
+        fd_ = -1;
+        std::string msg = what_ + ": " + name + " is locked by another floodtwin process";
+        msg += pid.empty() ? std::string() : " (pid " + pid + ")";
+        msg += ", which is writing the same output";
+        if (wait_seconds > 0) msg += " (waited " + std::to_string(wait_seconds) + " s)";
+        msg += "; wait for it to finish or choose another output";
+        throw IoError(msg);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    // Locked. A holder removes the file when it releases it: if the name no longer leads to
+    // the file locked here, lock the one that is there now.
+    struct stat now {};
+    if (::lstat(name.c_str(), &now) == 0 && now.st_dev == st.st_dev && now.st_ino == st.st_ino) {
+      break;
+    }
+    ::close(fd_);
+    fd_ = -1;
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd_, 0) != 0 ||
@@ -100,9 +111,13 @@ FileLock::FileLock(const fs::path& lock_file, std::string what, double wait_seco
 
 void FileLock::release() noexcept {
   if (fd_ < 0) return;
-  // The pid goes with the lock; the file stays (removing it would race with a new holder).
-  if (::ftruncate(fd_, 0) != 0) {
-    // nothing to do: the lock is released with the descriptor either way
+  // Removed while still locked, so that no lock files linger; a process waiting on this
+  // file finds it gone once it gets the lock and locks the current one (see above).
+  struct stat held {};
+  struct stat there {};
+  if (::fstat(fd_, &held) == 0 && ::lstat(path_.c_str(), &there) == 0 &&
+      held.st_dev == there.st_dev && held.st_ino == there.st_ino) {
+    ::unlink(path_.c_str());
   }
   ::flock(fd_, LOCK_UN);
   ::close(fd_);

@@ -5,8 +5,10 @@
 /// following a symbolic link or truncating a file someone placed there).
 ///
 /// Conventions: the lock of an output `X` (a results file, a VTK folder, a rendered map) is the
-/// file `X.lock` beside it (lock_path()). Lock files are left in place when released (removing
-/// them would race with a process that has just opened one); they hold the pid of the holder.
+/// file `X.lock` beside it (lock_path()). It holds the pid of the holder and is removed when
+/// released (a process that was waiting on it sees, once locked, that the name leads to
+/// another file or none, and locks again: two holders at once are impossible). A process
+/// killed with the lock leaves the file behind, unlocked: the next run simply takes it.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,8 +17,8 @@ namespace floodtwin::io {
 
 /// An exclusive advisory lock (flock(2) on a separate lock file, opened
 /// O_CREAT|O_NOFOLLOW|O_CLOEXEC, never truncating anything at open) held for the object's
-/// lifetime; released on destruction, and by the kernel if the process dies. Two FileLock
-/// objects on one file conflict even within one process.
+/// lifetime; released (and the lock file removed) on destruction, and released by the kernel
+/// if the process dies. Two FileLock objects on one file conflict even within one process.
 class FileLock {
  public:
   /// Locks `lock_file` (created if missing; its folder must exist). If another process holds

@@ -6,10 +6,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "io/file_lock.hpp"
 #include "io_testing.hpp"
@@ -59,9 +62,11 @@ TEST(FileLock, SecondLockOfOneFileIsRefusedNamingTheHolder) {
     // A refused lock leaves the holder's pid in place.
     EXPECT_EQ(read_text(lock), std::to_string(::getpid()) + "\n");
   }
-  // Released at scope exit: it can be taken again, and the file stays.
+  // Released at scope exit, and the lock file removed: it can be taken again.
+  EXPECT_FALSE(fs::exists(lock));
   const io::FileLock again(lock, "run of b.toml");
   EXPECT_TRUE(again.held());
+  EXPECT_TRUE(fs::exists(lock));
 }
 
 TEST(FileLock, WaitsForTheHolderThenGivesUp) {
@@ -117,8 +122,36 @@ TEST(FileLock, ReleasedByTheKernelWhenTheHolderDies) {
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);
+  EXPECT_TRUE(fs::exists(lock));  // left behind by the killed holder, unlocked
   const io::FileLock mine(lock, "parent", 5.0);
   EXPECT_TRUE(mine.held());
+}
+
+TEST(FileLock, AWaiterLocksTheFileThatIsThereOnceTheHolderLeaves) {
+  // Many threads take and release one lock, each waiting for the others: never two holders
+  // at once (the holder's removal of the lock file must not let a waiter lock a stale file
+  // while a third process locks a new one).
+  const ft::TempDir dir("lock_many");
+  const fs::path lock = dir / "out.lock";
+  std::atomic<int> inside{0};
+  std::atomic<int> overlaps{0};
+  std::atomic<int> taken{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int k = 0; k < 25; ++k) {
+        const io::FileLock l(lock, "thread", 30.0);
+        if (inside.fetch_add(1) != 0) overlaps.fetch_add(1);
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        inside.fetch_sub(1);
+        taken.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(overlaps.load(), 0);
+  EXPECT_EQ(taken.load(), 100);
+  EXPECT_FALSE(fs::exists(lock));
 }
 
 TEST(FileLock, RefusesASymlinkedOrHardLinkedLockFileAndTouchesNothing) {
