@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -53,11 +54,12 @@ std::string num(double v, const char* format = "%.6g") {
   return buf;
 }
 
+/// The shortest text that reads back as the same double.
 std::string exact(double v) {
   if (std::isnan(v)) return "";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return {buf, res.ptr};
 }
 
 std::string safe_name(const std::string& s) {

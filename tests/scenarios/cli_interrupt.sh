@@ -12,6 +12,7 @@ rm -rf "$work" && mkdir -p "$work/results"
 sed -e "s#\"srtm_#\"$src/scenarios/demo/srtm_#" \
     -e "s#\"stations.csv\"#\"$src/scenarios/demo/stations.csv\"#" \
     -e "s#\"rain.csv\"#\"$src/scenarios/demo/rain.csv\"#" \
+    -e "s#\"impacts/#\"$src/scenarios/demo/impacts/#" \
     -e 's/cell_size = 90/cell_size = 180/' \
     -e 's/duration = "5h"/duration = "90min"/' "$src/scenarios/demo/demo.toml" > "$work/reference.toml"
 sed -e 's#^flood_threshold = 0.1$#flood_threshold = 0.1\nvtk = "vtk"#' "$work/reference.toml" \
