@@ -21,34 +21,36 @@
 /// raises RuntimeError.
 #include "solver/simulation.hpp"
 
+#include <omp.h>
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <omp.h>
-
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <tuple>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <tuple>
+#include <type_traits>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "bindings/bindings.hpp"
 #include "driver/forecast.hpp"
 #include "scenarios/scenario.hpp"
-#include "solver/infiltration.hpp"
-#include "terrain/rainfall.hpp"
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
+#include "solver/infiltration.hpp"
+#include "terrain/rainfall.hpp"
 
 namespace floodtwin::bindings {
 
@@ -70,13 +72,32 @@ std::string shape_text(const py::array& a) {
   return s.str();
 }
 
+std::string type_name(const py::handle& obj) {
+  return py::str(py::type::of(obj).attr("__name__")).cast<std::string>();
+}
+
+/// `obj` as an array of real numbers (float, int, and bool when `allow_bool`): object, None,
+/// complex, datetime, string... arrays are refused naming `name` and the dtype found (a cast
+/// would turn them into numbers silently).
+py::array real_array(const py::handle& obj, const std::string& name, bool allow_bool = false) {
+  py::array a = py::array::ensure(obj);
+  if (!a) throw InputError(name + ": expected an array of numbers, got a " + type_name(obj));
+  const char kind = a.dtype().kind();
+  if (kind != 'f' && kind != 'i' && kind != 'u' && !(allow_bool && kind == 'b')) {
+    throw InputError(name + ": expected real numbers (float or integer" +
+                     std::string(allow_bool ? " or bool" : "") + "), got an array of dtype " +
+                     py::str(a.dtype()).cast<std::string>());
+  }
+  return a;
+}
+
 /// `obj` as a C-contiguous array of Real of shape (ny, nx); InputError naming `name` otherwise.
 template <class Array>
 Array as_field(const py::handle& obj, const char* name, int ny, int nx) {
-  Array a = Array::ensure(obj);
+  Array a = Array::ensure(real_array(obj, name, std::is_same_v<Array, MaskArray>));
   if (!a) {
     throw InputError(std::string(name) + ": expected a 2-D array of numbers, got a " +
-                     std::string(py::str(py::type::of(obj).attr("__name__"))));
+                     type_name(obj));
   }
   if (a.ndim() != 2 || a.shape(0) != ny || a.shape(1) != nx) {
     std::ostringstream msg;
@@ -95,11 +116,14 @@ auto span_of(const Array& a) {
 bool is_number(const py::handle& obj) {
   if (py::isinstance<py::bool_>(obj)) return false;
   if (py::isinstance<py::float_>(obj) || py::isinstance<py::int_>(obj)) return true;
-  return py::isinstance<py::array>(obj) && py::reinterpret_borrow<py::array>(obj).ndim() == 0;
+  if (!py::isinstance<py::array>(obj)) return false;
+  const auto a = py::reinterpret_borrow<py::array>(obj);
+  const char kind = a.dtype().kind();
+  return a.ndim() == 0 && (kind == 'f' || kind == 'i' || kind == 'u');
 }
 
 std::vector<Real> as_vector(const py::handle& obj, const std::string& name) {
-  RealArray a = RealArray::ensure(obj);
+  RealArray a = RealArray::ensure(real_array(obj, name));
   if (!a || a.ndim() != 1) {
     throw InputError(name + ": expected a 1-D sequence of numbers" +
                      (a ? ", got shape " + shape_text(a) : std::string()));
@@ -107,41 +131,104 @@ std::vector<Real> as_vector(const py::handle& obj, const std::string& name) {
   return {a.data(), a.data() + a.size()};
 }
 
-/// A time series from (times, values): times None and values a number give a constant.
+/// Values no study means (the same ranges as scenario files, docs/scenario.md "Limits").
+namespace limits {
+constexpr double max_duration = 3650.0 * 86400;  ///< run(until) ahead of now [s]
+constexpr double max_gauge_samples = 1e7;        ///< run() callbacks (until / every)
+constexpr double min_cell_size = 1e-3;           ///< [m]
+constexpr double max_cell_size = 1e5;            ///< [m]
+constexpr double max_discharge = 1e6;            ///< |discharge| of boundaries, sources [m3/s]
+constexpr double max_rain = 5000;                ///< rain intensity [mm/h]
+}  // namespace limits
+
+/// What a series gives past its end (time_series.hpp), from the Python argument.
+solver::AfterEnd after_end_of(const std::string& text, const std::string& what) {
+  return solver::parse_after_end(text, what + ": after_end");
+}
+
+/// A time series from (times, values), values multiplied by `scale` (unit conversion): times
+/// None and values a number give a constant (which holds for ever; after_end must then be
+/// left at its default).
 solver::TimeSeries make_series(const py::handle& times, const py::handle& values,
-                               const std::string& name) {
+                               const std::string& name, solver::AfterEnd after_end,
+                               Real scale = 1) {
   if (times.is_none()) {
     if (!is_number(values)) {
       throw InputError(name + ": expected a constant (a number) or times and values");
     }
-    return solver::TimeSeries({Real(0)}, {values.cast<Real>()}, name);
+    if (after_end != solver::AfterEnd::error) {
+      throw InputError(name +
+                       ": after_end applies to a series (times, values); a constant "
+                       "holds for the whole run");
+    }
+    return solver::TimeSeries({Real(0)}, {values.cast<Real>() * scale}, name,
+                              solver::AfterEnd::hold);
   }
-  return solver::TimeSeries(as_vector(times, name + " times"), as_vector(values, name + " values"),
-                            name);
+  std::vector<Real> v = as_vector(values, name + " values");
+  for (Real& x : v) x *= scale;
+  return solver::TimeSeries(as_vector(times, name + " times"), std::move(v), name, after_end);
 }
 
 /// A boundary series: None, a number, or a pair (times, values).
-solver::TimeSeries boundary_series(const py::handle& series, const std::string& name) {
+solver::TimeSeries boundary_series(const py::handle& series, const std::string& name,
+                                   solver::AfterEnd after_end) {
   if (series.is_none()) return {};
-  if (is_number(series)) return make_series(py::none(), series, name);
+  if (is_number(series)) return make_series(py::none(), series, name, after_end);
   if (py::isinstance<py::sequence>(series) && !py::isinstance<py::str>(series) &&
       py::len(series) == 2) {
     auto seq = py::reinterpret_borrow<py::sequence>(series);
-    return make_series(seq[0], seq[1], name);
+    return make_series(seq[0], seq[1], name, after_end);
   }
   throw InputError(name + ": expected a number or a pair (times, values)");
 }
 
-/// Marks the simulation busy while its solver runs without the GIL.
-class BusyScope {
+/// m/s per unit of a rain intensity in `units`: "mm/h" (the default everywhere, as in
+/// scenario files) or "m/s" (the solver's own unit).
+Real intensity_scale(const std::string& units, const std::string& what) {
+  if (units == "mm/h") return Real(1) / Real(3.6e6);
+  if (units == "m/s") return Real(1);
+  throw ConfigError(what + ": units expects \"mm/h\" or \"m/s\", got \"" + units + "\"");
+}
+
+/// Refuses rain intensities [m/s] above limits::max_rain [mm/h] (more than any
+/// rain ever measured: usually a value in m/s meant as mm/h, or the reverse).
+void check_rain(std::span<const Real> rates, const std::string& what, const std::string& units) {
+  const Real most = static_cast<Real>(limits::max_rain / 3.6e6);
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    if (rates[k] > most) {
+      std::ostringstream msg;
+      msg << what << ": " << rates[k] * 3.6e6 << " mm/h";
+      if (rates.size() > 1) msg << " (value " << k << ")";
+      msg << " is more rain than ever measured; expected at most " << limits::max_rain
+          << " mm/h (the values are read in " << units
+          << "; give units=\"m/s\" or \"mm/h\" to match them)";
+      throw InputError(msg.str());
+    }
+  }
+}
+
+/// Refuses discharges beyond any river (limits::max_discharge [m3/s]).
+void check_discharge(const solver::TimeSeries& series) {
+  for (const Real q : series.values()) {
+    if (!(std::abs(q) <= static_cast<Real>(limits::max_discharge))) {
+      std::ostringstream msg;
+      msg << series.name() << ": " << q << " m3/s is beyond any river (the Amazon carries about "
+          << "2e5 m3/s); expected at most " << limits::max_discharge << " m3/s";
+      throw InputError(msg.str());
+    }
+  }
+}
+
+/// Sets a flag for the life of the scope (all under the GIL).
+class FlagScope {
  public:
-  explicit BusyScope(bool& busy) : busy_(busy) { busy_ = true; }
-  ~BusyScope() { busy_ = false; }
-  BusyScope(const BusyScope&) = delete;
-  BusyScope& operator=(const BusyScope&) = delete;
+  explicit FlagScope(bool& flag) : flag_(flag) { flag_ = true; }
+  ~FlagScope() { flag_ = false; }
+  FlagScope(const FlagScope&) = delete;
+  FlagScope& operator=(const FlagScope&) = delete;
 
  private:
-  bool& busy_;
+  bool& flag_;
 };
 
 }  // namespace
@@ -154,10 +241,21 @@ class PySimulation {
                const py::object& depth, const py::object& water_level, const py::object& velocity_x,
                const py::object& velocity_y, const std::string& scheme, Real cfl, Real gravity,
                Real dry_depth, Real max_dt, const py::object& active, Real flood_threshold) {
-    RealArray z = RealArray::ensure(elevation);
+    RealArray z = RealArray::ensure(real_array(elevation, "elevation"));
     if (!z || z.ndim() != 2) {
       throw InputError("elevation: expected a 2-D array (ny, nx), row 0 the northern row" +
                        (z ? ", got shape " + shape_text(z) : std::string()));
+    }
+    for (const auto& [name, size] : {std::pair{"dx", dx}, std::pair{"dy", dy.value_or(dx)}}) {
+      if (!(size >= limits::min_cell_size && size <= limits::max_cell_size)) {
+        std::ostringstream msg;
+        msg << name << ": expected a cell size in [" << limits::min_cell_size << ", "
+            << limits::max_cell_size << "] m, got " << size;
+        throw InputError(msg.str());
+      }
+    }
+    if (origin && !(std::isfinite(origin->first) && std::isfinite(origin->second))) {
+      throw InputError("origin: expected finite map coordinates (x, y)");
     }
     Grid grid;
     grid.ny = static_cast<int>(z.shape(0));
@@ -204,7 +302,6 @@ class PySimulation {
     sim_ = std::move(f.sim);
     maps_ = std::move(f.maps);
     rain_ = std::move(f.rain);
-    curve_number_ = std::move(f.curve_number);
     for (const auto& g : f.gauges) {
       scenario_gauges_.emplace_back(g.spec.name, g.spec.x, g.spec.y);
     }
@@ -218,9 +315,13 @@ class PySimulation {
   }
   [[nodiscard]] const std::vector<std::tuple<std::string, double, double>>& scenario_gauges()
       const {
+    ensure_constructed();
     return scenario_gauges_;
   }
-  [[nodiscard]] std::optional<double> scenario_duration() const { return scenario_duration_; }
+  [[nodiscard]] std::optional<double> scenario_duration() const {
+    ensure_constructed();
+    return scenario_duration_;
+  }
 
   // ---- fields ---------------------------------------------------------------------------------
   void set_manning(const py::object& n) {
@@ -263,13 +364,16 @@ class PySimulation {
 
   // ---- forcing --------------------------------------------------------------------------------
   void set_boundary(const std::string& side, const std::string& type, const py::object& series,
-                    std::optional<Real> from, std::optional<Real> to) {
+                    std::optional<Real> from, std::optional<Real> to,
+                    const std::string& after_end) {
     ensure_idle();
     solver::BoundaryCondition bc;
     bc.side = solver::parse_side(side);
     bc.type = solver::parse_boundary_type(type);
-    bc.series = boundary_series(
-        series, "boundary " + solver::to_string(bc.side) + " " + solver::to_string(bc.type));
+    const std::string what =
+        "boundary " + solver::to_string(bc.side) + " " + solver::to_string(bc.type);
+    bc.series = boundary_series(series, what, after_end_of(after_end, what));
+    if (bc.type == solver::BoundaryType::discharge) check_discharge(bc.series);
     if (from) bc.from = *from;
     if (to) bc.to = *to;
     sim_->add_boundary(bc);
@@ -278,30 +382,39 @@ class PySimulation {
     ensure_idle();
     sim_->clear_boundaries();
   }
-  void set_rain_rate(const py::object& rate) {
+  void set_rain_rate(const py::object& rate, const std::string& units) {
     ensure_idle();
-    drop_rain_field();
-    if (rate.is_none()) {
-      sim_->set_rain_rate({});
-    } else if (is_number(rate)) {
-      sim_->set_rain_rate(std::vector<Real>(grid().cell_count(), rate.cast<Real>()));
-    } else {
-      sim_->set_rain_rate(span_of(field(rate, "rain_rate")));
+    const Real scale = intensity_scale(units, "set_rain_rate");
+    std::vector<Real> rates;
+    if (is_number(rate)) {
+      rates.assign(grid().cell_count(), rate.cast<Real>() * scale);
+    } else if (!rate.is_none()) {
+      const RealArray a = field(rate, "rain_rate");
+      rates.assign(a.data(), a.data() + a.size());
+      for (Real& r : rates) r *= scale;
     }
+    check_rain(rates, "set_rain_rate", units);
+    sim_->set_rain_rate(rates);  // validates (finite, >= 0); empty removes the rain
+    drop_rain_field();
   }
-  void set_uniform_rain(const py::object& times, const py::object& values) {
+  void set_uniform_rain(const py::object& times, const py::object& values, const std::string& units,
+                        const std::string& after_end) {
     ensure_idle();
     if (times.is_none() && values.is_none()) {
       sim_->set_uniform_rain({});
-    } else {
-      sim_->set_uniform_rain(make_series(times, values, "uniform rain"));
+      return;
     }
+    const std::string what = "set_uniform_rain";
+    solver::TimeSeries series = make_series(
+        times, values, "uniform rain", after_end_of(after_end, what), intensity_scale(units, what));
+    check_rain(series.values(), what, units);
+    sim_->set_uniform_rain(std::move(series));
   }
   /// Rain gauges interpolated onto the grid, stepped through their intervals by run()/step().
   void set_rain_gauges(const py::object& stations, const py::object& times,
                        const py::object& values, const std::string& method, Real power,
                        const std::string& units, const std::string& timing,
-                       std::optional<Real> fallback) {
+                       std::optional<Real> fallback, const std::string& after_end) {
     ensure_idle();
     if (stations.is_none()) {
       drop_rain_field();
@@ -334,14 +447,15 @@ class PySimulation {
         }
       }
     } catch (const py::cast_error&) {
-      throw InputError(what + ": stations must be a dict {name: (x, y)} or a sequence of "
-                              "(name, x, y)");
+      throw InputError(what +
+                       ": stations must be a dict {name: (x, y)} or a sequence of "
+                       "(name, x, y)");
     }
     if (list.empty()) throw InputError(what + ": no stations given");
     terrain::SeriesTable table;
     table.path = "set_rain_gauges";
     table.times = as_vector(times, what + " times");
-    RealArray v = RealArray::ensure(values);
+    RealArray v = RealArray::ensure(real_array(values, what + " values"));
     const auto n_t = static_cast<py::ssize_t>(table.times.size());
     const auto n_s = static_cast<py::ssize_t>(list.size());
     if (!v || v.ndim() != 2 || v.shape(0) != n_t || v.shape(1) != n_s) {
@@ -363,24 +477,40 @@ class PySimulation {
     } else if (timing == "period-beginning") {
       options.timing = terrain::RainTiming::period_beginning;
     } else {
-      throw ConfigError(what + ": timing expects \"period-ending\" or \"period-beginning\", got \"" +
+      throw ConfigError(what +
+                        ": timing expects \"period-ending\" or \"period-beginning\", got \"" +
                         timing + "\"");
     }
-    options.fallback_rate = fallback;
-    rain_ = std::make_shared<terrain::RainfallField>(
+    if (fallback) {
+      // An intensity in `units` (mm/h when the values are depths per interval, "mm").
+      const Real rate = *fallback * intensity_scale(units == "mm" ? "mm/h" : units, what);
+      if (!(rate >= 0 && std::isfinite(rate))) {
+        std::ostringstream msg;
+        msg << what << ": fallback must be a finite intensity >= 0, got " << *fallback;
+        throw InputError(msg.str());
+      }
+      check_rain(std::span<const Real>(&rate, 1), what + " fallback", units);
+      options.fallback_rate = rate;
+    }
+    auto rain = std::make_shared<terrain::RainfallField>(
         terrain::RainfallField::from_gauges(grid(), list, table, options));
-    rain_until_ = -std::numeric_limits<Real>::infinity();
+    rain->set_after_end(after_end_of(after_end, what), what);
+    drop_rain_field();
+    sim_->set_rain_rate({});
+    rain_ = std::move(rain);
   }
   std::size_t add_point_source(Real x, Real y, const py::object& times, const py::object& values,
-                               const std::string& name) {
+                               const std::string& name, const std::string& after_end) {
     ensure_idle();
     const std::string label = "point source '" + name + "' discharge";
-    return sim_->add_point_source(x, y, make_series(times, values, label), name);
+    solver::TimeSeries series = make_series(times, values, label, after_end_of(after_end, label));
+    check_discharge(series);
+    return sim_->add_point_source(x, y, std::move(series), name);
   }
 
   // ---- time stepping --------------------------------------------------------------------------
   Real step(Real dt_limit) {
-    ensure_idle();
+    ensure_not_running("step");
     if (std::isnan(dt_limit) || !(dt_limit > 0)) {
       std::ostringstream msg;
       msg << "step: dt_limit must be a positive number of seconds, got " << dt_limit;
@@ -388,7 +518,8 @@ class PySimulation {
     }
     Real dt = 0;
     {
-      BusyScope busy(busy_);
+      const RunScope running(*this);
+      FlagScope computing(computing_);
       py::gil_scoped_release release;
       try {
         // Scenario or gauge rain changes at interval bounds: the step ends there.
@@ -412,7 +543,7 @@ class PySimulation {
   }
 
   void run(Real until, const py::object& callback, std::optional<Real> every) {
-    ensure_idle();
+    ensure_not_running("run");
     if (!std::isfinite(until)) throw InputError("run: until must be a finite time [s]");
     if (until < sim_->time()) {
       std::ostringstream msg;
@@ -420,15 +551,35 @@ class PySimulation {
       msg << "run: until = " << until << " s is before the current time " << sim_->time() << " s";
       throw InputError(msg.str());
     }
+    if (until - sim_->time() > limits::max_duration) {
+      std::ostringstream msg;
+      msg << "run: until = " << until << " s is " << (until - sim_->time()) / 86400
+          << " days ahead; expected at most " << limits::max_duration / 86400
+          << " days (as a scenario's duration)";
+      throw InputError(msg.str());
+    }
     if (every && !(*every > 0 && std::isfinite(*every))) {
       std::ostringstream msg;
       msg << "run: every must be a positive finite interval [s], got " << *every;
+      throw InputError(msg.str());
+    }
+    if (every && ((until - sim_->time()) / *every > limits::max_gauge_samples ||
+                  !(sim_->time() + *every > sim_->time()))) {
+      std::ostringstream msg;
+      msg << "run: every = " << *every << " s gives more than " << limits::max_gauge_samples
+          << " callbacks from t = " << sim_->time() << " s to " << until
+          << " s (or is below the clock's resolution); expected at least "
+          << (until - sim_->time()) / limits::max_gauge_samples << " s";
       throw InputError(msg.str());
     }
     const bool has_callback = !callback.is_none();
     if (has_callback && !PyCallable_Check(callback.ptr())) {
       throw py::type_error("run: callback must be callable (it receives the simulation)");
     }
+    // A forcing series that ends before `until` fails now, not half-way.
+    sim_->check_forcing(until);
+    if (rain_) rain_->check_covers(until);
+    const RunScope running(*this);
     const bool per_step = has_callback && !every;
     const Real t0 = sim_->time();
     long long k = 1;  // next callback at t0 + k * every
@@ -456,20 +607,41 @@ class PySimulation {
     return view(values.data(), grid().nx, base);
   }
 
-  [[nodiscard]] const solver::Simulation& sim() const { return *sim_; }
+  [[nodiscard]] const solver::Simulation& sim() const {
+    ensure_constructed();
+    return *sim_;
+  }
   /// The simulation, for queries that read the whole state (or update its cached wave speed):
   /// refused while the solver runs in another thread.
   [[nodiscard]] const solver::Simulation& idle_sim() const {
     ensure_idle();
     return *sim_;
   }
-  [[nodiscard]] const solver::FloodMaps& maps() const { return *maps_; }
-  [[nodiscard]] const Grid& grid() const { return sim_->grid(); }
-  [[nodiscard]] const std::vector<Real>& u() const { return u_; }
-  [[nodiscard]] const std::vector<Real>& v() const { return v_; }
-  [[nodiscard]] const std::vector<Real>& eta() const { return eta_; }
-  [[nodiscard]] const std::vector<Real>& z() const { return z_; }
-  [[nodiscard]] bool busy() const { return busy_; }
+  [[nodiscard]] const solver::FloodMaps& maps() const {
+    ensure_constructed();
+    return *maps_;
+  }
+  [[nodiscard]] const Grid& grid() const { return sim().grid(); }
+  [[nodiscard]] const std::vector<Real>& u() const {
+    ensure_constructed();
+    return u_;
+  }
+  [[nodiscard]] const std::vector<Real>& v() const {
+    ensure_constructed();
+    return v_;
+  }
+  [[nodiscard]] const std::vector<Real>& eta() const {
+    ensure_constructed();
+    return eta_;
+  }
+  [[nodiscard]] const std::vector<Real>& z() const {
+    ensure_constructed();
+    return z_;
+  }
+  [[nodiscard]] bool busy() const {
+    ensure_constructed();
+    return running_;
+  }
 
  private:
   RealArray field(const py::object& obj, const char* name) const {
@@ -492,7 +664,6 @@ class PySimulation {
     if (!(sim_->time() < rain_until_)) {
       const std::vector<Real> rate = rain_->rate_at(sim_->time());
       sim_->set_rain_rate(rate);
-      if (curve_number_) curve_number_->set_rain_rate(rate);
       rain_until_ = rain_->next_change(sim_->time());
     }
     return rain_until_;
@@ -504,16 +675,43 @@ class PySimulation {
     rain_until_ = -std::numeric_limits<Real>::infinity();
   }
 
+  /// While run()/step() runs, the simulation belongs to its thread: other threads may not
+  /// change or query it (a run()'s callback may, between steps).
   void ensure_idle() const {
-    if (busy_) {
+    ensure_constructed();
+    if (computing_ || (running_ && std::this_thread::get_id() != runner_)) {
       throw std::runtime_error(
           "the simulation is running in another thread; wait for step()/run() to return");
     }
   }
+  /// One run()/step() at a time: not from another thread, not from a run()'s callback.
+  void ensure_not_running(const char* what) const {
+    ensure_idle();
+    if (running_) {
+      throw std::runtime_error(std::string(what) +
+                               ": called from a callback of run(), which is still running; "
+                               "return from the callback (False stops the run) instead");
+    }
+  }
+
+  /// Marks a run()/step() in progress and the thread it belongs to (under the GIL).
+  class RunScope {
+   public:
+    explicit RunScope(PySimulation& sim) : sim_(sim) {
+      sim_.running_ = true;
+      sim_.runner_ = std::this_thread::get_id();
+    }
+    ~RunScope() { sim_.running_ = false; }
+    RunScope(const RunScope&) = delete;
+    RunScope& operator=(const RunScope&) = delete;
+
+   private:
+    PySimulation& sim_;
+  };
 
   /// Steps to `target` (exactly), or one step towards it; the GIL must be held on entry.
   void advance(Real target, bool single_step) {
-    BusyScope busy(busy_);
+    FlagScope computing(computing_);
     py::gil_scoped_release release;
     try {
       auto last_check = std::chrono::steady_clock::now();
@@ -585,17 +783,45 @@ class PySimulation {
     }
   }
 
+  /// The wrappers whose constructor ran (and whose destructor has not): pybind11 hands a
+  /// method the uninitialised memory of an object made by Simulation.__new__ without
+  /// __init__, which must be refused before any member is read.
+  static std::unordered_set<const PySimulation*>& constructed() {
+    static std::unordered_set<const PySimulation*> set;
+    return set;
+  }
+  /// Registers the wrapper for the life of its members (so also when a constructor throws).
+  class Registration {
+   public:
+    explicit Registration(const PySimulation* sim) : sim_(sim) { constructed().insert(sim_); }
+    ~Registration() { constructed().erase(sim_); }
+    Registration(const Registration&) = delete;
+    Registration& operator=(const Registration&) = delete;
+
+   private:
+    const PySimulation* sim_;
+  };
+  void ensure_constructed() const {
+    if (constructed().count(this) == 0) {
+      throw py::type_error(
+          "floodtwin.Simulation: __init__ was not called; create simulations with "
+          "Simulation(elevation, dx, ...) or Simulation.from_scenario(path)");
+    }
+  }
+
+  Registration registration_{this};  ///< first member: registered before the others exist
   std::unique_ptr<solver::Simulation> sim_;
   std::unique_ptr<solver::FloodMaps> maps_;
-  std::shared_ptr<terrain::RainfallField> rain_;          ///< scenario rain, when any
-  std::shared_ptr<solver::ScsCurveNumber> curve_number_;  ///< follows rain_
+  std::shared_ptr<terrain::RainfallField> rain_;              ///< scenario rain, when any
   Real rain_until_ = -std::numeric_limits<Real>::infinity();  ///< current rain field holds until
   std::vector<std::tuple<std::string, double, double>> scenario_gauges_;
   std::optional<double> scenario_duration_;
   std::vector<Real> u_, v_;  ///< velocities [m/s], east/north positive, nx * ny
   std::vector<Real> eta_;    ///< water level [m], NaN in inactive cells
   std::vector<Real> z_;      ///< bed elevation [m], NaN in inactive cells
-  bool busy_ = false;        ///< the solver runs without the GIL
+  bool running_ = false;     ///< run() or step() is in progress (callbacks included)
+  bool computing_ = false;   ///< the solver runs without the GIL
+  std::thread::id runner_;   ///< the thread of the run in progress
 };
 
 namespace {
@@ -610,6 +836,12 @@ py::dict run_scenario(const py::object& path_arg, const py::object& output_arg,
   if (threads && *threads < 1) {
     throw ConfigError("run_scenario: threads must be a positive integer, got " +
                       std::to_string(*threads));
+  }
+  if (!(checkpoint_every >= 0 && std::isfinite(checkpoint_every))) {
+    std::ostringstream msg;
+    msg << "run_scenario: checkpoint_every must be a finite interval >= 0 [s] (0: none), got "
+        << checkpoint_every;
+    throw ConfigError(msg.str());
   }
   const scenarios::Scenario scenario = scenarios::load_scenario(path);
   driver::Forecast forecast = driver::prepare(scenario);
@@ -664,6 +896,7 @@ py::dict run_scenario(const py::object& path_arg, const py::object& output_arg,
   out["max_depth"] = summary.max_depth;
   out["flooded_area"] = summary.flooded_area;
   out["mass_balance_error"] = summary.balance.relative_error();
+  out["mass_balance"] = py::cast(summary.balance).attr("as_dict")();
   py::list warnings;
   for (const auto& w : summary.warnings) {
     py::dict d;
@@ -684,8 +917,8 @@ py::dict run_scenario(const py::object& path_arg, const py::object& output_arg,
 
 void init_simulation(py::module_& m) {
   m.def("run_scenario", &run_scenario, py::arg("path"), py::kw_only(), py::arg("output") = "",
-        py::arg("checkpoint_every") = 0.0, py::arg("resume") = "",
-        py::arg("progress") = py::none(), py::arg("threads") = py::none(),
+        py::arg("checkpoint_every") = 0.0, py::arg("resume") = "", py::arg("progress") = py::none(),
+        py::arg("threads") = py::none(),
         R"doc(Runs a scenario file as `floodtwin run` does: writes the results file (and
 checkpoints every `checkpoint_every` seconds of simulated time) using `threads` OpenMP
 threads (default: OpenMP's setting), and returns a summary dict
@@ -740,40 +973,52 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
   // Forcing.
   cls.def("set_boundary", &P::set_boundary, py::arg("side"), py::arg("type"),
           py::arg("series") = py::none(), py::arg("from_") = py::none(), py::arg("to") = py::none(),
+          py::kw_only(), py::arg("after_end") = "error",
           R"doc(
 Adds a boundary condition on (a segment of) one side.
 
-side: "north", "south", "east" or "west". type: "wall", "open", "discharge" (inflow Q [m3/s])
-or "water_level" (eta [m]). series: a number, or a pair (times [s], values). from_, to: the
-segment along the side in map coordinates (x for north/south, y for east/west), default the
-whole side. Later conditions override earlier ones where they overlap.
+side: "north", "south", "east" or "west". type: "wall", "open", "discharge" (inflow Q [m3/s],
+at most 1e6) or "water_level" (eta [m]). series: a number (held for the whole run), or a pair
+(times [s], values), piecewise linear. after_end: what the series gives after its last time:
+"error" (default: running past it raises ValueError), "hold" (the last value) or "zero"
+(not for a water level). from_, to: the segment along the side in map coordinates (x for
+north/south, y for east/west), default the whole side. Later conditions override earlier ones
+where they overlap.
 )doc")
       .def("clear_boundaries", &P::clear_boundaries, "Removes all boundary conditions (walls).")
-      .def("set_rain_rate", &P::set_rain_rate, py::arg("rate"),
-           "Rain intensity [m/s] per cell ((ny, nx) array or a number), held until changed; "
-           "None removes it. Replaces gauge or scenario rain (set_rain_gauges).")
+      .def("set_rain_rate", &P::set_rain_rate, py::arg("rate"), py::kw_only(),
+           py::arg("units") = "mm/h",
+           "Rain intensity per cell ((ny, nx) array or a number) in `units` (\"mm/h\", the "
+           "default, or \"m/s\"), at most 5000 mm/h, held until changed; None removes it. "
+           "Replaces gauge or scenario rain (set_rain_gauges).")
       .def("set_rain_gauges", &P::set_rain_gauges, py::arg("stations"),
            py::arg("times") = py::none(), py::arg("values") = py::none(), py::kw_only(),
            py::arg("method") = "idw", py::arg("power") = 2.0, py::arg("units") = "mm/h",
            py::arg("timing") = "period-ending", py::arg("fallback") = py::none(),
+           py::arg("after_end") = "error",
            R"doc(Rain gauges interpolated onto the grid, as a scenario's [rain] gauges.
 `stations`: {name: (x, y)} or [(name, x, y), ...] in the grid's CRS; `times` [s] (n,)
 strictly increasing; `values` (n, stations) in `units` ("mm/h", "mm" per interval, "m/s"),
 NaN where a gauge has no value. `method` "idw" (weights d^-power) or "thiessen" (nearest
 gauge). A value at times[k] covers the interval ending there ("period-ending", as gauges
-log) or starting there ("period-beginning"). `fallback` [m/s] is used where no gauge has a
-value (otherwise that is an error). run() and step() end steps at the interval bounds.
+log) or starting there ("period-beginning"). `fallback` (an intensity in `units`, mm/h when
+units is "mm") is used where no gauge has a value (otherwise that is an error). After the last
+interval: `after_end` "error" (default: running past it raises ValueError), "zero" (no more
+rain) or "hold" (the last interval's rain). run() and step() end steps at the interval bounds.
 Replaces earlier gauge or scenario rain; set_rain_rate() or stations=None removes it.)doc")
       .def("set_uniform_rain", &P::set_uniform_rain, py::arg("times") = py::none(),
-           py::arg("values") = py::none(),
-           "Spatially uniform rain intensity [m/s] over time (piecewise linear), added to the "
-           "rain field; times None and a number for values gives a constant; both None "
-           "removes it.")
+           py::arg("values") = py::none(), py::kw_only(), py::arg("units") = "mm/h",
+           py::arg("after_end") = "error",
+           "Spatially uniform rain intensity over time (piecewise linear) in `units` "
+           "(\"mm/h\", the default, or \"m/s\"), added to the rain field; times None and a "
+           "number for values gives a constant; both None removes it. after_end: \"error\" "
+           "(default: running past the last time raises ValueError), \"hold\" or \"zero\".")
       .def("add_point_source", &P::add_point_source, py::arg("x"), py::arg("y"), py::arg("times"),
-           py::arg("values"), py::arg("name") = "",
-           "Adds a point source (discharge [m3/s], negative to abstract) at the cell that "
-           "contains (x, y); times None and a number for values gives a constant. Returns "
-           "its index.");
+           py::arg("values"), py::arg("name") = "", py::kw_only(), py::arg("after_end") = "error",
+           "Adds a point source (discharge [m3/s], negative to abstract, |Q| <= 1e6) at the cell "
+           "that contains (x, y); times None and a number for values gives a constant. "
+           "after_end: \"error\" (default: running past the last time raises ValueError), "
+           "\"hold\" or \"zero\". Returns its index.");
 
   // Time stepping.
   cls.def("step", &P::step, py::arg("dt_limit") = std::numeric_limits<Real>::infinity(),

@@ -29,6 +29,9 @@ void init_types(py::module_& m) {
                     "Volume removed by losses (infiltration...) [m3].")
       .def_readonly("correction", &MassBalance::correction,
                     "Volume added by clipping round-off negative depths [m3].")
+      .def_readonly("edits", &MassBalance::edits,
+                    "Net volume added by edits of the state after the start (set_depth, "
+                    "set_water_level, set_active) [m3].")
       .def_property_readonly("expected_volume", &MassBalance::expected_volume,
                              "Volume expected from the sources and sinks [m3].")
       .def_property_readonly("error", &MassBalance::error, "stored - expected [m3].")
@@ -47,6 +50,7 @@ void init_types(py::module_& m) {
             d["point_in"] = b.point_in;
             d["losses"] = b.losses;
             d["correction"] = b.correction;
+            d["edits"] = b.edits;
             d["expected_volume"] = b.expected_volume();
             d["error"] = b.error();
             d["relative_error"] = b.relative_error();
@@ -59,7 +63,7 @@ void init_types(py::module_& m) {
         s << "MassBalance(initial_volume=" << b.initial_volume << ", volume=" << b.volume
           << ", rain_in=" << b.rain_in << ", boundary_in=" << b.boundary_in
           << ", boundary_out=" << b.boundary_out << ", point_in=" << b.point_in
-          << ", losses=" << b.losses << ", correction=" << b.correction
+          << ", losses=" << b.losses << ", correction=" << b.correction << ", edits=" << b.edits
           << ", relative_error=" << b.relative_error() << ")";
         return s.str();
       });

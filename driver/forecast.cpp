@@ -72,7 +72,8 @@ solver::TimeSeries series(const NumberOrSeries& v, const Scenario& s, const std:
   std::vector<Real> values;
   values.reserve(table.values.size());
   for (const auto& row : table.values) values.push_back(row[0]);
-  return solver::TimeSeries(table.times, values, v.path + " (" + what + ")");
+  return solver::TimeSeries(table.times, values, v.path + " (" + what + ")",
+                            solver::parse_after_end(v.after_end, what + " after_end"));
 }
 
 terrain::RainTiming timing_of(const std::string& text) {
@@ -182,6 +183,11 @@ Forecast prepare(const Scenario& s) {
     f.notes.push_back("rain: gridded " + s.rain_grids);
   }
 
+  if (f.rain) {
+    f.rain->set_after_end(solver::parse_after_end(s.rain_after_end, "[rainfall] after_end"),
+                          s.file + ": [rainfall]");
+  }
+
   // Infiltration.
   if (s.infiltration_model == "green-ampt") {
     const auto ks = field(s.ks, grid, f.crs_wkt, dem.values, "Green-Ampt ks raster", 0, 1);
@@ -193,7 +199,7 @@ Forecast prepare(const Scenario& s) {
   } else if (s.infiltration_model == "scs-cn") {
     const auto cn =
         field(s.curve_number, grid, f.crs_wkt, dem.values, "curve number raster", 1, 100);
-    // The curve-number model follows the cell rain: run() gives it the same field.
+    // The curve-number model follows the rain the simulation adds (LossModel::compute).
     f.curve_number = std::make_shared<solver::ScsCurveNumber>(
         grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
     sim.set_loss_model(f.curve_number);
@@ -309,6 +315,9 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   const Scenario& s = f.scenario;
   solver::Simulation& sim = *f.sim;
   solver::FloodMaps& maps = *f.maps;
+  // A run past the end of a forcing series is refused before anything is written.
+  sim.check_forcing(static_cast<Real>(s.duration));
+  if (f.rain) f.rain->check_covers(static_cast<Real>(s.duration));
   RunSummary summary;
   summary.results = options.output.empty() ? s.output : options.output;
   const fs::path results(summary.results);
@@ -397,7 +406,6 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     if (!f.rain) return;
     const std::vector<Real> rate = f.rain->rate_at(t);
     sim.set_rain_rate(rate);
-    if (f.curve_number) f.curve_number->set_rain_rate(rate);
   };
   const double duration = s.duration;
   const double out_dt = s.output_interval;

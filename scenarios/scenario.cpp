@@ -287,6 +287,21 @@ double in_range(const Table& table, const std::string& key, double v, double lo,
   return v;
 }
 
+/// `after_end` of a [[boundary]] or [[point_source]] series: "error" (default), "hold" or
+/// "zero" ("zero" is refused for a water level); only with a `series`.
+template <class Table>
+std::string series_after_end(const Table& table, bool water_level) {
+  const std::string rule = table.choice("after_end", "error", {"error", "hold", "zero"});
+  if (table.has("after_end") && !table.has("series")) {
+    table.fail("after_end", "applies to a series; a constant value holds for the whole run");
+  }
+  if (water_level && rule == "zero") {
+    table.fail("after_end", "\"zero\" would drop the water level to 0 m; use \"hold\" or "
+                            "extend the series");
+  }
+  return rule;
+}
+
 /// A name written into results and checkpoints: no control characters (the checkpoint's
 /// field separator is one).
 template <class Table>
@@ -445,7 +460,7 @@ Scenario load_scenario(const std::string& path) {
   {
     const Section rain(sub_table(root, "rainfall", s.file, false), "rainfall", s.file, s.dir,
                        {"stations", "series", "units", "interpolation", "power", "timing",
-                        "station_crs", "fallback", "uniform", "grids"});
+                        "station_crs", "fallback", "uniform", "grids", "after_end"});
     s.rain_stations = rain.file("stations");
     s.rain_series = rain.file("series");
     s.rain_uniform = rain.file("uniform");
@@ -454,6 +469,7 @@ Scenario load_scenario(const std::string& path) {
     s.rain_interpolation = rain.choice("interpolation", "idw", {"idw", "thiessen"});
     s.rain_idw_power = rain.number_in("power", 2, 1e-3, 10);
     s.rain_timing = rain.choice("timing", "period-ending", {"period-ending", "period-beginning"});
+    s.rain_after_end = rain.choice("after_end", "error", {"error", "hold", "zero"});
     s.rain_station_crs = rain.text("station_crs").value_or("");
     if (rain.has("fallback")) s.rain_fallback = rain.number_in("fallback", 0, 0, limits::max_rain);
     if (s.rain_stations.empty() != s.rain_series.empty()) {
@@ -489,7 +505,8 @@ Scenario load_scenario(const std::string& path) {
 
   // [[boundary]]
   for (const toml::table* t : table_array(root, "boundary", s.file)) {
-    const Section b(*t, "boundary", s.file, s.dir, {"side", "type", "series", "value", "from", "to"});
+    const Section b(*t, "boundary", s.file, s.dir,
+                    {"side", "type", "series", "value", "from", "to", "after_end"});
     BoundarySpec spec;
     spec.line = b.line();
     b.require("side");
@@ -509,6 +526,7 @@ Scenario load_scenario(const std::string& path) {
     if (!needs_series && (b.has("series") || b.has("value"))) {
       b.fail("series", "a " + solver::to_string(spec.type) + " boundary takes no series");
     }
+    spec.series.after_end = series_after_end(b, spec.type == solver::BoundaryType::water_level);
     if (spec.type == solver::BoundaryType::discharge && spec.series.number &&
         *spec.series.number < 0) {
       b.fail("value", "a discharge must be >= 0");
@@ -526,7 +544,8 @@ Scenario load_scenario(const std::string& path) {
 
   // [[point_source]]
   for (const toml::table* t : table_array(root, "point_source", s.file)) {
-    const Section ps(*t, "point_source", s.file, s.dir, {"name", "x", "y", "series", "value"});
+    const Section ps(*t, "point_source", s.file, s.dir,
+                     {"name", "x", "y", "series", "value", "after_end"});
     PointSourceSpec spec;
     spec.line = ps.line();
     for (const char* k : {"x", "y"}) ps.require(k);
@@ -539,6 +558,7 @@ Scenario load_scenario(const std::string& path) {
     if (!spec.series.number && spec.series.path.empty()) {
       ps.fail("series", "a point source needs a series (CSV time,value) or a value");
     }
+    spec.series.after_end = series_after_end(ps, false);
     if (spec.series.number) {
       in_range(ps, "value", *spec.series.number, -limits::max_discharge, limits::max_discharge,
                "m3/s");

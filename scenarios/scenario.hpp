@@ -28,6 +28,9 @@ struct NumberOrRaster {
 struct NumberOrSeries {
   std::optional<double> number;
   std::string path;
+  /// What a series gives past its last time: "error" (default: a run past it is refused),
+  /// "hold" or "zero" (solver::AfterEnd). Only for series, not constants.
+  std::string after_end = "error";
 };
 
 struct BoundarySpec {
@@ -106,6 +109,9 @@ struct Scenario {
   std::string rain_interpolation = "idw";
   double rain_idw_power = 2;
   std::string rain_timing = "period-ending";
+  /// Past the last rain interval: "error" (default), "hold" (the last interval's rain) or
+  /// "zero" (no more rain).
+  std::string rain_after_end = "error";
   std::string rain_station_crs;  ///< CRS of station coordinates if not the DEM's (e.g. EPSG:4326)
   std::optional<double> rain_fallback;  ///< mm/h where no station has a value
 

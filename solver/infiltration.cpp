@@ -130,7 +130,7 @@ Real GreenAmpt::ponded_increment(Real F, Real ks, Real S, Real dt) {
 }
 
 void GreenAmpt::compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
-                        Real dt, Real* loss) {
+                        Real dt, const StepRain& /*rain*/, Real* loss) {
   check_same_grid(grid_, grid, "Green-Ampt");
 #pragma omp parallel for schedule(static)
   for (int j = -1; j <= grid.ny; ++j) {
@@ -172,34 +172,22 @@ ScsCurveNumber::ScsCurveNumber(const Grid& grid, std::span<const Real> cn,
 ScsCurveNumber::ScsCurveNumber(const Grid& grid, Real cn, Real initial_abstraction_ratio)
     : ScsCurveNumber(grid, std::span<const Real>(&cn, 1), initial_abstraction_ratio) {}
 
-void ScsCurveNumber::set_rain_rate(std::span<const Real> rate) {
-  if (rate.empty()) {
-    rain_.clear();
-    return;
-  }
-  rain_ = padded_parameter(grid_, rate, "SCS curve number", "rain rate", 0, inf);
-}
-
-void ScsCurveNumber::set_uniform_rain(TimeSeries rate) { uniform_ = std::move(rate); }
-
 Real ScsCurveNumber::runoff(Real P, Real S, Real ratio) {
   const Real ia = ratio * S;
   if (!(P > ia)) return 0;
   return (P - ia) * (P - ia) / (P - ia + S);
 }
 
-void ScsCurveNumber::compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
-                             Real dt, Real* loss) {
+void ScsCurveNumber::compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
+                             Real dt, const StepRain& rain, Real* loss) {
   check_same_grid(grid_, grid, "SCS curve number");
-  const Real uniform_depth = uniform_.empty() ? Real(0) : uniform_.integral(t, t + dt);
-  const Real* rain = rain_.empty() ? nullptr : rain_.data();
 #pragma omp parallel for schedule(static)
   for (int j = -1; j <= grid.ny; ++j) {
     for (int i = -1; i <= grid.nx; ++i) {
       const auto k = static_cast<std::size_t>(grid.index(i, j));
       loss[k] = 0;
       if (i < 0 || j < 0 || i >= grid.nx || j >= grid.ny || mask[k] != 1) continue;
-      const Real dp = uniform_depth + (rain != nullptr ? rain[k] * dt : Real(0));
+      const Real dp = rain.depth(k, dt);
       if (dp > 0) {
         const Real p_new = p_[k] + dp;
         const Real dq = runoff(p_new, s_[k], ratio_) - runoff(p_[k], s_[k], ratio_);

@@ -13,7 +13,6 @@
 #include "solver/grid.hpp"
 #include "solver/losses.hpp"
 #include "solver/real.hpp"
-#include "solver/time_series.hpp"
 
 namespace floodtwin::solver {
 
@@ -41,7 +40,7 @@ class GreenAmpt : public LossModel {
   GreenAmpt(const Grid& grid, Real ks, Real psi, Real dtheta, Real initial_infiltration = 0);
 
   void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
-               Real* loss) override;
+               const StepRain& rain, Real* loss) override;
   std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
     return {{"green_ampt_infiltration", &f_}};
   }
@@ -67,8 +66,9 @@ class GreenAmpt : public LossModel {
 /// cumulative rain of the cell. Each step removes the rain increment minus the runoff
 /// increment, limited by the water available (what cannot be removed is owed to later steps).
 ///
-/// The model must see the rain the simulation receives: call set_rain_rate / set_uniform_rain
-/// with the same values as on the Simulation.
+/// P is the rain the simulation added to the cell (LossModel::compute's `rain`): whichever
+/// way the rain is set (field, uniform series, gauges, radar), the model follows it. Point
+/// sources and inflows are not rain and are not abstracted.
 class ScsCurveNumber : public LossModel {
  public:
   /// @param cn     curve number in (0, 100]: 1 or nx*ny values
@@ -77,14 +77,8 @@ class ScsCurveNumber : public LossModel {
                  Real initial_abstraction_ratio = Real(0.2));
   ScsCurveNumber(const Grid& grid, Real cn, Real initial_abstraction_ratio = Real(0.2));
 
-  /// Rain intensity per cell [m/s], nx*ny row 0 north (as Simulation::set_rain_rate); an
-  /// empty span removes it.
-  void set_rain_rate(std::span<const Real> rate);
-  /// Uniform rain intensity [m/s] as a function of time (as Simulation::set_uniform_rain).
-  void set_uniform_rain(TimeSeries rate);
-
   void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
-               Real* loss) override;
+               const StepRain& rain, Real* loss) override;
   std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
     return {{"scs_cumulative_rain", &p_}, {"scs_owed_losses", &owed_}};
   }
@@ -100,8 +94,6 @@ class ScsCurveNumber : public LossModel {
   std::vector<Real> s_;     ///< potential maximum retention S [m], padded
   std::vector<Real> p_;     ///< cumulative rain [m], padded
   std::vector<Real> owed_;  ///< losses not yet removed for lack of water [m], padded
-  std::vector<Real> rain_;  ///< rain rate [m/s], padded, empty when unused
-  TimeSeries uniform_;
 };
 
 }  // namespace floodtwin::solver

@@ -11,6 +11,20 @@
 
 namespace floodtwin::solver {
 
+/// The rain a simulation added over one step: cell k received
+///   depth(k, dt) = uniform_depth + (rate != nullptr ? rate[k] * dt : 0)   [m]
+/// in active cells, exactly what the stepper added to h. Loss models that depend on the rain
+/// (SCS curve number) read it from here, so they follow every way of setting the rain.
+struct StepRain {
+  Real uniform_depth = 0;      ///< depth of the uniform rain of the step [m]
+  const Real* rate = nullptr;  ///< rain intensity per cell [m/s] (padded layout), or null
+
+  [[nodiscard]] Real depth(std::size_t k, Real dt) const {
+    return uniform_depth + (rate != nullptr ? rate[k] * dt : Real(0));
+  }
+  [[nodiscard]] bool none() const { return uniform_depth == 0 && rate == nullptr; }
+};
+
 /// Removes water from active cells after each time step.
 class LossModel {
  public:
@@ -18,14 +32,15 @@ class LossModel {
   /// Computes the losses over [t, t + dt].
   /// @param grid  the grid (padded layout, see grid.hpp)
   /// @param mask  cell kinds; only cells with mask == 1 are active
-  /// @param h     depths [m] after the step's flux update
+  /// @param h     depths [m] after the step's flux update (rain of the step included)
   /// @param t     time at the start of the step [s]
   /// @param dt    step [s]
+  /// @param rain  the rain the simulation added over the step
   /// @param loss  output: depth lost per active cell [m], 0 <= loss <= h (padded layout)
   /// The simulation subtracts `loss` from h, scales the discharge with the depth (velocity is
   /// kept) and books the volume as losses in the mass balance.
-  virtual void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
-                       Real dt, Real* loss) = 0;
+  virtual void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
+                       const StepRain& rain, Real* loss) = 0;
 
   /// The model's own per-cell state (padded layout, named), which checkpoints save and restore
   /// so that a resumed run is bitwise identical; empty for stateless models.

@@ -137,12 +137,19 @@ void Simulation::set_depth(std::span<const Real> h) {
       bad_value("depth", c, grid_.nx, h[c], "a finite depth >= 0");
     }
   }
+  const double before = balance_started_ ? stored_volume() : 0.0;
   for (std::size_t c = 0; c < h.size(); ++c) {
     const std::size_t k = interior_offset(c);
     h_[k] = user_inactive_[k] ? Real(0) : h[c];
     if (!(h_[k] > config_.dry_depth)) qx_[k] = qy_[k] = 0;
   }
+  book_edit(before);
   mark_state_changed();
+}
+
+void Simulation::book_edit(double volume_before) {
+  // Before the first step the initial volume is not recorded yet: the edit sets it.
+  if (balance_started_) balance_.edits += stored_volume() - volume_before;
 }
 
 void Simulation::set_water_level(std::span<const Real> eta) {
@@ -193,6 +200,7 @@ void Simulation::set_active(std::span<const std::uint8_t> active) {
     msg << "active: expected " << grid_.cell_count() << " values, got " << active.size();
     throw InputError(msg.str());
   }
+  const double before = balance_started_ ? stored_volume() : 0.0;
   for (std::size_t c = 0; c < active.size(); ++c) {
     const std::size_t k = interior_offset(c);
     if (!active[c]) {
@@ -201,6 +209,7 @@ void Simulation::set_active(std::span<const std::uint8_t> active) {
     }
   }
   rebuild_boundary_cells();
+  book_edit(before);
   mark_state_changed();
 }
 
@@ -251,6 +260,27 @@ std::size_t Simulation::add_point_source(Real x, Real y, TimeSeries discharge, s
   return sources_.size() - 1;
 }
 
+Real Simulation::forcing_end() const {
+  Real end = uniform_rain_.end();
+  for (const BoundaryCondition& bc : boundaries_) {
+    if (bc.type == BoundaryType::discharge || bc.type == BoundaryType::water_level) {
+      end = std::min(end, bc.series.end());
+    }
+  }
+  for (const PointSource& s : sources_) end = std::min(end, s.discharge.end());
+  return end;
+}
+
+void Simulation::check_forcing(Real t_end) const {
+  uniform_rain_.check_covers(t_end);
+  for (const BoundaryCondition& bc : boundaries_) {
+    if (bc.type == BoundaryType::discharge || bc.type == BoundaryType::water_level) {
+      bc.series.check_covers(t_end);
+    }
+  }
+  for (const PointSource& s : sources_) s.discharge.check_covers(t_end);
+}
+
 void Simulation::set_loss_model(std::shared_ptr<LossModel> model) {
   losses_ = std::move(model);
   if (losses_) {
@@ -274,6 +304,12 @@ void Simulation::add_boundary(const BoundaryCondition& bc) {
         throw ConfigError(msg.str());
       }
     }
+  }
+  if (bc.type == BoundaryType::water_level && bc.series.after_end() == AfterEnd::zero &&
+      bc.series.times().size() > 1) {
+    throw ConfigError(what +
+                      ": after_end = \"zero\" would drop the level to 0 m; use \"hold\" "
+                      "or extend the series");
   }
   if (std::isnan(bc.from) || std::isnan(bc.to)) throw ConfigError(what + ": segment is NaN");
   boundaries_.push_back(bc);
@@ -364,8 +400,8 @@ void Simulation::rebuild_boundary_cells() {
     // cell outwards (for open boundaries only downwards, so a rising edge cannot feed water
     // in through a zero-gradient ghost).
     const std::ptrdiff_t inward = slot.interior - (slot.ghost - slot.interior);
-    const bool has_inward = (slot.side == Side::west || slot.side == Side::east) ? grid_.nx > 1
-                                                                                  : grid_.ny > 1;
+    const bool has_inward =
+        (slot.side == Side::west || slot.side == Side::east) ? grid_.nx > 1 : grid_.ny > 1;
     Real dz = 0;
     if (has_inward && mask_[static_cast<std::size_t>(inward)] == cell_active) {
       dz = Real(0.5) * (z_[kc] - z_[static_cast<std::size_t>(inward)]);
@@ -422,8 +458,7 @@ Real inflow_depth(Real q, Real u_in, Real h_in, Real g) {
 }
 }  // namespace
 
-void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start,
-                             Real dt) const {
+void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt) const {
   for (const GhostCell& gc : ghost_cells_) {
     const auto kg = static_cast<std::size_t>(gc.ghost);
     const auto kc = static_cast<std::size_t>(gc.interior);
@@ -459,11 +494,11 @@ void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_star
         // Unit discharge pointing into the domain, the mean over the step so that the volume
         // entering is exactly the integral of Q(t); the ghost depth is the boundary depth that
         // keeps the interior's outgoing Riemann invariant, at least critical depth.
-        const Real mean_q = dt > 0 ? bc.series.integral(step_start, step_start + dt) / dt
-                                   : bc.series(step_start);
+        const Real mean_q =
+            dt > 0 ? bc.series.integral(step_start, step_start + dt) / dt : bc.series(step_start);
         const Real q = mean_q / discharge_width_[gc.condition];
         const bool wet = h[kc] > config_.dry_depth;
-        const Real u_in = !wet ? Real(0)
+        const Real u_in = !wet                     ? Real(0)
                           : gc.side == Side::west  ? qx[kc] / h[kc]
                           : gc.side == Side::east  ? -qx[kc] / h[kc]
                           : gc.side == Side::south ? qy[kc] / h[kc]
@@ -589,8 +624,8 @@ void Simulation::restore(Real time, long long steps, const MassBalance& balance,
     if (mask_[k] != cell_active) continue;
     if (!(h[k] >= 0 && std::isfinite(h[k]) && std::isfinite(qx[k]) && std::isfinite(qy[k]))) {
       std::ostringstream msg;
-      msg << "restore: state at padded index " << k << " is not a valid depth/discharge (h = "
-          << h[k] << ")";
+      msg << "restore: state at padded index " << k
+          << " is not a valid depth/discharge (h = " << h[k] << ")";
       throw InputError(msg.str());
     }
   }

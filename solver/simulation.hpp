@@ -82,6 +82,8 @@ class Simulation {
   // ---- fields: nx * ny values, row-major, row 0 north (as the elevation) -------------------
   void set_manning(Real n);
   void set_manning(std::span<const Real> n);
+  /// State edits after the first step (set_depth, set_water_level, set_active) change the
+  /// stored volume: the change is booked as MassBalance::edits, so the balance stays closed.
   /// Depths [m] >= 0 and finite; inactive cells are ignored.
   void set_depth(std::span<const Real> h);
   /// Free-surface elevation [m]; depth = max(0, eta - z).
@@ -107,11 +109,19 @@ class Simulation {
   /// The loss model, or null.
   [[nodiscard]] LossModel* loss_model() const { return losses_.get(); }
 
+  /// The first end of a forcing series with AfterEnd::error (boundaries, point sources, uniform
+  /// rain), infinity when none ends: steps stop there and a step beyond is refused.
+  [[nodiscard]] Real forcing_end() const;
+  /// Throws InputError naming the series (its end, `t_end` and how to say what follows) when
+  /// a forcing series ends before t_end; call it before a run to fail at once.
+  void check_forcing(Real t_end) const;
+
   // ---- time stepping ------------------------------------------------------------------------
   /// The CFL time step of the current state (infinity when everything is still).
   [[nodiscard]] Real stable_dt() const;
-  /// Advances one step of min(stable_dt(), max_dt, dt_limit) and returns it.
-  /// Throws NumericalError if the state breaks down (NaN or negative depth).
+  /// Advances one step of min(stable_dt(), max_dt, dt_limit, forcing_end() - time()) and
+  /// returns it. Throws NumericalError if the state breaks down (NaN or negative depth), and
+  /// InputError (before changing anything) at the end of a forcing series (forcing_end()).
   Real step(Real dt_limit = std::numeric_limits<Real>::infinity());
   /// Steps until time() equals t_end exactly (the last step is shortened). `after_step` (if
   /// given) is called with each step's dt, e.g. to update FloodMaps; returning false stops
@@ -169,7 +179,9 @@ class Simulation {
   [[nodiscard]] Real boundary_rate(Real t) const;
   void rebuild_boundary_cells();
   void apply_point_sources(Real t, Real dt);
-  void apply_losses(Real t, Real dt);
+  void apply_losses(Real t, Real dt, Real rain_depth);
+  /// Books the change of stored volume caused by an edit of the state (MassBalance::edits).
+  void book_edit(double volume_before);
   [[nodiscard]] Real compute_max_rate() const;
   void mark_state_changed();
   void check_interior_field(std::span<const Real> values, const char* name) const;
@@ -177,12 +189,12 @@ class Simulation {
 
   Grid grid_;
   SolverConfig config_;
-  std::vector<Real> h_, qx_, qy_;     ///< state [m], [m2/s], [m2/s]
-  std::vector<Real> h1_, qx1_, qy1_;  ///< stage buffers
-  std::vector<Real> z_;               ///< bed [m] (0 in inactive cells)
-  std::vector<Real> n_;               ///< Manning n [s/m^(1/3)]
-  std::vector<Real> rain_;            ///< rain intensity [m/s], empty when unused
-  std::vector<std::uint8_t> mask_;    ///< CellKind per cell
+  std::vector<Real> h_, qx_, qy_;            ///< state [m], [m2/s], [m2/s]
+  std::vector<Real> h1_, qx1_, qy1_;         ///< stage buffers
+  std::vector<Real> z_;                      ///< bed [m] (0 in inactive cells)
+  std::vector<Real> n_;                      ///< Manning n [s/m^(1/3)]
+  std::vector<Real> rain_;                   ///< rain intensity [m/s], empty when unused
+  std::vector<std::uint8_t> mask_;           ///< CellKind per cell
   std::vector<std::uint8_t> user_inactive_;  ///< 1 where elevation is NaN or set_active said 0
 
   /// Per boundary ghost cell: what it imposes (rebuilt when boundaries change).

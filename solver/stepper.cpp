@@ -476,10 +476,11 @@ void Simulation::apply_point_sources(Real t, Real dt) {
   if (!sources_.empty()) max_rate_ = -1;
 }
 
-void Simulation::apply_losses(Real t, Real dt) {
+void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
   if (!losses_) return;
   const Grid& G = grid_;
-  losses_->compute(G, mask_.data(), h_.data(), t, dt, loss_.data());
+  const StepRain rain{rain_depth, rain_.empty() ? nullptr : rain_.data()};
+  losses_->compute(G, mask_.data(), h_.data(), t, dt, rain, loss_.data());
   std::vector<double> rows(static_cast<std::size_t>(G.ny), 0.0);
   long long bad = 0;
 #pragma omp parallel for schedule(static) reduction(+ : bad)
@@ -524,7 +525,13 @@ Real Simulation::step(Real dt_limit) {
     balance_.initial_volume = stored_volume();
     balance_started_ = true;
   }
-  const Real dt = std::min({stable_dt(), config_.max_dt, dt_limit});
+  // A run past the end of a forcing series is an error (time_series.hpp): steps end at the
+  // first such end, and a step from there is refused before anything changes.
+  const Real horizon = forcing_end();
+  if (!(time_ < horizon)) check_forcing(std::nextafter(time_, std::numeric_limits<Real>::max()));
+  Real dt = std::min({stable_dt(), config_.max_dt, dt_limit});
+  const bool to_horizon = !(dt < horizon - time_);
+  if (to_horizon) dt = horizon - time_;
   if (!(dt > 0) || !std::isfinite(dt)) {
     std::ostringstream msg;
     msg << "time step at t = " << time_ << " s is " << dt
@@ -574,8 +581,8 @@ Real Simulation::step(Real dt_limit) {
   balance_.rain_in += r2.rain;
   max_rate_ = static_cast<Real>(r2.max_rate);
   apply_point_sources(t, dt);
-  apply_losses(t, dt);
-  time_ = t + dt;
+  apply_losses(t, dt, rain_depth);
+  time_ = to_horizon ? horizon : t + dt;
   last_dt_ = dt;
   ++steps_;
   return dt;
@@ -585,7 +592,8 @@ bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& afte
   if (!std::isfinite(t_end)) throw InputError("advance_to: the end time must be finite");
   while (time_ < t_end) {
     const Real remaining = t_end - time_;
-    const bool last = std::min(stable_dt(), config_.max_dt) >= remaining;
+    const bool last =
+        std::min(stable_dt(), config_.max_dt) >= remaining && forcing_end() >= t_end;
     const Real dt = step(remaining);
     if (last) time_ = t_end;
     if (after_step && !after_step(dt)) return time_ >= t_end;

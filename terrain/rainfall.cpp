@@ -312,8 +312,33 @@ const std::vector<Real>& RainfallField::field(std::size_t k) const {
   return cache_;
 }
 
+void RainfallField::set_after_end(solver::AfterEnd rule, std::string what) {
+  after_end_ = rule;
+  what_ = std::move(what);
+}
+
+Real RainfallField::end() const {
+  return after_end_ == solver::AfterEnd::error && !bounds_.empty()
+             ? bounds_.back()
+             : std::numeric_limits<Real>::infinity();
+}
+
+void RainfallField::check_covers(Real t) const {
+  if (!(t > end())) return;
+  std::ostringstream msg;
+  msg.precision(10);
+  msg << what_ << ": the rain ends at t = " << end() << " s but the run goes on to t = " << t
+      << " s; extend the rain, or say what follows its end (after_end = \"zero\" for no more "
+         "rain, \"hold\" to keep the last interval's rain)";
+  throw InputError(msg.str());
+}
+
 std::vector<Real> RainfallField::rate_at(Real t) const {
   const auto it = std::upper_bound(bounds_.begin(), bounds_.end(), t);
+  if (it == bounds_.end() && bounds_.size() > 1 && after_end_ != solver::AfterEnd::zero) {
+    check_covers(std::nextafter(t, std::numeric_limits<Real>::max()));
+    return field(bounds_.size() - 2);  // hold: the last interval's rain
+  }
   if (it == bounds_.begin() || it == bounds_.end()) {
     return std::vector<Real>(grid_.cell_count(), Real(0));
   }

@@ -25,6 +25,7 @@
 
 #include "solver/grid.hpp"
 #include "solver/real.hpp"
+#include "solver/time_series.hpp"
 #include "terrain/gauges.hpp"
 #include "terrain/interpolation.hpp"
 
@@ -82,8 +83,19 @@ class RainfallField {
                                   const std::string& path, std::vector<Real> times,
                                   const GriddedRainOptions& options = {});
 
+  /// What the rain is past the last interval (solver/time_series.hpp): zero by default here;
+  /// the scenario loader and the Python binding pass the user's rule, "error" unless said
+  /// otherwise. `what` names the rain in the error (file or call).
+  void set_after_end(solver::AfterEnd rule, std::string what);
+  [[nodiscard]] solver::AfterEnd after_end() const { return after_end_; }
+  /// The end of the last interval under AfterEnd::error, infinity otherwise.
+  [[nodiscard]] Real end() const;
+  /// Throws InputError naming the rain, its end and t when t > end().
+  void check_covers(Real t) const;
+
   /// Rain intensity [m/s] at time t, nx*ny values, row 0 north (for Simulation::set_rain_rate).
-  /// The field of the last interval asked for is cached: not thread-safe.
+  /// The field of the last interval asked for is cached: not thread-safe. Past the last
+  /// interval: zero, the last interval's field (hold) or InputError (error, see check_covers).
   [[nodiscard]] std::vector<Real> rate_at(Real t) const;
   /// The first time > t at which the field changes; infinity when it never does again.
   [[nodiscard]] Real next_change(Real t) const;
@@ -104,6 +116,8 @@ class RainfallField {
   solver::Grid grid_;
   std::vector<Real> bounds_;
   std::shared_ptr<const Source> source_;
+  solver::AfterEnd after_end_ = solver::AfterEnd::zero;
+  std::string what_ = "rain";
   mutable std::size_t cached_ = static_cast<std::size_t>(-1);
   mutable std::vector<Real> cache_;
 };

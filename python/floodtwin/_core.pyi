@@ -39,6 +39,8 @@ class MassBalance:
     @property
     def correction(self) -> float: ...
     @property
+    def edits(self) -> float: ...
+    @property
     def expected_volume(self) -> float: ...
     @property
     def error(self) -> float: ...
@@ -158,9 +160,13 @@ class Simulation:
         series: Optional[Series] = None,
         from_: Optional[float] = None,
         to: Optional[float] = None,
+        *,
+        after_end: str = "error",
     ) -> None: ...
     def clear_boundaries(self) -> None: ...
-    def set_rain_rate(self, rate: Union[None, float, ArrayLike]) -> None: ...
+    def set_rain_rate(
+        self, rate: Union[None, float, ArrayLike], *, units: str = "mm/h"
+    ) -> None: ...
     def set_rain_gauges(
         self,
         stations: Union[None, dict[str, Tuple[float, float]], Sequence[Tuple[str, float, float]]],
@@ -172,9 +178,15 @@ class Simulation:
         units: str = "mm/h",
         timing: str = "period-ending",
         fallback: Optional[float] = None,
+        after_end: str = "error",
     ) -> None: ...
     def set_uniform_rain(
-        self, times: Optional[ArrayLike] = None, values: Union[None, float, ArrayLike] = None
+        self,
+        times: Optional[ArrayLike] = None,
+        values: Union[None, float, ArrayLike] = None,
+        *,
+        units: str = "mm/h",
+        after_end: str = "error",
     ) -> None: ...
     def add_point_source(
         self,
@@ -183,6 +195,8 @@ class Simulation:
         times: Optional[ArrayLike],
         values: Union[float, ArrayLike],
         name: str = "",
+        *,
+        after_end: str = "error",
     ) -> int: ...
     # time stepping
     def step(self, dt_limit: float = ...) -> float: ...

@@ -42,14 +42,14 @@ def valley(nx=40, ny=30, dx=20.0):
 def hyetograph():
     """The gauge rainfall: a triangle peaking at 80 mm/h after 20 min, over after 50 min."""
     times = np.array([0.0, 1200.0, 3000.0])
-    values = floodtwin.mm_per_hour(np.array([0.0, 80.0, 0.0]))
+    values = np.array([0.0, 80.0, 0.0])  # mm/h
     return times, values
 
 
 def run_member(z, dx, scale, until):
     times, values = hyetograph()
     sim = floodtwin.Simulation(z, dx, manning=0.035, flood_threshold=THRESHOLD)
-    sim.set_uniform_rain(times, scale * values)
+    sim.set_uniform_rain(times, scale * values, after_end="zero")  # mm/h, dry afterwards
     sim.set_boundary("south", "open")
     sim.run(until=until)
     return sim

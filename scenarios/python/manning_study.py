@@ -35,7 +35,8 @@ def floodplain(nx=60, ny=10, dx=10.0):
 
 def run(n, z, dx, until, every):
     sim = floodtwin.Simulation(z, dx, manning=n)
-    sim.set_boundary("west", "discharge", ([0.0, 300.0, 600.0], [0.0, 25.0, 5.0]))
+    # A flood wave of 25 m3/s that recedes to nothing by 15 min; no inflow afterwards.
+    sim.set_boundary("west", "discharge", ([0.0, 300.0, 900.0], [0.0, 25.0, 0.0]), after_end="zero")
     sim.set_boundary("east", "open")
     gauge_x = 0.5 * sim.nx * dx
     gauge_y = sim.origin[1] - 0.5 * sim.ny * dx

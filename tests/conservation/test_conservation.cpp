@@ -65,7 +65,8 @@ TEST(Conservation, RainOnClosedBasinAddsExactlyTheRain) {
     sim.set_manning(0.05);
     // 50 mm/h for 10 min, then 20 mm/h; plus a per-cell field of 10 mm/h in the east half.
     const Real mmh = Real(1e-3 / 3600.0);
-    sim.set_uniform_rain(TimeSeries({0, 600, 601}, {50 * mmh, 50 * mmh, 20 * mmh}, "hyetograph"));
+    sim.set_uniform_rain(TimeSeries({0, 600, 601}, {50 * mmh, 50 * mmh, 20 * mmh}, "hyetograph",
+                                    AfterEnd::hold));
     std::vector<Real> field(grid.cell_count(), 0);
     for (int j = 0; j < grid.ny; ++j)
       for (int i = grid.nx / 2; i < grid.nx; ++i) field[static_cast<std::size_t>(j * grid.nx + i)] = 10 * mmh;

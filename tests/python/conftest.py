@@ -2,6 +2,7 @@
 build tree's python/ folder, or after `pip install`)."""
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,10 @@ def demo_copy(folder, cell_size=600, duration="2h"):
     """The demo scenario written to `folder` with absolute input paths, a coarser grid and a
     shorter duration (its results go to `folder`/results/demo.h5)."""
     text = (DEMO / "demo.toml").read_text()
-    for name in ("srtm_bigtujunga30m_utm11.tif", "stations.csv", "rain.csv"):
-        text = text.replace(f'"{name}"', f'"{DEMO / name}"')
+    # Every input the demo names (a quoted path relative to its folder) made absolute.
+    for name in set(re.findall(r'"([^"]+)"', text)):
+        if (DEMO / name).is_file():
+            text = text.replace(f'"{name}"', f'"{DEMO / name}"')
     text = text.replace("cell_size = 90", f"cell_size = {cell_size}")
     text = text.replace('duration = "5h"', f'duration = "{duration}"')
     path = Path(folder) / "demo.toml"

@@ -13,6 +13,7 @@
 #include "solver/simulation.hpp"
 
 namespace ft = floodtwin::testing;
+using floodtwin::solver::AfterEnd;
 using floodtwin::solver::BoundaryCondition;
 using floodtwin::solver::BoundaryType;
 using floodtwin::solver::Grid;
@@ -64,15 +65,15 @@ void forced(const std::string& dir) {
   sim.set_manning(0.035);
   sim.set_water_level(std::vector<Real>(grid.cell_count(), 1.0));
   sim.add_boundary({Side::west, BoundaryType::discharge,
-                    TimeSeries({0, 60, 120}, {0, 5, 2}, "boundary west discharge")});
+                    TimeSeries({0, 60, 120}, {0, 5, 2}, "boundary west discharge", AfterEnd::hold)});
   sim.add_boundary({Side::east, BoundaryType::open, {}});
-  BoundaryCondition level{Side::north, BoundaryType::water_level, TimeSeries({0}, {1.2})};
+  BoundaryCondition level{Side::north, BoundaryType::water_level, TimeSeries(1.2)};
   level.from = 1050;
   level.to = 1100;
   sim.add_boundary(level);
-  sim.set_uniform_rain(TimeSeries({0, 100}, {1e-5, 3e-5}));
+  sim.set_uniform_rain(TimeSeries({0, 100}, {1e-5, 3e-5}, "uniform rain", AfterEnd::hold));
   sim.set_rain_rate(rain);
-  sim.add_point_source(1100, 1950, TimeSeries({0, 50}, {0.5, 0}), "well");
+  sim.add_point_source(1100, 1950, TimeSeries({0, 50}, {0.5, 0}, "well", AfterEnd::hold), "well");
   sim.advance_to(150);
   write(dir + "/forced_depth.bin", sim.depth());
   write(dir + "/forced_velocity_x.bin", sim.velocity_x());

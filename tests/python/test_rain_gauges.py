@@ -20,6 +20,7 @@ def test_thiessen_gauges_put_each_rate_on_its_half():
         [300.0, 600.0],
         [[36.0, 72.0], [36.0, 72.0]],
         method="thiessen",
+        after_end="zero",
     )
     sim.run(until=600)
     half = 100 * 100.0  # m2 per half

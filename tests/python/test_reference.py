@@ -62,12 +62,12 @@ def test_forced_2d_case_matches_cpp(reference):
         scheme="second-order",
         cfl=0.45,
     )
-    sim.set_boundary("west", "discharge", ([0, 60, 120], [0, 5, 2]))
+    sim.set_boundary("west", "discharge", ([0, 60, 120], [0, 5, 2]), after_end="hold")
     sim.set_boundary("east", "open")
     sim.set_boundary("north", "water_level", 1.2, from_=1050, to=1100)
-    sim.set_uniform_rain([0, 100], [1e-5, 3e-5])
-    sim.set_rain_rate(np.where(ii < 10, 2e-6, 0.0))
-    sim.add_point_source(1100, 1950, [0, 50], [0.5, 0], "well")
+    sim.set_uniform_rain([0, 100], [1e-5, 3e-5], units="m/s", after_end="hold")
+    sim.set_rain_rate(np.where(ii < 10, 2e-6, 0.0), units="m/s")
+    sim.add_point_source(1100, 1950, [0, 50], [0.5, 0], "well", after_end="hold")
     sim.run(until=150.0)
     assert sim.steps == values["forced_steps"]
     for name in ("depth", "velocity_x", "velocity_y", "water_level"):

@@ -66,7 +66,7 @@ def test_callback_views_are_current_and_changes_take_effect():
         peaks.append(float(s.depth[0, 120]))
         np.testing.assert_array_equal(s.water_level, s.depth + s.elevation)
         if s.time == 1.0:
-            s.set_uniform_rain(None, 1e-3)
+            s.set_uniform_rain(None, 1e-3, units="m/s")
 
     sim.run(until=2.0, callback=cb, every=0.5)
     assert peaks[0] == 0 and peaks[-1] > 0
@@ -94,8 +94,8 @@ def test_run_to_the_current_time_does_nothing():
 def test_mass_balance_with_rain_boundaries_and_sources():
     ny, nx = 12, 16
     sim = floodtwin.Simulation(np.zeros((ny, nx)), 5.0, manning=0.03, depth=np.full((ny, nx), 0.2))
-    sim.set_uniform_rain([0, 30, 60], [0, floodtwin.mm_per_hour(72), 0])
-    sim.set_rain_rate(np.full((ny, nx), floodtwin.mm_per_hour(3.6)))
+    sim.set_uniform_rain([0, 30, 60], [0, 72, 0])  # mm/h, to the end of the run
+    sim.set_rain_rate(np.full((ny, nx), 3.6))  # mm/h
     sim.set_boundary("west", "discharge", 2.0)
     sim.set_boundary("east", "open")
     sim.add_point_source(40.0, 30.0, None, 0.1, "pump")
@@ -212,8 +212,8 @@ def test_field_and_forcing_setters():
     assert sim.active_cells == ny * (nx - 1)
     assert np.isnan(sim.elevation[:, -1]).all() and (sim.depth[:, -1] == 0).all()
     # Rain: a field, then removed; a uniform series, then removed.
-    sim.set_rain_rate(1e-4)
-    sim.set_uniform_rain(None, 1e-4)
+    sim.set_rain_rate(1e-4, units="m/s")
+    sim.set_uniform_rain(None, 360.0)  # mm/h: 1e-4 m/s
     sim.run(until=1.0)
     rain = sim.mass_balance().rain_in
     assert rain == pytest.approx(2e-4 * ny * (nx - 1), rel=1e-12)

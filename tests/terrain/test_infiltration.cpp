@@ -184,8 +184,7 @@ TEST(ScsCurveNumber, RunoffMatchesTheCurveNumberEquation) {
   const Real P = Real(0.05);  // 50 mm in one hour
   TimeSeries rain({0, 3600}, {P / 3600, P / 3600}, "rain");
   sim.set_uniform_rain(rain);
-  auto model = std::make_shared<ScsCurveNumber>(g, Real(80));
-  model->set_uniform_rain(rain);
+  auto model = std::make_shared<ScsCurveNumber>(g, Real(80));  // follows the simulation's rain
   sim.set_loss_model(model);
   sim.advance_to(3600);
   // CN 80: S = 25.4 (1000/80 - 10) mm = 63.5 mm, Ia = 12.7 mm,
