@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -11,6 +12,7 @@
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "driver/forecast.hpp"
+#include "driver/inputs.hpp"
 #include "driver/products.hpp"
 #include "impacts/run.hpp"
 #include "scenarios/scenario.hpp"
@@ -24,6 +26,26 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_signal(int) { g_stop.store(true); }
 
 using floodtwin::driver::clock_text;
+
+/// A volume, area or depth with 4 significant digits, whole numbers from 10^4 up: lab-scale
+/// values (0.0123 m3) are not rounded to 0, basin-scale ones (9450000 m3) stay readable.
+std::string amount(double v) {
+  char buf[64];
+  if (std::abs(v) >= 1e4 && std::abs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+  }
+  return buf;
+}
+
+/// An area in m2 below 0.1 km2, else in km2.
+std::string area_text(double m2) {
+  if (std::abs(m2) < 1e5) return amount(m2) + " m2";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g km2", m2 / 1e6);
+  return buf;
+}
 
 struct RunArgs {
   std::string scenario, output, resume;
@@ -88,23 +110,30 @@ int run(const std::vector<std::string>& args) {
     if (a.quiet) return;
     const double frac = p.duration > 0 ? p.time / p.duration : 1;
     const double eta = frac > 0 ? p.wall * (1 - frac) / frac : 0;
+    // Before the first step there is no time step and no mass balance to show.
+    char balance[32] = "-";
+    char dt[32] = "-";
+    if (p.steps > 0) {
+      std::snprintf(balance, sizeof balance, "%.1e", p.balance_error);
+      std::snprintf(dt, sizeof dt, "%.3g s", p.dt);
+    }
+    // Progress::wet_cells counts the cells deeper than the flood threshold.
     if (tty) {
       const int width = 30;
       const int done = static_cast<int>(frac * width);
       std::string bar(static_cast<std::size_t>(done), '#');
       bar.resize(width, '.');
-      std::fprintf(stderr,
-                   "\r[%s] %3.0f%%  t %s / %s  wall %s  ETA %s  dt %.3gs  wet %zu  balance %.1e ",
-                   bar.c_str(), 100 * frac, clock_text(p.time).c_str(),
-                   clock_text(p.duration).c_str(), clock_text(p.wall).c_str(),
-                   clock_text(eta).c_str(), p.dt, p.wet_cells, p.balance_error);
+      std::fprintf(
+          stderr, "\r[%s] %3.0f%%  t %s / %s  wall %s  ETA %s  dt %s  flooded %zu  balance %s ",
+          bar.c_str(), 100 * frac, clock_text(p.time).c_str(), clock_text(p.duration).c_str(),
+          clock_text(p.wall).c_str(), clock_text(eta).c_str(), dt, p.wet_cells, balance);
     } else {
       std::fprintf(stderr,
-                   "t = %s / %s (%.0f%%)  wall %s  ETA %s  steps %lld  dt %.3g s  wet cells %zu  "
-                   "mass balance %.1e\n",
+                   "t = %s / %s (%.0f%%)  wall %s  ETA %s  steps %lld  dt %s  "
+                   "flooded cells (> %g m) %zu  mass balance %s\n",
                    clock_text(p.time).c_str(), clock_text(p.duration).c_str(), 100 * frac,
-                   clock_text(p.wall).c_str(), clock_text(eta).c_str(), p.steps, p.dt,
-                   p.wet_cells, p.balance_error);
+                   clock_text(p.wall).c_str(), clock_text(eta).c_str(), p.steps, dt,
+                   scenario.flood_threshold, p.wet_cells, balance);
     }
     std::fflush(stderr);
   };
@@ -116,19 +145,25 @@ int run(const std::vector<std::string>& args) {
   const auto summary = floodtwin::driver::run(forecast, ro);
   if (tty) std::fprintf(stderr, "\n");
   if (summary.interrupted) {
-    std::fprintf(stderr, "floodtwin: interrupted at t = %s; resume with\n  floodtwin run %s --resume %s\n",
+    std::fprintf(stderr,
+                 "floodtwin: interrupted at t = %s; resume with\n  floodtwin run %s --resume %s\n",
                  clock_text(forecast.sim->time()).c_str(), scenario.file.c_str(),
                  summary.checkpoints.back().c_str());
     return 130;
   }
   std::printf("floodtwin: done in %s wall time, %lld steps, %d threads\n",
               clock_text(summary.wall).c_str(), summary.steps, omp_get_max_threads());
-  std::printf("  peak depth %.2f m, flooded area (max depth > %.2f m) %.3f km2\n",
-              summary.max_depth, scenario.flood_threshold, summary.flooded_area / 1e6);
-  std::printf("  volumes: rain %.0f m3, inflow %.0f m3, outflow %.0f m3, losses %.0f m3, stored %.0f m3,"
-              " balance error %.1e\n",
-              summary.balance.rain_in, summary.balance.boundary_in, summary.balance.boundary_out,
-              summary.balance.losses, summary.balance.volume, summary.balance.relative_error());
+  const auto& b = summary.balance;
+  std::printf("  peak depth %s m, flooded area (max depth > %g m) %s\n",
+              amount(summary.max_depth).c_str(), scenario.flood_threshold,
+              area_text(summary.flooded_area).c_str());
+  // Inflow: through the boundaries and from point sources (net of any extraction).
+  std::printf(
+      "  volumes: rain %s m3, inflow %s m3 (boundaries %s, point sources %s), outflow %s m3, "
+      "losses %s m3, stored %s m3, balance error %.1e\n",
+      amount(b.rain_in).c_str(), amount(b.boundary_in + b.point_in).c_str(),
+      amount(b.boundary_in).c_str(), amount(b.point_in).c_str(), amount(b.boundary_out).c_str(),
+      amount(b.losses).c_str(), amount(b.volume).c_str(), b.relative_error());
   std::printf("  warnings: %zu\n", summary.warnings.size());
   for (const auto& w : summary.warnings) {
     std::printf("    %s: %s %.3f > %.3f from t = %s%s\n", w.gauge.c_str(), w.what.c_str(), w.value,
@@ -138,6 +173,8 @@ int run(const std::vector<std::string>& args) {
   for (const auto& n : summary.notes) std::printf("  resumed: %s\n", n.c_str());
   for (const auto& c : summary.checkpoints) std::printf("  checkpoint: %s\n", c.c_str());
   std::printf("  results: %s\n", summary.results.c_str());
+  for (const auto& n : floodtwin::driver::output_notes(scenario, summary.results, scenario.vtk_dir))
+    std::printf("  note: %s\n", n.c_str());
   if (scenario.impacts) {  // [impacts]: warnings, impacts and plan actions per zone
     floodtwin::impacts::ImpactsOptions io;
     io.rain = forecast.rain.get();
@@ -149,8 +186,9 @@ int run(const std::vector<std::string>& args) {
 
 int validate(const std::vector<std::string>& args) {
   const RunArgs a = parse(args, false);
-  std::fputs(floodtwin::driver::format_check(floodtwin::driver::validate_scenario(a.scenario)).c_str(),
-             stdout);
+  std::fputs(
+      floodtwin::driver::format_check(floodtwin::driver::validate_scenario(a.scenario)).c_str(),
+      stdout);
   return 0;
 }
 
