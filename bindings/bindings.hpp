@@ -18,6 +18,8 @@ void init_types(py::module_& m);
 void init_simulation(py::module_& m);
 /// The other commands: validate, info, export, write_vtk and render.
 void init_products(py::module_& m);
+/// Impacts, warnings and plan actions per zone (impacts/).
+void init_impacts(py::module_& m);
 
 /// The text of a str or os.PathLike path argument (TypeError naming `what` otherwise).
 std::string path_text(const py::object& path, const char* what);

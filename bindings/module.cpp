@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   fb::init_types(m);
   fb::init_simulation(m);
   fb::init_products(m);
+  fb::init_impacts(m);
 }

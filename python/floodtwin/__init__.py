@@ -32,7 +32,7 @@ from ._core import (
     parse_scheme,
     parse_side,
 )
-from ._core import export, info, run_scenario, validate
+from ._core import export, impacts, info, run_scenario, validate
 from ._simulation import Gauge, Simulation
 from ._units import mm_per_hour, to_mm_per_hour
 
@@ -75,6 +75,7 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "export",
+    "impacts",
     "info",
     "mm_per_hour",
     "open_results",

@@ -17,6 +17,7 @@ from ._core import export as export
 from ._core import info as info
 from ._core import render as render
 from ._core import run_scenario as run_scenario
+from ._core import impacts as impacts
 from ._core import validate as validate
 from ._core import write_vtk as write_vtk
 

@@ -67,6 +67,17 @@ has_viz: bool
 def validate(path: Union[str, os.PathLike[str]]) -> dict:
     """Checks a scenario and its files as `floodtwin validate` does; returns a summary dict."""
 
+def impacts(
+    results: Union[str, os.PathLike[str]],
+    scenario: Union[str, os.PathLike[str]],
+    out: Optional[Union[str, os.PathLike[str]]] = None,
+    *,
+    forecast_time: str = "",
+    write: bool = True,
+) -> dict:
+    """Impacts per zone as `floodtwin impacts` does; writes the folder, returns the zone table
+    as a dict of columns (those of zones.csv)."""
+
 def info(path: Union[str, os.PathLike[str]], *, threshold: Optional[float] = None) -> dict:
     """Summarises a results file as `floodtwin info` does; returns a dict (with `report`)."""
 

@@ -1,0 +1,389 @@
+"""Impacts end to end: `floodtwin run` of a small valley with [impacts] writes the impacts
+folder; people affected, buildings flooded, damage and the critical-rain crossing time are
+recomputed here from the results file and the inputs (numpy, h5py, this file's own
+point-in-polygon) and match the engine to round-off; the CAP alerts follow the CAP 1.2 schema;
+floodtwin.impacts() returns the same table."""
+
+import csv
+import os
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+
+import h5py
+import numpy as np
+import pytest
+from osgeo import gdal, osr
+
+import floodtwin
+
+CLI = os.environ.get("FLOODTWIN_CLI")
+NX, NY, DX = 30, 20, 20.0
+X0, Y0 = 500000.0, 4200000.0  # north-west corner, UTM 11N
+RAIN = [(600, 20.0), (1200, 60.0), (1800, 90.0), (2400, 30.0), (3000, 0.0), (3600, 0.0)]  # s, mm/h
+CRS = '"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32611"}}'
+# JRC Europe (the defaults): depth [m] -> fraction
+CURVES = {
+    "residential": [0, 0.25, 0.40, 0.50, 0.60, 0.75, 0.85, 0.95, 1.00],
+    "commercial": [0, 0.15, 0.30, 0.45, 0.55, 0.75, 0.90, 1.00, 1.00],
+}
+CURVE_DEPTHS = [0, 0.5, 1, 1.5, 2, 3, 4, 5, 6]
+ZONES = {
+    "A": [(500030, 4199990), (500330, 4199950), (500300, 4199700), (500050, 4199620)],
+    "B": [(500340, 4199990), (500590, 4199980), (500560, 4199610), (500335, 4199640)],
+}
+
+
+def polygon_json(ring):
+    ring = list(ring) + [ring[0]]
+    return {"type": "Polygon", "coordinates": [[list(p) for p in ring]]}
+
+
+def geojson(path, features):
+    import json
+
+    body = ",".join(
+        json.dumps({"type": "Feature", "properties": props, "geometry": geom})
+        for props, geom in features
+    )
+    path.write_text('{"type": "FeatureCollection", ' + CRS + ', "features": [' + body + "]}")
+
+
+def inside(ring, x, y):
+    """Even-odd ray casting, vectorised over the points (x, y)."""
+    result = np.zeros(np.shape(x), dtype=bool)
+    n = len(ring)
+    for a in range(n):
+        (xa, ya), (xb, yb) = ring[a], ring[a - 1]
+        crosses = (ya > y) != (yb > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xc = (xb - xa) * (y - ya) / (yb - ya) + xa
+        result ^= crosses & (x < xc)
+    return result
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    if not CLI:
+        pytest.skip("FLOODTWIN_CLI not set")
+    d = tmp_path_factory.mktemp("impacts")
+    # A valley draining south: side slopes to a channel at column 15, bed falling southwards.
+    i = np.arange(NX)[None, :]
+    j = np.arange(NY)[:, None]
+    z = 100.0 + 0.8 * np.abs(i - 15) - 0.2 * j + 0.0 * i
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32611)
+
+    def raster(name, values):
+        ds = gdal.GetDriverByName("GTiff").Create(str(d / name), NX, NY, 1, gdal.GDT_Float64)
+        ds.SetGeoTransform((X0, DX, 0, Y0, 0, -DX))
+        ds.SetProjection(srs.ExportToWkt())
+        ds.GetRasterBand(1).WriteArray(values)
+        ds = None
+
+    raster("dem.tif", z)
+    rng = np.random.default_rng(7)
+    raster("pop.tif", rng.uniform(0, 10, size=(NY, NX)))
+    (d / "rain.csv").write_text("time,rain\n" + "".join(f"{t},{v}\n" for t, v in RAIN))
+    geojson(
+        d / "zones.geojson",
+        [({"id": k, "name": f"zone {k}"}, polygon_json(r)) for k, r in ZONES.items()],
+    )
+    buildings = []
+    for k in range(40):
+        x = X0 + 20 + rng.uniform(0, NX * DX - 40)
+        y = Y0 - 20 - rng.uniform(0, NY * DX - 40)
+        props = {
+            "occupancy": "residential" if k % 3 else "commercial",
+            "value": float(rng.uniform(1e5, 5e5)),
+            "floor_height": float(rng.choice([0.0, 0.05, 0.2])),
+        }
+        if k % 4 == 0:  # a 50 m x 30 m footprint: several cell centres
+            ring = [(x - 25, y - 15), (x + 25, y - 15), (x + 25, y + 15), (x - 25, y + 15)]
+            buildings.append((props, polygon_json(ring)))
+        else:
+            buildings.append((props, {"type": "Point", "coordinates": [x, y]}))
+    geojson(d / "buildings.geojson", buildings)
+    (d / "levels.csv").write_text(
+        "zone,level,indicator,value,gauge,duration\n"
+        "A,watch,rain,12,,1h\n"
+        "A,alarm,rain,40,,1h\n"
+        "B,watch,rain,25,,30min\n"
+        "B,alarm,gauge_depth,0.05,channel,\n"
+    )
+    (d / "plan.csv").write_text(
+        "zone,level,action,responsible,lead_time\n"
+        "A,watch,Warn <residents> & farms,mayor,10min\n"
+        "B,alarm,Close the ford,roads,1h\n"
+    )
+    (d / "valley.toml").write_text(
+        f"""
+[simulation]
+duration = "1h"
+output_interval = "10min"
+gauge_interval = "5min"
+start = "2024-06-01T12:00:00Z"
+
+[terrain]
+elevation = "dem.tif"
+manning = 0.04
+
+[rainfall]
+uniform = "rain.csv"
+
+[[boundary]]
+side = "south"
+type = "open"
+
+[[gauge]]
+name = "channel"
+x = {X0 + 15.5 * DX}
+y = {Y0 - 12.5 * DX}
+
+[output]
+path = "out/valley.h5"
+flood_threshold = 0.02
+
+[impacts]
+zones = "zones.geojson"
+levels = "levels.csv"
+population = "pop.tif"
+buildings = "buildings.geojson"
+plan = "plan.csv"
+people_depth = 0.03
+"""
+    )
+    run = subprocess.run(
+        [CLI, "run", str(d / "valley.toml"), "--threads", "2", "--quiet"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return d, run.stdout
+
+
+def read_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_run_writes_the_folder_and_prints_the_headline(case):
+    d, out = case
+    folder = d / "out" / "valley_impacts"
+    for name in ["zones.csv", "levels.csv", "actions.csv", "zones.gpkg", "report.html"]:
+        assert (folder / name).is_file(), name
+    assert not (d / "out" / "valley_impacts.partial").exists()
+    assert "impacts: 2 zones" in out and "people affected" in out and "first crossing" in out
+    header = (folder / "zones.csv").read_text().splitlines()[0].split(",")
+    contract = (
+        "zone,name,level,level_time,flooded_area_m2,max_depth_m,people_affected,"
+        "buildings_flooded,damage,roads_cut_m"
+    ).split(",")
+    assert header[: len(contract)] == contract
+
+
+def test_numbers_match_an_independent_computation(case):
+    d, _ = case
+    rows = {r["zone"]: r for r in read_csv(d / "out" / "valley_impacts" / "zones.csv")}
+    with h5py.File(d / "out" / "valley.h5", "r") as f:
+        x = f["x"][:]
+        y = f["y"][:]
+        max_depth = f["max_depth"][:].astype(float)
+    X, Y = np.meshgrid(x, y)
+    pop = gdal.Open(str(d / "pop.tif")).ReadAsArray()
+    b_ds = gdal.OpenEx(str(d / "buildings.geojson"))
+    layer = b_ds.GetLayer(0)
+    buildings = []
+    for feat in layer:
+        g = feat.GetGeometryRef()
+        if g.GetGeometryName() == "POINT":
+            px, py = g.GetX(), g.GetY()
+            ci, cj = int((px - X0) // DX), int((Y0 - py) // DX)
+            depth = max_depth[cj, ci]
+            anchor = (X0 + (ci + 0.5) * DX, Y0 - (cj + 0.5) * DX)
+        else:
+            ring = g.GetGeometryRef(0).GetPoints()[:-1]
+            mask = inside(ring, X, Y)
+            assert mask.any()
+            depth = max_depth[mask].max()
+            anchor = tuple(np.mean(ring, axis=0))  # the footprints are rectangles
+        occ = feat.GetField("occupancy")
+        floor = feat.GetField("floor_height")
+        value = feat.GetField("value")
+        frac = np.interp(depth - floor, CURVE_DEPTHS, CURVES[occ], left=0.0, right=CURVES[occ][-1])
+        buildings.append((anchor, depth > floor, value * frac))
+    assert any(b[1] for b in buildings), "the case floods no building"
+    for zid, ring in ZONES.items():
+        mask = inside(ring, X, Y)
+        people = pop[mask & (max_depth > 0.03)].sum()
+        zone_buildings = [
+            b for b in buildings if inside(ring, *np.array([[b[0][0]], [b[0][1]]]))[0]
+        ]
+        flooded = sum(1 for b in zone_buildings if b[1])
+        damage = sum(b[2] for b in zone_buildings)
+        r = rows[zid]
+        assert float(r["people_affected"]) == pytest.approx(people, rel=1e-12, abs=1e-9)
+        assert int(r["buildings_flooded"]) == flooded
+        assert float(r["damage"]) == pytest.approx(damage, rel=1e-12, abs=1e-6)
+        assert float(r["flooded_area_m2"]) == (mask & (max_depth > 0.02)).sum() * DX * DX
+        assert float(r["max_depth_m"]) == max_depth[mask].max()
+    assert float(rows["A"]["people_affected"]) > 0
+
+
+def test_rain_crossing_times_match(case):
+    d, _ = case
+    with h5py.File(d / "out" / "valley.h5", "r") as f:
+        times = np.union1d(f["time"][:], f["gauge_time"][:])
+    # Period-ending rain: the value at t_k falls over (t_{k-1}, t_k], the first interval as
+    # long as the second.
+    t = np.array([r[0] for r in RAIN], dtype=float)
+    rate = np.array([r[1] for r in RAIN]) / 3600.0  # mm/s
+    starts = np.concatenate([[t[0] - (t[1] - t[0])], t[:-1]])
+
+    def past(tt, window):
+        a = tt - window
+        return sum(rk * max(0.0, min(e, tt) - max(s, a)) for s, e, rk in zip(starts, t, rate))
+
+    start = np.datetime64("2024-06-01T12:00:00")
+    levels = read_csv(d / "out" / "valley_impacts" / "levels.csv")
+    checked = 0
+    for row in levels:
+        if row["indicator"] != "rain":
+            continue
+        window = float(row["duration_s"])
+        values = np.array([past(tt, window) for tt in times])
+        above = np.nonzero(values >= float(row["threshold"]))[0]
+        assert float(row["peak"]) == pytest.approx(values.max(), rel=1e-12)
+        if len(above) == 0:
+            assert row["reached"] == "false"
+            continue
+        expected = start + np.timedelta64(int(round(times[above[0]])), "s")
+        assert row["reached"] == "true"
+        assert row["first_time"] == str(expected) + "Z", row
+        checked += 1
+    assert checked >= 2
+
+
+def test_cap_alerts_follow_the_cap_1_2_schema(case):
+    d, _ = case
+    ns = "{urn:oasis:names:tc:emergency:cap:1.2}"
+    alert_order = [
+        "identifier",
+        "sender",
+        "sent",
+        "status",
+        "msgType",
+        "source",
+        "scope",
+        "restriction",
+        "addresses",
+        "code",
+        "note",
+        "references",
+        "incidents",
+        "info",
+    ]
+    info_order = [
+        "language",
+        "category",
+        "event",
+        "responseType",
+        "urgency",
+        "severity",
+        "certainty",
+        "audience",
+        "eventCode",
+        "effective",
+        "onset",
+        "expires",
+        "senderName",
+        "headline",
+        "description",
+        "instruction",
+        "web",
+        "contact",
+        "parameter",
+        "resource",
+        "area",
+    ]
+    area_order = ["areaDesc", "polygon", "circle", "geocode", "altitude", "ceiling"]
+    enums = {
+        "status": {"Actual", "Exercise", "System", "Test", "Draft"},
+        "msgType": {"Alert", "Update", "Cancel", "Ack", "Error"},
+        "scope": {"Public", "Restricted", "Private"},
+        "category": {
+            "Geo",
+            "Met",
+            "Safety",
+            "Security",
+            "Rescue",
+            "Fire",
+            "Health",
+            "Env",
+            "Transport",
+            "Infra",
+            "CBRNE",
+            "Other",
+        },
+        "urgency": {"Immediate", "Expected", "Future", "Past", "Unknown"},
+        "severity": {"Extreme", "Severe", "Moderate", "Minor", "Unknown"},
+        "certainty": {"Observed", "Likely", "Possible", "Unlikely", "Unknown"},
+    }
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+    def in_order(element, order, required):
+        names = [c.tag.replace(ns, "") for c in element]
+        assert all(c.tag.startswith(ns) for c in element), names
+        positions = [order.index(n) for n in names]
+        assert positions == sorted(positions), names
+        for r in required:
+            assert r in names, (r, names)
+        return names
+
+    alerts = sorted((d / "out" / "valley_impacts" / "alerts").glob("*.xml"))
+    zones = read_csv(d / "out" / "valley_impacts" / "zones.csv")
+    assert len(alerts) == sum(1 for z in zones if z["level"]) >= 1
+    for path in alerts:
+        root = ET.parse(path).getroot()
+        assert root.tag == ns + "alert"
+        in_order(root, alert_order, ["identifier", "sender", "sent", "status", "msgType", "scope"])
+        assert not re.search(r"[\s,<&]", root.find(ns + "identifier").text)
+        assert stamp.match(root.find(ns + "sent").text)
+        for key in ["status", "msgType", "scope"]:
+            assert root.find(ns + key).text in enums[key]
+        for info in root.findall(ns + "info"):
+            in_order(info, info_order, ["category", "event", "urgency", "severity", "certainty"])
+            for key in ["category", "urgency", "severity", "certainty"]:
+                assert info.find(ns + key).text in enums[key]
+            assert stamp.match(info.find(ns + "onset").text)
+            for area in info.findall(ns + "area"):
+                in_order(area, area_order, ["areaDesc"])
+                for poly in area.findall(ns + "polygon"):
+                    pairs = [tuple(map(float, p.split(","))) for p in poly.text.split()]
+                    assert len(pairs) >= 4 and pairs[0] == pairs[-1]
+                    for lat, lon in pairs:  # the valley is at about 37.9 N, 117 W
+                        assert 37 < lat < 39 and -118 < lon < -116
+    text = (d / "out" / "valley_impacts" / "alerts" / "A.xml").read_text()
+    assert "Warn &lt;residents&gt; &amp; farms" in text
+
+
+def test_report_is_one_self_contained_page(case):
+    d, _ = case
+    html = (d / "out" / "valley_impacts" / "report.html").read_text()
+    assert "@page" in html and "A4" in html
+    assert "data:image/png;base64," in html
+    assert not re.search(r'(src|href)="(?!data:)', html)
+    assert "zone A" in html
+
+
+def test_python_returns_the_same_table(case, tmp_path):
+    d, _ = case
+    table = floodtwin.impacts(d / "out" / "valley.h5", d / "valley.toml", out=tmp_path / "py")
+    rows = read_csv(tmp_path / "py" / "zones.csv")
+    assert table["zone"] == ["A", "B"]
+    for k, r in enumerate(rows[:2]):
+        assert table["people_affected"][k] == float(r["people_affected"])
+        assert table["buildings_flooded"][k] == int(r["buildings_flooded"])
+        assert table["level"][k] == r["level"]
+    with pytest.raises(FileNotFoundError):
+        floodtwin.impacts(d / "out" / "nope.h5", d / "valley.toml", write=False)
