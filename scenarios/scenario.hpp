@@ -17,6 +17,23 @@ namespace floodtwin::scenarios {
 
 using solver::Real;
 
+/// Sane ranges of scenario values (docs/scenario.md, "Limits"): a value outside is refused
+/// with the key and the range, before anything is loaded.
+namespace limits {
+inline constexpr double max_duration = 3650.0 * 86400;  ///< [s], ten years
+inline constexpr double min_interval = 1e-3;            ///< output and gauge intervals [s]
+inline constexpr double max_snapshots = 1e6;            ///< duration / output_interval
+inline constexpr double max_gauge_samples = 1e7;        ///< duration / gauge_interval
+inline constexpr double min_max_dt = 1e-4;              ///< [s]
+inline constexpr double max_max_dt = 86400;             ///< [s]
+inline constexpr double max_steps = 1e9;                ///< duration / max_dt
+inline constexpr double min_cell_size = 1e-3;           ///< resampling cell size [m]
+inline constexpr double max_cell_size = 1e5;            ///< resampling cell size [m]
+inline constexpr double max_discharge = 1e6;    ///< |discharge| of boundaries, sources [m3/s]
+inline constexpr double max_water_level = 1e4;  ///< |water level| [m]
+inline constexpr double max_rain = 5000;        ///< rain intensity [mm/h]
+}  // namespace limits
+
 /// A number, or a raster path (resolved against the scenario's folder).
 struct NumberOrRaster {
   std::optional<double> number;
@@ -76,6 +93,8 @@ struct Scenario {
   std::string file;  ///< absolute path of the TOML file
   std::string dir;   ///< its folder
   std::string text;  ///< the file's text (recorded in results)
+  /// Legal but suspicious settings, for the notes `run` and `validate` print.
+  std::vector<std::string> warnings;
 
   // [simulation]
   double duration = 0;         ///< [s]
@@ -92,7 +111,7 @@ struct Scenario {
   std::string resampling = "bilinear";
   std::string basin;  ///< polygon clipping the domain
   NumberOrRaster manning{0.035, ""};
-  std::string landcover;               ///< land-cover raster (with landcover_manning)
+  std::string landcover;  ///< land-cover raster (with landcover_manning)
   std::map<int, double> landcover_manning;
   NumberOrRaster initial_depth{0.0, ""};
   std::optional<NumberOrRaster> initial_water_level;
