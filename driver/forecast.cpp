@@ -100,6 +100,8 @@ Forecast prepare(const Scenario& s) {
       << grid.dx << " x " << grid.dy << " m";
     f.notes.push_back(n.str());
   }
+  for (const auto& w : s.warnings) f.notes.push_back("warning: " + w);
+  for (const auto& w : dem.warnings) f.notes.push_back("warning: " + w);
   if (!s.buildings.empty()) {
     terrain::BuildingOptions bo;
     bo.mode = s.buildings_mode == "block" ? terrain::BuildingMode::block
@@ -155,6 +157,10 @@ Forecast prepare(const Scenario& s) {
     so.what = "rain series";
     so.origin = s.start;
     const terrain::SeriesTable table = terrain::read_series(s.rain_series, so);
+    for (const auto& w : terrain::check_stations(grid, stations, table.columns, table.time_column,
+                                                 s.rain_stations, s.rain_series)) {
+      f.notes.push_back("warning: " + w);
+    }
     terrain::GaugeRainOptions go;
     go.units = units;
     go.interpolation = terrain::parse_interpolation(s.rain_interpolation);
@@ -204,6 +210,13 @@ Forecast prepare(const Scenario& s) {
         grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
     sim.set_loss_model(f.curve_number);
     f.notes.push_back("infiltration: SCS curve number");
+  }
+
+  // Rain wholly outside the run would fall on nothing: refused.
+  if (f.rain) {
+    terrain::check_rain_period(*f.rain, static_cast<Real>(s.duration),
+                               "rain '" + s.rain_series + s.rain_uniform + s.rain_grids + "'",
+                               s.start);
   }
 
   // Boundaries.
@@ -315,9 +328,12 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   const Scenario& s = f.scenario;
   solver::Simulation& sim = *f.sim;
   solver::FloodMaps& maps = *f.maps;
-  // A run past the end of a forcing series is refused before anything is written.
-  sim.check_forcing(static_cast<Real>(s.duration));
-  if (f.rain) f.rain->check_covers(static_cast<Real>(s.duration));
+  {
+    // A run past the end of a forcing series is refused before anything is written.
+    const double end = options.until ? *options.until : s.duration;
+    sim.check_forcing(static_cast<Real>(end));
+    if (f.rain) f.rain->check_covers(static_cast<Real>(end));
+  }
   RunSummary summary;
   summary.results = options.output.empty() ? s.output : options.output;
   const fs::path results(summary.results);
@@ -356,7 +372,8 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   io::ResultsOptions ro;
   ro.start_time = s.start;
   ro.crs_wkt = f.crs_wkt;
-  ro.title = "floodtwin forecast: " + fs::path(s.file).filename().string();
+  ro.title = options.title.empty() ? "floodtwin forecast: " + fs::path(s.file).filename().string()
+                                   : options.title;
   ro.scenario_text = s.text;
   ro.threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   ro.deflate_level = s.compression;
@@ -407,7 +424,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     const std::vector<Real> rate = f.rain->rate_at(t);
     sim.set_rain_rate(rate);
   };
-  const double duration = s.duration;
+  const double duration = options.until ? *options.until : s.duration;
   const double out_dt = s.output_interval;
   const double gauge_dt = s.gauge_interval > 0 ? s.gauge_interval : s.output_interval;
   const double ckpt_dt = options.checkpoint_every;

@@ -84,6 +84,11 @@ struct RunOptions {
   std::function<void(const Progress&)> on_progress;
   std::function<void(const Warning&)> on_warning;
   int threads = 0;  ///< recorded in the results
+  /// End of the run [s of simulated time]; unset: the scenario's duration. A forecast cycle
+  /// runs an analysis to its cycle time and then a forecast to the end of its lead time.
+  std::optional<double> until;
+  /// Title recorded in the results (empty: "floodtwin forecast: <scenario file>").
+  std::string title;
   std::vector<std::string> command_line;
 };
 

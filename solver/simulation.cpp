@@ -610,6 +610,12 @@ std::vector<Real> Simulation::elevation() const {
   });
 }
 
+void Simulation::set_time(Real t) {
+  if (steps_ != 0) throw ConfigError("set_time: the simulation has already stepped");
+  if (!std::isfinite(t)) throw ConfigError("set_time: the time must be finite");
+  time_ = t;
+}
+
 void Simulation::restore(Real time, long long steps, const MassBalance& balance,
                          std::span<const Real> h, std::span<const Real> qx,
                          std::span<const Real> qy) {

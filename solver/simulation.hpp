@@ -128,6 +128,9 @@ class Simulation {
   /// early (at a step boundary). Returns true when t_end was reached.
   bool advance_to(Real t_end, const std::function<bool(Real dt)>& after_step = {});
   [[nodiscard]] Real time() const { return time_; }
+  /// Sets the clock before the first step: a cold start at a time other than 0 (a forecast
+  /// cycle's spin-up). Throws ConfigError once the simulation has stepped.
+  void set_time(Real t);
   [[nodiscard]] long long steps() const { return steps_; }
   [[nodiscard]] Real last_dt() const { return last_dt_; }
 

@@ -303,6 +303,58 @@ RainfallField RainfallField::from_stack(const solver::Grid& grid, const std::str
   return from_rasters(grid, crs_wkt, std::move(times), std::move(bands), options);
 }
 
+namespace {
+
+/// Interval k of a composition: the piece that covers it (or none: no rain).
+class ComposedSource final : public RainfallField::Source {
+ public:
+  ComposedSource(std::vector<RainfallField::Piece> pieces, std::vector<Real> starts)
+      : pieces_(std::move(pieces)), starts_(std::move(starts)) {}
+  void fill(std::size_t k, std::span<Real> out) const override {
+    const Real t = starts_[k];
+    for (const auto& p : pieces_) {
+      if (t >= p.from && t < p.to) {
+        const std::vector<Real> rate = p.field->rate_at(t);
+        std::copy(rate.begin(), rate.end(), out.begin());
+        return;
+      }
+    }
+    std::fill(out.begin(), out.end(), Real(0));
+  }
+
+ private:
+  std::vector<RainfallField::Piece> pieces_;
+  std::vector<Real> starts_;
+};
+
+}  // namespace
+
+RainfallField RainfallField::compose(const solver::Grid& grid, std::vector<Piece> pieces) {
+  std::vector<Real> bounds;
+  for (const auto& p : pieces) {
+    if (!p.field) throw InputError("rain composition: a piece without a field");
+    if (!(p.from < p.to)) throw InputError("rain composition: a window must have from < to");
+    if (p.field->grid().nx != grid.nx || p.field->grid().ny != grid.ny) {
+      throw InputError("rain composition: a piece on another grid");
+    }
+    if (std::isfinite(p.from)) bounds.push_back(p.from);
+    if (std::isfinite(p.to)) bounds.push_back(p.to);
+    for (const Real b : p.field->bounds()) {
+      if (b > p.from && b < p.to) bounds.push_back(b);
+    }
+  }
+  std::sort(bounds.begin(), bounds.end());
+  bounds.erase(std::unique(bounds.begin(), bounds.end()), bounds.end());
+  if (bounds.size() < 2) {
+    // Nothing bounded: one interval of no rain keeps the field well formed.
+    bounds = {Real(0), Real(1)};
+    pieces.clear();
+  }
+  std::vector<Real> starts(bounds.begin(), bounds.end() - 1);
+  auto source = std::make_shared<ComposedSource>(std::move(pieces), std::move(starts));
+  return RainfallField(grid, std::move(bounds), std::move(source));
+}
+
 const std::vector<Real>& RainfallField::field(std::size_t k) const {
   if (cached_ != k) {
     cache_.assign(grid_.cell_count(), Real(0));

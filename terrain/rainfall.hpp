@@ -83,6 +83,17 @@ class RainfallField {
                                   const std::string& path, std::vector<Real> times,
                                   const GriddedRainOptions& options = {});
 
+  /// One piece of a composed field: `field` over [from, to).
+  struct Piece {
+    std::shared_ptr<const RainfallField> field;
+    Real from = 0, to = 0;
+  };
+  /// Rain of several fields, each over its own window (where windows overlap, the earlier
+  /// piece wins); zero outside every window. The bounds are the window ends and each field's
+  /// bounds inside its window, so a composition of one field over all time steps exactly as
+  /// the field does (e.g. observed rain up to a cycle time, forecast rain after it).
+  static RainfallField compose(const solver::Grid& grid, std::vector<Piece> pieces);
+
   /// What the rain is past the last interval (solver/time_series.hpp): zero by default here;
   /// the scenario loader and the Python binding pass the user's rule, "error" unless said
   /// otherwise. `what` names the rain in the error (file or call).

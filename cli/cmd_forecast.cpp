@@ -1,0 +1,114 @@
+/// @file cmd_forecast.cpp
+/// `floodtwin forecast TWIN [--at T0] [--lead DURATION]`: one forecast cycle of a basin twin.
+#include <omp.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "cli/command.hpp"
+#include "scenarios/scenario.hpp"
+#include "solver/error.hpp"
+#include "twin/cycle.hpp"
+#include "twin/twin_file.hpp"
+
+namespace {
+
+using floodtwin::ConfigError;
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_forecast_signal(int) { g_stop.store(true); }
+
+int forecast(const std::vector<std::string>& args) {
+  std::string twin_path;
+  floodtwin::twin::CycleOptions o;
+  bool quiet = false, json = false;
+  for (std::size_t k = 0; k < args.size(); ++k) {
+    const std::string& arg = args[k];
+    auto value = [&]() -> const std::string& {
+      if (k + 1 >= args.size()) throw ConfigError(arg + ": missing value");
+      return args[++k];
+    };
+    if (arg == "--at") {
+      o.at = value();
+    } else if (arg == "--lead") {
+      o.lead = floodtwin::scenarios::parse_duration(value(), "--lead");
+      if (!(*o.lead > 0)) throw ConfigError("--lead: must be positive");
+    } else if (arg == "--threads" || arg == "-j") {
+      const std::string v = value();
+      std::size_t used = 0;
+      int n = 0;
+      try {
+        n = std::stoi(v, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != v.size() || n < 1 || n > 4096) {
+        throw ConfigError("--threads: expected an integer from 1 to 4096, got '" + v + "'");
+      }
+      omp_set_num_threads(n);
+    } else if (arg == "--wait") {
+      o.lock_wait = floodtwin::scenarios::parse_duration(value(), "--wait");
+    } else if (arg == "--quiet" || arg == "-q") {
+      quiet = true;
+    } else if (arg == "--json") {
+      json = true;
+    } else if (!arg.empty() && arg[0] == '-') {
+      throw ConfigError("unknown option '" + arg + "' (try --help)");
+    } else if (twin_path.empty()) {
+      twin_path = arg;
+    } else {
+      throw ConfigError("unexpected argument '" + arg + "'");
+    }
+  }
+  if (twin_path.empty()) throw ConfigError("missing the twin file (try --help)");
+  o.threads = omp_get_max_threads();
+  o.command_line = {"floodtwin", "forecast"};
+  for (const auto& a : args) o.command_line.push_back(a);
+  o.stop = &g_stop;
+  o.log = [&](const std::string& line) {
+    if (!quiet) std::fprintf(stderr, "floodtwin: %s\n", line.c_str());
+  };
+  std::signal(SIGINT, on_forecast_signal);
+  std::signal(SIGTERM, on_forecast_signal);
+  try {
+    const floodtwin::twin::TwinSpec twin = floodtwin::twin::load_twin(twin_path);
+    const floodtwin::twin::CycleSummary s = floodtwin::twin::run_cycle(twin, o);
+    if (json) {
+      std::fputs(floodtwin::twin::to_json(s).c_str(), stdout);
+    } else {
+      std::fputs(floodtwin::twin::format_summary(s).c_str(), stdout);
+    }
+    for (const auto& i : s.issues)
+      std::fprintf(stderr, "WARN %s: %s\n", i.what.c_str(), i.message.c_str());
+    return 0;
+  } catch (const floodtwin::twin::CycleBusy& e) {
+    std::fprintf(stderr, "ERROR busy: %s\n", e.what());
+    return 75;
+  } catch (const floodtwin::Error& e) {
+    if (g_stop.load()) {
+      std::fprintf(stderr, "ERROR interrupted: %s (nothing published)\n", e.what());
+      return 130;
+    }
+    std::fprintf(stderr, "ERROR %s (nothing published)\n", e.what());
+    throw;
+  }
+}
+
+const floodtwin::cli::Registration forecast_registration(
+    "forecast",
+    {"one forecast cycle of a basin twin: warm start, analysis to T0, forecast to T0 + lead",
+     "usage: floodtwin forecast TWIN.toml [--at T0] [--lead DURATION] [--threads N]\n"
+     "                          [--wait DURATION] [--json] [--quiet]\n"
+     "\n"
+     "T0 is an ISO-8601 time (default: the newest observation). The cycle continues from the\n"
+     "newest warm state at or before T0 (states/), runs the analysis to T0 with observed\n"
+     "forcing, saves the state at T0 and forecasts to T0 + lead into cycles/<YYYYmmddTHHMMZ>/\n"
+     "(forecast.h5, gauges.nc, warnings.csv, cycle.json, summary.txt). Data problems are\n"
+     "printed as lines starting with WARN, failures as a line starting with ERROR.\n"
+     "Exit codes: 0 done, 3 configuration, 4 input, 5 i/o, 6 numerical, 75 another cycle of\n"
+     "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).",
+     forecast});
+
+}  // namespace

@@ -1,0 +1,828 @@
+#include "twin/cycle.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <regex>
+#include <sstream>
+
+#include "floodtwin/version.hpp"
+#include "io/checkpoint.hpp"
+#include "io/file_lock.hpp"
+#include "io/results_reader.hpp"
+#include "io/station_series.hpp"
+#include "solver/error.hpp"
+#include "terrain/gauges.hpp"
+#include "terrain/rainfall.hpp"
+#include "terrain/raster.hpp"
+#include "twin/state_store.hpp"
+
+namespace floodtwin::twin {
+
+namespace fs = std::filesystem;
+using solver::Real;
+using terrain::RainfallField;
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+/// Metadata keys of a stored state.
+constexpr const char* key_hash = "twin_inputs_hash";
+constexpr const char* key_time = "twin_state_time";
+constexpr const char* key_observed_until = "twin_observed_until";
+
+double epoch_of(const std::string& text, const std::string& what) {
+  const auto t = terrain::parse_iso8601(text);
+  if (!t) {
+    throw ConfigError(what + ": expected an ISO-8601 time such as 2024-01-01T06:00:00Z, got \"" +
+                      text + "\"");
+  }
+  return *t;
+}
+
+std::string hours(double seconds) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.4g h", seconds / 3600);
+  return out;
+}
+
+terrain::RainTiming timing_of(const std::string& text) {
+  return text == "period-beginning" ? terrain::RainTiming::period_beginning
+                                    : terrain::RainTiming::period_ending;
+}
+
+terrain::RainUnits units_of(const std::string& text) { return terrain::parse_rain_units(text); }
+
+/// Observed gauge rain as read now: the table, the stations, and per station the last time it
+/// reported.
+struct GaugeObservations {
+  std::vector<terrain::Station> stations;
+  terrain::SeriesTable table;
+  double first = inf, newest = -inf;  ///< [s since the origin] rows with any value
+};
+
+std::vector<terrain::Station> stations_of(const RainSource& r, const std::string& crs_wkt) {
+  std::vector<terrain::Station> stations = terrain::read_stations(r.stations);
+  if (!r.station_crs.empty()) {
+    terrain::transform_stations(stations, crs_wkt, r.station_crs, r.stations);
+  }
+  return stations;
+}
+
+GaugeObservations read_gauges(const RainSource& r, const scenarios::Scenario& s,
+                              const std::string& crs_wkt, double t0_limit,
+                              std::vector<DataIssue>& issues, double origin) {
+  GaugeObservations g;
+  g.stations = stations_of(r, crs_wkt);
+  terrain::SeriesOptions so;
+  so.what = "observed rain series";
+  so.origin = s.start;
+  so.allow_missing = true;
+  g.table = terrain::read_series(r.series, so);
+  std::vector<double> last(g.table.columns.size(), -inf);
+  for (std::size_t row = 0; row < g.table.times.size(); ++row) {
+    const double t = g.table.times[row];
+    if (t > t0_limit) break;
+    for (std::size_t c = 0; c < g.table.columns.size(); ++c) {
+      if (std::isnan(g.table.values[row][c])) continue;
+      last[c] = t;
+      g.first = std::min(g.first, t);
+      g.newest = std::max(g.newest, t);
+    }
+  }
+  for (std::size_t c = 0; c < g.table.columns.size(); ++c) {
+    if (last[c] >= g.newest) continue;
+    std::ostringstream m;
+    if (std::isinf(last[c])) {
+      m << "gauge '" << g.table.columns[c] << "' has no observation in " << r.series
+        << ": its rain is interpolated from the other gauges";
+    } else {
+      m << "gauge '" << g.table.columns[c] << "' stopped reporting at " << iso(origin + last[c])
+        << " (" << hours(g.newest - last[c]) << " before the newest observation) in " << r.series
+        << ": its rain is interpolated from the other gauges since";
+    }
+    issues.push_back({"gauge_stale", m.str()});
+  }
+  return g;
+}
+
+RainfallField gauge_field(const solver::Grid& grid, const RainSource& r,
+                          const std::vector<terrain::Station>& stations,
+                          const terrain::SeriesTable& table) {
+  terrain::GaugeRainOptions go;
+  go.units = units_of(r.units);
+  go.interpolation = terrain::parse_interpolation(r.interpolation);
+  go.idw_power = static_cast<Real>(r.idw_power);
+  go.timing = timing_of(r.timing);
+  if (r.fallback) go.fallback_rate = static_cast<Real>(*r.fallback / 3.6e6);
+  return RainfallField::from_gauges(grid, stations, table, go);
+}
+
+/// Radar frames: pieces of rain with their windows, and the span they cover.
+struct RadarObservations {
+  std::vector<RainfallField::Piece> pieces;
+  double first = inf, newest = -inf;
+};
+
+RadarObservations read_radar(const RainSource& r, const scenarios::Scenario& s,
+                             const solver::Grid& grid, const std::string& crs_wkt, double t0_limit,
+                             double origin, std::vector<DataIssue>& issues) {
+  RadarObservations out;
+  terrain::GriddedRainOptions ro;
+  ro.units = units_of(r.units);
+  ro.timing = timing_of(r.timing);
+  if (r.grids.find("{time}") == std::string::npos) {
+    // One stack with a time axis.
+    std::vector<Real> times;
+    try {
+      times = terrain::raster_band_times(r.grids, s.start);
+    } catch (const Error& e) {
+      issues.push_back({"radar_unreadable", std::string("radar stack unusable: ") + e.what()});
+      return out;
+    }
+    auto field = std::make_shared<RainfallField>(
+        RainfallField::from_stack(grid, crs_wkt, r.grids, times, ro));
+    for (const Real t : times) {
+      if (t <= t0_limit) {
+        out.first = std::min(out.first, static_cast<double>(t));
+        out.newest = std::max(out.newest, static_cast<double>(t));
+      }
+    }
+    const auto& b = field->bounds();
+    out.pieces.push_back({field, b.front(), b.back()});
+    return out;
+  }
+  // One file per time: every frame from the first found to T0 is expected.
+  const fs::path pattern(r.grids);
+  const std::string name = pattern.filename().string();
+  const std::size_t at = name.find("{time}");
+  const std::regex re(
+      "^" + std::regex_replace(name.substr(0, at), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+      R"((\d{8}T\d{4}Z))" +
+      std::regex_replace(name.substr(at + 6), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+      "$");
+  std::vector<double> found;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(pattern.parent_path(), ec)) {
+    std::smatch m;
+    const std::string f = e.path().filename().string();
+    if (!std::regex_match(f, m, re)) continue;
+    const std::string st = m[1].str();
+    const std::string iso_text = st.substr(0, 4) + "-" + st.substr(4, 2) + "-" + st.substr(6, 2) +
+                                 "T" + st.substr(9, 2) + ":" + st.substr(11, 2) + ":00Z";
+    if (const auto t = terrain::parse_iso8601(iso_text)) found.push_back(*t - origin);
+  }
+  if (found.empty()) {
+    issues.push_back({"radar_missing", "no radar frame matches " + r.grids});
+    return out;
+  }
+  std::sort(found.begin(), found.end());
+  const double dt = r.grid_interval;
+  const bool ending = timing_of(r.timing) == terrain::RainTiming::period_ending;
+  for (double t = found.front(); t <= t0_limit + 1e-6; t += dt) {
+    const std::string path = expand(r.grids, "time", stamp(origin + t));
+    std::error_code e2;
+    if (!fs::exists(path, e2)) {
+      issues.push_back({"radar_missing", "radar frame " + path + " is missing: " +
+                                             "gauge rain (or none) used for its interval"});
+      continue;
+    }
+    try {
+      if (terrain::raster_band_count(path, "radar frame") < 1) throw InputError(path + ": no band");
+      // Two samples of the same frame give it an interval of length dt; the window keeps only
+      // the interval of time t.
+      const std::vector<Real> times = ending ? std::vector<Real>{Real(t - dt), Real(t)}
+                                             : std::vector<Real>{Real(t), Real(t + dt)};
+      auto field = std::make_shared<RainfallField>(RainfallField::from_rasters(
+          grid, crs_wkt, times, {terrain::RasterBand{path, 1}, terrain::RasterBand{path, 1}}, ro));
+      (void)field->rate_at(Real(ending ? t - dt / 2 : t + dt / 2));  // read it now: corrupt?
+      out.pieces.push_back({field, ending ? t - dt : t, ending ? t : t + dt});
+      out.first = std::min(out.first, t);
+      out.newest = std::max(out.newest, t);
+    } catch (const Error& e) {
+      issues.push_back({"radar_corrupt", "radar frame " + path + " is unreadable (" + e.what() +
+                                             "): gauge rain (or none) used for its interval"});
+    }
+  }
+  return out;
+}
+
+/// An observed inflow: the series as read now, held after its last sample (persistence).
+solver::TimeSeries read_inflow(const std::string& path, const scenarios::Scenario& s,
+                               const std::string& what) {
+  terrain::SeriesOptions so;
+  so.what = what;
+  so.origin = s.start;
+  so.allow_missing = false;
+  so.allow_negative = false;
+  const terrain::SeriesTable t = terrain::read_series(path, so);
+  if (t.columns.size() != 1) {
+    throw InputError(path + ": " + what + " must have two columns (time, discharge)");
+  }
+  std::vector<Real> values;
+  for (const auto& row : t.values) values.push_back(row[0]);
+  return solver::TimeSeries(t.times, values, path + " (" + what + ")", solver::AfterEnd::hold);
+}
+
+/// Writes `text` to `path` through a temporary file and a rename.
+void write_text(const fs::path& path, const std::string& text) {
+  fs::path tmp = path;
+  tmp += ".partial";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw IoError(tmp.string() + ": cannot write");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec)
+    throw IoError(path.string() + ": cannot rename from " + tmp.string() + ": " + ec.message());
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  char out[40];
+  std::snprintf(out, sizeof out, "%.10g", v);
+  return out;
+}
+
+/// The gauges of a results file as a CF discrete-sampling-geometry file.
+void write_gauge_forecast(const fs::path& results, const fs::path& out, const std::string& start,
+                          const std::string& cycle) {
+  const io::ResultsReader r(results);
+  if (!r.has_variable("station_name")) return;
+  io::StationSeries s;
+  s.ids = r.read_strings("station_name");
+  s.x = r.read("station_x");
+  s.y = r.read("station_y");
+  s.times = r.read("gauge_time");
+  s.time_units = "seconds since " + start;
+  s.crs_wkt = r.has_attribute("crs", "crs_wkt") ? r.text_attribute("crs", "crs_wkt") : "";
+  if (!s.crs_wkt.empty() && !s.ids.empty()) {
+    std::vector<terrain::Station> st;
+    for (std::size_t k = 0; k < s.ids.size(); ++k) {
+      st.push_back({s.ids[k], static_cast<Real>(s.x[k]), static_cast<Real>(s.y[k]), 0});
+    }
+    try {
+      terrain::transform_stations(st, "EPSG:4326", s.crs_wkt, results.string());
+      for (const auto& p : st) {
+        s.lon.push_back(p.x);
+        s.lat.push_back(p.y);
+      }
+    } catch (const Error&) {
+      s.lon.clear();
+      s.lat.clear();
+    }
+  }
+  const std::size_t ns = s.ids.size(), nt = s.times.size();
+  auto transpose = [&](const std::string& name) {
+    const std::vector<double> v = r.read(name);  // [time][station]
+    std::vector<double> t(ns * nt);
+    for (std::size_t i = 0; i < nt; ++i) {
+      for (std::size_t k = 0; k < ns; ++k) t[k * nt + i] = v[i * ns + k];
+    }
+    return t;
+  };
+  s.variables.push_back(
+      {"depth", "m", "forecast water depth at the gauge", "", transpose("gauge_depth")});
+  s.variables.push_back({"water_level", "m", "forecast water surface elevation at the gauge",
+                         "water_surface_height_above_reference_datum",
+                         transpose("gauge_water_level")});
+  s.attributes["title"] = "floodtwin gauge forecast, cycle " + cycle;
+  s.attributes["source"] = std::string("floodtwin ") + floodtwin::version;
+  s.attributes["forecast_reference_time"] = cycle;
+  io::write_station_series(out, s);
+}
+
+/// Publishes `fresh` as `target`: a rename, or an atomic exchange with an earlier `target`
+/// (removed afterwards).
+void publish_folder(const fs::path& fresh, const fs::path& target) {
+  std::error_code ec;
+  if (fs::exists(target, ec)) {
+    if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0) {
+      throw IoError(target.string() + ": cannot replace it with " + fresh.string() + ": " +
+                    std::strerror(errno));
+    }
+    fs::remove_all(fresh, ec);  // now the earlier cycle
+    return;
+  }
+  fs::rename(fresh, target, ec);
+  if (ec)
+    throw IoError(target.string() + ": cannot rename from " + fresh.string() + ": " + ec.message());
+}
+
+/// Removes what killed cycles left behind (only our own temporary names, under the lock).
+void remove_leftovers(const fs::path& cycles, const fs::path& states) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(cycles, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.starts_with(".cycle-") && n.ends_with(".partial")) fs::remove_all(e.path(), ec);
+  }
+  for (const auto& e : fs::directory_iterator(states, ec)) {
+    const std::string n = e.path().filename().string();
+    if (n.ends_with(".state.h5.partial")) fs::remove(e.path(), ec);
+  }
+}
+
+}  // namespace
+
+CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
+  using clock = std::chrono::steady_clock;
+  const auto wall_start = clock::now();
+  auto log = [&](const std::string& line) {
+    if (options.log) options.log(line);
+  };
+  CycleSummary sum;
+  const scenarios::Scenario& base = twin.scenario;
+  const double origin = epoch_of(base.start, base.file + ": [simulation] start");
+  const fs::path cycles(twin.cycles), states(twin.states);
+  fs::create_directories(cycles);
+  fs::create_directories(states);
+  std::optional<io::FileLock> lock;
+  try {
+    lock.emplace(cycles / ".forecast.lock", "forecast cycle of " + twin.file, options.lock_wait);
+  } catch (const IoError& e) {
+    throw CycleBusy(std::string(e.what()) +
+                    " (another cycle of this twin is running; retry "
+                    "later or pass --wait SECONDS)");
+  }
+  remove_leftovers(cycles, states);
+
+  // ---- the terrain and everything but the forcing ----------------------------------------
+  scenarios::Scenario s = base;
+  s.rain_stations.clear();
+  s.rain_series.clear();
+  s.rain_uniform.clear();
+  s.rain_grids.clear();
+  s.vtk_dir.clear();
+  const double requested_t0 =
+      options.at.empty() ? inf : epoch_of(options.at, "forecast --at") - origin;
+  s.duration = 1;  // set below, once T0 is known
+  driver::Forecast f = driver::prepare(s);
+  const solver::Grid& grid = f.sim->grid();
+  sum.notes = f.notes;
+
+  // ---- observations as they are now ----------------------------------------------------------
+  const double t0_limit = std::isinf(requested_t0) ? inf : requested_t0;
+  std::optional<GaugeObservations> gauges;
+  if (!twin.observed.series.empty()) {
+    gauges = read_gauges(twin.observed, s, f.crs_wkt, t0_limit, sum.issues, origin);
+  }
+  std::optional<RadarObservations> radar;
+  if (!twin.observed.grids.empty()) {
+    radar = read_radar(twin.observed, s, grid, f.crs_wkt, t0_limit, origin, sum.issues);
+  }
+  std::vector<solver::TimeSeries> inflows;
+  double first_obs = inf, newest_obs = -inf;
+  for (const auto& in : twin.inflows) {
+    inflows.push_back(read_inflow(in.series, s, "observed inflow"));
+    for (const Real t : inflows.back().times()) {
+      if (t > t0_limit) break;
+      first_obs = std::min(first_obs, static_cast<double>(t));
+      newest_obs = std::max(newest_obs, static_cast<double>(t));
+    }
+  }
+  if (gauges) {
+    first_obs = std::min(first_obs, gauges->first);
+    newest_obs = std::max(newest_obs, gauges->newest);
+  }
+  if (radar) {
+    first_obs = std::min(first_obs, radar->first);
+    newest_obs = std::max(newest_obs, radar->newest);
+  }
+  if (std::isinf(newest_obs)) {
+    throw InputError(twin.file + ": no observation at or before " +
+                     (options.at.empty() ? std::string("now") : options.at) +
+                     " in [observations]: nothing to start the twin from");
+  }
+  const double t0 = std::isinf(requested_t0) ? newest_obs : requested_t0;
+  const double lead = options.lead.value_or(twin.lead);
+  if (!(lead > 0)) throw ConfigError("forecast --lead: must be positive");
+  sum.t0_seconds = t0;
+  sum.origin = origin;
+  sum.t0 = iso(origin + t0);
+  sum.cycle = stamp(origin + t0);
+  sum.lead = lead;
+  sum.observations_until = iso(origin + std::min(newest_obs, t0));
+  if (t0 > newest_obs) {
+    const double gap = t0 - newest_obs;
+    if (gap > twin.max_observation_gap) {
+      throw InputError(twin.file + ": the newest observation (" + iso(origin + newest_obs) +
+                       ") is " + hours(gap) + " before T0 " + sum.t0 +
+                       ", more than [twin] max_observation_gap (" +
+                       hours(twin.max_observation_gap) + "): refusing to analyse without data");
+    }
+    sum.issues.push_back(
+        {"observations_gap", "observations end at " + iso(origin + newest_obs) + ", " + hours(gap) +
+                                 " before T0: no observed "
+                                 "rain in between (the state at T0 is provisional)"});
+  }
+  s.duration = t0 + lead;
+  f.scenario.duration = s.duration;
+  const double observed_until = std::min(newest_obs, t0);
+
+  // ---- the warm state ------------------------------------------------------------------------
+  const std::string stem = fs::path(base.file).stem().string();
+  const std::string hash = inputs_hash(base);
+  const std::vector<StoredState> stored = list_states(states, stem);
+  std::size_t foreign = 0;
+  for (const StoredState& st : stored) {
+    const double t = st.time - origin;
+    if (t > t0 + 1e-6) continue;
+    if (st.hash != hash) {
+      ++foreign;
+      continue;
+    }
+    if (t0 - t > twin.state_expiry) {
+      sum.notes.push_back("state " + st.path.filename().string() + " is older than state_expiry (" +
+                          hours(twin.state_expiry) + "): not used");
+      break;
+    }
+    try {
+      const io::CheckpointInfo info = io::read_checkpoint_info(st.path);
+      const auto h = info.metadata.find(key_hash);
+      if (h == info.metadata.end() || h->second != hash) {
+        ++foreign;
+        continue;
+      }
+      const auto ou = info.metadata.find(key_observed_until);
+      const double obs_until = ou == info.metadata.end() ? -inf : std::stod(ou->second) - origin;
+      if (obs_until + 1e-6 < t && newest_obs > obs_until + 1e-6) {
+        sum.notes.push_back("state " + st.path.filename().string() +
+                            " was made before observations up to its time had arrived; they have "
+                            "now (late data): an earlier state is used");
+        continue;
+      }
+      io::read_checkpoint(st.path, *f.sim, nullptr);
+      sum.state_used = st.path.string();
+      break;
+    } catch (const Error& e) {
+      sum.issues.push_back({"state_unusable", "state " + st.path.string() + " is unusable (" +
+                                                  e.what() + "): an earlier state is tried"});
+    }
+  }
+  if (foreign > 0) {
+    sum.notes.push_back(std::to_string(foreign) +
+                        " state(s) of other inputs (terrain, scenario) in " + states.string() +
+                        " ignored");
+  }
+  if (sum.state_used.empty()) {
+    sum.cold_start = true;
+    const double t_start = std::min(first_obs - twin.spin_up, t0);
+    f.sim->set_time(static_cast<Real>(t_start));
+    sum.issues.push_back({"cold_start", "COLD START: no usable warm state in " + states.string() +
+                                            "; the basin starts from the scenario's initial "
+                                            "state at " +
+                                            iso(origin + t_start) + " (spin-up " +
+                                            hours(t0 - t_start) + ")"});
+  }
+  sum.state_time = iso(origin + static_cast<double>(f.sim->time()));
+
+  // ---- work folder ---------------------------------------------------------------------------
+  const fs::path work =
+      cycles / (".cycle-" + sum.cycle + "-" + std::to_string(getpid()) + ".partial");
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  fs::create_directories(work);
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      std::error_code e;
+      if (!dir.empty()) fs::remove_all(dir, e);
+    }
+  } cleanup{work};
+
+  // ---- rain and inflows ----------------------------------------------------------------------
+  const std::vector<solver::BoundaryCondition> scenario_bcs = f.sim->boundaries();
+  auto add_inflows = [&](const std::vector<solver::TimeSeries>& series) {
+    for (std::size_t k = 0; k < twin.inflows.size(); ++k) {
+      solver::BoundaryCondition bc;
+      bc.side = twin.inflows[k].side;
+      bc.type = solver::BoundaryType::discharge;
+      bc.series = series[k];
+      if (twin.inflows[k].from) bc.from = static_cast<Real>(*twin.inflows[k].from);
+      if (twin.inflows[k].to) bc.to = static_cast<Real>(*twin.inflows[k].to);
+      try {
+        f.sim->add_boundary(bc);
+      } catch (const ConfigError& e) {
+        throw ConfigError(twin.file + ":" + std::to_string(twin.inflows[k].line) +
+                          ": [[observations.inflow]] " + e.what());
+      }
+    }
+  };
+  add_inflows(inflows);
+  {
+    std::vector<RainfallField::Piece> pieces;
+    if (radar) pieces = radar->pieces;
+    if (gauges) {
+      pieces.push_back({std::make_shared<RainfallField>(
+                            gauge_field(grid, twin.observed, gauges->stations, gauges->table)),
+                        -inf, inf});
+    }
+    for (auto& p : pieces) p.to = std::min(p.to, t0);
+    std::erase_if(pieces, [](const RainfallField::Piece& p) { return !(p.from < p.to); });
+    f.rain = pieces.empty() ? nullptr
+                            : std::make_shared<RainfallField>(RainfallField::compose(grid, pieces));
+  }
+
+  // ---- analysis ------------------------------------------------------------------------------
+  driver::RunOptions ro;
+  ro.threads = options.threads;
+  ro.command_line = options.command_line;
+  ro.stop = options.stop;
+  ro.on_progress = options.on_progress;
+  const double analysis_from = f.sim->time();
+  if (t0 > analysis_from) {
+    log("analysis " + iso(origin + analysis_from) + " -> " + sum.t0 + " with observed forcing");
+    ro.until = t0;
+    ro.output = (work / "analysis.h5").string();
+    ro.title = "floodtwin analysis " + sum.cycle + ": " + fs::path(base.file).filename().string();
+    const driver::RunSummary a = driver::run(f, ro);
+    if (a.interrupted) throw Error("forecast cycle " + sum.cycle + " interrupted in the analysis");
+    sum.analysis_wall = a.wall;
+    sum.analysis_steps = a.steps;
+    sum.analysis_warnings = a.warnings;
+  }
+  const fs::path state_file = work / state_name(stem, origin + t0, hash);
+  io::write_checkpoint(state_file, *f.sim, nullptr,
+                       {{"scenario_file", base.file},
+                        {"twin_file", twin.file},
+                        {"floodtwin_version", floodtwin::version},
+                        {key_hash, hash},
+                        {key_time, json_number(origin + t0)},
+                        {key_observed_until, json_number(origin + observed_until)}});
+
+  // ---- forecast ------------------------------------------------------------------------------
+  {
+    std::vector<RainfallField::Piece> pieces;
+    const RainSource& fr = twin.forecast;
+    std::string file;
+    try {
+      if (!fr.series.empty()) {
+        file = expand(fr.series, "cycle", sum.cycle);
+        if (!fs::exists(file)) throw IoError(file + ": file not found");
+        terrain::SeriesOptions so;
+        so.what = "forecast rain series";
+        so.origin = base.start;
+        so.allow_missing = true;
+        const terrain::SeriesTable table = terrain::read_series(file, so);
+        pieces.push_back({std::make_shared<RainfallField>(
+                              gauge_field(grid, fr, stations_of(fr, f.crs_wkt), table)),
+                          t0, inf});
+      } else if (!fr.grids.empty()) {
+        file = expand(fr.grids, "cycle", sum.cycle);
+        if (!fs::exists(file)) throw IoError(file + ": file not found");
+        terrain::GriddedRainOptions go;
+        go.units = units_of(fr.units);
+        go.timing = timing_of(fr.timing);
+        const std::vector<Real> times = terrain::raster_band_times(file, base.start);
+        pieces.push_back({std::make_shared<RainfallField>(
+                              RainfallField::from_stack(grid, f.crs_wkt, file, times, go)),
+                          t0, inf});
+        (void)pieces.back().field->rate_at(pieces.back().field->bounds().front());
+      }
+    } catch (const Error& e) {
+      pieces.clear();
+      sum.issues.push_back(
+          {"forecast_rain_missing", std::string("forecast rain unusable (") + e.what() +
+                                        "): the forecast assumes NO RAIN after T0"});
+      file.clear();
+    }
+    if (fr.empty()) {
+      sum.issues.push_back({"forecast_rain_none",
+                            "no forecast rain configured ([forecast] series "
+                            "or grids): the forecast assumes no rain after T0"});
+    }
+    if (!pieces.empty()) {
+      sum.forecast_rain = file;
+      const double end = pieces.back().field->bounds().back();
+      sum.forecast_rain_until = iso(origin + end);
+      if (end < t0 + lead - 1e-6) {
+        sum.issues.push_back({"forecast_rain_short", "forecast rain " + file + " ends at " +
+                                                         iso(origin + end) + ", " +
+                                                         hours(t0 + lead - end) +
+                                                         " before the end of the lead time: no "
+                                                         "rain assumed after"});
+      }
+      if (pieces.back().field->bounds().front() > t0 + 1e-6) {
+        sum.issues.push_back(
+            {"forecast_rain_late", "forecast rain " + file + " starts at " +
+                                       iso(origin + pieces.back().field->bounds().front()) +
+                                       ", after T0: no rain assumed before"});
+      }
+    }
+    f.rain = pieces.empty() ? nullptr
+                            : std::make_shared<RainfallField>(RainfallField::compose(grid, pieces));
+    if (!twin.inflows.empty()) {
+      std::vector<solver::TimeSeries> forecast_inflows;
+      for (std::size_t k = 0; k < twin.inflows.size(); ++k) {
+        const solver::TimeSeries& obs = inflows[k];
+        std::vector<Real> times, values;
+        for (std::size_t i = 0; i < obs.times().size() && obs.times()[i] <= t0; ++i) {
+          times.push_back(obs.times()[i]);
+          values.push_back(obs.values()[i]);
+        }
+        const std::string path = expand(twin.inflows[k].forecast, "cycle", sum.cycle);
+        if (!path.empty() && fs::exists(path)) {
+          const solver::TimeSeries fc = read_inflow(path, s, "forecast inflow");
+          for (std::size_t i = 0; i < fc.times().size(); ++i) {
+            if (fc.times()[i] <= t0) continue;
+            times.push_back(fc.times()[i]);
+            values.push_back(fc.values()[i]);
+          }
+          if (fc.times().back() < t0 + lead) {
+            sum.issues.push_back({"forecast_inflow_short", "forecast inflow " + path +
+                                                               " ends before the lead time: its "
+                                                               "last value is held"});
+          }
+        } else {
+          if (times.empty() || times.back() < t0) {
+            times.push_back(static_cast<Real>(t0));
+            values.push_back(obs(static_cast<Real>(t0)));
+          }
+          sum.issues.push_back({"forecast_inflow_persistence",
+                                "no forecast for the inflow of " + twin.inflows[k].series +
+                                    (path.empty() ? std::string() : " (" + path + " missing)") +
+                                    ": its value at T0 is held (persistence)"});
+        }
+        forecast_inflows.emplace_back(times, values, obs.name() + " forecast",
+                                      solver::AfterEnd::hold);
+      }
+      f.sim->clear_boundaries();
+      for (const auto& bc : scenario_bcs) f.sim->add_boundary(bc);
+      add_inflows(forecast_inflows);
+    }
+  }
+  f.maps = std::make_unique<solver::FloodMaps>(grid, static_cast<Real>(base.flood_threshold));
+  log("forecast " + sum.t0 + " -> " + iso(origin + t0 + lead));
+  ro.until = t0 + lead;
+  ro.output = (work / "forecast.h5").string();
+  ro.title = "floodtwin forecast " + sum.cycle + ": " + fs::path(base.file).filename().string();
+  const driver::RunSummary fc = driver::run(f, ro);
+  if (fc.interrupted) throw Error("forecast cycle " + sum.cycle + " interrupted in the forecast");
+  sum.forecast_wall = fc.wall;
+  sum.forecast_steps = fc.steps;
+  sum.warnings = fc.warnings;
+  sum.max_depth = fc.max_depth;
+  sum.flooded_area = fc.flooded_area;
+
+  // ---- products ------------------------------------------------------------------------------
+  write_gauge_forecast(work / "forecast.h5", work / "gauges.nc", base.start, sum.cycle);
+  {
+    std::ostringstream w;
+    w << "gauge,indicator,threshold,value,time,lead_time_s\n";
+    for (const auto& x : sum.warnings) {
+      w << x.gauge << "," << x.what << "," << json_number(x.threshold) << ","
+        << json_number(x.value) << "," << iso(origin + x.time) << "," << json_number(x.time - t0)
+        << "\n";
+    }
+    write_text(work / "warnings.csv", w.str());
+  }
+  for (const auto& e : fs::directory_iterator(work, ec)) {
+    if (e.path().extension() == ".lock") fs::remove(e.path(), ec);
+  }
+  sum.directory = (cycles / sum.cycle).string();
+  sum.forecast_results = (cycles / sum.cycle / "forecast.h5").string();
+  sum.state_saved = (states / state_file.filename()).string();
+  sum.wall = std::chrono::duration<double>(clock::now() - wall_start).count();
+  write_text(work / "cycle.json", to_json(sum));
+  write_text(work / "summary.txt", format_summary(sum));
+
+  // ---- publish: the state, then the cycle (each a rename) ------------------------------------
+  fs::rename(state_file, sum.state_saved, ec);
+  if (ec) {
+    // Another file system: copy aside, then rename.
+    const fs::path tmp = fs::path(sum.state_saved + ".partial");
+    fs::copy_file(state_file, tmp, fs::copy_options::overwrite_existing);
+    fs::rename(tmp, sum.state_saved);
+  }
+  publish_folder(work, cycles / sum.cycle);
+  cleanup.dir.clear();
+  return sum;
+}
+
+std::string to_json(const CycleSummary& s) {
+  std::ostringstream j;
+  auto warnings = [&](const std::vector<driver::Warning>& ws) {
+    j << "[";
+    for (std::size_t k = 0; k < ws.size(); ++k) {
+      const auto& w = ws[k];
+      j << (k ? ", " : "") << "{\"gauge\": " << json_string(w.gauge)
+        << ", \"indicator\": " << json_string(w.what)
+        << ", \"threshold\": " << json_number(w.threshold)
+        << ", \"value\": " << json_number(w.value)
+        << ", \"time\": " << json_string(iso(s.origin + w.time))
+        << ", \"lead_time_s\": " << json_number(w.time - s.t0_seconds) << "}";
+    }
+    j << "]";
+  };
+  j << "{\n";
+  j << "  \"cycle\": " << json_string(s.cycle) << ",\n";
+  j << "  \"t0\": " << json_string(s.t0) << ",\n";
+  j << "  \"lead_s\": " << json_number(s.lead) << ",\n";
+  j << "  \"exit_status\": \"ok\",\n";
+  j << "  \"floodtwin_version\": " << json_string(floodtwin::version) << ",\n";
+  j << "  \"state_used\": " << (s.state_used.empty() ? "null" : json_string(s.state_used)) << ",\n";
+  j << "  \"cold_start\": " << (s.cold_start ? "true" : "false") << ",\n";
+  j << "  \"state_time\": " << json_string(s.state_time) << ",\n";
+  j << "  \"state_saved\": " << json_string(s.state_saved) << ",\n";
+  j << "  \"observations_until\": " << json_string(s.observations_until) << ",\n";
+  j << "  \"forecast_rain\": " << (s.forecast_rain.empty() ? "null" : json_string(s.forecast_rain))
+    << ",\n";
+  j << "  \"forecast_rain_until\": "
+    << (s.forecast_rain_until.empty() ? "null" : json_string(s.forecast_rain_until)) << ",\n";
+  j << "  \"data_issues\": [";
+  for (std::size_t k = 0; k < s.issues.size(); ++k) {
+    j << (k ? ", " : "") << "{\"what\": " << json_string(s.issues[k].what)
+      << ", \"message\": " << json_string(s.issues[k].message) << "}";
+  }
+  j << "],\n  \"notes\": [";
+  for (std::size_t k = 0; k < s.notes.size(); ++k) j << (k ? ", " : "") << json_string(s.notes[k]);
+  j << "],\n  \"warnings\": ";
+  warnings(s.warnings);
+  j << ",\n  \"analysis_warnings\": ";
+  warnings(s.analysis_warnings);
+  j << ",\n  \"analysis\": {\"steps\": " << s.analysis_steps
+    << ", \"wall_s\": " << json_number(s.analysis_wall) << "},\n";
+  j << "  \"forecast\": {\"results\": \"forecast.h5\", \"gauges\": \"gauges.nc\", \"steps\": "
+    << s.forecast_steps << ", \"wall_s\": " << json_number(s.forecast_wall)
+    << ", \"max_depth_m\": " << json_number(s.max_depth)
+    << ", \"flooded_area_m2\": " << json_number(s.flooded_area) << "},\n";
+  j << "  \"wall_s\": " << json_number(s.wall) << "\n}\n";
+  return j.str();
+}
+
+std::string format_summary(const CycleSummary& s) {
+  std::ostringstream o;
+  o << "cycle " << s.cycle << " (T0 " << s.t0 << ", lead " << hours(s.lead) << ")\n";
+  if (s.cold_start) {
+    o << "  state: COLD START from " << s.state_time << "\n";
+  } else {
+    o << "  state: " << s.state_used << " (" << s.state_time << ")\n";
+  }
+  o << "  observations used up to " << s.observations_until << "\n";
+  o << "  forecast rain: "
+    << (s.forecast_rain.empty() ? std::string("none (no rain after T0)")
+                                : s.forecast_rain + " until " + s.forecast_rain_until)
+    << "\n";
+  for (const auto& i : s.issues) o << "WARN " << i.what << ": " << i.message << "\n";
+  o << "  warnings: " << s.warnings.size() << "\n";
+  for (const auto& w : s.warnings) {
+    char line[256];
+    std::snprintf(line, sizeof line, "    %s: %s %.3f > %.3f at %s (lead time %s)\n",
+                  w.gauge.c_str(), w.what.c_str(), w.value, w.threshold,
+                  iso(s.origin + w.time).c_str(), hours(w.time - s.t0_seconds).c_str());
+    o << line;
+  }
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "  wall %.1f s (analysis %.1f s, %lld steps; forecast %.1f s, %lld steps); peak "
+                "depth %.2f m\n",
+                s.wall, s.analysis_wall, s.analysis_steps, s.forecast_wall, s.forecast_steps,
+                s.max_depth);
+  o << line;
+  o << "  results: " << s.directory << "\n  state saved: " << s.state_saved << "\n";
+  return o.str();
+}
+
+}  // namespace floodtwin::twin
