@@ -93,6 +93,12 @@ int run(const std::vector<std::string>& args) {
   std::fprintf(stderr, "floodtwin: preparing %s\n", scenario.file.c_str());
   floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
   for (const auto& n : forecast.notes) std::fprintf(stderr, "  %s\n", n.c_str());
+  if (scenario.impacts) {  // bad [impacts] inputs are refused before the run, not after it
+    const auto& g = forecast.sim->grid();
+    const floodtwin::impacts::GridGeometry grid{g.nx, g.ny, g.dx, g.dy, g.origin_x, g.origin_y};
+    const auto notes = floodtwin::impacts::check_impacts_inputs(scenario, grid, forecast.crs_wkt);
+    for (const auto& n : notes) std::fprintf(stderr, "  impacts %s\n", n.c_str());
+  }
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);

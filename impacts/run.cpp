@@ -57,7 +57,53 @@ void map_peaks(const std::vector<double>& max_depth, const std::vector<double>& 
   }
 }
 
+/// Every [impacts] input loaded onto the grid.
+struct Loaded {
+  Zones zones;
+  std::vector<DamageCurve> curves;
+  std::vector<double> population;
+  Buildings buildings;
+  RoadPieces roads;
+  std::vector<LevelRule> rules;
+  std::vector<PlanRow> plan;
+  std::vector<std::string> notes;
+};
+
+Loaded load_inputs(const scenarios::ImpactsSpec& spec, const GridGeometry& grid,
+                   const std::string& crs, const std::vector<std::string>& gauges) {
+  Loaded in;
+  in.zones = load_zones(spec.zones, grid, crs);
+  in.notes.push_back("zones: " + std::to_string(in.zones.size()) + " from " + spec.zones);
+  in.curves =
+      spec.damage_curves.empty() ? default_damage_curves() : load_damage_curves(spec.damage_curves);
+  if (!spec.population.empty()) {
+    in.population = load_population(spec.population, grid, crs);
+    in.notes.push_back("population: " + spec.population);
+  }
+  if (!spec.buildings.empty()) {
+    in.buildings = load_buildings(spec.buildings, grid, crs, in.curves);
+    in.notes.push_back("buildings: " + std::to_string(in.buildings.size()) +
+                       " on the grid from " + spec.buildings);
+  }
+  if (!spec.roads.empty()) in.roads = load_roads(spec.roads, grid, crs);
+  if (!spec.levels.empty()) {
+    in.rules = load_levels(spec.levels, in.zones, gauges);
+    in.notes.push_back("levels: " + std::to_string(in.rules.size()) + " from " + spec.levels);
+  }
+  if (!spec.plan.empty()) in.plan = load_plan(spec.plan, in.zones, in.rules);
+  return in;
+}
+
 }  // namespace
+
+std::vector<std::string> check_impacts_inputs(const scenarios::Scenario& scenario,
+                                              const GridGeometry& grid,
+                                              const std::string& crs_wkt) {
+  if (!scenario.impacts) return {};
+  std::vector<std::string> gauges;
+  for (const auto& g : scenario.gauges) gauges.push_back(g.name);
+  return load_inputs(*scenario.impacts, grid, crs_wkt, gauges).notes;
+}
 
 std::string ImpactsResult::iso(double t) const {
   return std::isnan(t) ? std::string() : iso_time(start_epoch + t);
@@ -224,44 +270,30 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
   }
 
   // The inputs on the grid.
-  Zones zones = load_zones(spec.zones, grid, crs);
+  Loaded in = load_inputs(spec, grid, crs, stations);
+  Zones& zones = in.zones;
   const std::size_t nz = zones.size();
   r.zone_id = zones.id;
   r.zone_name = zones.name;
-  r.notes.push_back("zones: " + std::to_string(nz) + " from " + spec.zones);
-  const std::vector<DamageCurve> curves =
-      spec.damage_curves.empty() ? default_damage_curves() : load_damage_curves(spec.damage_curves);
-  std::vector<double> population;
-  if (!spec.population.empty()) {
-    population = load_population(spec.population, grid, crs);
-    r.notes.push_back("population: " + spec.population);
-  }
-  Buildings buildings;
-  if (!spec.buildings.empty()) {
-    buildings = load_buildings(spec.buildings, grid, crs, curves);
-    r.notes.push_back("buildings: " + std::to_string(buildings.size()) + " on the grid from " +
-                      spec.buildings);
-  }
-  RoadPieces roads;
-  if (!spec.roads.empty()) roads = load_roads(spec.roads, grid, crs);
-  if (!spec.levels.empty()) r.rules = load_levels(spec.levels, zones, stations);
-  if (!spec.plan.empty()) r.plan = load_plan(spec.plan, zones, r.rules);
+  r.notes = in.notes;
+  r.rules = in.rules;
+  r.plan = in.plan;
 
   // Impacts from the peak maps.
-  ExposureInputs in;
-  in.grid = grid;
-  in.max_depth = max_depth;
-  in.max_hazard = max_hazard;
-  in.zone = zones.cell_zone;
-  in.zone_count = nz;
-  in.population = population;
-  in.buildings = spec.buildings.empty() ? nullptr : &buildings;
-  in.curves = curves;
-  in.roads = spec.roads.empty() ? nullptr : &roads;
-  in.flood_threshold = r.flood_threshold;
-  in.people_depth = spec.people_depth;
-  in.road_depth = spec.road_depth;
-  r.impacts = zone_impacts(in);
+  ExposureInputs ex;
+  ex.grid = grid;
+  ex.max_depth = max_depth;
+  ex.max_hazard = max_hazard;
+  ex.zone = zones.cell_zone;
+  ex.zone_count = nz;
+  ex.population = in.population;
+  ex.buildings = spec.buildings.empty() ? nullptr : &in.buildings;
+  ex.curves = in.curves;
+  ex.roads = spec.roads.empty() ? nullptr : &in.roads;
+  ex.flood_threshold = r.flood_threshold;
+  ex.people_depth = spec.people_depth;
+  ex.road_depth = spec.road_depth;
+  r.impacts = zone_impacts(ex);
 
   // Indicator series and level outcomes.
   const auto needs = [&](Indicator i) {

@@ -64,6 +64,13 @@ struct ImpactsResult {
 ImpactsResult run_impacts(const std::filesystem::path& results, const scenarios::Scenario& scenario,
                           const ImpactsOptions& options = {});
 
+/// Loads every [impacts] input of the scenario onto a run's grid and checks it (the errors of
+/// run_impacts), so that `floodtwin run` refuses bad inputs before it runs; gauge names are the
+/// scenario's. Returns notes of what was loaded (empty without [impacts]).
+std::vector<std::string> check_impacts_inputs(const scenarios::Scenario& scenario,
+                                              const GridGeometry& grid,
+                                              const std::string& crs_wkt);
+
 /// The columns of zones.csv, the contract's first.
 const std::vector<std::string>& zone_columns();
 /// A row of zones.csv as text cells (zone_columns order); `zone` = zone count gives "TOTAL".

@@ -387,3 +387,37 @@ def test_python_returns_the_same_table(case, tmp_path):
         assert table["level"][k] == r["level"]
     with pytest.raises(FileNotFoundError):
         floodtwin.impacts(d / "out" / "nope.h5", d / "valley.toml", write=False)
+
+
+def test_impacts_command_and_forecast_time(case, tmp_path):
+    d, _ = case
+    out = tmp_path / "cli"
+    run = subprocess.run(
+        [CLI, "impacts", str(d / "out" / "valley.h5"), "--scenario", str(d / "valley.toml")]
+        + ["--out", str(out), "--forecast-time", "2024-06-01T12:10:00Z"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "impacts: 2 zones" in run.stdout
+    levels = read_csv(out / "levels.csv")
+    first = read_csv(d / "out" / "valley_impacts" / "levels.csv")
+    for a, b in zip(levels, first):
+        if a["reached"] == "true":  # the same crossings, lead times 10 min shorter
+            assert a["first_time"] == b["first_time"]
+            assert float(a["lead_time_s"]) == float(b["lead_time_s"]) - 600
+
+
+def test_run_refuses_bad_impacts_inputs_before_running(case, tmp_path):
+    d, _ = case
+    text = (d / "valley.toml").read_text()
+    bad = tmp_path / "levels.csv"
+    bad.write_text("zone,level,indicator,value\nA,watch,max_depth,0.1\nQ,watch,max_depth,0.1\n")
+    for name in ["dem.tif", "rain.csv", "zones.geojson", "pop.tif", "buildings.geojson"]:
+        text = text.replace(f'"{name}"', f'"{d / name}"')
+    text = text.replace('"plan.csv"', f'"{d / "plan.csv"}"').replace('"levels.csv"', f'"{bad}"')
+    (tmp_path / "s.toml").write_text(text.replace('"out/valley.h5"', '"r/valley.h5"'))
+    run = subprocess.run([CLI, "run", str(tmp_path / "s.toml")], capture_output=True, text=True)
+    assert run.returncode != 0
+    assert f"{bad}' line 3" in run.stderr and "unknown zone id 'Q'" in run.stderr, run.stderr
+    assert not (tmp_path / "r").exists()
