@@ -219,6 +219,32 @@ void check_discharge(const solver::TimeSeries& series) {
   }
 }
 
+/// A thread count given from Python: a positive integer (None: OpenMP's default).
+std::optional<int> checked_threads(std::optional<int> threads, const std::string& what) {
+  if (threads && *threads < 1) {
+    throw InputError(what + ": threads must be a positive integer (or None for OpenMP's " +
+                     "default), got " + std::to_string(*threads));
+  }
+  return threads;
+}
+
+/// Sets the OpenMP thread count of the calling thread (the one that runs the solver) for the
+/// life of the scope; the thread's earlier setting comes back afterwards. omp_set_num_threads
+/// sets the calling thread's own `nthreads-var`, so simulations run from different Python
+/// threads each use their own count.
+class ThreadsScope {
+ public:
+  explicit ThreadsScope(std::optional<int> threads) : before_(omp_get_max_threads()) {
+    if (threads) omp_set_num_threads(*threads);
+  }
+  ~ThreadsScope() { omp_set_num_threads(before_); }
+  ThreadsScope(const ThreadsScope&) = delete;
+  ThreadsScope& operator=(const ThreadsScope&) = delete;
+
+ private:
+  int before_;
+};
+
 /// Sets a flag for the life of the scope (all under the GIL).
 class FlagScope {
  public:
@@ -240,7 +266,9 @@ class PySimulation {
                std::optional<std::pair<Real, Real>> origin, const py::object& manning,
                const py::object& depth, const py::object& water_level, const py::object& velocity_x,
                const py::object& velocity_y, const std::string& scheme, Real cfl, Real gravity,
-               Real dry_depth, Real max_dt, const py::object& active, Real flood_threshold) {
+               Real dry_depth, Real max_dt, const py::object& active, Real flood_threshold,
+               std::optional<int> threads)
+      : threads_(checked_threads(threads, "Simulation")) {
     RealArray z = RealArray::ensure(real_array(elevation, "elevation"));
     if (!z || z.ndim() != 2) {
       throw InputError("elevation: expected a 2-D array (ny, nx), row 0 the northern row" +
@@ -296,7 +324,8 @@ class PySimulation {
 
   /// A simulation prepared from a scenario file (terrain, roughness, initial state, rain,
   /// infiltration, boundaries, sources): the same preparation as `floodtwin run`.
-  explicit PySimulation(const std::string& scenario_path) {
+  PySimulation(const std::string& scenario_path, std::optional<int> threads)
+      : threads_(checked_threads(threads, "Simulation.from_scenario")) {
     const scenarios::Scenario scenario = scenarios::load_scenario(scenario_path);
     driver::Forecast f = driver::prepare(scenario);
     sim_ = std::move(f.sim);
@@ -321,6 +350,16 @@ class PySimulation {
   [[nodiscard]] std::optional<double> scenario_duration() const {
     ensure_constructed();
     return scenario_duration_;
+  }
+
+  /// OpenMP threads of this simulation's steps: the count given, else OpenMP's default.
+  [[nodiscard]] int threads() const {
+    ensure_constructed();
+    return threads_.value_or(omp_get_max_threads());
+  }
+  void set_threads(std::optional<int> threads) {
+    ensure_idle();
+    threads_ = checked_threads(threads, "Simulation.threads");
   }
 
   // ---- fields ---------------------------------------------------------------------------------
@@ -521,6 +560,7 @@ class PySimulation {
       const RunScope running(*this);
       FlagScope computing(computing_);
       py::gil_scoped_release release;
+      const ThreadsScope threads(threads_);
       try {
         // Scenario or gauge rain changes at interval bounds: the step ends there.
         const Real until = sync_rain();
@@ -713,6 +753,7 @@ class PySimulation {
   void advance(Real target, bool single_step) {
     FlagScope computing(computing_);
     py::gil_scoped_release release;
+    const ThreadsScope threads(threads_);
     try {
       auto last_check = std::chrono::steady_clock::now();
       while (sim_->time() < target) {
@@ -819,6 +860,7 @@ class PySimulation {
   std::vector<Real> u_, v_;  ///< velocities [m/s], east/north positive, nx * ny
   std::vector<Real> eta_;    ///< water level [m], NaN in inactive cells
   std::vector<Real> z_;      ///< bed elevation [m], NaN in inactive cells
+  std::optional<int> threads_;  ///< OpenMP threads of the steps; none: OpenMP's default
   bool running_ = false;     ///< run() or step() is in progress (callbacks included)
   bool computing_ = false;   ///< the solver runs without the GIL
   std::thread::id runner_;   ///< the thread of the run in progress
@@ -938,7 +980,7 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
   cls.def(py::init<const py::object&, Real, std::optional<Real>,
                    std::optional<std::pair<Real, Real>>, const py::object&, const py::object&,
                    const py::object&, const py::object&, const py::object&, const std::string&,
-                   Real, Real, Real, Real, const py::object&, Real>(),
+                   Real, Real, Real, Real, const py::object&, Real, std::optional<int>>(),
           py::arg("elevation"), py::arg("dx"), py::arg("dy") = py::none(),
           py::arg("origin") = py::none(), py::kw_only(), py::arg("manning") = 0.03,
           py::arg("depth") = py::none(), py::arg("water_level") = py::none(),
@@ -946,9 +988,11 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
           py::arg("scheme") = "first-order", py::arg("cfl") = defaults.cfl,
           py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
           py::arg("max_dt") = defaults.max_dt, py::arg("active") = py::none(),
-          py::arg("flood_threshold") = 0.1, "See floodtwin.Simulation for the parameters.");
+          py::arg("flood_threshold") = 0.1, py::arg("threads") = py::none(),
+          "See floodtwin.Simulation for the parameters.");
 
-  cls.def(py::init<const std::string&>(), py::kw_only(), py::arg("scenario"),
+  cls.def(py::init<const std::string&, std::optional<int>>(), py::kw_only(), py::arg("scenario"),
+          py::arg("threads") = py::none(),
           "Prepares the simulation of a scenario file (see floodtwin.Simulation.from_scenario).");
   cls.def_property_readonly("scenario_gauges", &P::scenario_gauges,
                             "Gauges of the scenario file: (name, x, y) tuples.");
@@ -1050,7 +1094,12 @@ boundary with the state intact.
       .def_property_readonly(
           "steps", [](const P& s) { return s.sim().steps(); }, "Number of steps taken.")
       .def_property_readonly("running", &P::busy,
-                             "True while step()/run() computes (in another thread).");
+                             "True while step()/run() computes (in another thread).")
+      .def_property("threads", &P::threads, &P::set_threads,
+                    "OpenMP threads used by this simulation's step()/run() (set in the thread "
+                    "that runs them, for those calls only): a positive integer, or None for "
+                    "OpenMP's default (OMP_NUM_THREADS), which reading it then gives. Results "
+                    "are bitwise identical for any count.");
 
   // Grid and configuration.
   cls.def_property_readonly(

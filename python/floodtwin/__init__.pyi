@@ -69,9 +69,10 @@ class Simulation(_core.Simulation):
         max_dt: float = 10.0,
         active: Optional[npt.ArrayLike] = None,
         flood_threshold: float = 0.1,
+        threads: Optional[int] = None,
     ) -> None: ...
     @classmethod
-    def from_scenario(cls, path: str) -> "Simulation":
+    def from_scenario(cls, path: str, *, threads: Optional[int] = None) -> "Simulation":
         """Prepares the simulation of a scenario file (TOML), as `floodtwin run` does."""
     @property
     def x(self) -> npt.NDArray[np.float64]: ...

@@ -147,6 +147,7 @@ class Simulation:
         max_dt: float = 10.0,
         active: Optional[ArrayLike] = None,
         flood_threshold: float = 0.1,
+        threads: Optional[int] = None,
     ) -> None: ...
     # fields
     @property
@@ -228,6 +229,11 @@ class Simulation:
     def steps(self) -> int: ...
     @property
     def running(self) -> bool: ...
+    @property
+    def threads(self) -> int:
+        """OpenMP threads of this simulation's step()/run(); None sets OpenMP's default."""
+    @threads.setter
+    def threads(self, value: Optional[int]) -> None: ...
     # grid and configuration
     @property
     def nx(self) -> int: ...

@@ -48,6 +48,10 @@ class Simulation(_core.Simulation):
         False marks further cells inactive (e.g. outside a catchment).
     flood_threshold : float
         Depth [m] above which a cell counts as flooded (``arrival_time``, ``flood_duration``).
+    threads : int, optional
+        OpenMP threads for this simulation's :meth:`run` and :meth:`step` (default: OpenMP's
+        setting, ``OMP_NUM_THREADS``); also the ``threads`` property. Results are bitwise
+        identical for any count.
 
     Fields (``depth``, ``velocity_x``, ``water_level``, ``max_depth``, ...) are read-only
     numpy views of the solver's memory, shape (ny, nx): they follow the simulation as it
@@ -74,6 +78,7 @@ class Simulation(_core.Simulation):
         max_dt=10.0,
         active=None,
         flood_threshold=0.1,
+        threads=None,
     ):
         super().__init__(
             elevation,
@@ -92,21 +97,23 @@ class Simulation(_core.Simulation):
             max_dt=max_dt,
             active=active,
             flood_threshold=flood_threshold,
+            threads=threads,
         )
         self._gauges = {}
 
     @classmethod
-    def from_scenario(cls, path):
+    def from_scenario(cls, path, *, threads=None):
         """Prepares the simulation of a scenario file (TOML), as ``floodtwin run`` does.
 
         Terrain, roughness, initial state, rainfall (stepped through its intervals by
         :meth:`run` and :meth:`step`), infiltration, boundaries, point sources and the
         scenario's gauges are set up; ``sim.scenario_duration`` is the scenario's duration, so
         ``sim.run(until=sim.scenario_duration)`` runs the whole event. Errors in the file raise
-        :class:`floodtwin.ScenarioError` naming the file, line and key.
+        :class:`floodtwin.ScenarioError` naming the file, line and key. ``threads``: OpenMP
+        threads for this simulation (default: OpenMP's setting; see the ``threads`` property).
         """
         self = cls.__new__(cls)
-        _core.Simulation.__init__(self, scenario=str(path))
+        _core.Simulation.__init__(self, scenario=str(path), threads=threads)
         self._gauges = {}
         for name, x, y in self.scenario_gauges:
             self.add_gauge(name, x, y)
