@@ -15,4 +15,4 @@ xvfb-run -a "$ft" render "$results/demo.h5" --time max --out "$results/max_depth
 xvfb-run -a "$ft" render "$results/demo.h5" --time max --field hazard --out "$results/hazard.png"
 "$ft" vtk "$results/demo.h5" "$results/vtk"
 echo "demo: results $results/demo.h5, maps $results/max_depth.png and $results/hazard.png," \
-  "ParaView $results/vtk/flood.pvd"
+  "ParaView $results/vtk/flood.pvd, impacts $results/demo_impacts/report.html"

@@ -12,6 +12,7 @@
 #include "impacts/run.hpp"
 #include "io/io_testing.hpp"
 #include "io/results_writer.hpp"
+#include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
 
@@ -299,4 +300,34 @@ TEST(ImpactsInputs, FailedRunWritesNothingAndKeepsTheEarlierFolder) {
   o.out = dir.path / "other";
   EXPECT_THROW(fi::run_impacts(results, s, o), floodtwin::InputError);
   EXPECT_FALSE(fs::exists(o.out));
+}
+
+TEST(ImpactsInputs, ScenarioImpactsTable) {
+  TempDir dir("impacts_toml");
+  write(dir.path / "dem.tif", "x");
+  write(dir.path / "z.geojson", "{}");
+  const std::string head =
+      "[simulation]\nduration = \"1h\"\n[terrain]\nelevation = \"dem.tif\"\n"
+      "[output]\nflood_threshold = 0.25\n";
+  const auto ok = write(dir.path / "ok.toml", head + "[impacts]\nzones = \"z.geojson\"\n");
+  const auto s = floodtwin::scenarios::load_scenario(ok);
+  ASSERT_TRUE(s.impacts.has_value());
+  EXPECT_EQ(s.impacts->zones, (dir.path / "z.geojson").string());
+  EXPECT_EQ(s.impacts->people_depth, 0.25);  // [output] flood_threshold
+  EXPECT_EQ(s.impacts->road_depth, 0.3);
+  EXPECT_FALSE(floodtwin::scenarios::load_scenario(write(dir.path / "none.toml", head)).impacts);
+
+  const auto typo =
+      write(dir.path / "typo.toml", head + "[impacts]\nzones = \"z.geojson\"\npeople_dept = 0.2\n");
+  std::string e = error_of([&] { floodtwin::scenarios::load_scenario(typo); });
+  EXPECT_NE(e.find(typo + ":9: unknown key 'people_dept' in [impacts]"), std::string::npos) << e;
+  EXPECT_NE(e.find("did you mean 'people_depth'"), std::string::npos) << e;
+
+  const auto missing = write(dir.path / "missing.toml",
+                             head + "[impacts]\nzones = \"z.geojson\"\nlevels = \"l.csv\"\n");
+  e = error_of([&] { floodtwin::scenarios::load_scenario(missing); });
+  EXPECT_NE(e.find(missing + ":9: [impacts] levels: file not found"), std::string::npos) << e;
+  const auto no_zones = write(dir.path / "nozones.toml", head + "[impacts]\nroad_depth = 0.5\n");
+  e = error_of([&] { floodtwin::scenarios::load_scenario(no_zones); });
+  EXPECT_NE(e.find("[impacts] is missing 'zones'"), std::string::npos) << e;
 }
