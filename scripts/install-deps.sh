@@ -9,6 +9,7 @@ packages=(
   python3-gdal python3-h5py python3-setuptools python3-pip python3-venv python3-wheel python3-matplotlib
   libvtk9-dev libx11-dev xvfb xauth libgl1-mesa-dri ffmpeg
   black python3-flake8
+  libxml2-utils
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -421,3 +422,28 @@ def test_run_refuses_bad_impacts_inputs_before_running(case, tmp_path):
     assert run.returncode != 0
     assert f"{bad}' line 3" in run.stderr and "unknown zone id 'Q'" in run.stderr, run.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_cap_alerts_validate_against_a_cap_1_2_schema(case, tmp_path):
+    """xmllint (libxml2-utils) against tests/python/cap12.xsd, written from the standard."""
+    import shutil
+
+    xmllint = shutil.which("xmllint")
+    if xmllint is None:
+        pytest.skip("xmllint not installed (Debian package libxml2-utils)")
+    d, _ = case
+    schema = Path(__file__).with_name("cap12.xsd")
+    alerts = sorted(str(p) for p in (d / "out" / "valley_impacts" / "alerts").glob("*.xml"))
+    run = subprocess.run(
+        [xmllint, "--noout", "--schema", str(schema)] + alerts, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    # The schema does catch a bad message.
+    bad = tmp_path / "bad.xml"
+    bad.write_text(
+        Path(alerts[0]).read_text().replace("<urgency>", "<severity>Bad</severity><urgency>")
+    )
+    run = subprocess.run(
+        [xmllint, "--noout", "--schema", str(schema), str(bad)], capture_output=True, text=True
+    )
+    assert run.returncode != 0
