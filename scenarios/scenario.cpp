@@ -172,7 +172,14 @@ class Section {
     fs::path p(rel);
     if (p.is_relative()) p = fs::path(dir_) / p;
     p = p.lexically_normal();
-    if (must_exist && !fs::exists(p)) fail(key, "file not found: " + p.string());
+    if (must_exist) {
+      // A FIFO, socket or device would block the read for ever; tables and results files
+      // cannot be folders (rasters and vectors can: some GDAL/OGR formats are).
+      static const std::set<std::string> files_only = {
+          "stations", "series", "uniform", "initial_state", "levels", "damage_curves", "plan"};
+      const std::string problem = input_path_problem(p.string(), !files_only.contains(key));
+      if (!problem.empty()) fail(key, problem);
+    }
     return p.string();
   }
   [[nodiscard]] NumberOrRaster number_or_raster(const std::string& key, double fallback,
