@@ -7,6 +7,8 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "cli/args.hpp"
@@ -15,6 +17,7 @@
 #include "driver/inputs.hpp"
 #include "driver/products.hpp"
 #include "impacts/run.hpp"
+#include "io/file_lock.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 
@@ -148,6 +151,21 @@ int run(const std::vector<std::string>& args) {
                  tty ? "\n" : "", w.gauge.c_str(), w.what.c_str(), w.value, w.threshold,
                  clock_text(w.time).c_str());
   };
+  // [impacts] are written after the results: their folder is locked for the whole run (as
+  // driver::run locks the results), so that a second run on this output touches nothing.
+  std::optional<floodtwin::io::FileLock> impacts_lock;
+  std::filesystem::path impacts_dir;
+  if (scenario.impacts) {
+    const std::filesystem::path results(a.output.empty() ? scenario.output : a.output);
+    impacts_dir = results.parent_path() / (results.stem().string() + "_impacts");
+    const auto inputs = floodtwin::driver::input_paths(scenario);
+    floodtwin::io::refuse_output_over_inputs(
+        impacts_dir, std::vector<std::filesystem::path>(inputs.begin(), inputs.end()),
+        "run: [impacts] folder");
+    if (results.has_parent_path()) std::filesystem::create_directories(results.parent_path());
+    impacts_lock.emplace(floodtwin::io::lock_path(impacts_dir),
+                         "run of " + scenario.file + " ([impacts])");
+  }
   const auto summary = floodtwin::driver::run(forecast, ro);
   if (tty) std::fprintf(stderr, "\n");
   if (summary.interrupted) {
@@ -184,6 +202,7 @@ int run(const std::vector<std::string>& args) {
   if (scenario.impacts) {  // [impacts]: warnings, impacts and plan actions per zone
     floodtwin::impacts::ImpactsOptions io;
     io.rain = forecast.rain.get();
+    io.out = impacts_dir;
     const auto impacts = floodtwin::impacts::run_impacts(summary.results, scenario, io);
     std::printf("%s  impacts: %s\n", impacts.headline().c_str(), impacts.out.c_str());
   }

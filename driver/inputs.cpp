@@ -107,11 +107,16 @@ bool inside(const fs::path& path, const fs::path& dir) {
 
 }  // namespace
 
-std::vector<std::string> input_paths(const scenarios::Scenario& s) {
+namespace {
+
+void add_path(std::vector<std::string>& out, const std::string& p) {
+  if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+}
+
+/// The inputs the simulated state depends on (all but the [impacts] files).
+std::vector<std::string> state_inputs(const scenarios::Scenario& s) {
   std::vector<std::string> out;
-  auto add = [&](const std::string& p) {
-    if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
-  };
+  auto add = [&](const std::string& p) { add_path(out, p); };
   add(s.file);
   add(s.elevation);
   add(s.basin);
@@ -135,11 +140,25 @@ std::vector<std::string> input_paths(const scenarios::Scenario& s) {
   return out;
 }
 
+}  // namespace
+
+std::vector<std::string> input_paths(const scenarios::Scenario& s) {
+  std::vector<std::string> out = state_inputs(s);
+  if (s.impacts) {
+    for (const std::string* p :
+         {&s.impacts->zones, &s.impacts->levels, &s.impacts->population, &s.impacts->buildings,
+          &s.impacts->damage_curves, &s.impacts->roads, &s.impacts->plan}) {
+      add_path(out, *p);
+    }
+  }
+  return out;
+}
+
 std::string inputs_hash(const scenarios::Scenario& s) {
   Hash64 hash;
   hash.add(std::string("floodtwin-inputs-1"));
   hash.add(s.text);
-  for (const std::string& p : input_paths(s)) {
+  for (const std::string& p : state_inputs(s)) {
     if (p == s.file) continue;  // its text is hashed above
     hash_file(hash, p);
   }

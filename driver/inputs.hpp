@@ -14,14 +14,16 @@ namespace floodtwin::driver {
 /// Every file the scenario reads, as given in the scenario (resolved against its folder): the
 /// scenario file itself, the DEM, basin, roughness and land-cover rasters, initial depth or
 /// water-level rasters, the hot-start file, buildings, levees, rain stations, series, uniform
-/// hyetograph and grids, infiltration rasters, and the series of boundaries and point
-/// sources. No duplicates; constants (numbers) are not files.
+/// hyetograph and grids, infiltration rasters, the series of boundaries and point sources,
+/// and the [impacts] files (zones, levels, population, buildings, damage curves, roads, plan).
+/// No duplicates; constants (numbers) are not files.
 std::vector<std::string> input_paths(const scenarios::Scenario& scenario);
 
 /// A hash of what a run depends on, as 16 hex digits: a 64-bit FNV-1a-style hash (over 8-byte
 /// words) of "floodtwin-inputs-1", the scenario text, then for each further input of
-/// input_paths(), in order, its size and content (files up to 256 MiB; above that, size and
-/// modification time), "folder" for a folder and "missing" for a path that is not there.
+/// input_paths() but the [impacts] files (which do not change the simulated state), in order,
+/// its size and content (files up to 256 MiB; above that, size and modification time),
+/// "folder" for a folder and "missing" for a path that is not there.
 /// Paths are not hashed: a scenario folder copied elsewhere keeps its hash. Reading costs
 /// about a second per GiB of input.
 std::string inputs_hash(const scenarios::Scenario& scenario);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -254,4 +255,25 @@ TEST_F(SafeRun, PeakMapsHoldTheInitialState) {
     }
   }
   EXPECT_GT(cells, 0U);
+}
+
+TEST_F(SafeRun, InputPathsNameEveryFileAndTheHashFollowsTheStateInputs) {
+  scenarios::Scenario s = load_scenario(storm("a", rain_a, ""));
+  s.point_sources.push_back({"pump", 0, 0, {std::nullopt, write_file("q.csv", "time,q\n0,1\n")}});
+  s.impacts = scenarios::ImpactsSpec{};
+  s.impacts->zones = write_file("zones.geojson", "{}");
+  const std::vector<std::string> paths = driver::input_paths(s);
+  for (const std::string& p : {s.file, s.elevation, s.rain_uniform, (dir_ / "q.csv").string(),
+                               (dir_ / "zones.geojson").string()}) {
+    EXPECT_NE(std::find(paths.begin(), paths.end(), p), paths.end()) << p;
+  }
+  const std::string hash = driver::inputs_hash(s);
+  EXPECT_EQ(hash.size(), 16U);
+  write_file("zones.geojson", "{\"type\": \"FeatureCollection\"}");  // impacts only: same state
+  EXPECT_EQ(driver::inputs_hash(s), hash);
+  write_file("q.csv", "time,q\n0,2\n");  // a forcing series: another state
+  EXPECT_NE(driver::inputs_hash(s), hash);
+  // An [impacts] file is an input too: never an output.
+  EXPECT_THROW(driver::refuse_outputs_over_inputs(s, (dir_ / "zones.geojson").string(), "", "run:"),
+               ConfigError);
 }
