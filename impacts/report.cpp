@@ -457,11 +457,14 @@ void write_impacts_folder(const fs::path& out, ImpactsResult& r, const ReportInp
   fs::create_directories(stage / "alerts", ec);
   if (ec) throw IoError("cannot create '" + stage.string() + "': " + ec.message());
 
-  // zones.csv (the contract's columns first) with a TOTAL row last.
+  // zones.csv (the contract's columns first), one row per zone; totals.csv, the same columns
+  // for all zones together (zone "TOTAL").
   {
     std::string text = csv_line(zone_columns());
-    for (std::size_t z = 0; z <= r.zone_id.size(); ++z) text += csv_line(zone_row(r, z));
+    for (std::size_t z = 0; z < r.zone_id.size(); ++z) text += csv_line(zone_row(r, z));
     write_text(stage / "zones.csv", text);
+    write_text(stage / "totals.csv",
+               csv_line(zone_columns()) + csv_line(zone_row(r, r.zone_id.size())));
   }
   // levels.csv: one row per rule of the levels table.
   {

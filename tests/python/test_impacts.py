@@ -171,7 +171,14 @@ def read_csv(path):
 def test_run_writes_the_folder_and_prints_the_headline(case):
     d, out = case
     folder = d / "out" / "valley_impacts"
-    for name in ["zones.csv", "levels.csv", "actions.csv", "zones.gpkg", "report.html"]:
+    for name in [
+        "zones.csv",
+        "totals.csv",
+        "levels.csv",
+        "actions.csv",
+        "zones.gpkg",
+        "report.html",
+    ]:
         assert (folder / name).is_file(), name
     assert not (d / "out" / "valley_impacts.partial").exists()
     assert "impacts: 2 zones" in out and "people affected" in out and "first crossing" in out
@@ -181,6 +188,13 @@ def test_run_writes_the_folder_and_prints_the_headline(case):
         "buildings_flooded,damage,roads_cut_m"
     ).split(",")
     assert header[: len(contract)] == contract
+    assert [r["zone"] for r in read_csv(folder / "zones.csv")] == ["A", "B"]
+    zones = read_csv(folder / "zones.csv")
+    (total,) = read_csv(folder / "totals.csv")
+    assert total["zone"] == "TOTAL"
+    for key in ["people_affected", "damage", "flooded_area_m2"]:
+        assert float(total[key]) == pytest.approx(sum(float(z[key]) for z in zones), rel=1e-12)
+    assert int(total["buildings_flooded"]) == sum(int(z["buildings_flooded"]) for z in zones)
 
 
 def test_numbers_match_an_independent_computation(case):
