@@ -340,6 +340,11 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   // Safe outputs (driver/inputs.hpp): never over an input; one run per output, locked before
   // anything is written (`<results>.lock`, `<vtk>.lock`).
   refuse_outputs_over_inputs(s, summary.results, s.vtk_dir, "run:");
+  if (!options.resume.empty()) {  // the checkpoint resumed from is an input too
+    for (const fs::path& out : {results, io::partial_path(results)}) {
+      io::refuse_output_over_inputs(out, {options.resume}, "run: --output over --resume");
+    }
+  }
   if (results.has_parent_path()) fs::create_directories(results.parent_path());
   const io::FileLock results_lock(io::lock_path(results), "run of " + s.file);
   std::optional<io::FileLock> vtk_lock;
@@ -357,7 +362,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   if (!options.resume.empty()) {
     const io::CheckpointInfo head = io::read_checkpoint_info(options.resume);
     run_id = check_checkpoint(options.resume, head.time, head.scheme, head.metadata, s, inputs,
-                              s.duration);
+                              options.until ? *options.until : s.duration);
     const io::CheckpointInfo info = io::read_checkpoint(options.resume, sim, &maps);
     resume_time = static_cast<double>(sim.time());
     // The gauge warnings of the interrupted run hold for the whole event: not fired twice.

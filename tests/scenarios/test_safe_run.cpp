@@ -215,6 +215,12 @@ TEST_F(SafeRun, ResumeCarriesOverOnlyFromItsOwnRun) {
   driver::Forecast resumed = driver::prepare(s);
   driver::RunOptions ro;
   ro.resume = r2.checkpoints.back();
+  ro.output = ro.resume;  // the checkpoint resumed from is an input
+  const std::string before = bytes_of(ro.resume);
+  const std::string msg = error_of<ConfigError>([&] { driver::run(resumed, ro); });
+  EXPECT_NE(msg.find("--output over --resume"), std::string::npos) << msg;
+  EXPECT_EQ(bytes_of(ro.resume), before);
+  ro.output.clear();
   const auto r3 = driver::run(resumed, ro);
   ASSERT_FALSE(r3.interrupted);
   ASSERT_FALSE(r3.notes.empty());
