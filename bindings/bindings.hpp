@@ -21,6 +21,8 @@ void init_products(py::module_& m);
 /// Impacts, warnings and plan actions per zone (impacts/).
 void init_impacts(py::module_& m);
 
+/// The basin twin's forecast cycle (twin/).
+void init_twin(py::module_& m);
 /// The text of a str or os.PathLike path argument (TypeError naming `what` otherwise).
 std::string path_text(const py::object& path, const char* what);
 

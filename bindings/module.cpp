@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   fb::init_simulation(m);
   fb::init_products(m);
   fb::init_impacts(m);
+  fb::init_twin(m);
 }

@@ -34,6 +34,7 @@ from ._core import (
 )
 from ._core import export, impacts, info, run_scenario, validate
 from ._simulation import Gauge, Simulation
+from ._twin import Cycle, Twin
 from ._units import mm_per_hour, to_mm_per_hour
 
 __version__ = _core.__version__
@@ -69,11 +70,13 @@ def open_results(path, **kwargs):
 
 
 __all__ = [
+    "Cycle",
     "Gauge",
     "MassBalance",
     "NumericalError",
     "ScenarioError",
     "Simulation",
+    "Twin",
     "export",
     "impacts",
     "info",

@@ -67,6 +67,17 @@ has_viz: bool
 def validate(path: Union[str, os.PathLike[str]]) -> dict:
     """Checks a scenario and its files as `floodtwin validate` does; returns a summary dict."""
 
+def twin_info(path: Union[str, os.PathLike[str]]) -> dict:
+    """The settings of a twin file (paths resolved), checked as `floodtwin forecast` does."""
+
+def forecast_cycle(
+    path: Union[str, os.PathLike[str]],
+    at: str = "",
+    lead: Optional[float] = None,
+    wait: float = 0.0,
+) -> str:
+    """Runs one forecast cycle of a twin file; returns its cycle.json text."""
+
 def impacts(
     results: Union[str, os.PathLike[str]],
     scenario: Union[str, os.PathLike[str]],
@@ -217,6 +228,9 @@ class Simulation:
         until: float,
         callback: Optional[Callable[[Any], Optional[bool]]] = None,
         every: Optional[float] = None,
+        *,
+        output: Optional[Union[str, os.PathLike[str]]] = None,
+        output_interval: Optional[float] = None,
     ) -> None: ...
     def stable_dt(self) -> float: ...
     def mass_balance(self) -> MassBalance: ...
@@ -234,6 +248,15 @@ class Simulation:
         """OpenMP threads of this simulation's step()/run(); None sets OpenMP's default."""
     @threads.setter
     def threads(self, value: Optional[int]) -> None: ...
+    @property
+    def gauge_interval(self) -> Optional[float]:
+        """Interval [s] of the gauge series recorded by run()/step(); None: not recorded."""
+    @gauge_interval.setter
+    def gauge_interval(self, value: Optional[float]) -> None: ...
+    def clear_gauge_series(self) -> None: ...
+    def _add_gauge(self, name: str, x: float, y: float) -> None: ...
+    def _remove_gauge(self, name: str) -> None: ...
+    def _gauge_series(self) -> tuple: ...
     # grid and configuration
     @property
     def nx(self) -> int: ...

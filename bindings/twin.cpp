@@ -1,0 +1,61 @@
+/// @file twin.cpp
+/// The basin twin's forecast cycle for Python (floodtwin.Twin in python/floodtwin/_twin.py):
+/// the same twin::load_twin and twin::run_cycle as `floodtwin forecast`.
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+
+#include "bindings/bindings.hpp"
+#include "twin/cycle.hpp"
+#include "twin/twin_file.hpp"
+
+namespace floodtwin::bindings {
+
+namespace {
+
+py::dict twin_info(const py::object& path) {
+  const twin::TwinSpec t = twin::load_twin(path_text(path, "Twin"));
+  py::dict d;
+  d["file"] = t.file;
+  d["scenario"] = t.scenario.file;
+  d["states"] = t.states;
+  d["cycles"] = t.cycles;
+  d["start"] = t.scenario.start;
+  d["lead"] = t.lead;
+  d["state_expiry"] = t.state_expiry;
+  d["spin_up"] = t.spin_up;
+  return d;
+}
+
+std::string forecast_cycle(const py::object& path, const std::string& at,
+                           std::optional<double> lead, double wait) {
+  const std::string file = path_text(path, "Twin.forecast");
+  twin::CycleOptions o;
+  o.at = at;
+  o.lead = lead;
+  o.lock_wait = wait;
+  o.command_line = {"python", "floodtwin.Twin.forecast"};
+  std::string json;
+  {
+    py::gil_scoped_release release;
+    const twin::TwinSpec t = twin::load_twin(file);
+    json = twin::to_json(twin::run_cycle(t, o));
+  }
+  return json;
+}
+
+}  // namespace
+
+void init_twin(py::module_& m) {
+  m.def("twin_info", &twin_info, py::arg("path"),
+        "The settings of a twin file (paths resolved), checked as `floodtwin forecast` does.");
+  m.def("forecast_cycle", &forecast_cycle, py::arg("path"), py::arg("at") = "",
+        py::arg("lead") = py::none(), py::arg("wait") = 0.0,
+        R"doc(Runs one forecast cycle of the twin file `path` (see docs/twin.md) and returns its
+cycle.json text. `at`: T0 as ISO-8601 ("" : the newest observation); `lead` [s] (None: the
+twin's); `wait` [s] to wait for another cycle of the same twin. Raises floodtwin errors as the
+command does (ScenarioError, ValueError, OSError).)doc");
+}
+
+}  // namespace floodtwin::bindings
