@@ -31,6 +31,7 @@
 #include <cmath>
 #include <cstdint>
 #include <exception>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -46,6 +47,9 @@
 
 #include "bindings/bindings.hpp"
 #include "driver/forecast.hpp"
+#include "driver/inputs.hpp"
+#include "io/file_lock.hpp"
+#include "io/results_writer.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
@@ -139,7 +143,26 @@ constexpr double min_cell_size = 1e-3;           ///< [m]
 constexpr double max_cell_size = 1e5;            ///< [m]
 constexpr double max_discharge = 1e6;            ///< |discharge| of boundaries, sources [m3/s]
 constexpr double max_rain = 5000;                ///< rain intensity [mm/h]
+constexpr double max_snapshots = 1e6;            ///< run(until) / output_interval
 }  // namespace limits
+
+/// The first multiple of `every` after `t` on the absolute clock (as driver::run: a time
+/// within 1e-9 intervals of a multiple counts as on it).
+double next_multiple(double t, double every) {
+  return (std::floor(t / every + 1e-9) + 1) * every;
+}
+/// Whether `now` is the output time `at` (to 1e-9 relative, as driver::run).
+bool reached(double now, double at) { return std::abs(now - at) < 1e-9 * std::max(1.0, now); }
+
+/// A positive finite interval [s] from Python, or none.
+std::optional<Real> checked_interval(std::optional<Real> every, const std::string& what) {
+  if (every && !(*every > 0 && std::isfinite(*every))) {
+    std::ostringstream msg;
+    msg << what << " must be a positive finite interval [s] (or None), got " << *every;
+    throw InputError(msg.str());
+  }
+  return every;
+}
 
 /// What a series gives past its end (time_series.hpp), from the Python argument.
 solver::AfterEnd after_end_of(const std::string& text, const std::string& what) {
@@ -328,6 +351,9 @@ class PySimulation {
       : threads_(checked_threads(threads, "Simulation.from_scenario")) {
     const scenarios::Scenario scenario = scenarios::load_scenario(scenario_path);
     driver::Forecast f = driver::prepare(scenario);
+    crs_wkt_ = f.crs_wkt;
+    gauge_interval_ = scenario.gauge_interval > 0 ? scenario.gauge_interval
+                                                  : scenario.output_interval;
     sim_ = std::move(f.sim);
     maps_ = std::move(f.maps);
     rain_ = std::move(f.rain);
@@ -335,6 +361,7 @@ class PySimulation {
       scenario_gauges_.emplace_back(g.spec.name, g.spec.x, g.spec.y);
     }
     scenario_duration_ = scenario.duration;
+    scenario_ = scenario;
     const std::size_t n = grid().cell_count();
     u_.assign(n, 0);
     v_.assign(n, 0);
@@ -360,6 +387,78 @@ class PySimulation {
   void set_threads(std::optional<int> threads) {
     ensure_idle();
     threads_ = checked_threads(threads, "Simulation.threads");
+  }
+
+  // ---- gauges: recorded by the engine every gauge_interval --------------------------------
+  /// Gauge series are sampled at the multiples of this interval [s] (absolute clock) and at the
+  /// start of the first run/step; none: not recorded.
+  [[nodiscard]] std::optional<Real> gauge_interval() const {
+    ensure_constructed();
+    return gauge_interval_;
+  }
+  void set_gauge_interval(std::optional<Real> every) {
+    ensure_idle();
+    gauge_interval_ = checked_interval(every, "Simulation.gauge_interval");
+  }
+  /// Registers a gauge (name unique, (x, y) inside the grid: checked by the Python wrapper);
+  /// its series holds NaN for the samples taken before it was added.
+  void add_gauge(const std::string& name, Real x, Real y) {
+    ensure_idle();
+    const Grid& g = grid();
+    const int i = static_cast<int>(std::floor((x - g.origin_x) / g.dx));
+    const int j = static_cast<int>(std::floor((g.origin_y - y) / g.dy));
+    if (i < 0 || i >= g.nx || j < 0 || j >= g.ny) {
+      throw InputError("gauge '" + name + "': outside the grid");
+    }
+    for (const auto& t : gauges_) {
+      if (t.name == name) throw InputError("gauge '" + name + "': a gauge of that name exists");
+    }
+    GaugeTrack track{name, x, y, static_cast<std::size_t>(g.index(i, j)), {}, {}, {}};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (auto* v : {&track.depth, &track.water_level, &track.speed}) {
+      v->assign(gauge_times_.size(), nan);
+    }
+    gauges_.push_back(std::move(track));
+  }
+  void remove_gauge(const std::string& name) {
+    ensure_idle();
+    std::erase_if(gauges_, [&](const GaugeTrack& t) { return t.name == name; });
+  }
+  /// The recorded series: (times [s], names, x, y, depth, water_level, speed), the last three
+  /// as (time, station) arrays (copies).
+  [[nodiscard]] py::tuple gauge_series() const {
+    ensure_idle();
+    const auto nt = static_cast<py::ssize_t>(gauge_times_.size());
+    const auto ns = static_cast<py::ssize_t>(gauges_.size());
+    py::list names, xs, ys;
+    for (const auto& t : gauges_) {
+      names.append(t.name);
+      xs.append(t.x);
+      ys.append(t.y);
+    }
+    auto table = [&](std::vector<double> GaugeTrack::*column) {
+      py::array_t<double> a({nt, ns});
+      auto m = a.mutable_unchecked<2>();
+      for (py::ssize_t s = 0; s < ns; ++s) {
+        const auto& v = gauges_[static_cast<std::size_t>(s)].*column;
+        for (py::ssize_t k = 0; k < nt; ++k) m(k, s) = v[static_cast<std::size_t>(k)];
+      }
+      return a;
+    };
+    py::array_t<double> times(nt);
+    std::copy(gauge_times_.begin(), gauge_times_.end(), times.mutable_data());
+    return py::make_tuple(times, names, xs, ys, table(&GaugeTrack::depth),
+                          table(&GaugeTrack::water_level), table(&GaugeTrack::speed));
+  }
+  /// Forgets the recorded samples (the gauges stay).
+  void clear_gauge_series() {
+    ensure_idle();
+    gauge_times_.clear();
+    for (auto& t : gauges_) {
+      t.depth.clear();
+      t.water_level.clear();
+      t.speed.clear();
+    }
   }
 
   // ---- fields ---------------------------------------------------------------------------------
@@ -562,8 +661,11 @@ class PySimulation {
       py::gil_scoped_release release;
       const ThreadsScope threads(threads_);
       try {
-        // Scenario or gauge rain changes at interval bounds: the step ends there.
-        const Real until = sync_rain();
+        // Scenario or gauge rain changes at interval bounds, gauges are sampled at their
+        // times: the step ends there.
+        record_gauges_at_start();
+        const double next_gauge = next_gauge_time();
+        const Real until = std::min(sync_rain(), static_cast<Real>(next_gauge));
         const Real left = until - sim_->time();
         if (std::isfinite(until) && left <= dt_limit &&
             std::min(sim_->stable_dt(), sim_->config().max_dt) >= left) {
@@ -573,6 +675,7 @@ class PySimulation {
           dt = sim_->step(std::min(dt_limit, left));
         }
         maps_->update(*sim_, dt);
+        if (reached(sim_->time(), next_gauge)) record_gauges();
       } catch (...) {
         refresh_derived();
         throw;
@@ -582,7 +685,8 @@ class PySimulation {
     return dt;
   }
 
-  void run(Real until, const py::object& callback, std::optional<Real> every) {
+  void run(Real until, const py::object& callback, std::optional<Real> every,
+           const py::object& output_arg, std::optional<Real> output_interval) {
     ensure_not_running("run");
     if (!std::isfinite(until)) throw InputError("run: until must be a finite time [s]");
     if (until < sim_->time()) {
@@ -616,23 +720,78 @@ class PySimulation {
     if (has_callback && !PyCallable_Check(callback.ptr())) {
       throw py::type_error("run: callback must be callable (it receives the simulation)");
     }
+    const std::string output =
+        output_arg.is_none() ? std::string() : path_text(output_arg, "run: output");
+    if (!output_arg.is_none() && output.empty()) {
+      throw InputError("run: output must be a file name (or None for no results file)");
+    }
+    checked_interval(output_interval, "run: output_interval");
+    if (output_interval && output.empty()) {
+      throw InputError("run: output_interval applies to a results file: give output= too");
+    }
+    if (output_interval && (until - sim_->time()) / *output_interval > limits::max_snapshots) {
+      std::ostringstream msg;
+      msg << "run: output_interval = " << *output_interval << " s gives more than "
+          << limits::max_snapshots << " snapshots from t = " << sim_->time() << " s to " << until
+          << " s";
+      throw InputError(msg.str());
+    }
     // A forcing series that ends before `until` fails now, not half-way.
     sim_->check_forcing(until);
     if (rain_) rain_->check_covers(until);
+    const auto wall_start = std::chrono::steady_clock::now();
+    std::unique_ptr<ResultsOutput> out;
+    if (!output.empty()) out = open_results(output);
     const RunScope running(*this);
     const bool per_step = has_callback && !every;
     const Real t0 = sim_->time();
     long long k = 1;  // next callback at t0 + k * every
     const py::object self = py::cast(this, py::return_value_policy::reference);
+    record_gauges_at_start();
+    Real last_snapshot = -std::numeric_limits<Real>::infinity();
+    if (out) {
+      out->writer.write_snapshot(*sim_, maps_.get());
+      out->writer.write_gauges(*sim_);
+      last_snapshot = sim_->time();
+    }
+    const double inf = std::numeric_limits<double>::infinity();
     while (sim_->time() < until) {
+      const Real t = sim_->time();
       const Real next_call = has_callback && every ? t0 + Real(k) * *every : until;
-      const Real target = std::min(until, next_call);
+      // Outputs on the absolute clock, as driver::run: steps end at their times.
+      const double next_out = out && output_interval ? next_multiple(t, *output_interval) : inf;
+      const double next_gauge = next_gauge_time();
+      const double file_gauge =
+          out && gauge_interval_ ? next_multiple(t, *gauge_interval_) : inf;
+      const Real target = static_cast<Real>(
+          std::min({static_cast<double>(until), static_cast<double>(next_call), next_out,
+                    next_gauge, file_gauge}));
       advance(target, per_step);
+      const double now = sim_->time();
+      if (reached(now, next_gauge)) record_gauges();
+      if (out) {
+        const bool at_out = reached(now, next_out) || now >= until;
+        if (at_out || reached(now, file_gauge)) out->writer.write_gauges(*sim_);
+        if (at_out) {
+          out->writer.write_snapshot(*sim_, maps_.get());
+          last_snapshot = sim_->time();
+        }
+      }
       if (!has_callback) continue;
       if (!per_step && sim_->time() < next_call) continue;
       ++k;
       const py::object result = callback(self);
       if (result.ptr() == Py_False) break;
+    }
+    if (out) {
+      // A run stopped by its callback: the file ends at the time it stopped.
+      if (sim_->time() != last_snapshot) {
+        out->writer.write_gauges(*sim_);
+        out->writer.write_snapshot(*sim_, maps_.get());
+      }
+      const double wall =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      out->writer.finalize(maps_.get(), wall);
     }
   }
 
@@ -695,6 +854,69 @@ class PySimulation {
                 {row_stride * item, item}, first, base);
     a.attr("setflags")(py::arg("write") = false);
     return a;
+  }
+
+  /// A results file being written by run(), and its lock (`<path>.lock`), as driver::run.
+  struct ResultsOutput {
+    io::FileLock lock;
+    io::ResultsWriter writer;
+  };
+  /// Locks and creates the results file `output` (`<output>.partial` until finalize()), with
+  /// the static maps, the scenario's start time, CRS and text when built from one, the
+  /// gauges and the thread count.
+  std::unique_ptr<ResultsOutput> open_results(const std::string& output) {
+    namespace fs = std::filesystem;
+    const fs::path path(output);
+    if (scenario_) driver::refuse_outputs_over_inputs(*scenario_, output, "", "run: output");
+    if (path.has_parent_path()) fs::create_directories(path.parent_path());
+    io::FileLock lock(io::lock_path(path), "Simulation.run");
+    io::ResultsOptions ro;
+    ro.title = "floodtwin scripted run";
+    if (scenario_) {
+      ro.start_time = scenario_->start;
+      ro.scenario_text = scenario_->text;
+      ro.deflate_level = scenario_->compression;
+      ro.title = "floodtwin forecast: " + fs::path(scenario_->file).filename().string();
+      ro.attributes["scenario_file"] = scenario_->file;
+    }
+    ro.crs_wkt = crs_wkt_;
+    ro.threads = threads();
+    ro.attributes["command_line"] = "floodtwin.Simulation.run";
+    for (const auto& g : gauges_) ro.gauges.push_back({g.name, g.x, g.y});
+    io::ResultsWriter writer(path, *sim_, ro);
+    return std::make_unique<ResultsOutput>(ResultsOutput{std::move(lock), std::move(writer)});
+  }
+
+  /// The next gauge sample time after now (infinity without gauges or interval).
+  [[nodiscard]] double next_gauge_time() const {
+    if (gauges_.empty() || !gauge_interval_) return std::numeric_limits<double>::infinity();
+    return next_multiple(sim_->time(), *gauge_interval_);
+  }
+  /// The first sample of the series, when a run or step starts and none was taken yet (later
+  /// samples stay on the multiples of gauge_interval, also over chained runs).
+  void record_gauges_at_start() {
+    if (gauge_times_.empty()) record_gauges();
+  }
+  /// Appends the state at every gauge at the current time (once per time).
+  void record_gauges() {
+    if (gauges_.empty() || !gauge_interval_) return;
+    if (!gauge_times_.empty() && !(gauge_times_.back() < sim_->time())) return;
+    const Real* h = sim_->h();
+    const Real* qx = sim_->qx();
+    const Real* qy = sim_->qy();
+    const Real* zb = sim_->z();
+    const Real dry = sim_->config().dry_depth;
+    const std::uint8_t* mask = sim_->mask();
+    gauge_times_.push_back(sim_->time());
+    for (auto& t : gauges_) {
+      const std::size_t c = t.cell;
+      const bool active = mask[c] == solver::cell_active;
+      const double u = h[c] > dry ? qx[c] / h[c] : 0.0;
+      const double v = h[c] > dry ? qy[c] / h[c] : 0.0;
+      t.depth.push_back(h[c]);
+      t.water_level.push_back(active ? h[c] + zb[c] : std::numeric_limits<double>::quiet_NaN());
+      t.speed.push_back(std::hypot(u, v));
+    }
   }
 
   /// Sets the rain of the interval of rain_ that holds now (when it changed); returns the time
@@ -861,6 +1083,18 @@ class PySimulation {
   std::vector<Real> eta_;    ///< water level [m], NaN in inactive cells
   std::vector<Real> z_;      ///< bed elevation [m], NaN in inactive cells
   std::optional<int> threads_;  ///< OpenMP threads of the steps; none: OpenMP's default
+  std::optional<scenarios::Scenario> scenario_;  ///< the scenario built from, when any
+  std::string crs_wkt_;                          ///< the grid's CRS (from a scenario), or ""
+  /// A gauge and its series, one value per entry of gauge_times_ (NaN before it was added).
+  struct GaugeTrack {
+    std::string name;
+    double x = 0, y = 0;
+    std::size_t cell = 0;  ///< padded index of the cell that contains (x, y)
+    std::vector<double> depth, water_level, speed;
+  };
+  std::vector<GaugeTrack> gauges_;
+  std::vector<double> gauge_times_;     ///< sample times [s]
+  std::optional<Real> gauge_interval_ = Real(60);  ///< [s]; none: series not recorded
   bool running_ = false;     ///< run() or step() is in progress (callbacks included)
   bool computing_ = false;   ///< the solver runs without the GIL
   std::thread::id runner_;   ///< the thread of the run in progress
@@ -1069,13 +1303,23 @@ Replaces earlier gauge or scenario rain; set_rain_rate() or stations=None remove
           "Advances one CFL-limited step (at most dt_limit and max_dt) and returns its length "
           "[s]. The GIL is released while it computes.")
       .def("run", &P::run, py::arg("until"), py::arg("callback") = py::none(),
-           py::arg("every") = py::none(), R"doc(
+           py::arg("every") = py::none(), py::kw_only(), py::arg("output") = py::none(),
+           py::arg("output_interval") = py::none(), R"doc(
 Advances the simulation to the time `until` [s] (exactly).
 
 callback(sim) is called every `every` seconds of simulated time from the current time (at
 exactly those times), or after every step when `every` is None; returning False stops the run.
 The GIL is released while the solver computes; Ctrl-C raises KeyboardInterrupt at a step
 boundary with the state intact.
+
+output: a results file (the CF/netCDF-4 file of `floodtwin run`, for open_results, info,
+export, render, write_vtk) holding this run: snapshots at its start, at every multiple of
+`output_interval` [s] on the absolute clock (None: only at the start and at `until`) and at
+the end, gauge samples at those times and every gauge_interval, the mass balance and the peak
+maps. It is written as `<output>.partial` (locked by `<output>.lock`) and renamed when the run
+ends; a run stopped by an error or Ctrl-C leaves the `.partial` file, readable up to its last
+snapshot. Gauge series (gauge_series()) are sampled every gauge_interval; steps end at the
+output and sample times.
 )doc")
       .def(
           "stable_dt", [](const P& s) { return s.idle_sim().stable_dt(); },
@@ -1095,6 +1339,16 @@ boundary with the state intact.
           "steps", [](const P& s) { return s.sim().steps(); }, "Number of steps taken.")
       .def_property_readonly("running", &P::busy,
                              "True while step()/run() computes (in another thread).")
+      .def_property("gauge_interval", &P::gauge_interval, &P::set_gauge_interval,
+                    "Interval [s] of the gauge series recorded by run()/step() at the multiples "
+                    "of it (absolute clock; steps end there), first sample at the start of a "
+                    "run: 60 s by default, the scenario's gauge (else output) interval with "
+                    "from_scenario; None records nothing.")
+      .def("_add_gauge", &P::add_gauge, py::arg("name"), py::arg("x"), py::arg("y"))
+      .def("_remove_gauge", &P::remove_gauge, py::arg("name"))
+      .def("_gauge_series", &P::gauge_series)
+      .def("clear_gauge_series", &P::clear_gauge_series,
+           "Forgets the recorded gauge samples (the gauges stay).")
       .def_property("threads", &P::threads, &P::set_threads,
                     "OpenMP threads used by this simulation's step()/run() (set in the thread "
                     "that runs them, for those calls only): a positive integer, or None for "

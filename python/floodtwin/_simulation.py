@@ -164,11 +164,13 @@ class Simulation(_core.Simulation):
             row, col = self.cell_of(x, y)
         except ValueError as e:
             raise ValueError(f"gauge '{name}': {e}") from None
+        self._add_gauge(name, float(x), float(y))
         self._gauges[name] = (float(x), float(y), row, col)
 
     def remove_gauge(self, name):
-        """Removes the gauge ``name`` (KeyError if there is none)."""
+        """Removes the gauge ``name`` (KeyError if there is none) and its recorded series."""
         del self._gauges[name]
+        self._remove_gauge(name)
 
     def gauge(self, name):
         """The current state at the gauge ``name`` (a :class:`Gauge`)."""
@@ -180,6 +182,41 @@ class Simulation(_core.Simulation):
     def gauges(self):
         """The current state at every gauge: a dict name -> :class:`Gauge`, in order added."""
         return {name: self.gauge(name) for name in self._gauges}
+
+    def gauge_series(self):
+        """The gauge series recorded by :meth:`run` and :meth:`step`, as an ``xarray.Dataset``.
+
+        Samples are taken every ``gauge_interval`` seconds on the absolute clock (steps end
+        there; the first sample at the start of the first run), no callback needed. Variables
+        ``depth`` [m], ``water_level`` [m] and ``speed`` [m/s] on (``time``, ``station``); the
+        ``station`` coordinate holds the gauge names (``ds.depth.sel(station="outlet")``),
+        ``x``/``y`` their map coordinates. A gauge added later has NaN before it was added.
+        """
+        import xarray as xr
+
+        times, names, xs, ys, depth, level, speed = self._gauge_series()
+        dims = ("time", "station")
+        attrs = {"featureType": "timeSeries"}
+        if self.gauge_interval is not None:
+            attrs["gauge_interval"] = self.gauge_interval
+        return xr.Dataset(
+            {
+                "depth": (dims, depth, {"units": "m", "long_name": "water depth"}),
+                "water_level": (
+                    dims,
+                    level,
+                    {"units": "m", "long_name": "free-surface elevation"},
+                ),
+                "speed": (dims, speed, {"units": "m s-1", "long_name": "flow speed"}),
+            },
+            coords={
+                "time": ("time", times, {"units": "s", "long_name": "simulated time"}),
+                "station": ("station", np.array(names, dtype=object)),
+                "x": ("station", np.array(xs, dtype=float), {"units": "m"}),
+                "y": ("station", np.array(ys, dtype=float), {"units": "m"}),
+            },
+            attrs=attrs,
+        )
 
     # ---- export --------------------------------------------------------------------------
     def to_xarray(self, fields=("depth", "velocity_x", "velocity_y", "water_level", "max_depth")):

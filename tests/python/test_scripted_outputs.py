@@ -70,3 +70,109 @@ def test_simulations_with_different_threads_in_parallel_python_threads():
     for w in workers:
         w.join()
     assert_same_state(sims[0], sims[1])
+
+
+# ---- results files from run() -------------------------------------------------------------
+def test_run_writes_the_results_file_open_results_reads(tmp_path):
+    sim = dam_break()
+    sim.add_gauge("left", 5.5, 20.5)
+    sim.add_gauge("right", 30.5, 20.5)
+    sim.run(until=1.0)  # the output clock is absolute: snapshots at 1, 2, 4, 5
+    path = tmp_path / "out" / "run.nc"
+    sim.run(until=5.0, output=path, output_interval=2.0)
+    assert path.exists()
+    assert not (tmp_path / "out" / "run.nc.partial").exists()
+    assert not (tmp_path / "out" / "run.nc.lock").exists()
+    with floodtwin.open_results(path, decode_times=False) as ds:
+        assert ds.attrs["status"] == "complete"
+        assert list(ds.time.values) == [1, 2, 4, 5]
+        last = ds.depth.isel(time=-1).values
+        assert np.array_equal(last, sim.depth.astype(np.float32))
+        assert np.array_equal(ds.max_depth.values, sim.max_depth.astype(np.float32))
+        assert list(ds.station_name.values.astype(str)) == ["left", "right"]
+        depth = ds.gauge_depth.values
+        assert depth[-1, 0] == sim.gauge("left").depth
+    info = floodtwin.info(path)
+    assert info["report"]
+    floodtwin.export(path, tmp_path / "depth.tif", "depth")
+    assert (tmp_path / "depth.tif").exists()
+
+
+def test_scripted_results_equal_the_cli_results(scenario, tmp_path):
+    cli = tmp_path / "cli.h5"
+    floodtwin.run_scenario(scenario, output=cli)
+    sim = floodtwin.Simulation.from_scenario(scenario)
+    scripted = tmp_path / "scripted.nc"
+    sim.run(until=sim.scenario_duration, output=scripted, output_interval=900)
+    with floodtwin.open_results(cli) as a, floodtwin.open_results(scripted) as b:
+        assert np.array_equal(a.time.values, b.time.values)
+        for name in ("depth", "velocity_x", "max_depth", "arrival_time", "gauge_depth"):
+            assert np.array_equal(a[name].values, b[name].values, equal_nan=True), name
+        assert np.array_equal(a.gauge_time.values, b.gauge_time.values)
+        assert a.crs.attrs == b.crs.attrs
+        assert b.attrs["scenario"] == a.attrs["scenario"]
+
+
+def test_a_stopped_run_ends_its_file_and_a_failed_one_leaves_partial(tmp_path):
+    sim = dam_break()
+    path = tmp_path / "stopped.nc"
+    sim.run(until=10.0, callback=lambda s: s.time < 2.0, every=1.0, output=path)
+    with floodtwin.open_results(path) as ds:
+        assert ds.sizes["time"] == 2 and ds.attrs["status"] == "complete"
+    failed = tmp_path / "failed.nc"
+
+    def fail(s):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        sim.run(until=10.0, callback=fail, every=1.0, output=failed)
+    assert not failed.exists() and (tmp_path / "failed.nc.partial").exists()
+    with pytest.raises(ValueError, match="output_interval"):
+        sim.run(until=11.0, output_interval=1.0)
+    with pytest.raises(ValueError, match="output_interval"):
+        sim.run(until=11.0, output=path, output_interval=0.0)
+
+
+# ---- gauge series --------------------------------------------------------------------------
+def test_gauge_series_recorded_by_the_engine():
+    sim = dam_break()
+    sim.gauge_interval = 0.5
+    sim.add_gauge("left", 5.5, 20.5)
+    sim.add_gauge("right", 30.5, 20.5)
+    samples = {}
+
+    def sample(s):
+        samples[s.time] = {name: g for name, g in s.gauges().items()}
+
+    sim.run(until=3.0, callback=sample, every=0.5)
+    sim.run(until=4.2)
+    ds = sim.gauge_series()
+    assert list(ds.station.values) == ["left", "right"]
+    assert np.allclose(ds.time.values, np.arange(0, 4.01, 0.5))
+    for t, gauges in samples.items():
+        for name, g in gauges.items():
+            row = ds.sel(time=t, station=name)
+            assert float(row.depth) == g.depth
+            assert float(row.water_level) == g.water_level
+            assert float(row.speed) == g.speed
+    assert float(ds.depth.sel(station="right").max()) > 0.2  # the wave reached it
+    sim.add_gauge("late", 20.5, 20.5)
+    sim.run(until=5.0)
+    ds = sim.gauge_series()
+    late = ds.depth.sel(station="late").values
+    assert np.isnan(late[:-2]).all() and not np.isnan(late[-2:]).any()  # samples at 4.5, 5
+    sim.remove_gauge("left")
+    assert list(sim.gauge_series().station.values) == ["right", "late"]
+    sim.clear_gauge_series()
+    assert sim.gauge_series().sizes["time"] == 0
+    with pytest.raises(ValueError, match="gauge_interval"):
+        sim.gauge_interval = -1.0
+
+
+def test_gauge_series_of_a_scenario_follows_its_gauge_interval(scenario):
+    sim = floodtwin.Simulation.from_scenario(scenario)
+    sim.run(until=3600)
+    ds = sim.gauge_series()
+    assert list(ds.station.values) == ["outlet", "lower creek", "middle creek"]
+    step = np.diff(ds.time.values)
+    assert np.all(step == sim.gauge_interval)
