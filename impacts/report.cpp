@@ -72,6 +72,17 @@ std::string safe_name(const std::string& s) {
   return out.empty() ? "zone" : out;
 }
 
+/// A CAP token (identifier, sender): no spaces, commas or restricted characters (< &).
+std::string cap_token(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const bool bad = std::isspace(static_cast<unsigned char>(c)) != 0 || c == ',' || c == '<' ||
+                     c == '&' || c == '>' || c == '"' || c == '\'';
+    out += bad ? '_' : c;
+  }
+  return out.empty() ? "floodtwin" : out;
+}
+
 /// Colour of a zone's level: none green, the top level red, the one below orange, others
 /// yellow.
 std::array<unsigned char, 3> level_rgb(const ZoneLevel& zl, std::size_t levels) {
@@ -408,7 +419,7 @@ std::string cap_alert(const ImpactsResult& r, std::size_t z, const std::vector<R
     << xml_escape(safe_name("floodtwin." + fs::path(r.results).stem().string() + "." +
                             r.zone_id[z] + "." + stamp))
     << "</identifier>\n"
-    << "  <sender>" << xml_escape(safe_name(sender)) << "</sender>\n"
+    << "  <sender>" << xml_escape(cap_token(sender)) << "</sender>\n"
     << "  <sent>" << sent << "</sent>\n"
     << "  <status>Actual</status>\n  <msgType>Alert</msgType>\n  <scope>Public</scope>\n"
     << "  <info>\n    <language>en</language>\n"

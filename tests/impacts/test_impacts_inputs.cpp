@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "impacts/inputs.hpp"
@@ -276,13 +277,18 @@ TEST(ImpactsInputs, FailedRunWritesNothingAndKeepsTheEarlierFolder) {
                      collection({feature(R"("id": "W", "name": "West")", "Polygon",
                                          square(500000, 4199960, 500060, 4200000))}));
   spec.levels = write(dir.path / "levels.csv", "zone,level,indicator,value\nW,wet,max_depth,0.5\n");
+  spec.sender = "ops@basin.example, desk";
   s.impacts = spec;
   const fs::path out = dir.path / "lake_impacts";
   const auto r = fi::run_impacts(results, s);
   EXPECT_EQ(r.out, out.string());
   ASSERT_TRUE(fs::exists(out / "zones.csv"));
   EXPECT_EQ(r.levels[0].level, "wet");  // still water of about 0.3..1 m
-  EXPECT_TRUE(fs::exists(out / "alerts" / "W.xml"));
+  ASSERT_TRUE(fs::exists(out / "alerts" / "W.xml"));
+  std::stringstream cap;
+  cap << std::ifstream(out / "alerts" / "W.xml").rdbuf();
+  EXPECT_NE(cap.str().find("<sender>ops@basin.example__desk</sender>"), std::string::npos)
+      << cap.str();
   EXPECT_TRUE(fs::exists(out / "report.html"));
   EXPECT_TRUE(fs::exists(out / "zones.gpkg"));
   EXPECT_FALSE(fs::exists(dir.path / "lake_impacts.partial"));
