@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds floodtwin twice (optimised with warnings as errors, and with AddressSanitizer +
-# UndefinedBehaviorSanitizer) and runs the whole test suite on both builds.
+# UndefinedBehaviorSanitizer) and runs the whole test suite on both builds; then fuzzes the
+# scenario loader and the CSV readers briefly (clang++ and libFuzzer, fuzz/run-fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
@@ -13,3 +14,5 @@ for preset in ci asan; do
   echo "=== ${preset}: tests"
   ctest --preset "$preset" -j "$jobs"
 done
+echo "=== fuzz: libFuzzer build and a short run per target"
+./fuzz/run-fuzz.sh
