@@ -33,6 +33,7 @@
 #include <exception>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -48,6 +49,7 @@
 #include "bindings/bindings.hpp"
 #include "driver/forecast.hpp"
 #include "driver/inputs.hpp"
+#include "io/checkpoint.hpp"
 #include "io/file_lock.hpp"
 #include "io/results_writer.hpp"
 #include "scenarios/scenario.hpp"
@@ -459,6 +461,38 @@ class PySimulation {
       t.water_level.clear();
       t.speed.clear();
     }
+  }
+
+  // ---- checkpoints ----------------------------------------------------------------------------
+  /// Writes the state (depths, discharges, time, steps, mass balance, flood maps) to `path`
+  /// as a checkpoint of `floodtwin run` (io::write_checkpoint: `<path>.partial`, renamed when
+  /// complete; `<path>.lock` held meanwhile).
+  void save(const py::object& path_arg) {
+    ensure_idle();
+    const std::string path = path_text(path_arg, "save");
+    if (scenario_) driver::refuse_outputs_over_inputs(*scenario_, path, "", "save");
+    io::FileLock lock(io::lock_path(path), "Simulation.save");
+    std::map<std::string, std::string> metadata;
+    metadata["saved_by"] = "floodtwin.Simulation.save";
+    if (scenario_) metadata["scenario_file"] = scenario_->file;
+    io::write_checkpoint(path, *sim_, maps_.get(), metadata);
+  }
+  /// Reads a checkpoint of this grid into the simulation (io::read_checkpoint): the state,
+  /// time, steps, mass balance and flood maps; forcing, boundaries, gauges and losses stay
+  /// as they are set. Nothing changes when it throws.
+  void load(const py::object& path_arg) {
+    ensure_not_running("load");
+    const std::string path = path_text(path_arg, "load");
+    const io::CheckpointInfo head = io::read_checkpoint_info(path);
+    const std::string scheme = solver::to_string(sim_->config().scheme);
+    if (!head.scheme.empty() && head.scheme != scheme) {
+      throw InputError("load: " + path + " was written by a " + head.scheme +
+                       " simulation; this one is " + scheme +
+                       " (continuing with another scheme would not reproduce the run)");
+    }
+    io::read_checkpoint(path, *sim_, maps_.get());
+    rain_until_ = -std::numeric_limits<Real>::infinity();  // the rain of the loaded time
+    refresh_derived();
   }
 
   // ---- fields ---------------------------------------------------------------------------------
@@ -1347,6 +1381,14 @@ output and sample times.
       .def("_add_gauge", &P::add_gauge, py::arg("name"), py::arg("x"), py::arg("y"))
       .def("_remove_gauge", &P::remove_gauge, py::arg("name"))
       .def("_gauge_series", &P::gauge_series)
+      .def("save", &P::save, py::arg("path"),
+           "Writes the state (depth, discharges, time, steps, mass balance, flood maps) to a "
+           "checkpoint file (the format of `floodtwin run --checkpoint-every`), bitwise.")
+      .def("load", &P::load, py::arg("path"),
+           "Reads a checkpoint written by save() (or `floodtwin run`) of the same grid, basin and "
+           "scheme into this simulation: state, time, steps, mass balance and flood maps. "
+           "Forcing, boundaries, gauges and infiltration stay as set here (give them as when "
+           "it was saved): continuing then gives the uninterrupted run bitwise.")
       .def("clear_gauge_series", &P::clear_gauge_series,
            "Forgets the recorded gauge samples (the gauges stay).")
       .def_property("threads", &P::threads, &P::set_threads,

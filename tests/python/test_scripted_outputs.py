@@ -176,3 +176,50 @@ def test_gauge_series_of_a_scenario_follows_its_gauge_interval(scenario):
     assert list(ds.station.values) == ["outlet", "lower creek", "middle creek"]
     step = np.diff(ds.time.values)
     assert np.all(step == sim.gauge_interval)
+
+
+# ---- save / load ---------------------------------------------------------------------------
+def rainy_dam_break():
+    sim = dam_break()
+    sim.set_boundary("east", "open")
+    sim.set_uniform_rain([0, 10], [200.0, 0.0], after_end="zero")
+    sim.add_gauge("right", 30.5, 20.5)
+    sim.gauge_interval = 0.5
+    return sim
+
+
+def test_save_load_continue_equals_an_uninterrupted_run(tmp_path):
+    whole = rainy_dam_break()
+    whole.run(until=2.0)
+    whole.run(until=5.0)
+
+    first = rainy_dam_break()
+    first.run(until=2.0)
+    path = tmp_path / "state.h5"
+    first.save(path)
+    assert path.exists() and not (tmp_path / "state.h5.partial").exists()
+    second = rainy_dam_break()
+    second.load(path)
+    assert second.time == 2.0 and second.steps == first.steps
+    assert np.array_equal(second.water_level, first.water_level, equal_nan=True)
+    second.run(until=5.0)
+    assert_same_state(whole, second)
+    assert np.array_equal(whole.velocity_x, second.velocity_x)
+    tail = whole.gauge_series().sel(time=slice(2.0, None))
+    assert np.array_equal(tail.depth.values, second.gauge_series().depth.values)
+
+
+def test_load_refuses_other_grids_and_schemes(tmp_path):
+    sim = dam_break()
+    sim.run(until=1.0)
+    path = tmp_path / "state.h5"
+    sim.save(path)
+    with pytest.raises(ValueError, match="scheme|order"):
+        dam_break(scheme="first-order").load(path)
+    with pytest.raises(ValueError):
+        dam_break(n=30).load(path)
+    with pytest.raises(FileNotFoundError):
+        sim.load(tmp_path / "missing.h5")
+    fresh = dam_break()
+    fresh.load(path)
+    assert fresh.time == 1.0
