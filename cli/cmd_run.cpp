@@ -211,9 +211,18 @@ int run(const std::vector<std::string>& args) {
 
 int validate(const std::vector<std::string>& args) {
   const RunArgs a = parse(args, false);
-  std::fputs(
-      floodtwin::driver::format_check(floodtwin::driver::validate_scenario(a.scenario)).c_str(),
-      stdout);
+  const std::string report =
+      floodtwin::driver::format_check(floodtwin::driver::validate_scenario(a.scenario));
+  std::vector<std::string> notes;
+  const auto scenario = floodtwin::scenarios::load_scenario(a.scenario);
+  if (scenario.impacts) {  // the [impacts] inputs on the run's grid, as `run` checks them
+    const floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
+    const auto& g = forecast.sim->grid();
+    const floodtwin::impacts::GridGeometry grid{g.nx, g.ny, g.dx, g.dy, g.origin_x, g.origin_y};
+    notes = floodtwin::impacts::check_impacts_inputs(scenario, grid, forecast.crs_wkt);
+  }
+  std::fputs(report.c_str(), stdout);
+  for (const auto& n : notes) std::printf("  impacts %s\n", n.c_str());
   return 0;
 }
 

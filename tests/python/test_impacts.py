@@ -432,10 +432,16 @@ def test_run_refuses_bad_impacts_inputs_before_running(case, tmp_path):
         text = text.replace(f'"{name}"', f'"{d / name}"')
     text = text.replace('"plan.csv"', f'"{d / "plan.csv"}"').replace('"levels.csv"', f'"{bad}"')
     (tmp_path / "s.toml").write_text(text.replace('"out/valley.h5"', '"r/valley.h5"'))
-    run = subprocess.run([CLI, "run", str(tmp_path / "s.toml")], capture_output=True, text=True)
-    assert run.returncode != 0
-    assert f"{bad}' line 3" in run.stderr and "unknown zone id 'Q'" in run.stderr, run.stderr
+    for command in ["validate", "run"]:
+        run = subprocess.run(
+            [CLI, command, str(tmp_path / "s.toml")], capture_output=True, text=True
+        )
+        assert run.returncode != 0
+        assert f"{bad}' line 3" in run.stderr and "unknown zone id 'Q'" in run.stderr, run.stderr
+        assert "valid" not in run.stdout
     assert not (tmp_path / "r").exists()
+    ok = subprocess.run([CLI, "validate", str(d / "valley.toml")], capture_output=True, text=True)
+    assert ok.returncode == 0 and "impacts zones: 2 from" in ok.stdout, ok.stdout + ok.stderr
 
 
 def test_cap_alerts_validate_against_a_cap_1_2_schema(case, tmp_path):
