@@ -72,8 +72,8 @@ struct Progress {
   double wall = 0;      ///< wall time so far [s]
   double dt = 0;        ///< last time step [s]
   long long steps = 0;
-  std::size_t wet_cells = 0;
-  double balance_error = 0;  ///< relative mass-balance error
+  std::size_t wet_cells = 0;  ///< cells deeper than [output] flood_threshold (flooded cells)
+  double balance_error = 0;   ///< relative mass-balance error
 };
 
 struct RunOptions {
