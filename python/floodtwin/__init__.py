@@ -33,6 +33,7 @@ from ._core import (
     parse_side,
 )
 from ._core import export, impacts, info, run_scenario, validate
+from ._rehearsal import rehearse
 from ._simulation import Gauge, Simulation
 from ._twin import Cycle, Twin
 from ._units import mm_per_hour, to_mm_per_hour
@@ -85,6 +86,7 @@ __all__ = [
     "parse_boundary_type",
     "parse_scheme",
     "parse_side",
+    "rehearse",
     "render",
     "run_scenario",
     "to_mm_per_hour",

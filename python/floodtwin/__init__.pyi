@@ -32,6 +32,15 @@ _Rate = TypeVar("_Rate", float, npt.NDArray[np.float64])
 def open_results(path: str, **kwargs: object) -> xarray.Dataset:
     """Opens a floodtwin results file as an xarray.Dataset (netCDF4 engine)."""
 
+def rehearse(
+    scenario: Union[str, os.PathLike[str]],
+    variants: dict[str, dict[str, object]],
+    out: Union[str, os.PathLike[str]],
+    *,
+    threads: Optional[int] = None,
+) -> dict:
+    """Runs what-if variants (rain_scale, inflow) side by side; returns their impacts compared."""
+
 def mm_per_hour(value: _Rate) -> _Rate:
     """Converts a rain intensity from mm/h to m/s."""
 

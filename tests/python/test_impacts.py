@@ -467,3 +467,30 @@ def test_cap_alerts_validate_against_a_cap_1_2_schema(case, tmp_path):
         [xmllint, "--noout", "--schema", str(schema), str(bad)], capture_output=True, text=True
     )
     assert run.returncode != 0
+
+
+def test_rehearsal_compares_variants(case, tmp_path):
+    d, _ = case
+    variants = {
+        "as_is": {},
+        "wetter": {"rain_scale": 2.0},
+        "inflow": {"inflow": (X0 + 15.5 * DX, Y0 - 1.5 * DX, 2.0)},
+    }
+    table = floodtwin.rehearse(d / "valley.toml", variants, tmp_path / "r", threads=2)
+    assert table["variant"] == ["as_is"] * 2 + ["wetter"] * 2 + ["inflow"] * 2
+    rows = read_csv(tmp_path / "r" / "comparison.csv")
+    assert [r["variant"] for r in rows] == table["variant"]
+    # The unchanged variant reproduces the run's impacts; more water floods more.
+    base = {r["zone"]: r for r in read_csv(d / "out" / "valley_impacts" / "zones.csv")}
+    for k in range(2):
+        zone = table["zone"][k]
+        assert table["people_affected"][k] == float(base[zone]["people_affected"])
+        assert table["level"][k] == base[zone]["level"]
+    peak = [max(table["max_depth_m"][k : k + 2]) for k in (0, 2, 4)]
+    assert peak[1] > peak[0] and peak[2] > peak[0]
+    assert sum(table["people_affected"][2:4]) > sum(table["people_affected"][0:2])
+    assert sum(table["flooded_area_m2"][2:4]) > sum(table["flooded_area_m2"][0:2])
+    assert sum(table["damage"][4:6]) > sum(table["damage"][0:2])
+    assert table["level"][2] == "alarm"  # zone A reaches its upper level only when wetter
+    with pytest.raises(ValueError, match="unknown change"):
+        floodtwin.rehearse(d / "valley.toml", {"x": {"levee": 1}}, tmp_path / "bad")
