@@ -34,13 +34,13 @@ class Simulation(_core.Simulation):
         (x, y) of the north-west corner of the grid, as in a GDAL geotransform. Default
         ``(0, ny * dy)``: the grid covers ``[0, nx dx] x [0, ny dy]``.
     manning : float or array_like
-        Manning n [s/m^(1/3)], 0 for frictionless (default 0.03).
+        Manning n [s/m^(1/3)], 0 for frictionless (default 0.035, as scenario files).
     depth, water_level : array_like, optional
         Initial depth [m] or free-surface elevation [m] (one of them); default dry.
     velocity_x, velocity_y : array_like, optional
         Initial velocities [m/s], positive towards east and north.
     scheme : str
-        ``"first-order"`` or ``"second-order"`` (MUSCL + Heun).
+        ``"second-order"`` (MUSCL + Heun; the default, as scenario files) or ``"first-order"``.
     cfl, gravity, dry_depth, max_dt : float
         Courant number in (0, 1], gravity [m/s2], depth below which velocities are zero [m],
         upper bound on the time step [s].
@@ -66,12 +66,12 @@ class Simulation(_core.Simulation):
         dy=None,
         origin=None,
         *,
-        manning=0.03,
+        manning=0.035,
         depth=None,
         water_level=None,
         velocity_x=None,
         velocity_y=None,
-        scheme="first-order",
+        scheme="second-order",
         cfl=0.5,
         gravity=9.81,
         dry_depth=1e-6,

@@ -223,3 +223,11 @@ def test_load_refuses_other_grids_and_schemes(tmp_path):
     fresh = dam_break()
     fresh.load(path)
     assert fresh.time == 1.0
+
+
+# ---- defaults ------------------------------------------------------------------------------
+def test_defaults_are_those_of_scenario_files():
+    sim = floodtwin.Simulation(np.zeros((3, 4)), 1.0)
+    assert sim.scheme == "second-order"
+    assert np.all(sim.manning == 0.035)
+    assert (sim.cfl, sim.max_dt, sim.flood_threshold) == (0.5, 10.0, 0.1)
