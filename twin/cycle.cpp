@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "floodtwin/version.hpp"
+#include "impacts/run.hpp"
 #include "io/checkpoint.hpp"
 #include "io/file_lock.hpp"
 #include "io/results_reader.hpp"
@@ -551,8 +552,9 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
     }
   };
   add_inflows(inflows);
+  std::vector<RainfallField::Piece> observed_rain;  // before T0, also for impacts' rain indicators
   {
-    std::vector<RainfallField::Piece> pieces;
+    std::vector<RainfallField::Piece>& pieces = observed_rain;
     if (radar) pieces = radar->pieces;
     if (gauges) {
       pieces.push_back({std::make_shared<RainfallField>(
@@ -593,6 +595,7 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
                         {key_observed_until, json_number(origin + observed_until)}});
 
   // ---- forecast ------------------------------------------------------------------------------
+  std::shared_ptr<RainfallField> impacts_rain;
   {
     std::vector<RainfallField::Piece> pieces;
     const RainSource& fr = twin.forecast;
@@ -653,6 +656,12 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
     }
     f.rain = pieces.empty() ? nullptr
                             : std::make_shared<RainfallField>(RainfallField::compose(grid, pieces));
+    // Observed rain before T0 and forecast rain after it: the rain the warning levels see.
+    std::vector<RainfallField::Piece> all = observed_rain;
+    all.insert(all.end(), pieces.begin(), pieces.end());
+    if (!all.empty()) {
+      impacts_rain = std::make_shared<RainfallField>(RainfallField::compose(grid, all));
+    }
     if (!twin.inflows.empty()) {
       std::vector<solver::TimeSeries> forecast_inflows;
       for (std::size_t k = 0; k < twin.inflows.size(); ++k) {
@@ -663,6 +672,11 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
           values.push_back(obs.values()[i]);
         }
         const std::string path = expand(twin.inflows[k].forecast, "cycle", sum.cycle);
+        if (times.empty() || times.back() < t0) {
+          // Observations end before T0: the forecast starts from the value the analysis held.
+          times.push_back(static_cast<Real>(t0));
+          values.push_back(obs(static_cast<Real>(t0)));
+        }
         if (!path.empty() && fs::exists(path)) {
           const solver::TimeSeries fc = read_inflow(path, s, "forecast inflow");
           for (std::size_t i = 0; i < fc.times().size(); ++i) {
@@ -676,10 +690,6 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
                                                                "last value is held"});
           }
         } else {
-          if (times.empty() || times.back() < t0) {
-            times.push_back(static_cast<Real>(t0));
-            values.push_back(obs(static_cast<Real>(t0)));
-          }
           sum.issues.push_back({"forecast_inflow_persistence",
                                 "no forecast for the inflow of " + twin.inflows[k].series +
                                     (path.empty() ? std::string() : " (" + path + " missing)") +
@@ -708,6 +718,15 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
 
   // ---- products ------------------------------------------------------------------------------
   write_gauge_forecast(work / "forecast.h5", work / "gauges.nc", base.start, sum.cycle);
+  if (base.impacts) {
+    // Warning levels, impacts and plan actions of the forecast: forecast_impacts/.
+    impacts::ImpactsOptions io;
+    io.forecast_time = sum.t0;
+    io.rain = impacts_rain.get();
+    const impacts::ImpactsResult r = impacts::run_impacts(work / "forecast.h5", s, io);
+    sum.impacts = (cycles / sum.cycle / fs::path(r.out).filename()).string();
+    sum.impacts_headline = r.headline();
+  }
   {
     std::ostringstream w;
     w << "gauge,indicator,threshold,value,time,lead_time_s\n";
@@ -788,6 +807,9 @@ std::string to_json(const CycleSummary& s) {
     << s.forecast_steps << ", \"wall_s\": " << json_number(s.forecast_wall)
     << ", \"max_depth_m\": " << json_number(s.max_depth)
     << ", \"flooded_area_m2\": " << json_number(s.flooded_area) << "},\n";
+  j << "  \"impacts\": " << (s.impacts.empty() ? "null" : json_string(s.impacts)) << ",\n";
+  j << "  \"impacts_headline\": " << (s.impacts.empty() ? "null" : json_string(s.impacts_headline))
+    << ",\n";
   j << "  \"wall_s\": " << json_number(s.wall) << "\n}\n";
   return j.str();
 }
@@ -821,6 +843,9 @@ std::string format_summary(const CycleSummary& s) {
                 s.wall, s.analysis_wall, s.analysis_steps, s.forecast_wall, s.forecast_steps,
                 s.max_depth);
   o << line;
+  if (!s.impacts.empty())
+    o << s.impacts_headline << (s.impacts_headline.ends_with('\n') ? "" : "\n")
+      << "  impacts: " << s.impacts << "\n";
   o << "  results: " << s.directory << "\n  state saved: " << s.state_saved << "\n";
   return o.str();
 }

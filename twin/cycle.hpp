@@ -69,6 +69,8 @@ struct CycleSummary {
   double wall = 0, analysis_wall = 0, forecast_wall = 0;  ///< [s]
   long long analysis_steps = 0, forecast_steps = 0;
   double max_depth = 0, flooded_area = 0;
+  std::string impacts;           ///< cycles/<cycle>/forecast_impacts, "" without [impacts]
+  std::string impacts_headline;  ///< zones at each level, first crossing, people affected
 };
 
 /// Another cycle of the same twin holds its lock (and did not release it within the wait).

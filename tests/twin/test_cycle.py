@@ -385,3 +385,86 @@ def test_bad_twin_files_are_refused_with_file_and_key(tmp_path, text, expected):
     assert r.returncode == 3, r.stderr
     assert "twin.toml" in r.stderr and expected in r.stderr
     assert not (twin / "cycles").exists() or not any((twin / "cycles").iterdir())
+
+
+def write_radar_frame(path, mm_per_hour, like):
+    """A radar frame (GeoTIFF) on a coarser grid than the model's, uniform rain."""
+    ref = gdal.Open(str(like))
+    gt = list(ref.GetGeoTransform())
+    nx, ny = ref.RasterXSize // 3 + 1, ref.RasterYSize // 3 + 1
+    ds = gdal.GetDriverByName("GTiff").Create(str(path), nx, ny, 1, gdal.GDT_Float32)
+    ds.SetGeoTransform((gt[0], gt[1] * 3, 0.0, gt[3], 0.0, gt[5] * 3))
+    ds.SetProjection(ref.GetProjection())
+    ds.GetRasterBand(1).WriteArray(np.full((ny, nx), mm_per_hour, dtype=np.float32))
+    ds = None
+
+
+def test_radar_frames_with_gaps_fall_back_to_gauges(tmp_path):
+    twin = make_twin(tmp_path / "radar")
+    radar = twin / "radar"
+    radar.mkdir()
+    for h in range(0, 5):
+        if h == 2:
+            continue  # missing frame
+        write_radar_frame(radar / f"radar_{cycle_name(h)}.tif", 10.0 * h, twin / "dem.tif")
+    (radar / f"radar_{cycle_name(3)}.tif").write_bytes(b"not a tiff")  # corrupt frame
+    text = (twin / "twin.toml").read_text()
+    text = text.replace(
+        "[forecast]", 'grids = "radar/radar_{time}.tif"\ngrid_interval = "1h"\n\n[forecast]'
+    )
+    (twin / "twin.toml").write_text(text)
+    r = forecast(twin, 4)
+    kinds = {i["what"]: i["message"] for i in cycle_json(twin, 4)["data_issues"]}
+    assert "radar_missing" in kinds and cycle_name(2) in kinds["radar_missing"]
+    assert "radar_corrupt" in kinds and cycle_name(3) in kinds["radar_corrupt"]
+    assert "WARN radar_corrupt" in r.stderr
+    # The analysis rain: radar where frames exist (10 mm/h x hour), gauges for hours 2 and 3.
+    with h5py.File(twin / "cycles" / cycle_name(4) / "analysis.h5", "r") as f:
+        rain = float(f["rain_in"][-1])
+    cell = 25.0 * 25.0
+    area = cell * 36 * 24
+    radar_mm = 10.0 * (1 + 4)  # frames of hours 1 and 4 (hour 0 holds 0 mm/h)
+    gauge_mm_lo = min(truth(2, g) + truth(3, g) for g in GAUGES)
+    gauge_mm_hi = max(truth(2, g) + truth(3, g) for g in GAUGES)
+    assert area * (radar_mm + gauge_mm_lo) / 1e3 <= rain * (1 + 1e-9)
+    assert rain <= area * (radar_mm + gauge_mm_hi) / 1e3 * (1 + 1e-9)
+
+
+def test_observed_inflow_and_its_forecast(tmp_path):
+    twin = make_twin(tmp_path / "inflow")
+    rows = ["time,discharge"] + [f"{stamp(h)},{2.0 + h}" for h in range(0, 5)]
+    (twin / "observed" / "inflow.csv").write_text("\n".join(rows) + "\n")
+    text = (
+        (twin / "twin.toml")
+        .read_text()
+        .replace(
+            "[forecast]",
+            '[[observations.inflow]]\nside = "east"\nseries = "observed/inflow.csv"\n'
+            'forecast = "forecast/inflow_{cycle}.csv"\n\n[forecast]',
+        )
+    )
+    (twin / "twin.toml").write_text(text)
+    (twin / "basin.toml").write_text(
+        (twin / "basin.toml")
+        .read_text()
+        .replace('[[boundary]]\nside = "west"', '[[boundary]]\nside = "west"')
+    )
+    # No forecast file for 04:00: the inflow at T0 (6 m3/s) is held, and said.
+    forecast(twin, 4)
+    info = cycle_json(twin, 4)
+    kinds = {i["what"] for i in info["data_issues"]}
+    assert "forecast_inflow_persistence" in kinds
+    with h5py.File(twin / "cycles" / cycle_name(4) / "forecast.h5", "r") as f:
+        inflow = f["boundary_in"][()]
+        t = f["time"][()]
+    # 3 h at 6 m3/s held (plus nothing else entering through boundaries).
+    np.testing.assert_allclose(inflow[-1] - inflow[0], 6.0 * (t[-1] - t[0]), rtol=1e-9)
+    # With a forecast file, the inflow follows it after T0.
+    rows = ["time,discharge"] + [f"{stamp(h)},{1.0}" for h in range(5, 9)]
+    (twin / "forecast" / f"inflow_{cycle_name(5)}.csv").write_text("\n".join(rows) + "\n")
+    forecast(twin, 5)
+    with h5py.File(twin / "cycles" / cycle_name(5) / "forecast.h5", "r") as f:
+        inflow = f["boundary_in"][()]
+    # The observations end at 04:00 (6 m3/s, held to T0 = 05:00); from there to the forecast's
+    # 1 m3/s at 06:00, then 1 m3/s: a trapezoid and two hours.
+    np.testing.assert_allclose(inflow[-1] - inflow[0], 3600 * (6 + 1) / 2 + 7200 * 1.0, rtol=1e-9)
