@@ -455,12 +455,7 @@ class PySimulation {
   /// Forgets the recorded samples (the gauges stay).
   void clear_gauge_series() {
     ensure_idle();
-    gauge_times_.clear();
-    for (auto& t : gauges_) {
-      t.depth.clear();
-      t.water_level.clear();
-      t.speed.clear();
-    }
+    forget_gauge_samples();
   }
 
   // ---- checkpoints ----------------------------------------------------------------------------
@@ -479,7 +474,8 @@ class PySimulation {
   }
   /// Reads a checkpoint of this grid into the simulation (io::read_checkpoint): the state,
   /// time, steps, mass balance and flood maps; forcing, boundaries, gauges and losses stay
-  /// as they are set. Nothing changes when it throws.
+  /// as they are set, the gauge series starts again at the loaded time. Nothing changes when
+  /// it throws.
   void load(const py::object& path_arg) {
     ensure_not_running("load");
     const std::string path = path_text(path_arg, "load");
@@ -492,6 +488,7 @@ class PySimulation {
     }
     io::read_checkpoint(path, *sim_, maps_.get());
     rain_until_ = -std::numeric_limits<Real>::infinity();  // the rain of the loaded time
+    forget_gauge_samples();  // samples of another timeline: out of time order with these
     refresh_derived();
   }
 
@@ -919,6 +916,15 @@ class PySimulation {
     for (const auto& g : gauges_) ro.gauges.push_back({g.name, g.x, g.y});
     io::ResultsWriter writer(path, *sim_, ro);
     return std::make_unique<ResultsOutput>(ResultsOutput{std::move(lock), std::move(writer)});
+  }
+
+  void forget_gauge_samples() {
+    gauge_times_.clear();
+    for (auto& t : gauges_) {
+      t.depth.clear();
+      t.water_level.clear();
+      t.speed.clear();
+    }
   }
 
   /// The next gauge sample time after now (infinity without gauges or interval).

@@ -231,3 +231,18 @@ def test_defaults_are_those_of_scenario_files():
     assert sim.scheme == "second-order"
     assert np.all(sim.manning == 0.035)
     assert (sim.cfl, sim.max_dt, sim.flood_threshold) == (0.5, 10.0, 0.1)
+
+
+def test_load_restarts_the_gauge_series_at_the_loaded_time(tmp_path):
+    sim = rainy_dam_break()
+    sim.run(until=1.0)
+    path = tmp_path / "state.h5"
+    sim.save(path)
+    sim.run(until=3.0)
+    later = sim.gauge_series()
+    sim.load(path)
+    assert sim.time == 1.0 and sim.gauge_series().sizes["time"] == 0
+    sim.run(until=3.0)
+    again = sim.gauge_series()
+    assert list(again.time.values) == [1.0, 1.5, 2.0, 2.5, 3.0]
+    assert np.array_equal(again.depth.values, later.depth.sel(time=slice(1.0, None)).values)
