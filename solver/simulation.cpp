@@ -194,6 +194,52 @@ void Simulation::set_velocity(std::span<const Real> u, std::span<const Real> v) 
   set_discharge(qx, qy);
 }
 
+void Simulation::check_elevation(std::span<const Real> z) const {
+  check_interior_field(z, "elevation");
+  for (std::size_t c = 0; c < z.size(); ++c) {
+    if (user_inactive_[interior_offset(c)]) continue;
+    if (!std::isfinite(z[c])) {
+      bad_value("elevation", c, grid_.nx, z[c], "a finite bed elevation in an active cell");
+    }
+  }
+}
+
+void Simulation::set_elevation(std::span<const Real> z) {
+  check_elevation(z);
+  for (std::size_t c = 0; c < z.size(); ++c) {
+    const std::size_t k = interior_offset(c);
+    if (!user_inactive_[k]) z_[k] = z[c];
+  }
+  // h, qx, qy are untouched: the stored volume (and so the mass balance) does not change.
+  rebuild_boundary_cells();  // ghost beds follow the interior bed
+  mark_state_changed();
+}
+
+void Simulation::schedule_elevation(Real t, std::vector<Real> z) {
+  if (!std::isfinite(t)) {
+    std::ostringstream msg;
+    msg << "schedule_elevation: the time must be finite, got " << t;
+    throw InputError(msg.str());
+  }
+  check_elevation(z);
+  auto at = std::upper_bound(scheduled_beds_.begin(), scheduled_beds_.end(), t,
+                             [](Real a, const auto& e) { return a < e.first; });
+  scheduled_beds_.insert(at, {t, std::move(z)});
+}
+
+Real Simulation::next_elevation_change() const {
+  return scheduled_beds_.empty() ? std::numeric_limits<Real>::infinity()
+                                 : scheduled_beds_.front().first;
+}
+
+void Simulation::apply_due_elevations() {
+  while (!scheduled_beds_.empty() && scheduled_beds_.front().first <= time_) {
+    const std::vector<Real> z = std::move(scheduled_beds_.front().second);
+    scheduled_beds_.erase(scheduled_beds_.begin());
+    set_elevation(z);
+  }
+}
+
 void Simulation::set_active(std::span<const std::uint8_t> active) {
   if (active.size() != grid_.cell_count()) {
     std::ostringstream msg;

@@ -19,6 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "solver/boundary.hpp"
@@ -94,6 +95,23 @@ class Simulation {
   void set_discharge(std::span<const Real> qx, std::span<const Real> qy);
   /// Marks further cells inactive (walls), e.g. outside a basin polygon: 0 = inactive.
   void set_active(std::span<const std::uint8_t> active);
+  /// Changes the bed [m] (nx * ny values, as the constructor's `elevation`), e.g. a levee
+  /// breach in mid-run. The depth h and the discharges stay as they are in every cell, so the
+  /// stored volume is unchanged (nothing is booked as an edit) and the water level moves with
+  /// the bed: where a levee is washed away its material is gone, and the water around flows
+  /// into the gap, which is what a breach does. (Keeping the level instead would create or
+  /// destroy water wherever a wet bed moves.) A lake at rest stays at rest where the bed moves
+  /// in dry cells that stay above the water; where a wet bed is lowered the surface dips and
+  /// refills from around it. Ghost beds of the boundaries and cached wave rates are rebuilt.
+  /// Inactive cells stay inactive (their values are ignored and may be NaN); active cells
+  /// need finite values: InputError names the cell and value otherwise.
+  void set_elevation(std::span<const Real> z);
+  /// Schedules set_elevation(z) at time t [s] (checked now): steps stop exactly at t and the
+  /// bed changes before the next step, so a run (e.g. driver::run) needs no other hook.
+  /// A time at or before time() applies at the next step. Several changes apply in time order.
+  void schedule_elevation(Real t, std::vector<Real> z);
+  /// Time of the next scheduled bed change, infinity when none is pending.
+  [[nodiscard]] Real next_elevation_change() const;
 
   // ---- forcing ------------------------------------------------------------------------------
   /// Adds a boundary condition; later conditions override earlier ones where segments overlap.
@@ -188,6 +206,10 @@ class Simulation {
   [[nodiscard]] Real compute_max_rate() const;
   void mark_state_changed();
   void check_interior_field(std::span<const Real> values, const char* name) const;
+  /// Checks a bed for set_elevation (sizes, finite in active cells).
+  void check_elevation(std::span<const Real> z) const;
+  /// Applies the scheduled bed changes due at time_.
+  void apply_due_elevations();
   [[nodiscard]] std::size_t interior_offset(std::size_t flat) const;
 
   Grid grid_;
@@ -199,6 +221,8 @@ class Simulation {
   std::vector<Real> rain_;                   ///< rain intensity [m/s], empty when unused
   std::vector<std::uint8_t> mask_;           ///< CellKind per cell
   std::vector<std::uint8_t> user_inactive_;  ///< 1 where elevation is NaN or set_active said 0
+  /// Bed changes of schedule_elevation not applied yet, in time order ([s], interior bed).
+  std::vector<std::pair<Real, std::vector<Real>>> scheduled_beds_;
 
   /// Per boundary ghost cell: what it imposes (rebuilt when boundaries change).
   struct GhostCell {

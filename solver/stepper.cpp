@@ -527,8 +527,13 @@ Real Simulation::step(Real dt_limit) {
   }
   // A run past the end of a forcing series is an error (time_series.hpp): steps end at the
   // first such end, and a step from there is refused before anything changes.
-  const Real horizon = forcing_end();
-  if (!(time_ < horizon)) check_forcing(std::nextafter(time_, std::numeric_limits<Real>::max()));
+  apply_due_elevations();  // a bed change scheduled for now (schedule_elevation)
+  const Real forcing_horizon = forcing_end();
+  if (!(time_ < forcing_horizon)) {
+    check_forcing(std::nextafter(time_, std::numeric_limits<Real>::max()));
+  }
+  // Steps also stop exactly at the next scheduled bed change.
+  const Real horizon = std::min(forcing_horizon, next_elevation_change());
   Real dt = std::min({stable_dt(), config_.max_dt, dt_limit});
   const bool to_horizon = !(dt < horizon - time_);
   if (to_horizon) dt = horizon - time_;
@@ -593,7 +598,8 @@ bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& afte
   while (time_ < t_end) {
     const Real remaining = t_end - time_;
     const bool last =
-        std::min(stable_dt(), config_.max_dt) >= remaining && forcing_end() >= t_end;
+        std::min(stable_dt(), config_.max_dt) >= remaining &&
+        std::min(forcing_end(), next_elevation_change()) >= t_end;
     const Real dt = step(remaining);
     if (last) time_ = t_end;
     if (after_step && !after_step(dt)) return time_ >= t_end;
