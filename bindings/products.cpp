@@ -13,6 +13,7 @@
 
 #include "bindings/bindings.hpp"
 #include "driver/products.hpp"
+#include "impacts/validate.hpp"
 #include "io/results_reader.hpp"
 #include "solver/error.hpp"
 #if FLOODTWIN_HAS_VIZ
@@ -38,7 +39,7 @@ py::dict validate(const py::object& path) {
   {
     py::gil_scoped_release release;
     c = driver::validate_scenario(file);
-    report = driver::format_check(c);
+    report = driver::format_check(c) + impacts::validate_impacts(file);
   }
   py::dict d;
   d["file"] = c.file;

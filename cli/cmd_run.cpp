@@ -17,6 +17,7 @@
 #include "driver/inputs.hpp"
 #include "driver/products.hpp"
 #include "impacts/run.hpp"
+#include "impacts/validate.hpp"
 #include "io/file_lock.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
@@ -213,16 +214,8 @@ int validate(const std::vector<std::string>& args) {
   const RunArgs a = parse(args, false);
   const std::string report =
       floodtwin::driver::format_check(floodtwin::driver::validate_scenario(a.scenario));
-  std::vector<std::string> notes;
-  const auto scenario = floodtwin::scenarios::load_scenario(a.scenario);
-  if (scenario.impacts) {  // the [impacts] inputs on the run's grid, as `run` checks them
-    const floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
-    const auto& g = forecast.sim->grid();
-    const floodtwin::impacts::GridGeometry grid{g.nx, g.ny, g.dx, g.dy, g.origin_x, g.origin_y};
-    notes = floodtwin::impacts::check_impacts_inputs(scenario, grid, forecast.crs_wkt);
-  }
-  std::fputs(report.c_str(), stdout);
-  for (const auto& n : notes) std::printf("  impacts %s\n", n.c_str());
+  const std::string impacts = floodtwin::impacts::validate_impacts(a.scenario);
+  std::fputs((report + impacts).c_str(), stdout);
   return 0;
 }
 

@@ -324,7 +324,16 @@ void write_raster(const std::string& path, const std::string& format, const solv
   if (driver == nullptr || driver->GetMetadataItem(GDAL_DCAP_RASTER) == nullptr) {
     throw IoError("write_raster '" + path + "': unknown GDAL raster driver '" + format + "'");
   }
-  const GDALDataType type = GDALGetDataTypeByName(options.data_type.c_str());
+  std::string data_type = options.data_type;
+  // A driver whose widest float is Float32 (AAIGrid) writes Float64 data as Float32.
+  if (const char* types = driver->GetMetadataItem(GDAL_DMD_CREATIONDATATYPES)) {
+    const CPLStringList list(CSLTokenizeString(types));
+    if (data_type == "Float64" && list.FindString("Float64") < 0 &&
+        list.FindString("Float32") >= 0) {
+      data_type = "Float32";
+    }
+  }
+  const GDALDataType type = GDALGetDataTypeByName(data_type.c_str());
   if (type == GDT_Unknown) {
     throw InputError("write_raster '" + path + "': unknown GDAL data type '" + options.data_type +
                      "'");
@@ -338,9 +347,9 @@ void write_raster(const std::string& path, const std::string& format, const solv
   // mostly zeros) and report success.
   if (const char* types = driver->GetMetadataItem(GDAL_DMD_CREATIONDATATYPES)) {
     const CPLStringList list(CSLTokenizeString(types));
-    if (list.FindString(options.data_type.c_str()) < 0) {
+    if (list.FindString(data_type.c_str()) < 0) {
       throw ConfigError("write_raster '" + path + "': the GDAL driver '" + format +
-                        "' cannot hold " + options.data_type + " values (it writes " + types +
+                        "' cannot hold " + data_type + " values (it writes " + types +
                         "); use a format for data such as GTiff, netCDF or AAIGrid");
     }
   }
