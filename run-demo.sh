@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up on a fresh Debian 12 machine and runs the main job: a forecast of the
 # bundled demo basin (Big Tujunga Creek, scenarios/demo/demo.toml), then the products an
-# emergency team looks at: a peak-depth map (PNG), a hazard map and a ParaView series.
+# emergency team looks at: a peak-depth map (PNG), a hazard map and a ParaView series; then a
+# day of forecast cycles of the demo basin twin (scenarios/demo-twin, docs/twin.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-deps.sh
@@ -14,5 +15,8 @@ results=scenarios/demo/results
 xvfb-run -a "$ft" render "$results/demo.h5" --time max --out "$results/max_depth.png"
 xvfb-run -a "$ft" render "$results/demo.h5" --time max --field hazard --out "$results/hazard.png"
 "$ft" vtk "$results/demo.h5" "$results/vtk"
+# The basin twin: a day of 6-hourly forecast cycles, each warm-started from the last one's state.
+scenarios/demo-twin/run-cycles.sh "$ft"
 echo "demo: results $results/demo.h5, maps $results/max_depth.png and $results/hazard.png," \
-  "ParaView $results/vtk/flood.pvd, impacts $results/demo_impacts/report.html"
+  "ParaView $results/vtk/flood.pvd, impacts $results/demo_impacts/report.html;" \
+  "forecast cycles in scenarios/demo-twin/cycles/ (cycle.json, forecast.h5, gauges.nc)"

@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build git
   libeigen3-dev libgtest-dev libgmock-dev
-  libgdal-dev gdal-bin libhdf5-dev hdf5-tools libtomlplusplus-dev
+  libgdal-dev gdal-bin libhdf5-dev hdf5-tools libnetcdf-dev libtomlplusplus-dev
   pybind11-dev python3-dev python3-numpy python3-pytest python3-xarray python3-netcdf4
   python3-gdal python3-h5py python3-setuptools python3-pip python3-venv python3-wheel python3-matplotlib
   libvtk9-dev libx11-dev xvfb xauth libgl1-mesa-dri ffmpeg
