@@ -494,3 +494,86 @@ def test_rehearsal_compares_variants(case, tmp_path):
     assert table["level"][2] == "alarm"  # zone A reaches its upper level only when wetter
     with pytest.raises(ValueError, match="unknown change"):
         floodtwin.rehearse(d / "valley.toml", {"x": {"levee": 1}}, tmp_path / "bad")
+
+
+def test_cli_rehearse_runs_baseline_and_variants_including_a_breach(case, tmp_path):
+    """`floodtwin rehearse`: the baseline reproduces `floodtwin run`; the breach variant is the
+    baseline bitwise up to the breach time and differs after it; the wetter variant floods
+    more; comparison.csv keeps the Python table's columns."""
+    d, _ = case
+    t_breach = 1500.0  # between two snapshots (every 600 s): the run must stop exactly there
+    (tmp_path / "variants.toml").write_text(
+        f"""
+[[variant]]
+name = "wetter"
+rain_factor = 2.0
+
+[[variant]]
+name = "breach"
+breach = {{ line = [[{X0 + 12 * DX}, {Y0 - 8.5 * DX}], [{X0 + 19 * DX}, {Y0 - 8.5 * DX}]], width = 25, depth = 1.5, time = "25min" }}
+
+[[variant]]
+name = "side_inflow"
+inflow = {{ side = "north", series = [[0, 0], [3600, 3.0]] }}
+"""
+    )
+    run = subprocess.run(
+        [
+            CLI,
+            "rehearse",
+            str(d / "valley.toml"),
+            "--variants",
+            str(tmp_path / "variants.toml"),
+            "--out",
+            str(tmp_path / "r"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "breach of " in run.stdout and "comparison:" in run.stdout
+    with open(tmp_path / "r" / "comparison.csv", newline="") as f:
+        header = next(csv.reader(f))
+    assert header == [
+        "variant",
+        "zone",
+        "name",
+        "level",
+        "level_time",
+        "flooded_area_m2",
+        "max_depth_m",
+        "people_affected",
+        "buildings_flooded",
+        "damage",
+        "roads_cut_m",
+    ]
+    rows = read_csv(tmp_path / "r" / "comparison.csv")
+    assert [r["variant"] for r in rows] == [
+        v for v in ["baseline", "wetter", "breach", "side_inflow"] for _ in range(2)
+    ]
+    base = read_csv(d / "out" / "valley_impacts" / "zones.csv")
+    for r, b in zip(rows[:2], base):
+        assert all(r[c] == b[c] for c in header[1:]), (r, b)
+    for v in ["baseline", "wetter", "breach", "side_inflow"]:
+        assert (tmp_path / "r" / v / f"{v}_impacts" / "zones.csv").is_file()
+    by = {v: [r for r in rows if r["variant"] == v] for v in ["baseline", "wetter", "side_inflow"]}
+    area = {v: sum(float(r["flooded_area_m2"]) for r in rs) for v, rs in by.items()}
+    assert area["wetter"] > area["baseline"] and area["side_inflow"] > area["baseline"]
+    with h5py.File(tmp_path / "r" / "baseline" / "baseline.h5", "r") as fb, h5py.File(
+        tmp_path / "r" / "breach" / "breach.h5", "r"
+    ) as fr:
+        times = fb["time"][:]
+        assert np.array_equal(times, fr["time"][:])
+        before = times <= t_breach
+        assert before.sum() >= 3 and (~before).sum() >= 2
+        hb, hr = fb["depth"][:], fr["depth"][:]
+        assert np.array_equal(hb[before], hr[before])  # bitwise: nothing changed before T
+        assert not np.array_equal(hb[~before][0], hr[~before][0])
+    # Bad variants name the file, the line and the key.
+    (tmp_path / "bad.toml").write_text('[[variant]]\nname = "b"\nbreach = { x = 1, y = 2 }\n')
+    run = subprocess.run(
+        [CLI, "rehearse", str(d / "valley.toml"), "--variants", str(tmp_path / "bad.toml")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0 and "bad.toml:3" in run.stderr and "width" in run.stderr, run.stderr
