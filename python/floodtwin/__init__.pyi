@@ -38,8 +38,10 @@ def rehearse(
     out: Union[str, os.PathLike[str]],
     *,
     threads: Optional[int] = None,
+    baseline: bool = False,
 ) -> dict:
-    """Runs what-if variants (rain_scale, inflow) side by side; returns their impacts compared."""
+    """Runs what-if variants (rain_factor, inflow, breach) side by side; returns their impacts
+    compared."""
 
 def mm_per_hour(value: _Rate) -> _Rate:
     """Converts a rain intensity from mm/h to m/s."""

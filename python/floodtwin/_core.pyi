@@ -89,6 +89,16 @@ def impacts(
     """Impacts per zone as `floodtwin impacts` does; writes the folder, returns the zone table
     as a dict of columns (those of zones.csv)."""
 
+def rehearse(
+    scenario: Union[str, os.PathLike[str]],
+    variants: dict[str, dict[str, object]],
+    out: Union[str, os.PathLike[str]],
+    *,
+    threads: Optional[int] = None,
+    baseline: bool = False,
+) -> str:
+    """What `floodtwin rehearse` does, with variants as dicts; returns comparison.csv's path."""
+
 def info(path: Union[str, os.PathLike[str]], *, threshold: Optional[float] = None) -> dict:
     """Summarises a results file as `floodtwin info` does; returns a dict (with `report`)."""
 

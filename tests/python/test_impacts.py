@@ -502,6 +502,7 @@ def test_cli_rehearse_runs_baseline_and_variants_including_a_breach(case, tmp_pa
     more; comparison.csv keeps the Python table's columns."""
     d, _ = case
     t_breach = 1500.0  # between two snapshots (every 600 s): the run must stop exactly there
+    xa, xb, yb = X0 + 12 * DX, X0 + 19 * DX, Y0 - 8.5 * DX  # across the channel
     (tmp_path / "variants.toml").write_text(
         f"""
 [[variant]]
@@ -510,7 +511,7 @@ rain_factor = 2.0
 
 [[variant]]
 name = "breach"
-breach = {{ line = [[{X0 + 12 * DX}, {Y0 - 8.5 * DX}], [{X0 + 19 * DX}, {Y0 - 8.5 * DX}]], width = 25, depth = 1.5, time = "25min" }}
+breach = {{ line = [[{xa}, {yb}], [{xb}, {yb}]], width = 25, depth = 1.5, time = "25min" }}
 
 [[variant]]
 name = "side_inflow"
@@ -577,3 +578,20 @@ inflow = {{ side = "north", series = [[0, 0], [3600, 3.0]] }}
         text=True,
     )
     assert run.returncode != 0 and "bad.toml:3" in run.stderr and "width" in run.stderr, run.stderr
+    # floodtwin.rehearse takes the same variant as a dict and runs the same C++ code.
+    breach = {"line": [(xa, yb), (xb, yb)], "width": 25, "depth": 1.5, "time": "25min"}
+    table = floodtwin.rehearse(
+        d / "valley.toml", {"breach": {"breach": breach}}, tmp_path / "py", threads=2
+    )
+    cli_rows = [r for r in rows if r["variant"] == "breach"]
+    assert table["zone"] == [r["zone"] for r in cli_rows]
+    assert table["people_affected"] == [float(r["people_affected"]) for r in cli_rows]
+    assert table["damage"] == [float(r["damage"]) for r in cli_rows]
+    with h5py.File(tmp_path / "r" / "breach" / "breach.h5", "r") as fc, h5py.File(
+        tmp_path / "py" / "breach" / "breach.h5", "r"
+    ) as fp:
+        assert np.array_equal(fc["depth"][:], fp["depth"][:])
+    with pytest.raises(ValueError, match="breach: give either level or depth"):
+        floodtwin.rehearse(
+            d / "valley.toml", {"b": {"breach": dict(breach, level=99.0)}}, tmp_path / "bad"
+        )
