@@ -9,10 +9,12 @@
 #include <cmath>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "scenarios/input_checks.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 
@@ -116,7 +118,14 @@ class Section {
     std::filesystem::path p(rel);
     if (p.is_relative()) p = std::filesystem::path(dir_) / p;
     p = p.lexically_normal();
-    if (must_exist && !std::filesystem::exists(p)) fail(key, "file not found: " + p.string());
+    if (must_exist) {
+      // A FIFO, socket or device would block the read for ever; tables and results files
+      // cannot be folders (rasters and vectors can: some GDAL/OGR formats are).
+      static const std::set<std::string> files_only = {
+          "stations", "series", "uniform", "initial_state", "levels", "damage_curves", "plan"};
+      const std::string problem = input_path_problem(p.string(), !files_only.contains(key));
+      if (!problem.empty()) fail(key, problem);
+    }
     return p.string();
   }
   [[nodiscard]] NumberOrRaster number_or_raster(const std::string& key, double fallback, double lo,
@@ -199,4 +208,5 @@ inline std::vector<const toml::table*> table_array(const toml::table& root, cons
   }
   return out;
 }
+
 }  // namespace floodtwin::scenarios

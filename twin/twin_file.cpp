@@ -75,6 +75,7 @@ TwinSpec load_twin(const std::string& path) {
     buf << in.rdbuf();
     t.text = buf.str();
   }
+  scenarios::check_toml_text(t.text, t.file);  // bytes toml++ mishandles, refused first
   toml::table root;
   try {
     root = toml::parse(t.text, t.file);

@@ -368,6 +368,8 @@ def test_observations_too_old_stop_the_cycle(tmp_path):
         ('[twin]\nscenario = "basin.toml"\nsates = "x"\n', "did you mean 'states'"),
         ('[twin]\nscenario = "nope.toml"\n[observations]\nseries = "observed/rain.csv"\n', "nope"),
         ('[twin]\nscenario = "basin.toml"\n[observations]\n', "needs series"),
+        ('[twin]\nscenario = "basin.toml"\nt\u0194 = 1\n', ":3:"),
+        ('[[[twin]]b]\nscenario = "basin.toml"\n', ":1:"),
     ],
 )
 def test_bad_twin_files_are_refused_with_file_and_key(tmp_path, text, expected):
