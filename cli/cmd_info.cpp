@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "io/results_reader.hpp"
 #include "solver/error.hpp"
@@ -16,17 +17,9 @@ int run(const std::vector<std::string>& args) {
   double threshold = 0;
   for (std::size_t a = 0; a < args.size(); ++a) {
     if (args[a] == "--threshold" && a + 1 < args.size()) {
-      const std::string& value = args[++a];
-      std::size_t used = 0;
-      try {
-        threshold = std::stod(value, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != value.size() || !(threshold > 0)) {
-        throw floodtwin::ConfigError("info: --threshold expects a depth > 0 in metres, got '" +
-                                     value + "'");
-      }
+      // Strict: "0x10" is not 16, "0.5m" is not 0.5 (cli/args.hpp).
+      threshold =
+          floodtwin::cli::number_arg("info: --threshold", args[++a], 0, "a depth > 0 in metres");
     } else if (path.empty() && !args[a].starts_with("--")) {
       path = args[a];
     } else {

@@ -56,8 +56,9 @@ std::vector<Real> field(const NumberOrRaster& v, const solver::Grid& grid,
 }
 
 /// A constant or a CSV (time, value) series as a TimeSeries.
+/// `line` is the scenario line of the table that names the series, for messages.
 solver::TimeSeries series(const NumberOrSeries& v, const Scenario& s, const std::string& what,
-                          bool allow_negative) {
+                          bool allow_negative, int line) {
   if (v.path.empty()) return solver::TimeSeries(static_cast<Real>(*v.number));
   terrain::SeriesOptions options;
   options.what = what;
@@ -72,8 +73,23 @@ solver::TimeSeries series(const NumberOrSeries& v, const Scenario& s, const std:
   std::vector<Real> values;
   values.reserve(table.values.size());
   for (const auto& row : table.values) values.push_back(row[0]);
-  return solver::TimeSeries(table.times, values, v.path + " (" + what + ")",
-                            solver::parse_after_end(v.after_end, what + " after_end"));
+  solver::TimeSeries out(table.times, values, v.path + " (" + what + ")",
+                         solver::parse_after_end(v.after_end, what + " after_end"));
+  // A series wholly outside the run (e.g. timestamps of another day than [simulation] start)
+  // would give the run only its first or last value, whatever after_end says: refused, as rain
+  // is (terrain::check_rain_period).
+  const std::vector<Real>& t = out.times();
+  const auto t_end = static_cast<Real>(s.duration);
+  if (t.back() < 0 || t.front() > t_end) {
+    std::ostringstream msg;
+    msg.precision(10);
+    msg << at_line(s, line) << out.name() << ": the series covers t = " << t.front() << " s to "
+        << t.back() << " s, wholly outside the run (0 s to " << t_end << " s";
+    if (!s.start.empty()) msg << " from [simulation] start = " << s.start;
+    msg << "); check the times of the file and [simulation] start";
+    throw InputError(msg.str());
+  }
+  return out;
 }
 
 terrain::RainTiming timing_of(const std::string& text) {
@@ -227,7 +243,7 @@ Forecast prepare(const Scenario& s) {
     const std::string what =
         "boundary " + solver::to_string(b.side) + " " + solver::to_string(b.type) + " series";
     if (b.series.number || !b.series.path.empty()) {
-      bc.series = series(b.series, s, what, b.type == solver::BoundaryType::water_level);
+      bc.series = series(b.series, s, what, b.type == solver::BoundaryType::water_level, b.line);
     }
     if (b.from) bc.from = static_cast<Real>(*b.from);
     if (b.to) bc.to = static_cast<Real>(*b.to);
@@ -238,10 +254,11 @@ Forecast prepare(const Scenario& s) {
     }
   }
   for (const auto& p : s.point_sources) {
+    // Read outside the try: a series the file cannot give is an input error, not a config one.
+    solver::TimeSeries q =
+        series(p.series, s, "point source '" + p.name + "' series", true, p.line);
     try {
-      sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y),
-                           series(p.series, s, "point source '" + p.name + "' series", true),
-                           p.name);
+      sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y), std::move(q), p.name);
     } catch (const InputError& e) {
       throw ConfigError(at_line(s, p.line) + e.what());
     }

@@ -16,6 +16,8 @@
 #include "io/results_reader.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
+#include "solver/simulation.hpp"
+#include "terrain/rainfall.hpp"
 #include "terrain/raster.hpp"
 
 namespace floodtwin::driver {
@@ -86,6 +88,9 @@ ScenarioCheck validate_scenario(const std::string& path) {
                         scenario.file + ": [output] vtk");
   }
   const Forecast forecast = prepare(scenario);
+  // A series that ends before the duration is refused here as `run` refuses it (driver::run).
+  forecast.sim->check_forcing(static_cast<Real>(scenario.duration));
+  if (forecast.rain) forecast.rain->check_covers(static_cast<Real>(scenario.duration));
   ScenarioCheck c;
   c.file = scenario.file;
   c.notes = forecast.notes;

@@ -23,9 +23,23 @@ namespace detail {
 Id open_hdf5_file(const std::filesystem::path& path, const std::string& expected) {
   quiet_hdf5_errors();
   const std::string name = path.string();
+  // Only the status is asked for: opening a FIFO (or a device) would block for ever.
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(st)) {
     throw IoError(name + ": no such file (expected " + expected + ")");
+  }
+  if (std::filesystem::is_directory(st)) {
+    throw IoError(name + ": is a directory (expected " + expected + ")");
+  }
+  if (!std::filesystem::is_regular_file(st)) {
+    const char* kind =
+        std::filesystem::is_fifo(st)     ? "a FIFO (named pipe)"
+        : std::filesystem::is_socket(st) ? "a socket"
+        : std::filesystem::is_block_file(st) || std::filesystem::is_character_file(st)
+            ? "a device"
+            : "not a plain file";
+    throw IoError(name + ": is not a regular file, it is " + kind + " (expected " + expected + ")");
   }
   if (H5Fis_hdf5(name.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
