@@ -238,6 +238,24 @@ ZoneSnapshotStats zone_snapshot_stats(std::span<const double> depth,
   return s;
 }
 
+std::vector<double> zone_depth_share(std::span<const double> depth,
+                                     std::span<const std::int32_t> zone, std::size_t zone_count,
+                                     double depth_threshold) {
+  std::vector<std::size_t> above(zone_count, 0), cells(zone_count, 0);
+  for (std::size_t c = 0; c < depth.size(); ++c) {
+    const std::int32_t z = zone[c];
+    if (z < 0) continue;
+    const auto zi = static_cast<std::size_t>(z);
+    ++cells[zi];
+    if (depth[c] > depth_threshold) ++above[zi];  // NaN (inactive) is not above
+  }
+  std::vector<double> share(zone_count, 0.0);
+  for (std::size_t z = 0; z < zone_count; ++z) {
+    if (cells[z] > 0) share[z] = static_cast<double>(above[z]) / static_cast<double>(cells[z]);
+  }
+  return share;
+}
+
 std::vector<double> zone_means(std::span<const double> field, std::span<const std::int32_t> zone,
                                std::size_t zone_count) {
   std::vector<double> sum(zone_count, 0.0);

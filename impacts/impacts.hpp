@@ -135,6 +135,12 @@ ZoneSnapshotStats zone_snapshot_stats(std::span<const double> depth,
                                       std::span<const std::int32_t> zone, std::size_t zone_count,
                                       double threshold, double cell_area);
 
+/// Share (0-1) of each zone's cells deeper than `depth_threshold` [m] (strictly), for the
+/// `depth_share` indicator; 0 for a zone without cells.
+std::vector<double> zone_depth_share(std::span<const double> depth,
+                                     std::span<const std::int32_t> zone, std::size_t zone_count,
+                                     double depth_threshold);
+
 /// Mean of a field over each zone's cells (NaN cells skipped; NaN for a zone without cells).
 std::vector<double> zone_means(std::span<const double> field, std::span<const std::int32_t> zone,
                                std::size_t zone_count);

@@ -173,7 +173,8 @@ std::vector<LevelRule> load_levels(const std::string& path, const Zones& zones,
     return c;
   };
   const int zc = col("zone", true), lc = col("level", true), ic = col("indicator", true),
-            vc = col("value", true), gc = col("gauge", false), dc = col("duration", false);
+            vc = col("value", true), gc = col("gauge", false), dc = col("duration", false),
+            sc = col("share", false);
   std::vector<LevelRule> rules;
   for (const terrain::CsvRow& row : t.rows) {
     LevelRule r;
@@ -198,9 +199,11 @@ std::vector<LevelRule> load_levels(const std::string& path, const Zones& zones,
       r.indicator = Indicator::flooded_area;
     } else if (ind == "rain") {
       r.indicator = Indicator::rain;
+    } else if (ind == "depth_share") {
+      r.indicator = Indicator::depth_share;
     } else {
       throw InputError(t.where(row.line, ic) + "unknown indicator '" + ind +
-                       "' (expected gauge_depth, max_depth, flooded_area or rain)");
+                       "' (expected gauge_depth, max_depth, flooded_area, rain or depth_share)");
     }
     r.value = terrain::parse_number(t, row, vc);
     if (r.value < 0) {
@@ -214,6 +217,17 @@ std::vector<LevelRule> load_levels(const std::string& path, const Zones& zones,
         for (const auto& g : gauges) known += (known.empty() ? "" : ", ") + g;
         throw InputError(t.where(row.line, gc) + "unknown gauge '" + r.gauge +
                          "' (the results have: " + (known.empty() ? "none" : known) + ")");
+      }
+    }
+    if (r.indicator == Indicator::depth_share) {
+      if (sc < 0 || cell(sc).empty()) {
+        throw InputError(t.where(row.line, sc < 0 ? ic : sc) +
+                         "depth_share needs a share (a column 'share', 0-1: the part of the "
+                         "zone's cells deeper than the value)");
+      }
+      r.share = terrain::parse_number(t, row, sc);
+      if (!(r.share > 0 && r.share <= 1)) {
+        throw InputError(t.where(row.line, sc) + "share must be in (0, 1], got " + fmt(r.share));
       }
     }
     if (r.indicator == Indicator::rain) {

@@ -301,7 +301,9 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
                        [&](const LevelRule& rule) { return rule.indicator == i; });
   };
   std::vector<std::vector<double>> snap_max(nz), snap_area(nz);
-  if (needs(Indicator::max_depth) || needs(Indicator::flooded_area)) {
+  std::vector<std::vector<double>> snap_share(r.rules.size());  // [rule][snapshot]
+  if (needs(Indicator::max_depth) || needs(Indicator::flooded_area) ||
+      needs(Indicator::depth_share)) {
     for (std::size_t k = 0; k < times.size(); ++k) {
       const std::vector<double> depth = reader.read_snapshot(io::names::depth, k);
       const ZoneSnapshotStats s =
@@ -309,6 +311,11 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
       for (std::size_t z = 0; z < nz; ++z) {
         snap_max[z].push_back(s.max_depth[z]);
         snap_area[z].push_back(s.flooded_area[z]);
+      }
+      for (std::size_t q = 0; q < r.rules.size(); ++q) {
+        const LevelRule& rule = r.rules[q];
+        if (rule.indicator != Indicator::depth_share) continue;
+        snap_share[q].push_back(zone_depth_share(depth, zones.cell_zone, nz, rule.value)[rule.zone]);
       }
     }
   }
@@ -349,7 +356,8 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
     rain_times.erase(std::unique(rain_times.begin(), rain_times.end()), rain_times.end());
   }
 
-  for (const LevelRule& rule : r.rules) {
+  for (std::size_t q = 0; q < r.rules.size(); ++q) {
+    const LevelRule& rule = r.rules[q];
     const std::size_t z = rule.zone;
     switch (rule.indicator) {
       case Indicator::gauge_depth: {
@@ -367,6 +375,9 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
         break;
       case Indicator::flooded_area:
         r.outcomes.push_back(evaluate_threshold(times, snap_area[z], rule.value));
+        break;
+      case Indicator::depth_share:
+        r.outcomes.push_back(evaluate_threshold(times, snap_share[q], rule.share));
         break;
       case Indicator::rain: {
         const auto v = past_rain_mm(rain_bounds, rain_rates[z], rain_times, rule.duration);

@@ -15,6 +15,8 @@ std::string to_string(Indicator indicator) {
       return "flooded_area";
     case Indicator::rain:
       return "rain";
+    case Indicator::depth_share:
+      return "depth_share";
   }
   return "?";
 }

@@ -10,7 +10,7 @@
 
 namespace floodtwin::impacts {
 
-enum class Indicator { gauge_depth, max_depth, flooded_area, rain };
+enum class Indicator { gauge_depth, max_depth, flooded_area, rain, depth_share };
 std::string to_string(Indicator indicator);
 
 /// One row of levels.csv: zone,level,indicator,value[,gauge][,duration]. Several rows of one
@@ -23,6 +23,9 @@ struct LevelRule {
   std::string gauge;    ///< gauge_depth: the gauge (station) name
   double duration = 0;  ///< rain: the window [s]
   int line = 0;         ///< in the levels file
+  /// depth_share: the share (0-1) of the zone's cells that must be deeper than `value` [m];
+  /// the rule's samples are that share at each snapshot, compared with this.
+  double share = 0;
 };
 
 /// One row of plan.csv: zone,level,action,responsible,lead_time.

@@ -192,6 +192,18 @@ TEST(ImpactsCore, ZoneImpactsByHand) {
   EXPECT_DOUBLE_EQ(r[2].max_depth, 1.2);
 }
 
+// depth_share: cells deeper than the value (strictly; NaN is not), over the zone's cells.
+TEST(ImpactsCore, ZoneDepthShareCountsCellsAboveTheDepth) {
+  const std::vector<double> depth{0.5, 0.2, 0.31, std::nan(""), 0.3, 2.0, 0.0, 1.0};
+  const std::vector<std::int32_t> zone{0, 0, 0, 0, 1, 1, -1, 2};
+  const auto s = fi::zone_depth_share(depth, zone, 4, 0.3);
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_EQ(s[0], 2.0 / 4.0);  // 0.5 and 0.31 of 4 cells (the NaN cell counts, not above)
+  EXPECT_EQ(s[1], 1.0 / 2.0);  // 0.3 is not above 0.3
+  EXPECT_EQ(s[2], 1.0);
+  EXPECT_EQ(s[3], 0.0);  // no cells
+}
+
 TEST(ImpactsCore, ThresholdFirstTimePeakDuration) {
   const std::vector<double> t{0, 10, 20, 30, 40};
   const std::vector<double> v{0.0, 0.5, 1.0, 0.7, 0.2};

@@ -191,6 +191,26 @@ TEST(ImpactsInputs, LevelsNameLineAndValue) {
   EXPECT_NE(e.find("line 2"), std::string::npos) << e;
   EXPECT_NE(e.find("deep"), std::string::npos) << e;
 
+  // depth_share: a share column in (0, 1], required for that indicator.
+  const auto shares = write(dir.path / "shares.csv",
+                            "zone,level,indicator,value,share\nA,x,depth_share,0.3,0.25\n"
+                            "A,y,max_depth,1,\n");
+  const auto share_rules = fi::load_levels(shares, z, gauges);
+  ASSERT_EQ(share_rules.size(), 2u);
+  EXPECT_EQ(share_rules[0].indicator, fi::Indicator::depth_share);
+  EXPECT_EQ(share_rules[0].value, 0.3);
+  EXPECT_EQ(share_rules[0].share, 0.25);
+  const auto no_share =
+      write(dir.path / "noshare.csv", "zone,level,indicator,value\nA,x,depth_share,0.3\n");
+  e = error_of([&] { fi::load_levels(no_share, z, gauges); });
+  EXPECT_NE(e.find("line 2"), std::string::npos) << e;
+  EXPECT_NE(e.find("depth_share needs a share"), std::string::npos) << e;
+  const auto big_share = write(dir.path / "bigshare.csv",
+                               "zone,level,indicator,value,share\nA,x,depth_share,0.3,1.5\n");
+  e = error_of([&] { fi::load_levels(big_share, z, gauges); });
+  EXPECT_NE(e.find(big_share), std::string::npos) << e;
+  EXPECT_NE(e.find("share must be in (0, 1], got 1.5"), std::string::npos) << e;
+
   const auto plan = write(dir.path / "plan.csv",
                           "zone,level,action,responsible,lead_time\nA,prepare,warn,mayor,1h\n"
                           "B,prepare,warn,mayor,1h\n");

@@ -595,3 +595,83 @@ inflow = {{ side = "north", series = [[0, 0], [3600, 3.0]] }}
         floodtwin.rehearse(
             d / "valley.toml", {"b": {"breach": dict(breach, level=99.0)}}, tmp_path / "bad"
         )
+
+
+def test_depth_share_levels_match_an_independent_computation(case, tmp_path):
+    """depth_share: reached at the first snapshot where at least `share` of the zone's cells
+    (centre inside) are deeper than `value`; recomputed here from the depth snapshots."""
+    d, _ = case
+    (tmp_path / "levels.csv").write_text(
+        "zone,level,indicator,value,gauge,duration,share\n"
+        "A,watch,depth_share,0.02,,,0.03\n"
+        "A,alarm,depth_share,0.05,,,0.035\n"
+        "B,watch,depth_share,0.02,,,0.1\n"
+        "B,alarm,max_depth,0.3,,,\n"
+    )
+    text = (d / "valley.toml").read_text().replace('levels = "levels.csv"', "levels = 'LV'")
+    text = text.replace("LV", str(tmp_path / "levels.csv"))
+    for name in [
+        "dem.tif",
+        "rain.csv",
+        "zones.geojson",
+        "pop.tif",
+        "buildings.geojson",
+        "plan.csv",
+    ]:
+        text = text.replace(f'"{name}"', f'"{d / name}"')
+    (tmp_path / "share.toml").write_text(text)
+    run = subprocess.run(
+        [
+            CLI,
+            "impacts",
+            str(d / "out" / "valley.h5"),
+            "--scenario",
+            str(tmp_path / "share.toml"),
+            "--out",
+            str(tmp_path / "imp"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    levels = read_csv(tmp_path / "imp" / "levels.csv")
+    assert list(levels[0])[-1] == "share"
+    with h5py.File(d / "out" / "valley.h5", "r") as f:
+        x, y, times, depth = f["x"][:], f["y"][:], f["time"][:], f["depth"][:].astype(float)
+    X, Y = np.meshgrid(x, y)
+    start = np.datetime64("2024-06-01T12:00:00")
+    checked = 0
+    for row in levels:
+        if row["indicator"] != "depth_share":
+            assert row["share"] == ""
+            continue
+        cells = inside(ZONES[row["zone"]], X, Y)
+        shares = np.array([(h[cells] > float(row["threshold"])).sum() / cells.sum() for h in depth])
+        assert float(row["peak"]) == shares.max()
+        above = np.nonzero(shares >= float(row["share"]))[0]
+        assert row["reached"] == ("true" if len(above) else "false")
+        if len(above):
+            expected = start + np.timedelta64(int(round(times[above[0]])), "s")
+            assert row["first_time"] == str(expected) + "Z"
+            checked += 1
+    assert checked >= 2
+    # A depth_share row without its share names the file and line.
+    (tmp_path / "bad.csv").write_text("zone,level,indicator,value\nA,x,depth_share,0.1\n")
+    (tmp_path / "bad.toml").write_text(
+        text.replace(str(tmp_path / "levels.csv"), str(tmp_path / "bad.csv"))
+    )
+    run = subprocess.run(
+        [
+            CLI,
+            "impacts",
+            str(d / "out" / "valley.h5"),
+            "--scenario",
+            str(tmp_path / "bad.toml"),
+            "--out",
+            str(tmp_path / "imp2"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0 and "bad.csv" in run.stderr and "line 2" in run.stderr, run.stderr
+    assert "depth_share needs a share" in run.stderr
