@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
@@ -20,7 +21,7 @@ using floodtwin::ConfigError;
 std::atomic<bool> g_stop{false};
 extern "C" void on_forecast_signal(int) { g_stop.store(true); }
 
-int forecast(const std::vector<std::string>& args) {
+int run_forecast(const std::vector<std::string>& args) {
   std::string twin_path;
   floodtwin::twin::CycleOptions o;
   bool quiet = false, json = false;
@@ -36,18 +37,8 @@ int forecast(const std::vector<std::string>& args) {
       o.lead = floodtwin::scenarios::parse_duration(value(), "--lead");
       if (!(*o.lead > 0)) throw ConfigError("--lead: must be positive");
     } else if (arg == "--threads" || arg == "-j") {
-      const std::string v = value();
-      std::size_t used = 0;
-      int n = 0;
-      try {
-        n = std::stoi(v, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != v.size() || n < 1 || n > 4096) {
-        throw ConfigError("--threads: expected an integer from 1 to 4096, got '" + v + "'");
-      }
-      omp_set_num_threads(n);
+      omp_set_num_threads(static_cast<int>(
+          floodtwin::cli::integer_arg(arg, value(), 1, floodtwin::cli::max_threads)));
     } else if (arg == "--wait") {
       o.lock_wait = floodtwin::scenarios::parse_duration(value(), "--wait");
     } else if (arg == "--quiet" || arg == "-q") {
@@ -72,17 +63,21 @@ int forecast(const std::vector<std::string>& args) {
   };
   std::signal(SIGINT, on_forecast_signal);
   std::signal(SIGTERM, on_forecast_signal);
+  const floodtwin::twin::TwinSpec twin = floodtwin::twin::load_twin(twin_path);
+  const floodtwin::twin::CycleSummary s = floodtwin::twin::run_cycle(twin, o);
+  std::fputs((json ? floodtwin::twin::to_json(s) : floodtwin::twin::format_summary(s)).c_str(),
+             stdout);
+  for (const auto& i : s.issues) {
+    std::fprintf(stderr, "WARN %s: %s\n", i.what.c_str(), i.message.c_str());
+  }
+  return 0;
+}
+
+/// Every failure, bad arguments included, ends in one line starting with ERROR (for platforms
+/// that scan the log) before main() maps it to the exit code.
+int forecast(const std::vector<std::string>& args) {
   try {
-    const floodtwin::twin::TwinSpec twin = floodtwin::twin::load_twin(twin_path);
-    const floodtwin::twin::CycleSummary s = floodtwin::twin::run_cycle(twin, o);
-    if (json) {
-      std::fputs(floodtwin::twin::to_json(s).c_str(), stdout);
-    } else {
-      std::fputs(floodtwin::twin::format_summary(s).c_str(), stdout);
-    }
-    for (const auto& i : s.issues)
-      std::fprintf(stderr, "WARN %s: %s\n", i.what.c_str(), i.message.c_str());
-    return 0;
+    return run_forecast(args);
   } catch (const floodtwin::twin::CycleBusy& e) {
     std::fprintf(stderr, "ERROR busy: %s\n", e.what());
     return 75;

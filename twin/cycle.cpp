@@ -573,14 +573,20 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
   ro.command_line = options.command_line;
   ro.stop = options.stop;
   ro.on_progress = options.on_progress;
-  const double analysis_from = f.sim->time();
-  if (t0 > analysis_from) {
-    log("analysis " + iso(origin + analysis_from) + " -> " + sum.t0 + " with observed forcing");
-    ro.until = t0;
-    ro.output = (work / "analysis.h5").string();
-    ro.title = "floodtwin analysis " + sum.cycle + ": " + fs::path(base.file).filename().string();
-    const driver::RunSummary a = driver::run(f, ro);
-    if (a.interrupted) throw Error("forecast cycle " + sum.cycle + " interrupted in the analysis");
+  // One leg of the cycle (analysis or forecast): the prepared run from its state to `until`.
+  auto leg = [&](const std::string& name, double until) {
+    log(name + " " + iso(origin + static_cast<double>(f.sim->time())) + " -> " +
+        iso(origin + until));
+    ro.until = until;
+    ro.output = (work / (name + ".h5")).string();
+    ro.title =
+        "floodtwin " + name + " " + sum.cycle + ": " + fs::path(base.file).filename().string();
+    driver::RunSummary r = driver::run(f, ro);
+    if (r.interrupted) throw Error("forecast cycle " + sum.cycle + " interrupted in the " + name);
+    return r;
+  };
+  if (t0 > f.sim->time()) {
+    const driver::RunSummary a = leg("analysis", t0);
     sum.analysis_wall = a.wall;
     sum.analysis_steps = a.steps;
     sum.analysis_warnings = a.warnings;
@@ -704,12 +710,7 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
     }
   }
   f.maps = std::make_unique<solver::FloodMaps>(grid, static_cast<Real>(base.flood_threshold));
-  log("forecast " + sum.t0 + " -> " + iso(origin + t0 + lead));
-  ro.until = t0 + lead;
-  ro.output = (work / "forecast.h5").string();
-  ro.title = "floodtwin forecast " + sum.cycle + ": " + fs::path(base.file).filename().string();
-  const driver::RunSummary fc = driver::run(f, ro);
-  if (fc.interrupted) throw Error("forecast cycle " + sum.cycle + " interrupted in the forecast");
+  const driver::RunSummary fc = leg("forecast", t0 + lead);
   sum.forecast_wall = fc.wall;
   sum.forecast_steps = fc.steps;
   sum.warnings = fc.warnings;
