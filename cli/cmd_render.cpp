@@ -9,7 +9,6 @@
 #include <string>
 
 #include "cli/command.hpp"
-#include "io/file_lock.hpp"
 #include "solver/error.hpp"
 #include "viz/products.hpp"
 
@@ -72,15 +71,7 @@ int run(const std::vector<std::string>& args) {
   if (in.empty()) throw ConfigError("render: expected a results file");
   if (out.empty()) throw ConfigError("render: --out map.png is required");
 
-  // Never over the results read (nor the animations beside the map); one writer per map
-  // (`<out>.lock`, also for the frames and animations of --animate) before anything is written.
-  const std::filesystem::path map(out);
-  for (const char* ext : {"", ".gif", ".mp4"}) {
-    std::filesystem::path o = map;
-    if (*ext != '\0') o.replace_extension(ext);
-    floodtwin::io::refuse_output_over_inputs(o, {in}, "render: --out");
-  }
-  const floodtwin::io::FileLock lock(floodtwin::io::lock_path(map), "render to " + out);
+  // The output checks and the lock are render_results's (viz/products.cpp).
   const viz::RenderedMaps maps = viz::render_results(in, out, request);
   if (!request.animate) {
     std::printf("%s: %s, %d x %d pixels (map %d x %d), %zu cells coloured\n", out.c_str(),

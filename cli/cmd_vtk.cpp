@@ -8,7 +8,6 @@
 #include <string>
 
 #include "cli/command.hpp"
-#include "io/file_lock.hpp"
 #include "solver/error.hpp"
 #include "viz/products.hpp"
 
@@ -54,26 +53,7 @@ int run(const std::vector<std::string>& args) {
     }
   }
   if (in.empty() || out.empty()) throw ConfigError("vtk: expected RESULTS and OUTDIR");
-  // Never over the results read; one writer per folder (`OUTDIR.lock` beside it, as a run's
-  // [output] vtk takes) before anything is written.
-  namespace fs = std::filesystem;
-  fs::path dir = fs::path(out).lexically_normal();
-  if (dir.filename().empty()) dir = dir.parent_path();
-  floodtwin::io::refuse_output_over_inputs(dir, {in}, "vtk: OUTDIR");
-  for (const char* name : {"flood.pvd", "terrain.vts", "gauges.vtp", "max.vts"}) {
-    floodtwin::io::refuse_output_over_inputs(dir / name, {in}, "vtk: OUTDIR");
-  }
-  const std::string file = fs::path(in).filename().string();
-  if (file.starts_with("flood_") && file.ends_with(".vts")) {
-    std::error_code ec;
-    if (fs::equivalent(fs::absolute(fs::path(in)).parent_path(), fs::absolute(dir), ec)) {
-      throw ConfigError("vtk: OUTDIR: " + out + " holds the input " + in +
-                        ", which the series would overwrite; choose another folder");
-    }
-  }
-  if (dir.has_parent_path()) fs::create_directories(dir.parent_path());
-  const floodtwin::io::FileLock lock(floodtwin::io::lock_path(dir), "vtk series in " + out);
-
+  // The output checks and the lock are export_vtk's (viz/products.cpp).
   const floodtwin::viz::VtkExport e = floodtwin::viz::export_vtk(in, out, options);
   std::printf("%s: %zu output times (flood.pvd), terrain.vts%s%s from %s\n", out.c_str(), e.times,
               e.gauges ? ", gauges.vtp" : "", e.peaks ? ", max.vts" : " (no peak maps in the file)",

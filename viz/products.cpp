@@ -15,6 +15,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "io/file_lock.hpp"
 #include "solver/error.hpp"
 #include "viz/results_source.hpp"
 
@@ -137,6 +138,27 @@ std::vector<Movie> parse_movies(const std::string& text) {
 }
 
 VtkExport export_vtk(const fs::path& results, const fs::path& dir, const VtkOptions& options) {
+  // Never over the results read; one writer per folder (`OUTDIR.lock` beside it, as a run's
+  // [output] vtk takes) before anything is written. Here, not in the callers: the command line
+  // and Python both get them.
+  fs::path folder = dir.lexically_normal();
+  if (folder.filename().empty()) folder = folder.parent_path();
+  if (folder.empty()) throw ConfigError("vtk: an output folder is required");
+  io::refuse_output_over_inputs(folder, {results}, "vtk: OUTDIR");
+  for (const char* name : {"flood.pvd", "terrain.vts", "gauges.vtp", "max.vts"}) {
+    io::refuse_output_over_inputs(folder / name, {results}, "vtk: OUTDIR");
+  }
+  const std::string file = results.filename().string();
+  if (file.starts_with("flood_") && file.ends_with(".vts")) {
+    std::error_code ec;
+    if (fs::equivalent(fs::absolute(results).parent_path(), fs::absolute(folder), ec)) {
+      throw ConfigError("vtk: OUTDIR: " + dir.string() + " holds the input " + results.string() +
+                        ", which the series would overwrite; choose another folder");
+    }
+  }
+  if (folder.has_parent_path()) fs::create_directories(folder.parent_path());
+  const io::FileLock lock(io::lock_path(folder), "vtk series in " + dir.string());
+
   const ResultsSource source(results);
   VtkSeries series(dir, source.basin(), options);
   for (std::size_t k = 0; k < source.times().size(); ++k) series.write(source.snapshot(k));
@@ -160,6 +182,15 @@ RenderedMaps render_results(const fs::path& results, const fs::path& png,
     throw ConfigError("render: the minimum depth must be >= 0 m");
   }
   const MapField field = parse_map_field(request.field);
+  // Never over the results read (nor the animations beside the map); one writer per map
+  // (`<png>.lock`, also for the frames and animations) before anything is written. Here, not
+  // in the callers: the command line and Python both get them.
+  for (const char* ext : {"", ".gif", ".mp4"}) {
+    fs::path o = png;
+    if (*ext != '\0') o.replace_extension(ext);
+    io::refuse_output_over_inputs(o, {results}, "render: --out");
+  }
+  const io::FileLock lock(io::lock_path(png), "render to " + png.string());
   const ResultsSource source(results);
   const Basin& basin = source.basin();
   const double shown_depth = request.min_depth ? *request.min_depth : basin.threshold;

@@ -23,7 +23,10 @@ struct VtkExport {
   std::vector<std::filesystem::path> files;
 };
 
-/// Converts the results file `results` to a VTK series in `dir` (see vtk_series.hpp).
+/// Converts the results file `results` to a VTK series in `dir` (see vtk_series.hpp). Before
+/// anything is written: refuses (ConfigError) a folder, or a file of the series, that is the
+/// results file, and takes the folder's lock (`DIR.lock` beside it; IoError when another
+/// process holds it), as `floodtwin vtk` and Python's write_vtk both need.
 VtkExport export_vtk(const std::filesystem::path& results, const std::filesystem::path& dir,
                      const VtkOptions& options = {});
 
@@ -57,7 +60,9 @@ struct RenderedMaps {
 /// a bad time text, field or size, InputError for a time with no snapshot or a missing map.
 /// Movies are made with Debian's ffmpeg when it is on PATH; without it, or when it fails, the
 /// frames are kept and `note` says why. Every file is written under a temporary name and
-/// renamed when complete.
+/// renamed when complete. Before anything is written: refuses (ConfigError) a map, GIF or MP4
+/// path that is the results file, and takes the map's lock (`PNG.lock`; IoError when another
+/// process holds it), for `floodtwin render` and Python's render alike.
 RenderedMaps render_results(const std::filesystem::path& results, const std::filesystem::path& png,
                             const RenderRequest& request);
 

@@ -114,3 +114,34 @@ def test_animation_frames_gif_and_mp4(results, tmp_path):
     assert frames_only["movies"] == [] and len(frames_only["images"]) == 13
     with pytest.raises(floodtwin.ScenarioError, match="--movie expects gif, mp4"):
         floodtwin.render(results, tmp_path / "g.png", animate=True, movies=["avi"])
+
+
+def test_outputs_over_the_results_and_locked_outputs_are_refused(results, tmp_path):
+    """render and write_vtk check their outputs and take the output's lock themselves, as the
+    commands do (viz/products.cpp): Python gets the same protection."""
+    import fcntl
+    import hashlib
+
+    def digest():
+        with open(results, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+
+    before = digest()
+    with pytest.raises(floodtwin.ScenarioError, match="render: --out.*is the input"):
+        floodtwin.render(results, results)
+    with pytest.raises(floodtwin.ScenarioError, match="vtk: OUTDIR.*is the input"):
+        floodtwin.write_vtk(results, results)
+    assert digest() == before
+
+    png = tmp_path / "held.png"
+    with open(tmp_path / "held.png.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(OSError, match="held.png.lock"):
+            floodtwin.render(results, png, width=200, height=150)
+    assert not png.exists()
+    (tmp_path / "vtk").mkdir()
+    with open(tmp_path / "vtk.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(OSError, match="vtk.lock"):
+            floodtwin.write_vtk(results, tmp_path / "vtk")
+    assert not (tmp_path / "vtk" / "flood.pvd").exists()
