@@ -230,3 +230,35 @@ def test_field_and_forcing_setters():
     sim.run(until=6.0)
     assert sim.mass_balance().boundary_out == out
     assert sim.mass_balance().relative_error < 1e-12
+
+
+def test_peak_maps_include_the_initial_state(tmp_path):
+    """A cell that starts at 1.6 m reports a peak of 1.6 m after one step (the water spreads,
+    so the depth at the end of the step is lower), however the initial state was given: the
+    maps record it before the first step, as `floodtwin run` does (issue 17)."""
+    ny, nx = 5, 6
+    depth = np.zeros((ny, nx))
+    depth[2, 3] = 1.6
+    made = {
+        "depth=": lambda: floodtwin.Simulation(np.zeros((ny, nx)), 10.0, depth=depth),
+        "water_level=": lambda: floodtwin.Simulation(np.zeros((ny, nx)), 10.0, water_level=depth),
+    }
+    for how, make in made.items():
+        sim = make()
+        sim.step()
+        assert sim.depth[2, 3] < 1.5, how
+        assert sim.max_depth[2, 3] == 1.6, how
+        assert sim.time_of_max_depth[2, 3] == 0.0, how
+    sim = floodtwin.Simulation(np.zeros((ny, nx)), 10.0)
+    sim.set_depth(depth)
+    sim.run(sim.time + 1.0)
+    assert sim.max_depth[2, 3] == 1.6
+
+    from conftest import demo_copy
+
+    path = demo_copy(tmp_path)
+    path.write_text(path.read_text().replace("[terrain]\n", "[terrain]\ninitial_depth = 1.6\n", 1))
+    sim = floodtwin.Simulation.from_scenario(path)
+    sim.step()
+    active = ~np.isnan(sim.max_depth)
+    assert active.any() and (sim.max_depth[active] >= 1.6).all()
