@@ -367,26 +367,19 @@ void remove_leftovers(const fs::path& cycles, const fs::path& states) {
 
 }  // namespace
 
-CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
+namespace {
+
+/// The cycle under the twin's lock (run_cycle): fills `sum` as it goes, so that a failure can
+/// still be recorded with the cycle's name and what was known.
+void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary& sum) {
   using clock = std::chrono::steady_clock;
   const auto wall_start = clock::now();
   auto log = [&](const std::string& line) {
     if (options.log) options.log(line);
   };
-  CycleSummary sum;
   const scenarios::Scenario& base = twin.scenario;
   const double origin = epoch_of(base.start, base.file + ": [simulation] start");
   const fs::path cycles(twin.cycles), states(twin.states);
-  fs::create_directories(cycles);
-  fs::create_directories(states);
-  std::optional<io::FileLock> lock;
-  try {
-    lock.emplace(cycles / ".forecast.lock", "forecast cycle of " + twin.file, options.lock_wait);
-  } catch (const IoError& e) {
-    throw CycleBusy(std::string(e.what()) +
-                    " (another cycle of this twin is running; retry "
-                    "later or pass --wait SECONDS)");
-  }
   remove_leftovers(cycles, states);
 
   // ---- the terrain and everything but the forcing ----------------------------------------
@@ -758,6 +751,42 @@ CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
   }
   publish_folder(work, cycles / sum.cycle);
   cleanup.dir.clear();
+  std::error_code gone;
+  fs::remove(cycles / (sum.cycle + ".failed.json"), gone);  // this cycle has now succeeded
+}
+
+}  // namespace
+
+CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
+  const fs::path cycles(twin.cycles);
+  fs::create_directories(cycles);
+  fs::create_directories(twin.states);
+  std::optional<io::FileLock> lock;
+  try {
+    lock.emplace(cycles / ".forecast.lock", "forecast cycle of " + twin.file, options.lock_wait);
+  } catch (const IoError& e) {
+    throw CycleBusy(std::string(e.what()) +
+                    " (another cycle of this twin is running; retry later or pass --wait "
+                    "SECONDS)");
+  }
+  CycleSummary sum;
+  try {
+    run_locked(twin, options, sum);
+  } catch (const Error& e) {
+    // Recorded beside the cycles (never in a published cycle folder), under the lock.
+    if (!sum.cycle.empty()) {
+      std::string json = to_json(sum);
+      const std::string status = "\"exit_status\": \"ok\"";
+      json.replace(json.find(status), status.size(),
+                   "\"exit_status\": \"failed\",\n  \"error\": " + json_string(e.what()));
+      try {
+        write_text(cycles / (sum.cycle + ".failed.json"), json);
+      } catch (const Error&) {
+        // The original error matters more than its record.
+      }
+    }
+    throw;
+  }
   return sum;
 }
 

@@ -359,6 +359,10 @@ def test_observations_too_old_stop_the_cycle(tmp_path):
     )
     assert r.returncode == 4 and "ERROR" in r.stderr and "max_observation_gap" in r.stderr
     assert not (twin / "cycles" / "20240502T1200Z").exists()
+    # The failure is recorded beside the cycles, for the platform that ran it.
+    failed = json.loads((twin / "cycles" / "20240502T1200Z.failed.json").read_text())
+    assert failed["exit_status"] == "failed" and "max_observation_gap" in failed["error"]
+    assert failed["t0"] == "2024-05-02T12:00:00Z"
 
 
 @pytest.mark.parametrize(
