@@ -36,7 +36,7 @@ py::dict impacts(const py::object& results, const py::object& scenario, const py
   }
   // One list per column of zones.csv (zones only, no TOTAL row): text columns as str,
   // counts as int, the rest as float (NaN where the file has an empty cell).
-  const auto& columns = impacts::zone_columns();
+  const auto& columns = impacts::zone_columns(r.has_assets);
   std::vector<py::list> lists(columns.size());
   for (std::size_t z = 0; z < r.zone_id.size(); ++z) {
     const auto row = impacts::zone_row(r, z);

@@ -147,7 +147,7 @@ std::vector<std::string> input_paths(const scenarios::Scenario& s) {
   if (s.impacts) {
     for (const std::string* p :
          {&s.impacts->zones, &s.impacts->levels, &s.impacts->population, &s.impacts->buildings,
-          &s.impacts->damage_curves, &s.impacts->roads, &s.impacts->plan}) {
+          &s.impacts->damage_curves, &s.impacts->roads, &s.impacts->plan, &s.impacts->assets}) {
       add_path(out, *p);
     }
   }

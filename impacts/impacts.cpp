@@ -158,6 +158,7 @@ std::vector<ZoneImpact> zone_impacts(const ExposureInputs& in) {
   std::vector<ZoneImpact> out(in.zone_count + 1);
   const bool has_pop = !in.population.empty();
   const bool has_hazard = !in.max_hazard.empty();
+  const bool has_assets = !in.assets.empty();
   for (std::size_t c = 0; c < n; ++c) {
     const std::int32_t z = in.zone[c];
     if (z < 0) continue;
@@ -166,6 +167,15 @@ std::vector<ZoneImpact> zone_impacts(const ExposureInputs& in) {
     ++r.cells;
     if (d > in.flood_threshold) r.flooded_area += area;
     if (d > r.max_depth) r.max_depth = d;
+    if (has_assets) {
+      const double v = std::isfinite(in.assets[c]) ? in.assets[c] : 0.0;
+      r.assets += v;
+      if (in.assets_curve != nullptr) {
+        if (std::isfinite(d)) r.assets_damaged += v * curve_fraction(*in.assets_curve, d);
+      } else if (d > in.people_depth) {
+        r.assets_damaged += v;
+      }
+    }
     if (!has_pop) continue;
     const double pop = std::isfinite(in.population[c]) ? in.population[c] : 0.0;
     r.population += pop;
@@ -217,6 +227,8 @@ std::vector<ZoneImpact> zone_impacts(const ExposureInputs& in) {
     total.damage += r.damage;
     total.roads_m += r.roads_m;
     total.roads_cut_m += r.roads_cut_m;
+    total.assets += r.assets;
+    total.assets_damaged += r.assets_damaged;
   }
   return out;
 }

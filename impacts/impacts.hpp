@@ -101,6 +101,10 @@ struct ExposureInputs {
   std::span<const std::int32_t> zone;  ///< zone index per cell, -1 outside every zone
   std::size_t zone_count = 0;
   std::span<const double> population;  ///< people per cell; empty: none
+  std::span<const double> assets;      ///< asset value per cell; empty: none
+  /// Damage curve of the assets (value x curve(max depth)); null: the whole value of a cell
+  /// deeper than people_depth.
+  const DamageCurve* assets_curve = nullptr;
   const Buildings* buildings = nullptr;
   std::span<const DamageCurve> curves;
   const RoadPieces* roads = nullptr;
@@ -120,6 +124,8 @@ struct ZoneImpact {
   double damage = 0;       ///< [currency]
   double roads_m = 0;      ///< road length in the zone [m]
   double roads_cut_m = 0;  ///< [m]
+  double assets = 0;          ///< asset value in the zone
+  double assets_damaged = 0;  ///< value damaged (ExposureInputs::assets_curve)
 };
 
 /// Impacts per zone; element zone_count holds the totals over all zones. Serial and in a fixed

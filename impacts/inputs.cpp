@@ -416,8 +416,11 @@ RoadPieces load_roads(const std::string& path, const GridGeometry& grid,
   return road_pieces(grid, lines);
 }
 
-std::vector<double> load_population(const std::string& path, const GridGeometry& grid,
-                                    const std::string& crs_wkt) {
+namespace {
+/// A raster of amounts per cell (people, asset value) on the grid, resampled with `sum`;
+/// negative values are refused naming the cell.
+std::vector<double> load_amounts(const std::string& path, const GridGeometry& grid,
+                                 const std::string& crs_wkt, const std::string& what) {
   solver::Grid g;
   g.nx = grid.nx;
   g.ny = grid.ny;
@@ -427,14 +430,14 @@ std::vector<double> load_population(const std::string& path, const GridGeometry&
   g.origin_y = static_cast<solver::Real>(grid.origin_y);
   terrain::ReadOptions ro;
   ro.resampling = "sum";
-  ro.what = "population raster";
+  ro.what = what + " raster";
   const auto values = terrain::read_raster_on_grid(path, g, crs_wkt, ro);
   std::vector<double> out(values.size());
   for (std::size_t k = 0; k < values.size(); ++k) {
     const double p = static_cast<double>(values[k]);
     if (p < 0) {
       std::ostringstream msg;
-      msg << "population raster '" << path << "': negative population " << p << " in cell ("
+      msg << what << " raster '" << path << "': negative " << what << " " << p << " in cell ("
           << k % static_cast<std::size_t>(grid.nx) << ", " << k / static_cast<std::size_t>(grid.nx)
           << ")";
       throw InputError(msg.str());
@@ -442,6 +445,17 @@ std::vector<double> load_population(const std::string& path, const GridGeometry&
     out[k] = std::isfinite(p) ? p : 0.0;
   }
   return out;
+}
+}  // namespace
+
+std::vector<double> load_population(const std::string& path, const GridGeometry& grid,
+                                    const std::string& crs_wkt) {
+  return load_amounts(path, grid, crs_wkt, "population");
+}
+
+std::vector<double> load_assets(const std::string& path, const GridGeometry& grid,
+                                const std::string& crs_wkt) {
+  return load_amounts(path, grid, crs_wkt, "assets");
 }
 
 std::vector<std::vector<Ring>> zones_wgs84(const Zones& zones, const std::string& crs_wkt) {

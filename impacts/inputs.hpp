@@ -58,6 +58,9 @@ RoadPieces load_roads(const std::string& path, const GridGeometry& grid,
 /// warped with GDAL's `sum` resampling (totals kept). No-data is 0.
 std::vector<double> load_population(const std::string& path, const GridGeometry& grid,
                                     const std::string& crs_wkt);
+/// Asset value per cell, as the population (resampled with `sum`, which keeps totals).
+std::vector<double> load_assets(const std::string& path, const GridGeometry& grid,
+                                const std::string& crs_wkt);
 
 /// The zones' outer rings in WGS 84 (x = longitude, y = latitude). Empty when the grid has no
 /// CRS.

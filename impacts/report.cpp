@@ -200,7 +200,7 @@ void write_gpkg(const fs::path& path, const ImpactsResult& r, const ReportInputs
   const bool has_srs = !in.crs_wkt.empty() && srs.importFromWkt(in.crs_wkt.c_str()) == OGRERR_NONE;
   OGRLayer* layer = ds->CreateLayer("zones", has_srs ? &srs : nullptr, wkbMultiPolygon, nullptr);
   if (layer == nullptr) throw IoError("cannot create the layer of '" + path.string() + "'");
-  const auto& cols = zone_columns();
+  const auto& cols = zone_columns(r.has_assets);
   std::vector<OGRFieldType> types;
   for (const auto& c : cols) {
     OGRFieldType t = OFTReal;
@@ -472,11 +472,11 @@ void write_impacts_folder(const fs::path& out, ImpactsResult& r, const ReportInp
   // zones.csv (the contract's columns first), one row per zone; totals.csv, the same columns
   // for all zones together (zone "TOTAL").
   {
-    std::string text = csv_line(zone_columns());
+    std::string text = csv_line(zone_columns(r.has_assets));
     for (std::size_t z = 0; z < r.zone_id.size(); ++z) text += csv_line(zone_row(r, z));
     write_text(stage / "zones.csv", text);
     write_text(stage / "totals.csv",
-               csv_line(zone_columns()) + csv_line(zone_row(r, r.zone_id.size())));
+               csv_line(zone_columns(r.has_assets)) + csv_line(zone_row(r, r.zone_id.size())));
   }
   // levels.csv: one row per rule of the levels table.
   {

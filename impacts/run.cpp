@@ -62,6 +62,8 @@ struct Loaded {
   Zones zones;
   std::vector<DamageCurve> curves;
   std::vector<double> population;
+  std::vector<double> assets;
+  const DamageCurve* assets_curve = nullptr;  ///< into curves
   Buildings buildings;
   RoadPieces roads;
   std::vector<LevelRule> rules;
@@ -79,6 +81,21 @@ Loaded load_inputs(const scenarios::ImpactsSpec& spec, const GridGeometry& grid,
   if (!spec.population.empty()) {
     in.population = load_population(spec.population, grid, crs);
     in.notes.push_back("population: " + spec.population);
+  }
+  if (!spec.assets.empty()) {
+    in.assets = load_assets(spec.assets, grid, crs);
+    in.notes.push_back("assets: " + spec.assets);
+    if (!spec.assets_curve.empty()) {
+      std::string known;
+      for (const DamageCurve& c : in.curves) {
+        if (c.occupancy == spec.assets_curve) in.assets_curve = &c;
+        known += (known.empty() ? "" : ", ") + c.occupancy;
+      }
+      if (in.assets_curve == nullptr) {
+        throw ConfigError("[impacts] assets_curve: no damage curve '" + spec.assets_curve +
+                          "' (the curves have: " + known + ")");
+      }
+    }
   }
   if (!spec.buildings.empty()) {
     in.buildings = load_buildings(spec.buildings, grid, crs, in.curves);
@@ -109,14 +126,20 @@ std::string ImpactsResult::iso(double t) const {
   return std::isnan(t) ? std::string() : iso_time(start_epoch + t);
 }
 
-const std::vector<std::string>& zone_columns() {
+const std::vector<std::string>& zone_columns(bool assets) {
   static const std::vector<std::string> c{
       "zone", "name", "level", "level_time", "flooded_area_m2", "max_depth_m", "people_affected",
       "buildings_flooded", "damage", "roads_cut_m",
       // extra columns
       "lead_time_s", "levels_reached", "population", "people_hazard_low", "people_hazard_moderate",
       "people_hazard_significant", "people_hazard_extreme", "buildings", "roads_m", "cells"};
-  return c;
+  static const std::vector<std::string> with_assets = [] {
+    std::vector<std::string> a = c;
+    a.emplace_back("assets");
+    a.emplace_back("assets_damaged");
+    return a;
+  }();
+  return assets ? with_assets : c;
 }
 
 std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t z) {
@@ -134,7 +157,7 @@ std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t z) {
       }
     }
   }
-  return {total ? "TOTAL" : r.zone_id[z],
+  std::vector<std::string> row{total ? "TOTAL" : r.zone_id[z],
           total ? "all zones" : r.zone_name[z],
           level,
           level_time,
@@ -154,6 +177,11 @@ std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t z) {
           std::to_string(i.buildings),
           number(i.roads_m),
           std::to_string(i.cells)};
+  if (r.has_assets) {
+    row.push_back(number(i.assets));
+    row.push_back(number(i.assets_damaged));
+  }
+  return row;
 }
 
 std::string ImpactsResult::headline() const {
@@ -287,6 +315,9 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
   ex.zone = zones.cell_zone;
   ex.zone_count = nz;
   ex.population = in.population;
+  ex.assets = in.assets;
+  ex.assets_curve = in.assets_curve;
+  r.has_assets = !spec.assets.empty();
   ex.buildings = spec.buildings.empty() ? nullptr : &in.buildings;
   ex.curves = in.curves;
   ex.roads = spec.roads.empty() ? nullptr : &in.roads;

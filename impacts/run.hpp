@@ -49,6 +49,7 @@ struct ImpactsResult {
   std::vector<ActionDue> actions;
   std::vector<std::string> alerts;  ///< CAP files written (names in alerts/)
   std::vector<std::string> notes;   ///< what was loaded
+  bool has_assets = false;          ///< an assets raster was given (zones.csv gains 2 columns)
 
   /// An ISO-8601 time of a time [s since the results' start].
   [[nodiscard]] std::string iso(double t) const;
@@ -71,8 +72,9 @@ std::vector<std::string> check_impacts_inputs(const scenarios::Scenario& scenari
                                               const GridGeometry& grid,
                                               const std::string& crs_wkt);
 
-/// The columns of zones.csv, the contract's first.
-const std::vector<std::string>& zone_columns();
+/// The columns of zones.csv, the contract's first; `assets` (an [impacts] assets raster) adds
+/// `assets,assets_damaged` at the end.
+const std::vector<std::string>& zone_columns(bool assets = false);
 /// A row of zones.csv as text cells (zone_columns order); `zone` = zone count gives "TOTAL".
 std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t zone);
 

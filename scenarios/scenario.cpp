@@ -428,7 +428,8 @@ Scenario load_scenario(const std::string& path) {
   if (root.contains("impacts")) {
     const Section imp(sub_table(root, "impacts", s.file, false), "impacts", s.file, s.dir,
                       {"zones", "levels", "population", "buildings", "damage_curves", "roads",
-                       "plan", "people_depth", "road_depth", "sender"});
+                       "plan", "people_depth", "road_depth", "sender", "assets",
+                       "assets_curve"});
     ImpactsSpec spec;
     spec.line = imp.line();
     imp.require("zones");
@@ -439,6 +440,11 @@ Scenario load_scenario(const std::string& path) {
     spec.damage_curves = imp.file("damage_curves");
     spec.roads = imp.file("roads");
     spec.plan = imp.file("plan");
+    spec.assets = imp.file("assets");
+    spec.assets_curve = imp.text("assets_curve").value_or("");
+    if (!spec.assets_curve.empty() && spec.assets.empty()) {
+      imp.fail("assets_curve", "a curve for the assets needs an assets raster");
+    }
     if (!spec.plan.empty() && spec.levels.empty()) imp.fail("plan", "a plan needs levels");
     spec.people_depth = imp.number_in("people_depth", s.flood_threshold, 0, 100);
     spec.road_depth = imp.number_in("road_depth", 0.3, 0, 100);

@@ -83,6 +83,10 @@ struct ImpactsSpec {
   std::string damage_curves;         ///< CSV occupancy,depth,fraction; empty: the JRC defaults
   std::string roads;                 ///< lines
   std::string plan;                  ///< CSV zone,level,action,responsible,lead_time
+  std::string assets;                ///< raster of asset value per cell (any currency)
+  /// Occupancy of the damage curves for the assets; empty: a cell's whole value counts as
+  /// damaged when its max depth exceeds people_depth.
+  std::string assets_curve;
   double people_depth = 0.1;         ///< [m]; default: [output] flood_threshold
   double road_depth = 0.3;           ///< [m]
   std::string sender = "floodtwin";  ///< CAP <sender>

@@ -192,6 +192,32 @@ TEST(ImpactsCore, ZoneImpactsByHand) {
   EXPECT_DOUBLE_EQ(r[2].max_depth, 1.2);
 }
 
+// Assets: the value of a zone's cells deeper than people_depth, or value x curve(max depth).
+TEST(ImpactsCore, AssetsDamagedByThresholdOrCurve) {
+  const fi::GridGeometry g{4, 1, 10.0, 10.0, 0.0, 10.0};
+  const std::vector<double> depth{0.05, 0.5, NAN, 2.5};
+  const std::vector<std::int32_t> zone{0, 0, 0, 1};
+  const std::vector<double> assets{100, 200, 300, 400};
+  fi::ExposureInputs in;
+  in.grid = g;
+  in.max_depth = depth;
+  in.zone = zone;
+  in.zone_count = 2;
+  in.assets = assets;
+  in.people_depth = 0.1;
+  auto r = fi::zone_impacts(in);
+  EXPECT_EQ(r[0].assets, 600.0);
+  EXPECT_EQ(r[0].assets_damaged, 200.0);  // only the 0.5 m cell is above 0.1 m
+  EXPECT_EQ(r[1].assets_damaged, 400.0);
+  EXPECT_EQ(r[2].assets, 1000.0);
+  EXPECT_EQ(r[2].assets_damaged, 600.0);
+  const fi::DamageCurve curve{"asset", {0, 1, 2}, {0, 0.5, 0.8}};
+  in.assets_curve = &curve;
+  r = fi::zone_impacts(in);
+  EXPECT_DOUBLE_EQ(r[0].assets_damaged, 100 * 0.025 + 200 * 0.25);  // NaN cell: no damage
+  EXPECT_DOUBLE_EQ(r[1].assets_damaged, 400 * 0.8);                  // held after the last
+}
+
 // depth_share: cells deeper than the value (strictly; NaN is not), over the zone's cells.
 TEST(ImpactsCore, ZoneDepthShareCountsCellsAboveTheDepth) {
   const std::vector<double> depth{0.5, 0.2, 0.31, std::nan(""), 0.3, 2.0, 0.0, 1.0};

@@ -675,3 +675,79 @@ def test_depth_share_levels_match_an_independent_computation(case, tmp_path):
     )
     assert run.returncode != 0 and "bad.csv" in run.stderr and "line 2" in run.stderr, run.stderr
     assert "depth_share needs a share" in run.stderr
+
+
+def test_assets_raster_damage_matches_an_independent_computation(case, tmp_path):
+    """[impacts] assets: zones.csv gains assets,assets_damaged at the end (only then): the
+    value of the zone's cells deeper than people_depth, or value x curve(max depth) with
+    assets_curve; recomputed here from the max-depth map."""
+    d, _ = case
+    rng = np.random.default_rng(11)
+    values = rng.uniform(0, 1e4, size=(NY, NX))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32611)
+    ds = gdal.GetDriverByName("GTiff").Create(
+        str(tmp_path / "assets.tif"), NX, NY, 1, gdal.GDT_Float64
+    )
+    ds.SetGeoTransform((X0, DX, 0, Y0, 0, -DX))
+    ds.SetProjection(srs.ExportToWkt())
+    ds.GetRasterBand(1).WriteArray(values)
+    ds = None
+    base = (d / "valley.toml").read_text()
+    for name in [
+        "dem.tif",
+        "rain.csv",
+        "zones.geojson",
+        "pop.tif",
+        "buildings.geojson",
+        "plan.csv",
+        "levels.csv",
+    ]:
+        base = base.replace(f'"{name}"', f'"{d / name}"')
+    with h5py.File(d / "out" / "valley.h5", "r") as f:
+        x, y, max_depth = f["x"][:], f["y"][:], f["max_depth"][:].astype(float)
+    X, Y = np.meshgrid(x, y)
+    base_header = list(read_csv(d / "out" / "valley_impacts" / "zones.csv")[0])
+    assert "assets" not in base_header  # without an assets raster the table is unchanged
+    for extra, curve in [("", None), ('assets_curve = "residential"\n', "residential")]:
+        text = base.replace(
+            "[impacts]\n", f'[impacts]\nassets = "{tmp_path / "assets.tif"}"\n' + extra
+        )
+        (tmp_path / "a.toml").write_text(text)
+        out = tmp_path / ("imp_" + (curve or "depth"))
+        run = subprocess.run(
+            [
+                CLI,
+                "impacts",
+                str(d / "out" / "valley.h5"),
+                "--scenario",
+                str(tmp_path / "a.toml"),
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        rows = read_csv(out / "zones.csv")
+        assert list(rows[0]) == base_header + ["assets", "assets_damaged"]
+        total = 0.0
+        for r in rows:
+            cells = inside(ZONES[r["zone"]], X, Y)
+            if curve is None:
+                damaged = values[cells & (max_depth > 0.03)].sum()
+            else:
+                frac = np.interp(max_depth[cells], CURVE_DEPTHS, CURVES[curve])
+                damaged = (values[cells] * frac).sum()
+            assert float(r["assets"]) == pytest.approx(values[cells].sum(), rel=1e-12)
+            assert float(r["assets_damaged"]) == pytest.approx(damaged, rel=1e-12)
+            total += damaged
+        assert total > 0
+    text = base.replace("[impacts]\n", '[impacts]\nassets_curve = "residential"\n')
+    (tmp_path / "b.toml").write_text(text)
+    run = subprocess.run(
+        [CLI, "impacts", str(d / "out" / "valley.h5"), "--scenario", str(tmp_path / "b.toml")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0 and "assets_curve" in run.stderr and "b.toml" in run.stderr
