@@ -3,11 +3,11 @@
 /// map as a PNG, or one frame per output time with an animated GIF and an MP4
 /// (viz/products.hpp).
 #if FLOODTWIN_HAS_VIZ  // the command exists when the viz module is built
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "solver/error.hpp"
 #include "viz/products.hpp"
@@ -17,18 +17,11 @@ namespace {
 namespace viz = floodtwin::viz;
 using floodtwin::ConfigError;
 
+/// A whole finite decimal number (cli/args.hpp: "0x10" is not 16, "2x" is not 2).
 double number(const std::string& option, const std::string& value) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || !std::isfinite(v)) {
-    throw ConfigError("render: " + option + " expects a number, got '" + value + "'");
-  }
-  return v;
+  const auto v = floodtwin::scenarios::parse_decimal(value);
+  if (!v) throw ConfigError("render: " + option + " expects a number, got '" + value + "'");
+  return *v;
 }
 
 int run(const std::vector<std::string>& args) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "solver/error.hpp"
 #include "viz/products.hpp"
@@ -15,19 +16,15 @@ namespace {
 
 using floodtwin::ConfigError;
 
+/// A whole finite decimal number > 0 (>= 0 with `allow_zero`), strictly (cli/args.hpp: "0x2"
+/// is not 2).
 double positive_number(const std::string& option, const std::string& value, bool allow_zero) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || !(allow_zero ? v >= 0 : v > 0)) {
+  const auto v = floodtwin::scenarios::parse_decimal(value);
+  if (!v || !(allow_zero ? *v >= 0 : *v > 0)) {
     throw ConfigError("vtk: " + option + " expects a number " + (allow_zero ? ">= 0" : "> 0") +
                       ", got '" + value + "'");
   }
-  return v;
+  return *v;
 }
 
 int run(const std::vector<std::string>& args) {
