@@ -189,7 +189,7 @@ void apply_changes(driver::Forecast& f, const scenarios::Variant& v, double dura
                         shortest(0.5 * b.width) + " m) of the breach is lowered");
     }
     sim.schedule_elevation(static_cast<Real>(b.time), std::move(z));
-    notes.push_back("breach of " + std::to_string(cells) + " cells at t = " + shortest(b.time) +
+    notes.push_back("breach of " + std::to_string(cells) + " cell(s) at t = " + shortest(b.time) +
                     " s");
   }
 }
