@@ -391,7 +391,7 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
   s.vtk_dir.clear();
   const double requested_t0 =
       options.at.empty() ? inf : epoch_of(options.at, "forecast --at") - origin;
-  s.duration = 1;  // set below, once T0 is known
+  // duration: the scenario's own while it is prepared; the cycle's end once T0 is known.
   driver::Forecast f = driver::prepare(s);
   const solver::Grid& grid = f.sim->grid();
   sum.notes = f.notes;
