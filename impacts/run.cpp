@@ -346,7 +346,8 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
       for (std::size_t q = 0; q < r.rules.size(); ++q) {
         const LevelRule& rule = r.rules[q];
         if (rule.indicator != Indicator::depth_share) continue;
-        snap_share[q].push_back(zone_depth_share(depth, zones.cell_zone, nz, rule.value)[rule.zone]);
+        const auto share = zone_depth_share(depth, zones.cell_zone, nz, rule.value);
+        snap_share[q].push_back(share[rule.zone]);
       }
     }
   }

@@ -117,14 +117,15 @@ void scale_rain_csv(const std::string& from, const fs::path& to, double factor) 
 }
 
 /// The scenario of a variant: rain files scaled into `folder`, no VTK output.
-scenarios::Scenario variant_scenario(const scenarios::Scenario& base,
-                                     const scenarios::Variant& v, const fs::path& folder,
-                                     std::vector<std::string>& notes, const std::string& where) {
+scenarios::Scenario variant_scenario(const scenarios::Scenario& base, const scenarios::Variant& v,
+                                     const fs::path& folder, std::vector<std::string>& notes,
+                                     const std::string& where) {
   scenarios::Scenario s = base;
   s.vtk_dir.clear();
   if (v.rain_factor != 1.0) {
     if (!s.rain_grids.empty()) {
-      throw ConfigError(where + "rain_factor: gridded rain ([rainfall] grids) cannot be scaled yet");
+      throw ConfigError(where +
+                        "rain_factor: gridded rain ([rainfall] grids) cannot be scaled yet");
     }
     if (s.rain_uniform.empty() && s.rain_series.empty()) {
       throw ConfigError(where + "rain_factor: the scenario has no [rainfall] series or uniform");
@@ -196,7 +197,8 @@ void apply_changes(driver::Forecast& f, const scenarios::Variant& v, double dura
 
 }  // namespace
 
-Rehearsal rehearse(const std::string& scenario_path, const std::vector<scenarios::Variant>& variants,
+Rehearsal rehearse(const std::string& scenario_path,
+                   const std::vector<scenarios::Variant>& variants,
                    const RehearsalOptions& options) {
   const scenarios::Scenario base = scenarios::load_scenario(scenario_path);
   if (!base.impacts) {
@@ -209,9 +211,9 @@ Rehearsal rehearse(const std::string& scenario_path, const std::vector<scenarios
     all.push_back(b);
   }
   for (const scenarios::Variant& v : variants) {
-    const std::string where = v.file.empty() ? "variant '" + v.name + "': "
-                                             : v.file + ":" + std::to_string(v.line) +
-                                                   ": variant '" + v.name + "': ";
+    const std::string where =
+        v.file.empty() ? "variant '" + v.name + "': "
+                       : v.file + ":" + std::to_string(v.line) + ": variant '" + v.name + "': ";
     scenarios::check_variant(v, where);
     for (const auto& a : all) {
       if (a.name == v.name) {
@@ -225,9 +227,9 @@ Rehearsal rehearse(const std::string& scenario_path, const std::vector<scenarios
   Rehearsal out;
   fs::create_directories(options.out);
   for (const scenarios::Variant& v : all) {
-    const std::string where = v.file.empty() ? "variant '" + v.name + "': "
-                                             : v.file + ":" + std::to_string(v.line) +
-                                                   ": variant '" + v.name + "': ";
+    const std::string where =
+        v.file.empty() ? "variant '" + v.name + "': "
+                       : v.file + ":" + std::to_string(v.line) + ": variant '" + v.name + "': ";
     VariantRun run;
     run.name = v.name;
     const fs::path folder = options.out / v.name;
@@ -238,8 +240,8 @@ Rehearsal rehearse(const std::string& scenario_path, const std::vector<scenarios
     driver::RunOptions ro;
     ro.output = (folder / (v.name + ".h5")).string();
     ro.threads = options.threads;
-    ro.title = "floodtwin rehearse: " + fs::path(scenario_path).filename().string() +
-               ", variant " + v.name;
+    ro.title = "floodtwin rehearse: " + fs::path(scenario_path).filename().string() + ", variant " +
+               v.name;
     ro.command_line = options.command_line;
     const driver::RunSummary summary = driver::run(f, ro);
     run.results = summary.results;

@@ -35,7 +35,7 @@ struct RehearsalOptions {
 
 struct VariantRun {
   std::string name;
-  std::string results;  ///< out/<name>/<name>.h5
+  std::string results;             ///< out/<name>/<name>.h5
   std::vector<std::string> notes;  ///< what the variant changed
   impacts::ImpactsResult impacts;  ///< its impacts (folder out/<name>/<name>_impacts/)
 };
@@ -54,7 +54,8 @@ const std::vector<std::string>& comparison_columns();
 /// writes options.out/comparison.csv (one row per variant and zone). Throws ConfigError for a
 /// scenario without [impacts], a variant that cannot apply (rain_factor on gridded rain, a
 /// breach that selects no cell or after the end, an inflow outside the grid), naming it.
-Rehearsal rehearse(const std::string& scenario_path, const std::vector<scenarios::Variant>& variants,
+Rehearsal rehearse(const std::string& scenario_path,
+                   const std::vector<scenarios::Variant>& variants,
                    const RehearsalOptions& options);
 
 /// The comparison as a fixed-width text table (variant, zone, level, time, people, buildings,

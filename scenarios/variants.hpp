@@ -15,9 +15,9 @@ namespace floodtwin::scenarios {
 /// An extra inflow: on a side of the grid (a discharge boundary over the whole side) or at a
 /// point (a point source), constant or a series of (time [s], discharge [m3/s]) pairs.
 struct InflowChange {
-  std::optional<solver::Side> side;  ///< a side inflow; unset: a point inflow at (x, y)
-  double x = 0, y = 0;               ///< point [grid CRS]
-  std::optional<double> discharge;   ///< [m3/s], for the whole run
+  std::optional<solver::Side> side;           ///< a side inflow; unset: a point inflow at (x, y)
+  double x = 0, y = 0;                        ///< point [grid CRS]
+  std::optional<double> discharge;            ///< [m3/s], for the whole run
   std::vector<std::array<double, 2>> series;  ///< (t [s], Q [m3/s]) when no `discharge`
 };
 
@@ -32,7 +32,7 @@ struct BreachChange {
 };
 
 struct Variant {
-  std::string name;  ///< letters, digits, _ . - (it names a folder)
+  std::string name;        ///< letters, digits, _ . - (it names a folder)
   double rain_factor = 1;  ///< factor on the [rainfall] series/uniform rain
   std::optional<InflowChange> inflow;
   std::optional<BreachChange> breach;

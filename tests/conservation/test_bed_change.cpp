@@ -72,9 +72,10 @@ TEST(BedChange, LeveeBreachKeepsVolumeAndFloodsTheLandBehind) {
 }
 
 // Well-balanced after a bed change: a lake at rest (level 1 m) with open boundaries west and
-// east (the bed along the boundary normal is flat, so the open ghosts hold the level). (a) A dry hill lowered but still above the water: nothing moves. (b) The bed at the
-// west edge lowered under water and the level set back to 1 m: the ghost beds follow the new
-// bed, so the lake stays at rest (stale ghost beds would drive a flow through the boundary).
+// east (the bed along the boundary normal is flat, so the open ghosts hold the level). (a) A dry
+// hill lowered but still above the water: nothing moves. (b) The bed at the west edge lowered under
+// water and the level set back to 1 m: the ghost beds follow the new bed, so the lake stays at rest
+// (stale ghost beds would drive a flow through the boundary).
 TEST(BedChange, LakeAtRestStaysAtRestOnTheChangedBed) {
   for (Scheme scheme : {Scheme::first_order, Scheme::second_order}) {
     const Grid grid{30, 8, 5.0, 5.0, 0.0, 40.0};

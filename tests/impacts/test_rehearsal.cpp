@@ -24,7 +24,7 @@ TEST(Rehearsal, BreachBedLowersCellsNearThePolyline) {
   z[1] = std::nan("");  // inactive stays inactive
   fs_::BreachChange b;
   b.line = {{{0.0, 15.0}}, {{30.0, 15.0}}};  // along the middle row, to x = 30
-  b.width = 9.99;                              // centres within 4.995 m
+  b.width = 9.99;                            // centres within 4.995 m
   b.level = 1.0;
   std::size_t cells = 0;
   auto out = fr::breach_bed(grid, z, b, &cells);
