@@ -193,6 +193,8 @@ std::vector<LevelRule> load_levels(const std::string& path, const Zones& zones,
     const std::string ind = cell(ic);
     if (ind == "gauge_depth") {
       r.indicator = Indicator::gauge_depth;
+    } else if (ind == "gauge_level") {
+      r.indicator = Indicator::gauge_level;
     } else if (ind == "max_depth") {
       r.indicator = Indicator::max_depth;
     } else if (ind == "flooded_area") {
@@ -203,15 +205,18 @@ std::vector<LevelRule> load_levels(const std::string& path, const Zones& zones,
       r.indicator = Indicator::depth_share;
     } else {
       throw InputError(t.where(row.line, ic) + "unknown indicator '" + ind +
-                       "' (expected gauge_depth, max_depth, flooded_area, rain or depth_share)");
+                       "' (expected gauge_depth, gauge_level, max_depth, flooded_area, rain or "
+                       "depth_share)");
     }
     r.value = terrain::parse_number(t, row, vc);
-    if (r.value < 0) {
+    if (r.value < 0 && r.indicator != Indicator::gauge_level) {  // a level may lie below 0 m
       throw InputError(t.where(row.line, vc) + "a threshold must be >= 0, got " + fmt(r.value));
     }
     r.gauge = cell(gc);
-    if (r.indicator == Indicator::gauge_depth) {
-      if (r.gauge.empty()) throw InputError(t.where(row.line, gc) + "gauge_depth needs a gauge");
+    if (r.indicator == Indicator::gauge_depth || r.indicator == Indicator::gauge_level) {
+      if (r.gauge.empty()) {
+        throw InputError(t.where(row.line, gc) + to_string(r.indicator) + " needs a gauge");
+      }
       if (std::find(gauges.begin(), gauges.end(), r.gauge) == gauges.end()) {
         std::string known;
         for (const auto& g : gauges) known += (known.empty() ? "" : ", ") + g;

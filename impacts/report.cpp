@@ -315,7 +315,9 @@ std::string html_report(const ImpactsResult& r, const ReportInputs& in) {
       const LevelRule& l = r.rules[k];
       const LevelOutcome& o = r.outcomes[k];
       std::string ind = to_string(l.indicator);
-      if (l.indicator == Indicator::gauge_depth) ind += " (" + l.gauge + ")";
+      if (l.indicator == Indicator::gauge_depth || l.indicator == Indicator::gauge_level) {
+        ind += " (" + l.gauge + ")";
+      }
       if (l.indicator == Indicator::rain) ind += " (" + num(l.duration / 3600) + " h)";
       if (l.indicator == Indicator::depth_share) ind += " (" + num(100 * l.share) + "% of cells)";
       h << "<tr><td class=\"t\">" << xml_escape(r.zone_id[l.zone]) << "</td><td class=\"t\">"
@@ -485,21 +487,27 @@ void write_impacts_folder(const fs::path& out, ImpactsResult& r, const ReportInp
     const bool shares = std::any_of(r.rules.begin(), r.rules.end(), [](const LevelRule& l) {
       return l.indicator == Indicator::depth_share;
     });
-    std::vector<std::string> header{"zone",       "level",     "indicator", "threshold",
-                                    "gauge",      "duration_s", "reached",  "first_time",
-                                    "lead_time_s", "peak",      "peak_time", "duration_above_s",
+    std::vector<std::string> header{"zone",        "level",      "indicator", "threshold",
+                                    "gauge",       "duration_s", "reached",   "first_time",
+                                    "lead_time_s", "peak",       "peak_time", "duration_above_s",
                                     "line"};
     if (shares) header.emplace_back("share");
     std::string text = csv_line(header);
     for (std::size_t k = 0; k < r.rules.size(); ++k) {
       const LevelRule& l = r.rules[k];
       const LevelOutcome& o = r.outcomes[k];
-      std::vector<std::string> row{r.zone_id[l.zone], l.level, to_string(l.indicator),
-                                   exact(l.value), l.gauge,
+      std::vector<std::string> row{r.zone_id[l.zone],
+                                   l.level,
+                                   to_string(l.indicator),
+                                   exact(l.value),
+                                   l.gauge,
                                    l.indicator == Indicator::rain ? exact(l.duration) : "",
-                                   o.reached ? "true" : "false", r.iso(o.first_time),
+                                   o.reached ? "true" : "false",
+                                   r.iso(o.first_time),
                                    o.reached ? exact(o.first_time - r.forecast_time) : "",
-                                   exact(o.peak), r.iso(o.peak_time), exact(o.duration),
+                                   exact(o.peak),
+                                   r.iso(o.peak_time),
+                                   exact(o.duration),
                                    std::to_string(l.line)};
       if (shares) row.push_back(l.indicator == Indicator::depth_share ? exact(l.share) : "");
       text += csv_line(row);

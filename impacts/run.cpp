@@ -99,8 +99,8 @@ Loaded load_inputs(const scenarios::ImpactsSpec& spec, const GridGeometry& grid,
   }
   if (!spec.buildings.empty()) {
     in.buildings = load_buildings(spec.buildings, grid, crs, in.curves);
-    in.notes.push_back("buildings: " + std::to_string(in.buildings.size()) +
-                       " on the grid from " + spec.buildings);
+    in.notes.push_back("buildings: " + std::to_string(in.buildings.size()) + " on the grid from " +
+                       spec.buildings);
   }
   if (!spec.roads.empty()) in.roads = load_roads(spec.roads, grid, crs);
   if (!spec.levels.empty()) {
@@ -158,25 +158,25 @@ std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t z) {
     }
   }
   std::vector<std::string> row{total ? "TOTAL" : r.zone_id[z],
-          total ? "all zones" : r.zone_name[z],
-          level,
-          level_time,
-          number(i.flooded_area),
-          number(i.max_depth),
-          number(i.people_affected),
-          std::to_string(i.buildings_flooded),
-          number(i.damage),
-          number(i.roads_cut_m),
-          lead,
-          reached,
-          number(i.population),
-          number(i.people_by_hazard[0]),
-          number(i.people_by_hazard[1]),
-          number(i.people_by_hazard[2]),
-          number(i.people_by_hazard[3]),
-          std::to_string(i.buildings),
-          number(i.roads_m),
-          std::to_string(i.cells)};
+                               total ? "all zones" : r.zone_name[z],
+                               level,
+                               level_time,
+                               number(i.flooded_area),
+                               number(i.max_depth),
+                               number(i.people_affected),
+                               std::to_string(i.buildings_flooded),
+                               number(i.damage),
+                               number(i.roads_cut_m),
+                               lead,
+                               reached,
+                               number(i.population),
+                               number(i.people_by_hazard[0]),
+                               number(i.people_by_hazard[1]),
+                               number(i.people_by_hazard[2]),
+                               number(i.people_by_hazard[3]),
+                               std::to_string(i.buildings),
+                               number(i.roads_m),
+                               std::to_string(i.cells)};
   if (r.has_assets) {
     row.push_back(number(i.assets));
     row.push_back(number(i.assets_damaged));
@@ -290,11 +290,12 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
                                               ? reader.read(io::names::time_of_max_depth)
                                               : std::vector<double>{};
   std::vector<std::string> stations;
-  std::vector<double> gauge_time, gauge_depth;
+  std::vector<double> gauge_time, gauge_depth, gauge_level;
   if (reader.has_variable(io::names::station_name)) {
     stations = reader.read_strings(io::names::station_name);
     gauge_time = reader.read(io::names::gauge_time);
     gauge_depth = reader.read(io::names::gauge_depth);
+    gauge_level = reader.read(io::names::gauge_water_level);
   }
 
   // The inputs on the grid.
@@ -392,12 +393,14 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
     const LevelRule& rule = r.rules[q];
     const std::size_t z = rule.zone;
     switch (rule.indicator) {
-      case Indicator::gauge_depth: {
+      case Indicator::gauge_depth:
+      case Indicator::gauge_level: {
         const auto s = static_cast<std::size_t>(
             std::find(stations.begin(), stations.end(), rule.gauge) - stations.begin());
+        const std::vector<double>& series =
+            rule.indicator == Indicator::gauge_depth ? gauge_depth : gauge_level;
         std::vector<double> v(gauge_time.size());
-        for (std::size_t k = 0; k < gauge_time.size(); ++k)
-          v[k] = gauge_depth[k * stations.size() + s];
+        for (std::size_t k = 0; k < gauge_time.size(); ++k) v[k] = series[k * stations.size() + s];
         r.outcomes.push_back(evaluate_threshold(gauge_time, v, rule.value));
         break;
       }

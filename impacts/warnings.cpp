@@ -9,6 +9,8 @@ std::string to_string(Indicator indicator) {
   switch (indicator) {
     case Indicator::gauge_depth:
       return "gauge_depth";
+    case Indicator::gauge_level:
+      return "gauge_level";
     case Indicator::max_depth:
       return "max_depth";
     case Indicator::flooded_area:

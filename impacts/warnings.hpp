@@ -10,7 +10,7 @@
 
 namespace floodtwin::impacts {
 
-enum class Indicator { gauge_depth, max_depth, flooded_area, rain, depth_share };
+enum class Indicator { gauge_depth, gauge_level, max_depth, flooded_area, rain, depth_share };
 std::string to_string(Indicator indicator);
 
 /// One row of levels.csv: zone,level,indicator,value[,gauge][,duration]. Several rows of one

@@ -5,6 +5,7 @@ point-in-polygon) and match the engine to round-off; the CAP alerts follow the C
 floodtwin.impacts() returns the same table."""
 
 import csv
+import datetime as dt
 import os
 import re
 import subprocess
@@ -751,3 +752,55 @@ def test_assets_raster_damage_matches_an_independent_computation(case, tmp_path)
         text=True,
     )
     assert run.returncode != 0 and "assets_curve" in run.stderr and "b.toml" in run.stderr
+
+
+def test_gauge_level_levels_cross_when_the_gauge_water_level_does(case, tmp_path):
+    """gauge_level: the first gauge sample whose water level is at or above the value."""
+    d, _ = case
+    with h5py.File(d / "out" / "valley.h5", "r") as f:
+        names = [n.decode() if isinstance(n, bytes) else str(n) for n in f["station_name"][:]]
+        s = names.index("channel")
+        t = f["gauge_time"][:]
+        level = f["gauge_water_level"][:, s].astype(float)
+        depth = f["gauge_depth"][:, s].astype(float)
+    wet = depth > 0.01
+    threshold = float(np.median(level[wet])) if wet.any() else float(level.max())
+    expected = t[np.argmax(level >= threshold)]
+    (tmp_path / "levels.csv").write_text(
+        "zone,level,indicator,value,gauge,duration\n"
+        "A,watch,max_depth,0.01,,\n"
+        f"B,alarm,gauge_level,{threshold!r},channel,\n"
+    )
+    text = (d / "valley.toml").read_text().replace('levels = "levels.csv"', "levels = 'LV'")
+    text = text.replace("LV", str(tmp_path / "levels.csv"))
+    for name in [
+        "dem.tif",
+        "rain.csv",
+        "zones.geojson",
+        "pop.tif",
+        "buildings.geojson",
+        "plan.csv",
+    ]:
+        text = text.replace(f'"{name}"', f'"{d / name}"')
+    (tmp_path / "stage.toml").write_text(text)
+    run = subprocess.run(
+        [
+            CLI,
+            "impacts",
+            str(d / "out" / "valley.h5"),
+            "--scenario",
+            str(tmp_path / "stage.toml"),
+            "--out",
+            str(tmp_path / "imp"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = [r for r in read_csv(tmp_path / "imp" / "levels.csv") if r["zone"] == "B"]
+    assert rows and rows[0]["indicator"].startswith("gauge_level")
+    zone = [r for r in read_csv(tmp_path / "imp" / "zones.csv") if r["zone"] == "B"][0]
+    assert zone["level"] == "alarm"
+    start = dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
+    first = (start + dt.timedelta(seconds=float(expected))).strftime("%Y-%m-%dT%H:%M:%S")
+    assert zone["level_time"].startswith(first), (zone["level_time"], first)
