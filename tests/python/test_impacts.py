@@ -598,6 +598,23 @@ inflow = {{ side = "north", series = [[0, 0], [3600, 3.0]] }}
         )
 
 
+def impacts_with_levels(d, tmp_path, name):
+    """`floodtwin impacts` on the valley results with tmp_path/levels.csv in place of the
+    case's levels table (the scenario copied as tmp_path/<name>.toml); output in tmp_path/imp."""
+    text = (d / "valley.toml").read_text().replace('levels = "levels.csv"', "levels = 'LV'")
+    text = text.replace("LV", str(tmp_path / "levels.csv"))
+    for f in ["dem.tif", "rain.csv", "zones.geojson", "pop.tif", "buildings.geojson", "plan.csv"]:
+        text = text.replace(f'"{f}"', f'"{d / f}"')
+    (tmp_path / f"{name}.toml").write_text(text)
+    run = subprocess.run(
+        [CLI, "impacts", str(d / "out" / "valley.h5"), "--scenario", str(tmp_path / f"{name}.toml")]
+        + ["--out", str(tmp_path / "imp")],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def test_depth_share_levels_match_an_independent_computation(case, tmp_path):
     """depth_share: reached at the first snapshot where at least `share` of the zone's cells
     (centre inside) are deeper than `value`; recomputed here from the depth snapshots."""
@@ -609,32 +626,7 @@ def test_depth_share_levels_match_an_independent_computation(case, tmp_path):
         "B,watch,depth_share,0.02,,,0.1\n"
         "B,alarm,max_depth,0.3,,,\n"
     )
-    text = (d / "valley.toml").read_text().replace('levels = "levels.csv"', "levels = 'LV'")
-    text = text.replace("LV", str(tmp_path / "levels.csv"))
-    for name in [
-        "dem.tif",
-        "rain.csv",
-        "zones.geojson",
-        "pop.tif",
-        "buildings.geojson",
-        "plan.csv",
-    ]:
-        text = text.replace(f'"{name}"', f'"{d / name}"')
-    (tmp_path / "share.toml").write_text(text)
-    run = subprocess.run(
-        [
-            CLI,
-            "impacts",
-            str(d / "out" / "valley.h5"),
-            "--scenario",
-            str(tmp_path / "share.toml"),
-            "--out",
-            str(tmp_path / "imp"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    impacts_with_levels(d, tmp_path, "share")
     levels = read_csv(tmp_path / "imp" / "levels.csv")
     assert list(levels[0])[-1] == "share"
     with h5py.File(d / "out" / "valley.h5", "r") as f:
@@ -659,7 +651,9 @@ def test_depth_share_levels_match_an_independent_computation(case, tmp_path):
     # A depth_share row without its share names the file and line.
     (tmp_path / "bad.csv").write_text("zone,level,indicator,value\nA,x,depth_share,0.1\n")
     (tmp_path / "bad.toml").write_text(
-        text.replace(str(tmp_path / "levels.csv"), str(tmp_path / "bad.csv"))
+        (tmp_path / "share.toml")
+        .read_text()
+        .replace(str(tmp_path / "levels.csv"), str(tmp_path / "bad.csv"))
     )
     run = subprocess.run(
         [
@@ -771,32 +765,7 @@ def test_gauge_level_levels_cross_when_the_gauge_water_level_does(case, tmp_path
         "A,watch,max_depth,0.01,,\n"
         f"B,alarm,gauge_level,{threshold!r},channel,\n"
     )
-    text = (d / "valley.toml").read_text().replace('levels = "levels.csv"', "levels = 'LV'")
-    text = text.replace("LV", str(tmp_path / "levels.csv"))
-    for name in [
-        "dem.tif",
-        "rain.csv",
-        "zones.geojson",
-        "pop.tif",
-        "buildings.geojson",
-        "plan.csv",
-    ]:
-        text = text.replace(f'"{name}"', f'"{d / name}"')
-    (tmp_path / "stage.toml").write_text(text)
-    run = subprocess.run(
-        [
-            CLI,
-            "impacts",
-            str(d / "out" / "valley.h5"),
-            "--scenario",
-            str(tmp_path / "stage.toml"),
-            "--out",
-            str(tmp_path / "imp"),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    impacts_with_levels(d, tmp_path, "stage")
     rows = [r for r in read_csv(tmp_path / "imp" / "levels.csv") if r["zone"] == "B"]
     assert rows and rows[0]["indicator"].startswith("gauge_level")
     zone = [r for r in read_csv(tmp_path / "imp" / "zones.csv") if r["zone"] == "B"][0]
