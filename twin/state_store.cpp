@@ -50,6 +50,12 @@ std::string iso(double epoch) {
   return out;
 }
 
+std::string hours(double seconds) {
+  char out[32];
+  std::snprintf(out, sizeof out, "%.4g h", seconds / 3600);
+  return out;
+}
+
 std::string state_name(const std::string& scenario_stem, double epoch, const std::string& hash) {
   return scenario_stem + "_" + stamp(epoch, true) + "_" + hash + ".state.h5";
 }

@@ -24,6 +24,8 @@ std::string inputs_hash(const scenarios::Scenario& scenario);
 /// ISO-8601 `YYYY-mm-ddTHH:MM:SSZ`.
 std::string stamp(double epoch, bool seconds = false);
 std::string iso(double epoch);
+/// A duration in hours for messages: "4.169 h".
+std::string hours(double seconds);
 
 struct StoredState {
   std::filesystem::path path;
