@@ -84,6 +84,208 @@ void remove_leftovers(const fs::path& cycles, const fs::path& states) {
 
 namespace {
 
+/// The twin's scenario without its own rain and VTK output: the cycle brings the forcing.
+scenarios::Scenario forcing_free(const scenarios::Scenario& base) {
+  scenarios::Scenario s = base;
+  s.rain_stations.clear();
+  s.rain_series.clear();
+  s.rain_uniform.clear();
+  s.rain_grids.clear();
+  s.vtk_dir.clear();
+  return s;
+}
+
+/// The observations as they are now, up to `t0_limit` for their span.
+struct Observed {
+  std::optional<GaugeObservations> gauges;
+  std::optional<RadarObservations> radar;
+  std::vector<solver::TimeSeries> inflows;  ///< one per [[observations.inflow]]
+  double first = inf, newest = -inf;        ///< [s since the origin]
+};
+
+Observed read_observed(const TwinSpec& twin, const scenarios::Scenario& s,
+                       const driver::Forecast& f, double t0_limit, double origin,
+                       std::vector<DataIssue>& issues) {
+  Observed o;
+  if (!twin.observed.series.empty()) {
+    o.gauges = read_gauges(twin.observed, s, f.crs_wkt, t0_limit, issues, origin);
+  }
+  if (!twin.observed.grids.empty()) {
+    o.radar = read_radar(twin.observed, s, f.sim->grid(), f.crs_wkt, t0_limit, origin, issues);
+  }
+  for (const auto& in : twin.inflows) {
+    o.inflows.push_back(read_inflow(in.series, s, "observed inflow"));
+    for (const Real t : o.inflows.back().times()) {
+      if (t > t0_limit) break;
+      o.first = std::min(o.first, static_cast<double>(t));
+      o.newest = std::max(o.newest, static_cast<double>(t));
+    }
+  }
+  if (o.gauges) {
+    o.first = std::min(o.first, o.gauges->first);
+    o.newest = std::max(o.newest, o.gauges->newest);
+  }
+  if (o.radar) {
+    o.first = std::min(o.first, o.radar->first);
+    o.newest = std::max(o.newest, o.radar->newest);
+  }
+  return o;
+}
+
+/// Observed rain before T0 (radar first, gauges where radar has no frame).
+std::vector<RainfallField::Piece> observed_rain(const TwinSpec& twin, const solver::Grid& grid,
+                                                const Observed& o, double t0) {
+  std::vector<RainfallField::Piece> pieces;
+  if (o.radar) pieces = o.radar->pieces;
+  if (o.gauges) {
+    pieces.push_back({std::make_shared<RainfallField>(
+                          gauge_field(grid, twin.observed, o.gauges->stations, o.gauges->table)),
+                      -inf, inf});
+  }
+  for (auto& p : pieces) p.to = std::min(p.to, static_cast<Real>(t0));
+  std::erase_if(pieces, [](const RainfallField::Piece& p) { return !(p.from < p.to); });
+  return pieces;
+}
+
+/// The twin's inflows as discharge boundaries with the given series (one per inflow).
+void add_inflows(const TwinSpec& twin, solver::Simulation& sim,
+                 const std::vector<solver::TimeSeries>& series) {
+  for (std::size_t k = 0; k < twin.inflows.size(); ++k) {
+    solver::BoundaryCondition bc;
+    bc.side = twin.inflows[k].side;
+    bc.type = solver::BoundaryType::discharge;
+    bc.series = series[k];
+    if (twin.inflows[k].from) bc.from = static_cast<Real>(*twin.inflows[k].from);
+    if (twin.inflows[k].to) bc.to = static_cast<Real>(*twin.inflows[k].to);
+    try {
+      sim.add_boundary(bc);
+    } catch (const ConfigError& e) {
+      throw ConfigError(twin.file + ":" + std::to_string(twin.inflows[k].line) +
+                        ": [[observations.inflow]] " + e.what());
+    }
+  }
+}
+
+/// The forcing of the forecast leg (sum.t0_seconds -> + sum.lead): forecast rain after T0 into
+/// f.rain, the scenario's boundaries plus the inflows' forecasts (or persistence), and fresh
+/// peak maps. Records the forecast rain and every data issue in `sum`. Returns the rain the
+/// warning levels see: observed before T0, forecast after (null when there is none).
+std::shared_ptr<RainfallField> set_forecast_forcing(
+    const TwinSpec& twin, driver::Forecast& f, const scenarios::Scenario& s, const Observed& obs,
+    const std::vector<RainfallField::Piece>& observed,
+    const std::vector<solver::BoundaryCondition>& scenario_bcs, CycleSummary& sum) {
+  const solver::Grid& grid = f.sim->grid();
+  const scenarios::Scenario& base = twin.scenario;
+  const double origin = sum.origin, t0 = sum.t0_seconds, lead = sum.lead;
+  std::shared_ptr<RainfallField> impacts_rain;
+  std::vector<RainfallField::Piece> pieces;
+  const RainSource& fr = twin.forecast;
+  std::string file;
+  try {
+    if (!fr.series.empty()) {
+      file = expand(fr.series, "cycle", sum.cycle);
+      if (!fs::exists(file)) throw IoError(file + ": file not found");
+      terrain::SeriesOptions so;
+      so.what = "forecast rain series";
+      so.origin = base.start;
+      so.allow_missing = true;
+      const terrain::SeriesTable table = terrain::read_series(file, so);
+      pieces.push_back({std::make_shared<RainfallField>(
+                            gauge_field(grid, fr, stations_of(fr, f.crs_wkt), table)),
+                        static_cast<Real>(t0), static_cast<Real>(inf)});
+    } else if (!fr.grids.empty()) {
+      file = expand(fr.grids, "cycle", sum.cycle);
+      if (!fs::exists(file)) throw IoError(file + ": file not found");
+      terrain::GriddedRainOptions go;
+      go.units = units_of(fr.units);
+      go.timing = timing_of(fr.timing);
+      const std::vector<Real> times = terrain::raster_band_times(file, base.start);
+      pieces.push_back({std::make_shared<RainfallField>(
+                            RainfallField::from_stack(grid, f.crs_wkt, file, times, go)),
+                        static_cast<Real>(t0), static_cast<Real>(inf)});
+      (void)pieces.back().field->rate_at(pieces.back().field->bounds().front());
+    }
+  } catch (const Error& e) {
+    pieces.clear();
+    sum.issues.push_back({"forecast_rain_missing", std::string("forecast rain unusable (") +
+                                                       e.what() +
+                                                       "): the forecast assumes NO RAIN after T0"});
+    file.clear();
+  }
+  if (fr.empty()) {
+    sum.issues.push_back({"forecast_rain_none",
+                          "no forecast rain configured ([forecast] series "
+                          "or grids): the forecast assumes no rain after T0"});
+  }
+  if (!pieces.empty()) {
+    sum.forecast_rain = file;
+    const double end = pieces.back().field->bounds().back();
+    sum.forecast_rain_until = iso(origin + end);
+    if (end < t0 + lead - 1e-6) {
+      sum.issues.push_back({"forecast_rain_short", "forecast rain " + file + " ends at " +
+                                                       iso(origin + end) + ", " +
+                                                       hours(t0 + lead - end) +
+                                                       " before the end of the lead time: no "
+                                                       "rain assumed after"});
+    }
+    if (pieces.back().field->bounds().front() > t0 + 1e-6) {
+      sum.issues.push_back(
+          {"forecast_rain_late", "forecast rain " + file + " starts at " +
+                                     iso(origin + pieces.back().field->bounds().front()) +
+                                     ", after T0: no rain assumed before"});
+    }
+  }
+  f.rain = pieces.empty() ? nullptr
+                          : std::make_shared<RainfallField>(RainfallField::compose(grid, pieces));
+  // Observed rain before T0 and forecast rain after it: the rain the warning levels see.
+  std::vector<RainfallField::Piece> all = observed;
+  all.insert(all.end(), pieces.begin(), pieces.end());
+  if (!all.empty()) {
+    impacts_rain = std::make_shared<RainfallField>(RainfallField::compose(grid, all));
+  }
+  if (!twin.inflows.empty()) {
+    std::vector<solver::TimeSeries> forecast_inflows;
+    for (std::size_t k = 0; k < twin.inflows.size(); ++k) {
+      const solver::TimeSeries& o = obs.inflows[k];
+      std::vector<Real> times, values;
+      for (std::size_t i = 0; i < o.times().size() && o.times()[i] <= t0; ++i) {
+        times.push_back(o.times()[i]);
+        values.push_back(o.values()[i]);
+      }
+      const std::string path = expand(twin.inflows[k].forecast, "cycle", sum.cycle);
+      if (times.empty() || times.back() < t0) {
+        // Observations end before T0: the forecast starts from the value the analysis held.
+        times.push_back(static_cast<Real>(t0));
+        values.push_back(o(static_cast<Real>(t0)));
+      }
+      if (!path.empty() && fs::exists(path)) {
+        const solver::TimeSeries fc = read_inflow(path, s, "forecast inflow");
+        for (std::size_t i = 0; i < fc.times().size(); ++i) {
+          if (fc.times()[i] <= t0) continue;
+          times.push_back(fc.times()[i]);
+          values.push_back(fc.values()[i]);
+        }
+        if (fc.times().back() < t0 + lead) {
+          sum.issues.push_back({"forecast_inflow_short", "forecast inflow " + path +
+                                                             " ends before the lead time: its "
+                                                             "last value is held"});
+        }
+      } else {
+        sum.issues.push_back({"forecast_inflow_persistence",
+                              "no forecast for the inflow of " + twin.inflows[k].series +
+                                  (path.empty() ? std::string() : " (" + path + " missing)") +
+                                  ": its value at T0 is held (persistence)"});
+      }
+      forecast_inflows.emplace_back(times, values, o.name() + " forecast", solver::AfterEnd::hold);
+    }
+    f.sim->clear_boundaries();
+    for (const auto& bc : scenario_bcs) f.sim->add_boundary(bc);
+    add_inflows(twin, *f.sim, forecast_inflows);
+  }
+  f.maps = std::make_unique<solver::FloodMaps>(grid, static_cast<Real>(base.flood_threshold));
+  return impacts_rain;
+}
+
 /// The cycle under the twin's lock (run_cycle): fills `sum` as it goes, so that a failure can
 /// still be recorded with the cycle's name and what was known.
 void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary& sum) {
@@ -98,12 +300,7 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
   remove_leftovers(cycles, states);
 
   // ---- the terrain and everything but the forcing ----------------------------------------
-  scenarios::Scenario s = base;
-  s.rain_stations.clear();
-  s.rain_series.clear();
-  s.rain_uniform.clear();
-  s.rain_grids.clear();
-  s.vtk_dir.clear();
+  scenarios::Scenario s = forcing_free(base);
   const double requested_t0 =
       options.at.empty() ? inf : epoch_of(options.at, "forecast --at") - origin;
   // duration: the scenario's own while it is prepared; the cycle's end once T0 is known.
@@ -113,32 +310,8 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
 
   // ---- observations as they are now ----------------------------------------------------------
   const double t0_limit = std::isinf(requested_t0) ? inf : requested_t0;
-  std::optional<GaugeObservations> gauges;
-  if (!twin.observed.series.empty()) {
-    gauges = read_gauges(twin.observed, s, f.crs_wkt, t0_limit, sum.issues, origin);
-  }
-  std::optional<RadarObservations> radar;
-  if (!twin.observed.grids.empty()) {
-    radar = read_radar(twin.observed, s, grid, f.crs_wkt, t0_limit, origin, sum.issues);
-  }
-  std::vector<solver::TimeSeries> inflows;
-  double first_obs = inf, newest_obs = -inf;
-  for (const auto& in : twin.inflows) {
-    inflows.push_back(read_inflow(in.series, s, "observed inflow"));
-    for (const Real t : inflows.back().times()) {
-      if (t > t0_limit) break;
-      first_obs = std::min(first_obs, static_cast<double>(t));
-      newest_obs = std::max(newest_obs, static_cast<double>(t));
-    }
-  }
-  if (gauges) {
-    first_obs = std::min(first_obs, gauges->first);
-    newest_obs = std::max(newest_obs, gauges->newest);
-  }
-  if (radar) {
-    first_obs = std::min(first_obs, radar->first);
-    newest_obs = std::max(newest_obs, radar->newest);
-  }
+  const Observed obs = read_observed(twin, s, f, t0_limit, origin, sum.issues);
+  const double first_obs = obs.first, newest_obs = obs.newest;
   if (std::isinf(newest_obs)) {
     throw InputError(twin.file + ": no observation at or before " +
                      (options.at.empty() ? std::string("now") : options.at) +
@@ -243,37 +416,11 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
 
   // ---- rain and inflows ----------------------------------------------------------------------
   const std::vector<solver::BoundaryCondition> scenario_bcs = f.sim->boundaries();
-  auto add_inflows = [&](const std::vector<solver::TimeSeries>& series) {
-    for (std::size_t k = 0; k < twin.inflows.size(); ++k) {
-      solver::BoundaryCondition bc;
-      bc.side = twin.inflows[k].side;
-      bc.type = solver::BoundaryType::discharge;
-      bc.series = series[k];
-      if (twin.inflows[k].from) bc.from = static_cast<Real>(*twin.inflows[k].from);
-      if (twin.inflows[k].to) bc.to = static_cast<Real>(*twin.inflows[k].to);
-      try {
-        f.sim->add_boundary(bc);
-      } catch (const ConfigError& e) {
-        throw ConfigError(twin.file + ":" + std::to_string(twin.inflows[k].line) +
-                          ": [[observations.inflow]] " + e.what());
-      }
-    }
-  };
-  add_inflows(inflows);
-  std::vector<RainfallField::Piece> observed_rain;  // before T0, also for impacts' rain indicators
-  {
-    std::vector<RainfallField::Piece>& pieces = observed_rain;
-    if (radar) pieces = radar->pieces;
-    if (gauges) {
-      pieces.push_back({std::make_shared<RainfallField>(
-                            gauge_field(grid, twin.observed, gauges->stations, gauges->table)),
-                        -inf, inf});
-    }
-    for (auto& p : pieces) p.to = std::min(p.to, t0);
-    std::erase_if(pieces, [](const RainfallField::Piece& p) { return !(p.from < p.to); });
-    f.rain = pieces.empty() ? nullptr
-                            : std::make_shared<RainfallField>(RainfallField::compose(grid, pieces));
-  }
+  add_inflows(twin, *f.sim, obs.inflows);
+  const std::vector<RainfallField::Piece> observed = observed_rain(twin, grid, obs, t0);
+  f.rain = observed.empty()
+               ? nullptr
+               : std::make_shared<RainfallField>(RainfallField::compose(grid, observed));
 
   // ---- analysis ------------------------------------------------------------------------------
   driver::RunOptions ro;
@@ -309,115 +456,8 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
                         {key_observed_until, json_number(origin + observed_until)}});
 
   // ---- forecast ------------------------------------------------------------------------------
-  std::shared_ptr<RainfallField> impacts_rain;
-  {
-    std::vector<RainfallField::Piece> pieces;
-    const RainSource& fr = twin.forecast;
-    std::string file;
-    try {
-      if (!fr.series.empty()) {
-        file = expand(fr.series, "cycle", sum.cycle);
-        if (!fs::exists(file)) throw IoError(file + ": file not found");
-        terrain::SeriesOptions so;
-        so.what = "forecast rain series";
-        so.origin = base.start;
-        so.allow_missing = true;
-        const terrain::SeriesTable table = terrain::read_series(file, so);
-        pieces.push_back({std::make_shared<RainfallField>(
-                              gauge_field(grid, fr, stations_of(fr, f.crs_wkt), table)),
-                          t0, inf});
-      } else if (!fr.grids.empty()) {
-        file = expand(fr.grids, "cycle", sum.cycle);
-        if (!fs::exists(file)) throw IoError(file + ": file not found");
-        terrain::GriddedRainOptions go;
-        go.units = units_of(fr.units);
-        go.timing = timing_of(fr.timing);
-        const std::vector<Real> times = terrain::raster_band_times(file, base.start);
-        pieces.push_back({std::make_shared<RainfallField>(
-                              RainfallField::from_stack(grid, f.crs_wkt, file, times, go)),
-                          t0, inf});
-        (void)pieces.back().field->rate_at(pieces.back().field->bounds().front());
-      }
-    } catch (const Error& e) {
-      pieces.clear();
-      sum.issues.push_back(
-          {"forecast_rain_missing", std::string("forecast rain unusable (") + e.what() +
-                                        "): the forecast assumes NO RAIN after T0"});
-      file.clear();
-    }
-    if (fr.empty()) {
-      sum.issues.push_back({"forecast_rain_none",
-                            "no forecast rain configured ([forecast] series "
-                            "or grids): the forecast assumes no rain after T0"});
-    }
-    if (!pieces.empty()) {
-      sum.forecast_rain = file;
-      const double end = pieces.back().field->bounds().back();
-      sum.forecast_rain_until = iso(origin + end);
-      if (end < t0 + lead - 1e-6) {
-        sum.issues.push_back({"forecast_rain_short", "forecast rain " + file + " ends at " +
-                                                         iso(origin + end) + ", " +
-                                                         hours(t0 + lead - end) +
-                                                         " before the end of the lead time: no "
-                                                         "rain assumed after"});
-      }
-      if (pieces.back().field->bounds().front() > t0 + 1e-6) {
-        sum.issues.push_back(
-            {"forecast_rain_late", "forecast rain " + file + " starts at " +
-                                       iso(origin + pieces.back().field->bounds().front()) +
-                                       ", after T0: no rain assumed before"});
-      }
-    }
-    f.rain = pieces.empty() ? nullptr
-                            : std::make_shared<RainfallField>(RainfallField::compose(grid, pieces));
-    // Observed rain before T0 and forecast rain after it: the rain the warning levels see.
-    std::vector<RainfallField::Piece> all = observed_rain;
-    all.insert(all.end(), pieces.begin(), pieces.end());
-    if (!all.empty()) {
-      impacts_rain = std::make_shared<RainfallField>(RainfallField::compose(grid, all));
-    }
-    if (!twin.inflows.empty()) {
-      std::vector<solver::TimeSeries> forecast_inflows;
-      for (std::size_t k = 0; k < twin.inflows.size(); ++k) {
-        const solver::TimeSeries& obs = inflows[k];
-        std::vector<Real> times, values;
-        for (std::size_t i = 0; i < obs.times().size() && obs.times()[i] <= t0; ++i) {
-          times.push_back(obs.times()[i]);
-          values.push_back(obs.values()[i]);
-        }
-        const std::string path = expand(twin.inflows[k].forecast, "cycle", sum.cycle);
-        if (times.empty() || times.back() < t0) {
-          // Observations end before T0: the forecast starts from the value the analysis held.
-          times.push_back(static_cast<Real>(t0));
-          values.push_back(obs(static_cast<Real>(t0)));
-        }
-        if (!path.empty() && fs::exists(path)) {
-          const solver::TimeSeries fc = read_inflow(path, s, "forecast inflow");
-          for (std::size_t i = 0; i < fc.times().size(); ++i) {
-            if (fc.times()[i] <= t0) continue;
-            times.push_back(fc.times()[i]);
-            values.push_back(fc.values()[i]);
-          }
-          if (fc.times().back() < t0 + lead) {
-            sum.issues.push_back({"forecast_inflow_short", "forecast inflow " + path +
-                                                               " ends before the lead time: its "
-                                                               "last value is held"});
-          }
-        } else {
-          sum.issues.push_back({"forecast_inflow_persistence",
-                                "no forecast for the inflow of " + twin.inflows[k].series +
-                                    (path.empty() ? std::string() : " (" + path + " missing)") +
-                                    ": its value at T0 is held (persistence)"});
-        }
-        forecast_inflows.emplace_back(times, values, obs.name() + " forecast",
-                                      solver::AfterEnd::hold);
-      }
-      f.sim->clear_boundaries();
-      for (const auto& bc : scenario_bcs) f.sim->add_boundary(bc);
-      add_inflows(forecast_inflows);
-    }
-  }
-  f.maps = std::make_unique<solver::FloodMaps>(grid, static_cast<Real>(base.flood_threshold));
+  const std::shared_ptr<RainfallField> impacts_rain =
+      set_forecast_forcing(twin, f, s, obs, observed, scenario_bcs, sum);
   const driver::RunSummary fc = leg("forecast", t0 + lead);
   sum.forecast_wall = fc.wall;
   sum.forecast_steps = fc.steps;
@@ -446,6 +486,10 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
     }
     write_text(work / "warnings.csv", w.str());
   }
+  if (options.extra_products) {
+    log("extra products");
+    options.extra_products(state_file.string(), work.string(), sum);
+  }
   for (const auto& e : fs::directory_iterator(work, ec)) {
     if (e.path().extension() == ".lock") fs::remove(e.path(), ec);
   }
@@ -471,6 +515,70 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
 }
 
 }  // namespace
+
+CycleForecast prepare_cycle_forecast_from_state(const TwinSpec& twin, const std::string& state,
+                                                std::optional<double> lead) {
+  const scenarios::Scenario& base = twin.scenario;
+  CycleForecast cf;
+  CycleSummary& sum = cf.summary;
+  sum.origin = epoch_of(base.start, base.file + ": [simulation] start");
+  const io::CheckpointInfo info = io::read_checkpoint_info(state);
+  const auto h = info.metadata.find(key_hash);
+  const auto t = info.metadata.find(key_time);
+  if (h == info.metadata.end() || t == info.metadata.end()) {
+    throw InputError(state + ": not a state saved by a forecast cycle (no " +
+                     std::string(key_hash) + " / " + key_time + " attributes)");
+  }
+  if (h->second != inputs_hash(base)) {
+    throw InputError(state + ": saved with other inputs (terrain, scenario) than " + twin.file +
+                     " has now: its forecast cannot be rerun");
+  }
+  sum.t0_seconds = std::stod(t->second) - sum.origin;
+  sum.t0 = iso(sum.origin + sum.t0_seconds);
+  sum.cycle = stamp(sum.origin + sum.t0_seconds);
+  sum.lead = lead.value_or(twin.lead);
+  if (!(sum.lead > 0)) throw ConfigError("forecast lead: must be positive");
+  sum.state_used = state;
+  sum.state_time = sum.t0;
+  const auto ou = info.metadata.find(key_observed_until);
+  if (ou != info.metadata.end()) sum.observations_until = iso(std::stod(ou->second));
+
+  scenarios::Scenario s = forcing_free(base);
+  s.duration = sum.t0_seconds + sum.lead;
+  cf.forecast = driver::prepare(s);
+  driver::Forecast& f = cf.forecast;
+  f.scenario.duration = s.duration;
+  sum.notes = f.notes;
+  const Observed obs = read_observed(twin, s, f, sum.t0_seconds, sum.origin, sum.issues);
+  const std::vector<solver::BoundaryCondition> scenario_bcs = f.sim->boundaries();
+  io::read_checkpoint(state, *f.sim, nullptr);
+  const std::vector<RainfallField::Piece> observed =
+      observed_rain(twin, f.sim->grid(), obs, sum.t0_seconds);
+  cf.impacts_rain = set_forecast_forcing(twin, f, s, obs, observed, scenario_bcs, sum);
+  return cf;
+}
+
+CycleForecast prepare_cycle_forecast(const TwinSpec& twin, const std::string& cycle,
+                                     std::optional<double> lead) {
+  const scenarios::Scenario& base = twin.scenario;
+  std::string name = cycle;
+  if (!(cycle.size() == 14 && cycle[8] == 'T' && cycle.back() == 'Z')) {
+    name = stamp(epoch_of(cycle, "cycle (YYYYmmddTHHMMZ or an ISO-8601 T0)"));
+  }
+  const std::string stem = fs::path(base.file).stem().string();
+  const std::string hash = inputs_hash(base);
+  bool foreign = false;
+  for (const StoredState& st : list_states(fs::path(twin.states), stem)) {
+    if (stamp(st.time) != name) continue;
+    if (st.hash == hash) return prepare_cycle_forecast_from_state(twin, st.path, lead);
+    foreign = true;
+  }
+  throw InputError(twin.file + ": cycle " + name + " has no saved state in " + twin.states +
+                   (foreign ? " made with the twin's inputs as they are now (only states of other "
+                              "terrain or scenario files)"
+                            : std::string(" (run `floodtwin forecast ") + twin.file + " --at " +
+                                  "<T0>` first)"));
+}
 
 CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
   const fs::path cycles(twin.cycles);

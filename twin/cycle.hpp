@@ -17,6 +17,7 @@
 /// A cycle that fails or is killed at any moment leaves the earlier cycles, states and
 /// observations untouched: nothing is published before step 6, and each publish is a rename.
 #include <atomic>
+#include <memory>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,9 +25,12 @@
 
 #include "driver/forecast.hpp"
 #include "solver/error.hpp"
+#include "terrain/rainfall.hpp"
 #include "twin/twin_file.hpp"
 
 namespace floodtwin::twin {
+
+struct CycleSummary;
 
 struct CycleOptions {
   std::string at;              ///< T0, ISO-8601; empty: the newest observation
@@ -38,6 +42,13 @@ struct CycleOptions {
   /// Log lines as they happen ("WARN ...", "ERROR ..." or plain progress).
   std::function<void(const std::string&)> log;
   std::function<void(const driver::Progress&)> on_progress;
+  /// Called after the deterministic forecast's products, before anything is published, with
+  /// the T0 state saved in the work folder (see prepare_cycle_forecast_from_state) and the
+  /// work folder: what it writes there is published with the cycle (e.g. an ensemble of the
+  /// forecast leg). An exception fails the cycle (nothing published).
+  std::function<void(const std::string& state_file, const std::string& folder,
+                     CycleSummary& summary)>
+      extra_products;
 };
 
 /// One thing the cycle had to work around (a gauge that stopped reporting, a missing radar
@@ -72,6 +83,31 @@ struct CycleSummary {
   std::string impacts;           ///< cycles/<cycle>/forecast_impacts, "" without [impacts]
   std::string impacts_headline;  ///< zones at each level, first crossing, people affected
 };
+
+/// The forecast leg of a cycle, ready to run: the basin at T0 (the state the cycle saved),
+/// the forecast rain after T0 and the inflows' forecasts (or persistence) as the files are
+/// now, fresh peak maps; the duration is T0 + lead. For rehearsals and ensembles of a cycle's
+/// forecast: run `forecast` with driver::run(forecast, {.until = t0 + lead, ...}).
+struct CycleForecast {
+  driver::Forecast forecast;
+  /// Observed rain before T0 and forecast rain after it (what the warning levels' rain
+  /// indicators see); null without any rain.
+  std::shared_ptr<terrain::RainfallField> impacts_rain;
+  /// cycle, t0, t0_seconds, origin, lead, state_used, forecast_rain(_until), issues, notes.
+  CycleSummary summary;
+};
+
+/// The forecast leg from a state a cycle saved (`states/<stem>_<time>_<hash>.state.h5`, or the
+/// one in a cycle's work folder, see CycleOptions::extra_products). Throws InputError for a
+/// file that is not a cycle's state or was saved with other inputs than the twin has now.
+CycleForecast prepare_cycle_forecast_from_state(const TwinSpec& twin, const std::string& state,
+                                                std::optional<double> lead = std::nullopt);
+
+/// The forecast leg of the published cycle `cycle` (its name YYYYmmddTHHMMZ, or T0 as
+/// ISO-8601) from its saved state. Throws InputError naming the states folder when the cycle
+/// has no state made with the twin's inputs as they are now.
+CycleForecast prepare_cycle_forecast(const TwinSpec& twin, const std::string& cycle,
+                                     std::optional<double> lead = std::nullopt);
 
 /// Another cycle of the same twin holds its lock (and did not release it within the wait).
 class CycleBusy : public IoError {
