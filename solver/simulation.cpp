@@ -430,6 +430,19 @@ void Simulation::rebuild_boundary_cells() {
       throw ConfigError(msg.str());
     }
   }
+  {
+    // Boundary faces for the flow accounts: west, east (rows), north, south (columns).
+    const auto nx = static_cast<std::size_t>(g.nx);
+    const auto ny = static_cast<std::size_t>(g.ny);
+    std::vector<int> face(2 * nx + 2 * ny, -1);
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (chosen[s] < 0) continue;
+      const std::size_t at = s < 2 * nx ? 2 * ny + (s % 2) * nx + s / 2
+                                        : ((s - 2 * nx) % 2) * ny + (s - 2 * nx) / 2;
+      face[at] = static_cast<int>(chosen[s]);
+    }
+    flows_.set_boundary_faces(g, std::move(face), boundaries_.size());
+  }
   ghost_cells_.clear();
   discharge_width_.assign(boundaries_.size(), 0);
   for (std::size_t s = 0; s < slots.size(); ++s) {
@@ -654,6 +667,10 @@ std::vector<Real> Simulation::elevation() const {
   return interior(grid_, [&](std::size_t k) {
     return user_inactive_[k] ? std::numeric_limits<Real>::quiet_NaN() : z_[k];
   });
+}
+
+std::size_t Simulation::add_cross_section(std::string name, std::vector<LinePoint> line) {
+  return flows_.add_section(grid_, std::move(name), std::move(line));
 }
 
 void Simulation::set_time(Real t) {

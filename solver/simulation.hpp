@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "solver/boundary.hpp"
+#include "solver/cross_section.hpp"
 #include "solver/grid.hpp"
 #include "solver/losses.hpp"
 #include "solver/mass_balance.hpp"
@@ -133,6 +134,16 @@ class Simulation {
   /// Throws InputError naming the series (its end, `t_end` and how to say what follows) when
   /// a forcing series ends before t_end; call it before a run to fail at once.
   void check_forcing(Real t_end) const;
+
+  // ---- discharge accounts (cross_section.hpp) ---------------------------------------------
+  /// Adds a cross-section: a polyline [[x, y], ...] in CRS units through which the discharge
+  /// is accounted from now on (positive from the right of the line to its left). Throws
+  /// InputError when the name is empty or taken or the line cuts no face. Returns its index.
+  std::size_t add_cross_section(std::string name, std::vector<LinePoint> line);
+  /// Sections, per-condition and per-side boundary flows, and their samples.
+  [[nodiscard]] const FlowAccounts& flows() const { return flows_; }
+  /// For drivers: record_sample, clear_samples, clear_sections.
+  [[nodiscard]] FlowAccounts& flows() { return flows_; }
 
   // ---- time stepping ------------------------------------------------------------------------
   /// The CFL time step of the current state (infinity when everything is still).
@@ -253,6 +264,7 @@ class Simulation {
   long long steps_ = 0;
   mutable Real max_rate_ = -1;  ///< max wave rate of the state, < 0 when unknown
   MassBalance balance_;
+  FlowAccounts flows_;  ///< cross-sections and boundary flows
   bool balance_started_ = false;  ///< initial volume recorded (at the first step)
   std::size_t active_cells_ = 0;
 };

@@ -392,6 +392,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         row_sums_[jr + 2] = rain_row;
         row_sums_[jr + 3] = corr_row;
         row_bad[static_cast<std::size_t>(j)] = bad;
+        flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
 
         std::swap(fy_n, fy_s);
         std::swap(s_prev, s_face);
@@ -551,6 +552,7 @@ Real Simulation::step(Real dt_limit) {
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
     r2 = stage<false>(h_.data(), qx_.data(), qy_.data(), h1_.data(), qx1_.data(), qy1_.data(),
                       nullptr, nullptr, nullptr, t, dt, Real(1), true, rain_depth);
+    flows_.end_stage(static_cast<double>(dt));
     if (r2.bad_cells == 0) {
       const std::size_t n = h_.size();
 #pragma omp parallel for schedule(static)
@@ -564,9 +566,11 @@ Real Simulation::step(Real dt_limit) {
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
     r1 = stage<true>(h_.data(), qx_.data(), qy_.data(), h1_.data(), qx1_.data(), qy1_.data(),
                      nullptr, nullptr, nullptr, t, dt, Real(0.5), false, 0);
+    flows_.end_stage(0.5 * static_cast<double>(dt));
     fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt);
     r2 = stage<true>(h1_.data(), qx1_.data(), qy1_.data(), h_.data(), qx_.data(), qy_.data(),
                      h_.data(), qx_.data(), qy_.data(), t + dt, dt, Real(0.5), true, rain_depth);
+    flows_.end_stage(0.5 * static_cast<double>(dt));
   }
   for (const StageResult* r : {&r1, &r2}) {
     if (r->bad_cells > 0) {
@@ -577,6 +581,7 @@ Real Simulation::step(Real dt_limit) {
           << " cell(s) with negative or non-finite depth or discharge, first at cell (column "
           << k % s - 1 << ", row " << k / s - 1 << ") with value " << r->first_bad_value
           << "; try a smaller cfl";
+      flows_.discard_step();
       throw NumericalError(msg.str());
     }
     balance_.boundary_in += r->boundary_in;
@@ -588,6 +593,7 @@ Real Simulation::step(Real dt_limit) {
   apply_point_sources(t, dt);
   apply_losses(t, dt, rain_depth);
   time_ = to_horizon ? horizon : t + dt;
+  flows_.end_step(static_cast<double>(dt), static_cast<double>(time_));
   last_dt_ = dt;
   ++steps_;
   return dt;
