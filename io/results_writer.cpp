@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "floodtwin/version.hpp"
+#include "io/cf_grid_mapping_write.hpp"
 #include "io/file_lock.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/results_names.hpp"
@@ -618,6 +619,8 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
     transform.precision(17);
     transform << g.origin_x << ' ' << g.dx << " 0 " << g.origin_y << " 0 " << -g.dy;
     write_attribute(crs.get(), "GeoTransform", transform.str(), name);
+    // grid_mapping_name, the projection's CF parameters, the ellipsoid and the CRS names.
+    detail::write_cf_grid_mapping(crs.get(), w.options.crs_wkt, name);
   }
 
   // Snapshots.
