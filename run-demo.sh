@@ -15,8 +15,10 @@ results=scenarios/demo/results
 xvfb-run -a "$ft" render "$results/demo.h5" --time max --out "$results/max_depth.png"
 xvfb-run -a "$ft" render "$results/demo.h5" --time max --field hazard --out "$results/hazard.png"
 "$ft" vtk "$results/demo.h5" "$results/vtk"
+# The offline web viewer (docs/web.md): open $results/web/index.html in any browser.
+"$ft" web "$results/demo.h5" "$results/web" --layer scenarios/demo/impacts/roads.geojson
 # The basin twin: a day of 6-hourly forecast cycles, each warm-started from the last one's state.
 scenarios/demo-twin/run-cycles.sh "$ft"
 echo "demo: results $results/demo.h5, maps $results/max_depth.png and $results/hazard.png," \
-  "ParaView $results/vtk/flood.pvd, impacts $results/demo_impacts/report.html;" \
+  "ParaView $results/vtk/flood.pvd, web viewer $results/web/index.html (open it in a browser), impacts $results/demo_impacts/report.html;" \
   "forecast cycles in scenarios/demo-twin/cycles/ (cycle.json, forecast.h5, gauges.nc)"

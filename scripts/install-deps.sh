@@ -10,18 +10,35 @@ packages=(
   libvtk9-dev libx11-dev xvfb xauth libgl1-mesa-dri ffmpeg
   black python3-flake8
   libxml2-utils
+  chromium
   clang libclang-rt-14-dev libomp-dev
 )
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The web viewer's JavaScript libraries (Leaflet, proj4js; puppeteer-core for the browser
+# tests), pinned by web/package-lock.json, from the npm registry (docs/web.md).
+# Node.js and npm: Debian's when none is installed (a NodeSource node brings its own npm).
+root="$(cd "$(dirname "$0")/.." && pwd)"
+npm_deps() {
+  if ! command -v npm > /dev/null; then
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  if [ ! -f "$root/web/node_modules/.package-lock.json" ] ||
+    [ "$root/web/package-lock.json" -nt "$root/web/node_modules/.package-lock.json" ]; then
+    npm ci --prefix "$root/web" --no-audit --no-fund --loglevel=error
+  fi
+}
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} Debian packages present"
+  npm_deps
   exit 0
 fi
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+npm_deps
