@@ -44,11 +44,13 @@
 #include <type_traits>
 #include <unordered_set>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "bindings/bindings.hpp"
 #include "driver/forecast.hpp"
 #include "driver/inputs.hpp"
+#include "io/cf_grid_mapping.hpp"
 #include "io/checkpoint.hpp"
 #include "io/file_lock.hpp"
 #include "io/results_writer.hpp"
@@ -56,7 +58,10 @@
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
 #include "solver/infiltration.hpp"
+#include "terrain/crs.hpp"
 #include "terrain/rainfall.hpp"
+#include "terrain/raster.hpp"
+#include "terrain/roughness.hpp"
 
 namespace floodtwin::bindings {
 
@@ -128,6 +133,11 @@ bool is_number(const py::handle& obj) {
   return a.ndim() == 0 && (kind == 'f' || kind == 'i' || kind == 'u');
 }
 
+/// A file path (str or os.PathLike) rather than an array or a number.
+bool is_path(const py::handle& obj) {
+  return py::isinstance<py::str>(obj) || py::hasattr(obj, "__fspath__");
+}
+
 std::vector<Real> as_vector(const py::handle& obj, const std::string& name) {
   RealArray a = RealArray::ensure(real_array(obj, name));
   if (!a || a.ndim() != 1) {
@@ -150,9 +160,7 @@ constexpr double max_snapshots = 1e6;            ///< run(until) / output_interv
 
 /// The first multiple of `every` after `t` on the absolute clock (as driver::run: a time
 /// within 1e-9 intervals of a multiple counts as on it).
-double next_multiple(double t, double every) {
-  return (std::floor(t / every + 1e-9) + 1) * every;
-}
+double next_multiple(double t, double every) { return (std::floor(t / every + 1e-9) + 1) * every; }
 /// Whether `now` is the output time `at` (to 1e-9 relative, as driver::run).
 bool reached(double now, double at) { return std::abs(now - at) < 1e-9 * std::max(1.0, now); }
 
@@ -317,19 +325,8 @@ class PySimulation {
     grid.dy = dy.value_or(dx);
     grid.origin_x = origin ? origin->first : Real(0);
     grid.origin_y = origin ? origin->second : Real(grid.ny) * grid.dy;
-    solver::SolverConfig config;
-    config.scheme = solver::parse_scheme(scheme);
-    config.cfl = cfl;
-    config.gravity = gravity;
-    config.dry_depth = dry_depth;
-    config.max_dt = max_dt;
-    sim_ = std::make_unique<solver::Simulation>(grid, span_of(z), config);
-    maps_ = std::make_unique<solver::FloodMaps>(grid, flood_threshold);
-    const std::size_t n = grid.cell_count();
-    u_.assign(n, 0);
-    v_.assign(n, 0);
-    eta_.assign(n, 0);
-    z_.assign(n, 0);
+    build(grid, span_of(z), config_of(scheme, cfl, gravity, dry_depth, max_dt), flood_threshold);
+    refresh_derived();  // the elevation (NaN inactive) for a Manning raster
 
     set_manning(manning);
     if (!active.is_none()) {
@@ -347,6 +344,39 @@ class PySimulation {
     state_changed();
   }
 
+  /// A simulation on the grid of an elevation raster (any GDAL raster), read as `floodtwin
+  /// run` reads a scenario's DEM (terrain::load_elevation): its cell size, north-west corner
+  /// and CRS; no-data cells inactive. `cell_size` resamples (GDAL warp with `resampling`),
+  /// `target_crs` reprojects, `basin` (a polygon file) makes the cells outside it inactive.
+  PySimulation(const py::object& raster, std::optional<Real> cell_size,
+               std::optional<Real> cell_size_y, const std::string& resampling,
+               const std::string& target_crs, const py::object& basin, int band,
+               const std::string& scheme, Real cfl, Real gravity, Real dry_depth, Real max_dt,
+               Real flood_threshold, std::optional<int> threads)
+      : threads_(checked_threads(threads, "Simulation.from_raster")) {
+    terrain::ElevationOptions eo;
+    eo.band = band;
+    if (cell_size) eo.cell_size_x = *cell_size;
+    if (cell_size_y) eo.cell_size_y = *cell_size_y;
+    if ((cell_size_y && !cell_size) || (cell_size && !(*cell_size >= limits::min_cell_size &&
+                                                       *cell_size <= limits::max_cell_size))) {
+      std::ostringstream msg;
+      msg << "from_raster: cell_size must be in [" << limits::min_cell_size << ", "
+          << limits::max_cell_size << "] m (cell_size_y only with cell_size)";
+      throw InputError(msg.str());
+    }
+    eo.resampling = resampling;
+    if (!target_crs.empty()) eo.target_crs = target_crs;
+    if (!basin.is_none()) eo.basin = path_text(basin, "from_raster: basin");
+    const terrain::Raster dem = terrain::load_elevation(path_text(raster, "from_raster: path"), eo);
+    crs_wkt_ = dem.crs_wkt;
+    raster_warnings_ = dem.warnings;
+    build(dem.grid, dem.values, config_of(scheme, cfl, gravity, dry_depth, max_dt),
+          flood_threshold);
+    sim_->set_manning(Real(0.035));
+    state_changed();
+  }
+
   /// A simulation prepared from a scenario file (terrain, roughness, initial state, rain,
   /// infiltration, boundaries, sources): the same preparation as `floodtwin run`.
   PySimulation(const std::string& scenario_path, std::optional<int> threads)
@@ -354,8 +384,8 @@ class PySimulation {
     const scenarios::Scenario scenario = scenarios::load_scenario(scenario_path);
     driver::Forecast f = driver::prepare(scenario);
     crs_wkt_ = f.crs_wkt;
-    gauge_interval_ = scenario.gauge_interval > 0 ? scenario.gauge_interval
-                                                  : scenario.output_interval;
+    gauge_interval_ =
+        scenario.gauge_interval > 0 ? scenario.gauge_interval : scenario.output_interval;
     sim_ = std::move(f.sim);
     maps_ = std::move(f.maps);
     rain_ = std::move(f.rain);
@@ -389,6 +419,26 @@ class PySimulation {
   void set_threads(std::optional<int> threads) {
     ensure_idle();
     threads_ = checked_threads(threads, "Simulation.threads");
+  }
+
+  // ---- coordinate reference system ----------------------------------------------------------
+  /// The grid's CRS as WKT ("" when unknown): from the raster or scenario, or set_crs().
+  [[nodiscard]] const std::string& crs_wkt() const {
+    ensure_constructed();
+    return crs_wkt_;
+  }
+  /// Sets the grid's CRS from any definition OGR reads ("EPSG:32633", WKT, PROJ); None forgets
+  /// it. Rasters given to the set_* methods later are reprojected from their CRS to this one.
+  void set_crs(const py::object& definition) {
+    ensure_idle();
+    crs_wkt_ = definition.is_none()
+                   ? std::string()
+                   : terrain::crs_to_wkt(py::str(definition).cast<std::string>(), "set_crs");
+  }
+  /// Legal but suspicious properties of the raster the grid came from (e.g. no CRS).
+  [[nodiscard]] const std::vector<std::string>& raster_warnings() const {
+    ensure_constructed();
+    return raster_warnings_;
   }
 
   // ---- gauges: recorded by the engine every gauge_interval --------------------------------
@@ -497,18 +547,29 @@ class PySimulation {
     ensure_idle();
     if (is_number(n)) {
       sim_->set_manning(n.cast<Real>());
+    } else if (is_path(n)) {
+      // As a scenario's `manning = "file"` (driver::prepare): resampled "near" onto the grid.
+      sim_->set_manning(terrain::load_manning(path_text(n, "set_manning"), grid(), crs_wkt_, z_));
     } else {
       sim_->set_manning(span_of(field(n, "manning")));
     }
   }
   void set_depth(const py::object& h) {
     ensure_idle();
-    sim_->set_depth(span_of(field(h, "depth")));
+    if (is_path(h)) {
+      sim_->set_depth(raster_field(h, "initial depth raster", 0, 1e4));
+    } else {
+      sim_->set_depth(span_of(field(h, "depth")));
+    }
     state_changed();
   }
   void set_water_level(const py::object& eta) {
     ensure_idle();
-    sim_->set_water_level(span_of(field(eta, "water_level")));
+    if (is_path(eta)) {
+      sim_->set_water_level(raster_field(eta, "initial water level raster", -1e5, 1e5));
+    } else {
+      sim_->set_water_level(span_of(field(eta, "water_level")));
+    }
     state_changed();
   }
   void set_velocity(const py::object& u, const py::object& v) {
@@ -557,6 +618,9 @@ class PySimulation {
     std::vector<Real> rates;
     if (is_number(rate)) {
       rates.assign(grid().cell_count(), rate.cast<Real>() * scale);
+    } else if (is_path(rate)) {
+      rates = raster_field(rate, "rain raster", 0, std::numeric_limits<Real>::infinity());
+      for (Real& r : rates) r *= scale;
     } else if (!rate.is_none()) {
       const RealArray a = field(rate, "rain_rate");
       rates.assign(a.data(), a.data() + a.size());
@@ -579,6 +643,36 @@ class PySimulation {
     check_rain(series.values(), what, units);
     sim_->set_uniform_rain(std::move(series));
   }
+  /// Gridded rain from a multi-band raster (netCDF, GRIB, GeoTIFF stack), band k the rain of
+  /// the interval of times[k], as a scenario's [rainfall] grids (RainfallField::from_stack):
+  /// resampled/reprojected onto the grid, stepped through its intervals by run()/step().
+  void set_rain_grids(const py::object& path_arg, const py::object& times, const std::string& units,
+                      const std::string& timing, const std::string& start,
+                      const std::string& resampling, bool nodata_as_zero,
+                      const std::string& after_end) {
+    ensure_idle();
+    const std::string what = "set_rain_grids";
+    if (path_arg.is_none()) {
+      drop_rain_field();
+      sim_->set_rain_rate({});
+      return;
+    }
+    const std::string path = path_text(path_arg, what.c_str());
+    terrain::GriddedRainOptions options;
+    options.units = terrain::parse_rain_units(units);
+    options.timing = timing_of(timing, what);
+    options.resampling = resampling;
+    options.nodata_as_zero = nodata_as_zero;
+    std::vector<Real> t = times.is_none() ? terrain::raster_band_times(path, start)
+                                          : as_vector(times, what + " times");
+    auto rain = std::make_shared<terrain::RainfallField>(
+        terrain::RainfallField::from_stack(grid(), crs_wkt_, path, std::move(t), options));
+    rain->set_after_end(after_end_of(after_end, what), what + " " + path);
+    drop_rain_field();
+    sim_->set_rain_rate({});
+    rain_ = std::move(rain);
+  }
+
   /// Rain gauges interpolated onto the grid, stepped through their intervals by run()/step().
   void set_rain_gauges(const py::object& stations, const py::object& times,
                        const py::object& values, const std::string& method, Real power,
@@ -641,15 +735,7 @@ class PySimulation {
     options.units = terrain::parse_rain_units(units);
     options.interpolation = terrain::parse_interpolation(method);
     options.idw_power = power;
-    if (timing == "period-ending") {
-      options.timing = terrain::RainTiming::period_ending;
-    } else if (timing == "period-beginning") {
-      options.timing = terrain::RainTiming::period_beginning;
-    } else {
-      throw ConfigError(what +
-                        ": timing expects \"period-ending\" or \"period-beginning\", got \"" +
-                        timing + "\"");
-    }
+    options.timing = timing_of(timing, what);
     if (fallback) {
       // An intensity in `units` (mm/h when the values are depths per interval, "mm").
       const Real rate = *fallback * intensity_scale(units == "mm" ? "mm/h" : units, what);
@@ -717,7 +803,8 @@ class PySimulation {
   }
 
   void run(Real until, const py::object& callback, std::optional<Real> every,
-           const py::object& output_arg, std::optional<Real> output_interval) {
+           const py::object& output_arg, std::optional<Real> output_interval,
+           const py::object& progress) {
     ensure_not_running("run");
     if (!std::isfinite(until)) throw InputError("run: until must be a finite time [s]");
     if (until < sim_->time()) {
@@ -751,6 +838,9 @@ class PySimulation {
     if (has_callback && !PyCallable_Check(callback.ptr())) {
       throw py::type_error("run: callback must be callable (it receives the simulation)");
     }
+    if (!progress.is_none() && !PyCallable_Check(progress.ptr())) {
+      throw py::type_error("run: progress must be callable (it receives the simulation)");
+    }
     const std::string output =
         output_arg.is_none() ? std::string() : path_text(output_arg, "run: output");
     if (!output_arg.is_none() && output.empty()) {
@@ -774,9 +864,8 @@ class PySimulation {
     std::unique_ptr<ResultsOutput> out;
     if (!output.empty()) out = open_results(output);
     const RunScope running(*this);
+    const ProgressScope reporting(*this, progress);
     const bool per_step = has_callback && !every;
-    const Real t0 = sim_->time();
-    long long k = 1;  // next callback at t0 + k * every
     const py::object self = py::cast(this, py::return_value_policy::reference);
     record_gauges_at_start();
     Real last_snapshot = -std::numeric_limits<Real>::infinity();
@@ -785,18 +874,21 @@ class PySimulation {
       out->writer.write_gauges(*sim_);
       last_snapshot = sim_->time();
     }
+    if (progress_) progress_(self);
     const double inf = std::numeric_limits<double>::infinity();
-    while (sim_->time() < until) {
+    // The callback sees the start, every multiple of `every` on the absolute clock (so chained
+    // runs sample one grid of times), or every step, and `until`.
+    bool stopped = has_callback && callback(self).ptr() == Py_False;
+    while (!stopped && sim_->time() < until) {
       const Real t = sim_->time();
-      const Real next_call = has_callback && every ? t0 + Real(k) * *every : until;
+      const double next_call = has_callback && every ? next_multiple(t, *every) : inf;
       // Outputs on the absolute clock, as driver::run: steps end at their times.
       const double next_out = out && output_interval ? next_multiple(t, *output_interval) : inf;
       const double next_gauge = next_gauge_time();
-      const double file_gauge =
-          out && gauge_interval_ ? next_multiple(t, *gauge_interval_) : inf;
-      const Real target = static_cast<Real>(
-          std::min({static_cast<double>(until), static_cast<double>(next_call), next_out,
-                    next_gauge, file_gauge}));
+      const double file_gauge = out && gauge_interval_ ? next_multiple(t, *gauge_interval_) : inf;
+      const Real target =
+          static_cast<Real>(std::min({static_cast<double>(until), static_cast<double>(next_call),
+                                      next_out, next_gauge, file_gauge}));
       advance(target, per_step);
       const double now = sim_->time();
       if (reached(now, next_gauge)) record_gauges();
@@ -809,11 +901,10 @@ class PySimulation {
         }
       }
       if (!has_callback) continue;
-      if (!per_step && sim_->time() < next_call) continue;
-      ++k;
-      const py::object result = callback(self);
-      if (result.ptr() == Py_False) break;
+      if (!per_step && !reached(now, next_call) && now < until) continue;
+      stopped = callback(self).ptr() == Py_False;
     }
+    if (progress_) progress_(self);
     if (out) {
       // A run stopped by its callback: the file ends at the time it stopped.
       if (sim_->time() != last_snapshot) {
@@ -873,9 +964,56 @@ class PySimulation {
     return running_;
   }
 
+  /// For the binding files that add methods to Simulation (sections.cpp): the core, once no
+  /// other thread steps it; core_changed() after an edit of the state or the bed.
+  solver::Simulation& core() {
+    ensure_idle();
+    return *sim_;
+  }
+  void core_changed() { state_changed(); }
+
  private:
   RealArray field(const py::object& obj, const char* name) const {
     return as_field<RealArray>(obj, name, grid().ny, grid().nx);
+  }
+
+  /// A per-cell field from a raster file, read onto the grid as `floodtwin run` reads a
+  /// scenario's rasters (terrain::load_cell_parameter: resampled "near" and reprojected when
+  /// it does not match; every active cell needs a value in [lo, hi]).
+  std::vector<Real> raster_field(const py::object& path, const std::string& what, Real lo,
+                                 Real hi) const {
+    return terrain::load_cell_parameter(path_text(path, what.c_str()), grid(), crs_wkt_, z_, what,
+                                        lo, hi);
+  }
+
+  static solver::SolverConfig config_of(const std::string& scheme, Real cfl, Real gravity,
+                                        Real dry_depth, Real max_dt) {
+    solver::SolverConfig config;
+    config.scheme = solver::parse_scheme(scheme);
+    config.cfl = cfl;
+    config.gravity = gravity;
+    config.dry_depth = dry_depth;
+    config.max_dt = max_dt;
+    return config;
+  }
+
+  /// The solver, flood maps and derived-field buffers of a grid.
+  void build(const Grid& grid, std::span<const Real> z, const solver::SolverConfig& config,
+             Real flood_threshold) {
+    sim_ = std::make_unique<solver::Simulation>(grid, z, config);
+    maps_ = std::make_unique<solver::FloodMaps>(grid, flood_threshold);
+    const std::size_t n = grid.cell_count();
+    u_.assign(n, 0);
+    v_.assign(n, 0);
+    eta_.assign(n, 0);
+    z_.assign(n, 0);
+  }
+
+  static terrain::RainTiming timing_of(const std::string& timing, const std::string& what) {
+    if (timing == "period-ending") return terrain::RainTiming::period_ending;
+    if (timing == "period-beginning") return terrain::RainTiming::period_beginning;
+    throw ConfigError(what + ": timing expects \"period-ending\" or \"period-beginning\", got \"" +
+                      timing + "\"");
   }
 
   py::array view(const Real* first, std::ptrdiff_t row_stride, const py::handle& base) const {
@@ -919,6 +1057,7 @@ class PySimulation {
   }
 
   void forget_gauge_samples() {
+    sim_->flows().clear_samples();
     gauge_times_.clear();
     for (auto& t : gauges_) {
       t.depth.clear();
@@ -929,17 +1068,25 @@ class PySimulation {
 
   /// The next gauge sample time after now (infinity without gauges or interval).
   [[nodiscard]] double next_gauge_time() const {
-    if (gauges_.empty() || !gauge_interval_) return std::numeric_limits<double>::infinity();
+    if ((gauges_.empty() && !records_flows()) || !gauge_interval_) {
+      return std::numeric_limits<double>::infinity();
+    }
     return next_multiple(sim_->time(), *gauge_interval_);
   }
   /// The first sample of the series, when a run or step starts and none was taken yet (later
   /// samples stay on the multiples of gauge_interval, also over chained runs).
   void record_gauges_at_start() {
-    if (gauge_times_.empty()) record_gauges();
+    if (gauge_times_.empty() && sim_->flows().samples().times.empty()) record_gauges();
   }
   /// Appends the state at every gauge at the current time (once per time).
+  /// Cross-sections or boundary conditions whose volumes are sampled with the gauges.
+  [[nodiscard]] bool records_flows() const {
+    return !sim_->flows().sections().empty() || !sim_->boundaries().empty();
+  }
   void record_gauges() {
-    if (gauges_.empty() || !gauge_interval_) return;
+    if (!gauge_interval_) return;
+    if (records_flows()) sim_->flows().record_sample(sim_->time());  // once per time
+    if (gauges_.empty()) return;
     if (!gauge_times_.empty() && !(gauge_times_.back() < sim_->time())) return;
     const Real* h = sim_->h();
     const Real* qx = sim_->qx();
@@ -1011,6 +1158,23 @@ class PySimulation {
     PySimulation& sim_;
   };
 
+  /// Holds run()'s progress callable in progress_ for the life of the run (under the GIL).
+  class ProgressScope {
+   public:
+    ProgressScope(PySimulation& sim, const py::object& progress) : sim_(sim) {
+      if (!progress.is_none()) sim_.progress_ = progress;
+    }
+    ~ProgressScope() { sim_.progress_ = py::object(); }
+    ProgressScope(const ProgressScope&) = delete;
+    ProgressScope& operator=(const ProgressScope&) = delete;
+
+   private:
+    PySimulation& sim_;
+  };
+  /// Calls the progress callable between steps (GIL held); it may read time, dt and steps
+  /// (methods that read the whole state refuse while the run computes).
+  void report_progress() { progress_(py::cast(this, py::return_value_policy::reference)); }
+
   /// Steps to `target` (exactly), or one step towards it; the GIL must be held on entry.
   void advance(Real target, bool single_step) {
     FlagScope computing(computing_);
@@ -1034,6 +1198,7 @@ class PySimulation {
           last_check = now;
           py::gil_scoped_acquire acquire;
           if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+          if (progress_) report_progress();
         }
       }
     } catch (...) {
@@ -1119,12 +1284,14 @@ class PySimulation {
   Real rain_until_ = -std::numeric_limits<Real>::infinity();  ///< current rain field holds until
   std::vector<std::tuple<std::string, double, double>> scenario_gauges_;
   std::optional<double> scenario_duration_;
-  std::vector<Real> u_, v_;  ///< velocities [m/s], east/north positive, nx * ny
-  std::vector<Real> eta_;    ///< water level [m], NaN in inactive cells
-  std::vector<Real> z_;      ///< bed elevation [m], NaN in inactive cells
+  std::vector<Real> u_, v_;     ///< velocities [m/s], east/north positive, nx * ny
+  std::vector<Real> eta_;       ///< water level [m], NaN in inactive cells
+  std::vector<Real> z_;         ///< bed elevation [m], NaN in inactive cells
   std::optional<int> threads_;  ///< OpenMP threads of the steps; none: OpenMP's default
   std::optional<scenarios::Scenario> scenario_;  ///< the scenario built from, when any
-  std::string crs_wkt_;                          ///< the grid's CRS (from a scenario), or ""
+  std::string crs_wkt_;  ///< the grid's CRS (scenario, raster or set_crs), or ""
+  std::vector<std::string> raster_warnings_;  ///< of the elevation raster (from_raster)
+  py::object progress_;  ///< run(progress=): called with the simulation every ~0.2 s of wall time
   /// A gauge and its series, one value per entry of gauge_times_ (NaN before it was added).
   struct GaugeTrack {
     std::string name;
@@ -1133,12 +1300,15 @@ class PySimulation {
     std::vector<double> depth, water_level, speed;
   };
   std::vector<GaugeTrack> gauges_;
-  std::vector<double> gauge_times_;     ///< sample times [s]
+  std::vector<double> gauge_times_;                ///< sample times [s]
   std::optional<Real> gauge_interval_ = Real(60);  ///< [s]; none: series not recorded
-  bool running_ = false;     ///< run() or step() is in progress (callbacks included)
-  bool computing_ = false;   ///< the solver runs without the GIL
-  std::thread::id runner_;   ///< the thread of the run in progress
+  bool running_ = false;    ///< run() or step() is in progress (callbacks included)
+  bool computing_ = false;  ///< the solver runs without the GIL
+  std::thread::id runner_;  ///< the thread of the run in progress
 };
+
+solver::Simulation& core_simulation(py::handle self) { return self.cast<PySimulation&>().core(); }
+void core_changed(py::handle self) { self.cast<PySimulation&>().core_changed(); }
 
 namespace {
 
@@ -1241,6 +1411,29 @@ threads (default: OpenMP's setting), and returns a summary dict
 (results, checkpoints, warnings, max_depth, flooded_area, mass_balance_error, steps,
 wall_time). `progress(dict)` is called at each output and every few seconds. Ctrl-C stops the
 run with a checkpoint and raises KeyboardInterrupt.)doc");
+  m.def(
+      "_crs_info",
+      [](const std::string& wkt) {
+        const io::CfGridMapping cf = io::cf_grid_mapping(wkt);
+        py::dict attributes;
+        for (const auto& [key, value] : cf.attributes) {
+          if (const auto* text = std::get_if<std::string>(&value)) {
+            attributes[py::str(key)] = *text;
+          } else {
+            const auto& v = std::get<std::vector<double>>(value);
+            attributes[py::str(key)] = v.size() == 1 ? py::object(py::float_(v[0])) : py::cast(v);
+          }
+        }
+        py::dict out;
+        out["name"] = cf.name;
+        out["epsg"] = cf.epsg ? py::object(py::int_(*cf.epsg)) : py::object(py::none());
+        out["grid_mapping_name"] = cf.grid_mapping_name;
+        out["attributes"] = attributes;
+        return out;
+      },
+      py::arg("wkt"),
+      "The CF grid mapping of a CRS WKT, as results files carry it: {name, epsg, "
+      "grid_mapping_name, attributes}.");
   const solver::SolverConfig defaults;
   using P = PySimulation;
   auto cls = py::class_<P>(m, "Simulation", R"doc(
@@ -1270,16 +1463,45 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
           "Prepares the simulation of a scenario file (see floodtwin.Simulation.from_scenario).");
   cls.def_property_readonly("scenario_gauges", &P::scenario_gauges,
                             "Gauges of the scenario file: (name, x, y) tuples.");
+  cls.def(py::init<const py::object&, std::optional<Real>, std::optional<Real>, const std::string&,
+                   const std::string&, const py::object&, int, const std::string&, Real, Real, Real,
+                   Real, Real, std::optional<int>>(),
+          py::kw_only(), py::arg("raster"), py::arg("cell_size") = py::none(),
+          py::arg("cell_size_y") = py::none(), py::arg("resampling") = "bilinear",
+          py::arg("target_crs") = "", py::arg("basin") = py::none(), py::arg("band") = 1,
+          py::arg("scheme") = "second-order", py::arg("cfl") = defaults.cfl,
+          py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
+          py::arg("max_dt") = defaults.max_dt, py::arg("flood_threshold") = 0.1,
+          py::arg("threads") = py::none(),
+          "A simulation on the grid of an elevation raster (see "
+          "floodtwin.Simulation.from_raster).");
+  cls.def_property_readonly(
+      "crs_wkt",
+      [](const P& s) -> py::object {
+        if (s.crs_wkt().empty()) return py::none();
+        return py::str(s.crs_wkt());
+      },
+      "The grid's CRS as WKT (from the raster or scenario, or set_crs), None when unknown.");
+  cls.def("set_crs", &P::set_crs, py::arg("crs"),
+          "Sets the grid's CRS: \"EPSG:32633\", a WKT or a PROJ string (projected, in metres); "
+          "None forgets it. Rasters given to set_* later are reprojected to it; results files "
+          "carry it.");
+  cls.def_property_readonly("raster_warnings", &P::raster_warnings,
+                            "Warnings about the elevation raster (e.g. it has no CRS).");
   cls.def_property_readonly("scenario_duration", &P::scenario_duration,
                             "Duration of the scenario [s], or None when not built from one.");
 
   // Fields.
   cls.def("set_manning", &P::set_manning, py::arg("n"),
-          "Manning n [s/m^(1/3)]: a number or a (ny, nx) array, >= 0 (0: frictionless).")
+          "Manning n [s/m^(1/3)]: a number, a (ny, nx) array or a raster file path (resampled "
+          "\"near\" and reprojected onto the grid, as a scenario's manning raster), >= 0 (0: "
+          "frictionless).")
       .def("set_depth", &P::set_depth, py::arg("depth"),
-           "Depth [m] per cell, (ny, nx), finite and >= 0; dry cells lose their discharge.")
+           "Depth [m] per cell, (ny, nx) array or a raster file path (read onto the grid as a "
+           "scenario's initial depth raster), finite and >= 0; dry cells lose their discharge.")
       .def("set_water_level", &P::set_water_level, py::arg("water_level"),
-           "Free-surface elevation [m] per cell, (ny, nx); depth = max(0, level - bed).")
+           "Free-surface elevation [m] per cell, (ny, nx) array or a raster file path; depth = "
+           "max(0, level - bed).")
       .def("set_velocity", &P::set_velocity, py::arg("velocity_x"),
            py::arg("velocity_y") = py::none(),
            "Velocities [m/s], positive towards east and north; None means zero.")
@@ -1304,9 +1526,21 @@ north/south, y for east/west), default the whole side. Later conditions override
 where they overlap.
 )doc")
       .def("clear_boundaries", &P::clear_boundaries, "Removes all boundary conditions (walls).")
+      .def("set_rain_grids", &P::set_rain_grids, py::arg("path"), py::arg("times") = py::none(),
+           py::kw_only(), py::arg("units") = "mm/h", py::arg("timing") = "period-ending",
+           py::arg("start") = "", py::arg("resampling") = "bilinear",
+           py::arg("nodata_as_zero") = false, py::arg("after_end") = "error",
+           R"doc(Gridded rain from a multi-band raster (netCDF, GRIB, GeoTIFF stack), as a
+scenario's [rainfall] grids: band k holds the rain of the interval at times[k] [s] (default:
+the bands' times from the file's metadata, in seconds since `start`, ISO-8601, else since
+the first band). `units` "mm/h", "mm" (per interval) or "m/s"; `timing` "period-ending" or
+"period-beginning"; resampled (`resampling`) and reprojected onto the grid; no-data cells are
+an error unless `nodata_as_zero`. after_end: "error" (default), "zero" or "hold". None
+removes it. Replaces earlier gauge, grid or scenario rain.)doc")
       .def("set_rain_rate", &P::set_rain_rate, py::arg("rate"), py::kw_only(),
            py::arg("units") = "mm/h",
-           "Rain intensity per cell ((ny, nx) array or a number) in `units` (\"mm/h\", the "
+           "Rain intensity per cell ((ny, nx) array, a raster file path or a number) in `units` "
+           "(\"mm/h\", the "
            "default, or \"m/s\"), at most 5000 mm/h, held until changed; None removes it. "
            "Replaces gauge or scenario rain (set_rain_gauges).")
       .def("set_rain_gauges", &P::set_rain_gauges, py::arg("stations"),
@@ -1344,11 +1578,15 @@ Replaces earlier gauge or scenario rain; set_rain_rate() or stations=None remove
           "[s]. The GIL is released while it computes.")
       .def("run", &P::run, py::arg("until"), py::arg("callback") = py::none(),
            py::arg("every") = py::none(), py::kw_only(), py::arg("output") = py::none(),
-           py::arg("output_interval") = py::none(), R"doc(
+           py::arg("output_interval") = py::none(), py::arg("progress") = py::none(), R"doc(
 Advances the simulation to the time `until` [s] (exactly).
 
-callback(sim) is called every `every` seconds of simulated time from the current time (at
-exactly those times), or after every step when `every` is None; returning False stops the run.
+callback(sim) is called at the start, at every multiple of `every` [s] of simulated time on
+the absolute clock (multiples since t = 0, not since the call: chained runs sample one grid
+of times; steps end exactly there), or after every step when `every` is None, and at
+`until`; returning False stops the run. progress(sim) is called at the start, about every
+0.2 s of wall time between steps, and at the end (floodtwin.Simulation.run(progress=True)
+draws a text bar with it).
 The GIL is released while the solver computes; Ctrl-C raises KeyboardInterrupt at a step
 boundary with the state intact.
 

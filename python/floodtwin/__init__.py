@@ -34,7 +34,7 @@ from ._core import (
 )
 from ._core import export, impacts, info, run_scenario, validate
 from ._rehearsal import rehearse
-from ._simulation import Gauge, Simulation
+from ._simulation import CRS, Gauge, Simulation
 from ._twin import Cycle, Twin
 from ._units import mm_per_hour, to_mm_per_hour
 
@@ -71,6 +71,7 @@ def open_results(path, **kwargs):
 
 
 __all__ = [
+    "CRS",
     "Cycle",
     "Gauge",
     "MassBalance",

@@ -3,7 +3,7 @@
 import datetime
 import os
 import pathlib
-from typing import List, NamedTuple, Optional, Tuple, TypeVar, Union
+from typing import Callable, Iterable, Iterator, List, NamedTuple, Optional, Tuple, TypeVar, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -91,6 +91,15 @@ class Gauge(NamedTuple):
     water_level: float
     speed: float
 
+class CRS(NamedTuple):
+    """A coordinate reference system: WKT, EPSG code when known, name and CF attributes."""
+
+    wkt: str
+    epsg: Optional[int]
+    name: str
+    grid_mapping_name: str
+    cf: dict
+
 class Simulation(_core.Simulation):
     """A 2D shallow-water simulation on a regular grid, built from numpy arrays."""
 
@@ -114,7 +123,46 @@ class Simulation(_core.Simulation):
         active: Optional[npt.ArrayLike] = None,
         flood_threshold: float = 0.1,
         threads: Optional[int] = None,
+        crs: Optional[str] = None,
     ) -> None: ...
+    @classmethod
+    def from_raster(
+        cls,
+        path: Union[str, os.PathLike[str]],
+        cell_size: Optional[float] = None,
+        *,
+        cell_size_y: Optional[float] = None,
+        resampling: str = "bilinear",
+        target_crs: Optional[str] = None,
+        basin: Optional[Union[str, os.PathLike[str]]] = None,
+        band: int = 1,
+        manning: Union[float, npt.ArrayLike, str, os.PathLike[str]] = 0.035,
+        depth: Optional[Union[npt.ArrayLike, str, os.PathLike[str]]] = None,
+        water_level: Optional[Union[npt.ArrayLike, str, os.PathLike[str]]] = None,
+        scheme: str = "second-order",
+        cfl: float = 0.5,
+        gravity: float = 9.81,
+        dry_depth: float = 1e-6,
+        max_dt: float = 10.0,
+        flood_threshold: float = 0.1,
+        threads: Optional[int] = None,
+    ) -> "Simulation":
+        """A simulation on the grid of an elevation raster (any GDAL raster)."""
+    @property
+    def crs(self) -> Optional[CRS]: ...
+    def run(
+        self,
+        until: float,
+        callback: Optional[Callable[["Simulation"], Optional[bool]]] = None,
+        every: Optional[float] = None,
+        *,
+        output: Optional[Union[str, os.PathLike[str]]] = None,
+        output_interval: Optional[float] = None,
+        progress: Union[bool, Callable[["Simulation"], object]] = False,
+    ) -> None: ...
+    def evolve(self, until: float, every: float, *, progress: bool = False) -> Iterator[float]:
+        """Yields the simulated time at the start, every multiple of `every` and `until`."""
+    def peak_maps(self) -> xarray.Dataset: ...
     @classmethod
     def from_scenario(cls, path: str, *, threads: Optional[int] = None) -> "Simulation":
         """Prepares the simulation of a scenario file (TOML), as `floodtwin run` does."""
@@ -130,4 +178,4 @@ class Simulation(_core.Simulation):
     def gauge(self, name: str) -> Gauge: ...
     def gauges(self) -> dict[str, Gauge]: ...
     def gauge_series(self) -> xarray.Dataset: ...
-    def to_xarray(self, fields: tuple[str, ...] = ...) -> xarray.Dataset: ...
+    def to_xarray(self, fields: Optional[Iterable[str]] = None) -> xarray.Dataset: ...

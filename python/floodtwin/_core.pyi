@@ -146,6 +146,11 @@ def parse_boundary_type(text: str) -> str:
 def _raise_error(kind: str, message: str) -> None:
     """Throws the C++ error of `kind` (tests of the exception translation)."""
 
+def _crs_info(wkt: str) -> dict:
+    """The CF grid mapping of a CRS WKT: {name, epsg, grid_mapping_name, attributes}."""
+
+PathLike = Union[str, os.PathLike[str]]
+
 class Simulation:
     """A 2D shallow-water simulation (see floodtwin.Simulation)."""
 
@@ -177,9 +182,16 @@ class Simulation:
     @property
     def scenario_duration(self) -> Optional[float]:
         """Duration of the scenario [s], or None when not built from one."""
-    def set_manning(self, n: Union[float, ArrayLike]) -> None: ...
-    def set_depth(self, depth: ArrayLike) -> None: ...
-    def set_water_level(self, water_level: ArrayLike) -> None: ...
+    @property
+    def crs_wkt(self) -> Optional[str]:
+        """The grid's CRS as WKT, None when unknown."""
+    def set_crs(self, crs: Optional[str]) -> None: ...
+    @property
+    def raster_warnings(self) -> list[str]:
+        """Warnings about the elevation raster (from_raster)."""
+    def set_manning(self, n: Union[float, ArrayLike, PathLike]) -> None: ...
+    def set_depth(self, depth: Union[ArrayLike, PathLike]) -> None: ...
+    def set_water_level(self, water_level: Union[ArrayLike, PathLike]) -> None: ...
     def set_velocity(
         self, velocity_x: Optional[ArrayLike], velocity_y: Optional[ArrayLike] = None
     ) -> None: ...
@@ -198,7 +210,19 @@ class Simulation:
     ) -> None: ...
     def clear_boundaries(self) -> None: ...
     def set_rain_rate(
-        self, rate: Union[None, float, ArrayLike], *, units: str = "mm/h"
+        self, rate: Union[None, float, ArrayLike, PathLike], *, units: str = "mm/h"
+    ) -> None: ...
+    def set_rain_grids(
+        self,
+        path: Optional[PathLike],
+        times: Optional[ArrayLike] = None,
+        *,
+        units: str = "mm/h",
+        timing: str = "period-ending",
+        start: str = "",
+        resampling: str = "bilinear",
+        nodata_as_zero: bool = False,
+        after_end: str = "error",
     ) -> None: ...
     def set_rain_gauges(
         self,
@@ -241,6 +265,7 @@ class Simulation:
         *,
         output: Optional[Union[str, os.PathLike[str]]] = None,
         output_interval: Optional[float] = None,
+        progress: Optional[Callable[[Any], object]] = None,
     ) -> None: ...
     def stable_dt(self) -> float: ...
     def mass_balance(self) -> MassBalance: ...

@@ -248,7 +248,7 @@ def test_a_second_run_is_refused_while_the_first_calls_back():
     def callback(s):
         in_callback.set()
         time.sleep(0.3)  # releases the GIL: the other thread runs now
-        return False
+        return s.time == 0.0  # on at the start (where run calls first), off at t = 0.1
 
     def second():
         in_callback.wait(5)
@@ -279,7 +279,7 @@ def test_a_callback_may_change_the_simulation_but_not_run_it():
         seen.append(s.time)
 
     sim.run(until=1.0, callback=callback, every=0.5)
-    assert seen == [0.5, 1.0] and sim.time == 1.0  # no overshoot of until
+    assert seen == [0.0, 0.5, 1.0] and sim.time == 1.0  # no overshoot of until
     assert sim.mass_balance().relative_error < 1e-13
 
 

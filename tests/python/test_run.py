@@ -28,12 +28,12 @@ def test_run_calls_back_at_exact_times():
         seen.append(s)
 
     sim.run(until=1.0, callback=cb, every=0.25)
-    assert times == [0.25, 0.5, 0.75, 1.0]
+    assert times == [0.0, 0.25, 0.5, 0.75, 1.0]  # the start, the multiples and until
     assert all(s is sim for s in seen)  # the callback gets the Python object itself
     assert sim.time == 1.0
     times.clear()
-    sim.run(until=2.1, callback=cb, every=0.5)  # every counts from the current time
-    assert times == [1.5, 2.0]
+    sim.run(until=2.1, callback=cb, every=0.5)  # multiples of every since t = 0
+    assert times == [1.0, 1.5, 2.0, 2.1]
     assert sim.time == 2.1
 
 
@@ -46,15 +46,15 @@ def test_run_stops_when_the_callback_returns_false():
         return len(calls) < 3  # None or True continue; False stops
 
     sim.run(until=10.0, callback=cb, every=0.5)
-    assert calls == [0.5, 1.0, 1.5]
-    assert sim.time == 1.5
+    assert calls == [0.0, 0.5, 1.0]
+    assert sim.time == 1.0
 
 
 def test_run_without_every_calls_back_after_each_step():
     sim = dam_break()
     steps = []
     sim.run(until=0.5, callback=lambda s: steps.append((s.steps, s.time)))
-    assert [n for n, _ in steps] == list(range(1, sim.steps + 1))
+    assert [n for n, _ in steps] == list(range(0, sim.steps + 1))  # the start, then each step
     assert steps[-1][1] == 0.5
 
 
@@ -81,14 +81,15 @@ def test_callback_exceptions_propagate():
 
     with pytest.raises(KeyError, match="stop here"):
         sim.run(until=1.0, callback=cb, every=0.25)
-    assert sim.time == 0.25
+    assert sim.time == 0.0  # raised by the call at the start
     assert not sim.running
 
 
-def test_run_to_the_current_time_does_nothing():
+def test_run_to_the_current_time_does_nothing_but_call_back_once():
     sim = dam_break()
-    sim.run(until=0.0, callback=lambda s: pytest.fail("called"), every=1.0)
-    assert sim.steps == 0
+    calls = []
+    sim.run(until=0.0, callback=lambda s: calls.append(s.time), every=1.0)
+    assert calls == [0.0] and sim.steps == 0
 
 
 def test_mass_balance_with_rain_boundaries_and_sources():
@@ -162,9 +163,11 @@ def test_to_xarray_snapshot():
     assert ds["depth"].dims == ("y", "x")
     np.testing.assert_array_equal(ds["depth"].values, sim.depth)
     np.testing.assert_array_equal(ds["x"].values, sim.x)
-    assert ds.attrs["time"] == 1.0
+    assert float(ds["time"]) == 1.0
+    snapshot = ds.copy(deep=True)
     sim.run(until=2.0)
-    assert not np.array_equal(ds["depth"].values, sim.depth)  # a copy, not a view
+    np.testing.assert_array_equal(ds["depth"].values, sim.depth)  # a view (test_xarray.py)
+    assert not np.array_equal(snapshot["depth"].values, sim.depth)
 
 
 def test_properties_and_repr():
