@@ -164,7 +164,7 @@ Scenario load_scenario(const std::string& path) {
   }
   const std::vector<std::string> top = {"simulation", "terrain", "rainfall", "infiltration",
                                         "boundary",   "gauge",   "point_source", "output",
-                                        "impacts"};
+                                        "impacts",    "ensemble"};  // [ensemble]: ensemble/spec.cpp
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
     if (std::find(top.begin(), top.end(), k) == top.end()) {

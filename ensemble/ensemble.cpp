@@ -1,0 +1,322 @@
+#include "ensemble/ensemble.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "driver/inputs.hpp"
+#include "io/file_lock.hpp"
+#include "scenarios/scenario.hpp"
+#include "solver/error.hpp"
+#include "terrain/gauges.hpp"
+#include "terrain/raster.hpp"
+
+namespace floodtwin::ensemble {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string stem_path(const scenarios::Scenario& s, const std::string& suffix) {
+  const fs::path r(s.output);
+  return (r.parent_path() / (r.stem().string() + suffix)).string();
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+/// Removes a scratch folder when it goes out of scope.
+struct ScratchFolder {
+  fs::path path;
+  ~ScratchFolder() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove_all(path, ec);
+  }
+};
+
+/// Member rain files must agree with member 0's: same columns (stations) and times for a
+/// CSV, same grid and band times for rasters.
+void check_member_rain(const scenarios::Scenario& s, const EnsembleSpec& spec,
+                       const std::vector<Member>& members) {
+  if (members.empty() || members[0].rain_file.empty()) return;
+  const std::string where = spec.file + ":" + std::to_string(spec.rain_members_line) +
+                            ": [ensemble] rain_members: ";
+  const std::string& ref = members[0].rain_file;
+  if (!s.rain_grids.empty()) {
+    const terrain::Raster r0 = terrain::load_elevation(ref);
+    const std::vector<Real> t0 = terrain::raster_band_times(ref, s.start);
+    for (std::size_t k = 1; k < members.size(); ++k) {
+      const std::string& file = members[k].rain_file;
+      const terrain::Raster r = terrain::load_elevation(file);
+      if (r.grid.nx != r0.grid.nx || r.grid.ny != r0.grid.ny || r.geotransform != r0.geotransform) {
+        std::ostringstream msg;
+        msg.precision(10);
+        msg << where << file << " (member " << members[k].index << ") is on another grid: "
+            << r.grid.nx << " x " << r.grid.ny << " cells from (" << r.geotransform[0] << ", "
+            << r.geotransform[3] << "), member 0's " << ref << ": " << r0.grid.nx << " x "
+            << r0.grid.ny << " from (" << r0.geotransform[0] << ", " << r0.geotransform[3]
+            << ")";
+        throw InputError(msg.str());
+      }
+      if (terrain::raster_band_times(file, s.start) != t0) {
+        throw InputError(where + file + " (member " + std::to_string(members[k].index) +
+                         ") has other band times than member 0's " + ref);
+      }
+    }
+    return;
+  }
+  terrain::SeriesOptions so;
+  so.origin = s.start;
+  so.what = "forecast rain member";
+  const terrain::SeriesTable t0 = terrain::read_series(ref, so);
+  for (std::size_t k = 1; k < members.size(); ++k) {
+    const std::string& file = members[k].rain_file;
+    const terrain::SeriesTable t = terrain::read_series(file, so);
+    const std::string who = file + " (member " + std::to_string(members[k].index) + ")";
+    if (t.columns != t0.columns) {
+      throw InputError(where + who + " has other columns (stations) than member 0's " + ref +
+                       ": " + join(t.columns) + " instead of " +
+                       join(t0.columns));
+    }
+    if (t.times != t0.times) {
+      std::size_t i = 0;
+      while (i < t.times.size() && i < t0.times.size() && t.times[i] == t0.times[i]) ++i;
+      std::ostringstream msg;
+      msg.precision(10);
+      msg << where << who << " has other times than member 0's " << ref << ": ";
+      if (i < t.times.size() && i < t0.times.size()) {
+        msg << "row " << i + 1 << " (line " << t.lines[i] << ") is at t = " << t.times[i]
+            << " s, member 0's at t = " << t0.times[i] << " s";
+      } else {
+        msg << t.times.size() << " rows instead of " << t0.times.size();
+      }
+      throw InputError(msg.str());
+    }
+  }
+}
+
+EnsembleSpec spec_of(const scenarios::Scenario& s, int members) {
+  EnsembleSpec spec = load_ensemble_spec(s);
+  if (spec.line == 0) {
+    throw ConfigError(s.file + ": no [ensemble] table (members, seed, perturbations; see "
+                               "docs/ensemble.md)");
+  }
+  if (members > 0) spec.members = members;
+  return spec;
+}
+
+}  // namespace
+
+std::string ensemble_path(const scenarios::Scenario& s) { return stem_path(s, "_ensemble.h5"); }
+std::string member_path(const scenarios::Scenario& s, int k) {
+  return stem_path(s, "_member" + std::to_string(k) + ".h5");
+}
+
+double linear_quantile(const std::vector<double>& sorted, double q) {
+  const std::size_t n = sorted.size();
+  const double vi = static_cast<double>(n - 1) * q;  // numpy: (n - 1) * quantiles
+  double prev = std::floor(vi);
+  std::size_t lo = 0, hi = 0;
+  if (vi >= static_cast<double>(n - 1)) {
+    lo = hi = n - 1;
+  } else if (vi < 0) {
+    lo = hi = 0;
+    prev = 0;
+  } else {
+    lo = static_cast<std::size_t>(prev);
+    hi = lo + 1;
+  }
+  const double gamma = vi - prev;
+  const double a = sorted[lo], b = sorted[hi];
+  const double diff = b - a;
+  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+}
+
+Products compute_products(const std::vector<MemberResult>& members,
+                          const std::vector<double>& thresholds,
+                          const std::vector<double>& quantiles) {
+  Products p;
+  p.thresholds = thresholds;
+  p.quantiles = quantiles;
+  if (members.empty()) return p;
+  const std::size_t n = members.size();
+  const std::size_t cells = members[0].max_depth.size();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  p.exceedance.assign(thresholds.size() * cells, nan);
+  p.max_depth_quantile.assign(quantiles.size() * cells, nan);
+  p.arrival_time_quantile.assign(quantiles.size() * cells, nan);
+  std::vector<double> depth(n), arrival(n);
+  for (std::size_t c = 0; c < cells; ++c) {
+    if (std::isnan(members[0].max_depth[c])) continue;  // inactive
+    for (std::size_t m = 0; m < n; ++m) {
+      depth[m] = static_cast<double>(members[m].max_depth[c]);
+      const double a = static_cast<double>(members[m].arrival_time[c]);
+      arrival[m] = std::isnan(a) ? std::numeric_limits<double>::infinity() : a;
+    }
+    for (std::size_t t = 0; t < thresholds.size(); ++t) {
+      std::size_t count = 0;
+      for (const double d : depth) count += d > thresholds[t] ? 1 : 0;
+      p.exceedance[t * cells + c] = static_cast<double>(count) / static_cast<double>(n);
+    }
+    std::sort(depth.begin(), depth.end());
+    std::sort(arrival.begin(), arrival.end());
+    for (std::size_t q = 0; q < quantiles.size(); ++q) {
+      p.max_depth_quantile[q * cells + c] = linear_quantile(depth, quantiles[q]);
+      const double a = linear_quantile(arrival, quantiles[q]);
+      p.arrival_time_quantile[q * cells + c] = std::isfinite(a) ? a : nan;
+    }
+  }
+  p.gauge_time = members[0].gauge_time;
+  for (const MemberResult& m : members) {
+    if (m.gauge_time != p.gauge_time) {
+      throw InputError("ensemble: member " + std::to_string(m.index) +
+                       " sampled its gauges at other times than member " +
+                       std::to_string(members[0].index));
+    }
+    p.gauge_depth.insert(p.gauge_depth.end(), m.gauge_depth.begin(), m.gauge_depth.end());
+    p.gauge_water_level.insert(p.gauge_water_level.end(), m.gauge_water_level.begin(),
+                               m.gauge_water_level.end());
+  }
+  return p;
+}
+
+std::vector<Member> draw_members(const EnsembleSpec& spec, int members, const fs::path& scratch) {
+  std::vector<Member> out;
+  for (int k = 0; k < members; ++k) out.push_back(draw_member(spec, k));
+  if (!spec.rain_members.empty() && spec.rain_members.find("{member}") == std::string::npos) {
+    split_rain_members(spec.rain_members, members, scratch, out, spec.rain_members_line,
+                       spec.file);
+  }
+  return out;
+}
+
+EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions& options) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const scenarios::Scenario s = scenarios::load_scenario(scenario_path);
+  EnsembleRun run;
+  run.spec = spec_of(s, options.members);
+  run.output = options.output.empty() ? ensemble_path(s) : options.output;
+  const fs::path out(run.output);
+  driver::refuse_outputs_over_inputs(s, run.output, "", "ensemble:");
+  if (out.has_parent_path()) fs::create_directories(out.parent_path());
+  const io::FileLock lock(io::lock_path(out), "ensemble of " + s.file);
+  ScratchFolder scratch{fs::path(run.output + ".members")};
+  run.members = draw_members(run.spec, run.spec.members, scratch.path);
+  for (const Member& m : run.members) {
+    if (!m.rain_file.empty()) io::refuse_output_over_inputs(out, {m.rain_file}, "ensemble:");
+  }
+  check_member_rain(s, run.spec, run.members);
+
+  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  const int concurrent = std::clamp(options.concurrent, 1, std::max(1, run.spec.members));
+  const int inner = std::max(1, threads / concurrent);
+  std::vector<MemberResult> results(run.members.size());
+  std::string crs_wkt;
+  std::mutex prepare_mutex;  // GDAL reads, one member at a time
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  auto worker = [&]() {
+    omp_set_num_threads(inner);
+    while (!failed.load()) {
+      const std::size_t k = next.fetch_add(1);
+      if (k >= run.members.size()) break;
+      try {
+        const Member& m = run.members[k];
+        std::optional<driver::Forecast> f;
+        {
+          const std::lock_guard<std::mutex> g(prepare_mutex);
+          f.emplace(prepare_member(s, m));
+          if (k == 0) crs_wkt = f->crs_wkt;
+        }
+        MemberRunOptions mo;
+        results[k] = run_member(*f, m, mo);
+        if (options.on_member) {
+          const std::lock_guard<std::mutex> g(prepare_mutex);
+          options.on_member(m, results[k]);
+        }
+      } catch (...) {
+        const std::lock_guard<std::mutex> g(prepare_mutex);
+        if (!failed.exchange(true)) error = std::current_exception();
+      }
+    }
+  };
+  if (concurrent == 1) {
+    const int before = omp_get_max_threads();
+    worker();
+    omp_set_num_threads(before);
+  } else {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < concurrent; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  if (error) std::rethrow_exception(error);
+
+  run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles);
+  {
+    // Grid coordinates and stations from a prepared (not run) forecast of member 0.
+    driver::Forecast f = prepare_member(s, run.members[0]);
+    const solver::Grid& g = f.sim->grid();
+    run.products.nx = g.nx;
+    run.products.ny = g.ny;
+    for (int i = 0; i < g.nx; ++i) run.products.x.push_back(g.x_center(i));
+    for (int j = 0; j < g.ny; ++j) run.products.y.push_back(g.y_center(j));
+    for (const auto& gauge : f.gauges) {
+      run.products.stations.push_back(gauge.spec.name);
+      run.products.station_x.push_back(gauge.spec.x);
+      run.products.station_y.push_back(gauge.spec.y);
+    }
+  }
+  for (const MemberResult& r : results) run.steps += r.steps;
+  run.wall = std::chrono::duration<double>(clock::now() - start).count();
+  for (const auto& a : options.command_line) {
+    run.command_line += (run.command_line.empty() ? "" : " ") + a;
+  }
+  write_ensemble_file(out, run, crs_wkt, s);
+  return run;
+}
+
+SingleMember run_single_member(const std::string& scenario_path, int k,
+                               const EnsembleOptions& options) {
+  const scenarios::Scenario s = scenarios::load_scenario(scenario_path);
+  const EnsembleSpec spec = spec_of(s, options.members);
+  if (k < 0 || k >= spec.members) {
+    throw ConfigError("--member " + std::to_string(k) + ": the ensemble has " +
+                      std::to_string(spec.members) + " members (0 to " +
+                      std::to_string(spec.members - 1) + "; --members N for more)");
+  }
+  SingleMember out;
+  out.results = options.output.empty() ? member_path(s, k) : options.output;
+  ScratchFolder scratch{fs::path(out.results + ".members")};
+  out.member = draw_member(spec, k);
+  if (!spec.rain_members.empty() && spec.rain_members.find("{member}") == std::string::npos) {
+    std::vector<Member> one{out.member};
+    split_rain_members(spec.rain_members, spec.members, scratch.path, one, spec.rain_members_line,
+                       spec.file);
+    out.member = one[0];
+  }
+  driver::Forecast f = prepare_member(s, out.member);
+  MemberRunOptions mo;
+  mo.results = out.results;
+  mo.threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  mo.title = "floodtwin ensemble member " + std::to_string(k) + ": " +
+             fs::path(s.file).filename().string();
+  mo.command_line = options.command_line;
+  out.result = run_member(f, out.member, mo);
+  return out;
+}
+
+}  // namespace floodtwin::ensemble

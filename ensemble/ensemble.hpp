@@ -1,0 +1,98 @@
+#pragma once
+/// @file ensemble.hpp
+/// `floodtwin ensemble`: the members of a scenario's [ensemble] run through the forecast
+/// driver's preparation (member.hpp) and the products computed from what each member leaves
+/// in memory (its max depth and arrival maps and its gauge series; no member's snapshots are
+/// kept): per cell the probability that the max depth exceeds each threshold and the
+/// quantiles of max depth and arrival time, per gauge the members' depth series. Written as
+/// one CF-netCDF file (docs/ensemble.md).
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ensemble/member.hpp"
+#include "ensemble/spec.hpp"
+
+namespace floodtwin::ensemble {
+
+/// The products of an ensemble (all maps nx * ny row-major, row 0 north, NaN in inactive
+/// cells).
+struct Products {
+  int nx = 0, ny = 0;
+  std::vector<double> x, y;  ///< cell centres [m]
+  std::vector<double> thresholds, quantiles;
+  std::vector<double> exceedance;             ///< [threshold][cell]: share of members > it
+  std::vector<double> max_depth_quantile;     ///< [quantile][cell] (numpy "linear")
+  /// [quantile][cell]; a member that never floods a cell counts as arriving at +infinity and
+  /// a quantile that is not finite is NaN.
+  std::vector<double> arrival_time_quantile;
+  std::vector<std::string> stations;
+  std::vector<double> station_x, station_y;
+  std::vector<double> gauge_time;           ///< [s]
+  std::vector<double> gauge_depth;          ///< [member][gauge_time][station]
+  std::vector<double> gauge_water_level;    ///< [member][gauge_time][station]
+};
+
+/// numpy.quantile(values, q) with numpy's default method ("linear", Hyndman & Fan 7),
+/// computed with numpy's arithmetic: virtual index (n - 1) q, then a + (b - a) g, or
+/// b - (b - a) (1 - g) when g >= 0.5. `sorted` must be sorted ascending and not empty.
+double linear_quantile(const std::vector<double>& sorted, double q);
+
+/// The products of the members (each of the grid's size), a pure function of them.
+/// Throws InputError when the members' gauge times differ.
+Products compute_products(const std::vector<MemberResult>& members,
+                          const std::vector<double>& thresholds,
+                          const std::vector<double>& quantiles);
+
+struct EnsembleOptions {
+  int members = 0;       ///< 0: the spec's
+  int threads = 0;       ///< OpenMP threads in all; 0: omp_get_max_threads()
+  int concurrent = 1;    ///< members run at once (threads / concurrent OpenMP threads each)
+  std::string output;    ///< ensemble file; empty: <results stem>_ensemble.h5
+  std::vector<std::string> command_line;
+  /// Called (from the thread that ran it) when member k has finished.
+  std::function<void(const Member&, const MemberResult&)> on_member;
+};
+
+struct EnsembleRun {
+  std::string output;  ///< the ensemble file written
+  EnsembleSpec spec;
+  std::vector<Member> members;
+  Products products;
+  double wall = 0;  ///< [s]
+  long long steps = 0;
+  std::string command_line;  ///< recorded in the file
+};
+
+/// Where `floodtwin ensemble` writes: <results stem>_ensemble.h5 and
+/// <results stem>_member<K>.h5 beside the scenario's results file.
+std::string ensemble_path(const scenarios::Scenario& s);
+std::string member_path(const scenarios::Scenario& s, int k);
+
+/// The members of the spec (count `members`, 0: the spec's), drawn; splits a member-column
+/// rain CSV into `scratch`.
+std::vector<Member> draw_members(const EnsembleSpec& spec, int members,
+                                 const std::filesystem::path& scratch);
+
+/// Runs the ensemble of the scenario file and writes the ensemble file (locked as
+/// `<file>.lock`, written as `<file>.partial` and renamed). Throws ConfigError for a scenario
+/// without [ensemble] or bad settings, InputError for member rain files that do not agree
+/// with member 0's (other times or columns).
+EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions& options);
+
+/// Runs member k alone into an ordinary results file (`options.output` or
+/// <results stem>_member<K>.h5); returns the member and its path.
+struct SingleMember {
+  Member member;
+  std::string results;
+  MemberResult result;
+};
+SingleMember run_single_member(const std::string& scenario_path, int k,
+                               const EnsembleOptions& options);
+
+/// Writes the products as CF-netCDF (see docs/ensemble.md for the variables).
+void write_ensemble_file(const std::filesystem::path& path, const EnsembleRun& run,
+                         const std::string& crs_wkt, const scenarios::Scenario& s);
+
+}  // namespace floodtwin::ensemble

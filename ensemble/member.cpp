@@ -1,0 +1,371 @@
+#include "ensemble/member.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "driver/inputs.hpp"
+#include "ensemble/sampling.hpp"
+#include "io/file_lock.hpp"
+#include "io/results_writer.hpp"
+#include "solver/error.hpp"
+#include "solver/infiltration.hpp"
+#include "terrain/rainfall.hpp"
+#include "terrain/roughness.hpp"
+
+namespace floodtwin::ensemble {
+
+namespace fs = std::filesystem;
+using solver::Real;
+
+namespace {
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s.precision(10);
+  s << v;
+  return s.str();
+}
+
+std::string trim(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  const auto b = s.find_last_not_of(" \t\r");
+  return s.substr(a, b - a + 1);
+}
+
+std::string member_path(const std::string& pattern, int k) {
+  std::string out = pattern;
+  const std::string key = "{member}";
+  for (auto p = out.find(key); p != std::string::npos; p = out.find(key)) {
+    out.replace(p, key.size(), std::to_string(k));
+  }
+  return out;
+}
+
+/// A per-cell parameter as prepare() builds it: a number or a raster on the grid.
+std::vector<Real> cell_field(const scenarios::NumberOrRaster& v, const driver::Forecast& f,
+                             const std::string& what, Real lo, Real hi) {
+  const solver::Grid& grid = f.sim->grid();
+  if (!v.is_raster()) return std::vector<Real>(grid.cell_count(), static_cast<Real>(*v.number));
+  const std::vector<Real> z = f.sim->elevation();
+  return terrain::load_cell_parameter(v.path, grid, f.crs_wkt, z, what, lo, hi);
+}
+
+/// The member's rain: the scenario's rain field with its interval bounds moved by `shift`
+/// seconds and its rates multiplied by `factor`. Interval k of the field is looked up at its
+/// midpoint, so the shifted bounds never meet a rounding of t - shift.
+class MemberRain {
+ public:
+  MemberRain(const terrain::RainfallField& rain, double factor, double shift)
+      : rain_(rain), factor_(static_cast<Real>(factor)) {
+    for (const Real b : rain.bounds()) bounds_.push_back(b + static_cast<Real>(shift));
+  }
+  [[nodiscard]] std::vector<Real> rate_at(Real t) const {
+    const auto& orig = rain_.bounds();
+    const auto it = std::upper_bound(bounds_.begin(), bounds_.end(), t);
+    std::vector<Real> r;
+    if (it == bounds_.end()) {
+      r = rain_.rate_at(orig.empty() ? t : orig.back());  // past the end: the field's rule
+    } else if (it == bounds_.begin()) {
+      r.assign(rain_.grid().cell_count(), Real(0));
+    } else {
+      const auto k = static_cast<std::size_t>(it - bounds_.begin() - 1);
+      r = rain_.rate_at(orig[k] + (orig[k + 1] - orig[k]) / 2);
+    }
+    if (factor_ != Real(1)) {
+      for (Real& v : r) v *= factor_;
+    }
+    return r;
+  }
+  [[nodiscard]] Real next_change(Real t) const {
+    const auto it = std::upper_bound(bounds_.begin(), bounds_.end(), t);
+    return it == bounds_.end() ? std::numeric_limits<Real>::infinity() : *it;
+  }
+
+ private:
+  const terrain::RainfallField& rain_;
+  Real factor_;
+  std::vector<Real> bounds_;
+};
+
+}  // namespace
+
+Member draw_member(const EnsembleSpec& spec, int k) {
+  Member m;
+  m.index = k;
+  for (const Perturbation& p : spec.perturbations) {
+    const double v = draw(p.distribution, spec.seed, static_cast<std::uint64_t>(k), p.key);
+    if (p.key != "rain_shift" && !(v >= 0)) {
+      throw ConfigError(spec.file + ":" + std::to_string(p.line) + ": [ensemble] " + p.key +
+                        ": member " + std::to_string(k) + " draws a negative factor (" +
+                        number_text(v) + ") from " + p.distribution.describe() +
+                        "; use a lognormal or uniform distribution, or a smaller sd");
+    }
+    if (p.key == "rain_factor") m.rain_factor = v;
+    if (p.key == "rain_shift") m.rain_shift = v;
+    if (p.key == "manning_factor") m.manning_factor = v;
+    if (p.key == "ks_factor") m.ks_factor = v;
+    if (p.key == "psi_factor") m.psi_factor = v;
+    if (p.key == "curve_number_factor") m.curve_number_factor = v;
+  }
+  if (spec.rain_members.find("{member}") != std::string::npos) {
+    m.rain_file = member_path(spec.rain_members, k);
+    if (!fs::is_regular_file(m.rain_file)) {
+      throw InputError(spec.file + ":" + std::to_string(spec.rain_members_line) +
+                       ": [ensemble] rain_members: the file of member " + std::to_string(k) +
+                       " is missing: " + m.rain_file);
+    }
+  }
+  return m;
+}
+
+double value_of(const Member& m, const std::string& key) {
+  if (key == "rain_factor") return m.rain_factor;
+  if (key == "rain_shift") return m.rain_shift;
+  if (key == "manning_factor") return m.manning_factor;
+  if (key == "ks_factor") return m.ks_factor;
+  if (key == "psi_factor") return m.psi_factor;
+  if (key == "curve_number_factor") return m.curve_number_factor;
+  throw ConfigError("unknown ensemble perturbation '" + key + "'");
+}
+
+void split_rain_members(const std::string& csv, int members, const fs::path& folder,
+                        std::vector<Member>& out, int spec_line, const std::string& spec_file) {
+  std::ifstream in(csv, std::ios::binary);
+  if (!in) throw IoError(csv + ": cannot read the forecast-rain members");
+  const std::string where_spec =
+      spec_file + ":" + std::to_string(spec_line) + ": [ensemble] rain_members: ";
+  std::vector<std::string> comments;
+  std::string header;
+  std::map<int, std::vector<std::string>> rows;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string t = trim(line);
+    if (t.empty()) continue;
+    if (t[0] == '#') {
+      if (header.empty()) comments.push_back(line);
+      continue;
+    }
+    const auto c1 = line.find(',');
+    const auto c2 = c1 == std::string::npos ? c1 : line.find(',', c1 + 1);
+    if (c2 == std::string::npos) {
+      throw InputError(csv + ":" + std::to_string(n) +
+                       ": expected time, member and at least one value column");
+    }
+    const std::string second = trim(line.substr(c1 + 1, c2 - c1 - 1));
+    const std::string rest = line.substr(0, c1) + line.substr(c2);
+    if (header.empty()) {
+      if (second != "member" && second != "realization") {
+        throw InputError(csv + ":" + std::to_string(n) +
+                         ": the second column must be 'member' (or 'realization'), got '" +
+                         second + "' (" + where_spec + "a path without {member} names one "
+                         "CSV with a member column)");
+      }
+      header = rest;
+      continue;
+    }
+    int k = -1;
+    std::istringstream is(second);
+    if (!(is >> k) || !is.eof() || k < 0) {
+      throw InputError(csv + ":" + std::to_string(n) + ": member '" + second +
+                       "' is not an integer >= 0");
+    }
+    if (k < members) rows[k].push_back(rest);
+  }
+  if (header.empty()) throw InputError(csv + ": no header line (time, member, values...)");
+  fs::create_directories(folder);
+  for (Member& m : out) {
+    const auto it = rows.find(m.index);
+    if (it == rows.end()) {
+      throw InputError(csv + ": no rows for member " + std::to_string(m.index) + " (" +
+                       where_spec + "the ensemble has " + std::to_string(members) +
+                       " members, 0-based)");
+    }
+    const fs::path p = folder / ("rain_member" + std::to_string(m.index) + ".csv");
+    std::ofstream f(p, std::ios::binary);
+    for (const auto& c : comments) f << c << '\n';
+    f << header << '\n';
+    for (const auto& r : it->second) f << r << '\n';
+    if (!f) throw IoError(p.string() + ": write failed");
+    m.rain_file = p.string();
+  }
+}
+
+driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m) {
+  scenarios::Scenario s = base;
+  s.vtk_dir.clear();
+  if (!m.rain_file.empty()) {
+    if (!s.rain_grids.empty()) {
+      s.rain_grids = m.rain_file;
+    } else if (!s.rain_uniform.empty()) {
+      s.rain_uniform = m.rain_file;
+    } else {
+      s.rain_series = m.rain_file;
+    }
+  }
+  driver::Forecast f = driver::prepare(s);
+  solver::Simulation& sim = *f.sim;
+  const solver::Grid& grid = sim.grid();
+  if (m.manning_factor != 1.0) {
+    std::vector<Real> n(grid.cell_count());
+    for (int j = 0; j < grid.ny; ++j) {
+      for (int i = 0; i < grid.nx; ++i) {
+        const Real v = sim.manning()[static_cast<std::size_t>(grid.index(i, j))];
+        n[static_cast<std::size_t>(j) * static_cast<std::size_t>(grid.nx) +
+          static_cast<std::size_t>(i)] =
+            std::isfinite(v) ? v * static_cast<Real>(m.manning_factor) : Real(0);
+      }
+    }
+    sim.set_manning(n);
+  }
+  if (s.infiltration_model == "green-ampt" && (m.ks_factor != 1.0 || m.psi_factor != 1.0)) {
+    auto ks = cell_field(s.ks, f, "Green-Ampt ks raster", 0, 1);
+    auto psi = cell_field(s.psi, f, "Green-Ampt psi raster", 0, 100);
+    const auto dth = cell_field(s.dtheta, f, "Green-Ampt dtheta raster", 0, 1);
+    for (Real& v : ks) v *= static_cast<Real>(m.ks_factor);
+    for (Real& v : psi) v *= static_cast<Real>(m.psi_factor);
+    sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, ks, psi, dth));
+  }
+  if (s.infiltration_model == "scs-cn" && m.curve_number_factor != 1.0) {
+    auto cn = cell_field(s.curve_number, f, "curve number raster", 1, 100);
+    for (Real& v : cn) v = std::clamp(v * static_cast<Real>(m.curve_number_factor), Real(1), Real(100));
+    f.curve_number = std::make_shared<solver::ScsCurveNumber>(
+        grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
+    sim.set_loss_model(f.curve_number);
+  }
+  return f;
+}
+
+MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOptions& options) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  const scenarios::Scenario& s = f.scenario;
+  solver::Simulation& sim = *f.sim;
+  solver::FloodMaps& maps = *f.maps;
+  const solver::Grid& grid = sim.grid();
+  const double duration = s.duration;
+  std::optional<MemberRain> rain;
+  if (f.rain) rain.emplace(*f.rain, m.rain_factor, m.rain_shift);
+  sim.check_forcing(static_cast<Real>(duration));
+  if (f.rain) {
+    try {
+      f.rain->check_covers(static_cast<Real>(duration - m.rain_shift));
+    } catch (const InputError& e) {
+      throw InputError("member " + std::to_string(m.index) + " (rain shifted by " +
+                       number_text(m.rain_shift) + " s): " + e.what());
+    }
+  }
+
+  // An ordinary results file (`--member K`): locked, written aside and renamed.
+  std::optional<io::FileLock> lock;
+  std::optional<io::ResultsWriter> writer;
+  if (!options.results.empty()) {
+    const fs::path results(options.results);
+    driver::refuse_outputs_over_inputs(s, options.results, "", "ensemble --member:");
+    if (!m.rain_file.empty()) {
+      io::refuse_output_over_inputs(results, {m.rain_file}, "ensemble --member: results");
+    }
+    if (results.has_parent_path()) fs::create_directories(results.parent_path());
+    lock.emplace(io::lock_path(results), "ensemble member " + std::to_string(m.index) + " of " +
+                                             s.file);
+    io::ResultsOptions ro;
+    ro.start_time = s.start;
+    ro.crs_wkt = f.crs_wkt;
+    ro.title = options.title;
+    ro.scenario_text = s.text;
+    ro.threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+    ro.deflate_level = s.compression;
+    ro.attributes["scenario_file"] = options.scenario_file.empty() ? s.file : options.scenario_file;
+    std::string cmd;
+    for (const auto& a : options.command_line) cmd += (cmd.empty() ? "" : " ") + a;
+    if (!cmd.empty()) ro.attributes["command_line"] = cmd;
+    ro.attributes[driver::inputs_hash_key] = driver::inputs_hash(s);
+    ro.attributes["ensemble_member"] = std::to_string(m.index);
+    for (const char* key : {"rain_factor", "rain_shift", "manning_factor", "ks_factor",
+                            "psi_factor", "curve_number_factor"}) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.17g", value_of(m, key));
+      ro.attributes[std::string("ensemble_") + key] = buf;
+    }
+    if (!m.rain_file.empty()) ro.attributes["ensemble_rain_file"] = m.rain_file;
+    for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
+    writer.emplace(results, sim, ro);
+  }
+
+  MemberResult out;
+  out.index = m.index;
+  std::vector<std::size_t> cells;
+  for (const auto& g : f.gauges) cells.push_back(static_cast<std::size_t>(grid.index(g.i, g.j)));
+  auto sample_gauges = [&]() {
+    out.gauge_time.push_back(static_cast<double>(sim.time()));
+    for (const std::size_t k : cells) {
+      if (sim.mask()[k] != solver::cell_active) {
+        out.gauge_depth.push_back(std::numeric_limits<double>::quiet_NaN());
+        out.gauge_water_level.push_back(std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
+      const double h = sim.h()[k];
+      out.gauge_depth.push_back(h);
+      out.gauge_water_level.push_back(h + static_cast<double>(sim.z()[k]));
+    }
+    if (writer) writer->write_gauges(sim);
+  };
+
+  // The stepping of driver::run (driver/forecast.cpp): stops at output and gauge times and
+  // where the (member's) rain changes.
+  const double out_dt = s.output_interval;
+  const double gauge_dt = s.gauge_interval > 0 ? s.gauge_interval : s.output_interval;
+  auto next_multiple = [](double t, double every) {
+    const double k = std::floor(t / every + 1e-9) + 1;
+    return k * every;
+  };
+  maps.record_initial_state(sim);
+  if (writer) writer->write_snapshot(sim, &maps);
+  sample_gauges();
+  while (sim.time() < duration) {
+    const double t = sim.time();
+    if (rain) sim.set_rain_rate(rain->rate_at(static_cast<Real>(t)));
+    double target = std::min(duration, next_multiple(t, out_dt));
+    target = std::min(target, next_multiple(t, gauge_dt));
+    if (rain) target = std::min(target, static_cast<double>(rain->next_change(static_cast<Real>(t))));
+    sim.advance_to(static_cast<Real>(target), [&](Real dt) {
+      maps.update(sim, dt);
+      return true;
+    });
+    const double now = sim.time();
+    const bool at_output = std::abs(now - next_multiple(t, out_dt)) < 1e-9 * std::max(1.0, now) ||
+                           now >= duration;
+    const bool at_gauge = std::abs(now - next_multiple(t, gauge_dt)) < 1e-9 * std::max(1.0, now);
+    if (at_gauge || at_output) sample_gauges();
+    if (at_output && writer) writer->write_snapshot(sim, &maps);
+  }
+  out.steps = sim.steps();
+  out.wall = std::chrono::duration<double>(clock::now() - start).count();
+  const std::uint8_t* mask = sim.mask();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  out.max_depth.resize(grid.cell_count());
+  out.arrival_time.resize(grid.cell_count());
+  for (int j = 0; j < grid.ny; ++j) {
+    for (int i = 0; i < grid.nx; ++i) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      const std::size_t c = static_cast<std::size_t>(j) * static_cast<std::size_t>(grid.nx) +
+                            static_cast<std::size_t>(i);
+      const bool active = mask[k] == solver::cell_active;
+      out.max_depth[c] = active ? static_cast<float>(maps.max_depth[k]) : nan;
+      out.arrival_time[c] = active ? static_cast<float>(maps.arrival_time[k]) : nan;
+    }
+  }
+  if (writer) writer->finalize(&maps, out.wall);
+  return out;
+}
+
+}  // namespace floodtwin::ensemble

@@ -1,0 +1,78 @@
+#pragma once
+/// @file member.hpp
+/// One member of an ensemble: its perturbations (drawn from the [ensemble] spec with
+/// sampling.hpp), its scenario (the forecast-rain member file in place of the scenario's
+/// rain), the prepared forecast (driver::prepare, then Manning and infiltration factors
+/// applied to the Simulation) and its run. The same run_member() serves the members inside an
+/// ensemble (products in memory) and `floodtwin ensemble --member K` (an ordinary results
+/// file as well), so that a member run alone equals, bitwise, the same member in an ensemble.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "driver/forecast.hpp"
+#include "ensemble/spec.hpp"
+
+namespace floodtwin::ensemble {
+
+/// A member's perturbations (1 / 0 where the spec has none).
+struct Member {
+  int index = 0;  ///< 0-based
+  double rain_factor = 1;
+  double rain_shift = 0;  ///< [s]; > 0: the rain comes later
+  double manning_factor = 1;
+  double ks_factor = 1;
+  double psi_factor = 1;
+  double curve_number_factor = 1;
+  std::string rain_file;  ///< the member's forecast rain (rain_members); empty: the scenario's
+};
+
+/// Member k's perturbations: draws depend only on (spec.seed, k, key). Throws ConfigError
+/// naming file, line and key when a draw gives a negative factor (a normal distribution's
+/// tail). `rain_file` is the member file of a "{member}" pattern; for a CSV with a member
+/// column it is left empty (see split_rain_members).
+Member draw_member(const EnsembleSpec& spec, int k);
+
+/// The value of a perturbation key of a member (rain_factor, rain_shift, ...).
+double value_of(const Member& m, const std::string& key);
+
+/// Splits a CSV with a member column (time, member, values...) into one file per member
+/// `folder/rain_member<k>.csv` (time, values...) for members 0..members-1, and sets each
+/// member's rain_file. Throws InputError naming the file and line for a missing member column,
+/// a member outside 0..members-1 (ignored: members beyond the count are skipped), or a
+/// member with no rows.
+void split_rain_members(const std::string& csv, int members, const std::filesystem::path& folder,
+                        std::vector<Member>& out, int spec_line, const std::string& spec_file);
+
+/// The member's forecast: the scenario with its rain file replaced (when rain_file is set),
+/// prepared by driver::prepare, with Manning, ks, psi and curve number scaled.
+driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m);
+
+/// What a member leaves for the products (max depth and arrival time as the results file
+/// stores them: float32, NaN in inactive cells; nx * ny row-major, row 0 north).
+struct MemberResult {
+  int index = 0;
+  std::vector<float> max_depth;
+  std::vector<float> arrival_time;             ///< NaN where never above the flood threshold
+  std::vector<double> gauge_time;              ///< [s]
+  std::vector<double> gauge_depth;             ///< [gauge_time][station]
+  std::vector<double> gauge_water_level;       ///< [gauge_time][station]
+  long long steps = 0;
+  double wall = 0;
+};
+
+struct MemberRunOptions {
+  std::string results;  ///< also write an ordinary results file here; empty: none
+  int threads = 0;      ///< recorded in the results
+  std::string title;
+  std::vector<std::string> command_line;
+  std::string scenario_file;  ///< recorded in the results
+};
+
+/// Runs a prepared member to the scenario's end: the same time stepping as driver::run (the
+/// stops at output times, gauge times and rain changes), with the member's rain factor and
+/// shift applied to the rain field. With options.results, the results file is locked, written
+/// aside and renamed as `floodtwin run` does.
+MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOptions& options);
+
+}  // namespace floodtwin::ensemble

@@ -1,0 +1,307 @@
+"""`floodtwin ensemble` end to end, through the command line, on a tiny synthetic basin.
+
+A tilted valley of 30 x 20 cells of 10 m with uniform rain (a hyetograph) and Green-Ampt
+infiltration, 40 minutes. Checked exactly: each member run alone (`--member K`, another
+thread count) gives the gauge series held for it in the ensemble file, and the ensemble's
+exceedance probabilities and quantiles equal numpy's recomputation from the members' results
+files; members at once give the same file as members one after another; forecast-rain members
+(one file per member, or one CSV with a member column); bad settings are refused naming file,
+line and key.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+import h5py
+import netCDF4
+import numpy as np
+import pytest
+from osgeo import gdal, osr
+
+CLI = os.environ["FLOODTWIN_CLI"]
+
+ENSEMBLE = """
+[ensemble]
+members = 4
+seed = 42
+rain_factor = { distribution = "lognormal", median = 1.0, sigma = 0.3 }
+manning_factor = { distribution = "uniform", min = 0.8, max = 1.2 }
+rain_shift = { distribution = "normal", mean = 0, sd = 120 }
+ks_factor = { distribution = "uniform", min = 0.5, max = 2.0 }
+thresholds = [0.01, 0.05, 0.2]
+quantiles = [0.1, 0.5, 0.9]
+"""
+
+
+def hyetograph(path, scale=1.0, times=(0, 600, 1200, 1800)):
+    rates = (40.0, 90.0, 30.0, 0.0)
+    lines = ["time,rain"] + [f"{t},{r * scale:.3f}" for t, r in zip(times, rates)]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def make_basin(root, ensemble=ENSEMBLE, rain='uniform = "rain.csv"'):
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    nx, ny, dx = 30, 20, 10.0
+    x = np.arange(nx) * dx
+    y = np.arange(ny) * dx
+    xx, yy = np.meshgrid(x, y)
+    z = 50.0 + 0.01 * xx + 0.05 * np.abs(yy - y.mean())
+    ds = gdal.GetDriverByName("GTiff").Create(str(root / "dem.tif"), nx, ny, 1, gdal.GDT_Float32)
+    ds.SetGeoTransform((500000.0, dx, 0.0, 4000000.0, 0.0, -dx))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32611)
+    ds.SetProjection(srs.ExportToWkt())
+    ds.GetRasterBand(1).WriteArray(z.astype(np.float32))
+    ds = None
+    hyetograph(root / "rain.csv")
+    (root / "basin.toml").write_text(
+        f"""[simulation]
+duration = "40min"
+output_interval = "10min"
+gauge_interval = "5min"
+
+[terrain]
+elevation = "dem.tif"
+manning = 0.04
+
+[rainfall]
+{rain}
+timing = "period-beginning"
+after_end = "zero"
+
+[infiltration]
+model = "green-ampt"
+ks = 2.0e-6
+psi = 0.09
+dtheta = 0.2
+
+[[boundary]]
+side = "west"
+type = "open"
+
+[[gauge]]
+name = "outlet"
+x = 500005
+y = 3999905
+
+[[gauge]]
+name = "upper"
+x = 500155
+y = 3999905
+
+[output]
+path = "results/basin.h5"
+flood_threshold = 0.01
+{ensemble}"""
+    )
+    return root / "basin.toml"
+
+
+def cli(*args, check=True, threads=2):
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    r = subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, env=env)
+    if check and r.returncode != 0:
+        raise AssertionError(f"floodtwin {' '.join(map(str, args))} failed:\n{r.stdout}{r.stderr}")
+    return r
+
+
+def read_ensemble(path):
+    with netCDF4.Dataset(path) as ds:
+        return {k: np.array(v[:]) for k, v in ds.variables.items() if k != "station_name"}
+
+
+def numpy_products(files, thresholds, quantiles):
+    md, at = [], []
+    for f in files:
+        with h5py.File(f, "r") as h:
+            md.append(h["max_depth"][:])
+            at.append(h["arrival_time"][:])
+    md = np.stack(md).astype(np.float64)
+    at = np.stack(at).astype(np.float64)
+    inactive = np.isnan(md[0])
+    exc = np.stack([(md > t).mean(axis=0) for t in thresholds])
+    exc[:, inactive] = np.nan
+    mq = np.quantile(md, quantiles, axis=0)
+    with np.errstate(invalid="ignore"):
+        aq = np.quantile(np.where(np.isnan(at), np.inf, at), quantiles, axis=0)
+    aq[~np.isfinite(aq)] = np.nan
+    return exc, mq, aq
+
+
+@pytest.fixture(scope="module")
+def basin(tmp_path_factory):
+    root = tmp_path_factory.mktemp("basin")
+    scenario = make_basin(root)
+    cli("ensemble", scenario)
+    return scenario
+
+
+def test_members_alone_equal_the_ensemble_exactly(basin):
+    root = basin.parent
+    ens = read_ensemble(root / "results" / "basin_ensemble.h5")
+    assert ens["exceedance_probability"].shape == (3, 20, 30)
+    assert ens["gauge_depth"].shape[0] == 4 and ens["gauge_depth"].shape[2] == 2
+    files = []
+    for k in range(4):
+        cli("ensemble", basin, "--member", k, threads=1)  # another thread count
+        files.append(root / "results" / f"basin_member{k}.h5")
+        with h5py.File(files[-1], "r") as h:
+            assert h.attrs["status"] == b"complete" or h.attrs["status"] == "complete"
+            np.testing.assert_array_equal(h["gauge_depth"][:], ens["gauge_depth"][k])
+            np.testing.assert_array_equal(h["gauge_time"][:], ens["gauge_time"])
+            for key in ("rain_factor", "manning_factor", "rain_shift", "ks_factor"):
+                attr = h.attrs["ensemble_" + key]
+                attr = attr.decode() if isinstance(attr, bytes) else attr
+                assert float(attr) == ens[key][k]
+    exc, mq, aq = numpy_products(files, ens["threshold"], ens["quantile"])
+    np.testing.assert_array_equal(ens["exceedance_probability"], exc)
+    np.testing.assert_array_equal(ens["max_depth_quantile"], mq)
+    np.testing.assert_array_equal(ens["arrival_time_quantile"], aq)
+    # The perturbations do something: the members differ, and wetter members flood more.
+    assert len(set(ens["rain_factor"])) == 4 and len(set(ens["manning_factor"])) == 4
+    assert 0 < np.nanmax(exc[0]) and np.nanmin(exc[0]) < 1
+    assert not np.array_equal(ens["gauge_depth"][0], ens["gauge_depth"][1])
+
+
+def test_members_at_once_give_the_same_file(basin, tmp_path):
+    root = basin.parent
+    out = tmp_path / "at_once.h5"
+    cli("ensemble", basin, "--concurrent", 2, "--output", out)
+    a = read_ensemble(root / "results" / "basin_ensemble.h5")
+    b = read_ensemble(out)
+    for key, value in a.items():
+        np.testing.assert_array_equal(value, b[key], err_msg=key)
+
+
+def test_more_members_keep_the_first_ones(basin, tmp_path):
+    out = tmp_path / "six.h5"
+    cli("ensemble", basin, "--members", 6, "--output", out)
+    a = read_ensemble(basin.parent / "results" / "basin_ensemble.h5")
+    b = read_ensemble(out)
+    assert b["rain_factor"].shape == (6,)
+    np.testing.assert_array_equal(b["rain_factor"][:4], a["rain_factor"])
+    np.testing.assert_array_equal(b["gauge_depth"][:4], a["gauge_depth"])
+
+
+def test_cf_metadata(basin):
+    with netCDF4.Dataset(basin.parent / "results" / "basin_ensemble.h5") as ds:
+        assert ds.Conventions == "CF-1.8"
+        assert ds["realization"].standard_name == "realization"
+        assert ds["exceedance_probability"].dimensions == ("threshold", "y", "x")
+        assert ds["max_depth_quantile"].dimensions == ("quantile", "y", "x")
+        assert ds["gauge_depth"].dimensions == ("realization", "gauge_time", "station")
+        assert ds["rain_factor"].distribution == "lognormal(median 1, sigma 0.3)"
+        assert ds["gauge_time"].units == "seconds since 1970-01-01T00:00:00Z"
+        names = [bytes(n).rstrip(b"\0").decode() for n in np.array(ds["station_name"][:])]
+        assert names == ["outlet", "upper"]
+    assert not (basin.parent / "results" / "basin_ensemble.h5.partial").exists()
+
+
+def test_scenario_with_ensemble_table_still_runs(basin):
+    r = cli("validate", basin)
+    assert r.returncode == 0
+
+
+def test_rain_member_files(tmp_path):
+    ens = """
+[ensemble]
+members = 3
+rain_members = "forecast/rain_{member}.csv"
+thresholds = [0.01]
+quantiles = [0.5]
+"""
+    scenario = make_basin(tmp_path, ensemble=ens)
+    (tmp_path / "forecast").mkdir()
+    for k in range(3):
+        hyetograph(tmp_path / "forecast" / f"rain_{k}.csv", scale=0.5 + 0.5 * k)
+    cli("ensemble", scenario)
+    e = read_ensemble(tmp_path / "results" / "basin_ensemble.h5")
+    outlet = e["gauge_depth"][:, -1, 0]
+    assert outlet[0] < outlet[1] < outlet[2]  # more rain, more water
+    cli("ensemble", scenario, "--member", 2)
+    with h5py.File(tmp_path / "results" / "basin_member2.h5", "r") as h:
+        np.testing.assert_array_equal(h["gauge_depth"][:], e["gauge_depth"][2])
+
+    # One CSV with a member column gives the same members.
+    rows = ["time,member,rain"]
+    for k in range(3):
+        for line in (tmp_path / "forecast" / f"rain_{k}.csv").read_text().splitlines()[1:]:
+            t, r = line.split(",")
+            rows.append(f"{t},{k},{r}")
+    (tmp_path / "forecast" / "members.csv").write_text("\n".join(rows) + "\n")
+    text = scenario.read_text().replace("rain_{member}.csv", "members.csv")
+    scenario.write_text(text)
+    cli("ensemble", scenario, "--output", tmp_path / "column.h5")
+    c = read_ensemble(tmp_path / "column.h5")
+    np.testing.assert_array_equal(c["gauge_depth"], e["gauge_depth"])
+    np.testing.assert_array_equal(c["exceedance_probability"], e["exceedance_probability"])
+
+    # A member file with other times is refused, naming the key, the file and the row; the
+    # earlier ensemble file stays as it was.
+    before = (tmp_path / "results" / "basin_ensemble.h5").read_bytes()
+    text = scenario.read_text().replace("members.csv", "rain_{member}.csv")
+    scenario.write_text(text)
+    hyetograph(tmp_path / "forecast" / "rain_1.csv", times=(0, 600, 1500, 1800))
+    r = cli("ensemble", scenario, check=False)
+    assert r.returncode != 0
+    assert "[ensemble] rain_members: " in r.stderr
+    assert "rain_1.csv (member 1) has other times than member 0's" in r.stderr
+    assert "row 3" in r.stderr
+    (tmp_path / "forecast" / "rain_1.csv").write_text("time,other\n0,1\n600,1\n1200,1\n1800,0\n")
+    r = cli("ensemble", scenario, check=False)
+    assert "has other columns" in r.stderr
+    (tmp_path / "forecast" / "rain_1.csv").unlink()
+    r = cli("ensemble", scenario, check=False)
+    assert "the file of member 1 is missing" in r.stderr
+    assert (tmp_path / "results" / "basin_ensemble.h5").read_bytes() == before
+    assert not (tmp_path / "results" / "basin_ensemble.h5.partial").exists()
+
+
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        ("members = 0", "[ensemble] members: expected 1 to 100000 members, got 0"),
+        (
+            'members = 3\nrain_factor = { distribution = "lognormal", median = 1, sigma = -0.3 }',
+            "[ensemble] rain_factor: sigma must be >= 0, got -0.3",
+        ),
+        (
+            'members = 3\nmanning_factor = { distribution = "uniform", min = 1.2, max = 0.8 }',
+            "[ensemble] manning_factor: min (1.2) must not exceed max (0.8)",
+        ),
+        (
+            'members = 3\nrain_factor = { distribution = "weibull", k = 1 }',
+            '[ensemble] rain_factor: unknown distribution "weibull"',
+        ),
+    ],
+)
+def test_bad_settings_are_refused(tmp_path, table, message):
+    scenario = make_basin(tmp_path, ensemble="\n[ensemble]\n" + table + "\n")
+    r = cli("ensemble", scenario, check=False)
+    assert r.returncode != 0
+    line = scenario.read_text().splitlines().index("[ensemble]") + 1
+    wanted = 1 if "members = 0" in table else 2
+    assert f"basin.toml:{line + wanted}: " + message in r.stderr, r.stderr
+    assert not (tmp_path / "results").exists() or not any((tmp_path / "results").iterdir())
+
+
+def test_member_out_of_range_and_no_table(tmp_path):
+    scenario = make_basin(tmp_path)
+    r = cli("ensemble", scenario, "--member", 4, check=False)
+    assert r.returncode != 0 and "the ensemble has 4 members (0 to 3" in r.stderr
+    plain = make_basin(tmp_path / "plain", ensemble="")
+    r = cli("ensemble", plain, check=False)
+    assert r.returncode != 0 and "no [ensemble] table" in r.stderr
+
+
+def test_held_lock_refuses(basin, tmp_path):
+    import fcntl
+
+    out = tmp_path / "locked.h5"
+    with open(str(out) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        r = cli("ensemble", basin, "--output", out, check=False)
+    assert r.returncode != 0 and "lock" in r.stderr
+    assert not out.exists()
