@@ -9,6 +9,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from . import _core
+from ._sections import SectionsMixin
 
 
 class Gauge(NamedTuple):
@@ -101,7 +102,7 @@ class Progress:
             self.stream.flush()
 
 
-class Simulation(_core.Simulation):
+class Simulation(SectionsMixin, _core.Simulation):
     """A 2D shallow-water simulation on a regular grid, built from numpy arrays.
 
     Parameters
@@ -225,8 +226,8 @@ class Simulation(_core.Simulation):
         _core.Simulation.__init__(
             self,
             raster=path,
-            cell_size=cell_size,
-            cell_size_y=cell_size_y,
+            cell_size=None if cell_size is None else float(cell_size),
+            cell_size_y=None if cell_size_y is None else float(cell_size_y),
             resampling=resampling,
             target_crs=target_crs or "",
             basin=basin,

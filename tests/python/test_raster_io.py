@@ -66,7 +66,7 @@ def test_from_raster_takes_grid_origin_crs_and_nodata(dem):
 
 
 def test_from_raster_resamples_and_sets_fields(dem, tmp_path):
-    sim = floodtwin.Simulation.from_raster(dem, cell_size=20.0, manning=0.05, depth=0.1)
+    sim = floodtwin.Simulation.from_raster(dem, cell_size=20, manning=0.05, depth=0.1)
     assert sim.shape == (NY // 2, NX // 2) and sim.dx == 20.0 and sim.origin == (X0, Y0)
     assert float(sim.manning[2, 2]) == 0.05 and float(sim.depth[3, 3]) == 0.1
     h = np.full((NY, NX), 0.25)
