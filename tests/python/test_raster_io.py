@@ -187,9 +187,26 @@ def test_results_file_carries_the_crs(dem, tmp_path):
         assert crs["crs_wkt"] == sim.crs_wkt and crs["spatial_ref"] == sim.crs_wkt
         assert crs["longitude_of_central_meridian"] == 15.0
         assert ds["depth"].attrs["grid_mapping"] == "crs"
-    # GDAL reads the georeferencing back (the netCDF driver, by name).
+    # GDAL opens a .nc results file with its netCDF driver, the variables as subdatasets.
+    ds = gdal.Open(str(out))
+    assert ds.GetDriver().ShortName == "netCDF"
+    names = [name for name, _ in ds.GetSubDatasets()]
+    assert f'NETCDF:"{out}":max_depth' in names
+    # and reads the georeferencing back.
     d = gdal.Open(f'NETCDF:"{out}":max_depth')
     assert d.GetGeoTransform() == pytest.approx((X0, DX, 0.0, Y0, 0.0, -DX))
     srs = osr.SpatialReference(wkt=d.GetProjection())
     srs.AutoIdentifyEPSG()
     assert srs.GetAuthorityCode(None) == "32633"
+
+
+def test_gdal_takes_an_h5_name_for_plain_hdf5(dem, tmp_path):
+    """Why results for GIS should be named .nc: GDAL's HDF5 driver claims a .h5 file, without
+    georeferencing; the explicit NETCDF: prefix still opens it georeferenced."""
+    sim = floodtwin.Simulation.from_raster(dem, depth=0.2)
+    out = tmp_path / "run.h5"
+    sim.run(until=1.0, output=out)
+    assert gdal.Open(str(out)).GetDriver().ShortName == "HDF5"
+    d = gdal.Open(f'NETCDF:"{out}":max_depth')
+    assert d.GetDriver().ShortName == "netCDF"
+    assert d.GetGeoTransform() == pytest.approx((X0, DX, 0.0, Y0, 0.0, -DX))
