@@ -98,6 +98,14 @@ inline Real minmod_select(Real a, Real b) noexcept {
   return a * b <= 0 ? Real(0) : m;
 }
 
+/// MC limiter (mc_limiter in reconstruction.hpp) without branches.
+inline Real mc_select(Real a, Real b, Real theta = 2) noexcept {
+  const Real m =
+      std::min(std::min(theta * std::abs(a), theta * std::abs(b)), Real(0.5) * std::abs(a + b));
+  const Real s = a > 0 ? m : -m;
+  return a * b <= 0 ? Real(0) : s;
+}
+
 /// Cell-kind codes (as CellKind in simulation.hpp).
 inline constexpr std::uint8_t kind_wall = 0;
 inline constexpr std::uint8_t kind_active = 1;
@@ -121,7 +129,7 @@ struct ReconRowOut {
   Real* source;  ///< bed-slope correction g/2 (h- + h+)(z- - z+) [m2/s2]
 };
 
-/// MUSCL-minmod reconstruction (as limited_slopes + face_value) for n cells. Cells that are
+/// MUSCL reconstruction with the MC limiter (as limited_slopes + face_value) for n cells. Cells that are
 /// not active, or have a wall on either side, get no slope. A boundary-ghost neighbour (kind 2
 /// or 3) holds a face value, so its difference is doubled (see beyond_face).
 inline void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& out) noexcept {
@@ -164,10 +172,11 @@ inline void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& ou
     const Real ec = ec_[i];
     const Real zc = zc_[i];
     // All loads are unconditional (walls hold finite values); the mask selects afterwards.
-    const Real sh = minmod_select(wm * (hc - hm[i]), wp * (hp[i] - hc));
-    const Real su = minmod_select(wm * (uc - um[i]), wp * (up[i] - uc));
-    const Real sv = minmod_select(wm * (vc - vm[i]), wp * (vp[i] - vc));
-    const Real se = minmod_select(wm * (ec - em[i]), wp * (ep[i] - ec));
+    const Real cap = 2 * std::max(hc, Real(0));
+    const Real sh = std::clamp(mc_select(wm * (hc - hm[i]), wp * (hp[i] - hc)), -cap, cap);
+    const Real su = mc_select(wm * (uc - um[i]), wp * (up[i] - uc));
+    const Real sv = mc_select(wm * (vc - vm[i]), wp * (vp[i] - vc));
+    const Real se = mc_select(wm * (ec - em[i]), wp * (ep[i] - ec), hc > 0 ? Real(2) : Real(1));
     const Real hmf = hc - Real(0.5) * (sloped ? sh : Real(0));
     const Real hpf = hc + Real(0.5) * (sloped ? sh : Real(0));
     const Real emf = ec - Real(0.5) * (sloped ? se : Real(0));

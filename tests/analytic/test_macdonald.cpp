@@ -71,10 +71,11 @@ TEST(MacDonald, SecondOrderConvergesFasterThanFirst) {
   std::printf("  second order L1 %.3e %.3e %.3e, orders %.2f %.2f, mean |q-q_exact| %.1e\n", a.l1_depth,
               b.l1_depth, c.l1_depth, ft::observed_order(a.l1_depth, b.l1_depth),
               ft::observed_order(b.l1_depth, c.l1_depth), c.mean_q_error);
-  // Measured 5.6e-5 m on 200 cells, orders 1.85; only the inflow cell is first order.
-  EXPECT_LT(c.l1_depth, 1e-4);
+  // Measured 4.2e-5 m on 200 cells, orders 1.79 and 1.90 (MC limiter; minmod: 5.6e-5 m, 1.85);
+  // only the inflow cell is first order.
+  EXPECT_LT(c.l1_depth, 6e-5);
   EXPECT_GT(ft::observed_order(a.l1_depth, b.l1_depth), 1.6);
   EXPECT_GT(ft::observed_order(b.l1_depth, c.l1_depth), 1.6);
-  EXPECT_LT(c.mean_q_error, 5e-4 * ft::MacDonald{}.q);
+  EXPECT_LT(c.mean_q_error, 1e-4 * ft::MacDonald{}.q);  // measured 8.6e-5 m2/s = 5.7e-5 q
   EXPECT_LT(c.balance, 1e-10);
 }
