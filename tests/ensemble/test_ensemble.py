@@ -1,7 +1,7 @@
 """`floodtwin ensemble` end to end, through the command line, on a tiny synthetic basin.
 
 A tilted valley of 30 x 20 cells of 10 m with uniform rain (a hyetograph) and Green-Ampt
-infiltration, 40 minutes. Checked exactly: each member run alone (`--member K`, another
+infiltration, 20 minutes. Checked exactly: each member run alone (`--member K`, another
 thread count) gives the gauge series held for it in the ensemble file, and the ensemble's
 exceedance probabilities and quantiles equal numpy's recomputation from the members' results
 files; members at once give the same file as members one after another; forecast-rain members
@@ -34,7 +34,7 @@ quantiles = [0.1, 0.5, 0.9]
 """
 
 
-def hyetograph(path, scale=1.0, times=(0, 600, 1200, 1800)):
+def hyetograph(path, scale=1.0, times=(0, 300, 600, 900)):
     rates = (40.0, 90.0, 30.0, 0.0)
     lines = ["time,rain"] + [f"{t},{r * scale:.3f}" for t, r in zip(times, rates)]
     Path(path).write_text("\n".join(lines) + "\n")
@@ -58,9 +58,9 @@ def make_basin(root, ensemble=ENSEMBLE, rain='uniform = "rain.csv"'):
     hyetograph(root / "rain.csv")
     (root / "basin.toml").write_text(
         f"""[simulation]
-duration = "40min"
-output_interval = "10min"
-gauge_interval = "5min"
+duration = "20min"
+output_interval = "5min"
+gauge_interval = 150
 
 [terrain]
 elevation = "dem.tif"
@@ -99,7 +99,7 @@ flood_threshold = 0.01
     return root / "basin.toml"
 
 
-def cli(*args, check=True, threads=2):
+def cli(*args, check=True, threads=1):
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     r = subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, env=env)
     if check and r.returncode != 0:
@@ -134,7 +134,7 @@ def numpy_products(files, thresholds, quantiles):
 def basin(tmp_path_factory):
     root = tmp_path_factory.mktemp("basin")
     scenario = make_basin(root)
-    cli("ensemble", scenario)
+    cli("ensemble", scenario, threads=2)
     return scenario
 
 
@@ -145,7 +145,7 @@ def test_members_alone_equal_the_ensemble_exactly(basin):
     assert ens["gauge_depth"].shape[0] == 4 and ens["gauge_depth"].shape[2] == 2
     files = []
     for k in range(4):
-        cli("ensemble", basin, "--member", k, threads=1)  # another thread count
+        cli("ensemble", basin, "--member", k)  # one thread; the ensemble ran on two
         files.append(root / "results" / f"basin_member{k}.h5")
         with h5py.File(files[-1], "r") as h:
             assert h.attrs["status"] == b"complete" or h.attrs["status"] == "complete"
@@ -168,21 +168,11 @@ def test_members_alone_equal_the_ensemble_exactly(basin):
 def test_members_at_once_give_the_same_file(basin, tmp_path):
     root = basin.parent
     out = tmp_path / "at_once.h5"
-    cli("ensemble", basin, "--concurrent", 2, "--output", out)
+    cli("ensemble", basin, "--concurrent", 2, "--output", out, threads=2)
     a = read_ensemble(root / "results" / "basin_ensemble.h5")
     b = read_ensemble(out)
     for key, value in a.items():
         np.testing.assert_array_equal(value, b[key], err_msg=key)
-
-
-def test_more_members_keep_the_first_ones(basin, tmp_path):
-    out = tmp_path / "six.h5"
-    cli("ensemble", basin, "--members", 6, "--output", out)
-    a = read_ensemble(basin.parent / "results" / "basin_ensemble.h5")
-    b = read_ensemble(out)
-    assert b["rain_factor"].shape == (6,)
-    np.testing.assert_array_equal(b["rain_factor"][:4], a["rain_factor"])
-    np.testing.assert_array_equal(b["gauge_depth"][:4], a["gauge_depth"])
 
 
 def test_cf_metadata(basin):
@@ -243,13 +233,13 @@ quantiles = [0.5]
     before = (tmp_path / "results" / "basin_ensemble.h5").read_bytes()
     text = scenario.read_text().replace("members.csv", "rain_{member}.csv")
     scenario.write_text(text)
-    hyetograph(tmp_path / "forecast" / "rain_1.csv", times=(0, 600, 1500, 1800))
+    hyetograph(tmp_path / "forecast" / "rain_1.csv", times=(0, 300, 750, 900))
     r = cli("ensemble", scenario, check=False)
     assert r.returncode != 0
     assert "[ensemble] rain_members: " in r.stderr
     assert "rain_1.csv (member 1) has other times than member 0's" in r.stderr
     assert "row 3" in r.stderr
-    (tmp_path / "forecast" / "rain_1.csv").write_text("time,other\n0,1\n600,1\n1200,1\n1800,0\n")
+    (tmp_path / "forecast" / "rain_1.csv").write_text("time,other\n0,1\n300,1\n600,1\n900,0\n")
     r = cli("ensemble", scenario, check=False)
     assert "has other columns" in r.stderr
     (tmp_path / "forecast" / "rain_1.csv").unlink()
