@@ -131,6 +131,8 @@ scenarios::Variant variant_of(const std::string& name, const py::dict& d) {
           y = number_of(v2, w);
         } else if (k == "line") {
           b.line = pairs_of(v2, w);
+        } else if (k == "polygon") {
+          b.polygon = pairs_of(v2, w);
         } else if (k == "width") {
           b.width = number_of(v2, w);
         } else if (k == "level") {
@@ -141,7 +143,7 @@ scenarios::Variant variant_of(const std::string& name, const py::dict& d) {
           b.time = number_of(v2, w, true);
         } else {
           throw ConfigError(where + "breach: unknown key '" + k +
-                            "' (expected x, y, line, width, level, depth, time)");
+                            "' (expected x, y, line, polygon, width, level, depth, time)");
         }
       }
       if (x && y) b.line.insert(b.line.begin(), {*x, *y});

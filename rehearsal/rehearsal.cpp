@@ -9,10 +9,12 @@
 #include <sstream>
 
 #include "driver/forecast.hpp"
+#include "io/file_lock.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 #include "solver/simulation.hpp"
 #include "terrain/rainfall.hpp"
+#include "twin/cycle.hpp"
 
 namespace floodtwin::rehearsal {
 
@@ -38,13 +40,25 @@ std::vector<Real> breach_bed(const solver::Grid& grid, std::span<const Real> z,
     }
     return best;
   };
+  // Even-odd rule: is (x, y) inside the polygon?
+  auto inside = [&](double x, double y) {
+    const auto& p = breach.polygon;
+    bool in = false;
+    for (std::size_t k = 0, m = p.size() - 1; k < p.size(); m = k++) {
+      const double xk = p[k][0], yk = p[k][1], xm = p[m][0], ym = p[m][1];
+      if ((yk > y) != (ym > y) && x < (xm - xk) * (y - yk) / (ym - yk) + xk) in = !in;
+    }
+    return in;
+  };
+  const bool polygon = !breach.polygon.empty();
   std::size_t changed = 0;
   for (int j = 0; j < grid.ny; ++j) {
     for (int i = 0; i < grid.nx; ++i) {
       const std::size_t c = static_cast<std::size_t>(j) * static_cast<std::size_t>(grid.nx) +
                             static_cast<std::size_t>(i);
       if (std::isnan(out[c])) continue;
-      if (!(dist2(grid.x_center(i), grid.y_center(j)) <= r * r)) continue;
+      const double x = grid.x_center(i), y = grid.y_center(j);
+      if (polygon ? !inside(x, y) : !(dist2(x, y) <= r * r)) continue;
       const Real before = out[c];
       out[c] = breach.level ? std::min(out[c], static_cast<Real>(*breach.level))
                             : out[c] - static_cast<Real>(*breach.depth);
@@ -73,78 +87,21 @@ std::string shortest(double v) {
   return std::string(buf, res.ptr);
 }
 
-/// A copy of a rain CSV (time column first; `#` comment lines and the header kept) with every
-/// number after the first column multiplied by `factor`; other cells (missing values) kept.
-void scale_rain_csv(const std::string& from, const fs::path& to, double factor) {
-  std::ifstream in(from, std::ios::binary);
-  if (!in) throw IoError(from + ": cannot read the rain series to scale");
-  std::ofstream out(to, std::ios::binary);
-  if (!out) throw IoError(to.string() + ": cannot write the scaled rain series");
-  std::string line;
-  bool header_seen = false;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#' || !header_seen) {
-      header_seen = header_seen || !(first == std::string::npos || line[first] == '#');
-      out << line << '\n';
-      continue;
-    }
-    std::stringstream cells(line);
-    std::string cell, row;
-    for (int k = 0; std::getline(cells, cell, ','); ++k) {
-      if (k > 0) {
-        row += ',';
-        const auto a = cell.find_first_not_of(" \t");
-        const auto b = cell.find_last_not_of(" \t");
-        double v = 0;
-        if (a != std::string::npos) {
-          const char* s = cell.data() + a;
-          const char* e = cell.data() + b + 1;
-          const auto res = std::from_chars(s, e, v);
-          if (res.ec == std::errc() && res.ptr == e && std::isfinite(v)) {
-            row += shortest(v * factor);
-            continue;
-          }
-        }
-      }
-      row += cell;
-    }
-    if (!line.empty() && line.back() == ',') row += ',';
-    out << row << '\n';
-  }
-  if (!out) throw IoError(to.string() + ": write failed");
-}
+}  // namespace
 
-/// The scenario of a variant: rain files scaled into `folder`, no VTK output.
-scenarios::Scenario variant_scenario(const scenarios::Scenario& base, const scenarios::Variant& v,
-                                     const fs::path& folder, std::vector<std::string>& notes,
-                                     const std::string& where) {
-  scenarios::Scenario s = base;
-  s.vtk_dir.clear();
-  if (v.rain_factor != 1.0) {
-    if (!s.rain_grids.empty()) {
-      throw ConfigError(where +
-                        "rain_factor: gridded rain ([rainfall] grids) cannot be scaled yet");
-    }
-    if (s.rain_uniform.empty() && s.rain_series.empty()) {
-      throw ConfigError(where + "rain_factor: the scenario has no [rainfall] series or uniform");
-    }
-    for (std::string* file : {&s.rain_uniform, &s.rain_series}) {
-      if (file->empty()) continue;
-      const fs::path scaled = folder / ("rain_" + fs::path(*file).filename().string());
-      scale_rain_csv(*file, scaled, v.rain_factor);
-      notes.push_back("rain x " + shortest(v.rain_factor) + ": " + scaled.string());
-      *file = scaled.string();
-    }
-    if (s.rain_fallback) *s.rain_fallback *= v.rain_factor;
-  }
-  return s;
-}
-
-void apply_changes(driver::Forecast& f, const scenarios::Variant& v, double duration,
+void apply_variant(driver::Forecast& f, const scenarios::Variant& v, double start,
                    std::vector<std::string>& notes, const std::string& where) {
   solver::Simulation& sim = *f.sim;
+  const double duration = f.scenario.duration;
+  if (v.rain_factor != 1.0) {
+    if (!f.rain) {
+      throw ConfigError(where + "rain_factor: the run has no rain ([rainfall] series, uniform or "
+                                "grids; a cycle's forecast rain) to scale");
+    }
+    f.rain = std::make_shared<terrain::RainfallField>(
+        terrain::RainfallField::scaled(f.rain, static_cast<Real>(v.rain_factor)));
+    notes.push_back("rain x " + shortest(v.rain_factor));
+  }
   if (v.inflow) {
     const scenarios::InflowChange& in = *v.inflow;
     solver::TimeSeries q;
@@ -153,7 +110,7 @@ void apply_changes(driver::Forecast& f, const scenarios::Variant& v, double dura
     } else {
       std::vector<Real> t, val;
       for (const auto& p : in.series) {
-        t.push_back(static_cast<Real>(p[0]));
+        t.push_back(static_cast<Real>(start + p[0]));
         val.push_back(static_cast<Real>(p[1]));
       }
       q = solver::TimeSeries(t, val, "variant " + v.name + " inflow series");
@@ -177,82 +134,61 @@ void apply_changes(driver::Forecast& f, const scenarios::Variant& v, double dura
   }
   if (v.breach) {
     const scenarios::BreachChange& b = *v.breach;
-    if (!(b.time < duration)) {
+    if (!(start + b.time < duration)) {
       std::ostringstream msg;
       msg << where << "breach: time " << b.time << " s is not before the end of the run ("
-          << duration << " s)";
+          << duration - start << " s)";
       throw ConfigError(msg.str());
     }
     std::size_t cells = 0;
     std::vector<Real> z = breach_bed(sim.grid(), sim.elevation(), b, &cells);
     if (cells == 0) {
-      throw ConfigError(where + "breach: no active cell centre within width / 2 (" +
-                        shortest(0.5 * b.width) + " m) of the breach is lowered");
+      throw ConfigError(where + (b.polygon.empty() ? "breach: no active cell centre within width / 2 (" +
+                                                         shortest(0.5 * b.width) +
+                                                         " m) of the breach is lowered"
+                                                   : std::string("breach: no active cell centre "
+                                                                 "inside the polygon is lowered")));
     }
-    sim.schedule_elevation(static_cast<Real>(b.time), std::move(z));
+    sim.schedule_elevation(static_cast<Real>(start + b.time), std::move(z));
     notes.push_back("breach of " + std::to_string(cells) + " cell(s) at t = " + shortest(b.time) +
                     " s");
   }
 }
 
-}  // namespace
+namespace {
 
-Rehearsal rehearse(const std::string& scenario_path,
-                   const std::vector<scenarios::Variant>& variants,
-                   const RehearsalOptions& options) {
-  const scenarios::Scenario base = scenarios::load_scenario(scenario_path);
-  if (!base.impacts) {
-    throw ConfigError(scenario_path + ": rehearse needs an [impacts] table in the scenario");
-  }
+std::string where_of(const scenarios::Variant& v) {
+  return v.file.empty() ? "variant '" + v.name + "': "
+                        : v.file + ":" + std::to_string(v.line) + ": variant '" + v.name + "': ";
+}
+
+/// The baseline (when asked) and the variants, checked, names unique.
+std::vector<scenarios::Variant> all_variants(const std::vector<scenarios::Variant>& variants,
+                                             bool baseline) {
   std::vector<scenarios::Variant> all;
-  if (options.baseline) {
+  if (baseline) {
     scenarios::Variant b;
     b.name = "baseline";
     all.push_back(b);
   }
   for (const scenarios::Variant& v : variants) {
-    const std::string where =
-        v.file.empty() ? "variant '" + v.name + "': "
-                       : v.file + ":" + std::to_string(v.line) + ": variant '" + v.name + "': ";
+    const std::string where = where_of(v);
     scenarios::check_variant(v, where);
     for (const auto& a : all) {
       if (a.name == v.name) {
         throw ConfigError(where + "the name is used twice" +
-                          (v.name == "baseline" ? " (baseline is the scenario as it is)" : ""));
+                          (v.name == "baseline" ? " (baseline is the run as it is)" : ""));
       }
     }
     all.push_back(v);
   }
   if (all.empty()) throw ConfigError("rehearse: no variant to run");
-  Rehearsal out;
-  fs::create_directories(options.out);
-  for (const scenarios::Variant& v : all) {
-    const std::string where =
-        v.file.empty() ? "variant '" + v.name + "': "
-                       : v.file + ":" + std::to_string(v.line) + ": variant '" + v.name + "': ";
-    VariantRun run;
-    run.name = v.name;
-    const fs::path folder = options.out / v.name;
-    fs::create_directories(folder);
-    const scenarios::Scenario s = variant_scenario(base, v, folder, run.notes, where);
-    driver::Forecast f = driver::prepare(s);
-    apply_changes(f, v, s.duration, run.notes, where);
-    driver::RunOptions ro;
-    ro.output = (folder / (v.name + ".h5")).string();
-    ro.threads = options.threads;
-    ro.title = "floodtwin rehearse: " + fs::path(scenario_path).filename().string() + ", variant " +
-               v.name;
-    ro.command_line = options.command_line;
-    const driver::RunSummary summary = driver::run(f, ro);
-    run.results = summary.results;
-    impacts::ImpactsOptions io;
-    io.out = folder / (v.name + "_impacts");
-    io.rain = f.rain.get();
-    run.impacts = impacts::run_impacts(summary.results, s, io);
-    out.runs.push_back(std::move(run));
-  }
-  // comparison.csv, written whole and renamed.
-  const fs::path csv = options.out / "comparison.csv";
+  return all;
+}
+
+/// comparison.csv, written whole and renamed.
+std::string write_comparison(const fs::path& out, const Rehearsal& r) {
+  const fs::path csv = out / "comparison.csv";
   fs::path partial = csv;
   partial += ".partial";
   {
@@ -267,10 +203,10 @@ Rehearsal rehearse(const std::string& scenario_path,
       for (const char c : t) q += c == '"' ? std::string("\"\"") : std::string(1, c);
       return q + "\"";
     };
-    for (const VariantRun& r : out.runs) {
-      for (std::size_t z = 0; z < r.impacts.zone_id.size(); ++z) {
-        const std::vector<std::string> row = impacts::zone_row(r.impacts, z);
-        f << quoted(r.name);
+    for (const VariantRun& run : r.runs) {
+      for (std::size_t z = 0; z < run.impacts.zone_id.size(); ++z) {
+        const std::vector<std::string> row = impacts::zone_row(run.impacts, z);
+        f << quoted(run.name);
         for (std::size_t k = 0; k + 1 < cols.size(); ++k) f << ',' << quoted(row[k]);
         f << '\n';
       }
@@ -278,7 +214,101 @@ Rehearsal rehearse(const std::string& scenario_path,
     if (!f) throw IoError(partial.string() + ": write failed");
   }
   fs::rename(partial, csv);
-  out.comparison = csv.string();
+  return csv.string();
+}
+
+}  // namespace
+
+Rehearsal rehearse(const std::string& scenario_path,
+                   const std::vector<scenarios::Variant>& variants,
+                   const RehearsalOptions& options) {
+  const scenarios::Scenario base = scenarios::load_scenario(scenario_path);
+  if (!base.impacts) {
+    throw ConfigError(scenario_path + ": rehearse needs an [impacts] table in the scenario");
+  }
+  const std::vector<scenarios::Variant> all = all_variants(variants, options.baseline);
+  Rehearsal out;
+  fs::create_directories(options.out);
+  // One rehearsal at a time into a folder (a second one is refused, naming the first).
+  const io::FileLock lock(options.out / ".rehearse.lock", "rehearsal into " + options.out.string());
+  for (const scenarios::Variant& v : all) {
+    VariantRun run;
+    run.name = v.name;
+    const fs::path folder = options.out / v.name;
+    fs::create_directories(folder);
+    scenarios::Scenario s = base;
+    s.vtk_dir.clear();
+    driver::Forecast f = driver::prepare(s);
+    apply_variant(f, v, 0.0, run.notes, where_of(v));
+    driver::RunOptions ro;
+    ro.output = (folder / (v.name + ".h5")).string();
+    ro.threads = options.threads;
+    ro.title = "floodtwin rehearse: " + fs::path(scenario_path).filename().string() + ", variant " +
+               v.name;
+    ro.command_line = options.command_line;
+    const driver::RunSummary summary = driver::run(f, ro);
+    run.results = summary.results;
+    impacts::ImpactsOptions io;
+    io.out = folder / (v.name + "_impacts");
+    io.rain = f.rain.get();
+    run.impacts = impacts::run_impacts(summary.results, s, io);
+    out.runs.push_back(std::move(run));
+  }
+  out.comparison = write_comparison(options.out, out);
+  return out;
+}
+
+Rehearsal rehearse_cycle(const twin::TwinSpec& twin, const std::string& cycle,
+                         const std::vector<scenarios::Variant>& variants,
+                         const RehearsalOptions& options) {
+  if (!twin.scenario.impacts) {
+    throw ConfigError(twin.file + ": rehearse needs an [impacts] table in the twin's scenario " +
+                      twin.scenario.file);
+  }
+  const std::vector<scenarios::Variant> all = all_variants(variants, options.baseline);
+  Rehearsal out;
+  fs::create_directories(options.out);
+  // One rehearsal at a time into a folder (a second one is refused, naming the first).
+  const io::FileLock lock(options.out / ".rehearse.lock", "rehearsal into " + options.out.string());
+  for (const scenarios::Variant& v : all) {
+    VariantRun run;
+    run.name = v.name;
+    const fs::path folder = options.out / v.name;
+    fs::create_directories(folder);
+    twin::CycleForecast cf = twin::prepare_cycle_forecast(twin, cycle, options.lead);
+    const twin::CycleSummary& sum = cf.summary;
+    driver::Forecast& f = cf.forecast;
+    run.notes.push_back("cycle " + sum.cycle + ": forecast from the state at T0 " + sum.t0 +
+                        " (" + fs::path(sum.state_used).filename().string() + ")");
+    for (const twin::DataIssue& i : sum.issues) run.notes.push_back("WARN " + i.message);
+    apply_variant(f, v, sum.t0_seconds, run.notes, where_of(v));
+    // The impacts' rain indicators see the variant's forecast rain after T0.
+    std::shared_ptr<const terrain::RainfallField> impacts_rain = cf.impacts_rain;
+    if (v.rain_factor != 1.0 && impacts_rain) {
+      impacts_rain = std::make_shared<terrain::RainfallField>(terrain::RainfallField::compose(
+          f.sim->grid(), {{impacts_rain, -std::numeric_limits<Real>::infinity(),
+                           static_cast<Real>(sum.t0_seconds), 1},
+                          {impacts_rain, static_cast<Real>(sum.t0_seconds),
+                           std::numeric_limits<Real>::infinity(),
+                           static_cast<Real>(v.rain_factor)}}));
+    }
+    driver::RunOptions ro;
+    ro.until = sum.t0_seconds + sum.lead;
+    ro.output = (folder / (v.name + ".h5")).string();
+    ro.threads = options.threads;
+    ro.title = "floodtwin rehearse: " + fs::path(twin.file).filename().string() + ", cycle " +
+               sum.cycle + ", variant " + v.name;
+    ro.command_line = options.command_line;
+    const driver::RunSummary summary = driver::run(f, ro);
+    run.results = summary.results;
+    impacts::ImpactsOptions io;
+    io.out = folder / (v.name + "_impacts");
+    io.rain = impacts_rain.get();
+    io.forecast_time = sum.t0;
+    run.impacts = impacts::run_impacts(summary.results, f.scenario, io);
+    out.runs.push_back(std::move(run));
+  }
+  out.comparison = write_comparison(options.out, out);
   return out;
 }
 

@@ -1,26 +1,30 @@
 #pragma once
 /// @file rehearsal.hpp
-/// Rehearsal: named what-if variants of a scenario (scenarios/variants.hpp: rain scaled, an
-/// extra inflow, a levee breach at a place and time) run side by side through the forecast
-/// driver, each with its impacts (impacts/run.hpp), and a comparison table of their impacts.
-/// The one implementation behind `floodtwin rehearse` and Python's floodtwin.rehearse.
+/// Rehearsal: named what-if variants of a scenario, or of a forecast cycle's forecast leg
+/// (scenarios/variants.hpp: rain scaled, an extra inflow, a levee breach along a line or over
+/// a polygon at a time) run side by side through the forecast driver, each with its impacts
+/// (impacts/run.hpp), and a comparison table of their impacts. The one implementation behind
+/// `floodtwin rehearse` and Python's floodtwin.rehearse.
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "driver/forecast.hpp"
 #include "impacts/run.hpp"
 #include "scenarios/variants.hpp"
 #include "solver/grid.hpp"
 #include "solver/real.hpp"
+#include "twin/twin_file.hpp"
 
 namespace floodtwin::rehearsal {
 
 using solver::Real;
 
 /// The bed after a breach (pure): every cell whose centre lies within width / 2 of the
-/// breach's polyline (one point: of the point) gets min(z, level) or z - depth; NaN (inactive)
-/// cells stay NaN. `cells` (if given) receives the number of cells changed.
+/// breach's polyline (one point: of the point), or inside its polygon (even-odd rule), gets
+/// min(z, level) or z - depth; NaN (inactive) cells stay NaN. `cells` (if given) receives the number of cells changed.
 /// @param z  bed [m], nx * ny, row-major, row 0 north (Simulation::elevation())
 std::vector<Real> breach_bed(const solver::Grid& grid, std::span<const Real> z,
                              const scenarios::BreachChange& breach, std::size_t* cells = nullptr);
@@ -31,6 +35,7 @@ struct RehearsalOptions {
   /// Run the scenario as it is first, as variant "baseline".
   bool baseline = true;
   std::vector<std::string> command_line;
+  std::optional<double> lead;  ///< [s] a cycle's forecast lead; unset: the twin's [forecast] lead
 };
 
 struct VariantRun {
@@ -45,6 +50,14 @@ struct Rehearsal {
   std::string comparison;        ///< out/comparison.csv
 };
 
+/// Applies a variant to a prepared run: the rain (any kind) scaled, an inflow added (point
+/// source or side boundary), a breach scheduled. Times in the variant (inflow series, breach
+/// time) count from `start` [s on the run's clock]: 0 for a scenario, T0 for a cycle's
+/// forecast. What was changed is appended to `notes`; a change that cannot apply is a
+/// ConfigError prefixed with `where`.
+void apply_variant(driver::Forecast& f, const scenarios::Variant& v, double start,
+                   std::vector<std::string>& notes, const std::string& where);
+
 /// The columns of comparison.csv: variant, then zone, name and the contract columns of
 /// zones.csv (level, level_time, flooded_area_m2, max_depth_m, people_affected,
 /// buildings_flooded, damage, roads_cut_m), the same text as in each zones.csv.
@@ -57,6 +70,15 @@ const std::vector<std::string>& comparison_columns();
 Rehearsal rehearse(const std::string& scenario_path,
                    const std::vector<scenarios::Variant>& variants,
                    const RehearsalOptions& options);
+
+/// The variants of a published forecast cycle (its name YYYYmmddTHHMMZ or its T0): each runs
+/// the cycle's forecast leg from the state the cycle saved at T0 (twin::prepare_cycle_forecast;
+/// forecast rain and inflows as the files are now), with the variant's changes counted from T0,
+/// into options.out/<name>/, with impacts and lead times from T0; options.out/comparison.csv as
+/// for a scenario. The baseline reproduces the cycle's own forecast.
+Rehearsal rehearse_cycle(const twin::TwinSpec& twin, const std::string& cycle,
+                         const std::vector<scenarios::Variant>& variants,
+                         const RehearsalOptions& options);
 
 /// The comparison as a fixed-width text table (variant, zone, level, time, people, buildings,
 /// damage, flooded area) for the terminal.

@@ -71,8 +71,19 @@ void check_variant(const Variant& v, const std::string& where) {
   }
   if (v.breach) {
     const BreachChange& b = *v.breach;
-    if (b.line.empty()) fail("breach: give x and y, or line = [[x, y], ...]");
-    if (!(b.width > 0 && std::isfinite(b.width))) {
+    if (b.line.empty() == b.polygon.empty()) {
+      fail("breach: give x and y, or line = [[x, y], ...] (with a width), or polygon = [[x, y], "
+           "...]");
+    }
+    if (!b.polygon.empty()) {
+      std::size_t n = b.polygon.size();
+      if (n > 1 && b.polygon.front() == b.polygon.back()) --n;  // closed ring
+      if (n < 3) fail("breach: a polygon needs at least 3 distinct vertices");
+      for (const auto& p : b.polygon) {
+        if (!std::isfinite(p[0]) || !std::isfinite(p[1])) fail("breach: polygon vertex not finite");
+      }
+      if (b.width != 0) fail("breach: width goes with a line or a point, not with a polygon");
+    } else if (!(b.width > 0 && std::isfinite(b.width))) {
       msg << "breach: width must be > 0 m, got " << b.width;
       fail(msg.str());
     }
@@ -150,18 +161,24 @@ std::vector<Variant> load_variants(const std::string& path) {
     }
     if (sec.has("breach")) {
       const Section s(inline_table(sec, "breach"), "variant.breach", path, dir,
-                      {"x", "y", "line", "width", "level", "depth", "time"});
+                      {"x", "y", "line", "polygon", "width", "level", "depth", "time"});
       BreachChange b;
-      if (s.has("line")) {
+      if (s.has("polygon")) {
+        if (s.has("x") || s.has("y") || s.has("line")) {
+          s.fail("polygon", "give a polygon, or x and y, or a line: one of them");
+        }
+        if (s.has("width")) s.fail("width", "a polygon breach has no width (its cells are inside)");
+        b.polygon = pairs(s, "polygon");
+      } else if (s.has("line")) {
         if (s.has("x") || s.has("y")) s.fail("line", "give x and y, or a line, not both");
         b.line = pairs(s, "line");
       } else {
         if (!s.has("x") || !s.has("y")) s.fail("x", "give x and y, or line = [[x, y], ...]");
         b.line = {{*s.number("x"), *s.number("y")}};
       }
-      s.require("width");
+      if (b.polygon.empty()) s.require("width");
       s.require("time");
-      b.width = *s.number("width");
+      b.width = s.number("width").value_or(0.0);
       b.level = s.number("level");
       b.depth = s.number("depth");
       b.time = *s.duration("time");

@@ -22,10 +22,14 @@ struct InflowChange {
 };
 
 /// A levee breach: the cells whose centre lies within width / 2 of the polyline (one point: a
-/// disc of diameter `width`) get the bed min(z, level), or z - depth, from `time` on.
+/// disc of diameter `width`), or inside the polygon, get the bed min(z, level), or z - depth,
+/// from `time` on.
 struct BreachChange {
   std::vector<std::array<double, 2>> line;  ///< (x, y) [grid CRS], one point or a polyline
-  double width = 0;                         ///< [m] > 0
+  double width = 0;                         ///< [m] > 0 (with `line`)
+  /// A ring (x, y) [grid CRS] of >= 3 vertices (closing vertex optional) instead of `line`:
+  /// the cells whose centre lies inside (even-odd rule) are breached.
+  std::vector<std::array<double, 2>> polygon;
   std::optional<double> level;              ///< bed level after the breach [m]
   std::optional<double> depth;              ///< lowering of the bed [m] > 0
   double time = 0;                          ///< [s] after the start of the run
@@ -41,7 +45,7 @@ struct Variant {
 };
 
 /// Reads `[[variant]]` tables: name, rain_factor, inflow = {side | x, y; discharge | series},
-/// breach = {x, y | line; width; level | depth; time}. Unknown keys, missing or duplicate
+/// breach = {x, y | line; width | polygon; level | depth; time}. Unknown keys, missing or duplicate
 /// names, bad values: ConfigError naming the file, line and key.
 std::vector<Variant> load_variants(const std::string& path);
 

@@ -315,7 +315,11 @@ class ComposedSource final : public RainfallField::Source {
     for (const auto& p : pieces_) {
       if (t >= p.from && t < p.to) {
         const std::vector<Real> rate = p.field->rate_at(t);
-        std::copy(rate.begin(), rate.end(), out.begin());
+        if (p.factor == Real(1)) {
+          std::copy(rate.begin(), rate.end(), out.begin());
+        } else {
+          for (std::size_t c = 0; c < rate.size(); ++c) out[c] = rate[c] * p.factor;
+        }
         return;
       }
     }
@@ -334,6 +338,9 @@ RainfallField RainfallField::compose(const solver::Grid& grid, std::vector<Piece
   for (const auto& p : pieces) {
     if (!p.field) throw InputError("rain composition: a piece without a field");
     if (!(p.from < p.to)) throw InputError("rain composition: a window must have from < to");
+    if (!(std::isfinite(p.factor) && p.factor >= 0)) {
+      throw InputError("rain composition: a factor must be finite and >= 0");
+    }
     if (p.field->grid().nx != grid.nx || p.field->grid().ny != grid.ny) {
       throw InputError("rain composition: a piece on another grid");
     }
@@ -353,6 +360,20 @@ RainfallField RainfallField::compose(const solver::Grid& grid, std::vector<Piece
   std::vector<Real> starts(bounds.begin(), bounds.end() - 1);
   auto source = std::make_shared<ComposedSource>(std::move(pieces), std::move(starts));
   return RainfallField(grid, std::move(bounds), std::move(source));
+}
+
+RainfallField RainfallField::scaled(std::shared_ptr<const RainfallField> field, Real factor) {
+  if (!field) throw InputError("rain scaling: no field");
+  if (!(std::isfinite(factor) && factor >= 0)) {
+    throw InputError("rain scaling: the factor must be finite and >= 0");
+  }
+  const solver::AfterEnd rule = field->after_end();
+  const std::string what = field->what_;
+  const solver::Grid grid = field->grid();
+  constexpr Real inf = std::numeric_limits<Real>::infinity();
+  RainfallField out = compose(grid, {Piece{std::move(field), -inf, inf, factor}});
+  out.set_after_end(rule, what);
+  return out;
 }
 
 const std::vector<Real>& RainfallField::field(std::size_t k) const {

@@ -87,12 +87,17 @@ class RainfallField {
   struct Piece {
     std::shared_ptr<const RainfallField> field;
     Real from = 0, to = 0;
+    Real factor = 1;  ///< the piece's rain multiplied by this (>= 0; what-if variants, members)
   };
   /// Rain of several fields, each over its own window (where windows overlap, the earlier
   /// piece wins); zero outside every window. The bounds are the window ends and each field's
   /// bounds inside its window, so a composition of one field over all time steps exactly as
   /// the field does (e.g. observed rain up to a cycle time, forecast rain after it).
   static RainfallField compose(const solver::Grid& grid, std::vector<Piece> pieces);
+  /// `field` with every intensity multiplied by `factor` (finite, >= 0), the same intervals
+  /// and rule past its end: a what-if variant's or an ensemble member's rain, gauge, uniform
+  /// or gridded alike.
+  static RainfallField scaled(std::shared_ptr<const RainfallField> field, Real factor);
 
   /// What the rain is past the last interval (solver/time_series.hpp): zero by default here;
   /// the scenario loader and the Python binding pass the user's rule, "error" unless said

@@ -37,12 +37,13 @@ def rehearse(scenario, variants, out, *, threads=None, baseline=False):
     ``variants`` maps a name to a dict of changes, as a ``[[variant]]`` of ``floodtwin
     rehearse --variants`` (docs/impacts.md, "Rehearsal"):
 
-    - ``rain_factor`` (or ``rain_scale``): a factor on the rain of ``[rainfall] series`` or
-      ``uniform``;
+    - ``rain_factor`` (or ``rain_scale``): a factor on the scenario's rain, whatever its kind
+      (gauges, uniform hyetograph or gridded);
     - ``inflow``: ``(x, y, q)`` (a point inflow of ``q`` m3/s for the whole run), or a dict
       with ``side`` (a discharge boundary over that side) or ``x``, ``y``, and ``discharge``
       (m3/s) or ``series`` (``[(t_s, q), ...]``);
-    - ``breach``: a dict with ``x``, ``y`` (or ``line``: ``[(x, y), ...]``), ``width`` [m],
+    - ``breach``: a dict with ``x``, ``y`` (or ``line``: ``[(x, y), ...]``) and ``width`` [m],
+      or ``polygon`` (``[(x, y), ...]``: the cells whose centre lies inside),
       ``level`` (the bed there becomes at most this) or ``depth`` (lowered by this) and
       ``time`` (s after the start, or a duration such as ``"2h"``): the run stops exactly at
       that time and the bed changes, keeping the water depths (and so the volume).

@@ -53,6 +53,34 @@ TEST(Rehearsal, BreachBedLowersCellsNearThePolyline) {
   EXPECT_EQ(cells, 0u);
 }
 
+TEST(Rehearsal, BreachBedLowersCellsInsideThePolygon) {
+  // 6 x 3 cells of 10 m, north-west corner (0, 30): centres x = 5..55, y = 25, 15, 5.
+  const floodtwin::solver::Grid grid{6, 3, 10.0, 10.0, 0.0, 30.0};
+  std::vector<fr::Real> z(grid.cell_count(), 4.0);
+  z[6 + 1] = std::nan("");
+  fs_::BreachChange b;
+  b.polygon = {{{0.0, 10.0}}, {{32.0, 10.0}}, {{32.0, 20.0}}, {{0.0, 20.0}}};  // middle row, x < 32
+  b.depth = 0.5;
+  std::size_t cells = 0;
+  auto out = fr::breach_bed(grid, z, b, &cells);
+  EXPECT_EQ(cells, 2u);  // (5, 15) and (25, 15); (15, 15) is inactive; (35, 15) is outside
+  EXPECT_TRUE(std::isnan(out[6 + 1]));
+  EXPECT_EQ(out[6 + 0], 3.5);
+  EXPECT_EQ(out[6 + 2], 3.5);
+  EXPECT_EQ(out[6 + 3], 4.0);
+  // A closed, concave ring (an L): its notch is outside (even-odd rule).
+  b.polygon = {{{0.0, 30.0}}, {{20.0, 30.0}}, {{20.0, 10.0}}, {{60.0, 10.0}},
+               {{60.0, 0.0}}, {{0.0, 0.0}},   {{0.0, 30.0}}};
+  out = fr::breach_bed(grid, z, b, &cells);
+  std::vector<int> lowered;
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    if (out[c] == 3.5) lowered.push_back(static_cast<int>(c));
+  }
+  // Row 0: x = 5, 15; row 1: x = 5 (x = 15 inactive); row 2: all six.
+  EXPECT_EQ(lowered, (std::vector<int>{0, 1, 6, 12, 13, 14, 15, 16, 17}));
+  EXPECT_EQ(cells, 9u);
+}
+
 TEST(Rehearsal, VariantsFileValuesAndErrors) {
   TempDir dir("rehearsal");
   auto write = [&](const std::string& name, const std::string& text) {
@@ -99,4 +127,28 @@ TEST(Rehearsal, VariantsFileValuesAndErrors) {
                      "[[variant]]\nname = \"a\"\nbreach = { x = 1, y = 2, width = -5, depth = 1, "
                      "time = 0 }\n"));
   EXPECT_NE(e.find("width must be > 0 m, got -5"), std::string::npos) << e;
+  // Polygon breaches: parsed, and refused with a width, with too few vertices, or with x/y.
+  const auto poly = fs_::load_variants(
+      write("p.toml",
+            "[[variant]]\nname = \"gap\"\n"
+            "breach = { polygon = [[0, 0], [10, 0], [10, 5], [0, 0]], depth = 1, time = \"1h\" "
+            "}\n"));
+  ASSERT_EQ(poly.size(), 1u);
+  ASSERT_TRUE(poly[0].breach);
+  EXPECT_EQ(poly[0].breach->polygon.size(), 4u);
+  EXPECT_TRUE(poly[0].breach->line.empty());
+  EXPECT_EQ(poly[0].breach->time, 3600.0);
+  e = error_of(write("pw.toml",
+                     "[[variant]]\nname = \"a\"\nbreach = { polygon = [[0, 0], [1, 0], [1, 1]], "
+                     "width = 3, depth = 1, time = 0 }\n"));
+  EXPECT_NE(e.find("pw.toml:3"), std::string::npos) << e;
+  EXPECT_NE(e.find("no width"), std::string::npos) << e;
+  e = error_of(write("p2.toml",
+                     "[[variant]]\nname = \"a\"\nbreach = { polygon = [[0, 0], [1, 0], [0, 0]], "
+                     "depth = 1, time = 0 }\n"));
+  EXPECT_NE(e.find("at least 3 distinct vertices"), std::string::npos) << e;
+  e = error_of(write("p3.toml",
+                     "[[variant]]\nname = \"a\"\nbreach = { polygon = [[0, 0], [1, 0], [1, 1]], "
+                     "x = 1, y = 1, depth = 1, time = 0 }\n"));
+  EXPECT_NE(e.find("one of them"), std::string::npos) << e;
 }

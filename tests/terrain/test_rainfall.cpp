@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -246,6 +247,25 @@ TEST(Rainfall, UniformHyetographIsUniformAndTimed) {
       g, read_series(dir.file("h.csv")), RainUnits::mm_per_interval, RainTiming::period_beginning);
   EXPECT_EQ(begin.bounds(), (std::vector<Real>{0, 300, 600, 900}));
   for (Real v : begin.rate_at(100)) ASSERT_EQ(v, 0);
+}
+
+TEST(Rainfall, ScaledKeepsIntervalsAndRuleAndMultipliesEveryRate) {
+  const auto g = gauge_grid();
+  auto base = std::make_shared<RainfallField>(
+      RainfallField::uniform(g, {0, 300, 600}, {Real(1e-5), Real(2e-5)}));
+  base->set_after_end(floodtwin::solver::AfterEnd::hold, "test rain");
+  const RainfallField x = RainfallField::scaled(base, Real(1.5));
+  EXPECT_EQ(x.bounds(), base->bounds());
+  EXPECT_EQ(x.after_end(), floodtwin::solver::AfterEnd::hold);
+  for (const Real t : {Real(-10), Real(0), Real(299), Real(300), Real(599), Real(5000)}) {
+    const auto a = base->rate_at(t);
+    const auto b = x.rate_at(t);
+    for (std::size_t c = 0; c < a.size(); ++c) ASSERT_EQ(b[c], a[c] * Real(1.5)) << "t = " << t;
+  }
+  for (Real d : x.depth_between(0, 600)) ASSERT_NEAR(d, 1.5 * 0.009, 1e-15);
+  EXPECT_EQ(x.next_change(0), 300);
+  expect_error([&] { (void)RainfallField::scaled(base, Real(-1)); }, {"finite and >= 0"});
+  expect_error([&] { (void)RainfallField::scaled(nullptr, Real(1)); }, {"no field"});
 }
 
 TEST(Rainfall, GriddedRastersAndStacksAreResampledOntoTheGrid) {
