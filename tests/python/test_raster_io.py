@@ -77,6 +77,8 @@ def test_from_raster_resamples_and_sets_fields(dem, tmp_path):
 
 
 def test_from_raster_errors_name_the_file(tmp_path):
+    with pytest.raises(ValueError, match="cell_size"):
+        floodtwin.Simulation.from_raster(write_tif(tmp_path / "z.tif", np.zeros((4, 5))), 0.0)
     missing = tmp_path / "missing.tif"
     with pytest.raises(OSError, match="missing.tif"):
         floodtwin.Simulation.from_raster(missing)
