@@ -540,13 +540,17 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
       << "],\"hazard_limits\":" << json_numbers(limits) << "},\n";
   }
   if (source.has_peaks()) {
-    const viz::PeakMaps p = source.peaks();
-    d << "\"depth_top\":" << json_number(viz::depth_scale_top(p.max_depth)) << ",\n";
-    d << "\"peaks\":{\"max_depth\":" << quantised_json(quantise(p.max_depth, s, 0.001, false), "m")
-      << ",\n\"max_speed\":" << quantised_json(quantise(p.max_speed, s, 0.001, false), "m/s")
-      << ",\n\"max_hazard\":" << quantised_json(quantise(p.max_hazard, s, 0.001, false), "")
-      << ",\n\"arrival_time\":" << quantised_json(quantise(p.arrival_time, s, 1, false), "s")
-      << "},\n";
+    // The four maps shown, read one at a time (big grids: 128 MB each as double).
+    std::vector<double> max_depth = reader.read("max_depth");
+    d << "\"depth_top\":" << json_number(viz::depth_scale_top(max_depth)) << ",\n";
+    d << "\"peaks\":{\"max_depth\":" << quantised_json(quantise(max_depth, s, 0.001, false), "m");
+    max_depth = {};
+    d << ",\n\"max_speed\":"
+      << quantised_json(quantise(reader.read("max_speed"), s, 0.001, false), "m/s")
+      << ",\n\"max_hazard\":"
+      << quantised_json(quantise(reader.read("max_hazard"), s, 0.001, false), "")
+      << ",\n\"arrival_time\":"
+      << quantised_json(quantise(reader.read("arrival_time"), s, 1, false), "s") << "},\n";
   } else {
     d << "\"depth_top\":null,\n\"peaks\":null,\n";
   }
@@ -658,13 +662,15 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
     std::ofstream f(stage / "data" / "frames.js", std::ios::binary);
     f << "window.FLOODTWIN_FRAMES = [";
     for (std::size_t k = 0; k < source.times().size(); ++k) {
-      const viz::Snapshot snap = source.snapshot(k);
-      std::vector<double> speed(snap.depth.size());
-      for (std::size_t c = 0; c < speed.size(); ++c) {
-        speed[c] = std::hypot(snap.velocity_x[c], snap.velocity_y[c]);
+      f << (k ? ",\n" : "\n") << "{\"time\":" << json_number(source.times()[k])
+        << ",\"depth\":"
+        << quantised_json(quantise(reader.read_snapshot("depth", k), s, 0.001, false), "m");
+      std::vector<double> speed = reader.read_snapshot("velocity_x", k);
+      {
+        const std::vector<double> vy = reader.read_snapshot("velocity_y", k);
+        for (std::size_t c = 0; c < speed.size(); ++c) speed[c] = std::hypot(speed[c], vy[c]);
       }
-      f << (k ? ",\n" : "\n") << "{\"time\":" << json_number(snap.time)
-        << ",\"depth\":" << quantised_json(quantise(snap.depth, s, 0.001, false), "m")
+      f
         << ",\"speed\":" << quantised_json(quantise(speed, s, 0.001, false), "m/s") << "}";
     }
     f << "];\n";

@@ -55,7 +55,8 @@ try {
   const mapBox = await (await page.$("#map")).boundingBox();
   async function sample(name) {
     const file = path.join(artefacts, name);
-    const b64 = await page.screenshot({ path: file, encoding: "base64" });
+    const b64 = await page.screenshot({ encoding: "base64" });
+    fs.writeFileSync(file, Buffer.from(b64, "base64"));
     const pts = await page.evaluate((p) => p.map(([x, y]) => { const c = window.floodtwinViewer.toContainer(x, y); return [c.x, c.y]; }), probes.points);
     return page.evaluate(async (b64, pts, box, name) => {
       const img = new Image();

@@ -422,7 +422,7 @@
   const view3d = (function () {
     const canvas = $("view3d-canvas");
     let gl = null, prog = null, terrain = null, water = null, built = false;
-    const v = { active: false, yaw: -0.6, pitch: 0.9, dist: 2.2, exag: 2 };
+    const v = { active: false, yaw: -0.5, pitch: 0.8, dist: 1.7, exag: 2 };
     const n3 = Math.min(256, Math.max(G.nx, G.ny));
     const s3 = Math.max(1, Math.ceil(Math.max(G.nx, G.ny) / n3));
     const nx3 = Math.ceil(G.nx / s3), ny3 = Math.ceil(G.ny / s3);
@@ -496,7 +496,11 @@
       gl.enable(gl.DEPTH_TEST); gl.enable(gl.BLEND); gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
       gl.useProgram(prog);
       gl.uniformMatrix4fv(gl.getUniformLocation(prog, "m"), false, matrix());
-      drawMesh(terrain); drawMesh(water);
+      drawMesh(terrain);
+      // The water surface drawn over the terrain where they nearly coincide (thin sheets).
+      gl.enable(gl.POLYGON_OFFSET_FILL); gl.polygonOffset(-2, -64);
+      drawMesh(water);
+      gl.disable(gl.POLYGON_OFFSET_FILL);
     }
     function update(f) {
       if (!built) return;
