@@ -133,6 +133,8 @@ try {
   const pdf = path.join(artefacts, "viewer_print.pdf");
   await page.emulateMediaType("print");
   await page.pdf({ path: pdf, format: "A4", landscape: true, printBackground: true, preferCSSPageSize: true });
+  await page.setViewport({ width: 1123, height: 794 });
+  await page.screenshot({ path: path.join(artefacts, "viewer_print_media.png") });
   out.pdf = pdf;
 } finally {
   await browser.close();

@@ -69,6 +69,13 @@ def test_viewer_in_chromium(run):
         assert (out / name).is_file(), name
     data = viewer_data(out)
     assert data["layers"][0]["name"] == "roads" and data["layers"][0]["geojson"]["features"]
+    # The warning zones of the run's impacts, with the levels of its zone table.
+    table = (results.parent / "demo_impacts" / "zones.csv").read_text().splitlines()
+    header = table[0].split(",")
+    levels = {r.split(",")[0]: r.split(",")[header.index("level")] for r in table[1:]}
+    zones = data["zones"]["geojson"]["features"]
+    assert {f["properties"]["zone"]: f["properties"].get("level", "") for f in zones} == levels
+    assert data["zones"]["level_colours"]["Z1"]["evacuate"] == "#d7191c"
 
     with h5py.File(results, "r") as h5:
         depth = h5["depth"][-1].astype(float)
@@ -151,6 +158,8 @@ def test_viewer_in_chromium(run):
     # Printing: one A4 landscape page.
     pdf = Path(seen["pdf"]).read_bytes()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    box = [float(v) for v in re.search(rb"/MediaBox\s*\[([^\]]*)\]", pdf).group(1).split()]
+    assert box[2:] == pytest.approx([841.92, 594.96], abs=1)  # A4 landscape [pt]
 
 
 def test_decimation_and_refusals(run):
