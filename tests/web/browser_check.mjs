@@ -129,7 +129,7 @@ try {
   await page.screenshot({ path: path.join(artefacts, "viewer_3d.png") });
   await page.evaluate(() => window.floodtwinViewer.view3d.toggle());
   // Printing: A4 landscape, one page.
-  await page.evaluate(() => window.floodtwinViewer.setMode("depth"));
+  await page.evaluate(() => { window.floodtwinViewer.fit(); return window.floodtwinViewer.setMode("depth"); });
   const pdf = path.join(artefacts, "viewer_print.pdf");
   await page.emulateMediaType("print");
   await page.pdf({ path: pdf, format: "A4", landscape: true, printBackground: true, preferCSSPageSize: true });

@@ -563,6 +563,8 @@
     get lastQuery() { return lastQuery; },
     toContainer: (x, y) => map.latLngToContainerPoint(toLatLng(x, y)),
     lonLat,
+    /** Shows the whole grid. */
+    fit: () => map.fitBounds(bounds),
     /** Shows or hides the vector overlays (gauges, zones, layers) over the rasters. */
     showOverlays: (on) => Object.values(overlays).forEach((l) => (on ? l.addTo(map) : l.remove())),
   };
