@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "solver/simulation.hpp"
+
 namespace floodtwin::bindings {
 
 namespace py = pybind11;
@@ -23,6 +25,13 @@ void init_impacts(py::module_& m);
 
 /// The basin twin's forecast cycle (twin/).
 void init_twin(py::module_& m);
+/// Cross-sections, boundary flows, bed changes and infiltration (sections.cpp): methods added
+/// to the Simulation class of init_simulation (call after it).
+void init_sections(py::module_& m);
+/// The core simulation behind a floodtwin._core.Simulation, for the files that add methods to
+/// it (checked idle: not stepped by another thread); core_changed() after they edit the state.
+solver::Simulation& core_simulation(py::handle self);
+void core_changed(py::handle self);
 /// The text of a str or os.PathLike path argument (TypeError naming `what` otherwise).
 std::string path_text(const py::object& path, const char* what);
 

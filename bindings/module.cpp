@@ -12,6 +12,7 @@ PYBIND11_MODULE(_core, m) {
   fb::init_errors(m);
   fb::init_types(m);
   fb::init_simulation(m);
+  fb::init_sections(m);
   fb::init_products(m);
   fb::init_impacts(m);
   fb::init_twin(m);

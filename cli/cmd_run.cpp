@@ -189,6 +189,20 @@ int run(const std::vector<std::string>& args) {
       amount(b.rain_in).c_str(), amount(b.boundary_in + b.point_in).c_str(),
       amount(b.boundary_in).c_str(), amount(b.point_in).c_str(), amount(b.boundary_out).c_str(),
       amount(b.losses).c_str(), amount(b.volume).c_str(), b.relative_error());
+  // Discharge: peak per cross-section, net outflow per boundary condition.
+  const auto& flows = forecast.sim->flows();
+  for (const auto& x : flows.sections()) {
+    std::printf("  cross-section %s: peak discharge %.3f m3/s at t = %s, volume %s m3\n",
+                x.name.c_str(), x.peak,
+                std::isnan(x.peak_time) ? "-" : clock_text(x.peak_time).c_str(),
+                amount(x.volume).c_str());
+  }
+  const auto labels = floodtwin::solver::boundary_labels(forecast.sim->boundaries());
+  for (std::size_t k = 0; k < labels.size() && k < flows.boundaries().size(); ++k) {
+    const auto& f = flows.boundaries()[k];
+    std::printf("  boundary %s: inflow %s m3, outflow %s m3\n", labels[k].c_str(),
+                amount(f.inflow).c_str(), amount(f.outflow).c_str());
+  }
   std::printf("  warnings: %zu\n", summary.warnings.size());
   for (const auto& w : summary.warnings) {
     std::printf("    %s: %s %.3f > %.3f from t = %s%s\n", w.gauge.c_str(), w.what.c_str(), w.value,

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <sstream>
@@ -283,11 +284,59 @@ Forecast prepare(const Scenario& s) {
     }
     f.gauges.push_back(gauge);
   }
+  // Cross-sections.
+  for (const auto& c : s.cross_sections) {
+    std::vector<solver::LinePoint> line;
+    for (const auto& p : c.points) {
+      line.push_back({static_cast<Real>(p[0]), static_cast<Real>(p[1])});
+    }
+    try {
+      sim.add_cross_section(c.name, std::move(line));
+    } catch (const InputError& e) {
+      throw ConfigError(at_line(s, c.line) + e.what());
+    }
+  }
   f.maps = std::make_unique<solver::FloodMaps>(grid, static_cast<Real>(s.flood_threshold));
   return f;
 }
 
 namespace {
+
+/// Checkpoint metadata key of the cross-section and boundary flow totals.
+constexpr const char* flows_key = "flow_accounts";
+
+/// FlowAccounts::totals() as text (numbers that round-trip exactly).
+std::string format_flows(const solver::FlowAccounts& flows) {
+  std::string out;
+  char number[40];
+  for (const double v : flows.totals()) {
+    std::snprintf(number, sizeof number, "%.17g", v);
+    if (!out.empty()) out.push_back(' ');
+    out += number;
+  }
+  return out;
+}
+
+void restore_flows(solver::FlowAccounts& flows, const std::string& text, const std::string& file) {
+  std::vector<double> values;
+  std::istringstream in(text);
+  std::string token;
+  while (in >> token) {
+    char* end = nullptr;
+    const double v = std::strtod(token.c_str(), &end);
+    if (end == token.c_str() || *end != '\0') {
+      throw InputError(file + ": metadata/" + flows_key + " holds '" + token +
+                       "' where a number was expected");
+    }
+    values.push_back(v);
+  }
+  try {
+    flows.restore_totals(values);
+  } catch (const InputError& e) {
+    throw InputError(file + ": " + e.what() + " (the scenario's cross-sections or boundaries "
+                     "changed since the checkpoint)");
+  }
+}
 
 /// Checkpoint metadata key of the gauge warnings fired so far.
 constexpr const char* warnings_key = "gauge_warnings";
@@ -388,6 +437,11 @@ RunSummary run(Forecast& f, const RunOptions& options) {
         w.before_resume = true;
         summary.warnings.push_back(std::move(w));
       }
+    }
+    // Cross-section and boundary volumes go on counting (a checkpoint without them, of a run
+    // without sections, starts them at zero).
+    if (const auto it = info.metadata.find(flows_key); it != info.metadata.end()) {
+      restore_flows(sim.flows(), it->second, options.resume);
     }
   }
 
@@ -502,6 +556,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     metadata["scenario_file"] = s.file;
     metadata["floodtwin_version"] = floodtwin::version;
     metadata[warnings_key] = format_warnings(summary.warnings);
+    metadata[flows_key] = format_flows(sim.flows());
     io::write_checkpoint(cp, sim, &maps, metadata);
     summary.checkpoints.push_back(cp.string());
   };

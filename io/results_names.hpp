@@ -38,5 +38,16 @@ inline constexpr const char* station_y = "station_y";
 inline constexpr const char* gauge_depth = "gauge_depth";
 inline constexpr const char* gauge_water_level = "gauge_water_level";
 inline constexpr const char* gauge_speed = "gauge_speed";
+// Cross-sections and boundary conditions (solver/cross_section.hpp), series on `time`.
+inline constexpr const char* section = "section";
+inline constexpr const char* section_name = "section_name";
+inline constexpr const char* section_discharge = "section_discharge";
+inline constexpr const char* section_volume = "section_volume";
+inline constexpr const char* boundary = "boundary";
+inline constexpr const char* boundary_name = "boundary_name";
+inline constexpr const char* boundary_side = "boundary_side";
+inline constexpr const char* boundary_discharge = "boundary_discharge";
+inline constexpr const char* boundary_inflow = "boundary_inflow";
+inline constexpr const char* boundary_outflow = "boundary_outflow";
 
 }  // namespace floodtwin::io::names

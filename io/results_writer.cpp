@@ -161,6 +161,13 @@ struct ResultsWriter::Impl {
   Grid grid;
   Id file;
   Id x_scale, y_scale, time_scale, gauge_time_scale, station_scale;
+  Id section_scale, boundary_scale;  ///< cross-sections and boundary conditions, when any
+  std::size_t sections = 0, boundaries = 0;
+  /// Cumulative volumes at the last snapshot (section; boundary net outflow) [m3] and its time:
+  /// the discharges written are the means over the interval since then.
+  std::vector<double> last_section_volume, last_boundary_volume;
+  double last_flow_time = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> section_labels, boundary_labels;  ///< names written
   std::size_t snapshots = 0;
   std::size_t gauge_samples = 0;
   std::vector<std::size_t> gauge_cells;  // padded index per gauge
@@ -254,8 +261,10 @@ struct ResultsWriter::Impl {
     return d;
   }
 
-  /// A float64 series on an unlimited dimension: [time] or [gauge_time, station].
-  Id series_variable(const char* var, hid_t time_dim, hsize_t stations) {
+  /// A float64 series on an unlimited dimension: [time] or [gauge_time, station] (or
+  /// [time, `columns`] when a column scale is given).
+  Id series_variable(const char* var, hid_t time_dim, hsize_t stations,
+                     hid_t columns = H5I_INVALID_HID) {
     const std::string what = std::string("creating variable ") + var;
     Id p = dcpl();
     check(H5Pset_fill_value(p.get(), H5T_NATIVE_DOUBLE, &double_nan), name, what);
@@ -277,9 +286,153 @@ struct ResultsWriter::Impl {
         H5Dcreate2(file.get(), var, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, p.get(), H5P_DEFAULT),
         name, what);
     attach(d.get(), time_dim, 0, var);
-    if (stations > 0) attach(d.get(), station_scale.get(), 1, var);
+    if (stations > 0) {
+      attach(d.get(), columns != H5I_INVALID_HID ? columns : station_scale.get(), 1, var);
+    }
     write_attribute(d.get(), "_FillValue", double_nan, name);
     return d;
+  }
+
+  /// A variable-length UTF-8 string variable on the dimension `scale` of `values.size()`.
+  void string_variable(const char* var, hid_t scale, const std::vector<std::string>& values,
+                       const char* long_name, const char* cf_role) {
+    const std::string what = std::string("creating variable ") + var;
+    const auto n = static_cast<hsize_t>(values.size());
+    const Id space = detail::space_id(H5Screate_simple(1, &n, nullptr), name, what);
+    const Id str = detail::type_id(H5Tcopy(H5T_C_S1), name, what);
+    check(H5Tset_size(str.get(), H5T_VARIABLE), name, what);
+    check(H5Tset_cset(str.get(), H5T_CSET_UTF8), name, what);
+    const Id p = dcpl();
+    const Id d = detail::dataset_id(
+        H5Dcreate2(file.get(), var, str.get(), space.get(), H5P_DEFAULT, p.get(), H5P_DEFAULT),
+        name, what);
+    std::vector<const char*> c;
+    for (const std::string& v : values) c.push_back(v.c_str());
+    check(H5Dwrite(d.get(), str.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data()), name, what);
+    attach(d.get(), scale, 0, var);
+    write_attribute(d.get(), "long_name", long_name, name);
+    if (cf_role != nullptr) write_attribute(d.get(), "cf_role", cf_role, name);
+  }
+
+  /// Cross-sections (section_discharge, section_volume [time, section]) and boundary
+  /// conditions (boundary_discharge, boundary_inflow, boundary_outflow [time, boundary]) of
+  /// `sim` as it is now; `dimid` is the first free netCDF dimension id.
+  void create_flow_variables(const Simulation& sim, int dimid) {
+    const auto& secs = sim.flows().sections();
+    sections = secs.size();
+    boundaries = sim.boundaries().size();
+    auto index_of = [](std::size_t n) {
+      std::vector<int> v(n);
+      for (std::size_t k = 0; k < n; ++k) v[k] = static_cast<int>(k);
+      return v;
+    };
+    if (sections > 0) {
+      const std::vector<int> idx = index_of(sections);
+      section_scale = coordinate(names::section, H5T_STD_I32LE, sections, false, dimid++,
+                                 idx.data());
+      describe(section_scale.get(), name, "1", "cross-section index");
+      for (const auto& s : secs) section_labels.push_back(s.name);
+      string_variable(names::section_name, section_scale.get(), section_labels,
+                      "cross-section name",
+                      "timeseries_id");
+      const Id q = series_variable(names::section_discharge, time_scale.get(), sections,
+                                   section_scale.get());
+      describe(q.get(), name, "m3 s-1",
+               "discharge through the cross-section, mean over the interval since the previous "
+               "time (positive from the right of the line to its left)");
+      write_attribute(q.get(), "cell_methods", "time: mean", name);
+      write_attribute(q.get(), "coordinates", "section_name", name);
+      const Id v = series_variable(names::section_volume, time_scale.get(), sections,
+                                   section_scale.get());
+      describe(v.get(), name, "m3", "cumulative volume through the cross-section");
+      write_attribute(v.get(), "coordinates", "section_name", name);
+    }
+    if (boundaries > 0) {
+      const std::vector<int> idx = index_of(boundaries);
+      boundary_scale = coordinate(names::boundary, H5T_STD_I32LE, boundaries, false, dimid,
+                                  idx.data());
+      describe(boundary_scale.get(), name, "1", "boundary condition index");
+      const std::vector<std::string> labels = solver::boundary_labels(sim.boundaries());
+      std::vector<std::string> sides;
+      for (const auto& b : sim.boundaries()) sides.push_back(solver::to_string(b.side));
+      boundary_labels = labels;
+      string_variable(names::boundary_name, boundary_scale.get(), labels,
+                      "boundary condition (side_type, in the order given)", "timeseries_id");
+      string_variable(names::boundary_side, boundary_scale.get(), sides,
+                      "side of the boundary condition", nullptr);
+      struct FlowVar {
+        const char* name;
+        const char* units;
+        const char* long_name;
+      };
+      const FlowVar vars[] = {
+          {names::boundary_discharge, "m3 s-1",
+           "net outflow through the boundary condition, mean over the interval since the "
+           "previous time (negative: net inflow)"},
+          {names::boundary_inflow, "m3", "cumulative inflow through the boundary condition"},
+          {names::boundary_outflow, "m3", "cumulative outflow through the boundary condition"},
+      };
+      for (const FlowVar& var : vars) {
+        const Id d = series_variable(var.name, time_scale.get(), boundaries, boundary_scale.get());
+        describe(d.get(), name, var.units, var.long_name);
+        write_attribute(d.get(), "coordinates", "boundary_name", name);
+        if (var.name == std::string(names::boundary_discharge)) {
+          write_attribute(d.get(), "cell_methods", "time: mean", name);
+        }
+      }
+    }
+  }
+
+  /// Appends the flow rows of snapshot `index` at time t.
+  void append_flows(const Simulation& sim, hsize_t index, double t) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const bool interval = !std::isnan(last_flow_time) && t > last_flow_time;
+    if (sections > 0) {
+      const auto& secs = sim.flows().sections();
+      std::vector<double> volume(sections, nan), q(sections, nan);
+      for (std::size_t k = 0; k < sections && k < secs.size(); ++k) volume[k] = secs[k].volume;
+      for (std::size_t k = 0; k < sections && interval; ++k) {
+        q[k] = (volume[k] - last_section_volume[k]) / (t - last_flow_time);
+      }
+      append(names::section_discharge, index, H5T_NATIVE_DOUBLE, q.data());
+      append(names::section_volume, index, H5T_NATIVE_DOUBLE, volume.data());
+      last_section_volume = volume;
+    }
+    if (boundaries > 0) {
+      const auto& flows = sim.flows().boundaries();
+      std::vector<double> in(boundaries, nan), out(boundaries, nan), q(boundaries, nan),
+          net(boundaries, nan);
+      for (std::size_t k = 0; k < boundaries && k < flows.size(); ++k) {
+        in[k] = flows[k].inflow;
+        out[k] = flows[k].outflow;
+        net[k] = flows[k].net_outflow();
+      }
+      for (std::size_t k = 0; k < boundaries && interval; ++k) {
+        q[k] = (net[k] - last_boundary_volume[k]) / (t - last_flow_time);
+      }
+      append(names::boundary_discharge, index, H5T_NATIVE_DOUBLE, q.data());
+      append(names::boundary_inflow, index, H5T_NATIVE_DOUBLE, in.data());
+      append(names::boundary_outflow, index, H5T_NATIVE_DOUBLE, out.data());
+      last_boundary_volume = net;
+    }
+    last_flow_time = t;
+  }
+
+  /// Whether the earlier results file at `p` has the same cross-sections and boundary
+  /// conditions (so that their series are carried over with the snapshots).
+  [[nodiscard]] bool same_flows(const std::filesystem::path& p) const {
+    if (sections == 0 && boundaries == 0) return false;
+    try {
+      const ResultsReader r(p);
+      for (const auto& [var, labels] : {std::pair{names::section_name, &section_labels},
+                                        std::pair{names::boundary_name, &boundary_labels}}) {
+        if (labels->empty()) continue;
+        if (!r.has_variable(var) || r.read_strings(var) != *labels) return false;
+      }
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
   }
 
   Id open(const char* var) const {
@@ -498,7 +651,37 @@ struct ResultsWriter::Impl {
     for (std::size_t v = 0; v < std::size(balance_names); ++v) {
       columns.push_back({balance_names[v], H5T_NATIVE_DOUBLE, &balance[v]});
     }
+    // Cross-section and boundary series, when the earlier file has the same ones (else their
+    // carried rows stay NaN).
+    const char* flow_vars[] = {names::section_discharge, names::section_volume,
+                               names::boundary_discharge, names::boundary_inflow,
+                               names::boundary_outflow};
+    const bool flows = same_flows(src.path);
+    std::vector<std::vector<double>> flow_rows(std::size(flow_vars));
+    for (std::size_t v = 0; flows && v < std::size(flow_vars); ++v) {
+      const std::size_t n = v < 2 ? sections : boundaries;
+      if (n == 0) continue;
+      flow_rows[v].resize(n);
+      columns.push_back({flow_vars[v], H5T_NATIVE_DOUBLE, flow_rows[v].data()});
+    }
     snapshots = copy_rows(in.get(), names::time, src.snapshots, columns, limit, from, stopped);
+    if (flows && snapshots > 0) {  // the means after the resume start from the last row
+      const auto last = static_cast<hsize_t>(snapshots - 1);
+      read_row(file.get(), names::time, last, H5T_NATIVE_DOUBLE, &last_flow_time, name);
+      if (sections > 0) {
+        last_section_volume.resize(sections);
+        read_row(file.get(), names::section_volume, last, H5T_NATIVE_DOUBLE,
+                 last_section_volume.data(), name);
+      }
+      if (boundaries > 0) {
+        std::vector<double> in_v(boundaries);
+        last_boundary_volume.resize(boundaries);
+        read_row(file.get(), names::boundary_inflow, last, H5T_NATIVE_DOUBLE, in_v.data(), name);
+        read_row(file.get(), names::boundary_outflow, last, H5T_NATIVE_DOUBLE,
+                 last_boundary_volume.data(), name);
+        for (std::size_t k = 0; k < boundaries; ++k) last_boundary_volume[k] -= in_v[k];
+      }
+    }
     if (snapshots > 0 && detail::has_attribute(in.get(), "initial_volume")) {
       write_attribute(file.get(), "initial_volume",
                       detail::read_attribute<double>(in.get(), "initial_volume", from, "/"), name);
@@ -735,6 +918,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
     }
   }
 
+  // Cross-sections and boundary conditions: discharge series on `time`.
+  w.create_flow_variables(sim, w.options.gauges.empty() ? 3 : 5);
+
   // Global attributes.
   const hid_t root = w.file.get();
   write_attribute(root, "Conventions", "CF-1.8", name);
@@ -799,6 +985,7 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
     w.append(balance_names[v], index, H5T_NATIVE_DOUBLE, &balance[v]);
   }
   if (w.snapshots == 0) write_attribute(w.file.get(), "initial_volume", mb.initial_volume, w.name);
+  w.append_flows(sim, index, t);
   if (maps != nullptr) w.write_flood_maps(&sim, *maps);
   ++w.snapshots;
   w.flush();

@@ -18,6 +18,12 @@
 ///   mass_balance_error            float64 mass balance [time] (volumes in m3, relative error)
 ///   gauge_time[gauge_time], station[station], station_name, station_x, station_y,
 ///   gauge_depth, gauge_water_level, gauge_speed   float64 [gauge_time, station]
+///   section[section], section_name, section_discharge (mean over the interval since the
+///     previous time), section_volume (cumulative)  float64 [time, section], when the
+///     simulation has cross-sections (solver/cross_section.hpp)
+///   boundary[boundary], boundary_name, boundary_side, boundary_discharge (net outflow, mean
+///     over the interval), boundary_inflow, boundary_outflow (cumulative)  float64
+///     [time, boundary], when it has boundary conditions
 ///
 /// Safety: the file is written as `<path>.partial` and renamed to `path` by finalize(), so an
 /// earlier result at `path` is only ever replaced by a complete one. The writer does not lock:

@@ -164,7 +164,8 @@ Scenario load_scenario(const std::string& path) {
   }
   const std::vector<std::string> top = {"simulation", "terrain", "rainfall", "infiltration",
                                         "boundary",   "gauge",   "point_source", "output",
-                                        "impacts",    "ensemble"};  // [ensemble]: ensemble/spec.cpp
+                                        "impacts",    "ensemble",  // [ensemble]: ensemble/spec.cpp
+                                        "cross_section"};
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
     if (std::find(top.begin(), top.end(), k) == top.end()) {
@@ -408,6 +409,37 @@ Scenario load_scenario(const std::string& path) {
     if (gs.has("warning_depth")) spec.warning_depth = gs.number_in("warning_depth", 0, 0, 1e4);
     spec.warning_level = gs.number("warning_level");
     s.gauges.push_back(spec);
+  }
+
+  // [[cross_section]]
+  std::set<std::string> section_names;
+  for (const toml::table* t : table_array(root, "cross_section", s.file)) {
+    const Section cs(*t, "cross_section", s.file, s.dir, {"name", "line"});
+    CrossSectionSpec spec;
+    spec.line = cs.line();
+    for (const char* k : {"name", "line"}) cs.require(k);
+    spec.name = *cs.text("name");
+    if (spec.name.empty()) cs.fail("name", "must not be empty");
+    check_name(cs, "name", spec.name);
+    if (!section_names.insert(spec.name).second) {
+      cs.fail("name", "duplicate cross-section name '" + spec.name + "'");
+    }
+    const toml::array* points = t->get("line")->as_array();
+    const char* expected = "expected an array of at least two points [[x1, y1], [x2, y2], ...]";
+    if (points == nullptr || points->size() < 2) cs.fail("line", expected);
+    for (std::size_t k = 0; k < points->size(); ++k) {
+      const toml::array* point = points->get(k)->as_array();
+      std::optional<double> x, y;
+      if (point != nullptr && point->size() == 2) {
+        x = point->get(0)->value<double>();
+        y = point->get(1)->value<double>();
+      }
+      if (!x || !y || !std::isfinite(*x) || !std::isfinite(*y)) {
+        cs.fail("line", "point " + std::to_string(k + 1) + ": " + expected + " (finite numbers)");
+      }
+      spec.points.push_back({*x, *y});
+    }
+    s.cross_sections.push_back(std::move(spec));
   }
 
   // [output]

@@ -3,6 +3,7 @@
 /// A scenario: one TOML file parsed once into plain structs and validated before anything is
 /// allocated. Paths are resolved relative to the scenario file. The key names are public
 /// interface (see docs/scenario.md).
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,6 +63,13 @@ struct PointSourceSpec {
   std::string name;
   double x = 0, y = 0;
   NumberOrSeries series;  ///< m3/s
+  int line = 0;
+};
+
+/// A [[cross_section]]: discharge through a polyline (solver/cross_section.hpp).
+struct CrossSectionSpec {
+  std::string name;
+  std::vector<std::array<double, 2>> points;  ///< [[x, y], ...] in the grid's CRS
   int line = 0;
 };
 
@@ -146,6 +154,7 @@ struct Scenario {
   std::vector<BoundarySpec> boundaries;
   std::vector<PointSourceSpec> point_sources;
   std::vector<GaugeSpec> gauges;
+  std::vector<CrossSectionSpec> cross_sections;
 
   // [output]
   std::string output = "results.h5";

@@ -83,6 +83,23 @@ std::vector<SectionFace> section_faces(const Grid& grid, std::span<const LinePoi
   return faces;
 }
 
+std::vector<std::string> boundary_labels(const std::vector<BoundaryCondition>& conditions) {
+  std::vector<std::string> labels;
+  for (std::size_t k = 0; k < conditions.size(); ++k) {
+    int same = 1;
+    for (std::size_t e = 0; e < k; ++e) {
+      if (conditions[e].side == conditions[k].side && conditions[e].type == conditions[k].type) {
+        ++same;
+      }
+    }
+    std::ostringstream label;  // (not string concatenation: GCC 12 -Wrestrict false positive)
+    label << to_string(conditions[k].side) << '_' << to_string(conditions[k].type);
+    if (same > 1) label << '_' << same;
+    labels.push_back(label.str());
+  }
+  return labels;
+}
+
 std::size_t FlowAccounts::add_section(const Grid& grid, std::string name,
                                       std::vector<LinePoint> line) {
   if (name.empty()) throw InputError("cross-section: the name must not be empty");
@@ -264,5 +281,43 @@ void FlowAccounts::record_sample(double t) {
 }
 
 void FlowAccounts::clear_samples() { samples_ = FlowSamples{}; }
+
+std::vector<double> FlowAccounts::totals() const {
+  std::vector<double> v{static_cast<double>(sections_.size()),
+                        static_cast<double>(conditions_.size())};
+  for (const CrossSection& s : sections_)
+    v.insert(v.end(), {s.volume, s.rate, s.peak, s.peak_time});
+  for (const BoundaryFlow& b : conditions_) v.insert(v.end(), {b.inflow, b.outflow, b.rate});
+  for (const BoundaryFlow& b : sides_) v.insert(v.end(), {b.inflow, b.outflow, b.rate});
+  return v;
+}
+
+void FlowAccounts::restore_totals(std::span<const double> values) {
+  const std::size_t expected = 2 + 4 * sections_.size() + 3 * conditions_.size() + 3 * 4;
+  if (values.size() != expected || values[0] != static_cast<double>(sections_.size()) ||
+      values[1] != static_cast<double>(conditions_.size())) {
+    std::ostringstream msg;
+    msg << "flow accounts: saved for " << (values.size() >= 2 ? values[0] : -1.0)
+        << " cross-section(s) and " << (values.size() >= 2 ? values[1] : -1.0)
+        << " boundary condition(s); this simulation has " << sections_.size() << " and "
+        << conditions_.size();
+    throw InputError(msg.str());
+  }
+  std::size_t k = 2;
+  for (CrossSection& s : sections_) {
+    s.volume = values[k++];
+    s.rate = values[k++];
+    s.peak = values[k++];
+    s.peak_time = values[k++];
+  }
+  auto flow = [&](BoundaryFlow& b) {
+    b.inflow = values[k++];
+    b.outflow = values[k++];
+    b.rate = values[k++];
+  };
+  for (BoundaryFlow& b : conditions_) flow(b);
+  for (BoundaryFlow& b : sides_) flow(b);
+  discard_step();
+}
 
 }  // namespace floodtwin::solver

@@ -55,6 +55,10 @@ struct SectionFace {
 /// than two vertices or a non-finite coordinate.
 std::vector<SectionFace> section_faces(const Grid& grid, std::span<const LinePoint> line);
 
+/// Names of boundary conditions, in their order: "<side>_<type>" (e.g. "west_discharge"), with
+/// "_2", "_3"... for the second, third... condition of the same side and type.
+std::vector<std::string> boundary_labels(const std::vector<BoundaryCondition>& conditions);
+
 /// A cross-section and what passed through it.
 struct CrossSection {
   std::string name;
@@ -123,6 +127,14 @@ class FlowAccounts {
   void record_sample(double t);
   [[nodiscard]] const FlowSamples& samples() const { return samples_; }
   void clear_samples();
+
+  /// The totals (sections: volume, rate, peak, peak time; conditions and sides: inflow,
+  /// outflow, rate) as numbers, preceded by the counts of sections and conditions: what a
+  /// checkpoint keeps so that a resumed run goes on counting.
+  [[nodiscard]] std::vector<double> totals() const;
+  /// Restores totals() of accounts with the same numbers of sections and conditions; throws
+  /// InputError (changing nothing) otherwise.
+  void restore_totals(std::span<const double> values);
 
  private:
   void rebuild_rows(const Grid& grid);
