@@ -224,7 +224,7 @@
       ctx.fillText((ymax * q / 4).toFixed(2), 2, Y(ymax * q / 4) + 3);
       ctx.fillText((tmax * q / 4 / 3600).toFixed(1) + " h", X(tmax * q / 4) - 10, h - B0 + 12);
     }
-    ctx.fillText("depth (m)", L0 + 4, T0 + 10);
+    ctx.fillText("depth (m)", w - R0 - 56, T0 + 10);
     for (const l of opts.lines || []) {
       ctx.strokeStyle = l.colour || "#d62828"; ctx.setLineDash([4, 3]);
       ctx.beginPath(); ctx.moveTo(L0, Y(l.depth)); ctx.lineTo(w - R0, Y(l.depth)); ctx.stroke();
