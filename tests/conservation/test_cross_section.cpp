@@ -231,3 +231,37 @@ TEST(BoundaryFlows, AddUpToTheMassBalance) {
   EXPECT_EQ(west.inflow, b[0].inflow);
   EXPECT_EQ(west.outflow, b[0].outflow);
 }
+
+// A checkpoint keeps the totals (driver/forecast.cpp): restored into a fresh simulation of the
+// same sections and boundaries, the counts go on as in an uninterrupted run, bitwise.
+TEST(FlowAccounts, TotalsRoundTripAndResumeBitwise) {
+  auto make = [] {
+    Simulation sim = dam_break(Scheme::second_order);
+    sim.add_boundary({Side::east, BoundaryType::open, {}});
+    sim.add_cross_section("diag", {{3, 57}, {57, 3}});
+    return sim;
+  };
+  Simulation whole = make();
+  whole.advance_to(1.5);  // the same steps as the interrupted run
+  whole.advance_to(3);
+  Simulation first = make();
+  first.advance_to(1.5);
+  Simulation second = make();
+  second.restore(first.time(), first.steps(), first.mass_balance(),
+                 std::vector<Real>(first.h(), first.h() + first.grid().padded_size()),
+                 std::vector<Real>(first.qx(), first.qx() + first.grid().padded_size()),
+                 std::vector<Real>(first.qy(), first.qy() + first.grid().padded_size()));
+  second.flows().restore_totals(first.flows().totals());
+  second.advance_to(3);
+  EXPECT_EQ(second.flows().totals(), whole.flows().totals());
+  // Another set of sections is refused, naming both counts.
+  Simulation other = dam_break(Scheme::second_order);
+  try {
+    other.flows().restore_totals(first.flows().totals());
+    FAIL() << "a checkpoint of other sections";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("saved for 1 cross-section(s) and 1 boundary"),
+              std::string::npos)
+        << e.what();
+  }
+}
