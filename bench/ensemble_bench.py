@@ -5,18 +5,18 @@ threads (--concurrent 1, --threads 2).
 
 usage: /usr/bin/python3 bench/ensemble_bench.py [BUILD_DIR] [--members N] [--threads N]
                                                 [--concurrent 1,2] [--single] [--keep FILE]
+                                                [--duration 1h]
 
 The demo scenario (scenarios/demo/demo.toml) is copied into a scratch folder with its input
 paths made absolute and the contract's [ensemble] table appended (lognormal rain factor,
 sigma 0.3; uniform Manning factor 0.8-1.2; seed 42). Peak memory is the maximum resident set
-size of the process (GNU time -v, else resource.getrusage of the child). --single also times
+size of the process (os.wait4), CPU its user + system time. --single also times
 one `floodtwin run` of the demo (the cost of one member) for comparison.
 """
 
 import argparse
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -38,7 +38,7 @@ quantiles = [0.1, 0.5, 0.9]
 """
 
 
-def scenario_copy(folder, members):
+def scenario_copy(folder, members, duration=None):
     """demo.toml with absolute input paths, results in `folder`, and an [ensemble] table."""
     text = DEMO.read_text()
 
@@ -50,22 +50,29 @@ def scenario_copy(folder, members):
         return f'{key} = "{candidate}"' if candidate.exists() else match.group(0)
 
     text = re.sub(r'^(\w+) = "([^"]*)"', absolute, text, flags=re.M)
+    if duration:
+        text = re.sub(r'^duration = "[^"]*"', f'duration = "{duration}"', text, flags=re.M)
     path = folder / "demo_ensemble.toml"
     path.write_text(text + ENSEMBLE.format(members=members))
     return path
 
 
 def timed(cmd, threads):
+    """Runs cmd; returns wall [s], peak RSS [MiB], stdout, CPU [s] and the load average."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_WAIT_POLICY="PASSIVE")
     start = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    r = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if r.returncode != 0:
-        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{r.stdout}{r.stderr}")
-    # ru_maxrss of children is the largest child so far: report it only when it grew.
-    return wall, max(peak, before) / 1024.0, r.stdout
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        p = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, text=True, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read()
+        if p.returncode != 0:
+            sys.exit(f"failed: {' '.join(map(str, cmd))}\n{stdout}{err.read()}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss / 1024.0, stdout, cpu, os.getloadavg()[0]
 
 
 def main():
@@ -76,25 +83,35 @@ def main():
     ap.add_argument("--concurrent", default="1,2")
     ap.add_argument("--single", action="store_true")
     ap.add_argument("--keep", help="copy the (last) ensemble file here")
+    ap.add_argument("--duration", help='simulated duration instead of the demo\'s 5 h ("1h")')
     a = ap.parse_args()
     cli = Path(a.build) / "cli" / "floodtwin"
     if not cli.exists():
         sys.exit(f"ensemble_bench: {cli} not built")
     with tempfile.TemporaryDirectory(prefix="floodtwin_ensemble_bench_") as tmp:
         folder = Path(tmp)
-        scenario = scenario_copy(folder, a.members)
-        print(f"demo ensemble: {a.members} members, {a.threads} threads, {os.cpu_count()} cores")
+        scenario = scenario_copy(folder, a.members, a.duration)
+        print(
+            f"demo ensemble: {a.members} members, {a.threads} threads, {os.cpu_count()} cores, "
+            f"duration {a.duration or '5h'}"
+        )
         if a.single:
-            wall, rss, _ = timed([cli, "run", scenario, "--threads", a.threads], a.threads)
-            print(f"  one run (floodtwin run):   {wall:7.1f} s wall, peak RSS {rss:6.0f} MiB")
+            wall, rss, _, cpu, load = timed(
+                [cli, "run", scenario, "--threads", a.threads], a.threads
+            )
+            print(
+                f"  one run (floodtwin run):   {wall:7.1f} s wall, {cpu:7.1f} s CPU, "
+                f"peak RSS {rss:6.0f} MiB (load average {load:.1f})"
+            )
         for p in (int(c) for c in a.concurrent.split(",")):
             out = folder / f"ensemble_p{p}.h5"
             cmd = [cli, "ensemble", scenario, "--threads", a.threads, "--concurrent", p]
-            wall, rss, stdout = timed([*map(str, cmd), "--output", str(out)], a.threads)
+            wall, rss, stdout, cpu, load = timed([*cmd, "--output", out], a.threads)
             size = out.stat().st_size / 2**20
             print(
                 f"  --concurrent {p} ({a.threads // p} thread(s) per member): {wall:7.1f} s wall, "
-                f"{wall / a.members:5.1f} s/member, peak RSS {rss:6.0f} MiB, file {size:.1f} MiB"
+                f"{wall / a.members:5.1f} s/member, {cpu:7.1f} s CPU, peak RSS {rss:6.0f} MiB, "
+                f"file {size:.1f} MiB (load average {load:.1f})"
             )
             for line in stdout.splitlines():
                 if line.startswith("  max depth >"):

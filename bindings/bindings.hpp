@@ -25,6 +25,8 @@ void init_impacts(py::module_& m);
 
 /// The basin twin's forecast cycle (twin/).
 void init_twin(py::module_& m);
+/// Ensembles (ensemble/).
+void init_ensemble(py::module_& m);
 /// Cross-sections, boundary flows, bed changes and infiltration (sections.cpp): methods added
 /// to the Simulation class of init_simulation (call after it).
 void init_sections(py::module_& m);

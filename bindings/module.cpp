@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   fb::init_products(m);
   fb::init_impacts(m);
   fb::init_twin(m);
+  fb::init_ensemble(m);
 }

@@ -9,6 +9,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "ensemble/cycle.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 #include "twin/cycle.hpp"
@@ -64,6 +65,13 @@ int run_forecast(const std::vector<std::string>& args) {
   std::signal(SIGINT, on_forecast_signal);
   std::signal(SIGTERM, on_forecast_signal);
   const floodtwin::twin::TwinSpec twin = floodtwin::twin::load_twin(twin_path);
+  if (twin.ensemble_line > 0) {  // [ensemble]: members of the forecast leg -> ensemble.h5
+    floodtwin::ensemble::load_cycle_ensemble(twin);  // bad settings refused before the cycle
+    o.extra_products = [&twin](const std::string& state, const std::string& folder,
+                               floodtwin::twin::CycleSummary& summary) {
+      floodtwin::ensemble::write_cycle_ensemble(twin, state, folder, summary);
+    };
+  }
   const floodtwin::twin::CycleSummary s = floodtwin::twin::run_cycle(twin, o);
   std::fputs((json ? floodtwin::twin::to_json(s) : floodtwin::twin::format_summary(s)).c_str(),
              stdout);

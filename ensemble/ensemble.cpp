@@ -119,6 +119,21 @@ EnsembleSpec spec_of(const scenarios::Scenario& s, int members) {
 
 }  // namespace
 
+void describe_grid(Products& p, const driver::Forecast& f) {
+  const solver::Grid& g = f.sim->grid();
+  p.nx = g.nx;
+  p.ny = g.ny;
+  p.x.clear();
+  p.y.clear();
+  for (int i = 0; i < g.nx; ++i) p.x.push_back(g.x_center(i));
+  for (int j = 0; j < g.ny; ++j) p.y.push_back(g.y_center(j));
+  for (const auto& gauge : f.gauges) {
+    p.stations.push_back(gauge.spec.name);
+    p.station_x.push_back(gauge.spec.x);
+    p.station_y.push_back(gauge.spec.y);
+  }
+}
+
 std::string ensemble_path(const scenarios::Scenario& s) { return stem_path(s, "_ensemble.h5"); }
 std::string member_path(const scenarios::Scenario& s, int k) {
   return stem_path(s, "_member" + std::to_string(k) + ".h5");
@@ -266,20 +281,8 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   if (error) std::rethrow_exception(error);
 
   run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles);
-  {
-    // Grid coordinates and stations from a prepared (not run) forecast of member 0.
-    driver::Forecast f = prepare_member(s, run.members[0]);
-    const solver::Grid& g = f.sim->grid();
-    run.products.nx = g.nx;
-    run.products.ny = g.ny;
-    for (int i = 0; i < g.nx; ++i) run.products.x.push_back(g.x_center(i));
-    for (int j = 0; j < g.ny; ++j) run.products.y.push_back(g.y_center(j));
-    for (const auto& gauge : f.gauges) {
-      run.products.stations.push_back(gauge.spec.name);
-      run.products.station_x.push_back(gauge.spec.x);
-      run.products.station_y.push_back(gauge.spec.y);
-    }
-  }
+  // Grid coordinates and stations from a prepared (not run) forecast of member 0.
+  describe_grid(run.products, prepare_member(s, run.members[0]));
   for (const MemberResult& r : results) run.steps += r.steps;
   run.wall = std::chrono::duration<double>(clock::now() - start).count();
   for (const auto& a : options.command_line) {

@@ -45,6 +45,9 @@ Products compute_products(const std::vector<MemberResult>& members,
                           const std::vector<double>& thresholds,
                           const std::vector<double>& quantiles);
 
+/// Fills the grid coordinates (x, y, nx, ny) and stations of `p` from a prepared forecast.
+void describe_grid(Products& p, const driver::Forecast& f);
+
 struct EnsembleOptions {
   int members = 0;       ///< 0: the spec's
   int threads = 0;       ///< OpenMP threads in all; 0: omp_get_max_threads()

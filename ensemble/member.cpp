@@ -213,6 +213,12 @@ driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m
     }
   }
   driver::Forecast f = driver::prepare(s);
+  apply_member(f, m);
+  return f;
+}
+
+void apply_member(driver::Forecast& f, const Member& m) {
+  const scenarios::Scenario& s = f.scenario;
   solver::Simulation& sim = *f.sim;
   const solver::Grid& grid = sim.grid();
   if (m.manning_factor != 1.0) {
@@ -242,7 +248,6 @@ driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m
         grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
     sim.set_loss_model(f.curve_number);
   }
-  return f;
 }
 
 MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOptions& options) {

@@ -48,6 +48,11 @@ void split_rain_members(const std::string& csv, int members, const std::filesyst
 /// prepared by driver::prepare, with Manning, ks, psi and curve number scaled.
 driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m);
 
+/// Scales the Manning and infiltration fields of a prepared forecast (of f.scenario) by the
+/// member's factors (the part of prepare_member after driver::prepare; also for a forecast
+/// prepared otherwise, e.g. a cycle's forecast leg from its T0 state).
+void apply_member(driver::Forecast& f, const Member& m);
+
 /// What a member leaves for the products (max depth and arrival time as the results file
 /// stores them: float32, NaN in inactive cells; nx * ny row-major, row 0 north).
 struct MemberResult {

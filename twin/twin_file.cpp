@@ -83,7 +83,8 @@ TwinSpec load_twin(const std::string& path) {
     throw ConfigError(t.file + ":" + std::to_string(e.source().begin.line) + ": " +
                       std::string(e.description()));
   }
-  const std::vector<std::string> top = {"twin", "observations", "forecast"};
+  // [ensemble]: members of each cycle's forecast leg, read by ensemble/cycle.cpp.
+  const std::vector<std::string> top = {"twin", "observations", "forecast", "ensemble"};
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
     if (std::find(top.begin(), top.end(), k) == top.end()) {
@@ -95,6 +96,9 @@ TwinSpec load_twin(const std::string& path) {
     }
   }
 
+  if (const toml::node* e = root.get("ensemble")) {
+    t.ensemble_line = static_cast<int>(e->source().begin.line);
+  }
   {
     const Section tw(
         scenarios::sub_table(root, "twin", t.file, true), "twin", t.file, t.dir,

@@ -59,6 +59,9 @@ struct TwinSpec {
   /// Longest tolerated span of T0 after the newest observation [s]: a cycle past it stops with
   /// an error (the analysis would run on no data).
   double max_observation_gap = 6 * 3600.0;
+  /// Line of the [ensemble] table (0: none): each cycle also runs an ensemble of its forecast
+  /// leg from the T0 state and publishes ensemble.h5 (ensemble/cycle.hpp, docs/ensemble.md).
+  int ensemble_line = 0;
 };
 
 /// Parses and checks a twin file (and the scenario it names). Throws ConfigError naming the

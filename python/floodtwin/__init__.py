@@ -33,6 +33,7 @@ from ._core import (
     parse_side,
 )
 from ._core import export, impacts, info, run_scenario, validate
+from ._ensemble import Ensemble
 from ._rehearsal import rehearse
 from ._simulation import CRS, Gauge, Simulation
 from ._twin import Cycle, Twin
@@ -73,6 +74,7 @@ def open_results(path, **kwargs):
 __all__ = [
     "CRS",
     "Cycle",
+    "Ensemble",
     "Gauge",
     "MassBalance",
     "NumericalError",

@@ -67,6 +67,27 @@ has_viz: bool
 def validate(path: Union[str, os.PathLike[str]]) -> dict:
     """Checks a scenario and its files as `floodtwin validate` does; returns a summary dict."""
 
+def ensemble_spec(path: Union[str, os.PathLike[str]], members: Optional[int] = None) -> dict:
+    """The [ensemble] table of a scenario and its members' drawn perturbations (a dict)."""
+
+def run_ensemble(
+    path: Union[str, os.PathLike[str]],
+    members: Optional[int] = None,
+    threads: Optional[int] = None,
+    concurrent: int = 1,
+    output: Optional[Union[str, os.PathLike[str]]] = None,
+) -> str:
+    """Runs the ensemble as `floodtwin ensemble` does; returns the ensemble file's path."""
+
+def run_ensemble_member(
+    path: Union[str, os.PathLike[str]],
+    member: int,
+    members: Optional[int] = None,
+    threads: Optional[int] = None,
+    output: Optional[Union[str, os.PathLike[str]]] = None,
+) -> str:
+    """Runs one member alone into an ordinary results file; returns its path."""
+
 def twin_info(path: Union[str, os.PathLike[str]]) -> dict:
     """The settings of a twin file (paths resolved), checked as `floodtwin forecast` does."""
 

@@ -1,0 +1,26 @@
+#pragma once
+/// @file cycle.hpp
+/// Ensembles inside a forecast cycle: a twin file's [ensemble] table (the keys of a
+/// scenario's, docs/ensemble.md) makes each cycle of `floodtwin forecast` also run the members
+/// of its forecast leg from the T0 state (twin::prepare_cycle_forecast_from_state) and publish
+/// `ensemble.h5` in the cycle folder (through twin::CycleOptions::extra_products).
+#include <string>
+
+#include "ensemble/spec.hpp"
+#include "twin/cycle.hpp"
+#include "twin/twin_file.hpp"
+
+namespace floodtwin::ensemble {
+
+/// The [ensemble] table of a twin file, checked (ConfigError naming the twin file, line and
+/// key). rain_members is refused (per-cycle member files are not supported yet); rain_factor
+/// and rain_shift apply to the cycle's forecast rain.
+EnsembleSpec load_cycle_ensemble(const twin::TwinSpec& twin);
+
+/// Runs the members of the cycle's forecast leg from `state_file` and writes
+/// `folder/ensemble.h5`; adds a note to the summary. The signature of
+/// twin::CycleOptions::extra_products.
+void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_file,
+                          const std::string& folder, twin::CycleSummary& summary);
+
+}  // namespace floodtwin::ensemble
