@@ -336,8 +336,9 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
   std::vector<std::vector<double>> snap_share(r.rules.size());  // [rule][snapshot]
   if (needs(Indicator::max_depth) || needs(Indicator::flooded_area) ||
       needs(Indicator::depth_share)) {
+    std::vector<double> depth;  // one buffer for every snapshot
     for (std::size_t k = 0; k < times.size(); ++k) {
-      const std::vector<double> depth = reader.read_snapshot(io::names::depth, k);
+      reader.read_snapshot(io::names::depth, k, depth);
       const ZoneSnapshotStats s =
           zone_snapshot_stats(depth, zones.cell_zone, nz, r.flood_threshold, grid.cell_area());
       for (std::size_t z = 0; z < nz; ++z) {

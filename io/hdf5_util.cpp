@@ -192,8 +192,8 @@ template std::vector<std::uint8_t> read_all<std::uint8_t>(hid_t, const std::stri
                                                           const std::string&);
 
 template <class T>
-std::vector<T> read_slice(hid_t dset, hsize_t index, const std::string& file,
-                          const std::string& name) {
+void read_slice_into(hid_t dset, hsize_t index, const std::string& file, const std::string& name,
+                     std::vector<T>& values) {
   require_numeric<T>(dset, file, name);
   const std::vector<hsize_t> dims = dataset_shape(dset, file, name);
   if (dims.size() != 3 || index >= dims[0]) {
@@ -206,12 +206,22 @@ std::vector<T> read_slice(hid_t dset, hsize_t index, const std::string& file,
   check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), file,
         what);
   const Id mem_space = space_id(H5Screate_simple(3, count, nullptr), file, what);
-  std::vector<T> values(static_cast<std::size_t>(dims[1] * dims[2]));
+  values.resize(static_cast<std::size_t>(dims[1] * dims[2]));
   check(H5Dread(dset, native_type<T>(), mem_space.get(), file_space.get(), H5P_DEFAULT,
                 values.data()),
         file, what);
+}
+
+template <class T>
+std::vector<T> read_slice(hid_t dset, hsize_t index, const std::string& file,
+                          const std::string& name) {
+  std::vector<T> values;
+  read_slice_into(dset, index, file, name, values);
   return values;
 }
+
+template void read_slice_into<double>(hid_t, hsize_t, const std::string&, const std::string&,
+                                      std::vector<double>&);
 
 template std::vector<double> read_slice<double>(hid_t, hsize_t, const std::string&,
                                                 const std::string&);

@@ -140,5 +140,9 @@ std::vector<T> read_all(hid_t dset, const std::string& file, const std::string& 
 template <class T>
 std::vector<T> read_slice(hid_t dset, hsize_t index, const std::string& file,
                           const std::string& name);
+/// read_slice into `values` (resized; its memory reused from one snapshot to the next).
+template <class T>
+void read_slice_into(hid_t dset, hsize_t index, const std::string& file, const std::string& name,
+                     std::vector<T>& values);
 
 }  // namespace floodtwin::io::detail

@@ -152,6 +152,12 @@ std::vector<double> ResultsReader::read_snapshot(const std::string& name, std::s
   return detail::read_slice<double>(d.get(), index, impl_->name, name);
 }
 
+void ResultsReader::read_snapshot(const std::string& name, std::size_t index,
+                                  std::vector<double>& out) const {
+  const Id d = impl_->dataset(name);
+  detail::read_slice_into<double>(d.get(), index, impl_->name, name, out);
+}
+
 std::vector<std::string> ResultsReader::read_strings(const std::string& name) const {
   const std::string& file = impl_->name;
   const Id d = impl_->dataset(name);

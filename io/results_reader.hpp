@@ -32,6 +32,9 @@ class ResultsReader {
   [[nodiscard]] std::vector<double> read(const std::string& name) const;
   /// Snapshot `index` of a [time, y, x] variable, ny * nx values (row 0 north).
   [[nodiscard]] std::vector<double> read_snapshot(const std::string& name, std::size_t index) const;
+  /// The same into `out` (resized), so that a loop over snapshots reuses one buffer instead of
+  /// faulting in fresh pages for every snapshot.
+  void read_snapshot(const std::string& name, std::size_t index, std::vector<double>& out) const;
   /// The strings of a 1D text variable (station_name).
   [[nodiscard]] std::vector<std::string> read_strings(const std::string& name) const;
   /// A text attribute of a variable, or of the file when `variable` is empty.
