@@ -30,6 +30,8 @@ void init_ensemble(py::module_& m);
 /// Cross-sections, boundary flows, bed changes and infiltration (sections.cpp): methods added
 /// to the Simulation class of init_simulation (call after it).
 void init_sections(py::module_& m);
+/// Terrain tools on numpy arrays: DEM conditioning, sub-grid channels (terrain_tools.cpp).
+void init_terrain_tools(py::module_& m);
 /// The core simulation behind a floodtwin._core.Simulation, for the files that add methods to
 /// it (checked idle: not stepped by another thread); core_changed() after they edit the state.
 solver::Simulation& core_simulation(py::handle self);

@@ -16,5 +16,6 @@ PYBIND11_MODULE(_core, m) {
   fb::init_products(m);
   fb::init_impacts(m);
   fb::init_twin(m);
+  fb::init_terrain_tools(m);
   fb::init_ensemble(m);
 }

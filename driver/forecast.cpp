@@ -20,6 +20,8 @@
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
 #include "solver/infiltration.hpp"
+#include "terrain/channels.hpp"
+#include "terrain/conditioning.hpp"
 #include "terrain/gauges.hpp"
 #include "terrain/rainfall.hpp"
 #include "terrain/raster.hpp"
@@ -119,6 +121,15 @@ Forecast prepare(const Scenario& s) {
   }
   for (const auto& w : s.warnings) f.notes.push_back("warning: " + w);
   for (const auto& w : dem.warnings) f.notes.push_back("warning: " + w);
+  // Conditioning sees the bare DEM: buildings and levees burnt in later are not filled around.
+  if (s.condition == "fill") {
+    terrain::ConditioningOptions co;
+    if (s.condition_max_depth > 0) co.max_depth = s.condition_max_depth;
+    if (s.condition_max_volume > 0) co.max_volume = s.condition_max_volume;
+    const terrain::ConditioningReport r =
+        terrain::fill_depressions(dem.values, grid.nx, grid.ny, grid.dx, grid.dy, co);
+    f.notes.push_back("terrain conditioning (fill): " + r.summary());
+  }
   if (!s.buildings.empty()) {
     terrain::BuildingOptions bo;
     bo.mode = s.buildings_mode == "block" ? terrain::BuildingMode::block
@@ -259,7 +270,15 @@ Forecast prepare(const Scenario& s) {
     solver::TimeSeries q =
         series(p.series, s, "point source '" + p.name + "' series", true, p.line);
     try {
-      sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y), std::move(q), p.name);
+      if (!p.polygon.empty() || p.center) {
+        const auto shape = p.center ? terrain::circle_polygon(*p.center, p.radius) : p.polygon;
+        const auto shares = terrain::add_area_source(sim, dem.values, shape, q, p.name);
+        f.notes.push_back("inflow '" + p.name + "': spread over " +
+                          std::to_string(shares.size()) + " cells");
+      } else {
+        sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y), std::move(q),
+                             p.name);
+      }
     } catch (const InputError& e) {
       throw ConfigError(at_line(s, p.line) + e.what());
     }

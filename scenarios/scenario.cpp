@@ -226,7 +226,8 @@ Scenario load_scenario(const std::string& path) {
                       {"elevation", "cell_size", "resampling", "basin", "manning", "landcover",
                        "landcover_manning", "initial_depth", "initial_water_level",
                        "initial_state", "buildings", "buildings_mode", "buildings_height",
-                       "levees", "levee_crest_height"});
+                       "levees", "levee_crest_height", "condition", "condition_max_depth",
+                       "condition_max_volume"});
     ter.require("elevation");
     s.elevation = ter.file("elevation");
     s.cell_size = ter.number_in("cell_size", 0, 0, limits::max_cell_size);
@@ -280,6 +281,14 @@ Scenario load_scenario(const std::string& path) {
     s.buildings_height = ter.number_in("buildings_height", 10, 0, 1e3);
     s.levees = ter.file("levees");
     s.levee_crest_height = ter.number_in("levee_crest_height", 1, 0, 1e3);
+    s.condition = ter.choice("condition", "none", {"none", "fill"});
+    s.condition_max_depth = ter.number_in("condition_max_depth", 0, 0, 1e4);
+    s.condition_max_volume = ter.number_in("condition_max_volume", 0, 0, 1e15);
+    for (const char* k : {"condition_max_depth", "condition_max_volume"}) {
+      if (ter.has(k) && s.condition == "none") {
+        ter.fail(k, "applies with condition = \"fill\"");
+      }
+    }
   }
 
   // [rainfall]
@@ -371,14 +380,51 @@ Scenario load_scenario(const std::string& path) {
   // [[point_source]]
   for (const toml::table* t : table_array(root, "point_source", s.file)) {
     const Section ps(*t, "point_source", s.file, s.dir,
-                     {"name", "x", "y", "series", "value", "after_end"});
+                     {"name", "x", "y", "series", "value", "after_end", "polygon", "center",
+                      "radius"});
     PointSourceSpec spec;
     spec.line = ps.line();
-    for (const char* k : {"x", "y"}) ps.require(k);
     spec.name = ps.text("name").value_or("source " + std::to_string(s.point_sources.size() + 1));
     check_name(ps, "name", spec.name);
-    spec.x = *ps.number("x");
-    spec.y = *ps.number("y");
+    // Where: a point (x, y), a polygon, or a circle (center, radius).
+    const auto point_of = [&](const toml::node* node, const std::string& key, std::size_t k) {
+      const toml::array* xy = node == nullptr ? nullptr : node->as_array();
+      std::optional<double> x, y;
+      if (xy != nullptr && xy->size() == 2) {
+        x = xy->get(0)->value<double>();
+        y = xy->get(1)->value<double>();
+      }
+      if (!x || !y || !std::isfinite(*x) || !std::isfinite(*y)) {
+        ps.fail(key, (k > 0 ? "point " + std::to_string(k) + ": " : std::string()) +
+                         "expected [x, y] (finite numbers)");
+      }
+      return std::array<double, 2>{*x, *y};
+    };
+    const int shapes = (ps.has("x") || ps.has("y") ? 1 : 0) + (ps.has("polygon") ? 1 : 0) +
+                       (ps.has("center") || ps.has("radius") ? 1 : 0);
+    if (shapes != 1) {
+      ps.fail(ps.has("polygon") ? "polygon" : "x",
+              "give exactly one of x and y (a point), polygon = [[x, y], ...] or center = [x, y] "
+              "with radius");
+    }
+    if (ps.has("polygon")) {
+      const toml::array* pts = t->get("polygon")->as_array();
+      if (pts == nullptr || pts->size() < 3) {
+        ps.fail("polygon", "expected an array of at least three points [[x1, y1], [x2, y2], ...]");
+      }
+      for (std::size_t k = 0; k < pts->size(); ++k) {
+        spec.polygon.push_back(point_of(pts->get(k), "polygon", k + 1));
+      }
+    } else if (ps.has("center") || ps.has("radius")) {
+      for (const char* k : {"center", "radius"}) ps.require(k);
+      spec.center = point_of(t->get("center"), "center", 0);
+      spec.radius = ps.number_in("radius", 0, 0, 1e6);
+      if (!(spec.radius > 0)) ps.fail("radius", "expected a radius > 0 m");
+    } else {
+      for (const char* k : {"x", "y"}) ps.require(k);
+      spec.x = *ps.number("x");
+      spec.y = *ps.number("y");
+    }
     spec.series = ps.has("series") ? NumberOrSeries{std::nullopt, ps.file("series")}
                                    : NumberOrSeries{ps.number("value"), ""};
     if (!spec.series.number && spec.series.path.empty()) {

@@ -64,6 +64,11 @@ struct PointSourceSpec {
   double x = 0, y = 0;
   NumberOrSeries series;  ///< m3/s
   int line = 0;
+  /// An area source instead of a point (terrain/channels.hpp): the discharge spread over the
+  /// cells this polygon covers ([[x, y], ...]), or over a circle (center + radius > 0).
+  std::vector<std::array<double, 2>> polygon;
+  std::optional<std::array<double, 2>> center;
+  double radius = 0;
 };
 
 /// A [[cross_section]]: discharge through a polyline (solver/cross_section.hpp).
@@ -133,6 +138,11 @@ struct Scenario {
   double buildings_height = 10;
   std::string levees;
   double levee_crest_height = 1;
+  /// Hydrological conditioning of the DEM (terrain/conditioning.hpp): "none" or "fill";
+  /// depressions deeper [m] or larger [m3] than the limits are kept (0: no limit).
+  std::string condition = "none";
+  double condition_max_depth = 0;
+  double condition_max_volume = 0;
 
   // [rainfall]
   std::string rain_stations, rain_series, rain_uniform, rain_grids;

@@ -33,6 +33,7 @@ from ._core import (
     parse_side,
 )
 from ._core import export, impacts, info, run_scenario, validate
+from ._core import condition_dem
 from ._ensemble import Ensemble
 from ._rehearsal import rehearse
 from ._simulation import CRS, Gauge, Simulation
@@ -72,6 +73,7 @@ def open_results(path, **kwargs):
 
 
 __all__ = [
+    "condition_dem",
     "CRS",
     "Cycle",
     "Ensemble",

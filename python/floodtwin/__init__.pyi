@@ -11,6 +11,7 @@ import xarray
 
 from . import _core
 from ._core import MassBalance as MassBalance
+from ._core import condition_dem as condition_dem
 from ._core import NumericalError as NumericalError
 from ._core import ScenarioError as ScenarioError
 from ._core import parse_boundary_type as parse_boundary_type

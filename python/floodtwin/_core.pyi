@@ -64,6 +64,15 @@ def run_scenario(
 
 has_viz: bool
 
+def condition_dem(
+    elevation: npt.ArrayLike,
+    dx: float,
+    dy: Optional[float] = None,
+    max_depth: Optional[float] = None,
+    max_volume: Optional[float] = None,
+) -> Tuple[np.ndarray, dict]:
+    """Fills a DEM's closed depressions (priority-flood); returns (elevation, report dict)."""
+
 def validate(path: Union[str, os.PathLike[str]]) -> dict:
     """Checks a scenario and its files as `floodtwin validate` does; returns a summary dict."""
 
