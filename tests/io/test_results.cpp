@@ -175,11 +175,14 @@ TEST(Results, EveryVariableRoundTrips) {
   EXPECT_EQ(r.text_attribute("crs", "crs_wkt"), ft::utm11_wkt);
   for (const std::string& var : r.variables()) {
     if (var == "crs") continue;
-    if (var != "station_name") {
+    // Names are strings without units; series on (time, station|section|boundary) are not maps.
+    if (var != "station_name" && var != "section_name" && var != "boundary_name" &&
+        var != "boundary_side") {
       EXPECT_TRUE(r.has_attribute(var, "units")) << var;
     }
     EXPECT_TRUE(r.has_attribute(var, "long_name")) << var;
-    if (r.shape(var).size() >= 2 && var.rfind("gauge_", 0) != 0) {
+    if (r.shape(var).size() >= 2 && var.rfind("gauge_", 0) != 0 &&
+        var.rfind("section_", 0) != 0 && var.rfind("boundary_", 0) != 0) {
       EXPECT_EQ(r.text_attribute(var, "grid_mapping"), "crs") << var;
       EXPECT_TRUE(std::isnan(r.number_attribute(var, "_FillValue"))) << var;
     }
