@@ -497,6 +497,60 @@ def test_rehearsal_compares_variants(case, tmp_path):
         floodtwin.rehearse(d / "valley.toml", {"x": {"levee": 1}}, tmp_path / "bad")
 
 
+def test_rain_factor_scales_gridded_rain_and_polygon_breach_from_python(case, tmp_path):
+    """rain_factor on gridded rain (a netCDF stack equal to the valley's hyetograph) doubles
+    the rain put on the basin; a polygon breach given from Python lowers the cells inside."""
+    import netCDF4
+
+    d, _ = case
+    with netCDF4.Dataset(d / "rain_grid.nc", "w") as nc:
+        nc.createDimension("time", len(RAIN))
+        nc.createDimension("y", NY)
+        nc.createDimension("x", NX)
+        t = nc.createVariable("time", "f8", ("time",))
+        t.units = "seconds since 2024-06-01T12:00:00Z"
+        t.standard_name = "time"
+        t[:] = [tt for tt, _ in RAIN]
+        x = nc.createVariable("x", "f8", ("x",))
+        x.standard_name = "projection_x_coordinate"
+        x.units = "m"
+        x[:] = X0 + (np.arange(NX) + 0.5) * DX
+        y = nc.createVariable("y", "f8", ("y",))
+        y.standard_name = "projection_y_coordinate"
+        y.units = "m"
+        y[:] = Y0 - (np.arange(NY) + 0.5) * DX
+        r = nc.createVariable("rain", "f4", ("time", "y", "x"))
+        r.units = "mm/h"
+        r[:] = np.array([v for _, v in RAIN], dtype=np.float32)[:, None, None] * np.ones((NY, NX))
+    text = (d / "valley.toml").read_text().replace('uniform = "rain.csv"', 'grids = "rain_grid.nc"')
+    (d / "valley_grid.toml").write_text(text)
+    ring = [(X0 + 14 * DX, Y0 - 9 * DX), (X0 + 17 * DX, Y0 - 9 * DX), (X0 + 17 * DX, Y0 - 11 * DX)]
+    ring.append((X0 + 14 * DX, Y0 - 11 * DX))
+    variants = {
+        "as_is": {},
+        "x2": {"rain_factor": 2.0},
+        "gap": {"breach": {"polygon": ring, "depth": 2.0, "time": "30min"}},
+    }
+    floodtwin.rehearse(d / "valley_grid.toml", variants, tmp_path / "g", threads=2)
+
+    def rain(v):
+        with h5py.File(tmp_path / "g" / v / f"{v}.h5", "r") as f:
+            return f["rain_in"][-1] - f["rain_in"][0]
+
+    total = sum(v * 600 / 3.6e6 for _, v in RAIN) * NX * NY * DX * DX  # m3, hyetograph exact
+    assert rain("as_is") == pytest.approx(total, rel=1e-6)
+    assert rain("x2") == pytest.approx(2 * rain("as_is"), rel=1e-12)
+    with h5py.File(tmp_path / "g" / "as_is" / "as_is.h5", "r") as fa, h5py.File(
+        tmp_path / "g" / "gap" / "gap.h5", "r"
+    ) as fg:
+        bed_a = fa["water_level"][-1].astype(float) - fa["depth"][-1]
+        bed_g = fg["water_level"][-1].astype(float) - fg["depth"][-1]
+    rows, cols = np.nonzero(np.abs(bed_a - bed_g) > 1e-3)
+    # Cell centres strictly inside: columns 14..16 (x = 14.5, 15.5, 16.5 DX), rows 9, 10.
+    assert sorted(set(cols)) == [14, 15, 16] and sorted(set(rows)) == [9, 10]
+    assert np.allclose((bed_a - bed_g)[rows, cols], 2.0, atol=1e-4)
+
+
 def test_cli_rehearse_runs_baseline_and_variants_including_a_breach(case, tmp_path):
     """`floodtwin rehearse`: the baseline reproduces `floodtwin run`; the breach variant is the
     baseline bitwise up to the breach time and differs after it; the wetter variant floods
