@@ -1,16 +1,16 @@
 /// @file ensemble.cpp
 /// Ensembles for Python (floodtwin.Ensemble in python/floodtwin/_ensemble.py): the same
 /// ensemble::draw_members, run_ensemble and run_single_member as `floodtwin ensemble`.
-#include <pybind11/stl.h>
+#include "ensemble/ensemble.hpp"
 
-#include <filesystem>
+#include <pybind11/stl.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
 #include "bindings/bindings.hpp"
-#include "ensemble/ensemble.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 
@@ -48,9 +48,8 @@ py::dict ensemble_spec(const py::object& path, std::optional<int> members) {
   for (const auto& p : spec.perturbations) dists[p.key.c_str()] = p.distribution.describe();
   d["distributions"] = dists;
   // The draws (a member-column CSV is split into a scratch folder only to name the files).
-  const std::filesystem::path scratch =
-      std::filesystem::temp_directory_path() /
-      ("floodtwin_ensemble_draws_" + std::to_string(::getpid()));
+  const std::filesystem::path scratch = std::filesystem::temp_directory_path() /
+                                        ("floodtwin_ensemble_draws_" + std::to_string(::getpid()));
   py::list list;
   try {
     for (const ens::Member& m : ens::draw_members(spec, spec.members, scratch)) {
@@ -99,8 +98,7 @@ void init_ensemble(py::module_& m) {
   m.def("ensemble_spec", &ensemble_spec, py::arg("scenario"), py::arg("members") = py::none(),
         "The [ensemble] table of a scenario and its members' drawn perturbations (a dict).");
   m.def("run_ensemble", &run_ensemble, py::arg("scenario"), py::arg("members") = py::none(),
-        py::arg("threads") = py::none(), py::arg("concurrent") = 1,
-        py::arg("output") = py::none(),
+        py::arg("threads") = py::none(), py::arg("concurrent") = 1, py::arg("output") = py::none(),
         "Runs the ensemble as `floodtwin ensemble` does; returns the ensemble file's path.");
   m.def("run_ensemble_member", &run_member, py::arg("scenario"), py::arg("member"),
         py::arg("members") = py::none(), py::arg("threads") = py::none(),

@@ -63,8 +63,10 @@ int ensemble(const std::vector<std::string>& args) {
   if (options.threads > 0) omp_set_num_threads(options.threads);
   options.threads = omp_get_max_threads();
   if (options.concurrent > options.threads) {
-    throw ConfigError("--concurrent " + std::to_string(options.concurrent) + ": more members at "
-                      "once than threads (" + std::to_string(options.threads) + ")");
+    throw ConfigError("--concurrent " + std::to_string(options.concurrent) +
+                      ": more members at "
+                      "once than threads (" +
+                      std::to_string(options.threads) + ")");
   }
   options.command_line = {"floodtwin", "ensemble"};
   options.command_line.insert(options.command_line.end(), args.begin(), args.end());
@@ -83,10 +85,11 @@ int ensemble(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   const ens::EnsembleRun run = ens::run_ensemble(scenario, options);
-  std::printf("floodtwin: %zu members in %s wall time (%lld steps; %d threads, %d member(s) at "
-              "once)\n",
-              run.members.size(), floodtwin::driver::clock_text(run.wall).c_str(), run.steps,
-              options.threads, std::max(1, std::min(options.concurrent, options.threads)));
+  std::printf(
+      "floodtwin: %zu members in %s wall time (%lld steps; %d threads, %d member(s) at "
+      "once)\n",
+      run.members.size(), floodtwin::driver::clock_text(run.wall).c_str(), run.steps,
+      options.threads, std::max(1, std::min(options.concurrent, options.threads)));
   const auto& p = run.products;
   const std::size_t cells = static_cast<std::size_t>(p.nx) * static_cast<std::size_t>(p.ny);
   for (std::size_t t = 0; t < p.thresholds.size(); ++t) {

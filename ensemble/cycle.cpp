@@ -43,7 +43,8 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
   std::string crs_wkt;
   scenarios::Scenario scenario;
   for (const Member& m : run.members) {
-    twin::CycleForecast cf = twin::prepare_cycle_forecast_from_state(twin, state_file, summary.lead);
+    twin::CycleForecast cf =
+        twin::prepare_cycle_forecast_from_state(twin, state_file, summary.lead);
     apply_member(cf.forecast, m);
     if (m.index == 0) {
       crs_wkt = cf.forecast.crs_wkt;
@@ -62,7 +63,8 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
   run.products.stations = grid.stations;
   run.products.station_x = grid.station_x;
   run.products.station_y = grid.station_y;
-  run.command_line = "floodtwin forecast (cycle " + summary.cycle + ", ensemble of the forecast leg)";
+  run.command_line =
+      "floodtwin forecast (cycle " + summary.cycle + ", ensemble of the forecast leg)";
   run.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   scenario.file = twin.file;
   write_ensemble_file(out, run, crs_wkt, scenario);

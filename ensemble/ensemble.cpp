@@ -51,8 +51,8 @@ struct ScratchFolder {
 void check_member_rain(const scenarios::Scenario& s, const EnsembleSpec& spec,
                        const std::vector<Member>& members) {
   if (members.empty() || members[0].rain_file.empty()) return;
-  const std::string where = spec.file + ":" + std::to_string(spec.rain_members_line) +
-                            ": [ensemble] rain_members: ";
+  const std::string where =
+      spec.file + ":" + std::to_string(spec.rain_members_line) + ": [ensemble] rain_members: ";
   const std::string& ref = members[0].rain_file;
   if (!s.rain_grids.empty()) {
     const terrain::Raster r0 = terrain::load_elevation(ref);
@@ -63,11 +63,11 @@ void check_member_rain(const scenarios::Scenario& s, const EnsembleSpec& spec,
       if (r.grid.nx != r0.grid.nx || r.grid.ny != r0.grid.ny || r.geotransform != r0.geotransform) {
         std::ostringstream msg;
         msg.precision(10);
-        msg << where << file << " (member " << members[k].index << ") is on another grid: "
-            << r.grid.nx << " x " << r.grid.ny << " cells from (" << r.geotransform[0] << ", "
-            << r.geotransform[3] << "), member 0's " << ref << ": " << r0.grid.nx << " x "
-            << r0.grid.ny << " from (" << r0.geotransform[0] << ", " << r0.geotransform[3]
-            << ")";
+        msg << where << file << " (member " << members[k].index
+            << ") is on another grid: " << r.grid.nx << " x " << r.grid.ny << " cells from ("
+            << r.geotransform[0] << ", " << r.geotransform[3] << "), member 0's " << ref << ": "
+            << r0.grid.nx << " x " << r0.grid.ny << " from (" << r0.geotransform[0] << ", "
+            << r0.geotransform[3] << ")";
         throw InputError(msg.str());
       }
       if (terrain::raster_band_times(file, s.start) != t0) {
@@ -86,9 +86,8 @@ void check_member_rain(const scenarios::Scenario& s, const EnsembleSpec& spec,
     const terrain::SeriesTable t = terrain::read_series(file, so);
     const std::string who = file + " (member " + std::to_string(members[k].index) + ")";
     if (t.columns != t0.columns) {
-      throw InputError(where + who + " has other columns (stations) than member 0's " + ref +
-                       ": " + join(t.columns) + " instead of " +
-                       join(t0.columns));
+      throw InputError(where + who + " has other columns (stations) than member 0's " + ref + ": " +
+                       join(t.columns) + " instead of " + join(t0.columns));
     }
     if (t.times != t0.times) {
       std::size_t i = 0;
@@ -110,8 +109,9 @@ void check_member_rain(const scenarios::Scenario& s, const EnsembleSpec& spec,
 EnsembleSpec spec_of(const scenarios::Scenario& s, int members) {
   EnsembleSpec spec = load_ensemble_spec(s);
   if (spec.line == 0) {
-    throw ConfigError(s.file + ": no [ensemble] table (members, seed, perturbations; see "
-                               "docs/ensemble.md)");
+    throw ConfigError(s.file +
+                      ": no [ensemble] table (members, seed, perturbations; see "
+                      "docs/ensemble.md)");
   }
   if (members > 0) spec.members = members;
   return spec;
@@ -211,8 +211,7 @@ std::vector<Member> draw_members(const EnsembleSpec& spec, int members, const fs
   std::vector<Member> out;
   for (int k = 0; k < members; ++k) out.push_back(draw_member(spec, k));
   if (!spec.rain_members.empty() && spec.rain_members.find("{member}") == std::string::npos) {
-    split_rain_members(spec.rain_members, members, scratch, out, spec.rain_members_line,
-                       spec.file);
+    split_rain_members(spec.rain_members, members, scratch, out, spec.rain_members_line, spec.file);
   }
   return out;
 }

@@ -22,16 +22,16 @@ struct Products {
   int nx = 0, ny = 0;
   std::vector<double> x, y;  ///< cell centres [m]
   std::vector<double> thresholds, quantiles;
-  std::vector<double> exceedance;             ///< [threshold][cell]: share of members > it
-  std::vector<double> max_depth_quantile;     ///< [quantile][cell] (numpy "linear")
+  std::vector<double> exceedance;          ///< [threshold][cell]: share of members > it
+  std::vector<double> max_depth_quantile;  ///< [quantile][cell] (numpy "linear")
   /// [quantile][cell]; a member that never floods a cell counts as arriving at +infinity and
   /// a quantile that is not finite is NaN.
   std::vector<double> arrival_time_quantile;
   std::vector<std::string> stations;
   std::vector<double> station_x, station_y;
-  std::vector<double> gauge_time;           ///< [s]
-  std::vector<double> gauge_depth;          ///< [member][gauge_time][station]
-  std::vector<double> gauge_water_level;    ///< [member][gauge_time][station]
+  std::vector<double> gauge_time;         ///< [s]
+  std::vector<double> gauge_depth;        ///< [member][gauge_time][station]
+  std::vector<double> gauge_water_level;  ///< [member][gauge_time][station]
 };
 
 /// numpy.quantile(values, q) with numpy's default method ("linear", Hyndman & Fan 7),
@@ -49,10 +49,10 @@ Products compute_products(const std::vector<MemberResult>& members,
 void describe_grid(Products& p, const driver::Forecast& f);
 
 struct EnsembleOptions {
-  int members = 0;       ///< 0: the spec's
-  int threads = 0;       ///< OpenMP threads in all; 0: omp_get_max_threads()
-  int concurrent = 1;    ///< members run at once (threads / concurrent OpenMP threads each)
-  std::string output;    ///< ensemble file; empty: <results stem>_ensemble.h5
+  int members = 0;     ///< 0: the spec's
+  int threads = 0;     ///< OpenMP threads in all; 0: omp_get_max_threads()
+  int concurrent = 1;  ///< members run at once (threads / concurrent OpenMP threads each)
+  std::string output;  ///< ensemble file; empty: <results stem>_ensemble.h5
   std::vector<std::string> command_line;
   /// Called (from the thread that ran it) when member k has finished.
   std::function<void(const Member&, const MemberResult&)> on_member;

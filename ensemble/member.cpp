@@ -166,8 +166,9 @@ void split_rain_members(const std::string& csv, int members, const fs::path& fol
     if (header.empty()) {
       if (second != "member" && second != "realization") {
         throw InputError(csv + ":" + std::to_string(n) +
-                         ": the second column must be 'member' (or 'realization'), got '" +
-                         second + "' (" + where_spec + "a path without {member} names one "
+                         ": the second column must be 'member' (or 'realization'), got '" + second +
+                         "' (" + where_spec +
+                         "a path without {member} names one "
                          "CSV with a member column)");
       }
       header = rest;
@@ -186,9 +187,8 @@ void split_rain_members(const std::string& csv, int members, const fs::path& fol
   for (Member& m : out) {
     const auto it = rows.find(m.index);
     if (it == rows.end()) {
-      throw InputError(csv + ": no rows for member " + std::to_string(m.index) + " (" +
-                       where_spec + "the ensemble has " + std::to_string(members) +
-                       " members, 0-based)");
+      throw InputError(csv + ": no rows for member " + std::to_string(m.index) + " (" + where_spec +
+                       "the ensemble has " + std::to_string(members) + " members, 0-based)");
     }
     const fs::path p = folder / ("rain_member" + std::to_string(m.index) + ".csv");
     std::ofstream f(p, std::ios::binary);
@@ -243,7 +243,8 @@ void apply_member(driver::Forecast& f, const Member& m) {
   }
   if (s.infiltration_model == "scs-cn" && m.curve_number_factor != 1.0) {
     auto cn = cell_field(s.curve_number, f, "curve number raster", 1, 100);
-    for (Real& v : cn) v = std::clamp(v * static_cast<Real>(m.curve_number_factor), Real(1), Real(100));
+    for (Real& v : cn)
+      v = std::clamp(v * static_cast<Real>(m.curve_number_factor), Real(1), Real(100));
     f.curve_number = std::make_shared<solver::ScsCurveNumber>(
         grid, cn, static_cast<Real>(s.initial_abstraction_ratio));
     sim.set_loss_model(f.curve_number);
@@ -280,8 +281,8 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
       io::refuse_output_over_inputs(results, {m.rain_file}, "ensemble --member: results");
     }
     if (results.has_parent_path()) fs::create_directories(results.parent_path());
-    lock.emplace(io::lock_path(results), "ensemble member " + std::to_string(m.index) + " of " +
-                                             s.file);
+    lock.emplace(io::lock_path(results),
+                 "ensemble member " + std::to_string(m.index) + " of " + s.file);
     io::ResultsOptions ro;
     ro.start_time = s.start;
     ro.crs_wkt = f.crs_wkt;
@@ -341,14 +342,15 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     if (rain) sim.set_rain_rate(rain->rate_at(static_cast<Real>(t)));
     double target = std::min(duration, next_multiple(t, out_dt));
     target = std::min(target, next_multiple(t, gauge_dt));
-    if (rain) target = std::min(target, static_cast<double>(rain->next_change(static_cast<Real>(t))));
+    if (rain)
+      target = std::min(target, static_cast<double>(rain->next_change(static_cast<Real>(t))));
     sim.advance_to(static_cast<Real>(target), [&](Real dt) {
       maps.update(sim, dt);
       return true;
     });
     const double now = sim.time();
-    const bool at_output = std::abs(now - next_multiple(t, out_dt)) < 1e-9 * std::max(1.0, now) ||
-                           now >= duration;
+    const bool at_output =
+        std::abs(now - next_multiple(t, out_dt)) < 1e-9 * std::max(1.0, now) || now >= duration;
     const bool at_gauge = std::abs(now - next_multiple(t, gauge_dt)) < 1e-9 * std::max(1.0, now);
     if (at_gauge || at_output) sample_gauges();
     if (at_output && writer) writer->write_snapshot(sim, &maps);

@@ -58,10 +58,10 @@ void apply_member(driver::Forecast& f, const Member& m);
 struct MemberResult {
   int index = 0;
   std::vector<float> max_depth;
-  std::vector<float> arrival_time;             ///< NaN where never above the flood threshold
-  std::vector<double> gauge_time;              ///< [s]
-  std::vector<double> gauge_depth;             ///< [gauge_time][station]
-  std::vector<double> gauge_water_level;       ///< [gauge_time][station]
+  std::vector<float> arrival_time;        ///< NaN where never above the flood threshold
+  std::vector<double> gauge_time;         ///< [s]
+  std::vector<double> gauge_depth;        ///< [gauge_time][station]
+  std::vector<double> gauge_water_level;  ///< [gauge_time][station]
   long long steps = 0;
   double wall = 0;
 };

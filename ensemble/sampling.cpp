@@ -28,9 +28,7 @@ std::uint64_t Stream::next() {
   return mix64(state_);
 }
 
-double Stream::uniform() {
-  return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53;
-}
+double Stream::uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
 
 double Stream::normal() {
   const double u1 = uniform();

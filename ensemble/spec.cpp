@@ -96,8 +96,8 @@ Distribution parse_distribution(const Section& t, const std::string& key) {
         break;
       case Distribution::Kind::uniform:
         if (!(d.a <= d.b)) {
-          bad("min", "min (" + number_text(d.a) + ") must not exceed max (" + number_text(d.b) +
-                         ")");
+          bad("min",
+              "min (" + number_text(d.a) + ") must not exceed max (" + number_text(d.b) + ")");
         }
         if (is_factor(key) && !(d.a >= 0)) {
           bad("min", "a factor cannot be negative: min must be >= 0, got " + number_text(d.a));
@@ -107,8 +107,9 @@ Distribution parse_distribution(const Section& t, const std::string& key) {
         break;
     }
   } else {
-    t.fail(key, "expected a number or a table such as {distribution = \"lognormal\", median = "
-                "1.0, sigma = 0.3}");
+    t.fail(key,
+           "expected a number or a table such as {distribution = \"lognormal\", median = "
+           "1.0, sigma = 0.3}");
   }
   if (d.kind == Distribution::Kind::fixed && is_factor(key) && !(d.a >= 0)) {
     t.fail(key, "a factor cannot be negative, got " + number_text(d.a));
@@ -155,8 +156,8 @@ std::string Distribution::describe() const {
 }
 
 const std::vector<std::string>& perturbation_keys() {
-  static const std::vector<std::string> keys = {"rain_factor", "rain_shift",  "manning_factor",
-                                                "ks_factor",   "psi_factor",  "curve_number_factor"};
+  static const std::vector<std::string> keys = {"rain_factor", "rain_shift", "manning_factor",
+                                                "ks_factor",   "psi_factor", "curve_number_factor"};
   return keys;
 }
 
@@ -209,8 +210,7 @@ EnsembleSpec load_ensemble_spec(const scenarios::Scenario& s) {
     p.line = static_cast<int>(t.table().get(key)->source().begin.line);
     spec.perturbations.push_back(p);
   }
-  const bool has_rain =
-      !s.rain_series.empty() || !s.rain_uniform.empty() || !s.rain_grids.empty();
+  const bool has_rain = !s.rain_series.empty() || !s.rain_uniform.empty() || !s.rain_grids.empty();
   for (const char* key : {"rain_factor", "rain_shift"}) {
     if (spec.find(key) && !has_rain) {
       t.fail(key, "the scenario has no [rainfall] (series, uniform or grids) to perturb");

@@ -60,8 +60,7 @@ class Writer {
        "attribute " + name);
   }
   void number(int var, const std::string& name, double value) {
-    nc(nc_put_att_double(id_, var, name.c_str(), NC_DOUBLE, 1, &value), file_,
-       "attribute " + name);
+    nc(nc_put_att_double(id_, var, name.c_str(), NC_DOUBLE, 1, &value), file_, "attribute " + name);
   }
   void put(int var, const std::vector<double>& v, const std::string& name) {
     if (v.empty()) return;
@@ -102,8 +101,8 @@ void write_ensemble_file(const fs::path& path, const EnsembleRun& run, const std
     const int d_s = w.dim("station", p.stations.size());
     const int d_c = w.dim("name_strlen", strlen);
 
-    const int v_real = w.var("realization", NC_INT, {d_real}, "", "ensemble member (0-based)",
-                             "realization");
+    const int v_real =
+        w.var("realization", NC_INT, {d_real}, "", "ensemble member (0-based)", "realization");
     const int v_thr = w.var("threshold", NC_DOUBLE, {d_thr}, "m", "max depth threshold");
     const int v_q = w.var("quantile", NC_DOUBLE, {d_q}, "1", "quantile (numpy linear)");
     const int v_y = w.var("y", NC_DOUBLE, {d_y}, "m", "y coordinate of cell centres",
@@ -123,8 +122,10 @@ void write_ensemble_file(const fs::path& path, const EnsembleRun& run, const std
     w.text(v_t, "axis", "T");
     const int v_sid = w.var("station_name", NC_CHAR, {d_s, d_c}, "", "gauge name");
     w.text(v_sid, "cf_role", "timeseries_id");
-    const int v_sx = w.var("station_x", NC_DOUBLE, {d_s}, "m", "gauge x", "projection_x_coordinate");
-    const int v_sy = w.var("station_y", NC_DOUBLE, {d_s}, "m", "gauge y", "projection_y_coordinate");
+    const int v_sx =
+        w.var("station_x", NC_DOUBLE, {d_s}, "m", "gauge x", "projection_x_coordinate");
+    const int v_sy =
+        w.var("station_y", NC_DOUBLE, {d_s}, "m", "gauge y", "projection_y_coordinate");
     const int v_ex = w.var("exceedance_probability", NC_DOUBLE, {d_thr, d_y, d_x}, "1",
                            "share of members whose max depth exceeds the threshold");
     const int v_mq = w.var("max_depth_quantile", NC_DOUBLE, {d_q, d_y, d_x}, "m",
@@ -141,16 +142,16 @@ void write_ensemble_file(const fs::path& path, const EnsembleRun& run, const std
       if (std::find(keys.begin(), keys.end(), pert.key) == keys.end()) keys.push_back(pert.key);
     }
     for (const std::string& key : keys) {
-      const int v = w.var(key, NC_DOUBLE, {d_real}, key == "rain_shift" ? "s" : "1",
-                          "member's " + key);
+      const int v =
+          w.var(key, NC_DOUBLE, {d_real}, key == "rain_shift" ? "s" : "1", "member's " + key);
       const Perturbation* pert = run.spec.find(key);
       w.text(v, "distribution", pert ? pert->distribution.describe() : "fixed 1 (not perturbed)");
       v_param.push_back(v);
     }
     const int v_gd = w.var("gauge_depth", NC_DOUBLE, {d_real, d_t, d_s}, "m",
                            "water depth at the gauge", "sea_floor_depth_below_sea_surface");
-    const int v_gl = w.var("gauge_water_level", NC_DOUBLE, {d_real, d_t, d_s}, "m",
-                           "water level at the gauge");
+    const int v_gl =
+        w.var("gauge_water_level", NC_DOUBLE, {d_real, d_t, d_s}, "m", "water level at the gauge");
     for (const int v : {v_gd, v_gl}) w.text(v, "coordinates", "station_x station_y station_name");
     int v_rf = -1;
     std::size_t rain_len = 1;
@@ -222,7 +223,8 @@ void write_ensemble_file(const fs::path& path, const EnsembleRun& run, const std
   }
   std::error_code ec;
   fs::rename(partial, path, ec);
-  if (ec) throw IoError(file + ": cannot rename " + partial.string() + " into place: " + ec.message());
+  if (ec)
+    throw IoError(file + ": cannot rename " + partial.string() + " into place: " + ec.message());
 }
 
 }  // namespace floodtwin::ensemble

@@ -169,8 +169,9 @@ TEST(EnsembleSpec, Contract) {
 }
 
 TEST(EnsembleSpec, BadSettingsNameFileLineAndKey) {
-  EXPECT_NE(error_of("[ensemble]\nmembers = 0\n").find("/tmp/scenario.toml:5: [ensemble] members: "
-                                                       "expected 1 to 100000 members, got 0"),
+  EXPECT_NE(error_of("[ensemble]\nmembers = 0\n")
+                .find("/tmp/scenario.toml:5: [ensemble] members: "
+                      "expected 1 to 100000 members, got 0"),
             std::string::npos);
   EXPECT_NE(error_of("[ensemble]\nmembers = 3\nrain_factor = { distribution = \"lognormal\", "
                      "median = 1.0, sigma = -0.3 }\n")
@@ -187,8 +188,9 @@ TEST(EnsembleSpec, BadSettingsNameFileLineAndKey) {
                      "mean = 1, sigma = 0.1 }\n")
                 .find("unknown parameter 'sigma' of a normal distribution; expected mean, sd"),
             std::string::npos);
-  EXPECT_NE(error_of("[ensemble]\nmembers = 3\nrain_facter = 1.2\n").find("did you mean "
-                                                                         "'rain_factor'"),
+  EXPECT_NE(error_of("[ensemble]\nmembers = 3\nrain_facter = 1.2\n")
+                .find("did you mean "
+                      "'rain_factor'"),
             std::string::npos);
   EXPECT_NE(error_of("[ensemble]\nseed = 3\n").find("[ensemble] is missing 'members'"),
             std::string::npos);
@@ -206,8 +208,8 @@ TEST(EnsembleSpec, BadSettingsNameFileLineAndKey) {
     try {
       ens::draw_member(s, k);
     } catch (const floodtwin::ConfigError& e) {
-      refused = std::string(e.what()).find(":6: [ensemble] rain_factor: member ") !=
-                std::string::npos;
+      refused =
+          std::string(e.what()).find(":6: [ensemble] rain_factor: member ") != std::string::npos;
     }
   }
   EXPECT_TRUE(refused);
