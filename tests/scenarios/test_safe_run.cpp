@@ -265,7 +265,10 @@ TEST_F(SafeRun, PeakMapsHoldTheInitialState) {
 
 TEST_F(SafeRun, InputPathsNameEveryFileAndTheHashFollowsTheStateInputs) {
   scenarios::Scenario s = load_scenario(storm("a", rain_a, ""));
-  s.point_sources.push_back({"pump", 0, 0, {std::nullopt, write_file("q.csv", "time,q\n0,1\n")}});
+  floodtwin::scenarios::PointSourceSpec pump;
+  pump.name = "pump";
+  pump.series = {std::nullopt, write_file("q.csv", "time,q\n0,1\n")};
+  s.point_sources.push_back(pump);
   s.impacts = scenarios::ImpactsSpec{};
   s.impacts->zones = write_file("zones.geojson", "{}");
   const std::vector<std::string> paths = driver::input_paths(s);
