@@ -489,7 +489,9 @@ def test_rehearsal_compares_variants(case, tmp_path):
         assert table["level"][k] == base[zone]["level"]
     peak = [max(table["max_depth_m"][k : k + 2]) for k in (0, 2, 4)]
     assert peak[1] > peak[0] and peak[2] > peak[0]
-    assert sum(table["people_affected"][2:4]) > sum(table["people_affected"][0:2])
+    # People count above people_depth (0.03 m): never fewer when wetter (the cells the extra
+    # rain floods may stay below it); the flooded area must grow.
+    assert sum(table["people_affected"][2:4]) >= sum(table["people_affected"][0:2])
     assert sum(table["flooded_area_m2"][2:4]) > sum(table["flooded_area_m2"][0:2])
     assert sum(table["damage"][4:6]) > sum(table["damage"][0:2])
     assert table["level"][2] == "alarm"  # zone A reaches its upper level only when wetter
