@@ -4,12 +4,16 @@
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <cstdio>
 #include <string>
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "ensemble/cycle.hpp"
+#if FLOODTWIN_HAS_WEB
+#include "web/web_export.hpp"
+#endif
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
 #include "twin/cycle.hpp"
@@ -25,7 +29,7 @@ extern "C" void on_forecast_signal(int) { g_stop.store(true); }
 int run_forecast(const std::vector<std::string>& args) {
   std::string twin_path;
   floodtwin::twin::CycleOptions o;
-  bool quiet = false, json = false;
+  bool quiet = false, json = false, web = false;
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& arg = args[k];
     auto value = [&]() -> const std::string& {
@@ -46,6 +50,12 @@ int run_forecast(const std::vector<std::string>& args) {
       quiet = true;
     } else if (arg == "--json") {
       json = true;
+    } else if (arg == "--web") {
+#if FLOODTWIN_HAS_WEB
+      web = true;
+#else
+      throw ConfigError("--web: this floodtwin was built without the web viewer (web/)");
+#endif
     } else if (!arg.empty() && arg[0] == '-') {
       throw ConfigError("unknown option '" + arg + "' (try --help)");
     } else if (twin_path.empty()) {
@@ -72,6 +82,24 @@ int run_forecast(const std::vector<std::string>& args) {
       floodtwin::ensemble::write_cycle_ensemble(twin, state, folder, summary);
     };
   }
+#if FLOODTWIN_HAS_WEB
+  if (web) {  // the cycle's offline viewer, cycles/<cycle>/web/ (published with the cycle)
+    o.extra_products = [ensemble = o.extra_products](const std::string& state,
+                                                     const std::string& folder,
+                                                     floodtwin::twin::CycleSummary& summary) {
+      if (ensemble) ensemble(state, folder, summary);
+      const std::filesystem::path dir(folder);
+      floodtwin::web::WebOptions wo;
+      if (std::filesystem::is_regular_file(dir / "forecast_impacts" / "zones.gpkg")) {
+        wo.impacts = dir / "forecast_impacts";
+      }
+      wo.title = "Forecast " + summary.cycle + " (T0 " + summary.t0 + ")";
+      floodtwin::web::export_web(dir / "forecast.h5", dir / "web", wo);
+    };
+  }
+#else
+  (void)web;
+#endif
   const floodtwin::twin::CycleSummary s = floodtwin::twin::run_cycle(twin, o);
   std::fputs((json ? floodtwin::twin::to_json(s) : floodtwin::twin::format_summary(s)).c_str(),
              stdout);
@@ -103,13 +131,15 @@ const floodtwin::cli::Registration forecast_registration(
     "forecast",
     {"one forecast cycle of a basin twin: warm start, analysis to T0, forecast to T0 + lead",
      "usage: floodtwin forecast TWIN.toml [--at T0] [--lead DURATION] [--threads N]\n"
-     "                          [--wait DURATION] [--json] [--quiet]\n"
+     "                          [--wait DURATION] [--json] [--quiet] [--web]\n"
      "\n"
      "T0 is an ISO-8601 time (default: the newest observation). The cycle continues from the\n"
      "newest warm state at or before T0 (states/), runs the analysis to T0 with observed\n"
      "forcing, saves the state at T0 and forecasts to T0 + lead into cycles/<YYYYmmddTHHMMZ>/\n"
      "(forecast.h5, gauges.nc, warnings.csv, cycle.json, summary.txt). Data problems are\n"
      "printed as lines starting with WARN, failures as a line starting with ERROR.\n"
+     "--web also writes the forecast's offline browser viewer, cycles/<cycle>/web/index.html\n"
+     "(warning zones included when the scenario has [impacts]; docs/web.md).\n"
      "Exit codes: 0 done, 3 configuration, 4 input, 5 i/o, 6 numerical, 75 another cycle of\n"
      "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).",
      forecast});

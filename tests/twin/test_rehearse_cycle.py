@@ -50,7 +50,7 @@ def add_impacts(root):
 def rehearsed(tmp_path_factory):
     root = make_twin(tmp_path_factory.mktemp("twin"))
     add_impacts(root)
-    forecast(root, HOUR)
+    forecast(root, HOUR, "--web")
     # Breach polygon: a 3 x 2 block of cell centres (columns 10..12, rows 11..12).
     px0, px1 = X0 + 9.9 * DX, X0 + 12.9 * DX
     py0, py1 = Y0 - 12.9 * DX, Y0 - 10.9 * DX
@@ -151,6 +151,15 @@ def test_polygon_breach_lowers_the_cells_inside_at_its_time(rehearsed):
     assert not np.array_equal(base["depth"][~before], gap["depth"][~before], equal_nan=True)
     # The water stands in the gap: deeper there than anywhere in the baseline.
     assert np.nanmax(gap["depth"][-1][rows, cols]) > np.nanmax(base["depth"][-1])
+
+
+def test_the_cycle_publishes_its_web_viewer_with_zones(rehearsed):
+    root, _, _ = rehearsed
+    web = root / "cycles" / cycle_name(HOUR) / "web"
+    assert (web / "index.html").is_file()
+    data = (web / "data" / "viewer_data.js").read_text()
+    assert "Valley" in data and cycle_name(HOUR) in data  # the zone and the title
+    assert not list((root / "cycles").glob("*.partial")) and not list(web.parent.glob("*.lock"))
 
 
 def test_a_cycle_never_run_is_refused(rehearsed):
