@@ -1079,10 +1079,11 @@ class PySimulation {
     if (gauge_times_.empty() && sim_->flows().samples().times.empty()) record_gauges();
   }
   /// Appends the state at every gauge at the current time (once per time).
-  /// Cross-sections or boundary conditions whose volumes are sampled with the gauges.
-  [[nodiscard]] bool records_flows() const {
-    return !sim_->flows().sections().empty() || !sim_->boundaries().empty();
-  }
+  /// Cross-sections whose volumes are sampled with the gauges (the boundaries' volumes are
+  /// sampled too whenever gauges or sections are). Sampling times end steps, so a run with
+  /// neither gauges nor sections keeps exactly the steps the C++ engine takes (Simulation::
+  /// advance_to): boundaries alone do not add sampling times.
+  [[nodiscard]] bool records_flows() const { return !sim_->flows().sections().empty(); }
   void record_gauges() {
     if (!gauge_interval_) return;
     if (records_flows()) sim_->flows().record_sample(sim_->time());  // once per time

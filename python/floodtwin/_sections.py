@@ -46,6 +46,9 @@ class SectionsMixin:
         since the previous sample (negative: net inflow; NaN at the first sample); ``volume``
         [m3]: cumulative net outflow. Boundaries are named ``<side>_<type>`` in the order set
         (``west_discharge``, ``east_open``, ``east_open_2``...), as in results files.
+        Sampled every ``gauge_interval`` while the simulation has gauges or cross-sections
+        (sampling times end steps; boundaries alone add none, so such a run keeps the C++
+        engine's steps); ``boundary_discharge()`` gives the totals at any time.
         """
         times, _, _, labels, volumes = self._flow_samples()
         return self._flow_dataset(times, "boundary", labels, volumes, "out of the grid (net)")

@@ -185,7 +185,7 @@ TEST_F(ScenarioFile, ResumedForecastKeepsItsGaugeWarnings) {
   const std::string path = write_storm(
       "[simulation]\nduration = \"40min\"\noutput_interval = \"10min\"\n"
       "[[gauge]]\nname = \"early\"\nx = 380000\ny = 3793830\nwarning_depth = 0.002\n"
-      "[[gauge]]\nname = \"late\"\nx = 388000\ny = 3793500\nwarning_depth = 0.007\n"
+      "[[gauge]]\nname = \"late\"\nx = 388000\ny = 3793500\nwarning_depth = 0.0064\n"
       "[output]\npath = \"out/w.h5\"\n");
   const auto s = load_scenario(path);
   driver::Forecast straight = driver::prepare(s);
