@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <sstream>
 
 #include "driver/forecast.hpp"
@@ -95,8 +98,9 @@ void apply_variant(driver::Forecast& f, const scenarios::Variant& v, double star
   const double duration = f.scenario.duration;
   if (v.rain_factor != 1.0) {
     if (!f.rain) {
-      throw ConfigError(where + "rain_factor: the run has no rain ([rainfall] series, uniform or "
-                                "grids; a cycle's forecast rain) to scale");
+      throw ConfigError(where +
+                        "rain_factor: the run has no rain ([rainfall] series, uniform or "
+                        "grids; a cycle's forecast rain) to scale");
     }
     f.rain = std::make_shared<terrain::RainfallField>(
         terrain::RainfallField::scaled(f.rain, static_cast<Real>(v.rain_factor)));
@@ -143,11 +147,11 @@ void apply_variant(driver::Forecast& f, const scenarios::Variant& v, double star
     std::size_t cells = 0;
     std::vector<Real> z = breach_bed(sim.grid(), sim.elevation(), b, &cells);
     if (cells == 0) {
-      throw ConfigError(where + (b.polygon.empty() ? "breach: no active cell centre within width / 2 (" +
-                                                         shortest(0.5 * b.width) +
-                                                         " m) of the breach is lowered"
-                                                   : std::string("breach: no active cell centre "
-                                                                 "inside the polygon is lowered")));
+      throw ConfigError(where + (b.polygon.empty()
+                                     ? "breach: no active cell centre within width / 2 (" +
+                                           shortest(0.5 * b.width) + " m) of the breach is lowered"
+                                     : std::string("breach: no active cell centre "
+                                                   "inside the polygon is lowered")));
     }
     sim.schedule_elevation(static_cast<Real>(start + b.time), std::move(z));
     notes.push_back("breach of " + std::to_string(cells) + " cell(s) at t = " + shortest(b.time) +
@@ -219,43 +223,69 @@ std::string write_comparison(const fs::path& out, const Rehearsal& r) {
 
 }  // namespace
 
-Rehearsal rehearse(const std::string& scenario_path,
-                   const std::vector<scenarios::Variant>& variants,
-                   const RehearsalOptions& options) {
-  const scenarios::Scenario base = scenarios::load_scenario(scenario_path);
-  if (!base.impacts) {
-    throw ConfigError(scenario_path + ": rehearse needs an [impacts] table in the scenario");
-  }
-  const std::vector<scenarios::Variant> all = all_variants(variants, options.baseline);
+namespace {
+
+/// One variant's run, prepared: the forecast with the variant applied, and what its impacts
+/// need (the rain the warning levels' indicators see, the forecast time).
+struct Leg {
+  driver::Forecast forecast;
+  std::shared_ptr<const terrain::RainfallField> impacts_rain;
+  std::optional<double> until;  ///< end of the run [s]; the scenario's duration when unset
+  std::string forecast_time;    ///< T0 for lead times; empty: from the scenario's start
+  std::string title;
+};
+
+/// Runs every variant from a fresh preparation (a run changes its forecast's state), each into
+/// <out>/<name>/, then writes comparison.csv. One rehearsal at a time per folder.
+Rehearsal run_variants(const std::vector<scenarios::Variant>& all, const RehearsalOptions& options,
+                       const std::function<Leg(const scenarios::Variant&, VariantRun&)>& prepare) {
   Rehearsal out;
   fs::create_directories(options.out);
-  // One rehearsal at a time into a folder (a second one is refused, naming the first).
+  // A second rehearsal into the same folder is refused, naming the first.
   const io::FileLock lock(options.out / ".rehearse.lock", "rehearsal into " + options.out.string());
   for (const scenarios::Variant& v : all) {
     VariantRun run;
     run.name = v.name;
     const fs::path folder = options.out / v.name;
     fs::create_directories(folder);
-    scenarios::Scenario s = base;
-    s.vtk_dir.clear();
-    driver::Forecast f = driver::prepare(s);
-    apply_variant(f, v, 0.0, run.notes, where_of(v));
+    Leg leg = prepare(v, run);
     driver::RunOptions ro;
+    if (leg.until) ro.until = *leg.until;
     ro.output = (folder / (v.name + ".h5")).string();
     ro.threads = options.threads;
-    ro.title = "floodtwin rehearse: " + fs::path(scenario_path).filename().string() + ", variant " +
-               v.name;
+    ro.title = leg.title + ", variant " + v.name;
     ro.command_line = options.command_line;
-    const driver::RunSummary summary = driver::run(f, ro);
+    const driver::RunSummary summary = driver::run(leg.forecast, ro);
     run.results = summary.results;
     impacts::ImpactsOptions io;
     io.out = folder / (v.name + "_impacts");
-    io.rain = f.rain.get();
-    run.impacts = impacts::run_impacts(summary.results, s, io);
+    io.rain = leg.impacts_rain.get();
+    io.forecast_time = leg.forecast_time;
+    run.impacts = impacts::run_impacts(summary.results, leg.forecast.scenario, io);
     out.runs.push_back(std::move(run));
   }
   out.comparison = write_comparison(options.out, out);
   return out;
+}
+
+}  // namespace
+
+Rehearsal rehearse(const std::string& scenario_path,
+                   const std::vector<scenarios::Variant>& variants,
+                   const RehearsalOptions& options) {
+  scenarios::Scenario base = scenarios::load_scenario(scenario_path);
+  if (!base.impacts) {
+    throw ConfigError(scenario_path + ": rehearse needs an [impacts] table in the scenario");
+  }
+  base.vtk_dir.clear();
+  const std::string title = "floodtwin rehearse: " + fs::path(scenario_path).filename().string();
+  return run_variants(all_variants(variants, options.baseline), options,
+                      [&](const scenarios::Variant& v, VariantRun& run) {
+                        Leg leg{driver::prepare(base), nullptr, std::nullopt, "", title};
+                        apply_variant(leg.forecast, v, 0.0, run.notes, where_of(v));
+                        leg.impacts_rain = leg.forecast.rain;  // the variant's rain
+                        return leg;
+                      });
 }
 
 Rehearsal rehearse_cycle(const twin::TwinSpec& twin, const std::string& cycle,
@@ -265,51 +295,31 @@ Rehearsal rehearse_cycle(const twin::TwinSpec& twin, const std::string& cycle,
     throw ConfigError(twin.file + ": rehearse needs an [impacts] table in the twin's scenario " +
                       twin.scenario.file);
   }
-  const std::vector<scenarios::Variant> all = all_variants(variants, options.baseline);
-  Rehearsal out;
-  fs::create_directories(options.out);
-  // One rehearsal at a time into a folder (a second one is refused, naming the first).
-  const io::FileLock lock(options.out / ".rehearse.lock", "rehearsal into " + options.out.string());
-  for (const scenarios::Variant& v : all) {
-    VariantRun run;
-    run.name = v.name;
-    const fs::path folder = options.out / v.name;
-    fs::create_directories(folder);
-    twin::CycleForecast cf = twin::prepare_cycle_forecast(twin, cycle, options.lead);
-    const twin::CycleSummary& sum = cf.summary;
-    driver::Forecast& f = cf.forecast;
-    run.notes.push_back("cycle " + sum.cycle + ": forecast from the state at T0 " + sum.t0 +
-                        " (" + fs::path(sum.state_used).filename().string() + ")");
-    for (const twin::DataIssue& i : sum.issues) run.notes.push_back("WARN " + i.message);
-    apply_variant(f, v, sum.t0_seconds, run.notes, where_of(v));
-    // The impacts' rain indicators see the variant's forecast rain after T0.
-    std::shared_ptr<const terrain::RainfallField> impacts_rain = cf.impacts_rain;
-    if (v.rain_factor != 1.0 && impacts_rain) {
-      impacts_rain = std::make_shared<terrain::RainfallField>(terrain::RainfallField::compose(
-          f.sim->grid(), {{impacts_rain, -std::numeric_limits<Real>::infinity(),
-                           static_cast<Real>(sum.t0_seconds), 1},
-                          {impacts_rain, static_cast<Real>(sum.t0_seconds),
-                           std::numeric_limits<Real>::infinity(),
-                           static_cast<Real>(v.rain_factor)}}));
-    }
-    driver::RunOptions ro;
-    ro.until = sum.t0_seconds + sum.lead;
-    ro.output = (folder / (v.name + ".h5")).string();
-    ro.threads = options.threads;
-    ro.title = "floodtwin rehearse: " + fs::path(twin.file).filename().string() + ", cycle " +
-               sum.cycle + ", variant " + v.name;
-    ro.command_line = options.command_line;
-    const driver::RunSummary summary = driver::run(f, ro);
-    run.results = summary.results;
-    impacts::ImpactsOptions io;
-    io.out = folder / (v.name + "_impacts");
-    io.rain = impacts_rain.get();
-    io.forecast_time = sum.t0;
-    run.impacts = impacts::run_impacts(summary.results, f.scenario, io);
-    out.runs.push_back(std::move(run));
-  }
-  out.comparison = write_comparison(options.out, out);
-  return out;
+  const std::string title = "floodtwin rehearse: " + fs::path(twin.file).filename().string();
+  return run_variants(
+      all_variants(variants, options.baseline), options,
+      [&](const scenarios::Variant& v, VariantRun& run) {
+        // Prepared afresh per variant: the cycle's state at T0, checked against the twin's
+        // inputs as they are now (a change mid-rehearsal is refused, not mixed in).
+        twin::CycleForecast cf = twin::prepare_cycle_forecast(twin, cycle, options.lead);
+        const twin::CycleSummary& sum = cf.summary;
+        run.notes.push_back("cycle " + sum.cycle + ": forecast from the state at T0 " + sum.t0 +
+                            " (" + fs::path(sum.state_used).filename().string() + ")");
+        for (const twin::DataIssue& i : sum.issues) run.notes.push_back("WARN " + i.message);
+        apply_variant(cf.forecast, v, sum.t0_seconds, run.notes, where_of(v));
+        // The impacts' rain indicators see the variant's forecast rain after T0.
+        std::shared_ptr<const terrain::RainfallField> impacts_rain = cf.impacts_rain;
+        if (v.rain_factor != 1.0 && impacts_rain) {
+          const Real t0 = static_cast<Real>(sum.t0_seconds);
+          constexpr Real inf = std::numeric_limits<Real>::infinity();
+          impacts_rain = std::make_shared<terrain::RainfallField>(terrain::RainfallField::compose(
+              cf.forecast.sim->grid(),
+              {{impacts_rain, -inf, t0, 1},
+               {impacts_rain, t0, inf, static_cast<Real>(v.rain_factor)}}));
+        }
+        return Leg{std::move(cf.forecast), impacts_rain, sum.t0_seconds + sum.lead, sum.t0,
+                   title + ", cycle " + sum.cycle};
+      });
 }
 
 std::string comparison_table(const Rehearsal& r) {
