@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include "ensemble/ensemble.hpp"
 #include "solver/error.hpp"
@@ -42,6 +43,7 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
   std::vector<MemberResult> results;
   std::string crs_wkt;
   scenarios::Scenario scenario;
+  std::optional<ZoneWarnings> warnings;
   for (const Member& m : run.members) {
     twin::CycleForecast cf =
         twin::prepare_cycle_forecast_from_state(twin, state_file, summary.lead);
@@ -50,12 +52,16 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
       crs_wkt = cf.forecast.crs_wkt;
       scenario = cf.forecast.scenario;
       describe_grid(run.products, cf.forecast);
+      warnings = load_zone_warnings(cf.forecast);
     }
-    results.push_back(run_member(cf.forecast, m, {}));
+    MemberRunOptions mo;
+    mo.warnings = warnings ? &*warnings : nullptr;
+    results.push_back(run_member(cf.forecast, m, mo));
     run.steps += results.back().steps;
   }
   Products grid = run.products;
-  run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles);
+  run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles,
+                                  warnings ? &*warnings : nullptr);
   run.products.nx = grid.nx;
   run.products.ny = grid.ny;
   run.products.x = grid.x;

@@ -159,9 +159,53 @@ double linear_quantile(const std::vector<double>& sorted, double q) {
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
 
+namespace {
+
+/// The zone products: per zone and level, the share of members reaching it, every member's
+/// first-crossing time and their quantiles over the members that reach it.
+void zone_products(Products& p, const std::vector<MemberResult>& members, const ZoneWarnings& w) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t nz = w.zone_id.size(), nl = w.levels.size(), n = members.size();
+  p.zone_id = w.zone_id;
+  p.zone_name = w.zone_name;
+  p.levels = w.levels;
+  p.zone_level_probability.assign(nz * nl, nan);
+  p.zone_first_crossing_time.assign(n * nz * nl, nan);
+  p.zone_first_crossing_time_quantile.assign(p.quantiles.size() * nz * nl, nan);
+  std::size_t offset = 0;  // of the zone's levels in a member's level_time
+  for (std::size_t z = 0; z < nz; ++z) {
+    const auto& order = w.level_order[z];
+    for (std::size_t r = 0; r < order.size(); ++r) {
+      const auto l = static_cast<std::size_t>(
+          std::find(w.levels.begin(), w.levels.end(), order[r]) - w.levels.begin());
+      std::vector<double> reached;
+      for (std::size_t m = 0; m < n; ++m) {
+        if (members[m].level_time.size() < offset + order.size()) {
+          throw InputError("ensemble: member " + std::to_string(members[m].index) +
+                           " has no warning-level times");
+        }
+        const double t = members[m].level_time[offset + r];
+        p.zone_first_crossing_time[(m * nz + z) * nl + l] = t;
+        if (!std::isnan(t)) reached.push_back(t);
+      }
+      p.zone_level_probability[z * nl + l] =
+          static_cast<double>(reached.size()) / static_cast<double>(n);
+      if (reached.empty()) continue;
+      std::sort(reached.begin(), reached.end());
+      for (std::size_t q = 0; q < p.quantiles.size(); ++q) {
+        p.zone_first_crossing_time_quantile[(q * nz + z) * nl + l] =
+            linear_quantile(reached, p.quantiles[q]);
+      }
+    }
+    offset += order.size();
+  }
+}
+
+}  // namespace
+
 Products compute_products(const std::vector<MemberResult>& members,
                           const std::vector<double>& thresholds,
-                          const std::vector<double>& quantiles) {
+                          const std::vector<double>& quantiles, const ZoneWarnings* warnings) {
   Products p;
   p.thresholds = thresholds;
   p.quantiles = quantiles;
@@ -204,6 +248,7 @@ Products compute_products(const std::vector<MemberResult>& members,
     p.gauge_water_level.insert(p.gauge_water_level.end(), m.gauge_water_level.begin(),
                                m.gauge_water_level.end());
   }
+  if (warnings != nullptr) zone_products(p, members, *warnings);
   return p;
 }
 
@@ -234,6 +279,17 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   }
   check_member_rain(s, run.spec, run.members);
 
+  // What every member shares, from a prepared (not run) forecast of member 0: the grid, the
+  // stations and the warning zones and levels of [impacts] (refused here when bad, before
+  // any member runs).
+  Products grid;
+  std::optional<ZoneWarnings> warnings;
+  {
+    const driver::Forecast f0 = prepare_member(s, run.members[0]);
+    describe_grid(grid, f0);
+    warnings = load_zone_warnings(f0);
+  }
+
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   const int concurrent = std::clamp(options.concurrent, 1, std::max(1, run.spec.members));
   const int inner = std::max(1, threads / concurrent);
@@ -257,6 +313,7 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
           if (k == 0) crs_wkt = f->crs_wkt;
         }
         MemberRunOptions mo;
+        mo.warnings = warnings ? &*warnings : nullptr;
         results[k] = run_member(*f, m, mo);
         if (options.on_member) {
           const std::lock_guard<std::mutex> g(prepare_mutex);
@@ -279,9 +336,15 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   }
   if (error) std::rethrow_exception(error);
 
-  run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles);
-  // Grid coordinates and stations from a prepared (not run) forecast of member 0.
-  describe_grid(run.products, prepare_member(s, run.members[0]));
+  run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles,
+                                  warnings ? &*warnings : nullptr);
+  run.products.nx = grid.nx;
+  run.products.ny = grid.ny;
+  run.products.x = grid.x;
+  run.products.y = grid.y;
+  run.products.stations = grid.stations;
+  run.products.station_x = grid.station_x;
+  run.products.station_y = grid.station_y;
   for (const MemberResult& r : results) run.steps += r.steps;
   run.wall = std::chrono::duration<double>(clock::now() - start).count();
   for (const auto& a : options.command_line) {

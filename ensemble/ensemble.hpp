@@ -32,6 +32,17 @@ struct Products {
   std::vector<double> gauge_time;         ///< [s]
   std::vector<double> gauge_depth;        ///< [member][gauge_time][station]
   std::vector<double> gauge_water_level;  ///< [member][gauge_time][station]
+  /// Warning zones ([impacts] zones and levels; empty without them). `levels` are every
+  /// level name of the levels table in order of first appearance; a zone without a level has
+  /// NaN there.
+  std::vector<std::string> zone_id, zone_name, levels;
+  std::vector<double> zone_level_probability;  ///< [zone][level]: share of members reaching it
+  /// [member][zone][level]: when the member first reaches the level [s since the start]; NaN
+  /// when it does not.
+  std::vector<double> zone_first_crossing_time;
+  /// [quantile][zone][level]: quantile (numpy linear) of the first-crossing times of the
+  /// members that reach the level; NaN when none does.
+  std::vector<double> zone_first_crossing_time_quantile;
 };
 
 /// numpy.quantile(values, q) with numpy's default method ("linear", Hyndman & Fan 7),
@@ -41,9 +52,11 @@ double linear_quantile(const std::vector<double>& sorted, double q);
 
 /// The products of the members (each of the grid's size), a pure function of them.
 /// Throws InputError when the members' gauge times differ.
+/// With `warnings`, also the zone products from each member's level_time.
 Products compute_products(const std::vector<MemberResult>& members,
                           const std::vector<double>& thresholds,
-                          const std::vector<double>& quantiles);
+                          const std::vector<double>& quantiles,
+                          const ZoneWarnings* warnings = nullptr);
 
 /// Fills the grid coordinates (x, y, nx, ny) and stations of `p` from a prepared forecast.
 void describe_grid(Products& p, const driver::Forecast& f);

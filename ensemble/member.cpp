@@ -13,6 +13,8 @@
 
 #include "driver/inputs.hpp"
 #include "ensemble/sampling.hpp"
+#include "impacts/inputs.hpp"
+#include "impacts/run.hpp"
 #include "io/file_lock.hpp"
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
@@ -85,6 +87,7 @@ class MemberRain {
     }
     return r;
   }
+  [[nodiscard]] const std::vector<Real>& bounds() const { return bounds_; }
   [[nodiscard]] Real next_change(Real t) const {
     const auto it = std::upper_bound(bounds_.begin(), bounds_.end(), t);
     return it == bounds_.end() ? std::numeric_limits<Real>::infinity() : *it;
@@ -251,6 +254,44 @@ void apply_member(driver::Forecast& f, const Member& m) {
   }
 }
 
+std::optional<ZoneWarnings> load_zone_warnings(const driver::Forecast& f) {
+  const scenarios::Scenario& s = f.scenario;
+  if (!s.impacts || s.impacts->levels.empty()) return std::nullopt;
+  const solver::Grid& g = f.sim->grid();
+  // The grid as impacts::run_impacts reads it back from a results file.
+  impacts::GridGeometry grid;
+  grid.nx = g.nx;
+  grid.ny = g.ny;
+  grid.dx = static_cast<double>(g.dx);
+  grid.dy = static_cast<double>(g.dy);
+  const double x0 = static_cast<double>(g.x_center(0));
+  const double x1 = static_cast<double>(g.x_center(g.nx - 1));
+  const double y0 = static_cast<double>(g.y_center(0));
+  const double y1 = static_cast<double>(g.y_center(g.ny - 1));
+  grid.origin_x = std::min(x0, x1) - grid.dx / 2;
+  grid.origin_y = std::max(y0, y1) + grid.dy / 2;
+  std::vector<std::string> gauges;
+  for (const auto& gauge : f.gauges) gauges.push_back(gauge.spec.name);
+  const impacts::Zones zones = impacts::load_zones(s.impacts->zones, grid, f.crs_wkt);
+  ZoneWarnings w;
+  w.zone_id = zones.id;
+  w.zone_name = zones.name;
+  w.cell_zone = zones.cell_zone;
+  w.rules = impacts::load_levels(s.impacts->levels, zones, gauges);
+  w.level_order = impacts::zone_level_order(w.rules, zones.size());
+  for (const auto& order : w.level_order) {
+    for (const auto& level : order) {
+      if (std::find(w.levels.begin(), w.levels.end(), level) == w.levels.end()) {
+        w.levels.push_back(level);
+      }
+    }
+  }
+  w.cell_area = grid.cell_area();
+  w.flood_threshold = static_cast<double>(f.maps->threshold());
+  w.snapshots = impacts::levels_need_snapshots(w.rules);
+  return w;
+}
+
 MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOptions& options) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
@@ -326,6 +367,31 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     if (writer) writer->write_gauges(sim);
   };
 
+  // Warning levels on the fly: the series a results file would hold, reduced per zone at each
+  // snapshot (the depth as float32, as written), nothing kept per cell.
+  const ZoneWarnings* warnings = options.warnings;
+  impacts::LevelSeries levels;
+  std::vector<double> depth;
+  auto sample_levels = [&]() {
+    if (warnings == nullptr) return;
+    levels.times.push_back(static_cast<double>(sim.time()));
+    if (!warnings->snapshots) return;
+    depth.resize(grid.cell_count());
+    const std::uint8_t* mask = sim.mask();
+    for (int j = 0; j < grid.ny; ++j) {
+      for (int i = 0; i < grid.nx; ++i) {
+        const auto k = static_cast<std::size_t>(grid.index(i, j));
+        depth[static_cast<std::size_t>(j) * static_cast<std::size_t>(grid.nx) +
+              static_cast<std::size_t>(i)] =
+            mask[k] == solver::cell_active ? static_cast<double>(static_cast<float>(sim.h()[k]))
+                                           : std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+    impacts::add_level_snapshot(levels, warnings->rules, depth, warnings->cell_zone,
+                                warnings->zone_id.size(), warnings->flood_threshold,
+                                warnings->cell_area);
+  };
+
   // The stepping of driver::run (driver/forecast.cpp): stops at output and gauge times and
   // where the (member's) rain changes.
   const double out_dt = s.output_interval;
@@ -336,6 +402,7 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
   };
   maps.record_initial_state(sim);
   if (writer) writer->write_snapshot(sim, &maps);
+  sample_levels();
   sample_gauges();
   while (sim.time() < duration) {
     const double t = sim.time();
@@ -354,6 +421,7 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     const bool at_gauge = std::abs(now - next_multiple(t, gauge_dt)) < 1e-9 * std::max(1.0, now);
     if (at_gauge || at_output) sample_gauges();
     if (at_output && writer) writer->write_snapshot(sim, &maps);
+    if (at_output) sample_levels();
   }
   out.steps = sim.steps();
   out.wall = std::chrono::duration<double>(clock::now() - start).count();
@@ -369,6 +437,45 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
       const bool active = mask[k] == solver::cell_active;
       out.max_depth[c] = active ? static_cast<float>(maps.max_depth[k]) : nan;
       out.arrival_time[c] = active ? static_cast<float>(maps.arrival_time[k]) : nan;
+    }
+  }
+  if (warnings != nullptr) {
+    const std::size_t nz = warnings->zone_id.size();
+    std::vector<double> md(grid.cell_count()), tmax(grid.cell_count());
+    for (int j = 0; j < grid.ny; ++j) {
+      for (int i = 0; i < grid.nx; ++i) {
+        const auto k = static_cast<std::size_t>(grid.index(i, j));
+        const std::size_t c = static_cast<std::size_t>(j) * static_cast<std::size_t>(grid.nx) +
+                              static_cast<std::size_t>(i);
+        md[c] = static_cast<double>(out.max_depth[c]);
+        tmax[c] = mask[k] == solver::cell_active
+                      ? static_cast<double>(static_cast<float>(maps.time_of_max_depth[k]))
+                      : std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+    impacts::set_level_map_peaks(levels, md, tmax, warnings->cell_zone, nz);
+    levels.stations.clear();
+    for (const auto& g : f.gauges) levels.stations.push_back(g.spec.name);
+    levels.gauge_time = out.gauge_time;
+    levels.gauge_depth = out.gauge_depth;
+    levels.gauge_level = out.gauge_water_level;
+    levels.rain_rates.assign(nz, {});
+    if (rain) {
+      // The member's rain (factor and shift applied), as the solver received it.
+      const auto bounds = rain->bounds();
+      for (const Real b : bounds) levels.rain_bounds.push_back(static_cast<double>(b));
+      for (std::size_t k = 0; k + 1 < bounds.size(); ++k) {
+        const auto field = rain->rate_at(bounds[k]);
+        const std::vector<double> fd(field.begin(), field.end());
+        const auto means = impacts::zone_means(fd, warnings->cell_zone, nz);
+        for (std::size_t z = 0; z < nz; ++z) levels.rain_rates[z].push_back(means[z]);
+      }
+    }
+    const auto outcomes = impacts::evaluate_levels(warnings->rules, levels);
+    const auto zl = impacts::zone_levels(warnings->rules, outcomes, nz);
+    for (const auto& z : zl) {
+      out.level_time.insert(out.level_time.end(), z.level_first_time.begin(),
+                            z.level_first_time.end());
     }
   }
   if (writer) writer->finalize(&maps, out.wall);

@@ -6,12 +6,15 @@
 /// applied to the Simulation) and its run. The same run_member() serves the members inside an
 /// ensemble (products in memory) and `floodtwin ensemble --member K` (an ordinary results
 /// file as well), so that a member run alone equals, bitwise, the same member in an ensemble.
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "driver/forecast.hpp"
 #include "ensemble/spec.hpp"
+#include "impacts/warnings.hpp"
 
 namespace floodtwin::ensemble {
 
@@ -53,6 +56,28 @@ driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m
 /// prepared otherwise, e.g. a cycle's forecast leg from its T0 state).
 void apply_member(driver::Forecast& f, const Member& m);
 
+/// The warning zones and levels of a scenario's [impacts] table on a member's grid (loaded
+/// once per ensemble with the impacts library: impacts::load_zones, impacts::load_levels).
+/// Each member evaluates the levels on the fly with impacts::evaluate_levels, from the same
+/// series a results file would hold (depth snapshots as float32, the gauges, the max-depth and
+/// time-of-max maps), so that its first-crossing times equal `floodtwin impacts` on the member's
+/// results file exactly; no snapshot is kept.
+struct ZoneWarnings {
+  std::vector<std::string> zone_id, zone_name;
+  std::vector<std::int32_t> cell_zone;  ///< nx * ny row-major (row 0 north), -1: no zone
+  std::vector<impacts::LevelRule> rules;
+  std::vector<std::vector<std::string>> level_order;  ///< per zone, lowest first
+  std::vector<std::string> levels;  ///< every level name, in order of first appearance
+  double cell_area = 0;             ///< [m2]
+  double flood_threshold = 0;       ///< [m], the flood maps' threshold
+  bool snapshots = false;           ///< some rule reads the depth snapshots
+};
+
+/// The [impacts] zones and levels of a prepared forecast's scenario on its grid; empty when the
+/// scenario has no [impacts] table or no levels table. Throws as `floodtwin impacts` does for
+/// bad zones or levels (InputError naming the file and line).
+std::optional<ZoneWarnings> load_zone_warnings(const driver::Forecast& f);
+
 /// What a member leaves for the products (max depth and arrival time as the results file
 /// stores them: float32, NaN in inactive cells; nx * ny row-major, row 0 north).
 struct MemberResult {
@@ -64,6 +89,9 @@ struct MemberResult {
   std::vector<double> gauge_water_level;  ///< [gauge_time][station]
   long long steps = 0;
   double wall = 0;
+  /// With ZoneWarnings: per zone, per level of the zone (ZoneWarnings::level_order), the time
+  /// the level is first reached [s], NaN if never; flattened zone by zone.
+  std::vector<double> level_time;
 };
 
 struct MemberRunOptions {
@@ -72,6 +100,8 @@ struct MemberRunOptions {
   std::string title;
   std::vector<std::string> command_line;
   std::string scenario_file;  ///< recorded in the results
+  /// Evaluate these warning levels on the fly (MemberResult::level_time); null: none.
+  const ZoneWarnings* warnings = nullptr;
 };
 
 /// Runs a prepared member to the scenario's end: the same time stepping as driver::run (the

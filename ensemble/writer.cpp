@@ -161,6 +161,35 @@ void write_ensemble_file(const fs::path& path, const EnsembleRun& run, const std
       v_rf = w.var("rain_file", NC_CHAR, {d_real, d_rl}, "", "member's forecast rain file");
     }
 
+    // Warning zones ([impacts] zones and levels).
+    int v_zid = -1, v_zname = -1, v_lev = -1, v_zp = -1, v_zt = -1, v_ztq = -1;
+    std::size_t zone_len = 1, level_len = 1;
+    const bool zones = !p.zone_id.empty() && !p.levels.empty();
+    if (zones) {
+      for (const auto& z : p.zone_id) zone_len = std::max(zone_len, z.size());
+      for (const auto& z : p.zone_name) zone_len = std::max(zone_len, z.size());
+      for (const auto& l : p.levels) level_len = std::max(level_len, l.size());
+      const int d_z = w.dim("zone", p.zone_id.size());
+      const int d_l = w.dim("warning_level", p.levels.size());
+      const int d_zs = w.dim("zone_strlen", zone_len);
+      const int d_ls = w.dim("warning_level_strlen", level_len);
+      v_zid = w.var("zone_id", NC_CHAR, {d_z, d_zs}, "", "warning zone id ([impacts] zones)");
+      v_zname = w.var("zone_name", NC_CHAR, {d_z, d_zs}, "", "warning zone name");
+      v_lev = w.var("warning_level", NC_CHAR, {d_l, d_ls}, "",
+                    "warning level name ([impacts] levels, order of first appearance)");
+      v_zp = w.var("zone_level_probability", NC_DOUBLE, {d_z, d_l}, "1",
+                   "share of members in which the zone reaches the warning level (NaN: the zone "
+                   "has no such level)");
+      v_zt = w.var("zone_first_crossing_time", NC_DOUBLE, {d_real, d_z, d_l}, "s",
+                   "time the member first reaches the zone's warning level, seconds since the "
+                   "scenario start (NaN: not reached)");
+      v_ztq = w.var("zone_first_crossing_time_quantile", NC_DOUBLE, {d_q, d_z, d_l}, "s",
+                    "quantile (numpy linear) of the first-crossing times of the members that "
+                    "reach the level, seconds since the scenario start (NaN: none reaches it)");
+      w.text(v_zt, "start_time", s.start);
+      w.text(v_ztq, "start_time", s.start);
+    }
+
     w.text(NC_GLOBAL, "Conventions", "CF-1.8");
     w.text(NC_GLOBAL, "featureType", "timeSeries");
     w.text(NC_GLOBAL, "title", "floodtwin ensemble: " + fs::path(s.file).filename().string());
@@ -216,6 +245,22 @@ void write_ensemble_file(const fs::path& path, const EnsembleRun& run, const std
         std::copy(r.begin(), r.end(), names.begin() + k * rain_len);
       }
       nc(nc_put_var_text(f.id, v_rf, names.data()), file, "writing rain_file");
+    }
+    if (zones) {
+      auto put_names = [&](int var, const std::vector<std::string>& names, std::size_t len,
+                           const std::string& what) {
+        std::vector<char> buf(names.size() * len, '\0');
+        for (std::size_t k = 0; k < names.size(); ++k) {
+          std::copy(names[k].begin(), names[k].end(), buf.begin() + k * len);
+        }
+        nc(nc_put_var_text(f.id, var, buf.data()), file, "writing " + what);
+      };
+      put_names(v_zid, p.zone_id, zone_len, "zone_id");
+      put_names(v_zname, p.zone_name, zone_len, "zone_name");
+      put_names(v_lev, p.levels, level_len, "warning_level");
+      w.put(v_zp, p.zone_level_probability, "zone_level_probability");
+      w.put(v_zt, p.zone_first_crossing_time, "zone_first_crossing_time");
+      w.put(v_ztq, p.zone_first_crossing_time_quantile, "zone_first_crossing_time_quantile");
     }
     const int status = nc_close(f.id);
     f.id = -1;

@@ -40,23 +40,6 @@ std::string duration_text(double s) {
   return o.str();
 }
 
-/// Zone peak of a map and the time of max depth at that cell.
-void map_peaks(const std::vector<double>& max_depth, const std::vector<double>& time_of_max,
-               const std::vector<std::int32_t>& zone, std::size_t zones, std::vector<double>& peak,
-               std::vector<double>& peak_time) {
-  peak.assign(zones, nan);
-  peak_time.assign(zones, nan);
-  for (std::size_t c = 0; c < max_depth.size(); ++c) {
-    const std::int32_t z = zone[c];
-    if (z < 0 || std::isnan(max_depth[c])) continue;
-    auto zi = static_cast<std::size_t>(z);
-    if (std::isnan(peak[zi]) || max_depth[c] > peak[zi]) {
-      peak[zi] = max_depth[c];
-      peak_time[zi] = time_of_max.empty() ? nan : time_of_max[c];
-    }
-  }
-}
-
 /// Every [impacts] input loaded onto the grid.
 struct Loaded {
   Zones zones;
@@ -112,6 +95,103 @@ Loaded load_inputs(const scenarios::ImpactsSpec& spec, const GridGeometry& grid,
 }
 
 }  // namespace
+
+bool levels_need_snapshots(const std::vector<LevelRule>& rules) {
+  return std::any_of(rules.begin(), rules.end(), [](const LevelRule& rule) {
+    return rule.indicator == Indicator::max_depth || rule.indicator == Indicator::flooded_area ||
+           rule.indicator == Indicator::depth_share;
+  });
+}
+
+void add_level_snapshot(LevelSeries& s, const std::vector<LevelRule>& rules,
+                        std::span<const double> depth, std::span<const std::int32_t> zone,
+                        std::size_t nz, double flood_threshold, double cell_area) {
+  s.snap_max.resize(nz);
+  s.snap_area.resize(nz);
+  s.snap_share.resize(rules.size());
+  const ZoneSnapshotStats st = zone_snapshot_stats(depth, zone, nz, flood_threshold, cell_area);
+  for (std::size_t z = 0; z < nz; ++z) {
+    s.snap_max[z].push_back(st.max_depth[z]);
+    s.snap_area[z].push_back(st.flooded_area[z]);
+  }
+  for (std::size_t q = 0; q < rules.size(); ++q) {
+    const LevelRule& rule = rules[q];
+    if (rule.indicator != Indicator::depth_share) continue;
+    const auto share = zone_depth_share(depth, zone, nz, rule.value);
+    s.snap_share[q].push_back(share[rule.zone]);
+  }
+}
+
+void set_level_map_peaks(LevelSeries& s, std::span<const double> max_depth,
+                         std::span<const double> time_of_max, std::span<const std::int32_t> zone,
+                         std::size_t zones) {
+  s.peak.assign(zones, nan);
+  s.peak_time.assign(zones, nan);
+  for (std::size_t c = 0; c < max_depth.size(); ++c) {
+    const std::int32_t z = zone[c];
+    if (z < 0 || std::isnan(max_depth[c])) continue;
+    auto zi = static_cast<std::size_t>(z);
+    if (std::isnan(s.peak[zi]) || max_depth[c] > s.peak[zi]) {
+      s.peak[zi] = max_depth[c];
+      s.peak_time[zi] = time_of_max.empty() ? nan : time_of_max[c];
+    }
+  }
+}
+
+std::vector<LevelOutcome> evaluate_levels(const std::vector<LevelRule>& rules,
+                                          const LevelSeries& s) {
+  std::vector<double> rain_times;
+  const bool rain_rules = std::any_of(rules.begin(), rules.end(), [](const LevelRule& rule) {
+    return rule.indicator == Indicator::rain;
+  });
+  if (rain_rules) {
+    rain_times = s.times;
+    rain_times.insert(rain_times.end(), s.gauge_time.begin(), s.gauge_time.end());
+    std::sort(rain_times.begin(), rain_times.end());
+    rain_times.erase(std::unique(rain_times.begin(), rain_times.end()), rain_times.end());
+  }
+  static const std::vector<double> none;
+  const auto at = [](const std::vector<std::vector<double>>& v,
+                     std::size_t k) -> const std::vector<double>& {
+    return k < v.size() ? v[k] : none;
+  };
+  std::vector<LevelOutcome> out;
+  for (std::size_t q = 0; q < rules.size(); ++q) {
+    const LevelRule& rule = rules[q];
+    const std::size_t z = rule.zone;
+    switch (rule.indicator) {
+      case Indicator::gauge_depth:
+      case Indicator::gauge_level: {
+        const auto st = static_cast<std::size_t>(
+            std::find(s.stations.begin(), s.stations.end(), rule.gauge) - s.stations.begin());
+        const std::vector<double>& series =
+            rule.indicator == Indicator::gauge_depth ? s.gauge_depth : s.gauge_level;
+        std::vector<double> v(s.gauge_time.size());
+        for (std::size_t k = 0; k < s.gauge_time.size(); ++k) {
+          v[k] = series[k * s.stations.size() + st];
+        }
+        out.push_back(evaluate_threshold(s.gauge_time, v, rule.value));
+        break;
+      }
+      case Indicator::max_depth:
+        out.push_back(
+            evaluate_threshold(s.times, at(s.snap_max, z), rule.value, s.peak[z], s.peak_time[z]));
+        break;
+      case Indicator::flooded_area:
+        out.push_back(evaluate_threshold(s.times, at(s.snap_area, z), rule.value));
+        break;
+      case Indicator::depth_share:
+        out.push_back(evaluate_threshold(s.times, at(s.snap_share, q), rule.share));
+        break;
+      case Indicator::rain: {
+        const auto v = past_rain_mm(s.rain_bounds, at(s.rain_rates, z), rain_times, rule.duration);
+        out.push_back(evaluate_threshold(rain_times, v, rule.value));
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 std::vector<std::string> check_impacts_inputs(const scenarios::Scenario& scenario,
                                               const GridGeometry& grid,
@@ -328,39 +408,29 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
   r.impacts = zone_impacts(ex);
 
   // Indicator series and level outcomes.
-  const auto needs = [&](Indicator i) {
-    return std::any_of(r.rules.begin(), r.rules.end(),
-                       [&](const LevelRule& rule) { return rule.indicator == i; });
-  };
-  std::vector<std::vector<double>> snap_max(nz), snap_area(nz);
-  std::vector<std::vector<double>> snap_share(r.rules.size());  // [rule][snapshot]
-  if (needs(Indicator::max_depth) || needs(Indicator::flooded_area) ||
-      needs(Indicator::depth_share)) {
+  LevelSeries series;
+  if (levels_need_snapshots(r.rules)) {
     std::vector<double> depth;  // one buffer for every snapshot
     for (std::size_t k = 0; k < times.size(); ++k) {
       reader.read_snapshot(io::names::depth, k, depth);
-      const ZoneSnapshotStats s =
-          zone_snapshot_stats(depth, zones.cell_zone, nz, r.flood_threshold, grid.cell_area());
-      for (std::size_t z = 0; z < nz; ++z) {
-        snap_max[z].push_back(s.max_depth[z]);
-        snap_area[z].push_back(s.flooded_area[z]);
-      }
-      for (std::size_t q = 0; q < r.rules.size(); ++q) {
-        const LevelRule& rule = r.rules[q];
-        if (rule.indicator != Indicator::depth_share) continue;
-        const auto share = zone_depth_share(depth, zones.cell_zone, nz, rule.value);
-        snap_share[q].push_back(share[rule.zone]);
-      }
+      add_level_snapshot(series, r.rules, depth, zones.cell_zone, nz, r.flood_threshold,
+                         grid.cell_area());
     }
   }
-  std::vector<double> peak, peak_time;
-  map_peaks(max_depth, time_of_max, zones.cell_zone, nz, peak, peak_time);
+  series.times = times;
+  set_level_map_peaks(series, max_depth, time_of_max, zones.cell_zone, nz);
+  series.stations = stations;
+  series.gauge_time = gauge_time;
+  series.gauge_depth = gauge_depth;
+  series.gauge_level = gauge_level;
 
   // Rain: zone means of each interval of the forcing, integrated over each level's window at
   // the snapshot and gauge times.
-  std::vector<double> rain_bounds, rain_times;
-  std::vector<std::vector<double>> rain_rates(nz);  // [zone][interval]
-  if (needs(Indicator::rain)) {
+  series.rain_rates.assign(nz, {});
+  const bool rain_rules = std::any_of(r.rules.begin(), r.rules.end(), [](const LevelRule& rule) {
+    return rule.indicator == Indicator::rain;
+  });
+  if (rain_rules) {
     driver::Forecast prepared;
     const terrain::RainfallField* rain = options.rain;
     if (rain == nullptr) {
@@ -374,54 +444,18 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
                          scenario.file + " (" + std::to_string(rain->grid().nx) + " x " +
                          std::to_string(rain->grid().ny) + ")");
       }
-      for (const auto b : rain->bounds()) rain_bounds.push_back(static_cast<double>(b));
-      for (std::size_t k = 0; k + 1 < rain_bounds.size(); ++k) {
-        const auto field = rain->rate_at(static_cast<solver::Real>(rain_bounds[k]));
+      for (const auto b : rain->bounds()) series.rain_bounds.push_back(static_cast<double>(b));
+      for (std::size_t k = 0; k + 1 < series.rain_bounds.size(); ++k) {
+        const auto field = rain->rate_at(static_cast<solver::Real>(series.rain_bounds[k]));
         const std::vector<double> f(field.begin(), field.end());
         const auto means = zone_means(f, zones.cell_zone, nz);
-        for (std::size_t z = 0; z < nz; ++z) rain_rates[z].push_back(means[z]);
+        for (std::size_t z = 0; z < nz; ++z) series.rain_rates[z].push_back(means[z]);
       }
     } else {
       r.notes.push_back("rain levels: the scenario has no rain; areal rain is 0");
     }
-    rain_times = times;
-    rain_times.insert(rain_times.end(), gauge_time.begin(), gauge_time.end());
-    std::sort(rain_times.begin(), rain_times.end());
-    rain_times.erase(std::unique(rain_times.begin(), rain_times.end()), rain_times.end());
   }
-
-  for (std::size_t q = 0; q < r.rules.size(); ++q) {
-    const LevelRule& rule = r.rules[q];
-    const std::size_t z = rule.zone;
-    switch (rule.indicator) {
-      case Indicator::gauge_depth:
-      case Indicator::gauge_level: {
-        const auto s = static_cast<std::size_t>(
-            std::find(stations.begin(), stations.end(), rule.gauge) - stations.begin());
-        const std::vector<double>& series =
-            rule.indicator == Indicator::gauge_depth ? gauge_depth : gauge_level;
-        std::vector<double> v(gauge_time.size());
-        for (std::size_t k = 0; k < gauge_time.size(); ++k) v[k] = series[k * stations.size() + s];
-        r.outcomes.push_back(evaluate_threshold(gauge_time, v, rule.value));
-        break;
-      }
-      case Indicator::max_depth:
-        r.outcomes.push_back(
-            evaluate_threshold(times, snap_max[z], rule.value, peak[z], peak_time[z]));
-        break;
-      case Indicator::flooded_area:
-        r.outcomes.push_back(evaluate_threshold(times, snap_area[z], rule.value));
-        break;
-      case Indicator::depth_share:
-        r.outcomes.push_back(evaluate_threshold(times, snap_share[q], rule.share));
-        break;
-      case Indicator::rain: {
-        const auto v = past_rain_mm(rain_bounds, rain_rates[z], rain_times, rule.duration);
-        r.outcomes.push_back(evaluate_threshold(rain_times, v, rule.value));
-        break;
-      }
-    }
-  }
+  r.outcomes = evaluate_levels(r.rules, series);
   r.level_order = zone_level_order(r.rules, nz);
   r.levels = zone_levels(r.rules, r.outcomes, nz);
   r.actions = actions_due(r.plan, r.level_order, r.levels);

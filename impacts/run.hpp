@@ -6,6 +6,7 @@
 /// forecast cycle and the Python binding.
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,43 @@ struct ImpactsResult {
   [[nodiscard]] std::string headline() const;
 };
 
+/// The indicator series the warning levels read, sampled as a results file stores them (depth
+/// snapshots as float32 with NaN in inactive cells, gauge series as float64). run_impacts fills
+/// it from a results file; an ensemble member fills it while it runs (ensemble/member.cpp), so
+/// that both evaluate the levels with the same code.
+struct LevelSeries {
+  std::vector<double> times;                             ///< snapshot times [s]
+  std::vector<std::vector<double>> snap_max, snap_area;  ///< [zone][snapshot]
+  std::vector<std::vector<double>> snap_share;           ///< [rule][snapshot] (depth_share rules)
+  std::vector<double> peak, peak_time;  ///< [zone]: max-depth map peak and its time
+  std::vector<std::string> stations;
+  std::vector<double> gauge_time;                ///< [s]
+  std::vector<double> gauge_depth, gauge_level;  ///< [gauge_time][station]
+  std::vector<double> rain_bounds;               ///< [s], rain intervals' bounds
+  std::vector<std::vector<double>> rain_rates;   ///< [zone][interval] mean rate [m/s]
+};
+
+/// Whether a rule of the table reads the depth snapshots (max_depth, flooded_area,
+/// depth_share).
+bool levels_need_snapshots(const std::vector<LevelRule>& rules);
+
+/// Appends the zone statistics of a depth snapshot (nx * ny, NaN inactive) to `s` (its time
+/// goes into `s.times`, which the caller fills).
+void add_level_snapshot(LevelSeries& s, const std::vector<LevelRule>& rules,
+                        std::span<const double> depth, std::span<const std::int32_t> zone,
+                        std::size_t zone_count, double flood_threshold, double cell_area);
+
+/// Sets the zone peaks of the max-depth map (and the time of max depth at that cell; empty:
+/// NaN).
+void set_level_map_peaks(LevelSeries& s, std::span<const double> max_depth,
+                         std::span<const double> time_of_max, std::span<const std::int32_t> zone,
+                         std::size_t zone_count);
+
+/// The outcome of each rule (same order) on the series; rain rules integrate the rain rates
+/// over their window at the snapshot and gauge times.
+std::vector<LevelOutcome> evaluate_levels(const std::vector<LevelRule>& rules,
+                                          const LevelSeries& s);
+
 /// Computes the impacts of `results` with the scenario's [impacts] inputs and (unless
 /// options.write is false) writes the folder: zones.csv, levels.csv, actions.csv, zones.gpkg,
 /// alerts/*.xml (CAP 1.2) and report.html. The folder is written as `<out>.partial` and
@@ -69,8 +107,7 @@ ImpactsResult run_impacts(const std::filesystem::path& results, const scenarios:
 /// run_impacts), so that `floodtwin run` refuses bad inputs before it runs; gauge names are the
 /// scenario's. Returns notes of what was loaded (empty without [impacts]).
 std::vector<std::string> check_impacts_inputs(const scenarios::Scenario& scenario,
-                                              const GridGeometry& grid,
-                                              const std::string& crs_wkt);
+                                              const GridGeometry& grid, const std::string& crs_wkt);
 
 /// The columns of zones.csv, the contract's first; `assets` (an [impacts] assets raster) adds
 /// `assets,assets_damaged` at the end.

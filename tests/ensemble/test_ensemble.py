@@ -295,3 +295,95 @@ def test_held_lock_refuses(basin, tmp_path):
         r = cli("ensemble", basin, "--output", out, check=False)
     assert r.returncode != 0 and "lock" in r.stderr
     assert not out.exists()
+
+
+def add_warning_zones(root):
+    """Two warning zones (west: columns 0-9, east: 10-29) with levels on every indicator that a
+    results file holds (max depth, flooded area, depth share, gauge depth and level)."""
+    import json
+
+    x0, y0, dx = 500000.0, 4000000.0, 10.0
+
+    def box(i0, i1):
+        ring = [[x0 + i0 * dx, y0], [x0 + i1 * dx, y0], [x0 + i1 * dx, y0 - 20 * dx]]
+        ring += [[x0 + i0 * dx, y0 - 20 * dx], [x0 + i0 * dx, y0]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    zones = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32611"}},
+        "features": [
+            {"type": "Feature", "properties": {"id": "W", "name": "West"}, "geometry": box(0, 10)},
+            {"type": "Feature", "properties": {"id": "E", "name": "East"}, "geometry": box(10, 30)},
+        ],
+    }
+    (root / "zones.geojson").write_text(json.dumps(zones))
+    (root / "levels.csv").write_text(
+        "zone,level,indicator,value,gauge,duration,share\n"
+        "W,watch,max_depth,0.02,,,\n"
+        "W,warning,gauge_depth,0.012,outlet,,\n"
+        "W,warning,flooded_area,9000,,,\n"
+        "W,severe,max_depth,0.05,,,\n"
+        "E,watch,depth_share,0.01,,,0.085\n"
+        "E,warning,gauge_level,51.79,upper,,\n"
+        "E,severe,flooded_area,60000,,,\n"
+    )
+    scenario = root / "basin.toml"
+    text = scenario.read_text().replace(
+        "[ensemble]", '[impacts]\nzones = "zones.geojson"\nlevels = "levels.csv"\n\n[ensemble]'
+    )
+    scenario.write_text(text)
+
+
+def impacts_level_times(scenario, member_file, out):
+    """Per (zone, level): the first time `floodtwin impacts` finds on a member's results file
+    (the earliest of the level's rules reached; NaN when none is)."""
+    import csv
+
+    cli("impacts", member_file, "--scenario", scenario, "--out", out)
+    times = {}
+    with open(out / "levels.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            key = (row["zone"], row["level"])
+            t = float(row["lead_time_s"]) if row["reached"] == "true" else np.nan
+            times[key] = np.fmin(times.get(key, np.nan), t)
+    return times
+
+
+def test_zone_level_probabilities_equal_impacts_on_members_alone(tmp_path):
+    scenario = make_basin(tmp_path)
+    add_warning_zones(tmp_path)
+    cli("ensemble", scenario, threads=2)
+    with netCDF4.Dataset(tmp_path / "results" / "basin_ensemble.h5") as ds:
+        assert ds["zone_level_probability"].dimensions == ("zone", "warning_level")
+        assert ds["zone_first_crossing_time"].dimensions == (
+            "realization",
+            "zone",
+            "warning_level",
+        )
+        zone_id = [bytes(n).rstrip(b"\0").decode() for n in np.array(ds["zone_id"][:])]
+        levels = [bytes(n).rstrip(b"\0").decode() for n in np.array(ds["warning_level"][:])]
+        prob = np.array(ds["zone_level_probability"][:])
+        first = np.array(ds["zone_first_crossing_time"][:])
+        quant = np.array(ds["zone_first_crossing_time_quantile"][:])
+        quantiles = np.array(ds["quantile"][:])
+    assert zone_id == ["W", "E"] and levels == ["watch", "warning", "severe"]
+    alone = np.full(first.shape, np.nan)
+    for k in range(4):
+        cli("ensemble", scenario, "--member", k)
+        member = tmp_path / "results" / f"basin_member{k}.h5"
+        times = impacts_level_times(scenario, member, tmp_path / f"impacts{k}")
+        for z, zone in enumerate(zone_id):
+            for lv, level in enumerate(levels):
+                alone[k, z, lv] = times[(zone, level)]
+    np.testing.assert_array_equal(first, alone)  # exact, NaN where not reached
+    np.testing.assert_array_equal(prob, (~np.isnan(alone)).mean(axis=0))
+    for z in range(len(zone_id)):
+        for lv in range(len(levels)):
+            reached = alone[:, z, lv][~np.isnan(alone[:, z, lv])]
+            want = np.quantile(reached, quantiles) if reached.size else np.full(3, np.nan)
+            np.testing.assert_array_equal(quant[:, z, lv], want)
+    # The table discriminates: levels reached by every member, by some, by none, at times
+    # that differ between members.
+    assert np.any(prob == 1) and np.any((prob > 0) & (prob < 1)) and np.any(prob == 0)
+    assert prob[1, 0] == 1 and len(set(first[:, 1, 0])) > 1  # east watch: all, not at once
