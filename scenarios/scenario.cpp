@@ -165,7 +165,7 @@ Scenario load_scenario(const std::string& path) {
   const std::vector<std::string> top = {"simulation", "terrain", "rainfall", "infiltration",
                                         "boundary",   "gauge",   "point_source", "output",
                                         "impacts",    "ensemble",  // [ensemble]: ensemble/spec.cpp
-                                        "cross_section"};
+                                        "cross_section", "channel"};
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
     if (std::find(top.begin(), top.end(), k) == top.end()) {
@@ -377,11 +377,82 @@ Scenario load_scenario(const std::string& path) {
     s.boundaries.push_back(spec);
   }
 
+  // [[channel]]
+  std::set<std::string> channel_names;
+  for (const toml::table* t : table_array(root, "channel", s.file)) {
+    const Section cs(*t, "channel", s.file, s.dir,
+                     {"name", "line", "layer", "vertices", "width", "depth", "profile", "manning",
+                      "design_depth"});
+    ChannelFileSpec c;
+    c.line = cs.line();
+    c.name = cs.text("name").value_or("channel " + std::to_string(s.channels.size() + 1));
+    check_name(cs, "name", c.name);
+    if (!channel_names.insert(c.name).second) cs.fail("name", "a channel '" + c.name + "' exists");
+    if (cs.has("line") == cs.has("vertices")) {
+      cs.fail(cs.has("line") ? "line" : "vertices",
+              "give exactly one of line = \"file\" (OGR lines) or vertices = [[x, y], ...]");
+    }
+    if (cs.has("layer") && !cs.has("line")) cs.fail("layer", "applies with line = \"file\"");
+    c.centreline = cs.file("line");
+    c.layer = cs.text("layer").value_or("");
+    bool per_vertex = false;
+    if (cs.has("vertices")) {
+      const toml::array* pts = t->get("vertices")->as_array();
+      if (pts == nullptr || pts->size() < 2) {
+        cs.fail("vertices", "expected an array of at least two points [[x1, y1], [x2, y2], ...]");
+      }
+      for (std::size_t k = 0; k < pts->size(); ++k) {
+        const toml::array* v = pts->get(k)->as_array();
+        std::vector<double> xs;
+        if (v != nullptr) {
+          for (std::size_t m = 0; m < v->size(); ++m) {
+            if (auto x = v->get(m)->value<double>(); x && std::isfinite(*x)) xs.push_back(*x);
+          }
+        }
+        if (v == nullptr || xs.size() != v->size() || (xs.size() != 2 && xs.size() != 4) ||
+            (k > 0 && (xs.size() == 4) != per_vertex)) {
+          cs.fail("vertices", "point " + std::to_string(k + 1) +
+                                  ": expected [x, y] or [x, y, width, bed] (finite numbers, the "
+                                  "same form for every point)");
+        }
+        per_vertex = xs.size() == 4;
+        c.vertices.push_back({xs[0], xs[1]});
+        if (per_vertex) {
+          if (!(xs[2] > 0)) {
+            cs.fail("vertices", "point " + std::to_string(k + 1) + ": width must be > 0 m");
+          }
+          c.vertex_widths.push_back(xs[2]);
+          c.vertex_beds.push_back(xs[3]);
+        }
+      }
+    }
+    const int sections = (per_vertex ? 1 : 0) + (cs.has("profile") ? 1 : 0) +
+                         (cs.has("width") || cs.has("depth") ? 1 : 0);
+    if (sections != 1) {
+      cs.fail(cs.has("profile") ? "profile" : "width",
+              "give exactly one cross-section: width and depth (bank-full, below the DEM), "
+              "profile = \"file.csv\" (chainage,width,bed) or vertices = [[x, y, width, bed], "
+              "...]");
+    }
+    if (cs.has("width") || cs.has("depth")) {
+      for (const char* k : {"width", "depth"}) cs.require(k);
+      c.width = cs.number_in("width", 0, 0, limits::max_cell_size);
+      if (!(c.width > 0)) cs.fail("width", "expected a width > 0 m");
+      c.depth = cs.number_in("depth", 0, 0, 1e4);
+      if (!(c.depth > 0)) cs.fail("depth", "expected a bank-full depth > 0 m");
+    }
+    c.profile = cs.file("profile");
+    c.manning = cs.number_in("manning", 0.03, 0, 1);
+    if (!(c.manning > 0)) cs.fail("manning", "expected a Manning n > 0");
+    c.design_depth = cs.number_in("design_depth", 0, 0, 1e4);
+    s.channels.push_back(c);
+  }
+
   // [[point_source]]
   for (const toml::table* t : table_array(root, "point_source", s.file)) {
     const Section ps(*t, "point_source", s.file, s.dir,
                      {"name", "x", "y", "series", "value", "after_end", "polygon", "center",
-                      "radius"});
+                      "radius", "channel", "chainage"});
     PointSourceSpec spec;
     spec.line = ps.line();
     spec.name = ps.text("name").value_or("source " + std::to_string(s.point_sources.size() + 1));
@@ -401,13 +472,20 @@ Scenario load_scenario(const std::string& path) {
       return std::array<double, 2>{*x, *y};
     };
     const int shapes = (ps.has("x") || ps.has("y") ? 1 : 0) + (ps.has("polygon") ? 1 : 0) +
-                       (ps.has("center") || ps.has("radius") ? 1 : 0);
+                       (ps.has("center") || ps.has("radius") ? 1 : 0) +
+                       (ps.has("channel") ? 1 : 0);
     if (shapes != 1) {
       ps.fail(ps.has("polygon") ? "polygon" : "x",
-              "give exactly one of x and y (a point), polygon = [[x, y], ...] or center = [x, y] "
-              "with radius");
+              "give exactly one of x and y (a point), polygon = [[x, y], ...], center = [x, y] "
+              "with radius, or channel = \"name\" (with chainage)");
     }
-    if (ps.has("polygon")) {
+    if (ps.has("chainage") && !ps.has("channel")) {
+      ps.fail("chainage", "applies with channel = \"name\" (a [[channel]])");
+    }
+    if (ps.has("channel")) {
+      spec.channel = *ps.text("channel");
+      spec.chainage = ps.number_in("chainage", 0, 0, 1e8);
+    } else if (ps.has("polygon")) {
       const toml::array* pts = t->get("polygon")->as_array();
       if (pts == nullptr || pts->size() < 3) {
         ps.fail("polygon", "expected an array of at least three points [[x1, y1], [x2, y2], ...]");
@@ -434,6 +512,13 @@ Scenario load_scenario(const std::string& path) {
     if (spec.series.number) {
       in_range(ps, "value", *spec.series.number, -limits::max_discharge, limits::max_discharge,
                "m3/s");
+    }
+    if (!spec.channel.empty() && !channel_names.contains(spec.channel)) {
+      ps.fail("channel", "no [[channel]] named '" + spec.channel + "'" +
+                             (channel_names.empty() ? std::string()
+                                                    : "; channels: " + Section::join(std::vector<std::string>(
+                                                                          channel_names.begin(),
+                                                                          channel_names.end()))));
     }
     s.point_sources.push_back(spec);
   }

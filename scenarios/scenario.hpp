@@ -69,6 +69,26 @@ struct PointSourceSpec {
   std::vector<std::array<double, 2>> polygon;
   std::optional<std::array<double, 2>> center;
   double radius = 0;
+  /// Into a channel instead ([[channel]] of this name): the source goes to the channel cell
+  /// nearest `chainage` [m along its centreline from the first vertex].
+  std::string channel;
+  double chainage = 0;
+};
+
+/// A [[channel]]: a river narrower than a cell burnt into the grid (terrain/channel_burn.hpp).
+struct ChannelFileSpec {
+  std::string name;
+  std::string centreline;  ///< OGR lines file (key `line`); empty: `vertices`
+  std::string layer;       ///< its layer; empty: the first
+  /// Inline centreline [[x, y], ...] or [[x, y, width, bed], ...] (a per-vertex profile).
+  std::vector<std::array<double, 2>> vertices;
+  std::vector<double> vertex_widths, vertex_beds;  ///< per vertex, when given
+  double width = 0;     ///< constant width [m]
+  double depth = 0;     ///< constant bank-full depth below the DEM [m]
+  std::string profile;  ///< CSV chainage,width,bed
+  double manning = 0.03;
+  double design_depth = 0;  ///< [m]; 0: the local bank-full depth
+  int line = 0;
 };
 
 /// A [[cross_section]]: discharge through a polyline (solver/cross_section.hpp).
@@ -165,6 +185,7 @@ struct Scenario {
   std::vector<PointSourceSpec> point_sources;
   std::vector<GaugeSpec> gauges;
   std::vector<CrossSectionSpec> cross_sections;
+  std::vector<ChannelFileSpec> channels;
 
   // [output]
   std::string output = "results.h5";
