@@ -20,6 +20,7 @@
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
 #include "solver/infiltration.hpp"
+#include "terrain/channel_burn.hpp"
 #include "terrain/channels.hpp"
 #include "terrain/conditioning.hpp"
 #include "terrain/gauges.hpp"
@@ -95,6 +96,55 @@ solver::TimeSeries series(const NumberOrSeries& v, const Scenario& s, const std:
   return out;
 }
 
+/// The [[channel]] tables as terrain channels: one per centreline (a lines file may hold
+/// several), each with the table's cross-section.
+std::vector<terrain::ChannelSpec> channel_specs(const Scenario& s, const std::string& crs_wkt) {
+  std::vector<terrain::ChannelSpec> out;
+  for (const auto& c : s.channels) {
+    terrain::ChannelSpec spec;
+    spec.name = c.name;
+    spec.width = c.width;
+    spec.depth = c.depth;
+    spec.manning = c.manning;
+    spec.design_depth = c.design_depth;
+    spec.where = at_line(s, c.line) + "[[channel]] '" + c.name + "'";
+    try {
+      if (!c.profile.empty()) terrain::read_channel_profile(c.profile, spec);
+    } catch (const InputError& e) {
+      throw InputError(at_line(s, c.line) + e.what());
+    }
+    if (!c.vertex_widths.empty()) {
+      double chain = 0;
+      for (std::size_t k = 0; k < c.vertices.size(); ++k) {
+        if (k > 0) {
+          chain += std::hypot(c.vertices[k][0] - c.vertices[k - 1][0],
+                              c.vertices[k][1] - c.vertices[k - 1][1]);
+        }
+        if (k > 0 && !(chain > spec.chainage.back())) continue;  // repeated vertex
+        spec.chainage.push_back(chain);
+        spec.widths.push_back(c.vertex_widths[k]);
+        spec.beds.push_back(c.vertex_beds[k]);
+      }
+    }
+    std::vector<std::vector<terrain::Point2>> lines;
+    if (!c.centreline.empty()) {
+      lines = terrain::read_centrelines(c.centreline, c.layer, crs_wkt);
+    } else {
+      lines.emplace_back(c.vertices.begin(), c.vertices.end());
+    }
+    if (lines.size() > 1 && !spec.chainage.empty()) {
+      throw InputError(spec.where + ": a profile needs a single centreline; '" + c.centreline +
+                       "' holds " + std::to_string(lines.size()) + " lines");
+    }
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+      spec.line = lines[k];
+      out.push_back(spec);
+      if (lines.size() > 1) out.back().where += " (line " + std::to_string(k + 1) + ")";
+    }
+  }
+  return out;
+}
+
 terrain::RainTiming timing_of(const std::string& text) {
   return text == "period-beginning" ? terrain::RainTiming::period_beginning
                                     : terrain::RainTiming::period_ending;
@@ -145,6 +195,16 @@ Forecast prepare(const Scenario& s) {
     f.notes.push_back("levees: " + std::to_string(n) + " cells from " + s.levees);
   }
 
+  // Channels narrower than a cell (terrain/channel_burn.hpp): beds now, their Manning n once
+  // the floodplain's is known.
+  std::vector<terrain::ChannelReport> channels;
+  std::vector<Real> channel_n(grid.cell_count(), Real(0));
+  std::vector<std::uint8_t> channel_cells(grid.cell_count(), 0);
+  for (const auto& spec : channel_specs(s, f.crs_wkt)) {
+    channels.push_back(terrain::burn_channel(grid, dem.values, channel_n, channel_cells, spec));
+    f.notes.push_back(channels.back().summary());
+  }
+
   solver::SolverConfig cfg;
   cfg.scheme = s.scheme;
   cfg.cfl = static_cast<Real>(s.cfl);
@@ -159,6 +219,17 @@ Forecast prepare(const Scenario& s) {
     sim.set_manning(terrain::load_manning(s.manning.path, grid, f.crs_wkt, dem.values));
   } else {
     sim.set_manning(static_cast<Real>(*s.manning.number));
+  }
+  if (!channels.empty()) {
+    std::vector<Real> n(grid.cell_count());
+    for (int j = 0; j < grid.ny; ++j) {
+      for (int i = 0; i < grid.nx; ++i) {
+        const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(grid.nx) +
+                       static_cast<std::size_t>(i);
+        n[c] = channel_cells[c] != 0 ? channel_n[c] : sim.manning()[grid.index(i, j)];
+      }
+    }
+    sim.set_manning(n);
   }
 
   if (!s.initial_state.empty()) {
@@ -270,7 +341,24 @@ Forecast prepare(const Scenario& s) {
     solver::TimeSeries q =
         series(p.series, s, "point source '" + p.name + "' series", true, p.line);
     try {
-      if (!p.polygon.empty() || p.center) {
+      if (!p.channel.empty()) {
+        const terrain::ChannelCell* best = nullptr;
+        for (const auto& ch : channels) {
+          if (ch.name != p.channel) continue;
+          const terrain::ChannelCell& c = ch.at_chainage(p.chainage);
+          if (best == nullptr || std::abs(c.chainage - p.chainage) <
+                                     std::abs(best->chainage - p.chainage)) {
+            best = &c;
+          }
+        }
+        if (best == nullptr) throw InputError("no channel '" + p.channel + "' in the grid");
+        sim.add_point_source(static_cast<Real>(grid.x_center(best->i)),
+                             static_cast<Real>(grid.y_center(best->j)), std::move(q), p.name);
+        std::ostringstream n;
+        n << "inflow '" << p.name << "': into channel '" << p.channel << "' at chainage "
+          << best->chainage << " m (cell " << best->i << ", " << best->j << ")";
+        f.notes.push_back(n.str());
+      } else if (!p.polygon.empty() || p.center) {
         const auto shape = p.center ? terrain::circle_polygon(*p.center, p.radius) : p.polygon;
         const auto shares = terrain::add_area_source(sim, dem.values, shape, q, p.name);
         f.notes.push_back("inflow '" + p.name + "': spread over " +
