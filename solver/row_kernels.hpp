@@ -92,12 +92,6 @@ inline void hydrostatic_hllc_row(int n, const FaceRowIn& L, const FaceRowIn& R, 
   }
 }
 
-/// minmod without branches.
-inline Real minmod_select(Real a, Real b) noexcept {
-  const Real m = std::abs(a) < std::abs(b) ? a : b;
-  return a * b <= 0 ? Real(0) : m;
-}
-
 /// MC limiter (mc_limiter in reconstruction.hpp) without branches.
 inline Real mc_select(Real a, Real b, Real theta = 2) noexcept {
   const Real m =

@@ -4,9 +4,10 @@
 ///
 /// Scheme: Godunov-type finite volumes on the grid of grid.hpp, HLLC fluxes with the
 /// hydrostatic reconstruction of Audusse et al. (2004) (well-balanced, depth-positive),
-/// first order in space and time, or second order with MUSCL-minmod reconstruction of
-/// (h, eta, u, v) and Heun's two-stage Runge-Kutta method (SSP-RK2). Manning friction is
-/// point-implicit (friction.hpp) inside every stage. Rain, point sources and losses are added
+/// first order in space and time, or second order with MUSCL reconstruction of (h, eta, u, v)
+/// limited by the monotonised-central limiter (docs/solver.md, "Limiter") and Heun's
+/// two-stage Runge-Kutta method (SSP-RK2). Manning friction is point-implicit (friction.hpp)
+/// inside every stage. Rain, point sources and losses are added
 /// after the flux update of each step.
 ///
 /// Threading: OpenMP over row bands. Every face flux is a pure function of the state and every
