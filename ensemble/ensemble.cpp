@@ -106,6 +106,46 @@ void check_member_rain(const scenarios::Scenario& s, const EnsembleSpec& spec,
   }
 }
 
+/// A forecast-rain netCDF with a member dimension (cut into member files) must be on the grid
+/// and at the times of the [rainfall] grids it replaces.
+void check_netcdf_members(const scenarios::Scenario& s, const EnsembleSpec& spec,
+                          const std::vector<Member>& members) {
+  if (members.empty() || members[0].rain_file.empty() || s.rain_grids.empty() ||
+      spec.rain_members.find("{member}") != std::string::npos || !is_netcdf(spec.rain_members)) {
+    return;
+  }
+  const std::string where = spec.file + ":" + std::to_string(spec.rain_members_line) +
+                            ": [ensemble] rain_members: " + spec.rain_members;
+  const terrain::Raster ref = terrain::load_elevation(s.rain_grids);
+  const terrain::Raster r = terrain::load_elevation(members[0].rain_file);
+  if (r.grid.nx != ref.grid.nx || r.grid.ny != ref.grid.ny || r.geotransform != ref.geotransform) {
+    std::ostringstream msg;
+    msg.precision(10);
+    msg << where << " is on another grid than the [rainfall] grids it replaces (" << s.rain_grids
+        << "): " << r.grid.nx << " x " << r.grid.ny << " cells of " << r.geotransform[1]
+        << " from (" << r.geotransform[0] << ", " << r.geotransform[3] << "), expected "
+        << ref.grid.nx << " x " << ref.grid.ny << " of " << ref.geotransform[1] << " from ("
+        << ref.geotransform[0] << ", " << ref.geotransform[3] << ")";
+    throw InputError(msg.str());
+  }
+  const std::vector<Real> t0 = terrain::raster_band_times(s.rain_grids, s.start);
+  const std::vector<Real> t = terrain::raster_band_times(members[0].rain_file, s.start);
+  if (t != t0) {
+    std::size_t i = 0;
+    while (i < t.size() && i < t0.size() && t[i] == t0[i]) ++i;
+    std::ostringstream msg;
+    msg.precision(10);
+    msg << where << " has other times than the [rainfall] grids it replaces (" << s.rain_grids
+        << "): ";
+    if (i < t.size() && i < t0.size()) {
+      msg << "time " << i + 1 << " is t = " << t[i] << " s, expected t = " << t0[i] << " s";
+    } else {
+      msg << t.size() << " times instead of " << t0.size();
+    }
+    throw InputError(msg.str());
+  }
+}
+
 EnsembleSpec spec_of(const scenarios::Scenario& s, int members) {
   EnsembleSpec spec = load_ensemble_spec(s);
   if (spec.line == 0) {
@@ -278,6 +318,7 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
     if (!m.rain_file.empty()) io::refuse_output_over_inputs(out, {m.rain_file}, "ensemble:");
   }
   check_member_rain(s, run.spec, run.members);
+  check_netcdf_members(s, run.spec, run.members);
 
   // What every member shares, from a prepared (not run) forecast of member 0: the grid, the
   // stations and the warning zones and levels of [impacts] (refused here when bad, before
@@ -372,6 +413,7 @@ SingleMember run_single_member(const std::string& scenario_path, int k,
     split_rain_members(spec.rain_members, spec.members, scratch.path, one, spec.rain_members_line,
                        spec.file);
     out.member = one[0];
+    check_netcdf_members(s, spec, one);
   }
   driver::Forecast f = prepare_member(s, out.member);
   MemberRunOptions mo;

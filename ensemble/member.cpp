@@ -142,6 +142,10 @@ double value_of(const Member& m, const std::string& key) {
 
 void split_rain_members(const std::string& csv, int members, const fs::path& folder,
                         std::vector<Member>& out, int spec_line, const std::string& spec_file) {
+  if (is_netcdf(csv)) {
+    split_rain_members_netcdf(csv, members, folder, out, spec_line, spec_file);
+    return;
+  }
   std::ifstream in(csv, std::ios::binary);
   if (!in) throw IoError(csv + ": cannot read the forecast-rain members");
   const std::string where_spec =

@@ -47,6 +47,20 @@ double value_of(const Member& m, const std::string& key);
 void split_rain_members(const std::string& csv, int members, const std::filesystem::path& folder,
                         std::vector<Member>& out, int spec_line, const std::string& spec_file);
 
+/// Whether a file is netCDF (classic or netCDF-4/HDF5), by its first bytes.
+bool is_netcdf(const std::string& path);
+
+/// Splits a gridded forecast-rain netCDF with a member dimension (named realization, member,
+/// ensemble_member or number; first or second dimension of the one 4-D rain variable, the
+/// others time, y, x) into one netCDF stack per member `folder/rain_member<k>.nc` (time, y, x,
+/// with the file's coordinates, grid mapping and attributes) and sets each member's rain_file;
+/// member k is the k-th index along the member dimension. Throws InputError naming the file
+/// when it has fewer members than the ensemble or no such variable. split_rain_members calls
+/// it for a netCDF file.
+void split_rain_members_netcdf(const std::string& file, int members,
+                               const std::filesystem::path& folder, std::vector<Member>& out,
+                               int spec_line, const std::string& spec_file);
+
 /// The member's forecast: the scenario with its rain file replaced (when rain_file is set),
 /// prepared by driver::prepare, with Manning, ks, psi and curve number scaled.
 driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m);

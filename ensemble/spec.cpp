@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ensemble/member.hpp"
 #include "scenarios/toml_section.hpp"
 #include "solver/error.hpp"
 
@@ -229,6 +230,11 @@ EnsembleSpec load_ensemble_spec(const scenarios::Scenario& s) {
     const std::string text = t.text("rain_members").value_or("");
     const bool pattern = text.find("{member}") != std::string::npos;
     spec.rain_members = t.resolve("rain_members", text, !pattern);
+    if (!pattern && s.rain_grids.empty() && is_netcdf(spec.rain_members)) {
+      t.fail("rain_members",
+             "a netCDF of forecast-rain members replaces [rainfall] grids; the scenario's rain "
+             "is not gridded");
+    }
   }
   return spec;
 }

@@ -387,3 +387,102 @@ def test_zone_level_probabilities_equal_impacts_on_members_alone(tmp_path):
     # that differ between members.
     assert np.any(prob == 1) and np.any((prob > 0) & (prob < 1)) and np.any(prob == 0)
     assert prob[1, 0] == 1 and len(set(first[:, 1, 0])) > 1  # east watch: all, not at once
+
+
+def write_rain_nc(path, fields, times=(0, 300, 600, 900), x_shift=0.0, member_dim=None):
+    """A CF rain stack rain(time, y, x) [mm/h] on the basin's grid, or with `member_dim` one
+    file for all members: rain(member_dim, time, y, x)."""
+    nx, ny, dx, x0, y0 = 30, 20, 10.0, 500000.0 + x_shift, 4000000.0
+    with netCDF4.Dataset(path, "w") as nc:
+        if member_dim:
+            nc.createDimension(member_dim, len(fields))
+        nc.createDimension("time", len(times))
+        nc.createDimension("y", ny)
+        nc.createDimension("x", nx)
+        t = nc.createVariable("time", "f8", ("time",))
+        t.units = "seconds since 1970-01-01T00:00:00Z"
+        t.standard_name = "time"
+        t[:] = times
+        x = nc.createVariable("x", "f8", ("x",))
+        x.standard_name = "projection_x_coordinate"
+        x.units = "m"
+        x[:] = x0 + (np.arange(nx) + 0.5) * dx
+        y = nc.createVariable("y", "f8", ("y",))
+        y.standard_name = "projection_y_coordinate"
+        y.units = "m"
+        y[:] = y0 - (np.arange(ny) + 0.5) * dx
+        dims = ((member_dim,) if member_dim else ()) + ("time", "y", "x")
+        r = nc.createVariable("rain", "f4", dims)
+        r.units = "mm/h"
+        r[:] = np.array(fields if member_dim else fields[0], dtype=np.float32)
+
+
+def rain_fields(members):
+    """Member k's rain: the hyetograph scaled by 0.5 + 0.5 k, heavier to the east."""
+    east = 0.5 + np.linspace(0, 1, 30)[None, None, :] * np.ones((4, 20, 30))
+    base = np.array([40.0, 90.0, 30.0, 0.0])[:, None, None] * east
+    return [base * (0.5 + 0.5 * k) for k in range(members)]
+
+
+def test_rain_members_from_one_netcdf_with_a_realization_dimension(tmp_path):
+    ens = """
+[ensemble]
+members = 3
+rain_members = "forecast/members.nc"
+rain_factor = { distribution = "lognormal", median = 1.0, sigma = 0.2 }
+thresholds = [0.01, 0.03]
+quantiles = [0.5]
+"""
+    scenario = make_basin(tmp_path, ensemble=ens, rain='grids = "rain_grid.nc"')
+    fields = rain_fields(3)
+    write_rain_nc(tmp_path / "rain_grid.nc", fields[:1])
+    (tmp_path / "forecast").mkdir()
+    write_rain_nc(tmp_path / "forecast" / "members.nc", fields, member_dim="realization")
+    for k in range(3):
+        write_rain_nc(tmp_path / "forecast" / f"rain_{k}.nc", fields[k : k + 1])
+    cli("ensemble", scenario, threads=2)
+    one = read_ensemble(tmp_path / "results" / "basin_ensemble.h5")
+    outlet = one["gauge_depth"][:, -1, 0]
+    assert len(set(outlet)) == 3  # each member its own rain
+    # The same members from one file per member: the same products, exactly.
+    text = scenario.read_text()
+    scenario.write_text(text.replace("members.nc", "rain_{member}.nc"))
+    cli("ensemble", scenario, "--output", tmp_path / "per_file.h5")
+    per_file = read_ensemble(tmp_path / "per_file.h5")
+    for key, value in per_file.items():
+        if key != "rain_file":
+            np.testing.assert_array_equal(one[key], value, err_msg=key)
+    # A member alone reads its slice of the file.
+    scenario.write_text(text)
+    cli("ensemble", scenario, "--member", 1)
+    with h5py.File(tmp_path / "results" / "basin_member1.h5", "r") as h:
+        np.testing.assert_array_equal(h["gauge_depth"][:], one["gauge_depth"][1])
+
+    # Refused, naming the file: fewer members than the ensemble, another grid, other times.
+    r = cli("ensemble", scenario, "--members", 4, check=False)
+    assert r.returncode != 0
+    assert "members.nc has 3 members (dimension 'realization' of rain), the ensemble needs 4" in (
+        r.stderr
+    )
+    write_rain_nc(
+        tmp_path / "forecast" / "members.nc", fields, member_dim="realization", x_shift=10.0
+    )
+    r = cli("ensemble", scenario, check=False)
+    assert r.returncode != 0
+    assert "[ensemble] rain_members: " in r.stderr and "members.nc is on another grid" in r.stderr
+    write_rain_nc(
+        tmp_path / "forecast" / "members.nc",
+        fields,
+        member_dim="realization",
+        times=(0, 300, 700, 900),
+    )
+    r = cli("ensemble", scenario, check=False)
+    assert r.returncode != 0
+    assert "members.nc has other times than the [rainfall] grids" in r.stderr
+    assert "time 3 is t = 700 s, expected t = 600 s" in r.stderr
+    # A netCDF of members for a scenario whose rain is not gridded.
+    plain = make_basin(tmp_path / "plain", ensemble=ens)
+    (tmp_path / "plain" / "forecast").mkdir()
+    write_rain_nc(tmp_path / "plain" / "forecast" / "members.nc", fields, member_dim="member")
+    r = cli("ensemble", plain, check=False)
+    assert r.returncode != 0 and "replaces [rainfall] grids" in r.stderr
