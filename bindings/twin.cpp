@@ -1,12 +1,14 @@
 /// @file twin.cpp
 /// The basin twin's forecast cycle for Python (floodtwin.Twin in python/floodtwin/_twin.py):
-/// the same twin::load_twin and twin::run_cycle as `floodtwin forecast`.
+/// the same twin::load_twin and twin::run_cycle as `floodtwin forecast`, with the twin's
+/// [ensemble] run on each cycle's forecast leg (ensemble.h5) as the command does.
 #include <pybind11/stl.h>
 
 #include <optional>
 #include <string>
 
 #include "bindings/bindings.hpp"
+#include "ensemble/cycle.hpp"
 #include "twin/cycle.hpp"
 #include "twin/twin_file.hpp"
 
@@ -40,6 +42,13 @@ std::string forecast_cycle(const py::object& path, const std::string& at,
   {
     py::gil_scoped_release release;
     const twin::TwinSpec t = twin::load_twin(file);
+    if (t.ensemble_line > 0) {  // [ensemble]: members of the forecast leg, as the command
+      ensemble::load_cycle_ensemble(t);  // bad settings refused before the cycle
+      o.extra_products = [&t](const std::string& state, const std::string& folder,
+                              twin::CycleSummary& summary) {
+        ensemble::write_cycle_ensemble(t, state, folder, summary);
+      };
+    }
     json = twin::to_json(twin::run_cycle(t, o));
   }
   return json;

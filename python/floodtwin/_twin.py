@@ -120,7 +120,9 @@ class Twin:
         ``at``: T0 (ISO-8601 str or timezone-aware datetime; None: the newest observation);
         ``lead``: seconds, a timedelta or a string such as "6h" (None: the twin's
         [forecast] lead); ``wait``: seconds to wait for another cycle of the same twin
-        (else OSError at once). Releases the GIL while it runs.
+        (else OSError at once). Releases the GIL while it runs. With an ``[ensemble]`` table in
+        the twin file, the cycle also runs the members of its forecast leg and publishes
+        ``ensemble.h5`` (docs/ensemble.md), as ``floodtwin forecast`` does.
         """
         text = _core.forecast_cycle(
             str(self.path), at=_iso(at), lead=_seconds(lead), wait=float(wait)

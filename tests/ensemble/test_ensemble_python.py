@@ -40,3 +40,37 @@ def test_no_table(tmp_path):
     scenario = make_basin(tmp_path, ensemble="")
     with pytest.raises(floodtwin.ScenarioError, match="no \\[ensemble\\] table"):
         floodtwin.Ensemble(scenario)
+
+
+def test_twin_forecast_runs_the_twin_ensemble_as_the_command_does(tmp_path):
+    """Twin.forecast publishes the cycle's ensemble.h5 (the twin's [ensemble] table) with the
+    same numbers as `floodtwin forecast` on an identical twin."""
+    import sys
+    from pathlib import Path
+
+    import netCDF4
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "twin"))
+    from test_cycle import cycle_name, forecast, make_twin, stamp
+
+    table = (
+        '\n[ensemble]\nmembers = 2\nseed = 3\nrain_factor = { distribution = "lognormal", '
+        "median = 1, sigma = 0.4 }\nthresholds = [0.01]\nquantiles = [0.5]\n"
+    )
+    roots = []
+    for name in ("py", "cli"):
+        root = make_twin(tmp_path / name)
+        (root / "twin.toml").write_text((root / "twin.toml").read_text() + table)
+        roots.append(root)
+    summary = floodtwin.Twin(roots[0] / "twin.toml").forecast(at=stamp(2), lead="1h")
+    assert any("ensemble: 2 members" in n for n in summary.get("notes", [])), summary
+    forecast(roots[1], 2, lead="1h")
+    files = [r / "cycles" / cycle_name(2) / "ensemble.h5" for r in roots]
+    with netCDF4.Dataset(files[0]) as a, netCDF4.Dataset(files[1]) as b:
+        assert a.dimensions["realization"].size == 2
+        for key in ("rain_factor", "gauge_depth", "exceedance_probability", "max_depth_quantile"):
+            np.testing.assert_array_equal(
+                np.ma.filled(a[key][:], np.nan), np.ma.filled(b[key][:], np.nan), err_msg=key
+            )
+        g = np.array(a["gauge_depth"][:])
+        assert not np.array_equal(g[0], g[1])  # the members differ
