@@ -42,7 +42,7 @@ std::string forecast_cycle(const py::object& path, const std::string& at,
   {
     py::gil_scoped_release release;
     const twin::TwinSpec t = twin::load_twin(file);
-    if (t.ensemble_line > 0) {  // [ensemble]: members of the forecast leg, as the command
+    if (t.ensemble_line > 0) {           // [ensemble]: members of the forecast leg, as the command
       ensemble::load_cycle_ensemble(t);  // bad settings refused before the cycle
       o.extra_products = [&t](const std::string& state, const std::string& folder,
                               twin::CycleSummary& summary) {
