@@ -10,6 +10,7 @@
 
 #include "bindings/bindings.hpp"
 #include "solver/error.hpp"
+#include "terrain/channel_burn.hpp"
 #include "terrain/conditioning.hpp"
 
 namespace floodtwin::bindings {
@@ -34,9 +35,101 @@ double positive(const std::optional<double>& v, const char* what, double fallbac
   return *v;
 }
 
+/// Simulation.add_channel: burns a channel into the simulation's bed and Manning n.
+py::dict add_channel(const py::object& self, const Array& line, std::optional<double> width,
+                     std::optional<double> depth, double manning, const py::object& profile,
+                     double design_depth, const std::string& name) {
+  solver::Simulation& sim = core_simulation(self);
+  const solver::Grid& g = sim.grid();
+  terrain::ChannelSpec spec;
+  spec.name = name;
+  spec.where = "add_channel '" + name + "'";
+  if (line.ndim() != 2 || line.shape(1) != 2) {
+    throw InputError(spec.where + ": line: expected an array of points [[x, y], ...]");
+  }
+  for (py::ssize_t k = 0; k < line.shape(0); ++k) {
+    spec.line.push_back({line.at(k, 0), line.at(k, 1)});
+  }
+  spec.manning = manning;
+  spec.design_depth = design_depth;
+  if (!profile.is_none()) {
+    if (width || depth) throw InputError(spec.where + ": give width and depth, or a profile");
+    const Array p = profile.cast<Array>();
+    if (p.ndim() != 2 || p.shape(1) != 3) {
+      throw InputError(spec.where +
+                       ": profile: expected rows [chainage, width, bed] (an (n, 3) array)");
+    }
+    for (py::ssize_t k = 0; k < p.shape(0); ++k) {
+      spec.chainage.push_back(p.at(k, 0));
+      spec.widths.push_back(p.at(k, 1));
+      spec.beds.push_back(p.at(k, 2));
+    }
+  } else {
+    if (!width || !depth) {
+      throw InputError(spec.where +
+                       ": give width and depth (bank-full, below the bed), or a "
+                       "profile");
+    }
+    spec.width = *width;
+    spec.depth = *depth;
+  }
+  std::vector<Real> z = sim.elevation();
+  std::vector<Real> n(g.cell_count());
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      n[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+        static_cast<std::size_t>(i)] = sim.manning()[g.index(i, j)];
+    }
+  }
+  std::vector<std::uint8_t> claimed(g.cell_count(), 0);
+  const terrain::ChannelReport r = terrain::burn_channel(g, z, n, claimed, spec);
+  sim.set_elevation(z);
+  sim.set_manning(n);
+  core_changed(self);
+  const auto count = static_cast<py::ssize_t>(r.cells.size());
+  py::array_t<int> ii(count), jj(count);
+  py::array_t<double> chain(count), cell_n(count), bed(count);
+  for (py::ssize_t k = 0; k < count; ++k) {
+    const auto& c = r.cells[static_cast<std::size_t>(k)];
+    ii.mutable_at(k) = c.i;
+    jj.mutable_at(k) = c.j;
+    chain.mutable_at(k) = c.chainage;
+    cell_n.mutable_at(k) = c.manning;
+    bed.mutable_at(k) = c.bed;
+  }
+  py::dict out;
+  out["i"] = ii;
+  out["j"] = jj;
+  out["chainage"] = chain;
+  out["manning"] = cell_n;
+  out["bed"] = bed;
+  out["skipped"] = r.skipped;
+  out["length"] = r.true_length;
+  out["volume"] = r.lowered_volume;
+  out["summary"] = r.summary();
+  return out;
+}
+
 }  // namespace
 
 void init_terrain_tools(py::module_& m) {
+  const py::object cls = m.attr("Simulation");
+  cls.attr("add_channel") = py::cpp_function(
+      &add_channel, py::name("add_channel"), py::is_method(cls),
+      py::sibling(py::getattr(cls, "add_channel", py::none())), py::arg("line"), py::kw_only(),
+      py::arg("width") = py::none(), py::arg("depth") = py::none(), py::arg("manning") = 0.03,
+      py::arg("profile") = py::none(), py::arg("design_depth") = 0.0, py::arg("name") = "channel",
+      R"doc(Burns a river narrower than a cell into the bed and Manning n (docs/scenario.md,
+[[channel]]; docs/solver.md, "Channels narrower than a cell"). line: centreline [[x, y], ...]
+in map coordinates. Cross-section: width [m] and depth [m, bank-full, below the current bed],
+or profile: rows [chainage, width, bed level] (chainage in m from the first point). manning:
+the channel's n; design_depth: depth [m] at which the cell's conveyance equals the channel's
+(0: the bank-full depth). The cells of the 4-connected path get z = min(z, bed) and the n
+that preserves the channel's conveyance; call before the run (the bed moves under any water).
+Returns a dict: i, j, chainage, manning, bed per burnt cell, skipped, length, volume [m3 of
+bed removed], summary. ValueError for a width <= 0 or wider than a cell, or a line missing
+the grid.)doc");
+
   m.def(
       "condition_dem",
       [](const Array& elevation, double dx, std::optional<double> dy,

@@ -227,7 +227,8 @@ Scenario load_scenario(const std::string& path) {
                        "landcover_manning", "initial_depth", "initial_water_level",
                        "initial_state", "buildings", "buildings_mode", "buildings_height",
                        "levees", "levee_crest_height", "condition", "condition_max_depth",
-                       "condition_max_volume"});
+                       "condition_max_volume", "breach_max_depth", "breach_max_length",
+                       "breach_max_volume"});
     ter.require("elevation");
     s.elevation = ter.file("elevation");
     s.cell_size = ter.number_in("cell_size", 0, 0, limits::max_cell_size);
@@ -281,12 +282,20 @@ Scenario load_scenario(const std::string& path) {
     s.buildings_height = ter.number_in("buildings_height", 10, 0, 1e3);
     s.levees = ter.file("levees");
     s.levee_crest_height = ter.number_in("levee_crest_height", 1, 0, 1e3);
-    s.condition = ter.choice("condition", "none", {"none", "fill"});
+    s.condition = ter.choice("condition", "none", {"none", "fill", "breach", "fill+breach"});
     s.condition_max_depth = ter.number_in("condition_max_depth", 0, 0, 1e4);
     s.condition_max_volume = ter.number_in("condition_max_volume", 0, 0, 1e15);
     for (const char* k : {"condition_max_depth", "condition_max_volume"}) {
-      if (ter.has(k) && s.condition == "none") {
-        ter.fail(k, "applies with condition = \"fill\"");
+      if (ter.has(k) && s.condition.find("fill") == std::string::npos) {
+        ter.fail(k, "applies with condition = \"fill\" or \"fill+breach\"");
+      }
+    }
+    s.breach_max_depth = ter.number_in("breach_max_depth", 0, 0, 1e4);
+    s.breach_max_length = ter.number_in("breach_max_length", 0, 0, 1e7);
+    s.breach_max_volume = ter.number_in("breach_max_volume", 0, 0, 1e15);
+    for (const char* k : {"breach_max_depth", "breach_max_length", "breach_max_volume"}) {
+      if (ter.has(k) && s.condition.find("breach") == std::string::npos) {
+        ter.fail(k, "applies with condition = \"breach\" or \"fill+breach\"");
       }
     }
   }

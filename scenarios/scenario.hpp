@@ -158,11 +158,17 @@ struct Scenario {
   double buildings_height = 10;
   std::string levees;
   double levee_crest_height = 1;
-  /// Hydrological conditioning of the DEM (terrain/conditioning.hpp): "none" or "fill";
+  /// Hydrological conditioning of the DEM (terrain/conditioning.hpp): "none", "fill",
+  /// "breach" or "fill+breach";
   /// depressions deeper [m] or larger [m3] than the limits are kept (0: no limit).
   std::string condition = "none";
   double condition_max_depth = 0;
   double condition_max_volume = 0;
+  /// "breach" / "fill+breach" (breaching first, then filling what is left): limits of a cut,
+  /// deepest [m], longest [m], volume [m3] (0: no limit).
+  double breach_max_depth = 0;
+  double breach_max_length = 0;
+  double breach_max_volume = 0;
 
   // [rainfall]
   std::string rain_stations, rain_series, rain_uniform, rain_grids;

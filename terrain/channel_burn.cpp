@@ -81,8 +81,7 @@ std::vector<PathCell> channel_path(const solver::Grid& grid, std::span<const Poi
     auto chain = [&](int ci, int cj) {
       const double cx = grid.origin_x + (ci + 0.5) * grid.dx;
       const double cy = grid.origin_y - (cj + 0.5) * grid.dy;
-      const double t =
-          ((cx - a[0]) * (b[0] - a[0]) + (cy - a[1]) * (b[1] - a[1])) / (len * len);
+      const double t = ((cx - a[0]) * (b[0] - a[0]) + (cy - a[1]) * (b[1] - a[1])) / (len * len);
       return s0 + std::clamp(t, 0.0, 1.0) * len;
     };
     append(i, j, chain(i, j));
@@ -115,8 +114,8 @@ void check_channel(const ChannelSpec& spec, const solver::Grid& grid) {
       throw InputError(w + ": point " + std::to_string(k + 1) + " of the centreline is not finite");
     }
     if (k > 0) {
-      length += std::hypot(spec.line[k][0] - spec.line[k - 1][0],
-                           spec.line[k][1] - spec.line[k - 1][1]);
+      length +=
+          std::hypot(spec.line[k][0] - spec.line[k - 1][0], spec.line[k][1] - spec.line[k - 1][1]);
     }
   }
   if (!(length > 0)) throw InputError(w + ": the centreline has no length");
@@ -201,9 +200,8 @@ ChannelReport burn_channel(const solver::Grid& grid, std::span<Real> z, std::spa
       ++r.skipped;
       continue;
     }
-    const std::size_t c =
-        static_cast<std::size_t>(p.j) * static_cast<std::size_t>(grid.nx) +
-        static_cast<std::size_t>(p.i);
+    const std::size_t c = static_cast<std::size_t>(p.j) * static_cast<std::size_t>(grid.nx) +
+                          static_cast<std::size_t>(p.i);
     if (std::isnan(z[c])) {
       ++r.skipped;
       continue;
@@ -237,7 +235,8 @@ ChannelReport burn_channel(const solver::Grid& grid, std::span<Real> z, std::spa
     }
     const double h_ref = spec.design_depth > 0 ? spec.design_depth : std::max(0.0, z0 - cell.bed);
     cell.manning = spec.manning * (across / cell.width) *
-                   std::pow((cell.width + 2 * h_ref) / cell.width, 2.0 / 3.0) * std::sqrt(cell.length_ratio);
+                   std::pow((cell.width + 2 * h_ref) / cell.width, 2.0 / 3.0) *
+                   std::sqrt(cell.length_ratio);
     const double z1 = std::min(z0, cell.bed);
     z[c] = static_cast<Real>(z1);
     r.lowered_volume += (z0 - z1) * grid.dx * grid.dy;
@@ -255,8 +254,8 @@ ChannelReport burn_channel(const solver::Grid& grid, std::span<Real> z, std::spa
     m << spec.where << ": the centreline (from (" << spec.line.front()[0] << ", "
       << spec.line.front()[1] << ") to (" << spec.line.back()[0] << ", " << spec.line.back()[1]
       << ")) crosses no active cell of the grid (x " << grid.origin_x << " to "
-      << grid.origin_x + grid.nx * grid.dx << ", y " << grid.origin_y - grid.ny * grid.dy
-      << " to " << grid.origin_y << "): is its CRS the DEM's?";
+      << grid.origin_x + grid.nx * grid.dx << ", y " << grid.origin_y - grid.ny * grid.dy << " to "
+      << grid.origin_y << "): is its CRS the DEM's?";
     throw InputError(m.str());
   }
   return r;
@@ -302,8 +301,7 @@ void collect(const OGRGeometry* g, std::vector<std::vector<Point2>>& out) {
     std::vector<Point2> l;
     for (int k = 0; k < ls->getNumPoints(); ++k) l.push_back({ls->getX(k), ls->getY(k)});
     out.push_back(std::move(l));
-  } else if (type == wkbMultiLineString || type == wkbMultiCurve ||
-             type == wkbGeometryCollection) {
+  } else if (type == wkbMultiLineString || type == wkbMultiCurve || type == wkbGeometryCollection) {
     for (const OGRGeometry* part : *g->toGeometryCollection()) collect(part, out);
   }
 }

@@ -42,7 +42,7 @@ struct ChannelSpec {
   /// increasing chainages; linear in between, held beyond the ends. When given, width and
   /// depth are unused.
   std::vector<double> chainage, widths, beds;
-  double manning = 0.03;     ///< Manning n of the channel [s/m^(1/3)]
+  double manning = 0.03;  ///< Manning n of the channel [s/m^(1/3)]
   /// Depth at which the conveyance is matched exactly [m]; 0: the local bank-full depth.
   double design_depth = 0;
   /// Where the spec came from ("file.toml:12: [[channel]] 'river'"), for messages.
@@ -52,10 +52,10 @@ struct ChannelSpec {
 /// One burnt cell.
 struct ChannelCell {
   int i = 0, j = 0;
-  double chainage = 0;  ///< of the cell centre along the centreline [m]
-  double width = 0;     ///< [m]
-  double bed = 0;       ///< bed level [m] (the cell's new elevation unless it was lower)
-  double manning = 0;   ///< the cell's Manning n
+  double chainage = 0;      ///< of the cell centre along the centreline [m]
+  double width = 0;         ///< [m]
+  double bed = 0;           ///< bed level [m] (the cell's new elevation unless it was lower)
+  double manning = 0;       ///< the cell's Manning n
   double length_ratio = 1;  ///< L_true / L_path around the cell
 };
 

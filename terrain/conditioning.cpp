@@ -49,8 +49,8 @@ std::vector<Real> spill_levels(std::span<const Real> z, int nx, int ny) {
   constexpr int dj[4] = {0, 0, 1, -1};
   for (int j = 0; j < ny; ++j) {
     for (int i = 0; i < nx; ++i) {
-      const std::size_t c = static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) +
-                            static_cast<std::size_t>(i);
+      const std::size_t c =
+          static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i);
       if (std::isnan(z[c])) continue;
       bool outlet = false;
       for (int k = 0; k < 4; ++k) outlet = outlet || !active(i + di[k], j + dj[k]);
@@ -127,6 +127,146 @@ ConditioningReport fill_depressions(std::span<Real> z, int nx, int ny, double dx
     for (const std::size_t c : members) z[c] = w[c];
   }
   return report;
+}
+
+std::string BreachReport::summary() const {
+  std::ostringstream o;
+  o.precision(3);
+  o << breaches << " depressions breached, " << cells_lowered << " cells lowered by up to "
+    << max_cut << " m, " << volume << " m3 removed";
+  if (not_breached > 0) o << "; " << not_breached << " not breachable within the limits";
+  return o.str();
+}
+
+BreachReport breach_depressions(std::span<Real> z, int nx, int ny, double dx, double dy,
+                                const BreachOptions& options) {
+  if (nx <= 0 || ny <= 0 ||
+      z.size() != static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny)) {
+    throw std::invalid_argument("breach_depressions: z must hold nx * ny values");
+  }
+  const std::size_t n = z.size();
+  const double area = dx * dy;
+  BreachReport r;
+  std::vector<std::uint8_t> lowered(n, 0);
+  std::vector<std::uint8_t> given_up(n, 0);  // lowest cells of depressions that failed
+  for (int pass = 0; pass < 1000; ++pass) {
+    const std::vector<Real> w = spill_levels(z, nx, ny);
+    // Depressions: 4-connected cells with w > z and the same spill level.
+    std::vector<long> label(n, -1);
+    std::vector<std::size_t> lowest;
+    for (std::size_t c = 0; c < n; ++c) {
+      if (std::isnan(z[c]) || !(w[c] > z[c]) || label[c] >= 0) continue;
+      const long id = static_cast<long>(lowest.size());
+      std::size_t low = c;
+      std::vector<std::size_t> stack{c};
+      label[c] = id;
+      while (!stack.empty()) {
+        const std::size_t a = stack.back();
+        stack.pop_back();
+        if (z[a] < z[low]) low = a;
+        const int i = static_cast<int>(a % static_cast<std::size_t>(nx));
+        const int j = static_cast<int>(a / static_cast<std::size_t>(nx));
+        const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
+        for (int k = 0; k < 4; ++k) {
+          const int ii = i + di[k], jj = j + dj[k];
+          if (ii < 0 || jj < 0 || ii >= nx || jj >= ny) continue;
+          const std::size_t b = static_cast<std::size_t>(jj) * static_cast<std::size_t>(nx) +
+                                static_cast<std::size_t>(ii);
+          if (label[b] >= 0 || std::isnan(z[b]) || !(w[b] > z[b]) || w[b] != w[a]) continue;
+          label[b] = id;
+          stack.push_back(b);
+        }
+      }
+      lowest.push_back(low);
+    }
+    bool changed = false;
+    for (std::size_t d = 0; d < lowest.size(); ++d) {
+      const std::size_t pit = lowest[d];
+      if (given_up[pit] != 0) continue;
+      const double z0 = z[pit];
+      // Least cut volume (at the pit's level), then fewest steps, to a draining cell at or
+      // below the pit outside the depression.
+      using Key = std::pair<double, long>;
+      std::vector<Key> best(n, {std::numeric_limits<double>::infinity(), 0});
+      std::vector<std::size_t> from(n, n);
+      std::priority_queue<std::pair<Key, std::size_t>, std::vector<std::pair<Key, std::size_t>>,
+                          std::greater<>>
+          queue;
+      best[pit] = {0.0, 0};
+      queue.push({best[pit], pit});
+      std::size_t target = n;
+      const double max_steps = options.max_length / std::min(dx, dy) + 1;  // + the target
+      while (!queue.empty()) {
+        const auto [key, a] = queue.top();
+        queue.pop();
+        if (key > best[a]) continue;
+        if (label[a] != static_cast<long>(d) && w[a] == z[a] && z[a] <= z0) {
+          target = a;
+          break;
+        }
+        if (key.first > options.max_volume || static_cast<double>(key.second) >= max_steps) {
+          continue;
+        }
+        const int i = static_cast<int>(a % static_cast<std::size_t>(nx));
+        const int j = static_cast<int>(a / static_cast<std::size_t>(nx));
+        const int di[4] = {1, -1, 0, 0}, dj[4] = {0, 0, 1, -1};
+        for (int k = 0; k < 4; ++k) {
+          const int ii = i + di[k], jj = j + dj[k];
+          if (ii < 0 || jj < 0 || ii >= nx || jj >= ny) continue;
+          const std::size_t b = static_cast<std::size_t>(jj) * static_cast<std::size_t>(nx) +
+                                static_cast<std::size_t>(ii);
+          if (std::isnan(z[b])) continue;
+          const double cut = z[b] - z0;
+          if (cut > options.max_depth) continue;
+          const Key next{key.first + std::max(0.0, cut) * area, key.second + 1};
+          if (next < best[b]) {
+            best[b] = next;
+            from[b] = a;
+            queue.push({next, b});
+          }
+        }
+      }
+      bool done = false;
+      if (target != n) {
+        std::vector<std::size_t> path;
+        for (std::size_t c = target; c != pit; c = from[c]) path.push_back(c);
+        path.push_back(pit);
+        std::reverse(path.begin(), path.end());
+        const double steps = static_cast<double>(path.size() - 1);
+        const double z1 = z[target];
+        // Exact limits on the even fall from z0 to z1 (the search used the pit's level).
+        double cut_volume = 0, deepest = 0;
+        for (std::size_t k = 1; k + 1 < path.size(); ++k) {
+          const double level = z0 - (z0 - z1) * static_cast<double>(k) / steps;
+          const double cut = std::max(0.0, z[path[k]] - level);
+          cut_volume += cut * area;
+          deepest = std::max(deepest, cut);
+        }
+        if (deepest <= options.max_depth && cut_volume <= options.max_volume &&
+            (steps - 1) * std::min(dx, dy) <= options.max_length + 1e-9) {
+          for (std::size_t k = 1; k + 1 < path.size(); ++k) {
+            const std::size_t c = path[k];
+            const double level = z0 - (z0 - z1) * static_cast<double>(k) / steps;
+            if (z[c] > level) {
+              r.max_cut = std::max(r.max_cut, z[c] - level);
+              z[c] = static_cast<Real>(level);
+              if (lowered[c] == 0) ++r.cells_lowered;
+              lowered[c] = 1;
+            }
+          }
+          r.volume += cut_volume;
+          ++r.breaches;
+          done = changed = true;
+        }
+      }
+      if (!done) {
+        given_up[pit] = 1;
+        ++r.not_breached;
+      }
+    }
+    if (!changed) break;
+  }
+  return r;
 }
 
 }  // namespace floodtwin::terrain

@@ -41,8 +41,8 @@ struct ConditioningReport {
   std::size_t depressions_filled = 0;  ///< depressions raised to their spill level
   std::size_t depressions_kept = 0;    ///< deeper or larger than the limits, left unchanged
   std::size_t cells_raised = 0;
-  double max_raise = 0;     ///< largest rise of a cell [m]
-  double volume = 0;        ///< storage removed: sum of the rises times the cell area [m3]
+  double max_raise = 0;       ///< largest rise of a cell [m]
+  double volume = 0;          ///< storage removed: sum of the rises times the cell area [m3]
   double kept_max_depth = 0;  ///< deepest kept depression [m] (0: none kept)
   /// One line for the run notes, e.g. "terrain conditioning (fill): 12 depressions filled,
   /// 30 cells raised by up to 1.2 m, 4500 m3; 1 deeper/larger depression kept (4.1 m deep)".
@@ -57,5 +57,33 @@ std::vector<Real> spill_levels(std::span<const Real> z, int nx, int ny);
 /// volumes. Throws std::invalid_argument if z.size() != nx * ny or a size is not positive.
 ConditioningReport fill_depressions(std::span<Real> z, int nx, int ny, double dx, double dy,
                                     const ConditioningOptions& options = {});
+
+/// Limits of a breach: a channel cut from a depression's lowest cell through its rim to the
+/// nearest (least cut volume) draining cell at or below it, the cut falling evenly along the
+/// path (4-connected), so the depression drains instead of being filled.
+struct BreachOptions {
+  double max_depth = std::numeric_limits<double>::infinity();   ///< deepest cut of a cell [m]
+  double max_length = std::numeric_limits<double>::infinity();  ///< path length [m]
+  double max_volume = std::numeric_limits<double>::infinity();  ///< cut volume per breach [m3]
+};
+
+/// What breaching changed.
+struct BreachReport {
+  std::size_t breaches = 0;      ///< depressions drained by a cut
+  std::size_t not_breached = 0;  ///< depressions no cut within the limits drains
+  std::size_t cells_lowered = 0;
+  double max_cut = 0;  ///< deepest cut [m]
+  double volume = 0;   ///< material removed [m3]
+  /// e.g. "3 depressions breached, 7 cells lowered by up to 2.5 m, 310 m3 removed;
+  /// 1 not breachable within the limits"
+  [[nodiscard]] std::string summary() const;
+};
+
+/// Breaches the depressions of `z` (in place) within the limits, repeatedly until no
+/// depression can be breached (a breach may leave a nested pit, breached in the next pass).
+/// A depression whose lowest cell lies below every draining cell it can reach within the
+/// limits is left (fill it, "fill+breach"). Throws std::invalid_argument on bad sizes.
+BreachReport breach_depressions(std::span<Real> z, int nx, int ny, double dx, double dy,
+                                const BreachOptions& options = {});
 
 }  // namespace floodtwin::terrain

@@ -232,6 +232,17 @@ class Simulation:
     def section_discharge(self) -> dict[str, float]: ...
     def boundary_discharge(self, by: str = "condition") -> dict[str, dict[str, Any]]: ...
     def set_elevation(self, elevation: ArrayLike) -> None: ...
+    def add_channel(
+        self,
+        line: ArrayLike,
+        *,
+        width: float | None = None,
+        depth: float | None = None,
+        manning: float = 0.03,
+        profile: ArrayLike | None = None,
+        design_depth: float = 0.0,
+        name: str = "channel",
+    ) -> dict[str, Any]: ...
     def schedule_elevation(self, time: float, elevation: ArrayLike) -> None: ...
     def set_infiltration(
         self,

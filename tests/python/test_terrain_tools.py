@@ -44,3 +44,27 @@ def test_scenario_fill_and_circle_inflow(tmp_path):
     notes = "\n".join(floodtwin.validate(path)["notes"])
     assert "terrain conditioning (fill):" in notes
     assert "inflow 'inlet': spread over" in notes
+
+
+def test_add_channel_burns_bed_and_manning():
+    ny, nx, dx = 10, 20, 30.0
+    x = (np.arange(nx) + 0.5) * dx
+    z = np.tile(50.0 - 0.002 * x, (ny, 1))
+    sim = floodtwin.Simulation(z, dx, dx, (0.0, ny * dx), manning=0.06)
+    y = ny * dx - 4.5 * dx  # centre of row 4
+    r = sim.add_channel([[-100.0, y + 0.3], [nx * dx + 100.0, y + 0.3]], width=10.0, depth=2.0)
+    assert list(r["i"]) == list(range(nx)) and set(r["j"]) == {4}
+    assert r["skipped"] > 0  # the path cells outside the grid
+    expect_n = 0.03 * (dx / 10.0) * ((10.0 + 2 * 2.0) / 10.0) ** (2.0 / 3.0)
+    after_z, after_n = np.asarray(sim.elevation), np.asarray(sim.manning)
+    assert np.allclose(after_z[4], z[4] - 2.0, rtol=0, atol=1e-12)
+    assert np.allclose(after_n[4], expect_n, rtol=1e-12)
+    others = np.ones(ny, bool)
+    others[4] = False
+    assert np.array_equal(after_z[others], z[others]) and (after_n[others] == 0.06).all()
+    assert r["volume"] == pytest.approx(nx * dx * dx * 2.0)
+    for bad in ({"width": 0.0, "depth": 1.0}, {"width": 40.0, "depth": 1.0}):
+        with pytest.raises(ValueError, match="width"):
+            sim.add_channel([[0.0, y], [300.0, y]], **bad)
+    with pytest.raises(ValueError, match="crosses no active cell"):
+        sim.add_channel([[-900.0, -900.0], [-800.0, -900.0]], width=5.0, depth=1.0)

@@ -38,12 +38,13 @@ class ChannelScenario : public ::testing::Test {
   }
   /// The demo terrain at 900 m cells for 20 min, and `body`.
   std::string scenario(const std::string& body) {
-    return write_file("s.toml", "[simulation]\nduration = \"20min\"\noutput_interval = \"10min\"\n"
-                                "[terrain]\nelevation = \"" +
-                                    demo +
-                                    "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
-                                    "manning = 0.05\n" +
-                                    body);
+    return write_file("s.toml",
+                      "[simulation]\nduration = \"20min\"\noutput_interval = \"10min\"\n"
+                      "[terrain]\nelevation = \"" +
+                          demo +
+                          "/srtm_bigtujunga30m_utm11.tif\"\ncell_size = 900\n"
+                          "manning = 0.05\n" +
+                          body);
   }
   template <class E, class F>
   static std::string error_of(F f) {
@@ -75,8 +76,7 @@ TEST_F(ChannelScenario, BurnsBedAndManningAndFeedsTheChannel) {
   // The same burn on the bare DEM, independently.
   terrain::ElevationOptions eo;
   eo.cell_size_x = 900;
-  terrain::Raster dem =
-      terrain::load_elevation(demo + "/srtm_bigtujunga30m_utm11.tif", eo);
+  terrain::Raster dem = terrain::load_elevation(demo + "/srtm_bigtujunga30m_utm11.tif", eo);
   const std::vector<Real> bare = dem.values;
   terrain::ChannelSpec spec;
   spec.name = "river";
@@ -93,8 +93,8 @@ TEST_F(ChannelScenario, BurnsBedAndManningAndFeedsTheChannel) {
     const auto k = static_cast<std::size_t>(c.j * g.nx + c.i);
     EXPECT_DOUBLE_EQ(z[k], bare[k] - 3);
     // n = n_ch (dx / w) ((w + 2 d) / w)^(2/3) sqrt(L_true / L_path)
-    const double expect = 0.035 * (900.0 / 20) * std::pow(26.0 / 20, 2.0 / 3) *
-                          std::sqrt(c.length_ratio);
+    const double expect =
+        0.035 * (900.0 / 20) * std::pow(26.0 / 20, 2.0 / 3) * std::sqrt(c.length_ratio);
     EXPECT_NEAR(sim.manning()[g.index(c.i, c.j)], expect, 1e-12);
   }
   // Everything else untouched.
@@ -114,6 +114,18 @@ TEST_F(ChannelScenario, BurnsBedAndManningAndFeedsTheChannel) {
   // Volume in = the hydrograph's integral: 40 m3/s triangle over 900 s = 18000 m3.
   f.sim->advance_to(1200);
   EXPECT_NEAR(f.sim->mass_balance().point_in, 18000.0, 1e-6);
+}
+
+TEST_F(ChannelScenario, BreachingIsNotedAndFillTakesTheRest) {
+  const auto path = scenario("condition = \"fill+breach\"\nbreach_max_depth = 3\n");
+  const driver::Forecast f = driver::prepare(load_scenario(path));
+  std::string breach, fill;
+  for (const auto& n : f.notes) {
+    if (n.rfind("terrain conditioning (breach): ", 0) == 0) breach = n;
+    if (n.rfind("terrain conditioning (fill): ", 0) == 0) fill = n;
+  }
+  EXPECT_NE(breach.find("depressions breached"), std::string::npos) << breach;
+  EXPECT_FALSE(fill.empty());
 }
 
 TEST_F(ChannelScenario, ProfileFileAndPerVertexProfile) {
@@ -143,14 +155,16 @@ TEST_F(ChannelScenario, ProfileFileAndPerVertexProfile) {
 
 TEST_F(ChannelScenario, BadInputNamesFileAndLine) {
   const std::string zero = error_of<ConfigError>([&] {
-    load_scenario(scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
-                           "width = 0\ndepth = 2\n"));
+    load_scenario(
+        scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
+                 "width = 0\ndepth = 2\n"));
   });
   EXPECT_NE(zero.find("s.toml:10: [channel] width: expected a width > 0 m"), std::string::npos)
       << zero;
   const std::string key = error_of<ConfigError>([&] {
-    load_scenario(scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
-                           "width = 10\ndepth = 2\nmanning_n = 0.03\n"));
+    load_scenario(
+        scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
+                 "width = 10\ndepth = 2\nmanning_n = 0.03\n"));
   });
   EXPECT_NE(key.find("s.toml:12: unknown key 'manning_n' in [channel]; did you mean 'manning'?"),
             std::string::npos)
@@ -164,16 +178,22 @@ TEST_F(ChannelScenario, BadInputNamesFileAndLine) {
       << outside;
   EXPECT_NE(outside.find("crosses no active cell"), std::string::npos) << outside;
   const std::string wide = error_of<InputError>([&] {
-    driver::prepare(load_scenario(
-        scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
-                 "width = 1000\ndepth = 2\n")));
+    driver::prepare(
+        load_scenario(scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
+                               "width = 1000\ndepth = 2\n")));
   });
   EXPECT_NE(wide.find("s.toml:8: [[channel]] 'channel 1': width 1000 m exceeds the cell size"),
             std::string::npos)
       << wide;
+  const std::string breach = error_of<ConfigError>(
+      [&] { load_scenario(scenario("condition = \"fill\"\nbreach_max_depth = 2\n")); });
+  EXPECT_NE(breach.find("s.toml:9: [terrain] breach_max_depth: applies with condition = "
+                        "\"breach\" or \"fill+breach\""),
+            std::string::npos)
+      << breach;
   const std::string unknown = error_of<ConfigError>([&] {
-    load_scenario(scenario(std::string(river) +
-                           "[[point_source]]\nchannel = \"rivr\"\nvalue = 1\n"));
+    load_scenario(
+        scenario(std::string(river) + "[[point_source]]\nchannel = \"rivr\"\nvalue = 1\n"));
   });
   EXPECT_NE(unknown.find("[point_source] channel: no [[channel]] named 'rivr'; channels: river"),
             std::string::npos)

@@ -98,8 +98,7 @@ UniformRun uniform_flow(double angle, double discharge, double width, double slo
     for (std::size_t k = 0; k < r.cells.size(); ++k) {
       const auto& c = r.cells[k];
       std::printf("  %zu (%d,%d) s %.2f n %.4f ratio %.4f h %.4f\n", k, c.i, c.j, c.chainage,
-                  c.manning, c.length_ratio,
-                  h[static_cast<std::size_t>(c.j * grid.nx + c.i)]);
+                  c.manning, c.length_ratio, h[static_cast<std::size_t>(c.j * grid.nx + c.i)]);
     }
   }
   return u;
