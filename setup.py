@@ -86,6 +86,11 @@ class CMakeBuild(build_ext):
         destination = Path(self.get_ext_fullpath(ext.name))
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(built[0], destination)
+        # floodtwin._viz (VTK: write_vtk, render), built with _core when VTK is found; a
+        # module of its own so that `import floodtwin` does not load VTK.
+        for viz in (build_dir / "python" / "floodtwin").glob("_viz.*"):
+            if viz.suffix in (".so", ".pyd"):
+                shutil.copyfile(viz, destination.parent / viz.name)
 
 
 setup(

@@ -1,36 +1,25 @@
 /// @file products.cpp
 /// What the other `floodtwin` commands do, from Python: validate (a scenario), info, export
-/// (a map as a GDAL raster), write_vtk and render (viz module). The same library calls as the
-/// command line (driver/products.hpp, io/results_reader.hpp, viz/products.hpp), so the same
-/// results and error messages. The GIL is released while they work.
+/// (a map as a GDAL raster); write_vtk and render are in floodtwin._viz (viz_module.cpp). The
+/// same library calls as the command line (driver/products.hpp, io/results_reader.hpp), so the
+/// same results and error messages. The GIL is released while they work.
 #include <pybind11/stl.h>
 
 #include <cmath>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "bindings/bindings.hpp"
 #include "driver/products.hpp"
+#include "driver/vtk_output.hpp"
 #include "impacts/validate.hpp"
 #include "io/results_reader.hpp"
 #include "solver/error.hpp"
-#if FLOODTWIN_HAS_VIZ
-#include "viz/products.hpp"
-#endif
 
 namespace floodtwin::bindings {
 
 namespace {
-
-namespace fs = std::filesystem;
-
-py::list path_list(const std::vector<fs::path>& paths) {
-  py::list out;
-  for (const auto& p : paths) out.append(p.string());
-  return out;
-}
 
 py::dict validate(const py::object& path) {
   const std::string file = path_text(path, "validate");
@@ -125,85 +114,33 @@ py::dict export_map(const py::object& results, const py::object& out, const std:
   return d;
 }
 
-#if FLOODTWIN_HAS_VIZ
-py::dict write_vtk(const py::object& results, const py::object& outdir, double z_scale,
-                   double wet_depth) {
-  const std::string in = path_text(results, "write_vtk");
-  const std::string dir = path_text(outdir, "write_vtk");
-  viz::VtkOptions options;
-  options.z_scale = z_scale;
-  options.wet_depth = wet_depth;
-  viz::VtkExport e;
-  {
-    py::gil_scoped_release release;
-    e = viz::export_vtk(in, dir, options);
-  }
-  py::dict d;
-  d["dir"] = e.dir.string();
-  d["pvd"] = (e.dir / "flood.pvd").string();
-  d["times"] = e.times;
-  d["gauges"] = e.gauges;
-  d["peaks"] = e.peaks;
-  d["files"] = path_list(e.files);
-  return d;
-}
 
-py::dict render(const py::object& results, const py::object& out, const std::string& time,
-                const std::string& field, int width, int height, std::optional<double> min_depth,
-                bool gauges, bool animate, const std::vector<std::string>& movies, double fps) {
-  const std::string in = path_text(results, "render");
-  const std::string png = path_text(out, "render");
-  viz::RenderRequest request;
-  request.time = time;
-  request.field = field;
-  request.options.width = width;
-  request.options.height = height;
-  request.options.show_gauges = gauges;
-  request.min_depth = min_depth;
-  request.animate = animate;
-  request.movies.clear();
-  for (const auto& m : movies) {
-    for (const viz::Movie parsed : viz::parse_movies(m)) request.movies.push_back(parsed);
-  }
-  request.frame_rate = fps;
-  viz::RenderedMaps maps;
+#if FLOODTWIN_PYTHON_HAS_VIZ
+/// The driver's `[output] vtk` writer for run_scenario: imports floodtwin._viz (VTK) the first
+/// time a run asks for VTK output and uses the writer it carries (viz_module.cpp).
+std::unique_ptr<driver::VtkOutput> lazy_vtk_output(const driver::VtkOutputRequest& request,
+                                                   const solver::Simulation& sim) {
+  driver::VtkOutputFactory make = nullptr;
   {
-    py::gil_scoped_release release;
-    maps = viz::render_results(in, png, request);
+    py::gil_scoped_acquire gil;
+    try {
+      const auto capsule = py::module_::import("floodtwin._viz")
+                               .attr("_vtk_output_factory")
+                               .cast<py::capsule>();
+      make = *static_cast<const driver::VtkOutputFactory*>(capsule.get_pointer());
+    } catch (py::error_already_set& e) {
+      const std::string why = e.what();
+      e.restore();
+      PyErr_Clear();
+      throw ConfigError("[output] vtk: the VTK part of floodtwin (floodtwin._viz) did not load: " +
+                        why);
+    }
   }
-  py::dict d;
-  d["images"] = path_list(maps.images);
-  d["movies"] = path_list(maps.movies);
-  py::list times;
-  for (double t : maps.times) {
-    times.append(std::isnan(t) ? py::object(py::none()) : py::object(py::float_(t)));
-  }
-  d["times"] = times;
-  d["subtitle"] = maps.subtitle;
-  d["shown_cells"] = maps.shown_cells;
-  d["map_box"] = py::make_tuple(maps.placement.x, maps.placement.y, maps.placement.width,
-                                maps.placement.height);
-  d["note"] = maps.note;
-  return d;
+  return make(request, sim);
 }
 #endif
 
 }  // namespace
-
-std::string path_text(const py::object& path, const char* what) {
-  py::object fspath = py::module_::import("os").attr("fspath");
-  py::object text;
-  try {
-    text = fspath(path);
-  } catch (const py::error_already_set&) {
-    throw py::type_error(std::string(what) + ": expected a str or os.PathLike path, got " +
-                         py::str(py::type::of(path).attr("__name__")).cast<std::string>());
-  }
-  if (!py::isinstance<py::str>(text)) {
-    throw py::type_error(std::string(what) + ": expected a str path, got bytes");
-  }
-  return text.cast<std::string>();
-}
 
 void init_products(py::module_& m) {
   m.def("validate", &validate, py::arg("path"),
@@ -227,28 +164,10 @@ does. `variable` is a map (max_depth, max_speed, max_water_level, arrival_time,
 flood_duration, max_hazard, elevation, manning) or a snapshot variable (depth, water_level,
 velocity_x, velocity_y) taken at `time` ("last" or a duration: 3600, "30min", "1.5h").
 Returns a dict: path, variable, format, time [s] (None for maps), nx, ny.)doc");
-#if FLOODTWIN_HAS_VIZ
+  // write_vtk and render live in floodtwin._viz, loaded on first use (viz_module.cpp).
+#if FLOODTWIN_PYTHON_HAS_VIZ
   m.attr("has_viz") = true;
-  m.def("write_vtk", &write_vtk, py::arg("results"), py::arg("outdir"), py::kw_only(),
-        py::arg("z_scale") = 1.0, py::arg("wet_depth") = 1e-3,
-        R"doc(Converts a results file to a VTK time series for ParaView, as `floodtwin vtk`
-does: OUTDIR/flood.pvd with flood_NNNN.vts per output time (depth, water_level, velocity,
-speed, hazard, elevation, wet), terrain.vts, gauges.vtp and max.vts (peak maps). `z_scale`
-exaggerates the surfaces vertically; `wet` is 1 where depth > `wet_depth` [m]. Returns a
-dict: dir, pvd, times, gauges, peaks, files.)doc");
-  m.def("render", &render, py::arg("results"), py::arg("out"), py::kw_only(),
-        py::arg("time") = "max", py::arg("field") = "depth", py::arg("width") = 1200,
-        py::arg("height") = 900, py::arg("min_depth") = py::none(), py::arg("gauges") = true,
-        py::arg("animate") = false,
-        py::arg("movies") = std::vector<std::string>{"gif", "mp4"}, py::arg("fps") = 2.0,
-        R"doc(Renders a flood map PNG of a results file with VTK off screen, as
-`floodtwin render` does: hillshaded terrain, `field` ("depth" [m], "hazard" (UK classes) or
-"arrival_time" [h]) at `time` ("max", "END" or an output time: 3600, "90min", "01:30:00"),
-legend, title, scale bar, north arrow and gauges. With `animate=True` one frame per output
-time (OUT_STEM_NNNN.png) and, with ffmpeg installed, the `movies` ("gif", "mp4") made from
-them at `fps` frames per second. Needs an X display (e.g. run under `xvfb-run -a`).
-Returns a dict: images, movies, times, subtitle, shown_cells, map_box (x, y, w, h pixels),
-note (why a movie was not made, else "").)doc");
+  driver::set_vtk_output_factory(&lazy_vtk_output);
 #else
   m.attr("has_viz") = false;
 #endif

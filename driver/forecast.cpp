@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "driver/inputs.hpp"
+#include "driver/vtk_output.hpp"
 #include "floodtwin/version.hpp"
 #include "io/checkpoint.hpp"
 #include "io/file_lock.hpp"
@@ -28,10 +29,6 @@
 #include "terrain/raster.hpp"
 #include "terrain/roughness.hpp"
 #include "terrain/structures.hpp"
-#if FLOODTWIN_HAS_VIZ
-#include "viz/map_data.hpp"
-#include "viz/vtk_series.hpp"
-#endif
 
 namespace floodtwin::driver {
 
@@ -172,16 +169,7 @@ Forecast prepare(const Scenario& s) {
   for (const auto& w : s.warnings) f.notes.push_back("warning: " + w);
   for (const auto& w : dem.warnings) f.notes.push_back("warning: " + w);
   // Conditioning sees the bare DEM: buildings and levees burnt in later are not filled around.
-  if (s.condition.find("breach") != std::string::npos) {
-    terrain::BreachOptions bo;
-    if (s.breach_max_depth > 0) bo.max_depth = s.breach_max_depth;
-    if (s.breach_max_length > 0) bo.max_length = s.breach_max_length;
-    if (s.breach_max_volume > 0) bo.max_volume = s.breach_max_volume;
-    const terrain::BreachReport r =
-        terrain::breach_depressions(dem.values, grid.nx, grid.ny, grid.dx, grid.dy, bo);
-    f.notes.push_back("terrain conditioning (breach): " + r.summary());
-  }
-  if (s.condition.find("fill") != std::string::npos) {
+  if (s.condition == "fill") {
     terrain::ConditioningOptions co;
     if (s.condition_max_depth > 0) co.max_depth = s.condition_max_depth;
     if (s.condition_max_volume > 0) co.max_volume = s.condition_max_volume;
@@ -584,32 +572,31 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     writer.write_flood_maps(sim, maps);  // the peak maps so far, until the next snapshot
   }
   // [output] vtk = "dir": the snapshots and peak maps also as a VTK series for ParaView.
-#if FLOODTWIN_HAS_VIZ
-  std::optional<viz::VtkSeries> vtk;
+  // The writer is registered by the program (driver/vtk_output.hpp): the driver links no VTK.
+  std::unique_ptr<VtkOutput> vtk;
   if (!s.vtk_dir.empty()) {
-    viz::Basin basin = viz::basin_of(sim, f.crs_wkt);
-    basin.title = fs::path(s.file).filename().string();
-    basin.start_time = s.start;
-    basin.threshold = maps.threshold();
-    for (const auto& g : f.gauges) basin.stations.push_back({g.spec.name, g.spec.x, g.spec.y});
-    viz::VtkOptions vo;
-    vo.resume_time = resume_time;
-    vtk.emplace(s.vtk_dir, std::move(basin), vo);
+    const VtkOutputFactory make_vtk = vtk_output_factory();
+    if (make_vtk == nullptr) {
+      throw ConfigError(s.file + ": [output] vtk needs floodtwin built with the viz module (VTK)");
+    }
+    VtkOutputRequest vr;
+    vr.dir = s.vtk_dir;
+    vr.crs_wkt = f.crs_wkt;
+    vr.title = fs::path(s.file).filename().string();
+    vr.start_time = s.start;
+    vr.threshold = maps.threshold();
+    for (const auto& g : f.gauges) vr.stations.push_back({g.spec.name, g.spec.x, g.spec.y});
+    vr.resume_time = resume_time;
+    vtk = make_vtk(vr, sim);
     if (resume_time) {
       summary.notes.push_back("vtk: " + std::to_string(vtk->steps()) + " output times kept in " +
                               s.vtk_dir + "/flood.pvd");
     }
   }
   auto write_vtk = [&](bool peaks) {
-    if (vtk && peaks) vtk->write_peaks(viz::peak_maps_of(maps, sim));
-    if (vtk && !peaks) vtk->write(viz::snapshot_of(sim));
+    if (vtk && peaks) vtk->write_peaks(maps, sim);
+    if (vtk && !peaks) vtk->write(sim);
   };
-#else
-  if (!s.vtk_dir.empty()) {
-    throw ConfigError(s.file + ": [output] vtk needs floodtwin built with the viz module (VTK)");
-  }
-  auto write_vtk = [](bool) {};
-#endif
 
   auto ensure_rain = [&](Real t) {
     if (!f.rain) return;

@@ -42,17 +42,60 @@ from ._units import mm_per_hour, to_mm_per_hour
 
 __version__ = _core.__version__
 
-if _core.has_viz:
-    from ._core import render, write_vtk
-else:
 
-    def write_vtk(results, outdir, **kwargs):
-        """Converts a results file to a VTK series; needs floodtwin built with VTK (viz)."""
-        raise RuntimeError("write_vtk: this floodtwin was built without the viz module (VTK)")
+def _viz_module():
+    """floodtwin._viz, the VTK part, imported on first use: `import floodtwin` loads no VTK."""
+    if not _core.has_viz:
+        raise RuntimeError("this floodtwin was built without the viz module (VTK)")
+    from . import _viz as module
 
-    def render(results, out, **kwargs):
-        """Renders a flood map PNG; needs floodtwin built with VTK (the viz module)."""
-        raise RuntimeError("render: this floodtwin was built without the viz module (VTK)")
+    return module
+
+
+def write_vtk(results, outdir, *, z_scale=1.0, wet_depth=1e-3):
+    """Converts a results file to a VTK time series for ParaView, as ``floodtwin vtk`` does:
+    OUTDIR/flood.pvd with flood_NNNN.vts per output time (depth, water_level, velocity, speed,
+    hazard, elevation, wet), terrain.vts, gauges.vtp and max.vts (peak maps). ``z_scale``
+    exaggerates the surfaces vertically; ``wet`` is 1 where depth > ``wet_depth`` [m]. Returns
+    a dict: dir, pvd, times, gauges, peaks, files. Loads VTK on its first call."""
+    return _viz_module().write_vtk(results, outdir, z_scale=z_scale, wet_depth=wet_depth)
+
+
+def render(
+    results,
+    out,
+    *,
+    time="max",
+    field="depth",
+    width=1200,
+    height=900,
+    min_depth=None,
+    gauges=True,
+    animate=False,
+    movies=("gif", "mp4"),
+    fps=2.0,
+):
+    """Renders a flood map PNG of a results file with VTK off screen, as ``floodtwin render``
+    does: hillshaded terrain, ``field`` ("depth" [m], "hazard" (UK classes) or "arrival_time"
+    [h]) at ``time`` ("max", "END" or an output time: 3600, "90min", "01:30:00"), legend,
+    title, scale bar, north arrow and gauges. With ``animate=True`` one frame per output time
+    (OUT_STEM_NNNN.png) and, with ffmpeg installed, the ``movies`` ("gif", "mp4") made from
+    them at ``fps`` frames per second. Needs an X display (e.g. run under ``xvfb-run -a``).
+    Returns a dict: images, movies, times, subtitle, shown_cells, map_box (x, y, w, h pixels),
+    note (why a movie was not made, else ""). Loads VTK on its first call."""
+    return _viz_module().render(
+        results,
+        out,
+        time=time,
+        field=field,
+        width=width,
+        height=height,
+        min_depth=min_depth,
+        gauges=gauges,
+        animate=animate,
+        movies=list(movies),
+        fps=fps,
+    )
 
 
 def open_results(path, **kwargs):

@@ -19,11 +19,11 @@ from ._core import parse_scheme as parse_scheme
 from ._core import parse_side as parse_side
 from ._core import export as export
 from ._core import info as info
-from ._core import render as render
 from ._core import run_scenario as run_scenario
 from ._core import impacts as impacts
 from ._core import validate as validate
-from ._core import write_vtk as write_vtk
+from ._viz import render as render
+from ._viz import write_vtk as write_vtk
 
 __version__: str
 __all__: list[str]
