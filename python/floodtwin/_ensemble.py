@@ -11,6 +11,13 @@ import numpy as np
 from . import _core
 
 
+def _text(value):
+    """A name read from a netCDF char array (bytes or str, NUL-padded)."""
+    if isinstance(value, bytes):
+        value = value.decode()
+    return str(value).rstrip("\x00")
+
+
 class Ensemble:
     """The ensemble of a scenario file with an ``[ensemble]`` table (docs/ensemble.md).
 
@@ -86,14 +93,24 @@ class Ensemble:
         an :class:`xarray.Dataset`: ``exceedance_probability(threshold, y, x)``,
         ``max_depth_quantile(quantile, y, x)``, ``arrival_time_quantile(quantile, y, x)``, the
         members' factors on ``realization`` and ``gauge_depth(realization, gauge_time,
-        station)``. The dataset is loaded into memory and the file closed."""
+        station)``. With ``[impacts]`` warning levels also
+        ``zone_level_probability(zone, warning_level)``,
+        ``zone_first_crossing_time(realization, zone, warning_level)`` and its quantiles, with
+        ``zone`` and ``warning_level`` labelled by the zone ids and level names
+        (``ds.zone_level_probability.sel(zone="W", warning_level="severe")``). The dataset is
+        loaded into memory and the file closed."""
         import xarray
 
         path = os.fspath(path or self.output or self._spec["output"])
         if not os.path.exists(path):
             raise FileNotFoundError(f"ensemble file not found: {path} (run the ensemble first)")
         with xarray.open_dataset(path, engine="netcdf4") as ds:
-            return ds.load()
+            ds = ds.load()
+        for dim, var in (("zone", "zone_id"), ("warning_level", "warning_level")):
+            if var in ds:
+                names = [_text(v) for v in np.atleast_1d(ds[var].values)]
+                ds = ds.assign_coords({dim: names})
+        return ds
 
     def run_member(self, member, threads=None, output=None):
         """Runs member ``member`` (0-based) alone into an ordinary results file (default

@@ -74,3 +74,18 @@ def test_twin_forecast_runs_the_twin_ensemble_as_the_command_does(tmp_path):
             )
         g = np.array(a["gauge_depth"][:])
         assert not np.array_equal(g[0], g[1])  # the members differ
+
+
+def test_zone_products_labelled_by_zone_and_level(tmp_path):
+    from test_ensemble import add_warning_zones
+
+    scenario = make_basin(tmp_path)
+    add_warning_zones(tmp_path)
+    ds = floodtwin.Ensemble(scenario).run(threads=1)
+    assert list(ds.zone.values) == ["W", "E"]
+    assert list(ds.warning_level.values) == ["watch", "warning", "severe"]
+    p = ds.zone_level_probability
+    assert p.dims == ("zone", "warning_level")
+    first = ds.zone_first_crossing_time.sel(zone="W", warning_level="watch").values
+    assert first.shape == (4,)
+    assert p.sel(zone="W", warning_level="watch") == np.mean(~np.isnan(first))
