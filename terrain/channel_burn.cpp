@@ -338,9 +338,13 @@ std::vector<std::vector<Point2>> read_centrelines(const std::string& path, const
   for (auto& f : *l) {
     OGRGeometry* g = f->GetGeometryRef();
     if (g == nullptr) continue;
-    if (ct && g->transform(ct.get()) != OGRERR_NONE) {
-      throw InputError(what + " '" + path + "': feature " + std::to_string(f->GetFID()) +
-                       " cannot be transformed to the DEM's CRS");
+    if (ct) {
+      const detail::QuietGdal quiet;
+      if (g->transform(ct.get()) != OGRERR_NONE) {
+        throw InputError(what + " '" + path + "': feature " + std::to_string(f->GetFID()) +
+                         " cannot be transformed to the DEM's CRS" + detail::gdal_error_suffix() +
+                         ": is the file's CRS right?");
+      }
     }
     collect(g, lines);
   }

@@ -116,6 +116,37 @@ TEST_F(ChannelScenario, BurnsBedAndManningAndFeedsTheChannel) {
   EXPECT_NEAR(f.sim->mass_balance().point_in, 18000.0, 1e-6);
 }
 
+TEST_F(ChannelScenario, CentrelineFromAnOgrFileEqualsInlineVertices) {
+  write_file("river.geojson",
+             "{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\": "
+             "{\"name\": \"EPSG:32611\"}}, \"features\": [{\"type\": \"Feature\", "
+             "\"properties\": {}, \"geometry\": {\"type\": \"LineString\", \"coordinates\": "
+             "[[380000, 3798000], [405000, 3800000], [410000, 3795000]]}}]}\n");
+  const auto a = scenario(river);
+  driver::Forecast fa = driver::prepare(load_scenario(a));
+  const auto b = scenario(
+      "[[channel]]\nname = \"river\"\nline = \"river.geojson\"\nwidth = 20\ndepth = 3\n"
+      "manning = 0.035\n");
+  driver::Forecast fb = driver::prepare(load_scenario(b));
+  const auto za = fa.sim->elevation(), zb = fb.sim->elevation();
+  ASSERT_EQ(za.size(), zb.size());
+  for (std::size_t k = 0; k < za.size(); ++k) {
+    if (!std::isnan(za[k])) {
+      EXPECT_EQ(za[k], zb[k]) << k;
+    }
+  }
+  const solver::Grid& g = fa.sim->grid();
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      EXPECT_EQ(fa.sim->manning()[g.index(i, j)], fb.sim->manning()[g.index(i, j)]);
+    }
+  }
+  const std::string missing = error_of<ConfigError>([&] {
+    load_scenario(scenario("[[channel]]\nline = \"nope.gpkg\"\nwidth = 20\ndepth = 3\n"));
+  });
+  EXPECT_NE(missing.find("s.toml:9: [channel] line:"), std::string::npos) << missing;
+}
+
 TEST_F(ChannelScenario, BreachingIsNotedAndFillTakesTheRest) {
   const auto path = scenario("condition = \"fill+breach\"\nbreach_max_depth = 3\n");
   const driver::Forecast f = driver::prepare(load_scenario(path));
