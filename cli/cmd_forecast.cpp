@@ -94,6 +94,7 @@ int run_forecast(const std::vector<std::string>& args) {
         wo.impacts = dir / "forecast_impacts";
       }
       wo.title = "Forecast " + summary.cycle + " (T0 " + summary.t0 + ")";
+      if (std::filesystem::is_regular_file(dir / "ensemble.h5")) wo.ensemble = dir / "ensemble.h5";
       floodtwin::web::export_web(dir / "forecast.h5", dir / "web", wo);
     };
   }

@@ -5,11 +5,13 @@
 #if FLOODTWIN_HAS_VIZ  // the command exists when the viz module is built
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "solver/error.hpp"
+#include "viz/ensemble_source.hpp"
 #include "viz/products.hpp"
 
 namespace {
@@ -27,6 +29,8 @@ double number(const std::string& option, const std::string& value) {
 int run(const std::vector<std::string>& args) {
   std::string in, out;
   viz::RenderRequest request;
+  std::optional<double> threshold;
+  std::string terrain;
   for (std::size_t a = 0; a < args.size(); ++a) {
     auto value = [&]() -> std::string {
       if (a + 1 >= args.size()) throw ConfigError("render: " + args[a] + " needs a value");
@@ -45,6 +49,10 @@ int run(const std::vector<std::string>& args) {
     } else if (args[a] == "--min-depth") {
       request.min_depth = number("--min-depth", value());
       if (*request.min_depth < 0) throw ConfigError("render: --min-depth must be >= 0 m");
+    } else if (args[a] == "--threshold") {
+      threshold = number("--threshold", value());
+    } else if (args[a] == "--results") {
+      terrain = value();
     } else if (args[a] == "--no-gauges") {
       request.options.show_gauges = false;
     } else if (args[a] == "--animate") {
@@ -64,6 +72,22 @@ int run(const std::vector<std::string>& args) {
   if (in.empty()) throw ConfigError("render: expected a results file");
   if (out.empty()) throw ConfigError("render: --out map.png is required");
 
+  if (viz::is_ensemble_file(in)) {  // probability maps (docs/ensemble.md)
+    viz::ProbabilityRequest p;
+    p.threshold = threshold;
+    p.results = terrain;
+    p.options = request.options;
+    const viz::RenderedMaps maps = viz::render_probability(in, out, p);
+    for (const auto& image : maps.images) std::printf("%s\n", image.c_str());
+    std::printf("%s; %zu cells coloured in the first; map at (%d, %d), %d x %d pixels; %s\n",
+                maps.subtitle.c_str(), maps.shown_cells, maps.placement.x, maps.placement.y,
+                maps.placement.width, maps.placement.height, maps.note.c_str());
+    return 0;
+  }
+  if (threshold) {
+    throw ConfigError("render: --threshold is for an ensemble file (" + in + " is not)");
+  }
+  if (!terrain.empty()) throw ConfigError("render: --results is for an ensemble file");
   // The output checks and the lock are render_results's (viz/products.cpp).
   const viz::RenderedMaps maps = viz::render_results(in, out, request);
   if (!request.animate) {
@@ -97,6 +121,11 @@ const floodtwin::cli::Registration registration(
      "               MAP.gif and MAP.mp4 made with ffmpeg (Debian package ffmpeg)\n"
      "  --movie      which animations to make from the frames (default gif,mp4)\n"
      "  --fps        frames per second of the animations (default 2)\n"
+     "An ensemble file (floodtwin ensemble: <stem>_ensemble.h5, a cycle's ensemble.h5) gives\n"
+     "probability maps P(max depth > T): one per threshold of the file, MAP_gtTm.png, or\n"
+     "  --threshold T  the map of threshold T [m] only, at MAP.png\n"
+     "  --results R    the results whose terrain is drawn (default: <stem>.h5 or forecast.h5\n"
+     "                 beside the ensemble file; none: a flat grey terrain)\n"
      "Without a display, run it under a virtual X server: xvfb-run -a floodtwin render ...",
      run});
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numbers>
 
@@ -48,6 +49,8 @@ std::string to_string(MapField field) {
       return "hazard";
     case MapField::arrival_time:
       return "arrival_time";
+    case MapField::probability:
+      return "probability";
   }
   return "?";
 }
@@ -106,6 +109,12 @@ const std::array<std::string, 4>& hazard_labels() {
   static const std::array<std::string, 4> labels{"Low (< 0.75)", "Moderate (0.75-1.25)",
                                                  "Significant (1.25-2.0)", "Extreme (> 2.0)"};
   return labels;
+}
+
+Rgb probability_colour(double t) {
+  static constexpr std::array<Stop, 5> stops{
+      {{255, 237, 160}, {254, 178, 76}, {240, 59, 32}, {189, 0, 38}, {84, 0, 80}}};
+  return ramp(stops, t);
 }
 
 Rgb arrival_colour(double t) {
@@ -188,6 +197,8 @@ MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot
       layer.legend_title = "Hazard to people";
       layer.hi = 4;
       break;
+    case MapField::probability:
+      break;  // probability_layer
     case MapField::arrival_time:
       layer.subtitle = "Arrival of flooding (depth > " +
                        std::to_string(basin.threshold).substr(0, 4) + " m)" +
@@ -199,11 +210,31 @@ MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot
   return layer;
 }
 
+MapLayer probability_layer(const std::vector<double>& probability, double threshold,
+                           std::size_t members) {
+  MapLayer layer;
+  layer.field = MapField::probability;
+  layer.value = probability;
+  layer.shown.assign(probability.size(), 0);
+  for (std::size_t c = 0; c < probability.size(); ++c) {
+    layer.shown[c] = probability[c] > 0 ? 1 : 0;
+  }
+  layer.lo = 0;
+  layer.hi = 1;
+  layer.opacity = 1;
+  char thr[32];
+  std::snprintf(thr, sizeof thr, "%g", threshold);
+  layer.legend_title = std::string("P(max depth > ") + thr + " m)";
+  layer.subtitle = "Probability that the maximum depth exceeds " + std::string(thr) +
+                   " m (ensemble of " + std::to_string(members) + " members)";
+  return layer;
+}
+
 std::vector<std::uint8_t> compose_rgba(const Basin& basin, const MapLayer& layer) {
   const solver::Grid& g = basin.grid;
   const std::vector<double> shade = hillshade(basin);
   std::vector<std::uint8_t> rgba(4 * g.cell_count(), 0);
-  constexpr double alpha = 0.85;  // the layer lets a little relief show through
+  const double alpha = layer.opacity;  // 0.85: the layer lets a little relief show through
   for (int j = 0; j < g.ny; ++j) {
     for (int i = 0; i < g.nx; ++i) {
       const std::size_t c = cell(g, i, j);
@@ -216,9 +247,10 @@ std::vector<std::uint8_t> compose_rgba(const Basin& basin, const MapLayer& layer
       if (layer.shown[c] != 0) {
         const double v = layer.value[c];
         const double t = (v - layer.lo) / std::max(layer.hi - layer.lo, 1e-12);
-        const Rgb col = layer.field == MapField::hazard  ? hazard_colour(hazard_class(v))
-                        : layer.field == MapField::depth ? depth_colour(t)
-                                                         : arrival_colour(t);
+        const Rgb col = layer.field == MapField::hazard        ? hazard_colour(hazard_class(v))
+                        : layer.field == MapField::depth       ? depth_colour(t)
+                        : layer.field == MapField::probability ? probability_colour(t)
+                                                               : arrival_colour(t);
         for (std::size_t k = 0; k < 3; ++k) out[k] = alpha * col[k] + (1 - alpha) * grey;
       }
       for (std::size_t k = 0; k < 3; ++k) px[k] = static_cast<std::uint8_t>(std::lround(out[k]));

@@ -15,7 +15,7 @@ namespace floodtwin::viz {
 using Rgb = std::array<std::uint8_t, 3>;
 
 /// What a map shows.
-enum class MapField { depth, hazard, arrival_time };
+enum class MapField { depth, hazard, arrival_time, probability };
 /// Parses "depth" | "hazard" | "arrival_time"; throws ConfigError naming the choices.
 MapField parse_map_field(const std::string& text);
 std::string to_string(MapField field);
@@ -33,6 +33,10 @@ int hazard_class(double rating);
 Rgb hazard_colour(int hazard_class);
 /// Labels of the hazard classes for the legend.
 const std::array<std::string, 4>& hazard_labels();
+/// Sequential scale for probabilities 0 (t = 0, pale yellow) to 1 (t = 1, dark purple):
+/// ColorBrewer "YlOrRd" up to red, then to dark purple, five stops, linear between them
+/// (the same ramp in the rendered maps and the web viewer).
+Rgb probability_colour(double t);
 /// Sequential scale for arrival times, early (t = 0, dark purple) to late (t = 1, yellow).
 Rgb arrival_colour(double t);
 
@@ -47,8 +51,11 @@ struct MapLayer {
   double lo = 0, hi = 1;            ///< colour scale range (depth, arrival)
   /// Some coloured values exceed `hi` (drawn in the top colour; the legend says "> hi").
   bool open_top = false;
-  std::string subtitle;             ///< e.g. "maximum depth" or "depth at t = 01:00:00"
-  std::string legend_title;         ///< e.g. "Depth (m)"
+  std::string subtitle;      ///< e.g. "maximum depth" or "depth at t = 01:00:00"
+  std::string legend_title;  ///< e.g. "Depth (m)"
+  /// Opacity of the coloured cells over the hillshade (probability maps: 1, so that a pixel
+  /// is exactly the legend's colour).
+  double opacity = 0.85;
   [[nodiscard]] std::size_t shown_cells() const;
 };
 
@@ -62,6 +69,12 @@ double depth_scale_top(std::vector<double> values);
 
 MapLayer make_layer(const Basin& basin, MapField field, const Snapshot* snapshot,
                     const PeakMaps* peaks, double min_depth);
+
+/// The layer of an exceedance probability map: `probability` per cell in [0, 1] (NaN:
+/// inactive), coloured where it is > 0, with the scale 0-1; `threshold` [m] and `members` name
+/// it ("P(max depth > 0.3 m)", "ensemble of 20 members").
+MapLayer probability_layer(const std::vector<double>& probability, double threshold,
+                           std::size_t members);
 
 /// RGBA per cell in VTK image order (row 0 = southern row): the layer over the hillshade.
 std::vector<std::uint8_t> compose_rgba(const Basin& basin, const MapLayer& layer);

@@ -17,6 +17,7 @@
 
 #include "io/file_lock.hpp"
 #include "solver/error.hpp"
+#include "viz/ensemble_source.hpp"
 #include "viz/results_source.hpp"
 
 extern char** environ;  // NOLINT: POSIX, passed to posix_spawnp
@@ -117,6 +118,59 @@ std::string make_movie(const fs::path& ffmpeg, const fs::path& stem, std::size_t
 }
 
 }  // namespace
+
+RenderedMaps render_probability(const fs::path& ensemble, const fs::path& png,
+                                const ProbabilityRequest& request) {
+  if (png.empty()) throw ConfigError("render: an output PNG path is required");
+  const EnsembleSource source(ensemble);
+  std::vector<std::size_t> which;
+  if (request.threshold) {
+    which.push_back(source.threshold_index(*request.threshold));
+  } else {
+    for (std::size_t k = 0; k < source.thresholds.size(); ++k) which.push_back(k);
+  }
+  std::vector<fs::path> outputs;
+  for (const std::size_t k : which) {
+    if (request.threshold) {
+      outputs.push_back(png);
+    } else {
+      char suffix[48];
+      std::snprintf(suffix, sizeof suffix, "_gt%gm", source.thresholds[k]);
+      outputs.push_back(png.parent_path() /
+                        (png.stem().string() + suffix + png.extension().string()));
+    }
+  }
+  std::vector<fs::path> inputs{ensemble};
+  if (!request.results.empty()) inputs.push_back(request.results);
+  for (const auto& o : outputs) io::refuse_output_over_inputs(o, inputs, "render: --out");
+  const io::FileLock lock(io::lock_path(png), "render to " + png.string());
+
+  const fs::path results = request.results.empty() ? results_beside(ensemble) : request.results;
+  Basin basin;
+  if (!results.empty()) {
+    const ResultsSource terrain(results);
+    basin = terrain.basin();
+    source.check_grid(basin, results);
+  } else {
+    basin = source.flat_basin();
+  }
+  RenderedMaps out;
+  for (std::size_t n = 0; n < which.size(); ++n) {
+    const MapLayer layer =
+        probability_layer(source.exceedance(which[n]), source.thresholds[which[n]], source.members);
+    const MapPlacement placement = render_map(basin, layer, request.options, outputs[n]);
+    if (out.images.empty()) {
+      out.subtitle = layer.subtitle;
+      out.shown_cells = layer.shown_cells();
+      out.placement = placement;
+    }
+    out.images.push_back(outputs[n]);
+    out.times.push_back(std::numeric_limits<double>::quiet_NaN());
+  }
+  out.note = results.empty() ? "no results file beside the ensemble: flat terrain (--results R.h5)"
+                             : "terrain of " + results.string();
+  return out;
+}
 
 std::vector<Movie> parse_movies(const std::string& text) {
   std::vector<Movie> movies;

@@ -66,6 +66,25 @@ struct RenderedMaps {
 RenderedMaps render_results(const std::filesystem::path& results, const std::filesystem::path& png,
                             const RenderRequest& request);
 
+/// What a probability map of an ensemble file shows.
+struct ProbabilityRequest {
+  std::optional<double> threshold;  ///< one map of this threshold [m]; none: one per threshold
+  /// The results whose terrain (hillshade), title and gauges the maps show; empty: the one
+  /// beside the ensemble file (ensemble_source.hpp, results_beside), else a flat grey terrain.
+  std::filesystem::path results;
+  RenderOptions options;
+};
+
+/// Renders exceedance-probability maps of the ensemble file `ensemble` (docs/ensemble.md):
+/// with a threshold, one map at `png`; without, one per threshold of the file at
+/// `STEM_gtT m.png` beside `png` (e.g. prob_gt0.3m.png). Cells with a probability > 0 are
+/// coloured opaquely with viz::probability_colour over the hillshade, the legend
+/// "P(max depth > T m)" from 0 to 1. Same output checks, lock and X display as render_results.
+/// InputError for a threshold the file does not hold or a results file on another grid.
+RenderedMaps render_probability(const std::filesystem::path& ensemble,
+                                const std::filesystem::path& png,
+                                const ProbabilityRequest& request);
+
 /// Parses "gif", "mp4", "gif,mp4", "none" (ConfigError otherwise).
 std::vector<Movie> parse_movies(const std::string& text);
 

@@ -295,8 +295,10 @@ MapPlacement render_map(const Basin& basin, const MapLayer& layer, const RenderO
     shapes.rect(px0 - 1, y - bar_h - 1, px0 + bar_w + 1, y + 1, {0, 0, 0});
     for (int k = 0; k < steps; ++k) {
       const double t0 = double(k) / steps, t1 = double(k + 1) / steps;
-      const Rgb c = layer.field == MapField::depth ? depth_colour((t0 + t1) / 2)
-                                                   : arrival_colour((t0 + t1) / 2);
+      const double tm = (t0 + t1) / 2;
+      const Rgb c = layer.field == MapField::depth         ? depth_colour(tm)
+                    : layer.field == MapField::probability ? probability_colour(tm)
+                                                           : arrival_colour(tm);
       shapes.rect(px0, y - bar_h + t0 * bar_h, px0 + bar_w, y - bar_h + t1 * bar_h, c);
     }
     for (int k = 0; k <= 4; ++k) {

@@ -7,6 +7,7 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,8 +18,8 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "io/file_lock.hpp"
 #include "io/results_reader.hpp"
@@ -26,6 +27,7 @@
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
 #include "viz/colour_maps.hpp"
+#include "viz/ensemble_source.hpp"
 #include "viz/results_source.hpp"
 
 namespace fs = std::filesystem;
@@ -133,7 +135,7 @@ std::string json_numbers(const std::vector<double>& v) {
 struct Sampler {
   int nx = 0, ny = 0;  // full grid
   int stride = 1;
-  int ox = 0, oy = 0;  // exported grid
+  int ox = 0, oy = 0;              // exported grid
   std::vector<std::size_t> cells;  // full-grid cell of each exported cell
   Sampler(int fnx, int fny, int max_size) : nx(fnx), ny(fny) {
     const int longest = std::max(nx, ny);
@@ -268,15 +270,16 @@ std::vector<std::string> read_features(const fs::path& path, const std::string& 
                                        const std::string& what) {
   ensure_gdal();
   CPLErrorReset();
-  GDALDatasetUniquePtr ds(GDALDataset::Open(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                            nullptr, nullptr, nullptr));
+  GDALDatasetUniquePtr ds(GDALDataset::Open(
+      path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
   if (!ds) {
     throw InputError("web: " + what + " '" + path.string() +
                      "': not a vector file GDAL/OGR opens (GeoPackage, GeoJSON...)" + gdal_error());
   }
   OGRSpatialReference target;
   target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  const bool has_target = !grid_wkt.empty() && target.importFromWkt(grid_wkt.c_str()) == OGRERR_NONE;
+  const bool has_target =
+      !grid_wkt.empty() && target.importFromWkt(grid_wkt.c_str()) == OGRERR_NONE;
   std::vector<std::string> features;
   for (OGRLayer* layer : ds->GetLayers()) {
     const OGRSpatialReference* src = layer->GetSpatialRef();
@@ -286,9 +289,8 @@ std::vector<std::string> read_features(const fs::path& path, const std::string& 
       s.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
       ct.reset(OGRCreateCoordinateTransformation(&s, &target));
       if (!ct) {
-        throw InputError("web: " + what + " '" + path.string() + "': layer '" +
-                         layer->GetName() + "': cannot transform its CRS to the results'" +
-                         gdal_error());
+        throw InputError("web: " + what + " '" + path.string() + "': layer '" + layer->GetName() +
+                         "': cannot transform its CRS to the results'" + gdal_error());
       }
     } else if (src != nullptr && src->IsGeographic() && !has_target) {
       throw InputError("web: " + what + " '" + path.string() +
@@ -301,7 +303,8 @@ std::vector<std::string> read_features(const fs::path& path, const std::string& 
       if (g == nullptr) continue;
       if (ct && g->transform(ct.get()) != OGRERR_NONE) {
         throw InputError("web: " + what + " '" + path.string() + "': feature " +
-                         std::to_string(f->GetFID()) + " cannot be transformed to the results' CRS");
+                         std::to_string(f->GetFID()) +
+                         " cannot be transformed to the results' CRS");
       }
       char* gj = g->exportToJson();
       std::string geometry = gj != nullptr ? gj : "null";
@@ -352,6 +355,14 @@ fs::path assets_folder(const WebOptions& options) {
   if (const char* env = std::getenv("FLOODTWIN_WEB_DIR"); env != nullptr && *env != '\0') {
     return env;
   }
+  // An installed program (`cmake --install`): PREFIX/bin/floodtwin finds the viewer and its
+  // libraries in PREFIX/share/floodtwin/web (web/CMakeLists.txt installs them there).
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / FLOODTWIN_WEB_INSTALL_SUBDIR;
+    if (fs::is_regular_file(installed / "viewer" / "index.html", ec)) return installed;
+  }
   return FLOODTWIN_WEB_SOURCE_DIR;
 }
 
@@ -378,6 +389,52 @@ std::map<std::string, double> scenario_warning_depths(const io::ResultsReader& r
   return out;
 }
 
+/// The ensemble's layers: exceedance probabilities (scale 1e-4: a value read back is within
+/// 5e-5 of the file's), max-depth quantiles (1 mm), and per gauge the band of the members'
+/// depths: min, the file's quantiles (numpy linear) and max at each gauge time.
+std::string ensemble_json(const viz::EnsembleSource& es, const Sampler& s) {
+  std::ostringstream d;
+  d << "\"ensemble\":{\"source\":" << json_string(es.path().filename().string())
+    << ",\"members\":" << es.members << ",\"thresholds\":" << json_numbers(es.thresholds)
+    << ",\"quantiles\":" << json_numbers(es.quantiles) << ",\n\"exceedance\":[";
+  for (std::size_t k = 0; k < es.thresholds.size(); ++k) {
+    d << (k ? ",\n" : "") << quantised_json(quantise(es.exceedance(k), s, 1e-4, false), "");
+  }
+  d << "],\n\"max_depth_quantile\":[";
+  for (std::size_t k = 0; k < es.quantiles.size(); ++k) {
+    d << (k ? ",\n" : "")
+      << quantised_json(quantise(es.max_depth_quantile(k), s, 0.001, false), "m");
+  }
+  d << "],\n\"colours\":[";
+  for (int k = 0; k < 64; ++k) {
+    const viz::Rgb c = viz::probability_colour(k / 63.0);
+    d << (k ? "," : "") << "[" << int(c[0]) << "," << int(c[1]) << "," << int(c[2]) << "]";
+  }
+  d << "],\n\"gauge_time\":" << json_numbers(es.gauge_time) << ",\"gauges\":[";
+  const std::vector<double> depth = es.gauge_depth();
+  const std::size_t nt = es.gauge_time.size(), ns = es.stations.size();
+  const std::size_t members = ns > 0 && nt > 0 ? depth.size() / (nt * ns) : 0;
+  for (std::size_t st = 0; st < ns && members > 0; ++st) {
+    std::vector<double> lo(nt), hi(nt);
+    std::vector<std::vector<double>> q(es.quantiles.size(), std::vector<double>(nt));
+    for (std::size_t t = 0; t < nt; ++t) {
+      std::vector<double> v;
+      for (std::size_t m = 0; m < members; ++m) v.push_back(depth[(m * nt + t) * ns + st]);
+      lo[t] = viz::numpy_quantile(v, 0);
+      hi[t] = viz::numpy_quantile(v, 1);
+      for (std::size_t k = 0; k < es.quantiles.size(); ++k) {
+        q[k][t] = viz::numpy_quantile(v, es.quantiles[k]);
+      }
+    }
+    d << (st ? ",\n" : "\n") << "{\"name\":" << json_string(es.stations[st].name)
+      << ",\"min\":" << json_numbers(lo) << ",\"max\":" << json_numbers(hi) << ",\"quantiles\":[";
+    for (std::size_t k = 0; k < q.size(); ++k) d << (k ? "," : "") << json_numbers(q[k]);
+    d << "]}";
+  }
+  d << "]}";
+  return d.str();
+}
+
 std::uintmax_t folder_bytes(const fs::path& dir) {
   std::uintmax_t n = 0;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
@@ -393,16 +450,22 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
   fs::path folder = dir.lexically_normal();
   if (folder.filename().empty()) folder = folder.parent_path();
   if (folder.empty()) throw ConfigError("web: an output folder is required");
-  std::vector<fs::path> inputs{results};
+  // Without a results file, an ensemble file alone: its grid, a flat terrain, no depths.
+  const bool ensemble_only = results.empty();
+  if (ensemble_only && options.ensemble.empty()) {
+    throw ConfigError("web: a results file (or an ensemble file) is required");
+  }
+  std::vector<fs::path> inputs;
+  if (!ensemble_only) inputs.push_back(results);
   for (const auto& l : options.layers) inputs.push_back(l);
+  if (!options.ensemble.empty()) inputs.push_back(options.ensemble);
   io::refuse_output_over_inputs(folder, inputs, "web: OUTDIR");
-  {
-    std::error_code ec;
-    const fs::path absr = fs::absolute(results).lexically_normal();
+  for (const fs::path& input : inputs) {
+    const fs::path absr = fs::absolute(input).lexically_normal();
     const fs::path absd = fs::absolute(folder).lexically_normal();
     const auto rel = absr.lexically_relative(absd);
     if (!rel.empty() && *rel.begin() != "..") {
-      throw ConfigError("web: OUTDIR " + dir.string() + " holds the input " + results.string() +
+      throw ConfigError("web: OUTDIR " + dir.string() + " holds the input " + input.string() +
                         "; choose another folder");
     }
   }
@@ -435,15 +498,26 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
   if (folder.has_parent_path()) fs::create_directories(folder.parent_path());
   const io::FileLock lock(io::lock_path(folder), "web viewer in " + dir.string());
 
-  const viz::ResultsSource source(results);
-  const io::ResultsReader reader(results);
-  const viz::Basin& basin = source.basin();
+  std::optional<viz::ResultsSource> source;
+  std::optional<io::ResultsReader> reader;
+  std::optional<viz::EnsembleSource> ensemble;
+  viz::Basin flat;
+  if (!options.ensemble.empty()) ensemble.emplace(options.ensemble);
+  if (!ensemble_only) {
+    source.emplace(results);
+    reader.emplace(results);
+  } else {
+    flat = ensemble->flat_basin();
+  }
+  const viz::Basin& basin = source ? source->basin() : flat;
+  if (ensemble && source) ensemble->check_grid(basin, results);
+  const std::vector<double> times = source ? source->times() : std::vector<double>{};
   const solver::Grid& g = basin.grid;
   const Sampler s(g.nx, g.ny, options.max_size);
 
   WebExport e;
   e.dir = folder;
-  e.times = source.times().size();
+  e.times = times.size();
   e.nx = s.ox;
   e.ny = s.oy;
   e.stride = s.stride;
@@ -468,7 +542,8 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
   d << "window.FLOODTWIN_DATA = {\n";
   d << "\"format\":1,\n\"title\":"
     << json_string(options.title.empty() ? basin.title : options.title) << ",\n";
-  d << "\"source\":" << json_string(results.filename().string()) << ",\n";
+  d << "\"source\":"
+    << json_string((ensemble_only ? options.ensemble : results).filename().string()) << ",\n";
   d << "\"start_time\":" << json_string(basin.start_time) << ",\n";
   d << "\"crs_wkt\":" << json_string(basin.crs_wkt) << ",\n";
   std::string proj;
@@ -500,7 +575,7 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
     << ",\"full_dx\":" << json_number(g.dx) << ",\"full_dy\":" << json_number(g.dy)
     << ",\"west\":" << json_number(g.origin_x) << ",\"north\":" << json_number(g.origin_y)
     << "},\n";
-  d << "\"times\":" << json_numbers(source.times()) << ",\n";
+  d << "\"times\":" << json_numbers(times) << ",\n";
   d << "\"threshold\":" << json_number(basin.threshold)
     << ",\n\"debris_factor\":" << json_number(basin.debris_factor) << ",\n";
   d << "\"hillshade\":" << json_string(hillshade_png(basin, s)) << ",\n";
@@ -508,8 +583,8 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
   // Colours of viz/colour_maps (the rendered PNG maps): the same ramps, sampled.
   {
     auto rgb = [](const viz::Rgb& c) {
-      return "[" + std::to_string(c[0]) + "," + std::to_string(c[1]) + "," +
-             std::to_string(c[2]) + "]";
+      return "[" + std::to_string(c[0]) + "," + std::to_string(c[1]) + "," + std::to_string(c[2]) +
+             "]";
     };
     std::string blues = "[", arrival = "[", hazard = "[", labels = "[";
     for (int k = 0; k < 64; ++k) {
@@ -539,31 +614,39 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
       << "],\"hazard\":" << hazard << "],\"hazard_labels\":" << labels
       << "],\"hazard_limits\":" << json_numbers(limits) << "},\n";
   }
-  if (source.has_peaks()) {
+  if (source && source->has_peaks()) {
     // The four maps shown, read one at a time (big grids: 128 MB each as double).
-    std::vector<double> max_depth = reader.read("max_depth");
+    std::vector<double> max_depth = reader->read("max_depth");
     d << "\"depth_top\":" << json_number(viz::depth_scale_top(max_depth)) << ",\n";
     d << "\"peaks\":{\"max_depth\":" << quantised_json(quantise(max_depth, s, 0.001, false), "m");
     max_depth = {};
     d << ",\n\"max_speed\":"
-      << quantised_json(quantise(reader.read("max_speed"), s, 0.001, false), "m/s")
+      << quantised_json(quantise(reader->read("max_speed"), s, 0.001, false), "m/s")
       << ",\n\"max_hazard\":"
-      << quantised_json(quantise(reader.read("max_hazard"), s, 0.001, false), "")
+      << quantised_json(quantise(reader->read("max_hazard"), s, 0.001, false), "")
       << ",\n\"arrival_time\":"
-      << quantised_json(quantise(reader.read("arrival_time"), s, 1, false), "s") << "},\n";
+      << quantised_json(quantise(reader->read("arrival_time"), s, 1, false), "s") << "},\n";
   } else {
     d << "\"depth_top\":null,\n\"peaks\":null,\n";
+  }
+  if (ensemble) {
+    d << ensemble_json(*ensemble, s) << ",\n";
+    e.ensemble_members = ensemble->members;
+  } else {
+    d << "\"ensemble\":null,\n";
   }
 
   // --- gauges: names, positions, depth series, warning thresholds
   std::map<std::string, std::vector<std::pair<std::string, double>>> thresholds;
-  for (const auto& [name, w] : scenario_warning_depths(reader)) {
-    thresholds[name].emplace_back("warning depth", w);
+  if (reader) {
+    for (const auto& [name, w] : scenario_warning_depths(*reader)) {
+      thresholds[name].emplace_back("warning depth", w);
+    }
   }
   fs::path impacts = options.impacts;
   if (impacts.empty()) {
     const fs::path beside = results.parent_path() / (results.stem().string() + "_impacts");
-    if (fs::is_regular_file(beside / "zones.gpkg")) impacts = beside;
+    if (!ensemble_only && fs::is_regular_file(beside / "zones.gpkg")) impacts = beside;
   } else if (!fs::is_regular_file(impacts / "zones.gpkg")) {
     throw InputError("web: --impacts " + impacts.string() +
                      ": no zones.gpkg there (a folder written by `floodtwin impacts`)");
@@ -589,19 +672,22 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
     }
   }
   {
-    const auto names = reader.has_variable("station_name") ? reader.read_strings("station_name")
-                                                            : std::vector<std::string>{};
+    const auto names = reader && reader->has_variable("station_name")
+                           ? reader->read_strings("station_name")
+                           : std::vector<std::string>{};
     std::vector<double> gt, gd;
-    if (!names.empty() && reader.has_variable("gauge_time") && reader.has_variable("gauge_depth")) {
-      gt = reader.read("gauge_time");
-      gd = reader.read("gauge_depth");
+    if (!names.empty() && reader->has_variable("gauge_time") &&
+        reader->has_variable("gauge_depth")) {
+      gt = reader->read("gauge_time");
+      gd = reader->read("gauge_depth");
     }
     d << "\"gauges\":[";
     for (std::size_t k = 0; k < basin.stations.size(); ++k) {
       const auto& st = basin.stations[k];
       std::vector<double> series;
       if (gd.size() == gt.size() * basin.stations.size()) {
-        for (std::size_t t = 0; t < gt.size(); ++t) series.push_back(gd[t * basin.stations.size() + k]);
+        for (std::size_t t = 0; t < gt.size(); ++t)
+          series.push_back(gd[t * basin.stations.size() + k]);
       }
       d << (k ? ",\n" : "\n") << "{\"name\":" << json_string(st.name)
         << ",\"x\":" << json_number(st.x) << ",\"y\":" << json_number(st.y)
@@ -640,8 +726,8 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
     }
     colours += "}";
     d << "\"zones\":{\"geojson\":" << feature_collection(features)
-      << ",\n\"none_colour\":\"#a6d96a\",\"level_colours\":" << colours << ",\"folder\":"
-      << json_string(impacts.filename().string()) << "},\n";
+      << ",\n\"none_colour\":\"#a6d96a\",\"level_colours\":" << colours
+      << ",\"folder\":" << json_string(impacts.filename().string()) << "},\n";
     e.zones = features.size();
   } else {
     d << "\"zones\":null,\n";
@@ -661,17 +747,15 @@ WebExport export_web(const fs::path& results, const fs::path& dir, const WebOpti
   {
     std::ofstream f(stage / "data" / "frames.js", std::ios::binary);
     f << "window.FLOODTWIN_FRAMES = [";
-    for (std::size_t k = 0; k < source.times().size(); ++k) {
-      f << (k ? ",\n" : "\n") << "{\"time\":" << json_number(source.times()[k])
-        << ",\"depth\":"
-        << quantised_json(quantise(reader.read_snapshot("depth", k), s, 0.001, false), "m");
-      std::vector<double> speed = reader.read_snapshot("velocity_x", k);
+    for (std::size_t k = 0; k < times.size(); ++k) {
+      f << (k ? ",\n" : "\n") << "{\"time\":" << json_number(times[k]) << ",\"depth\":"
+        << quantised_json(quantise(reader->read_snapshot("depth", k), s, 0.001, false), "m");
+      std::vector<double> speed = reader->read_snapshot("velocity_x", k);
       {
-        const std::vector<double> vy = reader.read_snapshot("velocity_y", k);
+        const std::vector<double> vy = reader->read_snapshot("velocity_y", k);
         for (std::size_t c = 0; c < speed.size(); ++c) speed[c] = std::hypot(speed[c], vy[c]);
       }
-      f
-        << ",\"speed\":" << quantised_json(quantise(speed, s, 0.001, false), "m/s") << "}";
+      f << ",\"speed\":" << quantised_json(quantise(speed, s, 0.001, false), "m/s") << "}";
     }
     f << "];\n";
     f.close();

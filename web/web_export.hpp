@@ -10,6 +10,8 @@
 ///                        hazard rating, arrival time), gauges with their series and warning
 ///                        thresholds, warning zones (GeoJSON, level colours, table), layers
 ///   data/frames.js       window.FLOODTWIN_FRAMES: depth and speed per output time
+///   (with an ensemble)   FLOODTWIN_DATA.ensemble: exceedance probability per threshold
+///                        (scale 1e-4), max-depth quantiles (1 mm), the gauges' member bands
 ///   lib/                 Leaflet and proj4js, copied from web/node_modules
 ///
 /// A quantised field is an RGB PNG of the (exported) grid, row 0 north: the value
@@ -37,9 +39,14 @@ struct WebOptions {
   /// beside the results when it exists.
   std::filesystem::path impacts;
   /// The folder of the viewer sources (index.html, viewer.js, viewer.css) and of
-  /// node_modules; empty: $FLOODTWIN_WEB_DIR, else the source tree's web/.
+  /// node_modules; empty: $FLOODTWIN_WEB_DIR, else PREFIX/share/floodtwin/web beside an
+  /// installed PREFIX/bin/floodtwin (`cmake --install`), else the source tree's web/.
   std::filesystem::path assets;
   std::string title;  ///< empty: the results' title
+  /// An ensemble file on the results' grid (`floodtwin ensemble`, a cycle's ensemble.h5):
+  /// its exceedance probabilities and max-depth quantiles become map layers, the click query
+  /// gives them at the point, and each gauge's panel the band of the members' depths.
+  std::filesystem::path ensemble;
 };
 
 struct WebExport {
@@ -48,7 +55,8 @@ struct WebExport {
   int nx = 0, ny = 0;  ///< exported grid
   int stride = 1;      ///< decimation step (1: every cell)
   std::size_t gauges = 0, zones = 0, layers = 0;
-  std::uintmax_t bytes = 0;  ///< size of the folder
+  std::size_t ensemble_members = 0;  ///< 0: no ensemble layers
+  std::uintmax_t bytes = 0;          ///< size of the folder
 };
 
 /// Writes the viewer of `results` into `dir` (written as `dir.partial`, renamed when complete;

@@ -48,6 +48,11 @@
     return f;
   }
   const statics = {};
+  // The ensemble's layers (FLOODTWIN_DATA.ensemble), decoded at start.
+  const E = D.ensemble;
+  let ens = null;
+  const probabilityLabel = (k) => `P(max depth > ${E.thresholds[k]} m)`;
+  const quantileLabel = (k) => `Max depth, ${+(100 * E.quantiles[k]).toFixed(2)} % quantile`;
 
   // ------------------------------------------------------------------- coordinates --
   // The map uses L.CRS.Simple in metres of the results' CRS, shifted to the grid's north-west
@@ -143,6 +148,12 @@
       } else if (m === "arrival") {
         const a = valueAt(statics.arrival_time, c);
         if (isFinite(a)) rgb = ramp(C.arrival, Math.min(1, a / arrivalTop));
+      } else if (ens && m.startsWith("p:")) {
+        const p = valueAt(ens.exceedance[+m.slice(2)], c);
+        if (p > 0) rgb = ramp(E.colours, p);
+      } else if (ens && m.startsWith("q:")) {
+        const d = valueAt(ens.quantile[+m.slice(2)], c);
+        if (d > th) rgb = ramp(C.depth, Math.min(1, d / depthTop));
       }
       if (rgb) {
         px[4 * c] = rgb[0]; px[4 * c + 1] = rgb[1]; px[4 * c + 2] = rgb[2]; px[4 * c + 3] = 255;
@@ -176,10 +187,17 @@
     } else if (m === "hazard" || m === "max_hazard") {
       h = `<h2>${m === "hazard" ? "Hazard" : "Peak hazard"}: FD2320 classes (HR = d (v + 0.5) + DF)</h2>` +
         C.hazard_labels.map((l, k) => `<div class="legend-row"><span class="swatch" style="background:rgb(${C.hazard[k].join(",")})"></span>${l}</div>`).join("");
+    } else if (m.startsWith("p:")) {
+      h = `<h2>${escapeHtml(probabilityLabel(+m.slice(2)))}</h2>` + rampHtml(E.colours, "0", "1", "") +
+        `<div class="legend-row">share of the ${E.members} members of ${escapeHtml(E.source)} whose maximum depth exceeds ${E.thresholds[+m.slice(2)]} m; coloured where &gt; 0</div>`;
+    } else if (m.startsWith("q:")) {
+      h = `<h2>${escapeHtml(quantileLabel(+m.slice(2)))} (m)</h2>` +
+        rampHtml(C.depth, D.threshold, (D.depth_top ? "&ge; " + depthTop : depthTop), "m") +
+        `<div class="legend-row">of the maximum depths of the ${E.members} members (numpy linear quantile)</div>`;
     } else {
       h = "<h2>Arrival time (h after the start)</h2>" + rampHtml(C.arrival, "0", fmt(arrivalTop / 3600, 1), "h");
     }
-    h += `<div class="legend-row">coloured where depth &gt; ${D.threshold} m; ` +
+    h += `<div class="legend-row">${m.startsWith("p:") ? "" : `coloured where depth &gt; ${D.threshold} m; `}` +
       `grid ${G.nx} &times; ${G.ny} cells of ${G.dx} m${G.stride > 1 ? " (every " + G.stride + "th cell of " + G.full_nx + " &times; " + G.full_ny + ")" : ""}</div>`;
     if (D.zones) {
       h += "<h2>Warning zones (level reached)</h2>" + zoneLegend();
@@ -190,7 +208,7 @@
   function updateTimeLabel() {
     const t = FRAMES.length ? FRAMES[state.k].time : NaN;
     const label = modeNeedsTime(state.mode) ? `t = ${clock(t)} ${dateOf(t)}` :
-      (state.mode === "arrival" ? "whole run" : "peak over the run");
+      (state.mode === "arrival" ? "whole run" : /^[pq]:/.test(state.mode) ? `ensemble of ${E.members} members` : "peak over the run");
     $("time-label").textContent = label;
     $("subtitle").textContent = `${D.source}: ${$("mode").selectedOptions[0].text}, ${label}`;
   }
@@ -214,8 +232,9 @@
     ctx.scale(dpr, dpr);
     const L0 = 42, R0 = 8, T0 = 8, B0 = 26;
     const xs = series.t, ys = series.v;
-    let tmax = Math.max(1, ...xs.filter(isFinite));
-    let ymax = Math.max(0.01, ...ys.filter(isFinite), ...(opts.lines || []).map((l) => l.depth));
+    const bandT = (opts.bands || []).flatMap((b) => b.t), bandV = (opts.bands || []).flatMap((b) => b.hi);
+    let tmax = Math.max(1, ...xs.filter(isFinite), ...bandT.filter(isFinite));
+    let ymax = Math.max(0.01, ...ys.filter(isFinite), ...bandV.filter(isFinite), ...(opts.lines || []).map((l) => l.depth));
     ymax *= 1.1;
     const X = (t) => L0 + (w - L0 - R0) * t / tmax, Y = (v) => h - B0 - (h - B0 - T0) * v / ymax;
     ctx.font = "10px sans-serif"; ctx.fillStyle = "#333"; ctx.strokeStyle = "#999";
@@ -225,6 +244,14 @@
       ctx.fillText((tmax * q / 4 / 3600).toFixed(1) + " h", X(tmax * q / 4) - 10, h - B0 + 12);
     }
     ctx.fillText("depth (m)", w - R0 - 56, T0 + 10);
+    for (const b of opts.bands || []) {
+      ctx.fillStyle = b.colour;
+      ctx.beginPath();
+      b.t.forEach((t, k) => { if (k) ctx.lineTo(X(t), Y(b.hi[k])); else ctx.moveTo(X(t), Y(b.hi[k])); });
+      for (let k = b.t.length - 1; k >= 0; --k) ctx.lineTo(X(b.t[k]), Y(b.lo[k]));
+      ctx.closePath(); ctx.fill();
+    }
+    ctx.fillStyle = "#333";
     for (const l of opts.lines || []) {
       ctx.strokeStyle = l.colour || "#d62828"; ctx.setLineDash([4, 3]);
       ctx.beginPath(); ctx.moveTo(L0, Y(l.depth)); ctx.lineTo(w - R0, Y(l.depth)); ctx.stroke();
@@ -252,8 +279,17 @@
       (g.thresholds.length ? `<div>thresholds: ${g.thresholds.map((t) => escapeHtml(t.label) + " " + t.depth + " m").join("; ")}` +
         (crossed.length ? ` &mdash; <b>exceeded: ${crossed.map(escapeHtml).join(", ")}</b>` : " &mdash; none exceeded") + "</div>" : "") +
       '<canvas class="chart" id="chart"></canvas>';
-    chart($("chart"), { t: g.time, v: g.depth }, { lines, now: FRAMES.length ? FRAMES[state.k].time : undefined });
-    lastQuery = { gauge: g.name, thresholds: g.thresholds, peak };
+    const band = E ? E.gauges.find((b) => b.name === g.name) : null;
+    const bands = band ? [{ t: E.gauge_time, lo: band.min, hi: band.max, colour: "rgba(29,78,137,0.15)" }].concat(
+      E.quantiles.length >= 2 ? [{ t: E.gauge_time, lo: band.quantiles[0], hi: band.quantiles[E.quantiles.length - 1], colour: "rgba(29,78,137,0.3)" }] : []) : [];
+    chart($("chart"), { t: g.time, v: g.depth }, { lines, bands, now: FRAMES.length ? FRAMES[state.k].time : undefined });
+    if (band) {
+      const lastQ = E.quantiles.length - 1;
+      $("info").insertAdjacentHTML("beforeend", `<div class="legend-row" id="gauge-band">ensemble of ${E.members} members: ` +
+        `band min&ndash;max (light)${lastQ > 0 ? `, ${+(100 * E.quantiles[0]).toFixed(2)}&ndash;${+(100 * E.quantiles[lastQ]).toFixed(2)} % (darker)` : ""}; ` +
+        `peak of the members' max ${fmt(Math.max(...band.max.filter(isFinite)), 3)} m</div>`);
+    }
+    lastQuery = { gauge: g.name, thresholds: g.thresholds, peak, band };
   }
   function escapeHtml(s) {
     return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -285,6 +321,10 @@
       max_hazard: valueAt(statics.max_hazard, cell), arrival_time: valueAt(statics.arrival_time, cell),
       series,
     };
+    if (ens) {
+      q.probabilities = ens.exceedance.map((f) => valueAt(f, cell));
+      q.depth_quantiles = ens.quantile.map((f) => valueAt(f, cell));
+    }
     lastQuery = q;
     return q;
   }
@@ -303,8 +343,11 @@
       `<tr><th>arrival</th><td data-q="arrival">${isFinite(q.arrival_time) ? clock(q.arrival_time) + " after the start" : "not reached"}</td></tr>` +
       `<tr><th>peak depth</th><td data-q="max_depth">${fmt(q.max_depth, 3)} m</td></tr>` +
       `<tr><th>peak velocity</th><td>${fmt(q.max_speed, 3)} m/s</td></tr>` +
-      `<tr><th>ground</th><td>${fmt(q.elevation, 2)} m</td></tr></table>` +
-      `<div class="hint">values to 1 mm, 1 mm/s (the data's precision)</div><canvas class="chart" id="chart"></canvas>`;
+      `<tr><th>ground</th><td>${fmt(q.elevation, 2)} m</td></tr>` +
+      (ens ? E.thresholds.map((t, k) => `<tr><th>${escapeHtml(probabilityLabel(k))}</th><td data-q="p${k}">${fmt(q.probabilities[k], 4)}</td></tr>`).join("") +
+        E.quantiles.map((p, k) => `<tr><th>${escapeHtml(quantileLabel(k))}</th><td data-q="q${k}">${fmt(q.depth_quantiles[k], 3)} m</td></tr>`).join("") : "") +
+      "</table>" +
+      `<div class="hint">values to 1 mm, 1 mm/s${ens ? `, probabilities to 0.0001 (ensemble of ${E.members} members)` : ""} (the data's precision)</div><canvas class="chart" id="chart"></canvas>`;
     chart($("chart"), q.series, { lines: [{ label: "flood threshold", depth: D.threshold, colour: "#888" }], now: q.time });
     return q;
   }
@@ -540,6 +583,18 @@
   $("title").textContent = D.title || "floodtwin";
   document.title = (D.title || "floodtwin") + " - floodtwin viewer";
   if (!D.peaks) ["max_depth", "max_hazard", "arrival"].forEach((m) => $("mode").querySelector(`option[value=${m}]`).remove());
+  if (E) {
+    const group = document.createElement("optgroup");
+    group.label = `Ensemble (${E.members} members)`;
+    E.thresholds.forEach((t, k) => group.appendChild(new Option(probabilityLabel(k), "p:" + k)));
+    E.quantiles.forEach((q, k) => group.appendChild(new Option(quantileLabel(k), "q:" + k)));
+    $("mode").appendChild(group);
+    if (!FRAMES.length) {  // an ensemble alone (no results): its first probability map
+      ["depth", "hazard"].forEach((m) => $("mode").querySelector(`option[value=${m}]`).remove());
+      state.mode = "p:0";
+      $("mode").value = "p:0";
+    }
+  }
   const ready = (async () => {
     statics.elevation = await decodeField(D.elevation);
     if (D.peaks) {
@@ -547,6 +602,12 @@
       let top = 0;
       for (let c = 0; c < G.nx * G.ny; ++c) { const a = valueAt(statics.arrival_time, c); if (a > top) top = a; }
       arrivalTop = top > 0 ? top : 1;
+    }
+    if (E) {
+      const e = { exceedance: [], quantile: [] };
+      for (const f of E.exceedance) e.exceedance.push(await decodeField(f));
+      for (const f of E.max_depth_quantile) e.quantile.push(await decodeField(f));
+      ens = e;
     }
     await draw();
     // Milliseconds since the navigation started: the map with its data is on screen.
