@@ -7,6 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from test_web_ensemble import results_file
 from test_web_viewer import demo_copy, floodtwin
 
 BUILD = Path(os.environ["FLOODTWIN_BUILD_DIR"])
@@ -45,7 +46,7 @@ def test_installed_binary_finds_the_viewer_assets(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "FLOODTWIN_WEB_DIR"}
     out = tmp_path / "viewer"
     r = subprocess.run(
-        [str(binary), "web", str(tmp_path / "results" / "demo.h5"), str(out)],
+        [str(binary), "web", str(results_file(tmp_path)), str(out)],
         capture_output=True,
         text=True,
         timeout=120,
