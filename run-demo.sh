@@ -12,13 +12,13 @@ ft=./build/release/cli/floodtwin
 results=scenarios/demo/results
 "$ft" run scenarios/demo/demo.toml "$@"
 # Maps are drawn by VTK through X: a virtual display (xvfb-run) on a machine without one.
-xvfb-run -a "$ft" render "$results/demo.h5" --time max --out "$results/max_depth.png"
-xvfb-run -a "$ft" render "$results/demo.h5" --time max --field hazard --out "$results/hazard.png"
-"$ft" vtk "$results/demo.h5" "$results/vtk"
+xvfb-run -a "$ft" render "$results/demo.nc" --time max --out "$results/max_depth.png"
+xvfb-run -a "$ft" render "$results/demo.nc" --time max --field hazard --out "$results/hazard.png"
+"$ft" vtk "$results/demo.nc" "$results/vtk"
 # The offline web viewer (docs/web.md): open $results/web/index.html in any browser.
-"$ft" web "$results/demo.h5" "$results/web" --layer scenarios/demo/impacts/roads.geojson
+"$ft" web "$results/demo.nc" "$results/web" --layer scenarios/demo/impacts/roads.geojson
 # The basin twin: a day of 6-hourly forecast cycles, each warm-started from the last one's state.
 scenarios/demo-twin/run-cycles.sh "$ft"
-echo "demo: results $results/demo.h5, maps $results/max_depth.png and $results/hazard.png," \
+echo "demo: results $results/demo.nc, maps $results/max_depth.png and $results/hazard.png," \
   "ParaView $results/vtk/flood.pvd, web viewer $results/web/index.html (open it in a browser), impacts $results/demo_impacts/report.html;" \
   "forecast cycles in scenarios/demo-twin/cycles/ (cycle.json, forecast.h5, gauges.nc)"

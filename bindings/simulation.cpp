@@ -30,6 +30,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <limits>
@@ -71,6 +73,38 @@ using solver::Grid;
 using solver::Real;
 using RealArray = py::array_t<Real, py::array::c_style | py::array::forcecast>;
 using MaskArray = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
+
+/// Checkpoint metadata key of the cross-section and boundary totals (FlowAccounts::totals()),
+/// the key `floodtwin run` uses (driver/forecast.cpp), so either reads the other's.
+constexpr const char* flows_key = "flow_accounts";
+
+/// FlowAccounts::totals() as text, numbers that round-trip exactly.
+std::string format_flows(const std::vector<double>& totals) {
+  std::string out;
+  char number[40];
+  for (const double v : totals) {
+    std::snprintf(number, sizeof number, "%.17g", v);
+    if (!out.empty()) out.push_back(' ');
+    out += number;
+  }
+  return out;
+}
+
+std::vector<double> parse_flows(const std::string& text) {
+  std::vector<double> values;
+  std::istringstream in(text);
+  std::string token;
+  while (in >> token) {
+    char* end = nullptr;
+    const double v = std::strtod(token.c_str(), &end);
+    if (end == token.c_str() || *end != '\0') {
+      throw InputError(std::string("metadata/") + flows_key + " holds '" + token +
+                       "' where a number was expected");
+    }
+    values.push_back(v);
+  }
+  return values;
+}
 
 /// How often run() takes the GIL back to check for signals (Ctrl-C).
 constexpr auto signal_check_interval = std::chrono::milliseconds(200);
@@ -520,6 +554,7 @@ class PySimulation {
     std::map<std::string, std::string> metadata;
     metadata["saved_by"] = "floodtwin.Simulation.save";
     if (scenario_) metadata["scenario_file"] = scenario_->file;
+    metadata[flows_key] = format_flows(sim_->flows().totals());
     io::write_checkpoint(path, *sim_, maps_.get(), metadata);
   }
   /// Reads a checkpoint of this grid into the simulation (io::read_checkpoint): the state,
@@ -536,7 +571,24 @@ class PySimulation {
                        " simulation; this one is " + scheme +
                        " (continuing with another scheme would not reproduce the run)");
     }
-    io::read_checkpoint(path, *sim_, maps_.get());
+    // The cross-section and boundary totals go on from the saved ones (as `floodtwin run
+    // --resume` does); restore_totals changes nothing when it throws.
+    const std::vector<double> totals_before = sim_->flows().totals();
+    if (const auto it = head.metadata.find(flows_key); it != head.metadata.end()) {
+      try {
+        sim_->flows().restore_totals(parse_flows(it->second));
+      } catch (const InputError& e) {
+        throw InputError("load: " + path + ": " + e.what() +
+                         " (the cross-sections or boundary conditions differ from the saved "
+                         "simulation's)");
+      }
+    }
+    try {
+      io::read_checkpoint(path, *sim_, maps_.get());
+    } catch (...) {
+      sim_->flows().restore_totals(totals_before);
+      throw;
+    }
     rain_until_ = -std::numeric_limits<Real>::infinity();  // the rain of the loaded time
     forget_gauge_samples();  // samples of another timeline: out of time order with these
     refresh_derived();

@@ -914,7 +914,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
     for (const Var& v : gauge_vars) {
       const Id d = w.series_variable(v.name, w.gauge_time_scale.get(), n);
       Impl::describe(d.get(), name, v.units, v.long_name, v.standard_name);
-      write_attribute(d.get(), "coordinates", "station_x station_y", name);
+      write_attribute(d.get(), "coordinates", "station_x station_y station_name", name);
     }
   }
 
@@ -924,6 +924,12 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   // Global attributes.
   const hid_t root = w.file.get();
   write_attribute(root, "Conventions", "CF-1.8", name);
+  // The station series (gauges, cross-sections, boundaries: each a dimension with a
+  // timeseries_id name variable) are a CF discrete sampling geometry, orthogonal
+  // multidimensional representation (CF 9.3.1); the maps are gridded data beside them.
+  if (!w.options.gauges.empty() || w.sections > 0 || w.boundaries > 0) {
+    write_attribute(root, "featureType", "timeSeries", name);
+  }
   write_attribute(root, "title", w.options.title, name);
   write_attribute(root, "institution", "floodtwin", name);
   write_attribute(root, "source", std::string("floodtwin ") + floodtwin::version, name);

@@ -103,7 +103,9 @@ def open_results(path, **kwargs):
 
     The file follows the netCDF-4/CF layout (dimensions ``time``, ``y``, ``x``; ``crs`` grid
     mapping; gauges on ``gauge_time`` x ``station``), so every variable comes with its
-    coordinates, units and CF attributes. ``kwargs`` go to :func:`xarray.open_dataset`.
+    coordinates, units and CF attributes. Stations, cross-sections and boundaries are indexed
+    by name: ``ds.gauge_depth.sel(station="outlet")``, ``section=``, ``boundary=``. ``kwargs``
+    go to :func:`xarray.open_dataset`.
     """
     import os
 
@@ -112,7 +114,16 @@ def open_results(path, **kwargs):
     if not os.path.exists(path):
         raise FileNotFoundError(f"results file not found: {path}")
     kwargs.setdefault("engine", "netcdf4")
-    return xarray.open_dataset(path, **kwargs)
+    ds = xarray.open_dataset(path, **kwargs)
+    # Station series by name: ds.gauge_depth.sel(station="outlet"), section=, boundary=.
+    for dim, names in (
+        ("station", "station_name"),
+        ("section", "section_name"),
+        ("boundary", "boundary_name"),
+    ):
+        if dim in ds.dims and names in ds.variables:
+            ds = ds.assign_coords({dim: ds[names].values.astype(str)})
+    return ds
 
 
 __all__ = [

@@ -15,7 +15,7 @@ DEMO = (
 
 def demo_copy(folder, cell_size=600, duration="2h"):
     """The demo scenario written to `folder` with absolute input paths, a coarser grid and a
-    shorter duration (its results go to `folder`/results/demo.h5)."""
+    shorter duration (its results go to `folder`/results/demo.nc)."""
     text = (DEMO / "demo.toml").read_text()
     # Every input the demo names (a quoted path relative to its folder) made absolute.
     for name in set(re.findall(r'"([^"]+)"', text)):

@@ -3,6 +3,9 @@ units, standard names from the CF table, coordinates and axes, the grid mapping,
 time units and calendar). Debian packages no CF checker (cfchecker is on PyPI only), so the
 rules are checked here, one test each, on the file a scripted run writes."""
 
+import shutil
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -160,13 +163,33 @@ def test_time_units_and_calendar_parse(results):
 
 
 def test_station_series(results):
+    # CF 9: a discrete sampling geometry of station time series (orthogonal multidimensional
+    # representation): featureType, one timeseries_id variable on the station dimension, named
+    # with the station positions in each series' coordinates.
+    assert results.featureType == "timeSeries"
     names = results.variables["station_name"]
-    assert names.cf_role == "timeseries_id"
+    assert names.cf_role == "timeseries_id" and names.dimensions == ("station",)
     assert list(names[:]) == ["outlet", "bridge"]
+    ids = [n for n, v in results.variables.items() if getattr(v, "cf_role", "") == "timeseries_id"]
+    assert sorted(results.variables[n].dimensions for n in ids) == sorted(
+        {(n,) for n in ("station", "section", "boundary") if n in results.dimensions}
+    )
     for name in ("gauge_depth", "gauge_water_level", "gauge_speed"):
         v = results.variables[name]
         assert v.dimensions == ("gauge_time", "station")
-        assert set(v.coordinates.split()) == {"station_x", "station_y"}
+        assert set(v.coordinates.split()) == {"station_x", "station_y", "station_name"}
+
+
+def test_station_series_select_by_name(results):
+    import xarray
+
+    path = results.filepath()
+    with floodtwin.open_results(path) as ds:
+        outlet = ds.gauge_depth.sel(station="outlet")
+        assert outlet.dims == ("gauge_time",)
+        assert np.array_equal(outlet.values, results.variables["gauge_depth"][:, 0], equal_nan=True)
+    with xarray.open_dataset(path) as ds:  # plain xarray: the names are a coordinate
+        assert "station_name" in ds.gauge_depth.coords
 
 
 @pytest.mark.parametrize(
@@ -242,3 +265,19 @@ def test_cf_grid_mapping_of_unreadable_or_unknown_text():
     assert floodtwin._simulation.crs_of("") is None
     crs = floodtwin._simulation.crs_of("not a WKT")
     assert crs.epsg is None and crs.grid_mapping_name == "" and crs.cf == {}
+
+
+@pytest.mark.skipif(shutil.which("gdalinfo") is None, reason="needs gdalinfo (gdal-bin)")
+def test_gdal_opens_the_nc_file_as_georeferenced_netcdf(results):
+    """A `.nc` results file opens in GDAL (and QGIS) without a NETCDF: prefix: the netCDF
+    driver lists the maps, and a map comes with the grid's CRS and one band per time."""
+    path = results.filepath()
+    info = subprocess.run(["gdalinfo", path], capture_output=True, text=True, check=True).stdout
+    assert "Driver: netCDF/Network Common Data Format" in info
+    depth = f'NETCDF:"{path}":depth'
+    assert f"SUBDATASET_1_NAME={depth}" in info
+    band = subprocess.run(["gdalinfo", depth], capture_output=True, text=True, check=True).stdout
+    assert "UTM zone 33N" in band
+    assert f"Origin = (500000.000000000000000,{4100000.0:.15f})" in band
+    times = len(results.dimensions["time"])
+    assert band.count("\nBand ") == times and f"Band {times + 1} " not in band

@@ -200,3 +200,54 @@ def test_bad_scenario_sections_name_file_and_line(tmp_path, table, message):
         floodtwin.Simulation.from_scenario(path)
     at = re.match(rf"{re.escape(str(path))}:(\d+): ", str(err.value))
     assert at and line <= int(at.group(1)) <= line + 3, str(err.value)  # the table or its key
+
+
+def test_save_load_keeps_section_and_boundary_totals(tmp_path):
+    """A run saved at 6 s and resumed from the file gives the uninterrupted run's section and
+    boundary totals and series (the checkpoint keeps the running totals)."""
+
+    def mound():
+        ny, nx = 24, 32
+        jj, ii = np.mgrid[0:ny, 0:nx]
+        depth = np.where((abs(ii - 16) < 4) & (abs(jj - 12) < 4), 1.0, 0.2)
+        sim = floodtwin.Simulation(
+            0.002 * ii + 0.001 * jj, 2.0, 2.0, (500.0, 800.0), manning=0.02, depth=depth
+        )
+        sim.set_boundary("east", "open")
+        sim.gauge_interval = 1.0
+        sim.add_cross_section("across", [[532, 800], [532, 752]])
+        return sim
+
+    whole = mound()
+    whole.run(until=6.0)
+    whole.save(tmp_path / "at6.ckpt")
+    whole.run(until=12.0)
+    resumed = mound()
+    resumed.load(tmp_path / "at6.ckpt")
+    resumed.run(until=12.0)
+
+    (a,), (b,) = whole.cross_sections, resumed.cross_sections
+    assert abs(a["volume"]) > 1.0 and a["peak_time"] > 0
+    for key in ("volume", "rate", "peak", "peak_time"):
+        assert b[key] == a[key], key
+    assert resumed.boundary_discharge() == whole.boundary_discharge()
+    assert whole.boundary_discharge()["east_open"]["outflow"] > 0
+    sa = whole.section_series().sel(time=slice(6.0, None))
+    sb = resumed.section_series()
+    np.testing.assert_array_equal(sb.time, sa.time)
+    np.testing.assert_array_equal(sb.volume, sa.volume)
+    # The first sample after loading has no interval behind it (NaN); the others are equal.
+    np.testing.assert_array_equal(sb.discharge[1:], sa.discharge[1:])
+    assert np.isnan(sb.discharge[0]).all()
+
+
+def test_load_refuses_other_sections(tmp_path, basin):
+    basin.add_cross_section("one", [[520, 770], [546, 796]])
+    basin.run(until=1.0)
+    basin.save(tmp_path / "one.ckpt")
+    jj, ii = np.mgrid[0:24, 0:32]
+    other = floodtwin.Simulation(0.002 * ii + 0.001 * jj, 2.0, 2.0, (500.0, 800.0), manning=0.02)
+    t0 = other.time
+    with pytest.raises(ValueError, match=r"load: .*one\.ckpt.*cross-sections or boundary"):
+        other.load(tmp_path / "one.ckpt")
+    assert other.time == t0 and other.cross_sections == []

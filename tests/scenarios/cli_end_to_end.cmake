@@ -22,10 +22,10 @@ message(STATUS "${out}")
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "run failed (${rc}): ${out} ${err}")
 endif()
-if(NOT EXISTS ${WORK}/results/demo.h5)
+if(NOT EXISTS ${WORK}/results/demo.nc)
   message(FATAL_ERROR "no results file: ${out}")
 endif()
-if(EXISTS ${WORK}/results/demo.h5.partial)
+if(EXISTS ${WORK}/results/demo.nc.partial)
   message(FATAL_ERROR "a .partial file was left behind")
 endif()
 string(REGEX MATCH "balance error ([0-9.e+-]+)" _ "${out}")
@@ -52,7 +52,7 @@ if(NOT rc EQUAL 3 OR NOT err MATCHES "did you mean 'duration'")
   message(FATAL_ERROR "bad scenario: expected exit 3 and a suggestion, got ${rc}: ${err}")
 endif()
 # Export a flood map as GeoTIFF and summarise the results.
-execute_process(COMMAND ${FLOODTWIN} export ${WORK}/results/demo.h5 --var max_depth
+execute_process(COMMAND ${FLOODTWIN} export ${WORK}/results/demo.nc --var max_depth
   ${WORK}/max_depth.tif RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT EXISTS ${WORK}/max_depth.tif)
   message(FATAL_ERROR "export failed (${rc}): ${out} ${err}")
@@ -61,12 +61,12 @@ execute_process(COMMAND gdalinfo ${WORK}/max_depth.tif RESULT_VARIABLE rc OUTPUT
 if(NOT rc EQUAL 0 OR NOT out MATCHES "Size is 99, 53" OR NOT out MATCHES "UTM zone 11N")
   message(FATAL_ERROR "exported GeoTIFF lacks size or CRS: ${out}")
 endif()
-execute_process(COMMAND ${FLOODTWIN} export ${WORK}/results/demo.h5 --var nope ${WORK}/x.tif
+execute_process(COMMAND ${FLOODTWIN} export ${WORK}/results/demo.nc --var nope ${WORK}/x.tif
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 4 OR NOT err MATCHES "no variable 'nope'")
   message(FATAL_ERROR "export of a missing variable: expected exit 4, got ${rc}: ${err}")
 endif()
-execute_process(COMMAND ${FLOODTWIN} info ${WORK}/results/demo.h5 RESULT_VARIABLE rc
+execute_process(COMMAND ${FLOODTWIN} info ${WORK}/results/demo.nc RESULT_VARIABLE rc
   OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "complete" OR NOT out MATCHES "peak depth")
   message(FATAL_ERROR "info failed (${rc}): ${out} ${err}")

@@ -18,7 +18,7 @@ sed -e "s#\"srtm_#\"$src/scenarios/demo/srtm_#" \
 sed -e 's#^flood_threshold = 0.1$#flood_threshold = 0.1\nvtk = "vtk"#' "$work/reference.toml" \
   > "$work/demo.toml"
 grep -q '^vtk = "vtk"' "$work/demo.toml" || fail "could not enable [output] vtk in the copy"
-echo "earlier results" > "$work/results/demo.h5"
+echo "earlier results" > "$work/results/demo.nc"
 
 # Interrupt after the second periodic checkpoint (t >= 30 min), so that outputs are carried.
 "$ft" run "$work/demo.toml" --threads 2 --quiet --checkpoint-every 15min \
@@ -29,30 +29,30 @@ for _ in $(seq 1 1200); do
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.05
 done
-[ -f "$work/results/demo.h5.partial" ] || fail "no .partial file appeared"
+[ -f "$work/results/demo.nc.partial" ] || fail "no .partial file appeared"
 kill -INT "$pid"
 wait "$pid"
 rc=$?
 [ "$rc" -eq 130 ] || fail "interrupted run exited with $rc, expected 130"
-grep -q "earlier results" "$work/results/demo.h5" || fail "the earlier results file was replaced"
+grep -q "earlier results" "$work/results/demo.nc" || fail "the earlier results file was replaced"
 checkpoint=$(ls "$work"/results/demo.checkpoint_t*.h5 2>/dev/null | tail -n 1)
 [ -n "$checkpoint" ] || fail "no checkpoint written on SIGINT"
 grep -q -- "--resume" "$work/err.txt" || fail "no resume hint printed"
-"$ft" info "$work/results/demo.h5.partial" > "$work/info.txt" || fail "the .partial file is not readable"
+"$ft" info "$work/results/demo.nc.partial" > "$work/info.txt" || fail "the .partial file is not readable"
 grep -q "running" "$work/info.txt" || fail "the .partial file does not say it is unfinished"
 [ -f "$work/vtk/max.vts" ] || fail "no vtk/max.vts (peak maps so far) after the interruption"
 [ -f "$work/vtk/flood.pvd" ] || fail "no vtk/flood.pvd after the interruption"
 
 "$ft" run "$work/demo.toml" --resume "$checkpoint" --quiet > "$work/out.txt" 2> "$work/err.txt" \
   || fail "resume failed"
-"$ft" info "$work/results/demo.h5" | grep -q "complete" || fail "resumed results not complete"
-[ ! -e "$work/results/demo.h5.partial.prev" ] || fail "the moved-aside earlier results remain"
+"$ft" info "$work/results/demo.nc" | grep -q "complete" || fail "resumed results not complete"
+[ ! -e "$work/results/demo.nc.partial.prev" ] || fail "the moved-aside earlier results remain"
 
 # The same scenario without interruption, to another results file.
-"$ft" run "$work/reference.toml" --threads 2 --quiet --output "$work/reference/demo.h5" \
+"$ft" run "$work/reference.toml" --threads 2 --quiet --output "$work/reference/demo.nc" \
   > "$work/out.txt" 2> "$work/err.txt" || fail "uninterrupted run failed"
 
-/usr/bin/python3 - "$work/results/demo.h5" "$work/reference/demo.h5" "$work/vtk/flood.pvd" \
+/usr/bin/python3 - "$work/results/demo.nc" "$work/reference/demo.nc" "$work/vtk/flood.pvd" \
   > "$work/compare.txt" 2>&1 <<'EOF' || { cat "$work/compare.txt"; fail "resumed run differs"; }
 import os, re, sys
 import h5py

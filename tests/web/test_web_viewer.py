@@ -52,7 +52,7 @@ def run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("web")
     scenario = demo_copy(folder)
     floodtwin("run", scenario, "--threads", "2")
-    results = folder / "results" / "demo.h5"
+    results = folder / "results" / "demo.nc"
     assert results.is_file()
     return folder, results
 
