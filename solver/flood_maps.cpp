@@ -46,7 +46,10 @@ void FloodMaps::update(const Simulation& sim, Real dt) {
 #pragma omp parallel for schedule(static)
   for (int j = 0; j < g.ny; ++j) {
     const std::ptrdiff_t base = g.index(0, j);
-    for (int i = 0; i < g.nx; ++i) {
+    // Only the wet columns: a cell with h = qx = qy = 0 changes no map (its speed, hazard and
+    // depth are 0, no more than the maxima, which start at 0).
+    const auto [first, last] = sim.wet_columns(j);
+    for (int i = first; i < last; ++i) {
       const auto k = static_cast<std::size_t>(base + i);
       if (mask[k] != cell_active) continue;
       const Real d = h[k];

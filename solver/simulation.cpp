@@ -53,9 +53,7 @@ Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
   h_.assign(n, 0);
   qx_.assign(n, 0);
   qy_.assign(n, 0);
-  h1_.assign(n, 0);
-  qx1_.assign(n, 0);
-  qy1_.assign(n, 0);
+  // h1_, qx1_, qy1_: allocated by the first second-order step (the first order needs none).
   z_.assign(n, 0);
   n_.assign(n, 0);
   mask_.assign(n, cell_wall);
@@ -272,6 +270,11 @@ void Simulation::set_rain_rate(std::span<const Real> rate) {
   }
   rain_.assign(grid_.padded_size(), 0);
   for (std::size_t c = 0; c < rate.size(); ++c) rain_[interior_offset(c)] = rate[c];
+  const auto nx = static_cast<std::size_t>(grid_.nx);
+  rain_rows_.assign(static_cast<std::size_t>(grid_.ny), 0);
+  for (std::size_t c = 0; c < rate.size(); ++c) {
+    if (rate[c] > 0) rain_rows_[c / nx] = 1;
+  }
 }
 
 void Simulation::set_uniform_rain(TimeSeries rate) {
@@ -573,7 +576,10 @@ void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_star
   }
 }
 
-void Simulation::mark_state_changed() { max_rate_ = -1; }
+void Simulation::mark_state_changed() {
+  max_rate_ = -1;
+  live_known_ = false;
+}
 
 Real Simulation::boundary_rate(Real t) const {
   if (ghost_cells_.empty()) return 0;

@@ -163,6 +163,20 @@ class Simulation {
   void set_time(Real t);
   [[nodiscard]] long long steps() const { return steps_; }
   [[nodiscard]] Real last_dt() const { return last_dt_; }
+  /// Dry-ground skipping (default on): a step visits only the rows within reach of water,
+  /// rain, or a discharge or water-level boundary (4 rows for the second order's two stages,
+  /// 1 for the first order); the other rows are dry, still and stay so. Results are bitwise
+  /// those of the full sweep (tested). Off: every row every step (tests, benchmarks).
+  void set_skip_dry(bool on) { skip_dry_ = on; }
+  [[nodiscard]] bool skip_dry() const { return skip_dry_; }
+  /// Columns [first, last) of interior row j outside which h, qx and qy are zero: a bound
+  /// kept by the stepper (the whole row when unknown, e.g. after a state edit). FloodMaps and
+  /// the time-step reduction visit only these cells.
+  [[nodiscard]] std::pair<int, int> wet_columns(int j) const {
+    if (!live_known_) return {0, grid_.nx};
+    const Span& s = live_[static_cast<std::size_t>(j)];
+    return {s.first, s.last};
+  }
 
   // ---- inspection ---------------------------------------------------------------------------
   [[nodiscard]] const Grid& grid() const { return grid_; }
@@ -203,11 +217,23 @@ class Simulation {
  private:
   struct Workspace;
   struct StageResult;
+  /// Columns [first, last) of a row (first >= last: none).
+  struct Span {
+    int first = 0;
+    int last = 0;
+  };
+  /// A stage reads h_in..qy_in and writes h_out..qy_out (the same arrays for the in-place
+  /// first-order step), visiting the rows of work_rows_; live_out: the wet columns of its
+  /// output rows.
   template <bool kSecondOrder>
   StageResult stage(const Real* h_in, const Real* qx_in, const Real* qy_in, Real* h_out,
                     Real* qx_out, Real* qy_out, const Real* h_base, const Real* qx_base,
                     const Real* qy_base, Real t_stage, Real dt, Real weight, bool final_stage,
-                    Real rain_depth);
+                    Real rain_depth, std::vector<Span>& live_out);
+  /// Rescans the wet columns of the state when unknown (after an edit).
+  void refresh_live();
+  /// Fills work_rows_ for a step with uniform rain depth `rain_depth`.
+  void plan_rows(Real rain_depth);
   void fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt) const;
   [[nodiscard]] Real boundary_rate(Real t) const;
   void rebuild_boundary_cells();
@@ -256,6 +282,14 @@ class Simulation {
   std::vector<PointSource> sources_;
   std::shared_ptr<LossModel> losses_;
   std::vector<Real> loss_;  ///< loss depths of the last step (padded), when a model is set
+
+  /// Wet columns of the rows of h_ (live_) and h1_ (live1_): outside them h, qx, qy are 0.
+  std::vector<Span> live_, live1_;
+  bool live_known_ = false;             ///< live_ valid (false after a state edit)
+  std::vector<std::uint8_t> rain_rows_;  ///< 1 where the rain field is positive in the row
+  std::vector<std::uint8_t> work_rows_;  ///< rows the current step visits
+  std::vector<Real> zero_row_;           ///< nx + 2 zero fluxes for the rows not visited
+  bool skip_dry_ = true;
 
   std::vector<Workspace> workspaces_;
   std::vector<double> row_sums_;  ///< per-row partial sums (fixed-order reductions)

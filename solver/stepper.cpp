@@ -57,7 +57,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                                           Real* h_out, Real* qx_out, Real* qy_out,
                                           const Real* h_base, const Real* qx_base,
                                           const Real* qy_base, Real /*t_stage*/, Real dt,
-                                          Real weight, bool final_stage, Real rain_depth) {
+                                          Real weight, bool final_stage, Real rain_depth,
+                                          std::vector<Span>& live_out) {
   const Grid& G = grid_;
   const int nx = G.nx;
   const int ny = G.ny;
@@ -72,6 +73,15 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   const Real* z = z_.data();
   const Real* nman = n_.data();
   const Real* rain = rain_.empty() ? nullptr : rain_.data();
+  // The first-order step updates the state in place: a thread writes a row as soon as it is
+  // done, except the two rows at each end of its band, which the neighbouring bands read; those
+  // wait in `deferred` until every thread is past its band.
+  const bool in_place = h_out == h_in;
+  const std::uint8_t* work = work_rows_.data();
+  if (zero_row_.size() != static_cast<std::size_t>(nx + 2)) {
+    zero_row_.assign(static_cast<std::size_t>(nx + 2), Real(0));
+  }
+  const Real* zeros = zero_row_.data();
 
   const int max_threads = omp_get_max_threads();
   if (static_cast<int>(workspaces_.size()) < max_threads) {
@@ -91,9 +101,10 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   {
     const int tid = omp_get_thread_num();
     const int nt = omp_get_num_threads();
-    const int j0 = static_cast<int>(static_cast<long long>(ny) * tid / nt);
-    const int j1 = static_cast<int>(static_cast<long long>(ny) * (tid + 1) / nt);
+    const int jb0 = static_cast<int>(static_cast<long long>(ny) * tid / nt);  // the band
+    const int jb1 = static_cast<int>(static_cast<long long>(ny) * (tid + 1) / nt);
     Workspace& W = workspaces_[static_cast<std::size_t>(tid)];
+    int n_deferred = 0;
 
     auto slot = [](int r) { return static_cast<std::size_t>((r + 1) % Workspace::ring); };
     // Primitive variables of row r (r in [-1, ny]) into the ring (eta in the z slot).
@@ -238,8 +249,14 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
       }
     };
 
-    if (j0 < j1) {
-      for (int r = std::max(-1, j0 - 2); r <= std::min(ny, j0 + 1); ++r) load_row(r);
+    // Rows [s, e) visited one after the other: the same pipeline as from a band start, so the
+    // faces it computes are those of the full sweep (bitwise).
+    auto sweep = [&](int s, int e) {
+      const int j0 = s;
+      const int j1 = e;
+      for (int r = std::max(-1, j0 - (kSecondOrder ? 2 : 1)); r <= std::min(ny, j0 + 1); ++r) {
+        load_row(r);
+      }
       RowFields* s_prev = &W.y_prev;  // south faces of the row above the current one
       RowFields* n_face = &W.y_minus;
       RowFields* s_face = &W.y_plus;
@@ -277,9 +294,12 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         Real* __restrict hnew = W.cell.h.data();
         Real* __restrict qxnew = W.cell.u.data();
         Real* __restrict qynew = W.cell.v.data();
-        Real* __restrict hout = h_out + base;
-        Real* __restrict qxout = qx_out + base;
-        Real* __restrict qyout = qy_out + base;
+        const bool defer = in_place && (j < jb0 + 2 || j >= jb1 - 2);
+        RowFields* dst = defer ? &W.deferred[static_cast<std::size_t>(n_deferred)] : nullptr;
+        if (defer) W.deferred_row[static_cast<std::size_t>(n_deferred++)] = j;
+        Real* __restrict hout = defer ? dst->h.data() : h_out + base;
+        Real* __restrict qxout = defer ? dst->u.data() : qx_out + base;
+        Real* __restrict qyout = defer ? dst->v.data() : qy_out + base;
         const Real* __restrict fxm = W.fx.mass.data();
         const Real* __restrict fxl = W.fx.momentum_left.data();
         const Real* __restrict fxr = W.fx.momentum_right.data();
@@ -365,6 +385,13 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           qyout[i] = qy;
         }
         max_rate = std::max(max_rate, rate_row);
+        {  // wet columns of the new row (a wet cell has h > 0; a dry one has h = q = 0)
+          int first = 0;
+          int last = nx;
+          while (first < nx && !(hout[first] > 0)) ++first;
+          while (last > first && !(hout[last - 1] > 0)) --last;
+          live_out[static_cast<std::size_t>(j)] = Span{first, last};
+        }
 
         // Boundary faces of this row: inflow is positive into the domain.
         double b_in = 0;
@@ -397,6 +424,38 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         std::swap(fy_n, fy_s);
         std::swap(s_prev, s_face);
         std::swap(scy, scy_next);
+      }
+    };
+
+    for (int s = jb0; s < jb1;) {
+      if (work[s] == 0) {
+        // Not visited: dry, still and out of reach of water this step. Its output is zero
+        // (in place and for the second stage it is already), its faces carry nothing.
+        const auto js = static_cast<std::size_t>(s);
+        if (!in_place && live_out[js].first < live_out[js].last) {
+          const std::ptrdiff_t base = G.index(0, s);
+          std::fill(h_out + base, h_out + base + nx, Real(0));
+          std::fill(qx_out + base, qx_out + base + nx, Real(0));
+          std::fill(qy_out + base, qy_out + base + nx, Real(0));
+        }
+        live_out[js] = Span{0, 0};
+        flows_.record_row(G, s, zeros, zeros, zeros);
+        ++s;
+        continue;
+      }
+      int e = s;
+      while (e < jb1 && work[e] != 0) ++e;
+      sweep(s, e);
+      s = e;
+    }
+    if (in_place) {
+#pragma omp barrier
+      for (int d = 0; d < n_deferred; ++d) {
+        const RowFields& R = W.deferred[static_cast<std::size_t>(d)];
+        const std::ptrdiff_t base = G.index(0, W.deferred_row[static_cast<std::size_t>(d)]);
+        std::copy(R.h.begin(), R.h.begin() + nx, h_out + base);
+        std::copy(R.u.begin(), R.u.begin() + nx, qx_out + base);
+        std::copy(R.v.begin(), R.v.begin() + nx, qy_out + base);
       }
     }
   }
@@ -435,14 +494,72 @@ Real Simulation::compute_max_rate() const {
   const Real dry = config_.dry_depth;
   const Real inv_dx = Real(1) / grid_.dx;
   const Real inv_dy = Real(1) / grid_.dy;
-  const std::size_t n = h_.size();
   double m = 0;
+  // Only the wet columns: a dry cell's rate is 0 (and the maximum starts at 0).
 #pragma omp parallel for reduction(max : m) schedule(static)
-  for (std::size_t k = 0; k < n; ++k) {
-    if (mask_[k] != cell_active) continue;
-    m = std::max(m, static_cast<double>(wave_rate(h_[k], qx_[k], qy_[k], g, dry, inv_dx, inv_dy)));
+  for (int j = 0; j < grid_.ny; ++j) {
+    const auto [first, last] = wet_columns(j);
+    const std::ptrdiff_t base = grid_.index(0, j);
+    for (int i = first; i < last; ++i) {
+      const auto k = static_cast<std::size_t>(base + i);
+      if (mask_[k] != cell_active) continue;
+      m = std::max(m,
+                   static_cast<double>(wave_rate(h_[k], qx_[k], qy_[k], g, dry, inv_dx, inv_dy)));
+    }
   }
   return static_cast<Real>(m);
+}
+
+void Simulation::refresh_live() {
+  const Grid& G = grid_;
+  const auto ny = static_cast<std::size_t>(G.ny);
+  if (live_known_ && live_.size() == ny) return;
+  live_.assign(ny, Span{});
+#pragma omp parallel for schedule(static)
+  for (int j = 0; j < G.ny; ++j) {
+    const std::ptrdiff_t base = G.index(0, j);
+    auto wet = [&](int i) {
+      const auto k = static_cast<std::size_t>(base + i);
+      return h_[k] != 0 || qx_[k] != 0 || qy_[k] != 0;
+    };
+    int first = 0;
+    int last = G.nx;
+    while (first < G.nx && !wet(first)) ++first;
+    while (last > first && !wet(last - 1)) --last;
+    live_[static_cast<std::size_t>(j)] = Span{first, last};
+  }
+  // The stage buffers: unknown contents, cleared where a stage does not visit.
+  live1_.assign(ny, Span{0, G.nx});
+  live_known_ = true;
+}
+
+void Simulation::plan_rows(Real rain_depth) {
+  const int ny = grid_.ny;
+  const auto n = static_cast<std::size_t>(ny);
+  work_rows_.assign(n, 1);
+  if (!skip_dry_ || rain_depth != 0) return;
+  // Rows with water, rain, or a boundary that can bring water in.
+  std::vector<int> seed(n + 1, 0);  // prefix counts of seed rows
+  std::vector<std::uint8_t> is_seed(n, 0);
+  for (std::size_t j = 0; j < n; ++j) {
+    is_seed[j] = live_[j].first < live_[j].last || (!rain_.empty() && rain_rows_[j] != 0);
+  }
+  const std::ptrdiff_t stride = grid_.stride();
+  for (const GhostCell& gc : ghost_cells_) {
+    if (gc.type != BoundaryType::water_level && gc.type != BoundaryType::discharge) continue;
+    const std::ptrdiff_t r = gc.interior / stride - Grid::ghost;
+    if (r >= 0 && r < ny) is_seed[static_cast<std::size_t>(r)] = 1;
+  }
+  for (std::size_t j = 0; j < n; ++j) seed[j + 1] = seed[j] + is_seed[j];
+  // A cell's new state depends on cells at most 1 (first order) or 2 (each second-order
+  // stage) cells away: rows further from every seed row stay dry and still.
+  const int reach = config_.scheme == Scheme::first_order ? 1 : 4;
+  for (int j = 0; j < ny; ++j) {
+    const int a = std::max(0, j - reach);
+    const int b = std::min(ny, j + reach + 1);
+    work_rows_[static_cast<std::size_t>(j)] =
+        seed[static_cast<std::size_t>(b)] > seed[static_cast<std::size_t>(a)] ? 1 : 0;
+  }
 }
 
 Real Simulation::stable_dt() const {
@@ -471,6 +588,10 @@ void Simulation::apply_point_sources(Real t, Real dt) {
     }
     h_[k] = h_new;
     balance_.point_in += static_cast<double>(volume);
+    if (!live_known_) continue;
+    Span& live = live_[static_cast<std::size_t>(s.j)];
+    live = live.first < live.last ? Span{std::min(live.first, s.i), std::max(live.last, s.i + 1)}
+                                  : Span{s.i, s.i + 1};
   }
   // Recomputed from the state (not patched per source cell), so that a run restored from a
   // checkpoint takes the same next step.
@@ -548,28 +669,29 @@ Real Simulation::step(Real dt_limit) {
   const Real rain_depth = uniform_rain_.empty() ? Real(0) : uniform_rain_.integral(t, t + dt);
   StageResult r1;
   StageResult r2;
+  refresh_live();
+  plan_rows(rain_depth);
   if (config_.scheme == Scheme::first_order) {
+    // In place (the stage defers the rows that neighbouring threads read): no stage buffers.
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
-    r2 = stage<false>(h_.data(), qx_.data(), qy_.data(), h1_.data(), qx1_.data(), qy1_.data(),
-                      nullptr, nullptr, nullptr, t, dt, Real(1), true, rain_depth);
+    r2 = stage<false>(h_.data(), qx_.data(), qy_.data(), h_.data(), qx_.data(), qy_.data(),
+                      nullptr, nullptr, nullptr, t, dt, Real(1), true, rain_depth, live_);
     flows_.end_stage(static_cast<double>(dt));
-    if (r2.bad_cells == 0) {
-      const std::size_t n = h_.size();
-#pragma omp parallel for schedule(static)
-      for (std::size_t k = 0; k < n; ++k) {
-        h_[k] = h1_[k];
-        qx_[k] = qx1_[k];
-        qy_[k] = qy1_[k];
-      }
-    }
   } else {
+    if (h1_.size() != h_.size()) {  // allocated by the first second-order step
+      h1_.assign(h_.size(), 0);
+      qx1_.assign(h_.size(), 0);
+      qy1_.assign(h_.size(), 0);
+      live1_.assign(static_cast<std::size_t>(grid_.ny), Span{});
+    }
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
     r1 = stage<true>(h_.data(), qx_.data(), qy_.data(), h1_.data(), qx1_.data(), qy1_.data(),
-                     nullptr, nullptr, nullptr, t, dt, Real(0.5), false, 0);
+                     nullptr, nullptr, nullptr, t, dt, Real(0.5), false, 0, live1_);
     flows_.end_stage(0.5 * static_cast<double>(dt));
     fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt);
     r2 = stage<true>(h1_.data(), qx1_.data(), qy1_.data(), h_.data(), qx_.data(), qy_.data(),
-                     h_.data(), qx_.data(), qy_.data(), t + dt, dt, Real(0.5), true, rain_depth);
+                     h_.data(), qx_.data(), qy_.data(), t + dt, dt, Real(0.5), true, rain_depth,
+                     live_);
     flows_.end_stage(0.5 * static_cast<double>(dt));
   }
   for (const StageResult* r : {&r1, &r2}) {

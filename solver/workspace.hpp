@@ -46,6 +46,9 @@ struct Simulation::Workspace {
   FluxRow fx;                           ///< x faces of the current row (nx + 1)
   FluxRow fy_n, fy_s;                   ///< y faces north and south of the current row (nx)
   std::vector<Real> scx, scy, scy_next, scy_dummy;  ///< bed-slope corrections (second order)
+  /// Rows of an in-place stage written after the barrier (h, qx in u, qy in v) and their rows.
+  std::array<RowFields, 4> deferred;
+  std::array<int, 4> deferred_row{};
 
   void resize(int nx) {
     const auto w = static_cast<std::size_t>(nx + 2);
@@ -63,6 +66,7 @@ struct Simulation::Workspace {
     scy.assign(w, 0);
     scy_next.assign(w, 0);
     scy_dummy.assign(w, 0);
+    for (auto& d : deferred) d.resize(w);
     width = nx;
   }
   int width = -1;

@@ -1,0 +1,181 @@
+// Dry-ground skipping (issue 13): a run that visits only the rows within reach of water, rain
+// and inflows gives bitwise the results of the full sweep (state, flood maps, mass balance,
+// boundary and section flows), for 1 and 2 threads, both schemes; and the rows it skips are
+// really skipped (wet_columns bounds the water).
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "solver/flood_maps.hpp"
+#include "solver/infiltration.hpp"
+#include "solver/simulation.hpp"
+
+using namespace floodtwin::solver;
+
+namespace {
+
+constexpr int kNx = 48;
+constexpr int kNy = 60;
+
+// A bumpy valley sloping east with a channel along row 20.
+std::vector<Real> valley() {
+  std::vector<Real> z(static_cast<std::size_t>(kNx) * kNy);
+  for (int j = 0; j < kNy; ++j) {
+    for (int i = 0; i < kNx; ++i) {
+      const Real channel = std::abs(j - 20) <= 1 ? Real(-1.5) : Real(0.02) * std::abs(j - 20);
+      z[static_cast<std::size_t>(j) * kNx + i] =
+          Real(5) - Real(0.01) * i + channel + Real(0.05) * std::sin(Real(0.7) * i + j);
+    }
+  }
+  z[static_cast<std::size_t>(45) * kNx + 30] = std::nan("");  // an inactive cell
+  return z;
+}
+
+struct Outcome {
+  std::vector<Real> h, qx, qy;
+  std::vector<std::vector<Real>> maps;
+  MassBalance balance;
+  std::vector<double> flows;
+  long long steps = 0;
+};
+
+enum class Case { rain_patch, river_inflow };
+
+Outcome run(Case c, Scheme scheme, int threads, bool skip, int steps = 120) {
+  omp_set_num_threads(threads);
+  const Grid grid{kNx, kNy, 10.0, 10.0, 0.0, 600.0};
+  SolverConfig cfg;
+  cfg.scheme = scheme;
+  cfg.max_dt = 2.0;
+  Simulation sim(grid, valley(), cfg);
+  sim.set_manning(0.03);
+  sim.set_skip_dry(skip);
+  BoundaryCondition east;
+  east.side = Side::east;
+  east.type = BoundaryType::open;
+  sim.add_boundary(east);
+  if (c == Case::rain_patch) {
+    // Rain on a patch of the hillside north of the channel, infiltrating (Green-Ampt): dry
+    // cells under rain lose water too.
+    std::vector<Real> rate(static_cast<std::size_t>(kNx) * kNy, 0);
+    for (int j = 5; j < 12; ++j) {
+      for (int i = 10; i < 22; ++i) rate[static_cast<std::size_t>(j) * kNx + i] = 2e-4;
+    }
+    sim.set_rain_rate(rate);
+    sim.set_loss_model(std::make_shared<GreenAmpt>(grid, 1e-6, 0.09, 0.15));
+    sim.add_point_source(grid.x_center(40), grid.y_center(50), TimeSeries(0.5), "spring");
+  } else {
+    // A river entering the dry valley through its channel on the west side.
+    BoundaryCondition in;
+    in.side = Side::west;
+    in.type = BoundaryType::discharge;
+    in.series = TimeSeries(8.0);
+    in.from = grid.y_center(19) + 1;
+    in.to = grid.y_center(21) - 1;
+    sim.add_boundary(in);
+    std::vector<Real> h(static_cast<std::size_t>(kNx) * kNy, 0);
+    h[static_cast<std::size_t>(50) * kNx + 10] = 0.3;  // a puddle far from the river
+    sim.set_depth(h);
+  }
+  sim.add_cross_section("across", {{{grid.x_center(25), 600.0}, {grid.x_center(25), 0.0}}});
+  FloodMaps maps(grid, 0.01);
+  maps.record_initial_state(sim);
+  for (int s = 0; s < steps; ++s) maps.update(sim, sim.step());
+  Outcome o;
+  const std::size_t n = grid.padded_size();
+  o.h.assign(sim.h(), sim.h() + n);
+  o.qx.assign(sim.qx(), sim.qx() + n);
+  o.qy.assign(sim.qy(), sim.qy() + n);
+  o.maps = {maps.max_depth,    maps.max_speed,      maps.max_water_level, maps.time_of_max_depth,
+            maps.arrival_time, maps.flood_duration, maps.max_hazard};
+  o.balance = sim.mass_balance();
+  o.flows = sim.flows().totals();
+  o.steps = sim.steps();
+  // Interior cells only: ghost cells are scratch space of the stepper.
+  for (int j = -1; j <= kNy; ++j) {
+    for (const int i : {-1, kNx}) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      o.h[k] = o.qx[k] = o.qy[k] = 0;
+    }
+  }
+  for (int i = 0; i < kNx; ++i) {
+    for (const int j : {-1, kNy}) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      o.h[k] = o.qx[k] = o.qy[k] = 0;
+    }
+  }
+  return o;
+}
+
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+void expect_identical(const Outcome& a, const Outcome& b) {
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_TRUE(same_bits(a.h, b.h));
+  EXPECT_TRUE(same_bits(a.qx, b.qx));
+  EXPECT_TRUE(same_bits(a.qy, b.qy));
+  for (std::size_t m = 0; m < a.maps.size(); ++m) EXPECT_TRUE(same_bits(a.maps[m], b.maps[m])) << m;
+  EXPECT_TRUE(same_bits(a.flows, b.flows));
+  const MassBalance& x = a.balance;
+  const MassBalance& y = b.balance;
+  EXPECT_TRUE(std::memcmp(&x, &y, sizeof(MassBalance)) == 0)
+      << x.rain_in << " " << y.rain_in << " " << x.losses << " " << y.losses;
+}
+
+}  // namespace
+
+class SkipDry : public ::testing::TestWithParam<std::tuple<Case, Scheme>> {};
+
+TEST_P(SkipDry, BitwiseEqualToTheFullSweepForOneAndTwoThreads) {
+  const auto [c, scheme] = GetParam();
+  const Outcome full = run(c, scheme, 1, false);
+  // The case is mostly dry and something happened.
+  std::size_t wet = 0;
+  for (const Real h : full.h) wet += h > 1e-3 ? 1 : 0;
+  EXPECT_GT(wet, 20u);
+  EXPECT_LT(wet, static_cast<std::size_t>(kNx * kNy / 2));
+  EXPECT_GT(c == Case::rain_patch ? full.balance.losses : full.balance.boundary_in, 0.0);
+  for (const int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    expect_identical(full, run(c, scheme, threads, true));
+    expect_identical(full, run(c, scheme, threads, false));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, SkipDry,
+                         ::testing::Combine(::testing::Values(Case::rain_patch, Case::river_inflow),
+                                            ::testing::Values(Scheme::first_order,
+                                                              Scheme::second_order)));
+
+TEST(SkipDryColumns, WetColumnsBoundTheWater) {
+  omp_set_num_threads(2);
+  const Grid grid{kNx, kNy, 10.0, 10.0, 0.0, 600.0};
+  Simulation sim(grid, valley());
+  std::vector<Real> h(static_cast<std::size_t>(kNx) * kNy, 0);
+  h[static_cast<std::size_t>(30) * kNx + 12] = 0.5;
+  sim.set_depth(h);
+  EXPECT_EQ(sim.wet_columns(0), std::make_pair(0, kNx));  // unknown before a step
+  for (int s = 0; s < 5; ++s) sim.step();
+  for (int j = 0; j < kNy; ++j) {
+    const auto [first, last] = sim.wet_columns(j);
+    for (int i = 0; i < kNx; ++i) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      if (i < first || i >= last) {
+        EXPECT_EQ(sim.h()[k], 0.0) << i << " " << j;
+        EXPECT_EQ(sim.qx()[k], 0.0);
+        EXPECT_EQ(sim.qy()[k], 0.0);
+      }
+    }
+  }
+  // Five first-order steps move water at most five cells: far rows are dry.
+  EXPECT_GE(sim.wet_columns(30).second - sim.wet_columns(30).first, 3);
+  EXPECT_EQ(sim.wet_columns(10).first, sim.wet_columns(10).second);
+  EXPECT_EQ(sim.wet_columns(50).first, sim.wet_columns(50).second);
+}
