@@ -287,9 +287,6 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
 
         const std::ptrdiff_t base = G.index(0, j);
         const std::uint8_t* __restrict mrow = mask + base;
-        const Real* __restrict hin = h_in + base;
-        const Real* __restrict qxin = qx_in + base;
-        const Real* __restrict qyin = qy_in + base;
         // Stage results go to a row buffer first: with Runge-Kutta averaging, h_out is h_base.
         Real* __restrict hnew = W.cell.h.data();
         Real* __restrict qxnew = W.cell.u.data();
@@ -314,7 +311,12 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         const Real* __restrict scyr = scy + 1;
         long long bad = 0;
         double corr_row = 0;
-        // 1. Flux divergence, bed-slope correction and positivity (vectorised).
+        // 1. Flux divergence, bed-slope correction and positivity (vectorised). The inputs are
+        // restrict-qualified in this block only: the in-place step writes them below.
+        {
+        const Real* __restrict hin = h_in + base;
+        const Real* __restrict qxin = qx_in + base;
+        const Real* __restrict qyin = qy_in + base;
 #pragma omp simd reduction(+ : bad, corr_row)
         for (int i = 0; i < nx; ++i) {
           const bool active = mrow[i] == cell_active;
@@ -332,6 +334,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           hnew[i] = active ? h : Real(0);
           qxnew[i] = active ? qx : Real(0);
           qynew[i] = active ? qy : Real(0);
+        }
         }
         corr_row *= static_cast<double>(weight);
         // 2. Implicit Manning friction (vectorised).
