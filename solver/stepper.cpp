@@ -251,7 +251,25 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
 
     // Rows [s, e) visited one after the other: the same pipeline as from a band start, so the
     // faces it computes are those of the full sweep (bitwise).
-    auto sweep = [&](int s, int e) {
+    for (int s = jb0; s < jb1;) {
+      if (work[s] == 0) {
+        // Not visited: dry, still and out of reach of water this step. Its output is zero
+        // (in place and for the second stage it is already), its faces carry nothing.
+        const auto js = static_cast<std::size_t>(s);
+        if (!in_place && live_out[js].first < live_out[js].last) {
+          const std::ptrdiff_t base = G.index(0, s);
+          std::fill(h_out + base, h_out + base + nx, Real(0));
+          std::fill(qx_out + base, qx_out + base + nx, Real(0));
+          std::fill(qy_out + base, qy_out + base + nx, Real(0));
+        }
+        live_out[js] = Span{0, 0};
+        flows_.record_row(G, s, zeros, zeros, zeros);
+        ++s;
+        continue;
+      }
+      int e = s;
+      while (e < jb1 && work[e] != 0) ++e;
+      {  // rows [j0, j1) = [s, e), inline (a lambda here stopped the loops vectorising)
       const int j0 = s;
       const int j1 = e;
       for (int r = std::max(-1, j0 - (kSecondOrder ? 2 : 1)); r <= std::min(ny, j0 + 1); ++r) {
@@ -428,27 +446,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         std::swap(s_prev, s_face);
         std::swap(scy, scy_next);
       }
-    };
-
-    for (int s = jb0; s < jb1;) {
-      if (work[s] == 0) {
-        // Not visited: dry, still and out of reach of water this step. Its output is zero
-        // (in place and for the second stage it is already), its faces carry nothing.
-        const auto js = static_cast<std::size_t>(s);
-        if (!in_place && live_out[js].first < live_out[js].last) {
-          const std::ptrdiff_t base = G.index(0, s);
-          std::fill(h_out + base, h_out + base + nx, Real(0));
-          std::fill(qx_out + base, qx_out + base + nx, Real(0));
-          std::fill(qy_out + base, qy_out + base + nx, Real(0));
-        }
-        live_out[js] = Span{0, 0};
-        flows_.record_row(G, s, zeros, zeros, zeros);
-        ++s;
-        continue;
       }
-      int e = s;
-      while (e < jb1 && work[e] != 0) ++e;
-      sweep(s, e);
       s = e;
     }
     if (in_place) {
