@@ -169,7 +169,16 @@ Forecast prepare(const Scenario& s) {
   for (const auto& w : s.warnings) f.notes.push_back("warning: " + w);
   for (const auto& w : dem.warnings) f.notes.push_back("warning: " + w);
   // Conditioning sees the bare DEM: buildings and levees burnt in later are not filled around.
-  if (s.condition == "fill") {
+  if (s.condition.find("breach") != std::string::npos) {
+    terrain::BreachOptions bo;
+    if (s.breach_max_depth > 0) bo.max_depth = s.breach_max_depth;
+    if (s.breach_max_length > 0) bo.max_length = s.breach_max_length;
+    if (s.breach_max_volume > 0) bo.max_volume = s.breach_max_volume;
+    const terrain::BreachReport r =
+        terrain::breach_depressions(dem.values, grid.nx, grid.ny, grid.dx, grid.dy, bo);
+    f.notes.push_back("terrain conditioning (breach): " + r.summary());
+  }
+  if (s.condition.find("fill") != std::string::npos) {
     terrain::ConditioningOptions co;
     if (s.condition_max_depth > 0) co.max_depth = s.condition_max_depth;
     if (s.condition_max_volume > 0) co.max_volume = s.condition_max_volume;
