@@ -59,16 +59,8 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
     results.push_back(run_member(cf.forecast, m, mo));
     run.steps += results.back().steps;
   }
-  Products grid = run.products;
-  run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles,
-                                  warnings ? &*warnings : nullptr);
-  run.products.nx = grid.nx;
-  run.products.ny = grid.ny;
-  run.products.x = grid.x;
-  run.products.y = grid.y;
-  run.products.stations = grid.stations;
-  run.products.station_x = grid.station_x;
-  run.products.station_y = grid.station_y;
+  replace_products(run.products, results, run.spec.thresholds, run.spec.quantiles,
+                   warnings ? &*warnings : nullptr);
   run.command_line =
       "floodtwin forecast (cycle " + summary.cycle + ", ensemble of the forecast leg)";
   run.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -159,6 +159,20 @@ EnsembleSpec spec_of(const scenarios::Scenario& s, int members) {
 
 }  // namespace
 
+void replace_products(Products& p, const std::vector<MemberResult>& members,
+                      const std::vector<double>& thresholds, const std::vector<double>& quantiles,
+                      const ZoneWarnings* warnings) {
+  Products out = compute_products(members, thresholds, quantiles, warnings);
+  out.nx = p.nx;
+  out.ny = p.ny;
+  out.x = std::move(p.x);
+  out.y = std::move(p.y);
+  out.stations = std::move(p.stations);
+  out.station_x = std::move(p.station_x);
+  out.station_y = std::move(p.station_y);
+  p = std::move(out);
+}
+
 void describe_grid(Products& p, const driver::Forecast& f) {
   const solver::Grid& g = f.sim->grid();
   p.nx = g.nx;
@@ -323,11 +337,10 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   // What every member shares, from a prepared (not run) forecast of member 0: the grid, the
   // stations and the warning zones and levels of [impacts] (refused here when bad, before
   // any member runs).
-  Products grid;
   std::optional<ZoneWarnings> warnings;
   {
     const driver::Forecast f0 = prepare_member(s, run.members[0]);
-    describe_grid(grid, f0);
+    describe_grid(run.products, f0);
     warnings = load_zone_warnings(f0);
   }
 
@@ -377,15 +390,8 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   }
   if (error) std::rethrow_exception(error);
 
-  run.products = compute_products(results, run.spec.thresholds, run.spec.quantiles,
-                                  warnings ? &*warnings : nullptr);
-  run.products.nx = grid.nx;
-  run.products.ny = grid.ny;
-  run.products.x = grid.x;
-  run.products.y = grid.y;
-  run.products.stations = grid.stations;
-  run.products.station_x = grid.station_x;
-  run.products.station_y = grid.station_y;
+  replace_products(run.products, results, run.spec.thresholds, run.spec.quantiles,
+                   warnings ? &*warnings : nullptr);
   for (const MemberResult& r : results) run.steps += r.steps;
   run.wall = std::chrono::duration<double>(clock::now() - start).count();
   for (const auto& a : options.command_line) {

@@ -61,6 +61,12 @@ Products compute_products(const std::vector<MemberResult>& members,
 /// Fills the grid coordinates (x, y, nx, ny) and stations of `p` from a prepared forecast.
 void describe_grid(Products& p, const driver::Forecast& f);
 
+/// Replaces `p` (described by describe_grid) with the members' products, keeping its grid
+/// coordinates and stations.
+void replace_products(Products& p, const std::vector<MemberResult>& members,
+                      const std::vector<double>& thresholds, const std::vector<double>& quantiles,
+                      const ZoneWarnings* warnings);
+
 struct EnsembleOptions {
   int members = 0;     ///< 0: the spec's
   int threads = 0;     ///< OpenMP threads in all; 0: omp_get_max_threads()
