@@ -1,6 +1,5 @@
 #include "impacts/report.hpp"
 
-#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
@@ -17,6 +16,7 @@
 #include "floodtwin/version.hpp"
 #include "impacts/gdal_util.hpp"
 #include "solver/error.hpp"
+#include "terrain/png.hpp"
 
 namespace floodtwin::impacts {
 
@@ -99,21 +99,6 @@ std::string hex(const std::array<unsigned char, 3>& c) {
   return buf;
 }
 
-std::string base64(const unsigned char* data, std::size_t n) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  for (std::size_t i = 0; i < n; i += 3) {
-    const unsigned v = (unsigned(data[i]) << 16) | (i + 1 < n ? unsigned(data[i + 1]) << 8 : 0u) |
-                       (i + 2 < n ? unsigned(data[i + 2]) : 0u);
-    out += t[(v >> 18) & 63];
-    out += t[(v >> 12) & 63];
-    out += i + 1 < n ? t[(v >> 6) & 63] : '=';
-    out += i + 2 < n ? t[v & 63] : '=';
-  }
-  return out;
-}
-
 /// The peak-depth map coloured by zone level, as a PNG data URI.
 std::string map_png(const ImpactsResult& r, const ReportInputs& in) {
   const GridGeometry& g = in.grid;
@@ -159,32 +144,14 @@ std::string map_png(const ImpactsResult& r, const ReportInputs& in) {
       }
     }
   }
-  ensure_gdal_registered();
-  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-  GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
-  if (mem == nullptr || png == nullptr) return "";
-  GDALDatasetUniquePtr ds(mem->Create("", g.nx, g.ny, 4, GDT_Byte, nullptr));
-  if (!ds) return "";
-  for (int k = 0; k < 4; ++k) {
-    if (ds->GetRasterBand(k + 1)->RasterIO(GF_Write, 0, 0, g.nx, g.ny, band[k].data(), g.nx, g.ny,
-                                           GDT_Byte, 0, 0) != CE_None) {
-      return "";
-    }
+  std::vector<unsigned char> pixels;
+  pixels.reserve(4 * n);
+  for (const auto& b : band) pixels.insert(pixels.end(), b.begin(), b.end());
+  try {
+    return terrain::png_data_uri(pixels, g.nx, g.ny, 4);
+  } catch (const IoError&) {
+    return "";  // the report is still written, without its map (as before)
   }
-  const std::string vsi = "/vsimem/floodtwin_impacts_" +
-                          std::to_string(reinterpret_cast<std::uintptr_t>(ds.get())) + ".png";
-  {
-    GDALDatasetUniquePtr out(
-        png->CreateCopy(vsi.c_str(), ds.get(), FALSE, nullptr, nullptr, nullptr));
-    if (!out) return "";
-  }
-  vsi_l_offset size = 0;
-  GByte* bytes = VSIGetMemFileBuffer(vsi.c_str(), &size, FALSE);
-  std::string uri;
-  if (bytes != nullptr)
-    uri = "data:image/png;base64," + base64(bytes, static_cast<std::size_t>(size));
-  VSIUnlink(vsi.c_str());
-  return uri;
 }
 
 void write_gpkg(const fs::path& path, const ImpactsResult& r, const ReportInputs& in) {

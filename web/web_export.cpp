@@ -3,7 +3,6 @@
 #include "web/web_export.hpp"
 
 #include <cpl_conv.h>
-#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
@@ -26,6 +25,7 @@
 #include "scenarios/input_checks.hpp"
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
+#include "terrain/png.hpp"
 #include "viz/colour_maps.hpp"
 #include "viz/ensemble_source.hpp"
 #include "viz/results_source.hpp"
@@ -45,52 +45,6 @@ void ensure_gdal() {
 std::string gdal_error() {
   const char* m = CPLGetLastErrorMsg();
   return (m != nullptr && *m != '\0') ? std::string(" (GDAL: ") + m + ")" : std::string();
-}
-
-std::string base64(const unsigned char* data, std::size_t n) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  for (std::size_t i = 0; i < n; i += 3) {
-    const unsigned v = (unsigned(data[i]) << 16) | (i + 1 < n ? unsigned(data[i + 1]) << 8 : 0u) |
-                       (i + 2 < n ? unsigned(data[i + 2]) : 0u);
-    out += t[(v >> 18) & 63];
-    out += t[(v >> 12) & 63];
-    out += i + 1 < n ? t[(v >> 6) & 63] : '=';
-    out += i + 2 < n ? t[v & 63] : '=';
-  }
-  return out;
-}
-
-/// A PNG of `bands` 8-bit bands (band-sequential, nx * ny each) as a data: URI.
-std::string png_uri(const std::vector<std::uint8_t>& pixels, int nx, int ny, int bands) {
-  ensure_gdal();
-  GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-  GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
-  if (mem == nullptr || png == nullptr) throw IoError("web: GDAL's MEM or PNG driver is missing");
-  GDALDatasetUniquePtr ds(mem->Create("", nx, ny, bands, GDT_Byte, nullptr));
-  if (!ds) throw IoError("web: cannot create an image" + gdal_error());
-  const std::size_t n = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
-  for (int b = 0; b < bands; ++b) {
-    auto* data = const_cast<std::uint8_t*>(pixels.data() + n * static_cast<std::size_t>(b));
-    if (ds->GetRasterBand(b + 1)->RasterIO(GF_Write, 0, 0, nx, ny, data, nx, ny, GDT_Byte, 0, 0,
-                                           nullptr) != CE_None) {
-      throw IoError("web: cannot fill an image" + gdal_error());
-    }
-  }
-  static int counter = 0;
-  const std::string vsi = "/vsimem/floodtwin_web_" + std::to_string(getpid()) + "_" +
-                          std::to_string(counter++) + ".png";
-  const char* opts[] = {"ZLEVEL=9", nullptr};
-  GDALDatasetUniquePtr out(
-      png->CreateCopy(vsi.c_str(), ds.get(), FALSE, const_cast<char**>(opts), nullptr, nullptr));
-  if (!out) throw IoError("web: cannot encode a PNG" + gdal_error());
-  out.reset();
-  vsi_l_offset size = 0;
-  GByte* bytes = VSIGetMemFileBuffer(vsi.c_str(), &size, FALSE);
-  std::string uri = "data:image/png;base64," + base64(bytes, static_cast<std::size_t>(size));
-  VSIUnlink(vsi.c_str());
-  return uri;
 }
 
 // ---------------------------------------------------------------------------------- JSON --
@@ -194,7 +148,7 @@ Quantised quantise(const std::vector<double>& full, const Sampler& s, double pre
     px[k] = static_cast<std::uint8_t>(code >> 8);
     px[n + k] = static_cast<std::uint8_t>(code & 255u);
   }
-  q.png = png_uri(px, s.ox, s.oy, 3);
+  q.png = terrain::png_data_uri(px, s.ox, s.oy, 3, 9);
   return q;
 }
 
@@ -215,7 +169,7 @@ std::string hillshade_png(const viz::Basin& basin, const Sampler& s) {
       px[n + k] = 255;
     }
   }
-  return png_uri(px, s.ox, s.oy, 2);
+  return terrain::png_data_uri(px, s.ox, s.oy, 2, 9);
 }
 
 // ---------------------------------------------------------------------------- CSV reading --
