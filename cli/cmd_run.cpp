@@ -11,6 +11,9 @@
 #include <optional>
 #include <string>
 
+#ifdef FLOODTWIN_HAVE_MPI
+#include "parallel/mpi_decomposition.hpp"
+#endif
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "driver/forecast.hpp"
@@ -97,6 +100,20 @@ int run(const std::vector<std::string>& args) {
   std::fprintf(stderr, "floodtwin: preparing %s\n", scenario.file.c_str());
   floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
   for (const auto& n : forecast.notes) std::fprintf(stderr, "  %s\n", n.c_str());
+#ifdef FLOODTWIN_HAVE_MPI
+  // Under mpirun with several processes: the rows are shared among them (docs/mpi.md).
+  if (floodtwin::parallel::world_size() > 1) {
+    if (scenario.impacts) {
+      throw floodtwin::ConfigError(scenario.file +
+                                   ": [impacts] is not supported on more than one MPI process "
+                                   "yet; run without mpirun, or run `floodtwin impacts` after");
+    }
+    forecast.sim->set_decomposition(floodtwin::parallel::world_decomposition());
+    const auto [first, end] = forecast.sim->owned_rows();
+    std::fprintf(stderr, "  mpi: %d processes, rank 0 computes rows %d to %d of %d\n",
+                 floodtwin::parallel::world_size(), first, end - 1, forecast.sim->grid().ny);
+  }
+#endif
   if (scenario.impacts) {  // bad [impacts] inputs are refused before the run, not after it
     const auto& g = forecast.sim->grid();
     const floodtwin::impacts::GridGeometry grid{g.nx, g.ny, g.dx, g.dy, g.origin_x, g.origin_y};

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <cmath>
@@ -507,6 +508,24 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   const Scenario& s = f.scenario;
   solver::Simulation& sim = *f.sim;
   solver::FloodMaps& maps = *f.maps;
+  // Decomposed over MPI processes (Simulation::set_decomposition, docs/mpi.md): every process
+  // steps its rows; rank 0 alone writes, after gathering the state and maps (`sync`).
+  solver::Decomposition* const decomposition = sim.decomposition();
+  const bool split = sim.decomposed();
+  const bool root = !split || decomposition->rank() == 0;
+  if (split && !s.vtk_dir.empty()) {
+    throw ConfigError(s.file + ": [output] vtk is not supported on more than one MPI process "
+                               "yet; run without mpirun, or use `floodtwin vtk` on the results");
+  }
+  auto sync = [&]() {
+    if (!split) return;
+    sim.gather_to_root();
+    for (std::vector<Real>* m : {&maps.max_depth, &maps.max_speed, &maps.max_water_level,
+                                 &maps.time_of_max_depth, &maps.arrival_time, &maps.flood_duration,
+                                 &maps.max_hazard}) {
+      decomposition->gather_to_root(m->data(), sim.grid());
+    }
+  };
   {
     // A run past the end of a forcing series is refused before anything is written.
     const double end = options.until ? *options.until : s.duration;
@@ -525,7 +544,8 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     }
   }
   if (results.has_parent_path()) fs::create_directories(results.parent_path());
-  const io::FileLock results_lock(io::lock_path(results), "run of " + s.file);
+  std::optional<io::FileLock> results_lock;
+  if (root) results_lock.emplace(io::lock_path(results), "run of " + s.file);
   std::optional<io::FileLock> vtk_lock;
   if (!s.vtk_dir.empty()) {
     fs::path vtk_path = fs::path(s.vtk_dir).lexically_normal();
@@ -575,10 +595,12 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   ro.run_id = run_id;  // empty: a fresh one
   for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
   ro.carry_over_until = resume_time;
-  io::ResultsWriter writer(results, sim, ro);
-  if (resume_time) {
-    summary.notes.push_back("results: " + writer.carry_over_note());
-    writer.write_flood_maps(sim, maps);  // the peak maps so far, until the next snapshot
+  std::optional<io::ResultsWriter> writer_on_root;
+  if (root) writer_on_root.emplace(results, sim, ro);
+  io::ResultsWriter* const writer = root ? &*writer_on_root : nullptr;
+  if (resume_time && writer != nullptr) {
+    summary.notes.push_back("results: " + writer->carry_over_note());
+    writer->write_flood_maps(sim, maps);  // the peak maps so far, until the next snapshot
   }
   // [output] vtk = "dir": the snapshots and peak maps also as a VTK series for ParaView.
   // The writer is registered by the program (driver/vtk_output.hpp): the driver links no VTK.
@@ -627,16 +649,30 @@ RunSummary run(Forecast& f, const RunOptions& options) {
       (w.what == "depth" ? warned_depth : warned_level)[g] = true;
     }
   }
+  bool any_thresholds = false;
+  for (const Gauge& gauge : f.gauges) {
+    any_thresholds = any_thresholds || gauge.spec.warning_depth || gauge.spec.warning_level;
+  }
+  std::vector<double> gauge_depths(f.gauges.size(), 0.0);
+  std::vector<int> gauge_rows(f.gauges.size(), 0);
   auto check_warnings = [&]() {
+    if (!any_thresholds) return;
+    for (std::size_t g = 0; g < f.gauges.size(); ++g) {
+      const Gauge& gauge = f.gauges[g];
+      gauge_depths[g] = sim.h()[static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j))];
+      gauge_rows[g] = gauge.j;
+    }
+    // Decomposed: each gauge's depth from the process that computes its cell.
+    if (split) decomposition->merge_tagged(gauge_depths, gauge_rows);
     for (std::size_t g = 0; g < f.gauges.size(); ++g) {
       const Gauge& gauge = f.gauges[g];
       const auto k = static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j));
-      const double h = sim.h()[k];
+      const double h = gauge_depths[g];
       const double level = h + sim.z()[k];
       auto fire = [&](const char* what, double threshold, double value) {
         Warning w{gauge.spec.name, what, threshold, value, sim.time()};
         summary.warnings.push_back(w);
-        if (options.on_warning) options.on_warning(w);
+        if (options.on_warning && root) options.on_warning(w);
       };
       if (gauge.spec.warning_depth && !warned_depth[g] && h > *gauge.spec.warning_depth) {
         warned_depth[g] = true;
@@ -650,7 +686,9 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     }
   };
   auto progress = [&]() {
-    if (!options.on_progress) return;
+    // Decomposed: rank 0 reports; its whole-grid numbers (wet cells, balance) are exact at
+    // output times (after `sync`), between them they count its own rows only.
+    if (!options.on_progress || !root) return;
     Progress p;
     p.time = sim.time();
     p.duration = duration;
@@ -662,9 +700,11 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     options.on_progress(p);
   };
   auto checkpoint = [&]() {
+    sync();  // collective; a checkpoint of N processes is the one-process checkpoint
+    if (!root) return;
     const fs::path cp = io::checkpoint_path(results, sim.time());
     std::map<std::string, std::string> metadata =
-        checkpoint_dependencies(s, writer.run_id(), inputs);
+        checkpoint_dependencies(s, writer->run_id(), inputs);
     metadata["scenario_file"] = s.file;
     metadata["floodtwin_version"] = floodtwin::version;
     metadata[warnings_key] = format_warnings(summary.warnings);
@@ -675,9 +715,11 @@ RunSummary run(Forecast& f, const RunOptions& options) {
 
   if (options.resume.empty()) {
     maps.record_initial_state(sim);  // a cell that starts flooded: its initial depth is a peak
-    writer.write_snapshot(sim, &maps);
-    write_vtk(false);
-    writer.write_gauges(sim);
+    if (writer != nullptr) {
+      writer->write_snapshot(sim, &maps);
+      write_vtk(false);
+      writer->write_gauges(sim);
+    }
   }
   check_warnings();
   progress();
@@ -695,7 +737,9 @@ RunSummary run(Forecast& f, const RunOptions& options) {
       maps.update(sim, dt);
       check_warnings();
       if (++since_check % 20 == 0) {
-        if (options.stop != nullptr && options.stop->load()) return false;
+        bool stop = options.stop != nullptr && options.stop->load();
+        if (split) stop = decomposition->any(stop);  // every process stops at the same step
+        if (stop) return false;
         if (clock::now() - last_report > std::chrono::seconds(2)) {
           last_report = clock::now();
           progress();
@@ -711,9 +755,10 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     const bool at_output = std::abs(now - next_multiple(t, out_dt)) < 1e-9 * std::max(1.0, now) ||
                            now >= duration;
     const bool at_gauge = std::abs(now - next_multiple(t, gauge_dt)) < 1e-9 * std::max(1.0, now);
-    if (at_gauge || at_output) writer.write_gauges(sim);
+    if (at_gauge || at_output) sync();
+    if ((at_gauge || at_output) && writer != nullptr) writer->write_gauges(sim);
     if (at_output) {
-      writer.write_snapshot(sim, &maps);
+      if (writer != nullptr) writer->write_snapshot(sim, &maps);
       write_vtk(false);
       last_report = clock::now();
       progress();
@@ -722,8 +767,11 @@ RunSummary run(Forecast& f, const RunOptions& options) {
         now < duration) {
       checkpoint();
     }
-    if (options.stop != nullptr && options.stop->load()) stopped = true;
+    bool stop = options.stop != nullptr && options.stop->load();
+    if (split) stop = decomposition->any(stop);
+    if (stop) stopped = true;
   }
+  sync();  // the final state and maps on rank 0
   summary.wall = std::chrono::duration<double>(clock::now() - start).count();
   summary.steps = sim.steps();
   summary.balance = sim.mass_balance();
@@ -742,7 +790,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     return summary;  // the writer leaves the .partial file readable up to its last snapshot
   }
   write_vtk(true);
-  writer.finalize(&maps, summary.wall);
+  if (writer != nullptr) writer->finalize(&maps, summary.wall);
   return summary;
 }
 

@@ -218,6 +218,35 @@ void FlowAccounts::record_row(const Grid& grid, int j, const Real* fx, const Rea
   }
 }
 
+void FlowAccounts::merge_stage(const Grid& grid, Decomposition& decomposition) {
+  const std::size_t n_faces = face_flux_.size();
+  if (n_faces + boundary_flux_.size() == 0) return;
+  std::vector<double> values(n_faces + boundary_flux_.size());
+  std::vector<int> rows(values.size(), 0);
+  std::copy(face_flux_.begin(), face_flux_.end(), values.begin());
+  std::copy(boundary_flux_.begin(), boundary_flux_.end(),
+            values.begin() + static_cast<std::ptrdiff_t>(n_faces));
+  if (!row_faces_.empty()) {
+    for (std::size_t r = 0; r + 1 < row_start_.size(); ++r) {
+      for (std::size_t e = row_start_[r]; e < row_start_[r + 1]; ++e) {
+        rows[row_faces_[e].slot] = static_cast<int>(r);
+      }
+    }
+  }
+  const auto nx = static_cast<std::size_t>(grid.nx);
+  const auto ny = static_cast<std::size_t>(grid.ny);
+  for (std::size_t f = 0; f < boundary_flux_.size(); ++f) {
+    // West and east faces of row f (mod ny), north faces (row 0), south faces (row ny - 1).
+    const std::size_t row = f < 2 * ny ? f % ny : f < 2 * ny + nx ? 0 : ny - 1;
+    rows[n_faces + f] = static_cast<int>(row);
+  }
+  decomposition.merge_tagged(values, rows);
+  std::copy(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n_faces),
+            face_flux_.begin());
+  std::copy(values.begin() + static_cast<std::ptrdiff_t>(n_faces), values.end(),
+            boundary_flux_.begin());
+}
+
 void FlowAccounts::end_stage(double weight_dt) {
   std::size_t slot = 0;
   for (std::size_t s = 0; s < sections_.size(); ++s) {

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "solver/boundary.hpp"
+#include "solver/decomposition.hpp"
 #include "solver/grid.hpp"
 #include "solver/real.hpp"
 
@@ -115,6 +116,9 @@ class FlowAccounts {
   /// and fy_south (between j and j + 1). Rows are recorded by one thread each.
   void record_row(const Grid& grid, int j, const Real* fx, const Real* fy_north,
                   const Real* fy_south);
+  /// Decomposed runs (decomposition.hpp), before end_stage: every process takes the recorded
+  /// fluxes of each row from the row's owner, so that end_stage adds them up as one would.
+  void merge_stage(const Grid& grid, Decomposition& decomposition);
   /// Adds the stored fluxes of a stage times `weight_dt` (stage weight x dt) to the step.
   void end_stage(double weight_dt);
   /// Commits the step of length dt ending at time `t_end`; discard_step drops it (a step that

@@ -127,6 +127,7 @@ void Simulation::set_manning(std::span<const Real> n) {
 }
 
 void Simulation::set_depth(std::span<const Real> h) {
+  refuse_decomposed_edit("set_depth");
   check_interior_field(h, "depth");
   for (std::size_t c = 0; c < h.size(); ++c) {
     const std::size_t k = interior_offset(c);
@@ -244,6 +245,7 @@ void Simulation::set_active(std::span<const std::uint8_t> active) {
     msg << "active: expected " << grid_.cell_count() << " values, got " << active.size();
     throw InputError(msg.str());
   }
+  refuse_decomposed_edit("set_active");
   const double before = balance_started_ ? stored_volume() : 0.0;
   for (std::size_t c = 0; c < active.size(); ++c) {
     const std::size_t k = interior_offset(c);
@@ -381,6 +383,7 @@ void Simulation::clear_boundaries() {
 void Simulation::rebuild_boundary_cells() {
   const Grid& g = grid_;
   active_cells_ = 0;
+  loss_mask_.clear();
   std::fill(mask_.begin(), mask_.end(), cell_wall);
   for (int j = 0; j < g.ny; ++j) {
     for (int i = 0; i < g.nx; ++i) {
@@ -578,6 +581,7 @@ void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_star
 
 void Simulation::mark_state_changed() {
   max_rate_ = -1;
+  global_rate_ = -1;
   live_known_ = false;
 }
 
@@ -588,8 +592,12 @@ Real Simulation::boundary_rate(Real t) const {
   const Real g = config_.gravity;
   const Real inv_dx = 1 / grid_.dx;
   const Real inv_dy = 1 / grid_.dy;
+  const std::ptrdiff_t stride = grid_.stride();
   for (const GhostCell& gc : ghost_cells_) {
     const auto kc = static_cast<std::size_t>(gc.interior);
+    // Decomposed: the interior cell's owner counts it (elsewhere its state is stale).
+    const auto row = static_cast<int>(gc.interior / stride) - Grid::ghost;
+    if (row < row0_ || row >= row1_) continue;
     const BoundaryCondition& bc = boundaries_[gc.condition];
     Real hg = 0;
     Real qn = 0;
@@ -683,6 +691,7 @@ void Simulation::set_time(Real t) {
   if (steps_ != 0) throw ConfigError("set_time: the simulation has already stepped");
   if (!std::isfinite(t)) throw ConfigError("set_time: the time must be finite");
   time_ = t;
+  global_rate_ = -1;
 }
 
 void Simulation::restore(Real time, long long steps, const MassBalance& balance,
@@ -715,6 +724,54 @@ void Simulation::restore(Real time, long long steps, const MassBalance& balance,
   balance_ = balance;
   balance_started_ = true;
   mark_state_changed();
+}
+
+void Simulation::refuse_decomposed_edit(const char* what) const {
+  if (balance_started_ && decomposed()) {
+    throw ConfigError(std::string(what) +
+                      ": state edits after the first step are not supported on more than one "
+                      "process");
+  }
+}
+
+void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
+  decomp_ = std::move(d);
+  row0_ = 0;
+  row1_ = grid_.ny;
+  if (!decomp_) return;
+  // Blocks of about equal work: the active cells of each row, plus one for the row itself.
+  std::vector<double> weights(static_cast<std::size_t>(grid_.ny), 1.0);
+  for (int j = 0; j < grid_.ny; ++j) {
+    for (int i = 0; i < grid_.nx; ++i) {
+      if (is_active(i, j)) weights[static_cast<std::size_t>(j)] += 1;
+    }
+  }
+  // The halo: a first-order stage reads 1 row beyond its block, a second-order one 2.
+  const int halo = config_.scheme == Scheme::first_order ? 1 : 2;
+  decomp_->set_rows(split_rows(weights, decomp_->size(), halo));
+  row0_ = decomp_->first_row();
+  row1_ = decomp_->end_row();
+  mark_state_changed();
+}
+
+void Simulation::exchange_halo(Real* h, Real* qx, Real* qy) {
+  if (!decomposed()) return;
+  const int halo = config_.scheme == Scheme::first_order ? 1 : 2;
+  Real* const fields[] = {h, qx, qy};
+  decomp_->start_exchange(fields, grid_, halo);
+  decomp_->finish_exchange();
+}
+
+void Simulation::gather_to_root() {
+  if (!decomposed()) return;
+  for (std::vector<Real>* f : {&h_, &qx_, &qy_}) decomp_->gather_to_root(f->data(), grid_);
+  if (losses_) {
+    for (auto& field : losses_->state_fields()) {
+      if (field.second->size() == grid_.padded_size()) {
+        decomp_->gather_to_root(field.second->data(), grid_);
+      }
+    }
+  }
 }
 
 }  // namespace floodtwin::solver

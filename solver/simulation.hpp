@@ -25,6 +25,7 @@
 
 #include "solver/boundary.hpp"
 #include "solver/cross_section.hpp"
+#include "solver/decomposition.hpp"
 #include "solver/grid.hpp"
 #include "solver/losses.hpp"
 #include "solver/mass_balance.hpp"
@@ -178,6 +179,26 @@ class Simulation {
     return {s.first, s.last};
   }
 
+  // ---- domain decomposition (decomposition.hpp, docs/mpi.md) --------------------------------
+  /// Shares the rows among the processes of `d` (null: this process computes every row):
+  /// blocks of about equal active cells, at least as deep as the stencil's halo. Every process
+  /// builds the same simulation (grid, forcing, boundaries, sources, state) and then calls
+  /// this with its own `d`, before the first step (or after a restore). Steps are collective:
+  /// every process calls step / advance_to / stable_dt alike. Results are bitwise those of
+  /// one process. Throws InputError when the grid has too few rows for `d->size()` blocks.
+  void set_decomposition(std::shared_ptr<Decomposition> d);
+  [[nodiscard]] Decomposition* decomposition() const { return decomp_.get(); }
+  /// True with a decomposition of more than one process.
+  [[nodiscard]] bool decomposed() const { return decomp_ != nullptr && decomp_->size() > 1; }
+  /// Rows [first, end) this process computes (every row without a decomposition). Outside
+  /// them (and the halo) a decomposed process's fields are stale.
+  [[nodiscard]] std::pair<int, int> owned_rows() const { return {row0_, row1_}; }
+  /// Collective: rank 0 receives h, qx, qy and the loss model's state of the rows the other
+  /// processes own, so that everything reading the whole state on rank 0 (mass_balance,
+  /// stored_volume, wet_cells, depth(), results and checkpoint writers) sees the one-process
+  /// state. No-op without a decomposition.
+  void gather_to_root();
+
   // ---- inspection ---------------------------------------------------------------------------
   [[nodiscard]] const Grid& grid() const { return grid_; }
   [[nodiscard]] const SolverConfig& config() const { return config_; }
@@ -249,6 +270,11 @@ class Simulation {
   /// Applies the scheduled bed changes due at time_.
   void apply_due_elevations();
   [[nodiscard]] std::size_t interior_offset(std::size_t flat) const;
+  /// Decomposed runs: copies the halo rows of the fields from their owners.
+  void exchange_halo(Real* h, Real* qx, Real* qy);
+  /// Decomposed runs refuse state edits after the first step (the stored volume they book
+  /// needs the whole state).
+  void refuse_decomposed_edit(const char* what) const;
 
   Grid grid_;
   SolverConfig config_;
@@ -302,6 +328,12 @@ class Simulation {
   FlowAccounts flows_;  ///< cross-sections and boundary flows
   bool balance_started_ = false;  ///< initial volume recorded (at the first step)
   std::size_t active_cells_ = 0;
+
+  std::shared_ptr<Decomposition> decomp_;  ///< null: one process
+  int row0_ = 0;                           ///< rows [row0_, row1_) computed here
+  int row1_ = 0;
+  mutable Real global_rate_ = -1;      ///< decomposed: max wave rate over all processes
+  std::vector<std::uint8_t> loss_mask_;  ///< decomposed: mask_ with other processes' rows walls
 };
 
 }  // namespace floodtwin::solver

@@ -90,10 +90,13 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   for (auto& ws : workspaces_) {
     if (ws.width != nx) ws.resize(nx);
   }
-  // Per-row partial sums: boundary in, boundary out, rain, correction.
-  constexpr int kSums = 4;
+  // Per-row partial sums: boundary in, boundary out, rain, correction; then the row's count
+  // of bad cells, the first one's index and value (filled after the sweep).
+  constexpr int kSums = 7;
   row_sums_.assign(static_cast<std::size_t>(ny) * kSums, 0.0);
-  std::vector<long long> row_bad(static_cast<std::size_t>(ny), 0);
+  // The rows of this process (all without a decomposition), shared among the threads.
+  const int rows0 = row0_;
+  const int rows1 = row1_;
 
   double max_rate = 0;
 
@@ -101,8 +104,9 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   {
     const int tid = omp_get_thread_num();
     const int nt = omp_get_num_threads();
-    const int jb0 = static_cast<int>(static_cast<long long>(ny) * tid / nt);  // the band
-    const int jb1 = static_cast<int>(static_cast<long long>(ny) * (tid + 1) / nt);
+    const int jb0 = rows0 + static_cast<int>(static_cast<long long>(rows1 - rows0) * tid / nt);
+    const int jb1 =
+        rows0 + static_cast<int>(static_cast<long long>(rows1 - rows0) * (tid + 1) / nt);
     Workspace& W = workspaces_[static_cast<std::size_t>(tid)];
     int n_deferred = 0;
 
@@ -439,7 +443,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         row_sums_[jr + 1] = b_out * wdt;
         row_sums_[jr + 2] = rain_row;
         row_sums_[jr + 3] = corr_row;
-        row_bad[static_cast<std::size_t>(j)] = bad;
+        row_sums_[jr + 4] = static_cast<double>(bad);
         flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
 
         std::swap(fy_n, fy_s);
@@ -461,6 +465,27 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     }
   }
 
+  for (int j = rows0; j < rows1; ++j) {
+    const auto jr = static_cast<std::size_t>(j) * kSums;
+    if (!(row_sums_[jr + 4] > 0)) continue;
+    // Locate the first non-finite cell of the row (a large negative depth was clipped to 0
+    // and is reported by its row).
+    row_sums_[jr + 5] = static_cast<double>(G.index(0, j));
+    row_sums_[jr + 6] = std::numeric_limits<double>::quiet_NaN();
+    for (int i = 0; i < nx; ++i) {
+      const auto k = static_cast<std::size_t>(G.index(i, j));
+      if (mask[k] == cell_active &&
+          !(std::isfinite(h_out[k]) && std::isfinite(qx_out[k]) && std::isfinite(qy_out[k]))) {
+        row_sums_[jr + 5] = static_cast<double>(k);
+        row_sums_[jr + 6] = static_cast<double>(h_out[k]);
+        break;
+      }
+    }
+  }
+  if (decomposed()) {  // every process adds up every row's sums, in row order as one would
+    decomp_->allgather_rows(row_sums_.data(), kSums);
+  }
+
   StageResult result;
   result.max_rate = max_rate;
   const double area = static_cast<double>(G.dx) * static_cast<double>(G.dy);
@@ -470,21 +495,10 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     result.boundary_out += row_sums_[jr + 1];
     result.rain += row_sums_[jr + 2] * area;
     result.correction += row_sums_[jr + 3] * area;
-    result.bad_cells += row_bad[static_cast<std::size_t>(j)];
-    if (result.first_bad < 0 && row_bad[static_cast<std::size_t>(j)] > 0) {
-      // Locate the first non-finite cell of the row (a large negative depth was clipped to 0
-      // and is reported by its row).
-      result.first_bad = G.index(0, j);
-      result.first_bad_value = std::numeric_limits<Real>::quiet_NaN();
-      for (int i = 0; i < nx; ++i) {
-        const auto k = static_cast<std::size_t>(G.index(i, j));
-        if (mask[k] == cell_active &&
-            !(std::isfinite(h_out[k]) && std::isfinite(qx_out[k]) && std::isfinite(qy_out[k]))) {
-          result.first_bad = static_cast<std::ptrdiff_t>(k);
-          result.first_bad_value = h_out[k];
-          break;
-        }
-      }
+    result.bad_cells += static_cast<long long>(row_sums_[jr + 4]);
+    if (result.first_bad < 0 && row_sums_[jr + 4] > 0) {
+      result.first_bad = static_cast<std::ptrdiff_t>(row_sums_[jr + 5]);
+      result.first_bad_value = static_cast<Real>(row_sums_[jr + 6]);
     }
   }
   return result;
@@ -498,7 +512,7 @@ Real Simulation::compute_max_rate() const {
   double m = 0;
   // Only the wet columns: a dry cell's rate is 0 (and the maximum starts at 0).
 #pragma omp parallel for reduction(max : m) schedule(static)
-  for (int j = 0; j < grid_.ny; ++j) {
+  for (int j = row0_; j < row1_; ++j) {  // this process's rows (stable_dt reduces)
     const auto [first, last] = wet_columns(j);
     const std::ptrdiff_t base = grid_.index(0, j);
     for (int i = first; i < last; ++i) {
@@ -529,6 +543,10 @@ void Simulation::refresh_live() {
     while (last > first && !wet(last - 1)) --last;
     live_[static_cast<std::size_t>(j)] = Span{first, last};
   }
+  // Decomposed: other processes' rows are stale here and never visited (FloodMaps too).
+  for (int j = 0; j < G.ny; ++j) {
+    if (j < row0_ || j >= row1_) live_[static_cast<std::size_t>(j)] = Span{};
+  }
   // The stage buffers: unknown contents, cleared where a stage does not visit.
   live1_.assign(ny, Span{0, G.nx});
   live_known_ = true;
@@ -544,6 +562,10 @@ void Simulation::plan_rows(Real rain_depth) {
   std::vector<std::uint8_t> is_seed(n, 0);
   for (std::size_t j = 0; j < n; ++j) {
     is_seed[j] = live_[j].first < live_[j].last || (!rain_.empty() && rain_rows_[j] != 0);
+    // Decomposed: other processes' rows may hold water (unknown here): visiting a dry row
+    // more changes nothing (bitwise), missing a wet one would.
+    const auto row = static_cast<int>(j);
+    if (row < row0_ || row >= row1_) is_seed[j] = 1;
   }
   const std::ptrdiff_t stride = grid_.stride();
   for (const GhostCell& gc : ghost_cells_) {
@@ -565,14 +587,23 @@ void Simulation::plan_rows(Real rain_depth) {
 
 Real Simulation::stable_dt() const {
   if (max_rate_ < 0) max_rate_ = compute_max_rate();
-  const Real rate = std::max(max_rate_, boundary_rate(time_));
+  Real rate = std::max(max_rate_, boundary_rate(time_));
+  if (decomposed()) {  // the one reduction of a step (cached until the state changes)
+    if (global_rate_ < 0) global_rate_ = static_cast<Real>(decomp_->max(rate));
+    rate = global_rate_;
+  }
   if (!(rate > 0)) return std::numeric_limits<Real>::infinity();
   return config_.cfl / rate;
 }
 
 void Simulation::apply_point_sources(Real t, Real dt) {
   const Real area = grid_.cell_area();
-  for (const PointSource& s : sources_) {
+  std::vector<double> volumes(sources_.size(), 0.0);
+  std::vector<int> rows(sources_.size(), 0);
+  for (std::size_t n = 0; n < sources_.size(); ++n) {
+    const PointSource& s = sources_[n];
+    rows[n] = s.j;
+    if (s.j < row0_ || s.j >= row1_) continue;  // decomposed: the owner of the cell adds it
     const auto k = static_cast<std::size_t>(grid_.index(s.i, s.j));
     Real volume = s.discharge.integral(t, t + dt);
     const Real h_old = h_[k];
@@ -588,12 +619,14 @@ void Simulation::apply_point_sources(Real t, Real dt) {
       qx_[k] = qy_[k] = 0;
     }
     h_[k] = h_new;
-    balance_.point_in += static_cast<double>(volume);
+    volumes[n] = static_cast<double>(volume);
     if (!live_known_) continue;
     Span& live = live_[static_cast<std::size_t>(s.j)];
     live = live.first < live.last ? Span{std::min(live.first, s.i), std::max(live.last, s.i + 1)}
                                   : Span{s.i, s.i + 1};
   }
+  if (decomposed() && !sources_.empty()) decomp_->merge_tagged(volumes, rows);
+  for (const double v : volumes) balance_.point_in += v;
   // Recomputed from the state (not patched per source cell), so that a run restored from a
   // checkpoint takes the same next step.
   if (!sources_.empty()) max_rate_ = -1;
@@ -603,11 +636,23 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
   if (!losses_) return;
   const Grid& G = grid_;
   const StepRain rain{rain_depth, rain_.empty() ? nullptr : rain_.data()};
-  losses_->compute(G, mask_.data(), h_.data(), t, dt, rain, loss_.data());
-  std::vector<double> rows(static_cast<std::size_t>(G.ny), 0.0);
+  const bool split = decomposed();
+  if (split && loss_mask_.size() != mask_.size()) {  // other processes' rows: not computed here
+    loss_mask_ = mask_;
+    for (int j = -1; j <= G.ny; ++j) {
+      if (j >= row0_ && j < row1_) continue;
+      const auto base = static_cast<std::size_t>(G.index(-1, j));
+      std::fill_n(loss_mask_.begin() + static_cast<std::ptrdiff_t>(base), G.stride(), cell_wall);
+    }
+  }
+  losses_->compute(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
+                   loss_.data());
+  // Per row: the depth lost and the count of bad loss depths.
+  std::vector<double> rows(2 * static_cast<std::size_t>(G.ny), 0.0);
   long long bad = 0;
 #pragma omp parallel for schedule(static) reduction(+ : bad)
-  for (int j = 0; j < G.ny; ++j) {
+  for (int j = row0_; j < row1_; ++j) {
+    long long bad_row = 0;
     double s = 0;
     const std::ptrdiff_t base = G.index(0, j);
     for (int i = 0; i < G.nx; ++i) {
@@ -615,7 +660,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
       if (mask_[k] != cell_active) continue;
       const Real loss = loss_[k];
       if (!(loss >= 0 && loss <= h_[k])) {
-        ++bad;
+        ++bad_row;
         continue;
       }
       if (loss == 0) continue;
@@ -629,7 +674,14 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
       h_[k] = h_new;
       s += loss;
     }
-    rows[static_cast<std::size_t>(j)] = s;
+    rows[2 * static_cast<std::size_t>(j)] = s;
+    rows[2 * static_cast<std::size_t>(j) + 1] = static_cast<double>(bad_row);
+    bad += bad_row;
+  }
+  if (split) {
+    decomp_->allgather_rows(rows.data(), 2);
+    bad = 0;
+    for (int j = 0; j < G.ny; ++j) bad += static_cast<long long>(rows[2 * static_cast<std::size_t>(j) + 1]);
   }
   if (bad > 0) {
     std::ostringstream msg;
@@ -637,7 +689,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
     throw NumericalError(msg.str());
   }
   double total = 0;
-  for (const double r : rows) total += r;
+  for (int j = 0; j < G.ny; ++j) total += rows[2 * static_cast<std::size_t>(j)];
   balance_.losses += total * static_cast<double>(G.dx) * static_cast<double>(G.dy);
   max_rate_ = -1;
 }
@@ -677,6 +729,7 @@ Real Simulation::step(Real dt_limit) {
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
     r2 = stage<false>(h_.data(), qx_.data(), qy_.data(), h_.data(), qx_.data(), qy_.data(),
                       nullptr, nullptr, nullptr, t, dt, Real(1), true, rain_depth, live_);
+    if (decomposed()) flows_.merge_stage(grid_, *decomp_);
     flows_.end_stage(static_cast<double>(dt));
   } else {
     if (h1_.size() != h_.size()) {  // allocated by the first second-order step
@@ -688,11 +741,14 @@ Real Simulation::step(Real dt_limit) {
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
     r1 = stage<true>(h_.data(), qx_.data(), qy_.data(), h1_.data(), qx1_.data(), qy1_.data(),
                      nullptr, nullptr, nullptr, t, dt, Real(0.5), false, 0, live1_);
+    if (decomposed()) flows_.merge_stage(grid_, *decomp_);
     flows_.end_stage(0.5 * static_cast<double>(dt));
+    exchange_halo(h1_.data(), qx1_.data(), qy1_.data());  // stage 2 reads the halo rows
     fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt);
     r2 = stage<true>(h1_.data(), qx1_.data(), qy1_.data(), h_.data(), qx_.data(), qy_.data(),
                      h_.data(), qx_.data(), qy_.data(), t + dt, dt, Real(0.5), true, rain_depth,
                      live_);
+    if (decomposed()) flows_.merge_stage(grid_, *decomp_);
     flows_.end_stage(0.5 * static_cast<double>(dt));
   }
   for (const StageResult* r : {&r1, &r2}) {
@@ -715,6 +771,8 @@ Real Simulation::step(Real dt_limit) {
   max_rate_ = static_cast<Real>(r2.max_rate);
   apply_point_sources(t, dt);
   apply_losses(t, dt, rain_depth);
+  exchange_halo(h_.data(), qx_.data(), qy_.data());  // the next step reads the halo rows
+  global_rate_ = -1;
   time_ = to_horizon ? horizon : t + dt;
   flows_.end_step(static_cast<double>(dt), static_cast<double>(time_));
   last_dt_ = dt;

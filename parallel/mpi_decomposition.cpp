@@ -1,0 +1,258 @@
+#include "parallel/mpi_decomposition.hpp"
+
+#include <mpi.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "parallel/launcher.hpp"
+#include "solver/error.hpp"
+
+namespace floodtwin::parallel {
+
+namespace {
+
+Traffic g_traffic;
+MPI_Comm g_comm = MPI_COMM_NULL;
+
+MPI_Datatype real_type() {
+  return std::is_same_v<solver::Real, float> ? MPI_FLOAT : MPI_DOUBLE;
+}
+
+double now() { return MPI_Wtime(); }
+
+void check(int rc, const char* what) {
+  if (rc == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int len = 0;
+  MPI_Error_string(rc, text, &len);
+  std::fprintf(stderr, "floodtwin: MPI error in %s: %.*s\n", what, len, text);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+class MpiDecomposition final : public solver::Decomposition {
+ public:
+  explicit MpiDecomposition(MPI_Comm comm) : comm_(comm) {
+    MPI_Comm_rank(comm_, &rank_);
+    MPI_Comm_size(comm_, &size_);
+    begins_.assign(static_cast<std::size_t>(size_) + 1, 0);
+  }
+  [[nodiscard]] int rank() const override { return rank_; }
+  [[nodiscard]] int size() const override { return size_; }
+
+  void start_exchange(std::span<solver::Real* const> fields, const solver::Grid& grid,
+                      int halo) override {
+    requests_.clear();
+    const std::ptrdiff_t stride = grid.stride();
+    const int b = first_row();
+    const int e = end_row();
+    const int count = static_cast<int>(halo * stride);
+    int tag = 0;
+    for (solver::Real* f : fields) {
+      if (rank_ > 0) {  // the block above: receive rows [b - halo, b), send [b, b + halo)
+        post_recv(f + grid.index(-1, b - halo), count, rank_ - 1, tag);
+        post_send(f + grid.index(-1, b), count, rank_ - 1, tag);
+      }
+      if (rank_ + 1 < size_) {  // the block below: receive [e, e + halo), send [e - halo, e)
+        post_recv(f + grid.index(-1, e), count, rank_ + 1, tag);
+        post_send(f + grid.index(-1, e - halo), count, rank_ + 1, tag);
+      }
+      ++tag;
+    }
+  }
+  void finish_exchange() override {
+    const double t0 = now();
+    check(MPI_Waitall(static_cast<int>(requests_.size()), requests_.data(), MPI_STATUSES_IGNORE),
+          "halo exchange");
+    requests_.clear();
+    g_traffic.exchange_seconds += now() - t0;
+  }
+  [[nodiscard]] double max(double value) override {
+    const double t0 = now();
+    double out = value;
+    check(MPI_Allreduce(&value, &out, 1, MPI_DOUBLE, MPI_MAX, comm_), "time-step reduction");
+    ++g_traffic.reductions;
+    g_traffic.reduce_seconds += now() - t0;
+    return out;
+  }
+  [[nodiscard]] bool any(bool flag) override {
+    int in = flag ? 1 : 0;
+    int out = 0;
+    check(MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, comm_), "flag reduction");
+    ++g_traffic.reductions;
+    return out != 0;
+  }
+  void allgather_rows(double* values, int per_row) override {
+    std::vector<int> counts(static_cast<std::size_t>(size_)), displs(counts.size());
+    for (int p = 0; p < size_; ++p) {
+      const auto q = static_cast<std::size_t>(p);
+      counts[q] = (begins_[q + 1] - begins_[q]) * per_row;
+      displs[q] = begins_[q] * per_row;
+    }
+    const double t0 = now();
+    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values, counts.data(),
+                         displs.data(), MPI_DOUBLE, comm_),
+          "row sums");
+    ++g_traffic.gathers;
+    g_traffic.gather_seconds += now() - t0;
+  }
+  void merge_tagged(std::span<double> values, std::span<const int> rows) override {
+    // Every process knows every entry's owner: counts and order need no extra message.
+    std::vector<int> counts(static_cast<std::size_t>(size_), 0), displs(counts.size(), 0);
+    std::vector<int> owners(rows.size());
+    for (std::size_t e = 0; e < rows.size(); ++e) {
+      owners[e] = owner(rows[e]);
+      ++counts[static_cast<std::size_t>(owners[e])];
+    }
+    for (std::size_t p = 1; p < counts.size(); ++p) displs[p] = displs[p - 1] + counts[p - 1];
+    std::vector<double> all(values.size());
+    std::vector<double> mine;
+    mine.reserve(static_cast<std::size_t>(counts[static_cast<std::size_t>(rank_)]));
+    for (std::size_t e = 0; e < values.size(); ++e) {
+      if (owners[e] == rank_) mine.push_back(values[e]);
+    }
+    const double t0 = now();
+    check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(),
+                         counts.data(), displs.data(), MPI_DOUBLE, comm_),
+          "tagged values");
+    ++g_traffic.gathers;
+    g_traffic.gather_seconds += now() - t0;
+    std::vector<int> cursor = displs;
+    for (std::size_t e = 0; e < values.size(); ++e) {
+      values[e] = all[static_cast<std::size_t>(cursor[static_cast<std::size_t>(owners[e])]++)];
+    }
+  }
+  void gather_to_root(solver::Real* field, const solver::Grid& grid) override {
+    // Padded rows: block p sends its rows, the first block also the north ghost row, the last
+    // block the south one.
+    const std::ptrdiff_t stride = grid.stride();
+    std::vector<int> counts(static_cast<std::size_t>(size_)), displs(counts.size());
+    for (int p = 0; p < size_; ++p) {
+      const auto q = static_cast<std::size_t>(p);
+      const int r0 = p == 0 ? 0 : begins_[q] + 1;
+      const int r1 = p + 1 == size_ ? grid.ny + 2 : begins_[q + 1] + 1;
+      counts[q] = static_cast<int>((r1 - r0) * stride);
+      displs[q] = static_cast<int>(r0 * stride);
+    }
+    const double t0 = now();
+    const auto me = static_cast<std::size_t>(rank_);
+    if (rank_ == 0) {
+      check(MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, field, counts.data(), displs.data(),
+                        real_type(), 0, comm_),
+            "gather to rank 0");
+    } else {
+      check(MPI_Gatherv(field + displs[me], counts[me], real_type(), nullptr, nullptr, nullptr,
+                        real_type(), 0, comm_),
+            "gather to rank 0");
+    }
+    g_traffic.gather_seconds += now() - t0;
+  }
+
+ private:
+  void post_recv(solver::Real* at, int count, int peer, int tag) {
+    MPI_Request r;
+    check(MPI_Irecv(at, count, real_type(), peer, tag, comm_, &r), "halo receive");
+    requests_.push_back(r);
+  }
+  void post_send(solver::Real* at, int count, int peer, int tag) {
+    MPI_Request r;
+    check(MPI_Isend(at, count, real_type(), peer, tag, comm_, &r), "halo send");
+    requests_.push_back(r);
+    ++g_traffic.halo_messages;
+    g_traffic.halo_bytes += static_cast<long long>(count) * static_cast<long long>(sizeof(solver::Real));
+  }
+
+  MPI_Comm comm_;
+  int rank_ = 0;
+  int size_ = 1;
+  std::vector<MPI_Request> requests_;
+};
+
+}  // namespace
+
+void init(int* argc, char*** argv, double timeout_s) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(m);
+    if (!cv.wait_for(lock, std::chrono::duration<double>(timeout_s), [&] { return done; })) {
+      std::fprintf(stderr,
+                   "floodtwin: MPI did not start within %.0f s (MPI_Init waiting for its "
+                   "launcher): check that mpirun and this floodtwin use the same MPI "
+                   "(OpenMPI), or run floodtwin without mpirun\n",
+                   timeout_s);
+      std::fflush(stderr);
+      std::_Exit(1);
+    }
+  });
+  int provided = 0;
+  const int rc = MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+  {
+    std::lock_guard lock(m);
+    done = true;
+  }
+  cv.notify_all();
+  watchdog.join();
+  if (rc != MPI_SUCCESS) {
+    std::fprintf(stderr, "floodtwin: MPI_Init failed (error %d)\n", rc);
+    std::exit(1);
+  }
+  MPI_Comm_dup(MPI_COMM_WORLD, &g_comm);
+  const int expected = launcher_size();
+  if (expected > 1 && world_size() != expected) {
+    std::ostringstream msg;
+    msg << "mpirun started " << expected << " processes but MPI sees " << world_size()
+        << ": this floodtwin was built with another MPI than the mpirun used (it needs "
+           "OpenMPI's mpirun)";
+    throw ConfigError(msg.str());
+  }
+}
+
+bool initialized() {
+  int flag = 0;
+  MPI_Initialized(&flag);
+  int finished = 0;
+  MPI_Finalized(&finished);
+  return flag != 0 && finished == 0;
+}
+
+int world_rank() {
+  int r = 0;
+  if (initialized()) MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  return r;
+}
+
+int world_size() {
+  int n = 1;
+  if (initialized()) MPI_Comm_size(MPI_COMM_WORLD, &n);
+  return n;
+}
+
+void finalize() {
+  if (!initialized()) return;
+  if (g_comm != MPI_COMM_NULL) MPI_Comm_free(&g_comm);
+  MPI_Finalize();
+}
+
+void abort(int code) {
+  if (initialized()) MPI_Abort(MPI_COMM_WORLD, code);
+  std::exit(code);
+}
+
+std::shared_ptr<solver::Decomposition> world_decomposition() {
+  if (!initialized() || g_comm == MPI_COMM_NULL) return nullptr;
+  return std::make_shared<MpiDecomposition>(g_comm);
+}
+
+Traffic traffic() { return g_traffic; }
+
+}  // namespace floodtwin::parallel

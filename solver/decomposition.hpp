@@ -1,0 +1,69 @@
+#pragma once
+/// @file decomposition.hpp
+/// How a Simulation's rows are shared among processes, and the few collective operations a
+/// decomposed step needs. The solver depends only on this interface; the default (`Serial`) is
+/// one process owning every row. `parallel/` implements it with MPI (docs/mpi.md).
+///
+/// Row-block decomposition: process p owns the grid rows [begins[p], begins[p+1]). Every
+/// process keeps the full padded fields (grid.hpp); it computes only its own rows, and the
+/// rows next to its block (the halo, as deep as the stencil reaches) are copied from their
+/// owners after every stage. Sums stay bitwise those of one process: per-row partial sums are
+/// gathered whole (allgather_rows) and added up in row order, as the serial code does.
+#include <cstddef>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "solver/grid.hpp"
+#include "solver/real.hpp"
+
+namespace floodtwin::solver {
+
+/// Splits `weights.size()` rows into `parts` contiguous blocks of about equal weight (e.g. the
+/// active cells of each row plus one), each at least `min_rows` rows: begins[0] = 0,
+/// begins[parts] = rows. Throws InputError when rows < parts * min_rows.
+std::vector<int> split_rows(std::span<const double> weights, int parts, int min_rows);
+
+class Decomposition {
+ public:
+  virtual ~Decomposition() = default;
+  [[nodiscard]] virtual int rank() const { return 0; }
+  [[nodiscard]] virtual int size() const { return 1; }
+
+  /// The row blocks (split_rows); set by Simulation::set_decomposition.
+  void set_rows(std::vector<int> begins) { begins_ = std::move(begins); }
+  [[nodiscard]] const std::vector<int>& begins() const { return begins_; }
+  [[nodiscard]] int first_row() const { return begins_[static_cast<std::size_t>(rank())]; }
+  [[nodiscard]] int end_row() const { return begins_[static_cast<std::size_t>(rank()) + 1]; }
+  /// The process owning grid row j (in [0, ny)).
+  [[nodiscard]] int owner(int j) const;
+
+  /// Halo exchange of padded fields (stride nx + 2): the `halo` rows above and below this
+  /// process's block receive their owners' values, and this process sends its edge rows.
+  /// start_exchange posts the messages; finish_exchange waits for them (work on rows that
+  /// need no halo may go in between).
+  virtual void start_exchange(std::span<Real* const> /*fields*/, const Grid& /*grid*/,
+                              int /*halo*/) {}
+  virtual void finish_exchange() {}
+  /// The largest `value` over all processes.
+  [[nodiscard]] virtual double max(double value) { return value; }
+  /// True on every process when `flag` is true on any.
+  [[nodiscard]] virtual bool any(bool flag) { return flag; }
+  /// `values` holds `per_row` numbers for each grid row [0, ny), row-major: afterwards every
+  /// process holds the owners' numbers of every row.
+  virtual void allgather_rows(double* /*values*/, int /*per_row*/) {}
+  /// values[e] belongs to grid row rows[e]: afterwards every process holds, for every e, the
+  /// value of row rows[e]'s owner.
+  virtual void merge_tagged(std::span<double> /*values*/, std::span<const int> /*rows*/) {}
+  /// Rank 0 receives the rows of padded `field` owned by the other processes (the ghost row
+  /// north of the grid from the first block, south of it from the last).
+  virtual void gather_to_root(Real* /*field*/, const Grid& /*grid*/) {}
+
+ protected:
+  std::vector<int> begins_{0, 0};
+};
+
+/// One process owning every row: no communication.
+using SerialDecomposition = Decomposition;
+
+}  // namespace floodtwin::solver

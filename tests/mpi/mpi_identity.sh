@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `floodtwin run` under `mpirun -np 1, 2, 3, 4 --oversubscribe` writes results files bitwise
+# equal to a run without mpirun (every dataset: snapshots, peak maps, gauges, cross-section and
+# boundary series, mass balance), first and second order, with threads mixed in; and the
+# comparison does tell two different runs apart. Then the clear refusal of a command other than
+# `run` under mpirun.
+# usage: mpi_identity.sh FLOODTWIN MPIRUN SOURCE_DIR WORK_DIR CASE   (CASE: analytic | demo)
+set -u
+ft=$1 mpirun=$2 src=$3 work=$4 case=$5
+compare=$src/tests/mpi/compare_results.py
+fail() { echo "FAIL: $*"; cat "$work/err.txt" 2>/dev/null | tail -20; exit 1; }
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+/usr/bin/python3 "$src/tests/mpi/make_cases.py" "$src" "$work" || fail "could not write the cases"
+for order in 1 2; do
+  OMP_NUM_THREADS=2 "$ft" run "${case}_$order.toml" --quiet --output "ref_$order.h5" \
+    > out.txt 2> err.txt || fail "$case order $order: the run without mpirun failed"
+  for np in 1 2 3 4; do
+    threads=$((np % 2 + 1))
+    OMP_NUM_THREADS=$threads "$mpirun" -np "$np" --oversubscribe "$ft" run "${case}_$order.toml" \
+      --quiet --output "np${np}_$order.h5" > out.txt 2> err.txt \
+      || fail "$case order $order: mpirun -np $np failed"
+    /usr/bin/python3 "$compare" "ref_$order.h5" "np${np}_$order.h5" > cmp.txt 2>&1 \
+      || { cat cmp.txt; fail "$case order $order: -np $np x $threads threads differs"; }
+    echo "$case order $order, $np processes x $threads threads: $(cat cmp.txt)"
+  done
+done
+# The comparison can fail: first and second order differ.
+if /usr/bin/python3 "$compare" ref_1.h5 ref_2.h5 > cmp.txt 2>&1; then
+  fail "the comparison found first and second order equal"
+fi
+grep -q "values differ" cmp.txt || fail "the comparison did not name differing values"
+
+# Only `run` runs decomposed; another command under mpirun is refused with a message.
+"$mpirun" -np 2 --oversubscribe "$ft" info "ref_1.h5" > out.txt 2> err.txt \
+  && fail "floodtwin info under mpirun -np 2 succeeded"
+grep -q "only \`floodtwin run\` runs on several MPI processes" err.txt \
+  || fail "no clear message for info under mpirun"
+echo "OK"
