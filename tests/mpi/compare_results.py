@@ -58,7 +58,7 @@ def compare(a_path, b_path):
                 except (OSError, TypeError):
                     continue  # references (dimension scales): compared through the datasets
                 if not same(va, vb):
-                    problems.append(f"{name}: attribute {key}: {va!r} != {vb!r}")
+                    problems.append(f"{name}: attribute {key}: {va!r:.60} != {vb!r:.60}")
             if isinstance(oa, h5py.Dataset):
                 datasets += 1
                 if oa.dtype.kind == "O" or oa.dtype.kind == "V":
@@ -73,6 +73,7 @@ def compare(a_path, b_path):
 if __name__ == "__main__":
     n, problems = compare(sys.argv[1], sys.argv[2])
     if problems:
+        problems.sort(key=lambda p: "attribute" in p)  # differing values first
         print(f"{sys.argv[1]} and {sys.argv[2]} differ:")
         for p in problems[:40]:
             print("  " + p)
