@@ -10,6 +10,7 @@ packages=(
   libvtk9-dev libx11-dev xvfb xauth libgl1-mesa-dri ffmpeg
   black python3-flake8
   libxml2-utils
+  openmpi-bin libopenmpi-dev
   chromium
   clang libclang-rt-14-dev libomp-dev
 )
