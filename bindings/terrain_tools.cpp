@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "bindings/bindings.hpp"
@@ -133,40 +134,84 @@ the grid.)doc");
   m.def(
       "condition_dem",
       [](const Array& elevation, double dx, std::optional<double> dy,
-         std::optional<double> max_depth, std::optional<double> max_volume) {
+         std::optional<double> max_depth, std::optional<double> max_volume,
+         const std::string& method, std::optional<double> breach_max_depth, std::optional<double> breach_max_length,
+         std::optional<double> breach_max_volume) {
         int nx = 0, ny = 0;
         std::vector<Real> z = elevations(elevation, nx, ny);
         if (!(dx > 0)) throw py::value_error("dx: expected a cell size > 0");
         const double cell_dy = positive(dy, "dy", dx);
+        if (method != "fill" && method != "breach" && method != "fill+breach") {
+          throw py::value_error("method: expected \"fill\", \"breach\" or \"fill+breach\", got \"" +
+                                method + "\"");
+        }
+        const bool fill = method != "breach";
+        const bool breach = method != "fill";
+        if (!fill && (max_depth || max_volume)) {
+          throw py::value_error("max_depth, max_volume: apply with method \"fill\" or \"fill+breach\"");
+        }
+        if (!breach && (breach_max_depth || breach_max_length || breach_max_volume)) {
+          throw py::value_error(
+              "breach_max_depth, breach_max_length, breach_max_volume: apply with method "
+              "\"breach\" or \"fill+breach\"");
+        }
         terrain::ConditioningOptions o;
         o.max_depth = positive(max_depth, "max_depth", o.max_depth);
         o.max_volume = positive(max_volume, "max_volume", o.max_volume);
+        terrain::BreachOptions bo;
+        bo.max_depth = positive(breach_max_depth, "breach_max_depth", bo.max_depth);
+        bo.max_length = positive(breach_max_length, "breach_max_length", bo.max_length);
+        bo.max_volume = positive(breach_max_volume, "breach_max_volume", bo.max_volume);
         terrain::ConditioningReport r;
+        terrain::BreachReport br;
         {
+          // As a scenario's [terrain] condition (driver/forecast.cpp): breaching first, then
+          // filling what no cut drains.
           py::gil_scoped_release release;
-          r = terrain::fill_depressions(z, nx, ny, dx, cell_dy, o);
+          if (breach) br = terrain::breach_depressions(z, nx, ny, dx, cell_dy, bo);
+          if (fill) r = terrain::fill_depressions(z, nx, ny, dx, cell_dy, o);
         }
         Array out({ny, nx});
         std::copy(z.begin(), z.end(), out.mutable_data());
         py::dict report;
-        report["depressions_filled"] = r.depressions_filled;
-        report["depressions_kept"] = r.depressions_kept;
-        report["cells_raised"] = r.cells_raised;
-        report["max_raise"] = r.max_raise;
-        report["volume"] = r.volume;
-        report["kept_max_depth"] = r.kept_max_depth;
-        report["summary"] = r.summary();
+        std::string summary;
+        if (breach) {
+          report["breaches"] = br.breaches;
+          report["not_breached"] = br.not_breached;
+          report["cells_lowered"] = br.cells_lowered;
+          report["max_cut"] = br.max_cut;
+          report["breach_volume"] = br.volume;
+          summary = "breach: " + br.summary();
+        }
+        if (fill) {
+          report["depressions_filled"] = r.depressions_filled;
+          report["depressions_kept"] = r.depressions_kept;
+          report["cells_raised"] = r.cells_raised;
+          report["max_raise"] = r.max_raise;
+          report["volume"] = r.volume;
+          report["kept_max_depth"] = r.kept_max_depth;
+          summary += (summary.empty() ? "" : "; ") + std::string(breach ? "fill: " : "") +
+                     r.summary();
+        }
+        report["summary"] = summary;
         return py::make_tuple(out, report);
       },
       py::arg("elevation"), py::arg("dx"), py::arg("dy") = py::none(),
-      py::arg("max_depth") = py::none(), py::arg("max_volume") = py::none(),
-      R"doc(Fills the closed depressions of a DEM (priority-flood, flat fill; docs/scenario.md).
+      py::arg("max_depth") = py::none(), py::arg("max_volume") = py::none(), py::kw_only(),
+      py::arg("method") = "fill", py::arg("breach_max_depth") = py::none(),
+      py::arg("breach_max_length") = py::none(), py::arg("breach_max_volume") = py::none(),
+      R"doc(Conditions a DEM as a scenario's [terrain] condition does (docs/scenario.md).
 
 elevation: (ny, nx) array, row 0 north, NaN for inactive cells (their neighbours drain, as
-the grid's edge does). dx, dy: cell size [m] (dy defaults to dx). Depressions deeper than
-max_depth [m] or holding more than max_volume [m3] are kept (real lakes). Returns
-(conditioned elevation, report dict: depressions_filled, depressions_kept, cells_raised,
-max_raise [m], volume [m3], kept_max_depth [m], summary). The input is not modified.)doc");
+the grid's edge does). dx, dy: cell size [m] (dy defaults to dx). method: "fill" fills the
+closed depressions (priority-flood, flat fill); depressions deeper than max_depth [m] or
+holding more than max_volume [m3] are kept (real lakes). "breach" cuts a channel from each
+depression's lowest cell to a draining cell instead, within breach_max_depth [m, deepest
+cut], breach_max_length [m] and breach_max_volume [m3 per cut]; "fill+breach" breaches,
+then fills what no cut drains. Returns (conditioned elevation, report dict): with fill
+depressions_filled, depressions_kept, cells_raised, max_raise [m], volume [m3],
+kept_max_depth [m]; with breach breaches, not_breached, cells_lowered, max_cut [m],
+breach_volume [m3]; and summary. The input is not modified.)doc");
 }
 
 }  // namespace floodtwin::bindings

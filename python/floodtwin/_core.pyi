@@ -70,8 +70,14 @@ def condition_dem(
     dy: Optional[float] = None,
     max_depth: Optional[float] = None,
     max_volume: Optional[float] = None,
+    *,
+    method: str = "fill",
+    breach_max_depth: Optional[float] = None,
+    breach_max_length: Optional[float] = None,
+    breach_max_volume: Optional[float] = None,
 ) -> Tuple[np.ndarray, dict]:
-    """Fills a DEM's closed depressions (priority-flood); returns (elevation, report dict)."""
+    """Conditions a DEM as a scenario's [terrain] condition does: method "fill"
+    (priority-flood), "breach" or "fill+breach"; returns (elevation, report dict)."""
 
 def validate(path: Union[str, os.PathLike[str]]) -> dict:
     """Checks a scenario and its files as `floodtwin validate` does; returns a summary dict."""

@@ -8,6 +8,14 @@ import floodtwin
 from conftest import demo_copy
 
 
+def without_conditioning(text):
+    """A scenario text without [terrain] conditioning keys (the demo may set some)."""
+    keys = ("condition", "condition_max_depth", "condition_max_volume", "breach_max_")
+    return "\n".join(
+        line for line in text.splitlines() if not line.split("=")[0].strip().startswith(keys)
+    )
+
+
 def test_condition_dem_fills_pits_and_keeps_lakes():
     z = np.full((7, 9), 10.0)
     z[1, 1] = 9.5  # artefact pit, 0.5 m deep
@@ -34,7 +42,7 @@ def test_condition_dem_fills_pits_and_keeps_lakes():
 
 def test_scenario_fill_and_circle_inflow(tmp_path):
     path = demo_copy(tmp_path, cell_size=900, duration="30min")
-    text = path.read_text().replace(
+    text = without_conditioning(path.read_text()).replace(
         "manning = 0.045", 'manning = 0.045\ncondition = "fill"\ncondition_max_depth = 30.0'
     )
     # A circular inlet at the middle of the demo DEM (UTM 11N, centre from gdalinfo).
@@ -68,3 +76,56 @@ def test_add_channel_burns_bed_and_manning():
             sim.add_channel([[0.0, y], [300.0, y]], **bad)
     with pytest.raises(ValueError, match="crosses no active cell"):
         sim.add_channel([[-900.0, -900.0], [-800.0, -900.0]], width=5.0, depth=1.0)
+
+
+def test_condition_dem_breach_cuts_a_dam():
+    # A valley falling east, dammed by a 1 m ridge at column 5: breaching cuts through the
+    # ridge (the pit drains), filling raises the pond; "breach" alone leaves z elsewhere.
+    z = np.tile(10.0 - 0.1 * np.arange(12), (5, 1))
+    z[[0, 4], :] = 20.0  # valley sides
+    z[1:4, 5] = 10.0  # the dam
+    cut, report = floodtwin.condition_dem(z, 10.0, method="breach")
+    assert report["breaches"] >= 1 and report["not_breached"] == 0
+    assert report["cells_lowered"] >= 1 and report["max_cut"] > 0
+    assert "depressions_filled" not in report and report["summary"].startswith("breach: ")
+    assert (cut <= z).all() and (cut[1:4, 5] < 10.0).any()
+    refilled, _ = floodtwin.condition_dem(cut, 10.0)
+    assert np.array_equal(refilled, cut)  # nothing left to fill
+    limited, r2 = floodtwin.condition_dem(z, 10.0, method="fill+breach", breach_max_depth=0.1)
+    assert r2["breaches"] == 0 and r2["not_breached"] >= 1 and r2["depressions_filled"] >= 1
+    assert np.array_equal(limited, floodtwin.condition_dem(z, 10.0)[0])
+    with pytest.raises(ValueError, match="method"):
+        floodtwin.condition_dem(z, 10.0, method="carve")
+    with pytest.raises(ValueError, match="breach_max_depth"):
+        floodtwin.condition_dem(z, 10.0, breach_max_depth=1.0)  # method "fill"
+    with pytest.raises(ValueError, match="max_depth"):
+        floodtwin.condition_dem(z, 10.0, max_depth=1.0, method="breach")
+
+
+@pytest.mark.parametrize("method", ["breach", "fill+breach"])
+def test_condition_dem_matches_scenario_condition(tmp_path, method):
+    # The scenario path (driver: breach, then fill) and condition_dem on the same bare DEM give
+    # the same elevations, bit for bit.
+    (tmp_path / "bare").mkdir()
+    bare_path = demo_copy(tmp_path / "bare", cell_size=900)
+    bare_path.write_text(without_conditioning(bare_path.read_text()))
+    bare = floodtwin.Simulation.from_scenario(str(bare_path))
+    path = demo_copy(tmp_path, cell_size=900)
+    extra = f'condition = "{method}"\nbreach_max_length = 5000.0\n'
+    if "fill" in method:
+        extra += "condition_max_depth = 40.0\n"
+    text = without_conditioning(path.read_text())
+    path.write_text(text.replace("manning = 0.045", "manning = 0.045\n" + extra))
+    scenario = floodtwin.Simulation.from_scenario(str(path))
+    z = np.asarray(bare.elevation)
+    mine, report = floodtwin.condition_dem(
+        z,
+        bare.dx,
+        bare.dy,
+        method=method,
+        breach_max_length=5000.0,
+        **({"max_depth": 40.0} if "fill" in method else {}),
+    )
+    assert report["breaches"] > 0
+    assert np.array_equal(mine, np.asarray(scenario.elevation), equal_nan=True)
+    assert not np.array_equal(mine, z, equal_nan=True)
