@@ -2,15 +2,18 @@
 """Rain on grid over a real DEM: hydrographs at two creek gauges, from rasters to xarray.
 
 The demo's SRTM DEM of the Big Tujunga Creek catchment (UTM 11N) is read with
-Simulation.from_raster at a coarse cell size (its CRS comes with it), 25 mm/h of rain falls
-for one hour on the whole grid, the water drains through open edges, and the engine records
-the gauges' series (no callback). The loop uses evolve() to report the outflow every 15 min.
+Simulation.from_raster at a coarse cell size (its CRS comes with it) and conditioned with
+condition_dem (the coarse grid dams the canyons), 25 mm/h of rain falls for one hour on the
+whole grid, the water drains through open edges for 8 hours, and the engine records the
+series of two of the demo's forecast points, the outlet at Big Tujunga Dam and the lower
+creek (no callback). The loop uses evolve() to report the outflow every 15 min.
 
     python3 scenarios/python/rain_on_grid.py --out out/rain --cell-size 600
 
 Writes rain_on_grid.nc (the CF results file, as `floodtwin run` writes), hydrographs.csv,
 peaks.nc (the peak maps, from to_xarray's sibling peak_maps()) and rain_on_grid.png
-(hydrographs and the peak depth map, with xarray's plotting). Runs in a few seconds.
+(hydrographs and the peak depth map, with xarray's plotting). Runs in a few seconds
+(about 7 CPU-seconds at 600 m).
 """
 
 import argparse
@@ -21,7 +24,7 @@ import floodtwin
 
 HERE = Path(__file__).resolve().parent
 DEM = HERE.parent / "demo" / "srtm_bigtujunga30m_utm11.tif"
-GAUGES = {"outlet": (376810.0, 3789150.0), "lower creek": (380140.0, 3793650.0)}
+GAUGES = {"outlet": (390489.0, 3795183.0), "lower creek": (394089.0, 3797073.0)}
 RAIN_MM_PER_H, RAIN_HOURS = 25.0, 1.0
 
 
@@ -29,12 +32,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("out/rain"), help="output folder")
     parser.add_argument("--cell-size", type=float, default=600.0, help="grid cell size [m]")
-    parser.add_argument("--hours", type=float, default=3.0, help="simulated hours")
+    parser.add_argument("--hours", type=float, default=8.0, help="simulated hours")
     parser.add_argument("--no-plot", action="store_true", help="skip the PNG (no matplotlib)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    sim = floodtwin.Simulation.from_raster(DEM, cell_size=args.cell_size, manning=0.045)
+    sim = floodtwin.Simulation.from_raster(
+        DEM, cell_size=args.cell_size, manning=0.045, scheme="first-order", cfl=0.75
+    )
+    # The coarse grid dams the canyons: cut the dams open, fill what no cut drains (as the
+    # demo's [terrain] condition = "fill+breach"), so that the creek drains to the edge.
+    z, report = floodtwin.condition_dem(
+        sim.elevation, sim.dx, method="fill+breach", breach_max_depth=20, breach_max_length=1500
+    )
+    sim.set_elevation(z)
     print(f"grid {sim.ny} x {sim.nx} cells of {sim.dx:g} m, CRS {sim.crs} ({sim.crs.name})")
     for side in ("north", "south", "east", "west"):
         sim.set_boundary(side, "open")

@@ -22,7 +22,7 @@ def demo_copy(folder, cell_size=600, duration="2h"):
         if (DEMO / name).is_file():
             text = text.replace(f'"{name}"', f'"{DEMO / name}"')
     text = text.replace("cell_size = 90", f"cell_size = {cell_size}")
-    text = text.replace('duration = "5h"', f'duration = "{duration}"')
+    text = re.sub(r'^duration = "[^"]*"', f'duration = "{duration}"', text, count=1, flags=re.M)
     path = Path(folder) / "demo.toml"
     path.write_text(text)
     return path

@@ -55,13 +55,15 @@ def test_rain_on_grid(tmp_path):
     series = xr.open_dataset(tmp_path / "peaks.nc")
     assert float(series.max_depth.max()) > 0.5
     with open(tmp_path / "hydrographs.csv") as f:
-        rows = [r for r in csv.DictReader(f) if r["station"] == "outlet"]
-    depth = np.array([float(r["depth"]) for r in rows])
-    times = np.array([float(r["time"]) for r in rows])
-    assert np.allclose(np.diff(times), 300.0)
-    peak = int(np.argmax(depth))
-    assert 3600.0 <= times[peak] < times[-1]  # the outlet peaks after the rain starts draining
-    assert depth[-1] < 0.8 * depth[peak]  # and the hydrograph recedes
+        rows = list(csv.DictReader(f))
+    # Both forecast points (on the creek) peak after the rain hour, inside the 8 h, and recede.
+    for station, recession in (("outlet", 0.95), ("lower creek", 0.8)):
+        depth = np.array([float(r["depth"]) for r in rows if r["station"] == station])
+        times = np.array([float(r["time"]) for r in rows if r["station"] == station])
+        assert np.allclose(np.diff(times), 300.0) and times[-1] == 8 * 3600.0
+        peak = int(np.argmax(depth))
+        assert 3600.0 < times[peak] < times[-1] - 1800.0, station
+        assert depth[-1] < recession * depth[peak], station
     with xr.open_dataset(tmp_path / "rain_on_grid.nc", decode_times=False) as ds:
         assert ds.crs.attrs["grid_mapping_name"] == "transverse_mercator"
         assert float(ds.time[-1]) == 3600.0

@@ -94,7 +94,7 @@ TEST(Durations, ParseUnits) {
 TEST_F(ScenarioFile, DemoScenarioLoadsAndPrepares) {
   const auto s = load_scenario(demo + "/demo.toml");
   EXPECT_EQ(s.gauges.size(), 3u);
-  EXPECT_DOUBLE_EQ(s.duration, 5 * 3600.0);
+  EXPECT_DOUBLE_EQ(s.duration, 8 * 3600.0);
   EXPECT_EQ(s.boundaries.size(), 4u);
   const driver::Forecast f = driver::prepare(s);
   EXPECT_EQ(f.sim->grid().nx, 399);

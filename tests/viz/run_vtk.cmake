@@ -8,7 +8,7 @@ string(REPLACE "\"stations.csv\"" "\"${SOURCE}/scenarios/demo/stations.csv\"" te
 string(REPLACE "\"rain.csv\"" "\"${SOURCE}/scenarios/demo/rain.csv\"" text "${text}")
 string(REPLACE "\"impacts/" "\"${SOURCE}/scenarios/demo/impacts/" text "${text}")
 string(REPLACE "cell_size = 90" "cell_size = 360" text "${text}")
-string(REPLACE "duration = \"5h\"" "duration = \"30min\"" text "${text}")
+string(REGEX REPLACE "\nduration = \"[^\"]*\"" "\nduration = \"30min\"" text "${text}")
 string(REPLACE "flood_threshold = 0.1" "flood_threshold = 0.1\nvtk = \"vtk\"" text "${text}")
 file(WRITE ${WORK}/demo.toml "${text}")
 

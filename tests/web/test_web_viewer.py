@@ -28,7 +28,7 @@ def demo_copy(folder, cell_size=600, duration="2h"):
         if (DEMO / name).is_file():
             text = text.replace(f'"{name}"', f'"{DEMO / name}"')
     text = text.replace("cell_size = 90", f"cell_size = {cell_size}")
-    text = text.replace('duration = "5h"', f'duration = "{duration}"')
+    text = re.sub(r'^duration = "[^"]*"', f'duration = "{duration}"', text, count=1, flags=re.M)
     # A low flood threshold, so that the short coarse run floods a few dozen cells.
     text = text.replace("flood_threshold = 0.1", "flood_threshold = 0.02")
     path = Path(folder) / "demo.toml"

@@ -17,11 +17,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 UTM = 32611
 
 # id, name, centre (UTM 11N metres), half-width x, half-height y [m]
+# Z1-Z3 are centred on the demo's forecast points (lower creek, middle creek, outlet).
 ZONES = [
-    ("Z1", "Lower Tujunga (village)", (380140, 3793650), 1300, 900),
-    ("Z2", "Middle Creek (hamlet)", (388330, 3793650), 1300, 900),
-    ("Z3", "Outlet (camp ground)", (377100, 3789300), 700, 600),
-    ("Z4", "Upper basin (ranger station)", (396000, 3795000), 1000, 800),
+    ("Z1", "Lower Tujunga (village)", (394089, 3797073), 1300, 900),
+    ("Z2", "Middle Creek (hamlet)", (398949, 3796983), 1300, 900),
+    ("Z3", "Outlet (camp ground)", (390489, 3795183), 700, 600),
+    ("Z4", "Upper basin (ranger station)", (402549, 3798063), 1000, 800),
 ]
 
 
@@ -76,7 +77,7 @@ def main():
     write_geojson("zones.geojson", zones)
 
     # Population: 100 m cells over the zones' box, people in the zones' inner parts.
-    x0, x1, y0, y1 = 375000, 398000, 3788000, 3797000
+    x0, x1, y0, y1 = 388000, 405000, 3793000, 3800000
     cell = 100.0
     nx, ny = int((x1 - x0) / cell), int((y1 - y0) / cell)
     pop = np.zeros((ny, nx), dtype=np.float32)
@@ -140,15 +141,16 @@ def main():
 
     # Roads: a valley road from the outlet up the creek, and a side road.
     valley = [
-        (376600, 3789000),
-        (378200, 3791500),
-        (380140, 3793500),
-        (383500, 3793900),
-        (388330, 3793500),
-        (392000, 3794300),
-        (396000, 3795000),
+        (389800, 3794800),
+        (390489, 3795183),
+        (392000, 3796100),
+        (394089, 3797000),
+        (396500, 3797150),
+        (398949, 3796900),
+        (401200, 3796900),
+        (402549, 3798000),
     ]
-    side = [(388330, 3793500), (388600, 3792000), (389200, 3790500)]
+    side = [(398949, 3796900), (399300, 3795400), (399800, 3794000)]
     roads = [
         {
             "type": "Feature",
@@ -163,14 +165,14 @@ def main():
         f.write(
             "zone,level,indicator,value,gauge,duration\n"
             "Z1,prepare,rain,20,,3h\n"
-            "Z1,prepare,gauge_depth,0.3,lower creek,\n"
-            "Z1,evacuate,gauge_depth,0.8,lower creek,\n"
+            "Z1,prepare,gauge_depth,1.5,lower creek,\n"
+            "Z1,evacuate,gauge_depth,2.5,lower creek,\n"
             "Z2,prepare,rain,25,,3h\n"
-            "Z2,evacuate,max_depth,1.5,,\n"
-            "Z3,prepare,gauge_depth,0.15,outlet,\n"
-            "Z3,evacuate,gauge_depth,0.6,outlet,\n"
-            "Z4,prepare,flooded_area,100000,,\n"
-            "Z4,evacuate,max_depth,2.0,,\n"
+            "Z2,evacuate,gauge_depth,1.0,middle creek,\n"
+            "Z3,prepare,gauge_depth,0.5,outlet,\n"
+            "Z3,evacuate,gauge_depth,1.5,outlet,\n"
+            "Z4,prepare,flooded_area,600000,,\n"
+            "Z4,evacuate,max_depth,3.0,,\n"
         )
     with open(os.path.join(HERE, "plan.csv"), "w") as f:
         f.write(
