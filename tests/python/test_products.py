@@ -38,7 +38,7 @@ def test_validate_matches_the_command(scenario):
     assert 0 < check["active_cells"] <= check["nx"] * check["ny"]
     assert check["gauges"] == 3 and check["boundaries"] == 4
     assert check["duration"] == 7200 and check["output_interval"] == 900
-    assert check["scheme"] == "second-order"
+    assert check["scheme"] == "first-order"  # the demo: first order at cfl 0.75
     assert check["output"].endswith("results/demo.nc") and check["vtk"] is None
     assert any("Green-Ampt" in n for n in check["notes"])
     assert check["report"] == cli("validate", scenario)
