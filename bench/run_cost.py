@@ -7,9 +7,13 @@ Cases (written under --dir, inputs as GeoTIFFs):
   river N    a mostly dry N x N grid of 10 m: a 60 m wide channel 2 m deep running east, a
              100 m3/s discharge entering at its west end, open east; dry hillsides around it
   demo R     scenarios/demo/demo.toml at R m cells (90 or 30)
+  eatest4 5  after UK Environment Agency benchmark Test 4 (speed of flood propagation over an
+             extended floodplain): a flat dry 1000 m x 2000 m floodplain of 5 m cells, Manning
+             0.05, a hydrograph entering through 20 m in the middle of the west side (0 -> 20
+             m3/s in 1 h, 20 m3/s to 3 h, back to 0 at 5 h), 5 h; SIZE is the cell size [m]
 
 usage: bench/run_cost.py CASE SIZE [--cli build/release/cli/floodtwin] [--threads 2]
-                         [--duration 60s] [--dir /tmp/ft-run-cost] [--order 1]
+                         [--duration 60s] [--dir /tmp/ft-run-cost] [--order 1] [--cfl C]
 prints: run case=... wall_s=... steps=... peak_rss_mib=... bytes_per_cell=...
 """
 
@@ -41,7 +45,49 @@ def write_raster(path, array):
     ds = None
 
 
-def make_case(d, case, n, duration, order):
+def eatest4_case(d, cell, order, cfl):
+    """After EA Test 4 (Neelz & Pender 2013): flat 1000 m (x) by 2000 m (y), dry."""
+    d.mkdir(parents=True, exist_ok=True)
+    nx, ny = int(round(1000 / cell)), int(round(2000 / cell))
+    ds = gdal.GetDriverByName("GTiff").Create(str(d / "dem.tif"), nx, ny, 1, gdal.GDT_Float32)
+    ds.SetGeoTransform((X0, cell, 0.0, Y0, 0.0, -cell))
+    s = osr.SpatialReference()
+    s.ImportFromEPSG(32611)
+    ds.SetProjection(s.ExportToWkt())
+    ds.GetRasterBand(1).WriteArray(np.zeros((ny, nx), np.float32))
+    ds = None
+    (d / "inflow.csv").write_text("time,value\n0,0\n3600,20\n10800,20\n18000,0\n")
+    scheme = "first-order" if order == 1 else "second-order"
+    cfl_line = f"cfl = {cfl}" if cfl else ""
+    (d / "case.toml").write_text(
+        f"""
+[simulation]
+duration = "5h"
+output_interval = "1h"
+scheme = "{scheme}"
+{cfl_line}
+start = "2024-05-01T00:00:00Z"
+
+[terrain]
+elevation = "dem.tif"
+manning = 0.05
+
+[[boundary]]
+side = "west"
+type = "discharge"
+series = "inflow.csv"
+from = {Y0 - 990.0:.1f}
+to = {Y0 - 1010.0:.1f}
+
+[output]
+path = "results/case.h5"
+flood_threshold = 0.01
+"""
+    )
+    return d / "case.toml"
+
+
+def make_case(d, case, n, duration, order, cfl=None):
     d.mkdir(parents=True, exist_ok=True)
     x = np.arange(n) * DX
     y = np.arange(n) * DX
@@ -71,6 +117,7 @@ def make_case(d, case, n, duration, order):
 duration = "{duration}"
 output_interval = "{duration}"
 scheme = "{scheme}"
+{f"cfl = {cfl}" if cfl else ""}
 start = "2024-05-01T00:00:00Z"
 
 [terrain]
@@ -113,21 +160,28 @@ def demo_case(d, cell):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["valley", "river", "demo"])
+    ap.add_argument("case", choices=["valley", "river", "demo", "eatest4"])
     ap.add_argument("size", type=int)
     ap.add_argument("--cli", default="build/release/cli/floodtwin")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--duration", default="60s")
     ap.add_argument("--order", type=int, default=1)
     ap.add_argument("--dir", default="/tmp/ft-run-cost")
+    ap.add_argument("--cfl", type=float, default=None, help="default: the scheme's")
     a = ap.parse_args()
-    d = Path(a.dir) / f"{a.case}{a.size}_o{a.order}_{a.duration}"
-    if a.case == "demo":
+    d = Path(a.dir) / f"{a.case}{a.size}_o{a.order}_{a.duration}_cfl{a.cfl or 'default'}"
+    if a.case == "eatest4":
+        toml = (
+            d / "case.toml"
+            if (d / "case.toml").exists()
+            else eatest4_case(d, a.size, a.order, a.cfl)
+        )
+    elif a.case == "demo":
         toml = d / "demo.toml" if (d / "demo.toml").exists() else demo_case(d, a.size)
     else:
         toml = d / "case.toml"
         if not toml.exists():
-            make_case(d, a.case, a.size, a.duration, a.order)
+            make_case(d, a.case, a.size, a.duration, a.order, a.cfl)
     shutil.rmtree(d / "results", ignore_errors=True)
     t0 = time.perf_counter()
     out = subprocess.run(
@@ -141,6 +195,8 @@ def main():
     steps = re.search(r"(\d+) steps", out.stdout + out.stderr)
     cells = re.search(r"(\d+) x (\d+)", out.stdout + out.stderr)
     ncells = int(cells.group(1)) * int(cells.group(2)) if cells else a.size * a.size
+    if a.case == "eatest4" and not cells:
+        ncells = int(round(1000 / a.size)) * int(round(2000 / a.size))
     print(
         f"run case={a.case}{a.size} order={a.order} threads={a.threads} cli={a.cli} "
         f"wall_s={wall:.2f} steps={steps.group(1) if steps else '?'} "

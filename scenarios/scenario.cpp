@@ -193,7 +193,8 @@ Scenario load_scenario(const std::string& path) {
     const std::string scheme =
         sim.choice("scheme", "second-order", {"first-order", "second-order"});
     s.scheme = solver::parse_scheme(scheme);
-    s.cfl = sim.number_in("cfl", 0.5, 1e-6, 1.0);
+    // Absent: 0, the scheme's default (solver::positivity_cfl).
+    if (sim.number("cfl")) s.cfl = sim.number_in("cfl", 0, 1e-6, 1.0);
     s.max_dt = sim.duration("max_dt").value_or(10.0);
     if (!(s.max_dt >= limits::min_max_dt && s.max_dt <= limits::max_max_dt)) {
       sim.fail("max_dt", "expected a time step in [1e-4 s, 1 d], got " + number_text(s.max_dt) +

@@ -24,7 +24,7 @@ std::string to_string(Scheme scheme) {
 
 void SolverConfig::validate() const {
   std::ostringstream msg;
-  if (!(cfl > 0 && cfl <= 1)) {
+  if (!(cfl >= 0 && cfl <= 1)) {  // 0: the scheme's default (resolved_cfl)
     msg << "cfl: expected a Courant number in (0, 1], got " << cfl;
   } else if (!(gravity > 0 && std::isfinite(gravity))) {
     msg << "gravity: expected a positive finite value, got " << gravity;
@@ -43,6 +43,7 @@ Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
     : grid_(grid), config_(config) {
   grid_.validate();
   config_.validate();
+  config_.cfl = config_.resolved_cfl();
   if (elevation.size() != grid_.cell_count()) {
     std::ostringstream msg;
     msg << "elevation: expected " << grid_.nx << " x " << grid_.ny << " = " << grid_.cell_count()

@@ -39,10 +39,25 @@ enum class Scheme { first_order, second_order };
 Scheme parse_scheme(std::string_view text);
 std::string to_string(Scheme scheme);
 
+/// Largest Courant number at which the scheme keeps every depth non-negative with the step
+/// dt = cfl / max over cells of ((|u|+c)/dx + (|v|+c)/dy) (docs/solver.md, "Time step"):
+/// 3/4 for the first-order scheme (reached by a still wet cell between dry cells, where the
+/// HLL dry-bed speeds make the outflow 4/3 of the cell's wave speed), 1/2 for the
+/// second-order scheme.
+constexpr Real positivity_cfl(Scheme scheme) noexcept {
+  return scheme == Scheme::first_order ? Real(0.75) : Real(0.5);
+}
+
 struct SolverConfig {
   Scheme scheme = Scheme::first_order;
-  /// Courant number: dt = cfl / max over cells of ((|u|+c)/dx + (|v|+c)/dy). In (0, 1].
-  Real cfl = Real(0.5);
+  /// Courant number: dt = cfl / max over cells of ((|u|+c)/dx + (|v|+c)/dy). In (0, 1];
+  /// 0 (the default) takes the scheme's positivity bound, positivity_cfl(scheme). The
+  /// Simulation stores the resolved value (config().cfl is never 0).
+  Real cfl = Real(0);
+  /// cfl, with 0 replaced by positivity_cfl(scheme).
+  [[nodiscard]] Real resolved_cfl() const noexcept {
+    return cfl == 0 ? positivity_cfl(scheme) : cfl;
+  }
   Real gravity = Real(9.81);  ///< [m/s2]
   /// Depth below which a cell's velocity is taken as zero [m].
   Real dry_depth = Real(1e-6);

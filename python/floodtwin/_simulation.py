@@ -12,6 +12,14 @@ from . import _core
 from ._sections import SectionsMixin
 
 
+def _courant(cfl):
+    """The cfl passed to the core: 0 asks for the scheme's default; an explicit 0 is refused
+    there (NaN) like any value outside (0, 1]."""
+    if cfl is None:
+        return 0.0
+    return float(cfl) if cfl != 0 else math.nan
+
+
 class Gauge(NamedTuple):
     """The state at a gauge: the cell that contains the point (x, y)."""
 
@@ -122,9 +130,13 @@ class Simulation(SectionsMixin, _core.Simulation):
         Initial velocities [m/s], positive towards east and north.
     scheme : str
         ``"second-order"`` (MUSCL + Heun; the default, as scenario files) or ``"first-order"``.
-    cfl, gravity, dry_depth, max_dt : float
-        Courant number in (0, 1], gravity [m/s2], depth below which velocities are zero [m],
-        upper bound on the time step [s].
+    cfl : float, optional
+        Courant number in (0, 1]; default: the largest at which the scheme keeps depths
+        non-negative, 0.75 for ``"first-order"`` and 0.5 for ``"second-order"`` (docs/solver.md,
+        "Time step"). The ``cfl`` property reports the value used.
+    gravity, dry_depth, max_dt : float
+        Gravity [m/s2], depth below which velocities are zero [m], upper bound on the time
+        step [s].
     active : array_like of bool, optional
         False marks further cells inactive (e.g. outside a catchment).
     flood_threshold : float
@@ -157,7 +169,7 @@ class Simulation(SectionsMixin, _core.Simulation):
         velocity_x=None,
         velocity_y=None,
         scheme="second-order",
-        cfl=0.5,
+        cfl=None,
         gravity=9.81,
         dry_depth=1e-6,
         max_dt=10.0,
@@ -177,7 +189,7 @@ class Simulation(SectionsMixin, _core.Simulation):
             velocity_x=velocity_x,
             velocity_y=velocity_y,
             scheme=scheme,
-            cfl=cfl,
+            cfl=_courant(cfl),
             gravity=gravity,
             dry_depth=dry_depth,
             max_dt=max_dt,
@@ -204,7 +216,7 @@ class Simulation(SectionsMixin, _core.Simulation):
         depth=None,
         water_level=None,
         scheme="second-order",
-        cfl=0.5,
+        cfl=None,
         gravity=9.81,
         dry_depth=1e-6,
         max_dt=10.0,
@@ -233,7 +245,7 @@ class Simulation(SectionsMixin, _core.Simulation):
             basin=basin,
             band=band,
             scheme=scheme,
-            cfl=cfl,
+            cfl=_courant(cfl),
             gravity=gravity,
             dry_depth=dry_depth,
             max_dt=max_dt,

@@ -56,7 +56,7 @@ TEST(BadInput, NegativeOrNanDepths) {
 }
 
 TEST(BadInput, CflOutOfRange) {
-  for (Real cfl : {0.0, -0.3, 1.5, double(NAN)}) {
+  for (Real cfl : {-0.3, 1.5, double(NAN)}) {  // 0 is the scheme's default (test_time_step)
     SolverConfig cfg;
     cfg.cfl = cfl;
     expect_error<ConfigError>([&] { Simulation(kGrid, flat(), cfg); }, "cfl");
