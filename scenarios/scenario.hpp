@@ -194,7 +194,7 @@ struct Scenario {
   std::vector<ChannelFileSpec> channels;
 
   // [output]
-  std::string output = "results.h5";
+  std::string output = "results.nc";
   double flood_threshold = 0.1;
   int compression = 4;  ///< deflate level 0-9
   std::string vtk_dir;  ///< write a VTK time series here too ("" : none)

@@ -103,6 +103,16 @@ TEST_F(ScenarioFile, DemoScenarioLoadsAndPrepares) {
   EXPECT_TRUE(f.rain != nullptr);
 }
 
+TEST_F(ScenarioFile, DefaultResultsFileIsNetcdfNamed) {
+  // Without [output] path the results go to results.nc beside the scenario: a .nc name makes
+  // GDAL and QGIS open the file with the netCDF driver, georeferenced (a .h5 name gets the
+  // HDF5 driver, without georeferencing; tests/python/test_cf.py runs gdalinfo).
+  const auto s = load_scenario(write(""));
+  EXPECT_EQ(fs::path(s.output), dir_ / "results.nc");
+  const auto t = load_scenario(write("[output]\nflood_threshold = 0.2\n"));
+  EXPECT_EQ(fs::path(t.output), dir_ / "results.nc");
+}
+
 TEST_F(ScenarioFile, UnknownKeySuggestsTheClosest) {
   expect_error("output_intervall = \"10min\"\n",
                {"s.toml:7:", "unknown key 'output_intervall' in [terrain]"});
