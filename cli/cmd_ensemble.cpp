@@ -102,6 +102,8 @@ int ensemble(const std::vector<std::string>& args) {
     std::printf("  max depth > %g m: %zu cells in some member, %zu in at least half\n",
                 p.thresholds[t], any, half);
   }
+  // Per warning zone ([impacts] zones and levels): the chance of each level and when.
+  for (const std::string& line : ens::zone_summary_lines(p)) std::printf("  %s\n", line.c_str());
   std::printf("  ensemble: %s\n", run.output.c_str());
   return 0;
 }

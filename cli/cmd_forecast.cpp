@@ -30,6 +30,7 @@ int run_forecast(const std::vector<std::string>& args) {
   std::string twin_path;
   floodtwin::twin::CycleOptions o;
   bool quiet = false, json = false, web = false;
+  floodtwin::ensemble::CycleEnsembleOptions ensemble_options;
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& arg = args[k];
     auto value = [&]() -> const std::string& {
@@ -44,6 +45,9 @@ int run_forecast(const std::vector<std::string>& args) {
     } else if (arg == "--threads" || arg == "-j") {
       omp_set_num_threads(static_cast<int>(
           floodtwin::cli::integer_arg(arg, value(), 1, floodtwin::cli::max_threads)));
+    } else if (arg == "--concurrent" || arg == "-p") {
+      ensemble_options.concurrent = static_cast<int>(
+          floodtwin::cli::integer_arg(arg, value(), 1, floodtwin::cli::max_threads));
     } else if (arg == "--wait") {
       o.lock_wait = floodtwin::scenarios::parse_duration(value(), "--wait");
     } else if (arg == "--quiet" || arg == "-q") {
@@ -66,6 +70,12 @@ int run_forecast(const std::vector<std::string>& args) {
   }
   if (twin_path.empty()) throw ConfigError("missing the twin file (try --help)");
   o.threads = omp_get_max_threads();
+  ensemble_options.threads = o.threads;
+  if (ensemble_options.concurrent > o.threads) {
+    throw ConfigError("--concurrent " + std::to_string(ensemble_options.concurrent) +
+                      ": more ensemble members at once than threads (" + std::to_string(o.threads) +
+                      ")");
+  }
   o.command_line = {"floodtwin", "forecast"};
   for (const auto& a : args) o.command_line.push_back(a);
   o.stop = &g_stop;
@@ -77,9 +87,10 @@ int run_forecast(const std::vector<std::string>& args) {
   const floodtwin::twin::TwinSpec twin = floodtwin::twin::load_twin(twin_path);
   if (twin.ensemble_line > 0) {  // [ensemble]: members of the forecast leg -> ensemble.h5
     floodtwin::ensemble::load_cycle_ensemble(twin);  // bad settings refused before the cycle
-    o.extra_products = [&twin](const std::string& state, const std::string& folder,
-                               floodtwin::twin::CycleSummary& summary) {
-      floodtwin::ensemble::write_cycle_ensemble(twin, state, folder, summary);
+    o.extra_products = [&twin, ensemble_options](const std::string& state,
+                                                 const std::string& folder,
+                                                 floodtwin::twin::CycleSummary& summary) {
+      floodtwin::ensemble::write_cycle_ensemble(twin, state, folder, summary, ensemble_options);
     };
   }
 #if FLOODTWIN_HAS_WEB
@@ -133,6 +144,7 @@ const floodtwin::cli::Registration forecast_registration(
     {"one forecast cycle of a basin twin: warm start, analysis to T0, forecast to T0 + lead",
      "usage: floodtwin forecast TWIN.toml [--at T0] [--lead DURATION] [--threads N]\n"
      "                          [--wait DURATION] [--json] [--quiet] [--web]\n"
+     "                          [--concurrent P]\n"
      "\n"
      "T0 is an ISO-8601 time (default: the newest observation). The cycle continues from the\n"
      "newest warm state at or before T0 (states/), runs the analysis to T0 with observed\n"
@@ -141,6 +153,9 @@ const floodtwin::cli::Registration forecast_registration(
      "printed as lines starting with WARN, failures as a line starting with ERROR.\n"
      "--web also writes the forecast's offline browser viewer, cycles/<cycle>/web/index.html\n"
      "(warning zones included when the scenario has [impacts]; docs/web.md).\n"
+     "With an [ensemble] table in the twin file, each cycle also runs the members of its\n"
+     "forecast leg into cycles/<cycle>/ensemble.h5 (docs/ensemble.md); --concurrent P runs P\n"
+     "members at once, each on threads / P threads (default 1; the results do not depend on P).\n"
      "Exit codes: 0 done, 3 configuration, 4 input, 5 i/o, 6 numerical, 75 another cycle of\n"
      "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).",
      forecast});

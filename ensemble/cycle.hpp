@@ -13,14 +13,23 @@
 namespace floodtwin::ensemble {
 
 /// The [ensemble] table of a twin file, checked (ConfigError naming the twin file, line and
-/// key). rain_members is refused (per-cycle member files are not supported yet); rain_factor
-/// and rain_shift apply to the cycle's forecast rain.
+/// key). rain_factor and rain_shift apply to the cycle's forecast rain; rain_members must name
+/// one file per member (`{member}`, and `{cycle}` for the cycle's stamp), each replacing the
+/// twin's [forecast] rain (series or grids) for its member.
 EnsembleSpec load_cycle_ensemble(const twin::TwinSpec& twin);
 
+/// How the members of a cycle run.
+struct CycleEnsembleOptions {
+  int threads = 0;     ///< OpenMP threads in all; 0: omp_get_max_threads()
+  int concurrent = 1;  ///< members at once, threads / concurrent OpenMP threads each
+};
+
 /// Runs the members of the cycle's forecast leg from `state_file` and writes
-/// `folder/ensemble.h5`; adds a note to the summary. The signature of
-/// twin::CycleOptions::extra_products.
+/// `folder/ensemble.h5`; adds notes to the summary (the members, and per warning zone the
+/// probability of each level and the median first crossing after T0). With the first four
+/// arguments, the signature of twin::CycleOptions::extra_products.
 void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_file,
-                          const std::string& folder, twin::CycleSummary& summary);
+                          const std::string& folder, twin::CycleSummary& summary,
+                          const CycleEnsembleOptions& options = {});
 
 }  // namespace floodtwin::ensemble

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <mutex>
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "driver/inputs.hpp"
+#include "driver/products.hpp"
 #include "io/file_lock.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
@@ -306,6 +308,44 @@ Products compute_products(const std::vector<MemberResult>& members,
   return p;
 }
 
+std::vector<std::string> zone_summary_lines(const Products& p, double origin,
+                                            const std::string& origin_name) {
+  std::vector<std::string> out;
+  const std::size_t nz = p.zone_id.size(), nl = p.levels.size();
+  if (nz == 0 || nl == 0 || p.zone_level_probability.size() != nz * nl) return out;
+  const std::size_t n = nz * nl == 0 ? 0 : p.zone_first_crossing_time.size() / (nz * nl);
+  for (std::size_t z = 0; z < nz; ++z) {
+    for (std::size_t l = 0; l < nl; ++l) {
+      const double prob = p.zone_level_probability[z * nl + l];
+      if (std::isnan(prob)) continue;  // the zone has no such level
+      std::vector<double> reached;
+      for (std::size_t m = 0; m < n; ++m) {
+        const double t = p.zone_first_crossing_time[(m * nz + z) * nl + l];
+        if (!std::isnan(t)) reached.push_back(t);
+      }
+      std::ostringstream line;
+      line << "zone " << p.zone_id[z];
+      if (z < p.zone_name.size() && !p.zone_name[z].empty() && p.zone_name[z] != p.zone_id[z]) {
+        line << " (" << p.zone_name[z] << ")";
+      }
+      char prob_text[32];
+      std::snprintf(prob_text, sizeof prob_text, "%.4g", prob);
+      line << " " << p.levels[l] << ": probability " << prob_text << " (" << reached.size()
+           << " of " << n << " members), ";
+      if (reached.empty()) {
+        line << "not reached";
+      } else {
+        std::sort(reached.begin(), reached.end());
+        line << "median first crossing "
+             << driver::exact_duration_text(linear_quantile(reached, 0.5) - origin) << " after "
+             << origin_name;
+      }
+      out.push_back(line.str());
+    }
+  }
+  return out;
+}
+
 std::vector<Member> draw_members(const EnsembleSpec& spec, int members, const fs::path& scratch) {
   std::vector<Member> out;
   for (int k = 0; k < members; ++k) out.push_back(draw_member(spec, k));
@@ -313,6 +353,39 @@ std::vector<Member> draw_members(const EnsembleSpec& spec, int members, const fs
     split_rain_members(spec.rain_members, members, scratch, out, spec.rain_members_line, spec.file);
   }
   return out;
+}
+
+void run_at_once(std::size_t count, int threads, int concurrent,
+                 const std::function<void(std::size_t, std::mutex&)>& job) {
+  const int workers = std::clamp(concurrent, 1, std::max(1, static_cast<int>(count)));
+  const int inner = std::max(1, threads / workers);
+  std::mutex io;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  auto worker = [&]() {
+    omp_set_num_threads(inner);
+    while (!failed.load()) {
+      const std::size_t k = next.fetch_add(1);
+      if (k >= count) break;
+      try {
+        job(k, io);
+      } catch (...) {
+        const std::lock_guard<std::mutex> g(io);
+        if (!failed.exchange(true)) error = std::current_exception();
+      }
+    }
+  };
+  if (workers == 1) {
+    const int before = omp_get_max_threads();
+    worker();
+    omp_set_num_threads(before);
+  } else {
+    std::vector<std::thread> pool;
+    for (int w = 0; w < workers; ++w) pool.emplace_back(worker);
+    for (auto& w : pool) w.join();
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions& options) {
@@ -345,50 +418,24 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   }
 
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-  const int concurrent = std::clamp(options.concurrent, 1, std::max(1, run.spec.members));
-  const int inner = std::max(1, threads / concurrent);
   std::vector<MemberResult> results(run.members.size());
   std::string crs_wkt;
-  std::mutex prepare_mutex;  // GDAL reads, one member at a time
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::exception_ptr error;
-  auto worker = [&]() {
-    omp_set_num_threads(inner);
-    while (!failed.load()) {
-      const std::size_t k = next.fetch_add(1);
-      if (k >= run.members.size()) break;
-      try {
-        const Member& m = run.members[k];
-        std::optional<driver::Forecast> f;
-        {
-          const std::lock_guard<std::mutex> g(prepare_mutex);
-          f.emplace(prepare_member(s, m));
-          if (k == 0) crs_wkt = f->crs_wkt;
-        }
-        MemberRunOptions mo;
-        mo.warnings = warnings ? &*warnings : nullptr;
-        results[k] = run_member(*f, m, mo);
-        if (options.on_member) {
-          const std::lock_guard<std::mutex> g(prepare_mutex);
-          options.on_member(m, results[k]);
-        }
-      } catch (...) {
-        const std::lock_guard<std::mutex> g(prepare_mutex);
-        if (!failed.exchange(true)) error = std::current_exception();
-      }
+  run_at_once(run.members.size(), threads, options.concurrent, [&](std::size_t k, std::mutex& io) {
+    const Member& m = run.members[k];
+    std::optional<driver::Forecast> f;
+    {
+      const std::lock_guard<std::mutex> g(io);  // GDAL reads, one member at a time
+      f.emplace(prepare_member(s, m));
+      if (k == 0) crs_wkt = f->crs_wkt;
     }
-  };
-  if (concurrent == 1) {
-    const int before = omp_get_max_threads();
-    worker();
-    omp_set_num_threads(before);
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < concurrent; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
-  }
-  if (error) std::rethrow_exception(error);
+    MemberRunOptions mo;
+    mo.warnings = warnings ? &*warnings : nullptr;
+    results[k] = run_member(*f, m, mo);
+    if (options.on_member) {
+      const std::lock_guard<std::mutex> g(io);
+      options.on_member(m, results[k]);
+    }
+  });
 
   replace_products(run.products, results, run.spec.thresholds, run.spec.quantiles,
                    warnings ? &*warnings : nullptr);

@@ -8,6 +8,7 @@
 /// one CF-netCDF file (docs/ensemble.md).
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,22 @@ void describe_grid(Products& p, const driver::Forecast& f);
 void replace_products(Products& p, const std::vector<MemberResult>& members,
                       const std::vector<double>& thresholds, const std::vector<double>& quantiles,
                       const ZoneWarnings* warnings);
+
+/// The per-zone warning-level lines of a summary (empty without zones): one per zone and level
+/// the zone has,
+///   "zone ID (NAME) LEVEL: probability P (M of N members), median first crossing T after O"
+/// with T the median (numpy linear) of the first-crossing times of the members that reach the
+/// level, in seconds since `origin` (exact_duration_text), O `origin_name` ("the start",
+/// "T0"); "not reached" when no member reaches the level.
+std::vector<std::string> zone_summary_lines(const Products& p, double origin = 0,
+                                            const std::string& origin_name = "the start");
+
+/// Runs job(k, io) for k = 0 .. count - 1 on `concurrent` workers (std::threads with threads /
+/// concurrent OpenMP threads each; the calling thread when concurrent is 1), taking the next
+/// k as each finishes. `io` is one mutex for what must not run at once (GDAL reads, printing).
+/// After a failure no further job starts; the first exception is rethrown once all stopped.
+void run_at_once(std::size_t count, int threads, int concurrent,
+                 const std::function<void(std::size_t, std::mutex&)>& job);
 
 struct EnsembleOptions {
   int members = 0;     ///< 0: the spec's

@@ -202,6 +202,11 @@ std::string format_summary(const CycleSummary& s) {
                 s.wall, s.analysis_wall, s.analysis_steps, s.forecast_wall, s.forecast_steps,
                 s.max_depth);
   o << line;
+  // The cycle's ensemble (ensemble/cycle.cpp): its members and per warning zone the
+  // probability of each level.
+  for (const auto& n : s.notes) {
+    if (n.starts_with("ensemble: ")) o << "  " << n << "\n";
+  }
   if (!s.impacts.empty())
     o << s.impacts_headline << (s.impacts_headline.ends_with('\n') ? "" : "\n")
       << "  impacts: " << s.impacts << "\n";

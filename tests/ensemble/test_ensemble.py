@@ -10,6 +10,7 @@ line and key.
 """
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -353,7 +354,7 @@ def impacts_level_times(scenario, member_file, out):
 def test_zone_level_probabilities_equal_impacts_on_members_alone(tmp_path):
     scenario = make_basin(tmp_path)
     add_warning_zones(tmp_path)
-    cli("ensemble", scenario, threads=2)
+    summary = cli("ensemble", scenario, threads=2).stdout
     with netCDF4.Dataset(tmp_path / "results" / "basin_ensemble.h5") as ds:
         assert ds["zone_level_probability"].dimensions == ("zone", "warning_level")
         assert ds["zone_first_crossing_time"].dimensions == (
@@ -387,6 +388,52 @@ def test_zone_level_probabilities_equal_impacts_on_members_alone(tmp_path):
     # that differ between members.
     assert np.any(prob == 1) and np.any((prob > 0) & (prob < 1)) and np.any(prob == 0)
     assert prob[1, 0] == 1 and len(set(first[:, 1, 0])) > 1  # east watch: all, not at once
+    # The command's summary: per zone and level the probability, the members reaching it and
+    # the median first-crossing time (numpy's median of the members' times, exactly).
+    check_zone_summary(summary, zone_id, ["West", "East"], levels, alone, origin=0.0)
+
+
+ZONE_LINE = re.compile(
+    r"^\s*(?:ensemble: )?zone (\S+)(?: \((.*)\))? (\S+): probability (\S+) \((\d+) of (\d+) "
+    r"members\), (?:median first crossing (\S+) after (?:the start|T0)|not reached)$"
+)
+
+
+def seconds_of(text):
+    """Seconds of a duration as floodtwin prints it exactly ("1h02m03.5s", "20m37.5s", "9s")."""
+    m = re.fullmatch(r"(-?)(?:(\d+)h)?(?:(\d+)m)?([\d.e+-]+)s", text)
+    assert m, text
+    s = int(m.group(2) or 0) * 3600 + int(m.group(3) or 0) * 60 + float(m.group(4))
+    return -s if m.group(1) else s
+
+
+def check_zone_summary(output, zone_id, zone_name, levels, times, origin, has=None):
+    """`times[member, zone, level]` (NaN: not reached) against the summary's zone lines; `has`
+    [zone, level]: whether the zone has the level (default: all), else no line."""
+    has = np.ones(times.shape[1:], bool) if has is None else has
+    lines = {}
+    for line in output.splitlines():
+        m = ZONE_LINE.match(line)
+        if m:
+            lines[(m.group(1), m.group(3))] = m
+    assert len(lines) == int(has.sum()), output
+    n = times.shape[0]
+    for z, zone in enumerate(zone_id):
+        for lv, level in enumerate(levels):
+            if not has[z, lv]:
+                assert (zone, level) not in lines
+                continue
+            m = lines[(zone, level)]
+            assert m.group(2) == zone_name[z]
+            reached = times[:, z, lv][~np.isnan(times[:, z, lv])]
+            assert int(m.group(5)) == reached.size and int(m.group(6)) == n
+            assert float(m.group(4)) == float(f"{reached.size / n:.4g}")
+            if reached.size:
+                assert seconds_of(m.group(7)) == pytest.approx(
+                    np.quantile(reached, 0.5) - origin, abs=1e-9
+                )
+            else:
+                assert m.group(7) is None and "not reached" in m.group(0)
 
 
 def write_rain_nc(path, fields, times=(0, 300, 600, 900), x_shift=0.0, member_dim=None):

@@ -214,3 +214,41 @@ TEST(EnsembleSpec, BadSettingsNameFileLineAndKey) {
   }
   EXPECT_TRUE(refused);
 }
+
+// The per-zone summary lines of `floodtwin ensemble` and of a cycle's ensemble: probability,
+// members reaching the level and the median (numpy linear) of their first-crossing times, by
+// hand; a level the zone does not have gets no line.
+TEST(EnsembleProducts, ZoneSummaryLines) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  ens::Products p;
+  p.zone_id = {"A", "B"};
+  p.zone_name = {"Alpha", "B"};
+  p.levels = {"watch", "warning"};
+  // [zone][level]; B has no warning level.
+  p.zone_level_probability = {0.75, 0.0, 0.25, nan};
+  // [member][zone][level], 4 members.
+  p.zone_first_crossing_time = {600,  nan, 1800, nan,   // member 0
+                                900,  nan, nan,  nan,   // member 1
+                                nan,  nan, nan,  nan,   // member 2
+                                4200, nan, nan,  nan};  // member 3
+  const auto lines = ens::zone_summary_lines(p);
+  ASSERT_EQ(lines.size(), 3u);
+  // Median of {600, 900, 4200}: 900 s; of {1800}: 1800 s.
+  EXPECT_EQ(lines[0],
+            "zone A (Alpha) watch: probability 0.75 (3 of 4 members), median first crossing "
+            "15m00s after the start");
+  EXPECT_EQ(lines[1], "zone A (Alpha) warning: probability 0 (0 of 4 members), not reached");
+  EXPECT_EQ(lines[2],
+            "zone B watch: probability 0.25 (1 of 4 members), median first crossing 30m00s "
+            "after the start");
+  // Relative to T0 (a cycle, T0 = 1200 s); an even count interpolates (numpy linear): the
+  // median of {1800, 2100} is 1950 s, 750 s after T0.
+  p.zone_first_crossing_time[(1 * 2 + 1) * 2 + 0] = 2100;  // member 1, zone B, watch
+  p.zone_level_probability[2] = 0.5;
+  const auto cycle = ens::zone_summary_lines(p, 1200, "T0");
+  ASSERT_EQ(cycle.size(), 3u);
+  EXPECT_EQ(cycle[2],
+            "zone B watch: probability 0.5 (2 of 4 members), median first crossing 12m30s "
+            "after T0");
+  EXPECT_TRUE(ens::zone_summary_lines(ens::Products{}).empty());
+}
