@@ -44,6 +44,7 @@ Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
   grid_.validate();
   config_.validate();
   config_.cfl = config_.resolved_cfl();
+  row1_ = grid_.ny;
   if (elevation.size() != grid_.cell_count()) {
     std::ostringstream msg;
     msg << "elevation: expected " << grid_.nx << " x " << grid_.ny << " = " << grid_.cell_count()
