@@ -9,8 +9,8 @@ usage: /usr/bin/python3 bench/ensemble_bench.py [BUILD_DIR] [--members N] [--thr
                                                 [--scenario FILE]
 
 The README's demo ensemble (scenarios/demo/ensemble.toml: the demo with first-order members
-at cfl 1.0 and its [ensemble] table) is copied into a scratch folder with its input paths made
-absolute. --scenario scenarios/demo/demo.toml times the demo itself (second order, cfl 0.5)
+at cfl 0.75 and its [ensemble] table) is copied into a scratch folder with its input paths made
+absolute. --scenario scenarios/demo/demo.toml times the demo itself (first order, cfl 0.75)
 with the contract's [ensemble] table appended (lognormal rain factor, sigma 0.3; uniform
 Manning factor 0.8-1.2; seed 42). Each --concurrent setting runs --reps times, interleaved
 (1, 2, 1, 2, ...), and the best and median wall times are printed. Peak memory is the maximum
