@@ -33,8 +33,8 @@ struct FluxRowOut {
 /// Hydrostatic reconstruction + HLLC flux (as hydrostatic_flux) for n faces.
 /// The HLL upwind cases are folded in by clamping sL <= 0 <= sR, which gives the left or right
 /// physical flux exactly when all waves move one way.
-inline void hydrostatic_hllc_row(int n, const FaceRowIn& L, const FaceRowIn& R, Real sign,
-                                 Real g, const FluxRowOut& out) noexcept {
+inline void hydrostatic_hllc_row(int n, const FaceRowIn& L, const FaceRowIn& R, Real sign, Real g,
+                                 const FluxRowOut& out) noexcept {
   const Real half_g = Real(0.5) * g;
   const Real* __restrict hL_ = L.h;
   const Real* __restrict uL_ = L.un;
@@ -190,7 +190,9 @@ inline void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& ou
       const Real sh = std::clamp(mc_select(wm * (hc - hm[i]), wp * (hp[i] - hc)), -cap, cap);
       const Real su = mc_select(wm * (uc - um[i]), wp * (up[i] - uc));
       const Real sv = mc_select(wm * (vc - vm[i]), wp * (vp[i] - vc));
-      const Real se = mc_select(wm * (ec - em[i]), wp * (ep[i] - ec), hc > 0 ? Real(2) : Real(1));
+      const Real se_mc = mc_select(wm * (ec - em[i]), wp * (ep[i] - ec));
+      const Real se = sh + std::clamp(se_mc - sh, Real(-8) * hc,
+                                      Real(8) * hc);  // = eta_slope (reconstruction.hpp)
       const Real hmf = hc - Real(0.5) * sh;
       const Real hpf = hc + Real(0.5) * sh;
       const Real emf = ec - Real(0.5) * se;

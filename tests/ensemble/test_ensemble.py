@@ -325,7 +325,7 @@ def add_warning_zones(root):
         "W,warning,gauge_depth,0.012,outlet,,\n"
         "W,warning,flooded_area,9000,,,\n"
         "W,severe,max_depth,0.05,,,\n"
-        "E,watch,depth_share,0.01,,,0.085\n"
+        "E,watch,depth_share,0.01,,,0.07\n"
         "E,warning,gauge_level,51.79,upper,,\n"
         "E,severe,flooded_area,60000,,,\n"
     )

@@ -678,7 +678,7 @@ def test_depth_share_levels_match_an_independent_computation(case, tmp_path):
     (tmp_path / "levels.csv").write_text(
         "zone,level,indicator,value,gauge,duration,share\n"
         "A,watch,depth_share,0.02,,,0.03\n"
-        "A,alarm,depth_share,0.05,,,0.035\n"
+        "A,alarm,depth_share,0.05,,,0.025\n"
         "B,watch,depth_share,0.02,,,0.1\n"
         "B,alarm,max_depth,0.3,,,\n"
     )

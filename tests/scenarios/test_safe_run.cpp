@@ -250,17 +250,24 @@ TEST_F(SafeRun, PeakMapsHoldTheInitialState) {
   const std::vector<double> arrival = r.read("arrival_time");
   const std::vector<double> t_max = r.read("time_of_max_depth");
   const std::vector<double> last = r.read_snapshot("depth", r.times().size() - 1);
-  std::size_t cells = 0;
+  // A cell whose peak is the initial state has its peak time at 0. (The maps are float32: a
+  // cell that rose by less than a float's step shows a peak of 1.6f at a later time.)
+  std::size_t cells = 0, at_start = 0;
   for (std::size_t k = 0; k < peak.size(); ++k) {
     if (std::isnan(peak[k])) continue;
     ++cells;
     EXPECT_GE(peak[k], 1.6f) << k;
     EXPECT_EQ(arrival[k], 0.0) << k;
-    if (peak[k] == static_cast<double>(1.6f)) {
-      EXPECT_EQ(t_max[k], 0.0) << k;  // never deeper: its peak is the initial state
+    if (t_max[k] == 0.0) {
+      ++at_start;
+      EXPECT_EQ(peak[k], static_cast<double>(1.6f)) << k;
+    } else {
+      EXPECT_GT(t_max[k], 0.0) << k;
     }
   }
   EXPECT_GT(cells, 0U);
+  EXPECT_GT(at_start, 0U);     // the hilltops only drain
+  EXPECT_LT(at_start, cells);  // the valleys fill
 }
 
 TEST_F(SafeRun, InputPathsNameEveryFileAndTheHashFollowsTheStateInputs) {
