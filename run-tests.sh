@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds floodtwin twice (optimised with warnings as errors, and with AddressSanitizer +
-# UndefinedBehaviorSanitizer) and runs the whole test suite on both builds; then fuzzes the
+# Builds floodtwin twice (optimised with warnings as errors and MPI, and with AddressSanitizer +
+# UndefinedBehaviorSanitizer and -DFLOODTWIN_MPI=OFF, so both builds are exercised) and runs
+# the whole test suite on both builds (the mpi tests exist only in the MPI build); then fuzzes the
 # scenario loader and the CSV readers briefly (clang++ and libFuzzer, fuzz/run-fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
