@@ -23,6 +23,13 @@ SolverConfig config(Scheme scheme) {
   return cfg;
 }
 
+void open_east(Simulation& sim) {
+  BoundaryCondition east;
+  east.side = Side::east;
+  east.type = BoundaryType::open;
+  sim.add_boundary(east);
+}
+
 // One row of 90 m cells falling to the east with a bench (gentler step) below cell 2, a cell
 // of 0.18 m water on the bench, an open east side: the water must leave the cell.
 std::vector<Real> bench_row_after(Scheme scheme, Real seconds) {
@@ -31,10 +38,7 @@ std::vector<Real> bench_row_after(Scheme scheme, Real seconds) {
   const Grid grid{nx, 1, 90.0, 90.0, 0.0, 90.0};
   Simulation sim(grid, z, config(scheme));
   sim.set_manning(0.045);
-  BoundaryCondition east;
-  east.side = Side::east;
-  east.type = BoundaryType::open;
-  sim.add_boundary(east);
+  open_east(sim);
   std::vector<Real> h(z.size(), 0);
   h[2] = 0.18;
   sim.set_depth(h);
@@ -75,10 +79,7 @@ TEST(SteepDrainage, RainOnABrokenHillsideDrainsLikeFirstOrder) {
   for (Scheme scheme : {Scheme::first_order, Scheme::second_order}) {
     Simulation sim(grid, z, config(scheme));
     sim.set_manning(0.045);
-    BoundaryCondition east;
-    east.side = Side::east;
-    east.type = BoundaryType::open;
-    sim.add_boundary(east);
+    open_east(sim);
     sim.set_uniform_rain(
         TimeSeries({0, 1800}, {20e-3 / 3600, 20e-3 / 3600}, "rain", AfterEnd::zero));
     sim.advance_to(3 * 3600);
