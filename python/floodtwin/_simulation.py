@@ -13,11 +13,16 @@ from ._sections import SectionsMixin
 
 
 def _courant(cfl):
-    """The cfl passed to the core: 0 asks for the scheme's default; an explicit 0 is refused
-    there (NaN) like any value outside (0, 1]."""
+    """The cfl passed to the core, where 0 asks for the scheme's default (None here); an
+    explicit 0 is refused with its own message, other values outside (0, 1] by the core."""
     if cfl is None:
         return 0.0
-    return float(cfl) if cfl != 0 else math.nan
+    if cfl == 0:
+        raise _core.ScenarioError(
+            "cfl: expected a Courant number in (0, 1], got 0 (leave cfl out, or None, for the "
+            "scheme's default: 0.75 first order, 0.5 second order)"
+        )
+    return float(cfl)
 
 
 class Gauge(NamedTuple):

@@ -79,6 +79,10 @@ def test_configuration_errors_are_scenario_errors():
         floodtwin.ScenarioError, match=r"cfl: expected a Courant number in \(0, 1\]"
     ):
         floodtwin.Simulation(z, 1.0, cfl=1.5)
+    with pytest.raises(floodtwin.ScenarioError, match=r"got 0 \(leave cfl out"):
+        floodtwin.Simulation(z, 1.0, cfl=0)  # an explicit 0, not "nan"
+    with pytest.raises(floodtwin.ScenarioError, match="got nan"):
+        floodtwin.Simulation(z, 1.0, cfl=float("nan"))
     sim = floodtwin.Simulation(z, 1.0)
     with pytest.raises(floodtwin.ScenarioError, match="upstream"):
         sim.set_boundary("upstream", "open")
