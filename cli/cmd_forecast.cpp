@@ -10,6 +10,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/processes.hpp"
 #include "ensemble/cycle.hpp"
 #if FLOODTWIN_HAS_WEB
 #include "web/web_export.hpp"
@@ -76,6 +77,10 @@ int run_forecast(const std::vector<std::string>& args) {
                       ": more ensemble members at once than threads (" + std::to_string(o.threads) +
                       ")");
   }
+  // Under mpirun (docs/mpi.md): the legs decomposed, an ensemble's members shared; rank 0
+  // writes.
+  o.processes = floodtwin::cli::world_processes();
+  ensemble_options.processes = o.processes;
   o.command_line = {"floodtwin", "forecast"};
   for (const auto& a : args) o.command_line.push_back(a);
   o.stop = &g_stop;
@@ -95,10 +100,12 @@ int run_forecast(const std::vector<std::string>& args) {
   }
 #if FLOODTWIN_HAS_WEB
   if (web) {  // the cycle's offline viewer, cycles/<cycle>/web/ (published with the cycle)
-    o.extra_products = [ensemble = o.extra_products](const std::string& state,
+    o.extra_products = [ensemble = o.extra_products, root = o.processes.root()](
+                           const std::string& state,
                                                      const std::string& folder,
                                                      floodtwin::twin::CycleSummary& summary) {
       if (ensemble) ensemble(state, folder, summary);
+      if (!root) return;  // rank 0 writes
       const std::filesystem::path dir(folder);
       floodtwin::web::WebOptions wo;
       if (std::filesystem::is_regular_file(dir / "forecast_impacts" / "zones.gpkg")) {
@@ -157,7 +164,9 @@ const floodtwin::cli::Registration forecast_registration(
      "forecast leg into cycles/<cycle>/ensemble.h5 (docs/ensemble.md); --concurrent P runs P\n"
      "members at once, each on threads / P threads (default 1; the results do not depend on P).\n"
      "Exit codes: 0 done, 3 configuration, 4 input, 5 i/o, 6 numerical, 75 another cycle of\n"
-     "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).",
+     "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).\n"
+     "Under mpirun -np P (docs/mpi.md) both legs are split among the P processes by rows and\n"
+     "an ensemble's members are shared among them; rank 0 writes, bitwise as one process.",
      forecast});
 
 }  // namespace
