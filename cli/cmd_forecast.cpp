@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "cli/args.hpp"
@@ -101,9 +101,8 @@ int run_forecast(const std::vector<std::string>& args) {
 #if FLOODTWIN_HAS_WEB
   if (web) {  // the cycle's offline viewer, cycles/<cycle>/web/ (published with the cycle)
     o.extra_products = [ensemble = o.extra_products, root = o.processes.root()](
-                           const std::string& state,
-                                                     const std::string& folder,
-                                                     floodtwin::twin::CycleSummary& summary) {
+                           const std::string& state, const std::string& folder,
+                           floodtwin::twin::CycleSummary& summary) {
       if (ensemble) ensemble(state, folder, summary);
       if (!root) return;  // rank 0 writes
       const std::filesystem::path dir(folder);

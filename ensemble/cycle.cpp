@@ -91,18 +91,18 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
   }
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   // On several processes (docs/mpi.md) the members are shared among them; rank 0 writes.
-  const std::vector<MemberResult> results = run_members_shared(
-      run.members.size(), threads, options.concurrent, options.processes,
-      [&](std::size_t k, std::mutex& io) {
-        std::optional<twin::CycleForecast> cf;
-        {
-          const std::lock_guard<std::mutex> g(io);  // GDAL reads, one at a time
-          cf.emplace(prepare(run.members[k]));
-        }
-        MemberRunOptions mo;
-        mo.warnings = warnings ? &*warnings : nullptr;
-        return run_member(cf->forecast, run.members[k], mo);
-      });
+  const std::vector<MemberResult> results =
+      run_members_shared(run.members.size(), threads, options.concurrent, options.processes,
+                         [&](std::size_t k, std::mutex& io) {
+                           std::optional<twin::CycleForecast> cf;
+                           {
+                             const std::lock_guard<std::mutex> g(io);  // GDAL reads, one at a time
+                             cf.emplace(prepare(run.members[k]));
+                           }
+                           MemberRunOptions mo;
+                           mo.warnings = warnings ? &*warnings : nullptr;
+                           return run_member(cf->forecast, run.members[k], mo);
+                         });
   if (!options.processes.root()) return;
   for (const MemberResult& r : results) run.steps += r.steps;
   replace_products(run.products, results, run.spec.thresholds, run.spec.quantiles,

@@ -427,8 +427,7 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
 
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   const std::vector<MemberResult> results = run_members_shared(
-      run.members.size(), threads, options.concurrent, procs,
-      [&](std::size_t k, std::mutex& io) {
+      run.members.size(), threads, options.concurrent, procs, [&](std::size_t k, std::mutex& io) {
         const Member& m = run.members[k];
         std::optional<driver::Forecast> f;
         {

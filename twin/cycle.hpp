@@ -17,8 +17,8 @@
 /// A cycle that fails or is killed at any moment leaves the earlier cycles, states and
 /// observations untouched: nothing is published before step 6, and each publish is a rename.
 #include <atomic>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
