@@ -63,12 +63,7 @@ int ensemble(const std::vector<std::string>& args) {
   if (scenario.empty()) throw ConfigError("missing the scenario file (try --help)");
   if (options.threads > 0) omp_set_num_threads(options.threads);
   options.threads = omp_get_max_threads();
-  if (options.concurrent > options.threads) {
-    throw ConfigError("--concurrent " + std::to_string(options.concurrent) +
-                      ": more members at "
-                      "once than threads (" +
-                      std::to_string(options.threads) + ")");
-  }
+  ens::check_concurrent(options.concurrent, options.threads, "--concurrent");
   // Under mpirun (docs/mpi.md): the members shared among the processes, or member K's rows.
   options.processes = floodtwin::cli::world_processes();
   options.command_line = {"floodtwin", "ensemble"};

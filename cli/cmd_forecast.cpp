@@ -12,6 +12,7 @@
 #include "cli/command.hpp"
 #include "cli/processes.hpp"
 #include "ensemble/cycle.hpp"
+#include "ensemble/ensemble.hpp"
 #if FLOODTWIN_HAS_WEB
 #include "web/web_export.hpp"
 #endif
@@ -72,11 +73,7 @@ int run_forecast(const std::vector<std::string>& args) {
   if (twin_path.empty()) throw ConfigError("missing the twin file (try --help)");
   o.threads = omp_get_max_threads();
   ensemble_options.threads = o.threads;
-  if (ensemble_options.concurrent > o.threads) {
-    throw ConfigError("--concurrent " + std::to_string(ensemble_options.concurrent) +
-                      ": more ensemble members at once than threads (" + std::to_string(o.threads) +
-                      ")");
-  }
+  floodtwin::ensemble::check_concurrent(ensemble_options.concurrent, o.threads, "--concurrent");
   // Under mpirun (docs/mpi.md): the legs decomposed, an ensemble's members shared; rank 0
   // writes.
   o.processes = floodtwin::cli::world_processes();

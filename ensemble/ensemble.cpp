@@ -388,6 +388,15 @@ void run_at_once(std::size_t count, int threads, int concurrent,
   if (error) std::rethrow_exception(error);
 }
 
+void check_concurrent(int concurrent, int threads, const std::string& option) {
+  const std::string text = option + (option.ends_with("=") ? "" : " ") + std::to_string(concurrent);
+  if (concurrent < 1) throw ConfigError(text + ": at least 1 member at once");
+  if (concurrent > threads) {
+    throw ConfigError(text + ": more members at once than threads (" + std::to_string(threads) +
+                      ")");
+  }
+}
+
 EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions& options) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();

@@ -98,6 +98,11 @@ std::vector<MemberResult> run_members_shared(
 std::string encode_member_result(const MemberResult& r);
 std::vector<MemberResult> decode_member_results(const std::string& bytes);
 
+/// Refuses (ConfigError) a count of members at once below 1 or above `threads` (each member
+/// needs a thread): "OPTION P: more members at once than threads (N)". `option` names the
+/// setting as the caller knows it ("--concurrent", "concurrent=").
+void check_concurrent(int concurrent, int threads, const std::string& option);
+
 struct EnsembleOptions {
   int members = 0;     ///< 0: the spec's
   int threads = 0;     ///< OpenMP threads in all; 0: omp_get_max_threads()
