@@ -3,6 +3,7 @@
 /// ensemble::draw_members, run_ensemble and run_single_member as `floodtwin ensemble`.
 #include "ensemble/ensemble.hpp"
 
+#include <omp.h>
 #include <pybind11/stl.h>
 #include <unistd.h>
 
@@ -72,6 +73,9 @@ std::string run_ensemble(const py::object& path, std::optional<int> members,
   ens::EnsembleOptions o;
   o.members = members.value_or(0);
   o.threads = threads.value_or(0);
+  if (o.threads < 0) throw ConfigError("Ensemble.run: threads must be >= 1");
+  ens::check_concurrent(concurrent, o.threads > 0 ? o.threads : omp_get_max_threads(),
+                        "Ensemble.run: concurrent=");
   o.concurrent = concurrent;
   if (output) o.output = path_text(*output, "Ensemble.run output");
   o.command_line = {"python", "floodtwin.Ensemble.run"};

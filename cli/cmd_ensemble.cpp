@@ -10,6 +10,7 @@
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/processes.hpp"
 #include "driver/products.hpp"
 #include "ensemble/ensemble.hpp"
 #include "solver/error.hpp"
@@ -62,16 +63,18 @@ int ensemble(const std::vector<std::string>& args) {
   if (scenario.empty()) throw ConfigError("missing the scenario file (try --help)");
   if (options.threads > 0) omp_set_num_threads(options.threads);
   options.threads = omp_get_max_threads();
-  if (options.concurrent > options.threads) {
-    throw ConfigError("--concurrent " + std::to_string(options.concurrent) +
-                      ": more members at "
-                      "once than threads (" +
-                      std::to_string(options.threads) + ")");
-  }
+  ens::check_concurrent(options.concurrent, options.threads, "--concurrent");
+  // Under mpirun (docs/mpi.md): the members shared among the processes, or member K's rows.
+  options.processes = floodtwin::cli::world_processes();
   options.command_line = {"floodtwin", "ensemble"};
   options.command_line.insert(options.command_line.end(), args.begin(), args.end());
   if (member >= 0) {
     const ens::SingleMember r = ens::run_single_member(scenario, member, options);
+    if (!options.processes.root()) return 0;
+    if (options.processes.several()) {
+      std::printf("mpi: %d processes, rank 0 computed rows %d to %d\n", options.processes.size,
+                  r.rows.first, r.rows.second - 1);
+    }
     const auto spec = ens::load_ensemble_spec(floodtwin::scenarios::load_scenario(scenario));
     print_member(r.member, spec);
     std::printf("\nfloodtwin: member %d written to %s (%s wall time, %lld steps, %d threads)\n",
@@ -85,11 +88,15 @@ int ensemble(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   const ens::EnsembleRun run = ens::run_ensemble(scenario, options);
+  if (!options.processes.root()) return 0;  // rank 0 reports
   std::printf(
       "floodtwin: %zu members in %s wall time (%lld steps; %d threads, %d member(s) at "
-      "once)\n",
+      "once%s)\n",
       run.members.size(), floodtwin::driver::clock_text(run.wall).c_str(), run.steps,
-      options.threads, std::max(1, std::min(options.concurrent, options.threads)));
+      options.threads, std::max(1, std::min(options.concurrent, options.threads)),
+      options.processes.several()
+          ? (", on each of " + std::to_string(options.processes.size) + " MPI processes").c_str()
+          : "");
   const auto& p = run.products;
   const std::size_t cells = static_cast<std::size_t>(p.nx) * static_cast<std::size_t>(p.ny);
   for (std::size_t t = 0; t < p.thresholds.size(); ++t) {
@@ -132,6 +139,9 @@ const floodtwin::cli::Registration ensemble_registration(
      "  --concurrent P  members run at once, each on threads / P threads (default 1)\n"
      "  --member K      run member K (0-based) alone into <results stem>_member<K>.h5, an\n"
      "                  ordinary results file equal, bitwise, to member K in the ensemble\n"
+     "Under mpirun -np P (docs/mpi.md) the members are shared among the P processes (whole\n"
+     "members, --threads and --concurrent per process) and --member K's rows are split\n"
+     "among them; the files are bitwise those of one process."
      "  --output FILE   the ensemble (or member) file instead of the default",
      ensemble});
 

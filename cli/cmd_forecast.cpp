@@ -4,13 +4,15 @@
 
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "cli/args.hpp"
 #include "cli/command.hpp"
+#include "cli/processes.hpp"
 #include "ensemble/cycle.hpp"
+#include "ensemble/ensemble.hpp"
 #if FLOODTWIN_HAS_WEB
 #include "web/web_export.hpp"
 #endif
@@ -71,11 +73,11 @@ int run_forecast(const std::vector<std::string>& args) {
   if (twin_path.empty()) throw ConfigError("missing the twin file (try --help)");
   o.threads = omp_get_max_threads();
   ensemble_options.threads = o.threads;
-  if (ensemble_options.concurrent > o.threads) {
-    throw ConfigError("--concurrent " + std::to_string(ensemble_options.concurrent) +
-                      ": more ensemble members at once than threads (" + std::to_string(o.threads) +
-                      ")");
-  }
+  floodtwin::ensemble::check_concurrent(ensemble_options.concurrent, o.threads, "--concurrent");
+  // Under mpirun (docs/mpi.md): the legs decomposed, an ensemble's members shared; rank 0
+  // writes.
+  o.processes = floodtwin::cli::world_processes();
+  ensemble_options.processes = o.processes;
   o.command_line = {"floodtwin", "forecast"};
   for (const auto& a : args) o.command_line.push_back(a);
   o.stop = &g_stop;
@@ -95,10 +97,11 @@ int run_forecast(const std::vector<std::string>& args) {
   }
 #if FLOODTWIN_HAS_WEB
   if (web) {  // the cycle's offline viewer, cycles/<cycle>/web/ (published with the cycle)
-    o.extra_products = [ensemble = o.extra_products](const std::string& state,
-                                                     const std::string& folder,
-                                                     floodtwin::twin::CycleSummary& summary) {
+    o.extra_products = [ensemble = o.extra_products, root = o.processes.root()](
+                           const std::string& state, const std::string& folder,
+                           floodtwin::twin::CycleSummary& summary) {
       if (ensemble) ensemble(state, folder, summary);
+      if (!root) return;  // rank 0 writes
       const std::filesystem::path dir(folder);
       floodtwin::web::WebOptions wo;
       if (std::filesystem::is_regular_file(dir / "forecast_impacts" / "zones.gpkg")) {
@@ -157,7 +160,9 @@ const floodtwin::cli::Registration forecast_registration(
      "forecast leg into cycles/<cycle>/ensemble.h5 (docs/ensemble.md); --concurrent P runs P\n"
      "members at once, each on threads / P threads (default 1; the results do not depend on P).\n"
      "Exit codes: 0 done, 3 configuration, 4 input, 5 i/o, 6 numerical, 75 another cycle of\n"
-     "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).",
+     "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).\n"
+     "Under mpirun -np P (docs/mpi.md) both legs are split among the P processes by rows and\n"
+     "an ensemble's members are shared among them; rank 0 writes, bitwise as one process.",
      forecast});
 
 }  // namespace

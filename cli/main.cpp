@@ -88,11 +88,13 @@ int main(int argc, char** argv) {
   if (size > 1) {
     g_rank_label = " (rank " + std::to_string(rank) + " of " + std::to_string(size) + ")";
     const std::string name = argc >= 2 ? argv[1] : "";
-    if (name != "run") {
+    // The commands that share their work among processes (docs/mpi.md).
+    if (name != "run" && name != "ensemble" && name != "forecast") {
       if (rank == 0) {
         report("usage error: ",
-               ("only `floodtwin run` runs on several MPI processes; run `floodtwin " + name +
-                "` without mpirun")
+               ("only `floodtwin run`, `floodtwin ensemble` and `floodtwin forecast` run on "
+                "several MPI processes; run `floodtwin " +
+                name + "` without mpirun")
                    .c_str());
       }
 #ifdef FLOODTWIN_HAVE_MPI

@@ -55,7 +55,6 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
     run.spec.rain_members = twin::expand(run.spec.rain_members, "cycle", summary.cycle);
   }
   for (int k = 0; k < run.spec.members; ++k) run.members.push_back(draw_member(run.spec, k));
-  std::vector<MemberResult> results(run.members.size());
   std::string crs_wkt;
   scenarios::Scenario scenario;
   std::optional<ZoneWarnings> warnings;
@@ -91,16 +90,20 @@ void write_cycle_ensemble(const twin::TwinSpec& twin, const std::string& state_f
     warnings = load_zone_warnings(cf.forecast);
   }
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-  run_at_once(run.members.size(), threads, options.concurrent, [&](std::size_t k, std::mutex& io) {
-    std::optional<twin::CycleForecast> cf;
-    {
-      const std::lock_guard<std::mutex> g(io);  // GDAL reads, one at a time
-      cf.emplace(prepare(run.members[k]));
-    }
-    MemberRunOptions mo;
-    mo.warnings = warnings ? &*warnings : nullptr;
-    results[k] = run_member(cf->forecast, run.members[k], mo);
-  });
+  // On several processes (docs/mpi.md) the members are shared among them; rank 0 writes.
+  const std::vector<MemberResult> results =
+      run_members_shared(run.members.size(), threads, options.concurrent, options.processes,
+                         [&](std::size_t k, std::mutex& io) {
+                           std::optional<twin::CycleForecast> cf;
+                           {
+                             const std::lock_guard<std::mutex> g(io);  // GDAL reads, one at a time
+                             cf.emplace(prepare(run.members[k]));
+                           }
+                           MemberRunOptions mo;
+                           mo.warnings = warnings ? &*warnings : nullptr;
+                           return run_member(cf->forecast, run.members[k], mo);
+                         });
+  if (!options.processes.root()) return;
   for (const MemberResult& r : results) run.steps += r.steps;
   replace_products(run.products, results, run.spec.thresholds, run.spec.quantiles,
                    warnings ? &*warnings : nullptr);

@@ -6,6 +6,7 @@
 /// `ensemble.h5` in the cycle folder (through twin::CycleOptions::extra_products).
 #include <string>
 
+#include "driver/processes.hpp"
 #include "ensemble/spec.hpp"
 #include "twin/cycle.hpp"
 #include "twin/twin_file.hpp"
@@ -22,6 +23,9 @@ EnsembleSpec load_cycle_ensemble(const twin::TwinSpec& twin);
 struct CycleEnsembleOptions {
   int threads = 0;     ///< OpenMP threads in all; 0: omp_get_max_threads()
   int concurrent = 1;  ///< members at once, threads / concurrent OpenMP threads each
+  /// The processes (MPI ranks) the members are shared among, whole members on each (every
+  /// process calls write_cycle_ensemble; rank 0 writes the file and the notes).
+  driver::Processes processes;
 };
 
 /// Runs the members of the cycle's forecast leg from `state_file` and writes

@@ -388,6 +388,15 @@ void run_at_once(std::size_t count, int threads, int concurrent,
   if (error) std::rethrow_exception(error);
 }
 
+void check_concurrent(int concurrent, int threads, const std::string& option) {
+  const std::string text = option + (option.ends_with("=") ? "" : " ") + std::to_string(concurrent);
+  if (concurrent < 1) throw ConfigError(text + ": at least 1 member at once");
+  if (concurrent > threads) {
+    throw ConfigError(text + ": more members at once than threads (" + std::to_string(threads) +
+                      ")");
+  }
+}
+
 EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions& options) {
   using clock = std::chrono::steady_clock;
   const auto start = clock::now();
@@ -398,8 +407,14 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   const fs::path out(run.output);
   driver::refuse_outputs_over_inputs(s, run.output, "", "ensemble:");
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
-  const io::FileLock lock(io::lock_path(out), "ensemble of " + s.file);
-  ScratchFolder scratch{fs::path(run.output + ".members")};
+  // On several processes (docs/mpi.md) rank 0 alone locks and writes; each process splits a
+  // member-column rain file into its own scratch folder (the file names rank 0's).
+  const driver::Processes& procs = options.processes;
+  std::optional<io::FileLock> lock;
+  if (procs.root()) lock.emplace(io::lock_path(out), "ensemble of " + s.file);
+  procs.wait_all();  // nothing read before rank 0 holds the lock
+  ScratchFolder scratch{fs::path(run.output + ".members" +
+                                 (procs.root() ? "" : ".rank" + std::to_string(procs.rank)))};
   run.members = draw_members(run.spec, run.spec.members, scratch.path);
   for (const Member& m : run.members) {
     if (!m.rain_file.empty()) io::refuse_output_over_inputs(out, {m.rain_file}, "ensemble:");
@@ -411,31 +426,33 @@ EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions
   // stations and the warning zones and levels of [impacts] (refused here when bad, before
   // any member runs).
   std::optional<ZoneWarnings> warnings;
+  std::string crs_wkt;
   {
     const driver::Forecast f0 = prepare_member(s, run.members[0]);
     describe_grid(run.products, f0);
     warnings = load_zone_warnings(f0);
+    crs_wkt = f0.crs_wkt;
   }
 
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-  std::vector<MemberResult> results(run.members.size());
-  std::string crs_wkt;
-  run_at_once(run.members.size(), threads, options.concurrent, [&](std::size_t k, std::mutex& io) {
-    const Member& m = run.members[k];
-    std::optional<driver::Forecast> f;
-    {
-      const std::lock_guard<std::mutex> g(io);  // GDAL reads, one member at a time
-      f.emplace(prepare_member(s, m));
-      if (k == 0) crs_wkt = f->crs_wkt;
-    }
-    MemberRunOptions mo;
-    mo.warnings = warnings ? &*warnings : nullptr;
-    results[k] = run_member(*f, m, mo);
-    if (options.on_member) {
-      const std::lock_guard<std::mutex> g(io);
-      options.on_member(m, results[k]);
-    }
-  });
+  const std::vector<MemberResult> results = run_members_shared(
+      run.members.size(), threads, options.concurrent, procs, [&](std::size_t k, std::mutex& io) {
+        const Member& m = run.members[k];
+        std::optional<driver::Forecast> f;
+        {
+          const std::lock_guard<std::mutex> g(io);  // GDAL reads, one member at a time
+          f.emplace(prepare_member(s, m));
+        }
+        MemberRunOptions mo;
+        mo.warnings = warnings ? &*warnings : nullptr;
+        MemberResult r = run_member(*f, m, mo);
+        if (options.on_member) {
+          const std::lock_guard<std::mutex> g(io);
+          options.on_member(m, r);
+        }
+        return r;
+      });
+  if (!procs.root()) return run;  // rank 0 computes the products and writes
 
   replace_products(run.products, results, run.spec.thresholds, run.spec.quantiles,
                    warnings ? &*warnings : nullptr);
@@ -459,7 +476,9 @@ SingleMember run_single_member(const std::string& scenario_path, int k,
   }
   SingleMember out;
   out.results = options.output.empty() ? member_path(s, k) : options.output;
-  ScratchFolder scratch{fs::path(out.results + ".members")};
+  const driver::Processes& procs = options.processes;
+  ScratchFolder scratch{fs::path(out.results + ".members" +
+                                 (procs.root() ? "" : ".rank" + std::to_string(procs.rank)))};
   out.member = draw_member(spec, k);
   if (!spec.rain_members.empty() && spec.rain_members.find("{member}") == std::string::npos) {
     std::vector<Member> one{out.member};
@@ -469,6 +488,9 @@ SingleMember run_single_member(const std::string& scenario_path, int k,
     check_netcdf_members(s, spec, one);
   }
   driver::Forecast f = prepare_member(s, out.member);
+  // On several processes (docs/mpi.md): the member's rows shared among them, as `floodtwin run`.
+  if (procs.several() && procs.decomposition) f.sim->set_decomposition(procs.decomposition());
+  out.rows = f.sim->owned_rows();
   MemberRunOptions mo;
   mo.results = out.results;
   mo.threads = options.threads > 0 ? options.threads : omp_get_max_threads();

@@ -10,8 +10,10 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "driver/processes.hpp"
 #include "ensemble/member.hpp"
 #include "ensemble/spec.hpp"
 
@@ -84,6 +86,23 @@ std::vector<std::string> zone_summary_lines(const Products& p, double origin = 0
 void run_at_once(std::size_t count, int threads, int concurrent,
                  const std::function<void(std::size_t, std::mutex&)>& job);
 
+/// Runs job(k, io) for the members k = 0 .. count - 1 shared among `processes` (docs/mpi.md):
+/// member k on process k % size, each process's members with run_at_once (threads and
+/// concurrent are per process). Collective. Returns on rank 0 every member's result in member
+/// order (MemberResult::index must be k), on the other processes nothing.
+std::vector<MemberResult> run_members_shared(
+    std::size_t count, int threads, int concurrent, const driver::Processes& processes,
+    const std::function<MemberResult(std::size_t, std::mutex&)>& job);
+/// A member's result as bytes (for another process) and back: decode reads every result of a
+/// concatenation. Throws Error for truncated bytes.
+std::string encode_member_result(const MemberResult& r);
+std::vector<MemberResult> decode_member_results(const std::string& bytes);
+
+/// Refuses (ConfigError) a count of members at once below 1 or above `threads` (each member
+/// needs a thread): "OPTION P: more members at once than threads (N)". `option` names the
+/// setting as the caller knows it ("--concurrent", "concurrent=").
+void check_concurrent(int concurrent, int threads, const std::string& option);
+
 struct EnsembleOptions {
   int members = 0;     ///< 0: the spec's
   int threads = 0;     ///< OpenMP threads in all; 0: omp_get_max_threads()
@@ -92,6 +111,9 @@ struct EnsembleOptions {
   std::vector<std::string> command_line;
   /// Called (from the thread that ran it) when member k has finished.
   std::function<void(const Member&, const MemberResult&)> on_member;
+  /// The processes (MPI ranks) to share the work among: an ensemble's members, whole on one
+  /// process each; a member run alone (run_single_member), its rows. Only rank 0 writes.
+  driver::Processes processes;
 };
 
 struct EnsembleRun {
@@ -117,15 +139,19 @@ std::vector<Member> draw_members(const EnsembleSpec& spec, int members,
 /// Runs the ensemble of the scenario file and writes the ensemble file (locked as
 /// `<file>.lock`, written as `<file>.partial` and renamed). Throws ConfigError for a scenario
 /// without [ensemble] or bad settings, InputError for member rain files that do not agree
-/// with member 0's (other times or columns).
+/// with member 0's (other times or columns). On several processes every process calls it; the
+/// products and the file are rank 0's (the other processes return no products).
 EnsembleRun run_ensemble(const std::string& scenario_path, const EnsembleOptions& options);
 
 /// Runs member k alone into an ordinary results file (`options.output` or
-/// <results stem>_member<K>.h5); returns the member and its path.
+/// <results stem>_member<K>.h5); returns the member and its path. On several processes the
+/// member's rows are shared among them and rank 0 writes the file (bitwise the one-process
+/// file); `result` is complete on rank 0 only.
 struct SingleMember {
   Member member;
   std::string results;
   MemberResult result;
+  std::pair<int, int> rows{0, 0};  ///< the rows [first, end) rank 0 computed
 };
 SingleMember run_single_member(const std::string& scenario_path, int k,
                                const EnsembleOptions& options);

@@ -316,6 +316,21 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     }
   }
 
+  // Decomposed over MPI processes (`--member K` under mpirun, docs/mpi.md): every process
+  // steps its rows; rank 0 gathers the state and maps (`sync`), samples and writes.
+  solver::Decomposition* const decomposition = sim.decomposition();
+  const bool split = sim.decomposed();
+  const bool root = !split || decomposition->rank() == 0;
+  auto sync = [&]() {
+    if (!split) return;
+    sim.gather_to_root();
+    for (std::vector<Real>* field :
+         {&maps.max_depth, &maps.max_speed, &maps.max_water_level, &maps.time_of_max_depth,
+          &maps.arrival_time, &maps.flood_duration, &maps.max_hazard}) {
+      decomposition->gather_to_root(field->data(), grid);
+    }
+  };
+
   // An ordinary results file (`--member K`): locked, written aside and renamed.
   std::optional<io::FileLock> lock;
   std::optional<io::ResultsWriter> writer;
@@ -326,6 +341,9 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
       io::refuse_output_over_inputs(results, {m.rain_file}, "ensemble --member: results");
     }
     if (results.has_parent_path()) fs::create_directories(results.parent_path());
+  }
+  if (!options.results.empty() && root) {
+    const fs::path results(options.results);
     lock.emplace(io::lock_path(results),
                  "ensemble member " + std::to_string(m.index) + " of " + s.file);
     io::ResultsOptions ro;
@@ -423,10 +441,12 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     const bool at_output =
         std::abs(now - next_multiple(t, out_dt)) < 1e-9 * std::max(1.0, now) || now >= duration;
     const bool at_gauge = std::abs(now - next_multiple(t, gauge_dt)) < 1e-9 * std::max(1.0, now);
+    if (at_gauge || at_output) sync();
     if (at_gauge || at_output) sample_gauges();
     if (at_output && writer) writer->write_snapshot(sim, &maps);
     if (at_output) sample_levels();
   }
+  sync();  // the final state and maps on rank 0
   out.steps = sim.steps();
   out.wall = std::chrono::duration<double>(clock::now() - start).count();
   const std::uint8_t* mask = sim.mask();

@@ -297,7 +297,8 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
   const scenarios::Scenario& base = twin.scenario;
   const double origin = epoch_of(base.start, base.file + ": [simulation] start");
   const fs::path cycles(twin.cycles), states(twin.states);
-  remove_leftovers(cycles, states);
+  const driver::Processes& procs = options.processes;
+  if (procs.root()) remove_leftovers(cycles, states);
 
   // ---- the terrain and everything but the forcing ----------------------------------------
   scenarios::Scenario s = forcing_free(base);
@@ -401,18 +402,22 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
   sum.state_time = iso(origin + static_cast<double>(f.sim->time()));
 
   // ---- work folder ---------------------------------------------------------------------------
-  const fs::path work =
-      cycles / (".cycle-" + sum.cycle + "-" + std::to_string(getpid()) + ".partial");
+  // On several processes, rank 0's folder (the one it writes and publishes) for every process.
+  const fs::path work = procs.from_root(
+      (cycles / (".cycle-" + sum.cycle + "-" + std::to_string(getpid()) + ".partial")).string());
   std::error_code ec;
-  fs::remove_all(work, ec);
-  fs::create_directories(work);
+  if (procs.root()) {
+    fs::remove_all(work, ec);
+    fs::create_directories(work);
+  }
+  procs.wait_all();
   struct Cleanup {
     fs::path dir;
     ~Cleanup() {
       std::error_code e;
       if (!dir.empty()) fs::remove_all(dir, e);
     }
-  } cleanup{work};
+  } cleanup{procs.root() ? work : fs::path()};
 
   // ---- rain and inflows ----------------------------------------------------------------------
   const std::vector<solver::BoundaryCondition> scenario_bcs = f.sim->boundaries();
@@ -421,6 +426,15 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
   f.rain = observed.empty()
                ? nullptr
                : std::make_shared<RainfallField>(RainfallField::compose(grid, observed));
+
+  // On several processes both legs are decomposed (docs/mpi.md); driver::run writes on rank 0.
+  if (procs.several() && procs.decomposition) {
+    f.sim->set_decomposition(procs.decomposition());
+    const auto [first, end] = f.sim->owned_rows();
+    log("mpi: " + std::to_string(procs.size) + " processes, rank 0 computes rows " +
+        std::to_string(first) + " to " + std::to_string(end - 1) + " of " +
+        std::to_string(grid.ny));
+  }
 
   // ---- analysis ------------------------------------------------------------------------------
   driver::RunOptions ro;
@@ -447,13 +461,16 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
     sum.analysis_warnings = a.warnings;
   }
   const fs::path state_file = work / state_name(stem, origin + t0, hash);
-  io::write_checkpoint(state_file, *f.sim, nullptr,
-                       {{"scenario_file", base.file},
-                        {"twin_file", twin.file},
-                        {"floodtwin_version", floodtwin::version},
-                        {key_hash, hash},
-                        {key_time, json_number(origin + t0)},
-                        {key_observed_until, json_number(origin + observed_until)}});
+  if (procs.root()) {  // the whole state: driver::run ends with it gathered on rank 0
+    io::write_checkpoint(state_file, *f.sim, nullptr,
+                         {{"scenario_file", base.file},
+                          {"twin_file", twin.file},
+                          {"floodtwin_version", floodtwin::version},
+                          {key_hash, hash},
+                          {key_time, json_number(origin + t0)},
+                          {key_observed_until, json_number(origin + observed_until)}});
+  }
+  procs.wait_all();  // the state is on disk before any process reads it (extra_products)
 
   // ---- forecast ------------------------------------------------------------------------------
   const std::shared_ptr<RainfallField> impacts_rain =
@@ -466,6 +483,10 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
   sum.flooded_area = fc.flooded_area;
 
   // ---- products ------------------------------------------------------------------------------
+  if (!procs.root()) {  // rank 0 writes; the others share only extra_products' work
+    if (options.extra_products) options.extra_products(state_file.string(), work.string(), sum);
+    return;
+  }
   write_gauge_forecast(work / "forecast.h5", work / "gauges.nc", base.start, sum.cycle);
   if (base.impacts) {
     // Warning levels, impacts and plan actions of the forecast: forecast_impacts/.
@@ -582,22 +603,26 @@ CycleForecast prepare_cycle_forecast(const TwinSpec& twin, const std::string& cy
 
 CycleSummary run_cycle(const TwinSpec& twin, const CycleOptions& options) {
   const fs::path cycles(twin.cycles);
-  fs::create_directories(cycles);
-  fs::create_directories(twin.states);
+  const driver::Processes& procs = options.processes;
   std::optional<io::FileLock> lock;
-  try {
-    lock.emplace(cycles / ".forecast.lock", "forecast cycle of " + twin.file, options.lock_wait);
-  } catch (const IoError& e) {
-    throw CycleBusy(std::string(e.what()) +
-                    " (another cycle of this twin is running; retry later or pass --wait "
-                    "SECONDS)");
+  if (procs.root()) {  // on several processes, rank 0 holds the lock for all
+    fs::create_directories(cycles);
+    fs::create_directories(twin.states);
+    try {
+      lock.emplace(cycles / ".forecast.lock", "forecast cycle of " + twin.file, options.lock_wait);
+    } catch (const IoError& e) {
+      throw CycleBusy(std::string(e.what()) +
+                      " (another cycle of this twin is running; retry later or pass --wait "
+                      "SECONDS)");
+    }
   }
+  procs.wait_all();  // nothing read before the lock is held
   CycleSummary sum;
   try {
     run_locked(twin, options, sum);
   } catch (const Error& e) {
     // Recorded beside the cycles (never in a published cycle folder), under the lock.
-    if (!sum.cycle.empty()) {
+    if (!sum.cycle.empty() && procs.root()) {
       std::string json = to_json(sum);
       const std::string status = "\"exit_status\": \"ok\"";
       json.replace(json.find(status), status.size(),

@@ -17,13 +17,14 @@
 /// A cycle that fails or is killed at any moment leaves the earlier cycles, states and
 /// observations untouched: nothing is published before step 6, and each publish is a rename.
 #include <atomic>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "driver/forecast.hpp"
+#include "driver/processes.hpp"
 #include "solver/error.hpp"
 #include "terrain/rainfall.hpp"
 #include "twin/twin_file.hpp"
@@ -49,6 +50,11 @@ struct CycleOptions {
   std::function<void(const std::string& state_file, const std::string& folder,
                      CycleSummary& summary)>
       extra_products;
+  /// The processes (MPI ranks, docs/mpi.md) the cycle runs on, every one calling run_cycle:
+  /// the analysis and forecast legs are decomposed over them (as `floodtwin run`), rank 0 alone
+  /// locks the twin and writes the cycle's files and state. extra_products is called on every
+  /// process (collective work such as an ensemble's members); rank 0's folder is the cycle's.
+  driver::Processes processes;
 };
 
 /// One thing the cycle had to work around (a gauge that stopped reporting, a missing radar

@@ -111,6 +111,8 @@ def forecast_cycle(
     at: str = "",
     lead: Optional[float] = None,
     wait: float = 0.0,
+    threads: Optional[int] = None,
+    concurrent: int = 1,
 ) -> str:
     """Runs one forecast cycle of a twin file; returns its cycle.json text."""
 

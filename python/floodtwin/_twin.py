@@ -114,7 +114,7 @@ class Twin:
         """The twin's settings (paths resolved; times in seconds)."""
         return dict(self._info)
 
-    def forecast(self, at=None, lead=None, wait=0.0):
+    def forecast(self, at=None, lead=None, wait=0.0, threads=None, concurrent=1):
         """Runs one forecast cycle and returns its summary (the dict of ``cycle.json``).
 
         ``at``: T0 (ISO-8601 str or timezone-aware datetime; None: the newest observation);
@@ -122,10 +122,19 @@ class Twin:
         [forecast] lead); ``wait``: seconds to wait for another cycle of the same twin
         (else OSError at once). Releases the GIL while it runs. With an ``[ensemble]`` table in
         the twin file, the cycle also runs the members of its forecast leg and publishes
-        ``ensemble.h5`` (docs/ensemble.md), as ``floodtwin forecast`` does.
+        ``ensemble.h5`` (docs/ensemble.md), as ``floodtwin forecast`` does. ``threads``: OpenMP
+        threads in all for this cycle (None: the current number; ``--threads``);
+        ``concurrent``: members run at once, each on threads / concurrent threads (``floodtwin
+        forecast --concurrent``; the results do not depend on it; more than ``threads`` is a
+        :class:`ScenarioError`).
         """
         text = _core.forecast_cycle(
-            str(self.path), at=_iso(at), lead=_seconds(lead), wait=float(wait)
+            str(self.path),
+            at=_iso(at),
+            lead=_seconds(lead),
+            wait=float(wait),
+            threads=None if threads is None else int(threads),
+            concurrent=int(concurrent),
         )
         return json.loads(text)
 

@@ -76,6 +76,55 @@ def test_twin_forecast_runs_the_twin_ensemble_as_the_command_does(tmp_path):
         assert not np.array_equal(g[0], g[1])  # the members differ
 
 
+def test_concurrent_members_equal_one_at_a_time(tmp_path):
+    """Twin.forecast(concurrent=2) and Ensemble.run(concurrent=2) (members two at a time, as
+    `--concurrent 2`) publish the numbers of concurrent=1, bitwise; more members at once than
+    threads is refused as the command refuses it."""
+    import sys
+    from pathlib import Path
+
+    import netCDF4
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "twin"))
+    from test_cycle import cycle_name, make_twin, stamp
+
+    table = (
+        '\n[ensemble]\nmembers = 3\nseed = 5\nrain_factor = { distribution = "lognormal", '
+        "median = 1, sigma = 0.5 }\nthresholds = [0.01]\nquantiles = [0.5]\n"
+    )
+    files = []
+    for name, concurrent in (("one", 1), ("two", 2)):
+        root = make_twin(tmp_path / name)
+        (root / "twin.toml").write_text((root / "twin.toml").read_text() + table)
+        summary = floodtwin.Twin(root / "twin.toml").forecast(
+            at=stamp(2), lead="1h", threads=2, concurrent=concurrent
+        )
+        assert any(f"({concurrent} at once)" in n for n in summary["notes"]), summary["notes"]
+        files.append(root / "cycles" / cycle_name(2) / "ensemble.h5")
+    with netCDF4.Dataset(files[0]) as a, netCDF4.Dataset(files[1]) as b:
+        assert a.dimensions["realization"].size == 3
+        for key in ("gauge_depth", "exceedance_probability", "max_depth_quantile"):
+            np.testing.assert_array_equal(
+                np.ma.filled(a[key][:], np.nan), np.ma.filled(b[key][:], np.nan), err_msg=key
+            )
+        g = np.array(a["gauge_depth"][:])
+        assert not np.array_equal(g[0], g[1])  # the members differ
+    twin = floodtwin.Twin(tmp_path / "one" / "twin.toml")
+    with pytest.raises(floodtwin.ScenarioError, match="concurrent=3: more members at once"):
+        twin.forecast(at=stamp(2), lead="1h", threads=2, concurrent=3)
+    with pytest.raises(floodtwin.ScenarioError, match="concurrent=0: at least 1"):
+        twin.forecast(at=stamp(2), lead="1h", concurrent=0)
+
+    scenario = make_basin(tmp_path / "basin")
+    ens = floodtwin.Ensemble(scenario)
+    one = ens.run(threads=2, concurrent=1, output=tmp_path / "c1.h5")
+    two = ens.run(threads=2, concurrent=2, output=tmp_path / "c2.h5")
+    for key in ("gauge_depth", "exceedance_probability", "max_depth_quantile"):
+        np.testing.assert_array_equal(one[key].values, two[key].values, err_msg=key)
+    with pytest.raises(floodtwin.ScenarioError, match="concurrent=3: more members at once"):
+        ens.run(threads=2, concurrent=3)
+
+
 def test_zone_products_labelled_by_zone_and_level(tmp_path):
     from test_ensemble import add_warning_zones
 

@@ -13,6 +13,7 @@ import numpy as np
 RUN_ATTRIBUTES = {
     "wall_time",
     "wall_seconds",
+    "wall_time_s",
     "command_line",
     "run_id",
     "threads",
