@@ -68,15 +68,15 @@ py::dict ensemble_spec(const py::object& path, std::optional<int> members) {
 }
 
 std::string run_ensemble(const py::object& path, std::optional<int> members,
-                         std::optional<int> threads, int concurrent,
+                         std::optional<int> threads, std::optional<int> concurrent,
                          const std::optional<py::object>& output) {
   ens::EnsembleOptions o;
   o.members = members.value_or(0);
   o.threads = threads.value_or(0);
   if (o.threads < 0) throw ConfigError("Ensemble.run: threads must be >= 1");
-  ens::check_concurrent(concurrent, o.threads > 0 ? o.threads : omp_get_max_threads(),
-                        "Ensemble.run: concurrent=");
-  o.concurrent = concurrent;
+  const int all = o.threads > 0 ? o.threads : omp_get_max_threads();
+  o.concurrent = concurrent.value_or(all);  // None: one member per thread, as the CLI
+  ens::check_concurrent(o.concurrent, all, "Ensemble.run: concurrent=");
   if (output) o.output = path_text(*output, "Ensemble.run output");
   o.command_line = {"python", "floodtwin.Ensemble.run"};
   const std::string file = path_text(path, "Ensemble");
@@ -102,7 +102,8 @@ void init_ensemble(py::module_& m) {
   m.def("ensemble_spec", &ensemble_spec, py::arg("scenario"), py::arg("members") = py::none(),
         "The [ensemble] table of a scenario and its members' drawn perturbations (a dict).");
   m.def("run_ensemble", &run_ensemble, py::arg("scenario"), py::arg("members") = py::none(),
-        py::arg("threads") = py::none(), py::arg("concurrent") = 1, py::arg("output") = py::none(),
+        py::arg("threads") = py::none(), py::arg("concurrent") = py::none(),
+        py::arg("output") = py::none(),
         "Runs the ensemble as `floodtwin ensemble` does; returns the ensemble file's path.");
   m.def("run_ensemble_member", &run_member, py::arg("scenario"), py::arg("member"),
         py::arg("members") = py::none(), py::arg("threads") = py::none(),

@@ -34,7 +34,7 @@ py::dict twin_info(const py::object& path) {
 
 std::string forecast_cycle(const py::object& path, const std::string& at,
                            std::optional<double> lead, double wait, std::optional<int> threads,
-                           int concurrent) {
+                           std::optional<int> concurrent) {
   const std::string file = path_text(path, "Twin.forecast");
   twin::CycleOptions o;
   o.at = at;
@@ -45,10 +45,10 @@ std::string forecast_cycle(const py::object& path, const std::string& at,
   const int before = omp_get_max_threads();
   if (threads && *threads < 1) throw ConfigError("Twin.forecast: threads must be >= 1");
   o.threads = threads.value_or(before);
-  ensemble::check_concurrent(concurrent, o.threads, "Twin.forecast: concurrent=");
   ensemble::CycleEnsembleOptions eo;
   eo.threads = o.threads;
-  eo.concurrent = concurrent;
+  eo.concurrent = concurrent.value_or(o.threads);  // None: one member per thread, as the CLI
+  ensemble::check_concurrent(eo.concurrent, o.threads, "Twin.forecast: concurrent=");
   std::string json;
   {
     py::gil_scoped_release release;
@@ -77,13 +77,13 @@ void init_twin(py::module_& m) {
         "The settings of a twin file (paths resolved), checked as `floodtwin forecast` does.");
   m.def("forecast_cycle", &forecast_cycle, py::arg("path"), py::arg("at") = "",
         py::arg("lead") = py::none(), py::arg("wait") = 0.0, py::arg("threads") = py::none(),
-        py::arg("concurrent") = 1,
+        py::arg("concurrent") = py::none(),
         R"doc(Runs one forecast cycle of the twin file `path` (see docs/twin.md) and returns its
 cycle.json text. `at`: T0 as ISO-8601 ("" : the newest observation); `lead` [s] (None: the
 twin's); `wait` [s] to wait for another cycle of the same twin; `threads` OpenMP threads in all
 (None: the current number); `concurrent` members of the twin's [ensemble] at once, each on
-threads / concurrent threads (`floodtwin forecast --concurrent`; the results do not depend on
-it). Raises floodtwin errors as the command does (ScenarioError, ValueError, OSError).)doc");
+threads / concurrent threads (`floodtwin forecast --concurrent`; None: one member per thread;
+the results do not depend on it). Raises floodtwin errors as the command does (ScenarioError, ValueError, OSError).)doc");
 }
 
 }  // namespace floodtwin::bindings

@@ -33,6 +33,7 @@ void print_member(const ens::Member& m, const ens::EnsembleSpec& spec) {
 int ensemble(const std::vector<std::string>& args) {
   std::string scenario;
   ens::EnsembleOptions options;
+  options.concurrent = 0;  // not given: one member per thread (bench/README.md, "Ensembles")
   int member = -1;
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& arg = args[k];
@@ -63,6 +64,7 @@ int ensemble(const std::vector<std::string>& args) {
   if (scenario.empty()) throw ConfigError("missing the scenario file (try --help)");
   if (options.threads > 0) omp_set_num_threads(options.threads);
   options.threads = omp_get_max_threads();
+  if (options.concurrent == 0) options.concurrent = options.threads;
   ens::check_concurrent(options.concurrent, options.threads, "--concurrent");
   // Under mpirun (docs/mpi.md): the members shared among the processes, or member K's rows.
   options.processes = floodtwin::cli::world_processes();
@@ -136,7 +138,8 @@ const floodtwin::cli::Registration ensemble_registration(
      "\n"
      "  --members N     number of members (default: the table's members)\n"
      "  --threads N     OpenMP threads in all (default: OMP_NUM_THREADS or all cores)\n"
-     "  --concurrent P  members run at once, each on threads / P threads (default 1)\n"
+     "  --concurrent P  members run at once, each on threads / P threads (default: one\n"
+     "                  member per thread; 1 puts all threads on one member at a time)\n"
      "  --member K      run member K (0-based) alone into <results stem>_member<K>.h5, an\n"
      "                  ordinary results file equal, bitwise, to member K in the ensemble\n"
      "Under mpirun -np P (docs/mpi.md) the members are shared among the P processes (whole\n"

@@ -33,6 +33,7 @@ int run_forecast(const std::vector<std::string>& args) {
   floodtwin::twin::CycleOptions o;
   bool quiet = false, json = false, web = false;
   floodtwin::ensemble::CycleEnsembleOptions ensemble_options;
+  ensemble_options.concurrent = 0;  // not given: one member per thread
   for (std::size_t k = 0; k < args.size(); ++k) {
     const std::string& arg = args[k];
     auto value = [&]() -> const std::string& {
@@ -73,6 +74,8 @@ int run_forecast(const std::vector<std::string>& args) {
   if (twin_path.empty()) throw ConfigError("missing the twin file (try --help)");
   o.threads = omp_get_max_threads();
   ensemble_options.threads = o.threads;
+  // Not given: one member per thread (bench/README.md, "Ensembles").
+  if (ensemble_options.concurrent == 0) ensemble_options.concurrent = o.threads;
   floodtwin::ensemble::check_concurrent(ensemble_options.concurrent, o.threads, "--concurrent");
   // Under mpirun (docs/mpi.md): the legs decomposed, an ensemble's members shared; rank 0
   // writes.
@@ -158,7 +161,8 @@ const floodtwin::cli::Registration forecast_registration(
      "(warning zones included when the scenario has [impacts]; docs/web.md).\n"
      "With an [ensemble] table in the twin file, each cycle also runs the members of its\n"
      "forecast leg into cycles/<cycle>/ensemble.h5 (docs/ensemble.md); --concurrent P runs P\n"
-     "members at once, each on threads / P threads (default 1; the results do not depend on P).\n"
+     "members at once, each on threads / P threads (default: one member per thread; the results\n"
+     "do not depend on P).\n"
      "Exit codes: 0 done, 3 configuration, 4 input, 5 i/o, 6 numerical, 75 another cycle of\n"
      "the twin is running (retry; --wait to queue), 130 interrupted (nothing published).\n"
      "Under mpirun -np P (docs/mpi.md) both legs are split among the P processes by rows and\n"

@@ -88,7 +88,7 @@ class Ensemble:
     def run(
         self,
         threads: Optional[int] = None,
-        concurrent: int = 1,
+        concurrent: int | None = None,
         output: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> xarray.Dataset: ...
     def products(self, path: Optional[Union[str, os.PathLike[str]]] = None) -> xarray.Dataset: ...
@@ -112,7 +112,7 @@ class Twin:
         lead: Optional[Union[float, str, datetime.timedelta]] = None,
         wait: float = 0.0,
         threads: Optional[int] = None,
-        concurrent: int = 1,
+        concurrent: int | None = None,
     ) -> dict: ...
     def cycles(self) -> List[Cycle]: ...
     def cycle(self, name: Union[str, datetime.datetime]) -> Cycle: ...

@@ -89,7 +89,7 @@ def run_ensemble(
     path: Union[str, os.PathLike[str]],
     members: Optional[int] = None,
     threads: Optional[int] = None,
-    concurrent: int = 1,
+    concurrent: int | None = None,
     output: Optional[Union[str, os.PathLike[str]]] = None,
 ) -> str:
     """Runs the ensemble as `floodtwin ensemble` does; returns the ensemble file's path."""
@@ -112,7 +112,7 @@ def forecast_cycle(
     lead: Optional[float] = None,
     wait: float = 0.0,
     threads: Optional[int] = None,
-    concurrent: int = 1,
+    concurrent: int | None = None,
 ) -> str:
     """Runs one forecast cycle of a twin file; returns its cycle.json text."""
 

@@ -75,10 +75,11 @@ class Ensemble:
         """Each member's forecast-rain file (``rain_members`` with ``{member}``), or ""."""
         return [m["rain_file"] for m in self._spec["member_list"]]
 
-    def run(self, threads=None, concurrent=1, output=None):
-        """Runs the members (``concurrent`` at once, ``threads`` OpenMP threads in all) and
-        writes the ensemble file (``output``, default ``<results stem>_ensemble.h5``); returns
-        its products as an :class:`xarray.Dataset` (see :meth:`products`)."""
+    def run(self, threads=None, concurrent=None, output=None):
+        """Runs the members (``concurrent`` at once, None: one per thread; ``threads`` OpenMP
+        threads in all) and writes the ensemble file (``output``, default
+        ``<results stem>_ensemble.h5``); returns its products as an :class:`xarray.Dataset`
+        (see :meth:`products`)."""
         self.output = _core.run_ensemble(
             self.scenario,
             members=self.members,

@@ -114,7 +114,7 @@ class Twin:
         """The twin's settings (paths resolved; times in seconds)."""
         return dict(self._info)
 
-    def forecast(self, at=None, lead=None, wait=0.0, threads=None, concurrent=1):
+    def forecast(self, at=None, lead=None, wait=0.0, threads=None, concurrent=None):
         """Runs one forecast cycle and returns its summary (the dict of ``cycle.json``).
 
         ``at``: T0 (ISO-8601 str or timezone-aware datetime; None: the newest observation);
@@ -125,7 +125,8 @@ class Twin:
         ``ensemble.h5`` (docs/ensemble.md), as ``floodtwin forecast`` does. ``threads``: OpenMP
         threads in all for this cycle (None: the current number; ``--threads``);
         ``concurrent``: members run at once, each on threads / concurrent threads (``floodtwin
-        forecast --concurrent``; the results do not depend on it; more than ``threads`` is a
+        forecast --concurrent``; None: one member per thread; the results do not depend on it;
+        more than ``threads`` is a
         :class:`ScenarioError`).
         """
         text = _core.forecast_cycle(
@@ -134,7 +135,7 @@ class Twin:
             lead=_seconds(lead),
             wait=float(wait),
             threads=None if threads is None else int(threads),
-            concurrent=int(concurrent),
+            concurrent=None if concurrent is None else int(concurrent),
         )
         return json.loads(text)
 

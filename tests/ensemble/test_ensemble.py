@@ -167,13 +167,18 @@ def test_members_alone_equal_the_ensemble_exactly(basin):
 
 
 def test_members_at_once_give_the_same_file(basin, tmp_path):
+    """The fixture's ensemble ran with the default (one member per thread: 2 at once); one
+    member at a time on both threads gives the same file."""
     root = basin.parent
-    out = tmp_path / "at_once.h5"
-    cli("ensemble", basin, "--concurrent", 2, "--output", out, threads=2)
+    out = tmp_path / "one_at_a_time.h5"
+    r = cli("ensemble", basin, "--concurrent", 1, "--output", out, threads=2)
+    assert "2 threads, 1 member(s) at once" in r.stdout, r.stdout
     a = read_ensemble(root / "results" / "basin_ensemble.h5")
     b = read_ensemble(out)
     for key, value in a.items():
         np.testing.assert_array_equal(value, b[key], err_msg=key)
+    r = cli("ensemble", basin, "--output", tmp_path / "default.h5", threads=2)
+    assert "2 threads, 2 member(s) at once" in r.stdout, r.stdout
 
 
 def test_cf_metadata(basin):
