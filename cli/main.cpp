@@ -53,8 +53,6 @@ void report(const char* kind, const char* what) {
 }
 
 int run_command(int argc, char** argv);
-/// The exit status of an interrupted run (SIGINT, SIGTERM).
-constexpr int kInterrupted = 130;
 
 }  // namespace
 
@@ -115,9 +113,10 @@ int main(int argc, char** argv) {
   const int code = run_command(argc, argv);
 #ifdef FLOODTWIN_HAVE_MPI
   // An error on one process would leave the others waiting in a collective: end them all.
-  // 130 (SIGINT/SIGTERM) is no error: every process stopped at the same step (driver::run),
-  // after the checkpoint, and they end together.
-  if (size > 1 && code != 0 && code != kInterrupted) floodtwin::parallel::abort(code);
+  // 130, an interrupted run (SIGINT, SIGTERM, SIGUSR1), is no error: every process stopped at
+  // the same step (driver::run), after the checkpoint, and they end together.
+  constexpr int interrupted = 130;
+  if (size > 1 && code != 0 && code != interrupted) floodtwin::parallel::abort(code);
   floodtwin::parallel::finalize();
 #endif
   return code;

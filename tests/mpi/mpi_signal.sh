@@ -39,9 +39,9 @@ start_run() {
   OMP_NUM_THREADS=1 "$mpirun" -np 2 --oversubscribe "$ft" run slow.toml --progress-every 0 \
     --output "$1/a.h5" > out.txt 2> err.txt &
   pid=$!
-  for _ in $(seq 600); do
+  for _ in $(seq 3000); do  # 1296 steps in all: signalled soon after the 100th
     grep -q ' steps [1-9][0-9][0-9]' err.txt && return
-    sleep 0.1
+    sleep 0.02
   done
   kill -9 $pid
   fail "the run did not start stepping"
