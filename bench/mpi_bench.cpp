@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
         static_cast<double>(g.cell_count()) / step_s / 1e6, r0, r1 - 1, msgs, bytes, gathers,
         reductions, allreduce_us, gather_s, write_s, (gather_s + write_s) / step_s);
     for (const long r : rss) std::printf(" %.0f", static_cast<double>(r) / 1024.0);
-    std::printf("\n");
+    std::printf("\n  rank 0 waiting for halo messages: %.2f ms per step\n",
+                (t1.exchange_seconds - t0.exchange_seconds) / steps * 1e3);
   }
   parallel::finalize();
   return 0;

@@ -58,6 +58,7 @@ struct RunArgs {
   std::string scenario, output, resume;
   int threads = 0;
   double checkpoint_every = 0;
+  double progress_every = 2;
   bool quiet = false;
 };
 
@@ -77,6 +78,9 @@ RunArgs parse(const std::vector<std::string>& args, bool run) {
     } else if (run && arg == "--checkpoint-every") {
       a.checkpoint_every = floodtwin::scenarios::parse_duration(value(), "--checkpoint-every");
       if (!(a.checkpoint_every > 0)) throw ConfigError("--checkpoint-every: must be positive");
+    } else if (run && arg == "--progress-every") {
+      a.progress_every = floodtwin::scenarios::parse_duration(value(), "--progress-every");
+      if (!(a.progress_every >= 0)) throw ConfigError("--progress-every: must not be negative");
     } else if (run && arg == "--resume") {
       a.resume = value();
     } else if (run && (arg == "--quiet" || arg == "-q")) {
@@ -123,12 +127,16 @@ int run(const std::vector<std::string>& args) {
 
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  // OpenMPI's mpirun forwards SIGUSR1 to every process (SIGINT/SIGTERM it turns into SIGTERM
+  // followed by SIGKILL 1 s later): the way to stop a decomposed run from its mpirun.
+  std::signal(SIGUSR1, on_signal);
   const bool tty = isatty(fileno(stderr)) != 0 && !a.quiet;
   floodtwin::driver::RunOptions ro;
   ro.output = a.output;
   ro.checkpoint_every = a.checkpoint_every;
   ro.resume = a.resume;
   ro.stop = &g_stop;
+  ro.progress_every = a.progress_every;
   ro.threads = omp_get_max_threads();
   ro.command_line.push_back("floodtwin");
   ro.command_line.push_back("run");
@@ -187,6 +195,9 @@ int run(const std::vector<std::string>& args) {
   const auto summary = floodtwin::driver::run(forecast, ro);
   if (tty) std::fprintf(stderr, "\n");
   if (summary.interrupted) {
+    // Every MPI process stops at the same step; rank 0 wrote the checkpoint (the others have
+    // none to name, and their output goes nowhere).
+    if (summary.checkpoints.empty()) return 130;
     std::fprintf(stderr,
                  "floodtwin: interrupted at t = %s; resume with\n  floodtwin run %s --resume %s\n",
                  clock_text(forecast.sim->time()).c_str(), scenario.file.c_str(),
@@ -254,9 +265,13 @@ const floodtwin::cli::Registration run_registration(
     "run", {"run a forecast scenario (TOML) and write its results",
             "usage: floodtwin run SCENARIO [--threads N] [--output PATH]\n"
             "                     [--checkpoint-every DURATION] [--resume CHECKPOINT] [--quiet]\n"
+            "                     [--progress-every DURATION]\n"
             "\n"
-            "Shows a progress bar on a terminal and log lines otherwise. SIGINT/SIGTERM write a\n"
-            "checkpoint and stop (exit code 130); --resume continues from it.",
+            "Shows a progress bar on a terminal and log lines otherwise, every 2 s of wall time\n"
+            "(--progress-every; 0: every 20 steps) and at each output. SIGINT, SIGTERM and\n"
+            "SIGUSR1 write a checkpoint and stop (exit code 130); --resume continues from it.\n"
+            "Under mpirun every process stops at the same step: send SIGUSR1 to mpirun, which\n"
+            "forwards it to every process (docs/mpi.md).",
             run});
 const floodtwin::cli::Registration validate_registration(
     "validate", {"check a scenario and its input files without running it",

@@ -115,7 +115,10 @@ int main(int argc, char** argv) {
   const int code = run_command(argc, argv);
 #ifdef FLOODTWIN_HAVE_MPI
   // An error on one process would leave the others waiting in a collective: end them all.
-  if (size > 1 && code != 0) floodtwin::parallel::abort(code);
+  // 130, an interrupted run (SIGINT, SIGTERM, SIGUSR1), is no error: every process stopped at
+  // the same step (driver::run), after the checkpoint, and they end together.
+  constexpr int interrupted = 130;
+  if (size > 1 && code != 0 && code != interrupted) floodtwin::parallel::abort(code);
   floodtwin::parallel::finalize();
 #endif
   return code;

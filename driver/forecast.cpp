@@ -2,12 +2,13 @@
 
 #include <omp.h>
 
+#include <array>
 #include <chrono>
-#include <optional>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -657,9 +658,13 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   std::vector<int> gauge_rows(f.gauges.size(), 0);
   auto check_warnings = [&]() {
     if (!any_thresholds) return;
+    const auto [own0, own1] = sim.owned_rows();
     for (std::size_t g = 0; g < f.gauges.size(); ++g) {
       const Gauge& gauge = f.gauges[g];
-      gauge_depths[g] = sim.h()[static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j))];
+      // Decomposed: only this process's rows (the halo rows may be in flight, docs/mpi.md).
+      const bool mine = gauge.j >= own0 && gauge.j < own1;
+      gauge_depths[g] =
+          mine ? sim.h()[static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j))] : 0;
       gauge_rows[g] = gauge.j;
     }
     // Decomposed: each gauge's depth from the process that computes its cell.
@@ -685,18 +690,53 @@ RunSummary run(Forecast& f, const RunOptions& options) {
       }
     }
   };
+  // Decomposed runs: the wet cells and the stored volume of every process's rows, gathered
+  // per row and added in row order as Simulation::stored_volume adds them, so that rank 0
+  // reports the numbers of one process (its own copy of the other rows is stale between
+  // outputs). Collective: every process calls progress() at the same steps.
+  std::vector<double> row_counts;
   auto progress = [&]() {
-    // Decomposed: rank 0 reports; its whole-grid numbers (wet cells, balance) are exact at
-    // output times (after `sync`), between them they count its own rows only.
-    if (!options.on_progress || !root) return;
+    if (!options.on_progress) return;
+    const auto threshold = static_cast<Real>(s.flood_threshold);
+    std::size_t wet = 0;
+    solver::MassBalance balance;
+    if (split) {
+      const solver::Grid& g = sim.grid();
+      row_counts.assign(2 * static_cast<std::size_t>(g.ny), 0.0);
+      const auto [row0, row1] = sim.owned_rows();
+      for (int j = row0; j < row1; ++j) {
+        double volume = 0;
+        double cells = 0;
+        for (int i = 0; i < g.nx; ++i) {
+          if (!sim.is_active(i, j)) continue;
+          const Real h = sim.h()[static_cast<std::size_t>(g.index(i, j))];
+          volume += h;
+          if (h > threshold) cells += 1;
+        }
+        row_counts[2 * static_cast<std::size_t>(j)] = volume;
+        row_counts[2 * static_cast<std::size_t>(j) + 1] = cells;
+      }
+      decomposition->allgather_rows(row_counts.data(), 2);
+      if (!root) return;
+      double volume = 0;
+      for (int j = 0; j < g.ny; ++j) {
+        volume += row_counts[2 * static_cast<std::size_t>(j)];
+        wet += static_cast<std::size_t>(row_counts[2 * static_cast<std::size_t>(j) + 1]);
+      }
+      balance = sim.mass_balance();  // its volume: from rank 0's stale copy, replaced
+      balance.volume = volume * static_cast<double>(g.dx) * static_cast<double>(g.dy);
+    } else {
+      wet = sim.wet_cells(threshold);
+      balance = sim.mass_balance();
+    }
     Progress p;
     p.time = sim.time();
     p.duration = duration;
     p.wall = std::chrono::duration<double>(clock::now() - start).count();
     p.dt = sim.last_dt();
     p.steps = sim.steps();
-    p.wet_cells = sim.wet_cells(static_cast<Real>(s.flood_threshold));
-    p.balance_error = sim.mass_balance().relative_error();
+    p.wet_cells = wet;
+    p.balance_error = balance.relative_error();
     options.on_progress(p);
   };
   auto checkpoint = [&]() {
@@ -724,6 +764,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   check_warnings();
   progress();
   auto last_report = clock::now();
+  const auto report_every = std::chrono::duration<double>(std::max(0.0, options.progress_every));
   bool stopped = false;
   while (sim.time() < duration && !stopped) {
     const double t = sim.time();
@@ -738,9 +779,15 @@ RunSummary run(Forecast& f, const RunOptions& options) {
       check_warnings();
       if (++since_check % 20 == 0) {
         bool stop = options.stop != nullptr && options.stop->load();
-        if (split) stop = decomposition->any(stop);  // every process stops at the same step
+        bool report = clock::now() - last_report >= report_every;
+        if (split) {  // every process stops, and reports (rank 0's clock), at the same step
+          std::array<double, 2> flags{stop ? 1.0 : 0.0, root && report ? 1.0 : 0.0};
+          decomposition->max_each(flags);
+          stop = flags[0] > 0;
+          report = flags[1] > 0;
+        }
         if (stop) return false;
-        if (clock::now() - last_report > std::chrono::seconds(2)) {
+        if (report) {
           last_report = clock::now();
           progress();
         }

@@ -82,6 +82,9 @@ struct RunOptions {
   std::string resume;             ///< checkpoint to continue from
   const std::atomic<bool>* stop = nullptr;  ///< set (e.g. by SIGINT) to stop with a checkpoint
   std::function<void(const Progress&)> on_progress;
+  /// [s] of wall time between progress reports while stepping (besides one per output); 0:
+  /// every 20 steps. Decomposed runs report the same numbers as one process (every rank's rows).
+  double progress_every = 2;
   std::function<void(const Warning&)> on_warning;
   int threads = 0;  ///< recorded in the results
   /// End of the run [s of simulated time]; unset: the scenario's duration. A forecast cycle

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -51,19 +52,21 @@ class MpiDecomposition final : public solver::Decomposition {
   void start_exchange(std::span<solver::Real* const> fields, const solver::Grid& grid,
                       int halo) override {
     requests_.clear();
-    const std::ptrdiff_t stride = grid.stride();
+    // Counted in padded rows (a derived type of nx + 2 values): no int count overflows.
+    const MPI_Datatype row = row_type(grid.stride(), real_type());
     const int b = first_row();
     const int e = end_row();
-    const int count = static_cast<int>(halo * stride);
+    const long long bytes =
+        static_cast<long long>(halo) * grid.stride() * static_cast<long long>(sizeof(solver::Real));
     int tag = 0;
     for (solver::Real* f : fields) {
       if (rank_ > 0) {  // the block above: receive rows [b - halo, b), send [b, b + halo)
-        post_recv(f + grid.index(-1, b - halo), count, rank_ - 1, tag);
-        post_send(f + grid.index(-1, b), count, rank_ - 1, tag);
+        post_recv(f + grid.index(-1, b - halo), halo, row, rank_ - 1, tag);
+        post_send(f + grid.index(-1, b), halo, row, bytes, rank_ - 1, tag);
       }
       if (rank_ + 1 < size_) {  // the block below: receive [e, e + halo), send [e - halo, e)
-        post_recv(f + grid.index(-1, e), count, rank_ + 1, tag);
-        post_send(f + grid.index(-1, e - halo), count, rank_ + 1, tag);
+        post_recv(f + grid.index(-1, e), halo, row, rank_ + 1, tag);
+        post_send(f + grid.index(-1, e - halo), halo, row, bytes, rank_ + 1, tag);
       }
       ++tag;
     }
@@ -83,6 +86,14 @@ class MpiDecomposition final : public solver::Decomposition {
     g_traffic.reduce_seconds += now() - t0;
     return out;
   }
+  void max_each(std::span<double> values) override {
+    const double t0 = now();
+    check(MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_DOUBLE,
+                        MPI_MAX, comm_),
+          "flag reduction");
+    ++g_traffic.reductions;
+    g_traffic.reduce_seconds += now() - t0;
+  }
   [[nodiscard]] bool any(bool flag) override {
     int in = flag ? 1 : 0;
     int out = 0;
@@ -94,12 +105,12 @@ class MpiDecomposition final : public solver::Decomposition {
     std::vector<int> counts(static_cast<std::size_t>(size_)), displs(counts.size());
     for (int p = 0; p < size_; ++p) {
       const auto q = static_cast<std::size_t>(p);
-      counts[q] = (begins_[q + 1] - begins_[q]) * per_row;
-      displs[q] = begins_[q] * per_row;
+      counts[q] = begins_[q + 1] - begins_[q];  // in rows of per_row numbers
+      displs[q] = begins_[q];
     }
     const double t0 = now();
-    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values, counts.data(),
-                         displs.data(), MPI_DOUBLE, comm_),
+    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values, counts.data(), displs.data(),
+                         row_type(per_row, MPI_DOUBLE), comm_),
           "row sums");
     ++g_traffic.gathers;
     g_traffic.gather_seconds += now() - t0;
@@ -132,48 +143,72 @@ class MpiDecomposition final : public solver::Decomposition {
   }
   void gather_to_root(solver::Real* field, const solver::Grid& grid) override {
     // Padded rows: block p sends its rows, the first block also the north ghost row, the last
-    // block the south one.
+    // block the south one. Counts and displacements are in rows (a derived type of one padded
+    // row): a grid of more than 2^31 values does not overflow MPI's int counts.
     const std::ptrdiff_t stride = grid.stride();
+    const MPI_Datatype row = row_type(stride, real_type());
     std::vector<int> counts(static_cast<std::size_t>(size_)), displs(counts.size());
     for (int p = 0; p < size_; ++p) {
       const auto q = static_cast<std::size_t>(p);
       const int r0 = p == 0 ? 0 : begins_[q] + 1;
       const int r1 = p + 1 == size_ ? grid.ny + 2 : begins_[q + 1] + 1;
-      counts[q] = static_cast<int>((r1 - r0) * stride);
-      displs[q] = static_cast<int>(r0 * stride);
+      counts[q] = r1 - r0;
+      displs[q] = r0;
     }
     const double t0 = now();
     const auto me = static_cast<std::size_t>(rank_);
     if (rank_ == 0) {
       check(MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, field, counts.data(), displs.data(),
-                        real_type(), 0, comm_),
+                        row, 0, comm_),
             "gather to rank 0");
     } else {
-      check(MPI_Gatherv(field + displs[me], counts[me], real_type(), nullptr, nullptr, nullptr,
-                        real_type(), 0, comm_),
+      check(MPI_Gatherv(field + static_cast<std::ptrdiff_t>(displs[me]) * stride, counts[me], row,
+                        nullptr, nullptr, nullptr, row, 0, comm_),
             "gather to rank 0");
     }
     g_traffic.gather_seconds += now() - t0;
   }
+  ~MpiDecomposition() override {
+    if (!initialized()) return;  // types die with MPI
+    for (auto& [key, type] : types_) MPI_Type_free(&type);
+  }
+  MpiDecomposition(const MpiDecomposition&) = delete;
+  MpiDecomposition& operator=(const MpiDecomposition&) = delete;
 
  private:
-  void post_recv(solver::Real* at, int count, int peer, int tag) {
+  /// A committed contiguous type of `count` values of `base` (cached: one per row length).
+  MPI_Datatype row_type(std::ptrdiff_t count, MPI_Datatype base) {
+    const auto key = std::make_pair(static_cast<long long>(count), base == MPI_DOUBLE ? 0 : 1);
+    if (const auto it = types_.find(key); it != types_.end()) return it->second;
+    if (count > 2147483647) {
+      std::fprintf(stderr, "floodtwin: MPI: a grid row of %lld values is too long\n",
+                   static_cast<long long>(count));
+      MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    MPI_Datatype t = MPI_DATATYPE_NULL;
+    check(MPI_Type_contiguous(static_cast<int>(count), base, &t), "row type");
+    check(MPI_Type_commit(&t), "row type");
+    types_.emplace(key, t);
+    return t;
+  }
+  void post_recv(solver::Real* at, int rows, MPI_Datatype row, int peer, int tag) {
     MPI_Request r;
-    check(MPI_Irecv(at, count, real_type(), peer, tag, comm_, &r), "halo receive");
+    check(MPI_Irecv(at, rows, row, peer, tag, comm_, &r), "halo receive");
     requests_.push_back(r);
   }
-  void post_send(solver::Real* at, int count, int peer, int tag) {
+  void post_send(solver::Real* at, int rows, MPI_Datatype row, long long bytes, int peer, int tag) {
     MPI_Request r;
-    check(MPI_Isend(at, count, real_type(), peer, tag, comm_, &r), "halo send");
+    check(MPI_Isend(at, rows, row, peer, tag, comm_, &r), "halo send");
     requests_.push_back(r);
     ++g_traffic.halo_messages;
-    g_traffic.halo_bytes += static_cast<long long>(count) * static_cast<long long>(sizeof(solver::Real));
+    g_traffic.halo_bytes += bytes;
   }
 
   MPI_Comm comm_;
   int rank_ = 0;
   int size_ = 1;
   std::vector<MPI_Request> requests_;
+  std::map<std::pair<long long, int>, MPI_Datatype> types_;
 };
 
 }  // namespace

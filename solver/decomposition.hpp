@@ -47,6 +47,8 @@ class Decomposition {
   virtual void finish_exchange() {}
   /// The largest `value` over all processes.
   [[nodiscard]] virtual double max(double value) { return value; }
+  /// Element-wise: values[e] becomes the largest values[e] over all processes.
+  virtual void max_each(std::span<double> /*values*/) {}
   /// True on every process when `flag` is true on any.
   [[nodiscard]] virtual bool any(bool flag) { return flag; }
   /// `values` holds `per_row` numbers for each grid row [0, ny), row-major: afterwards every

@@ -737,6 +737,7 @@ void Simulation::refuse_decomposed_edit(const char* what) const {
 }
 
 void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
+  complete_halo();
   decomp_ = std::move(d);
   row0_ = 0;
   row1_ = grid_.ny;
@@ -756,16 +757,25 @@ void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
   mark_state_changed();
 }
 
-void Simulation::exchange_halo(Real* h, Real* qx, Real* qy) {
+void Simulation::exchange_halo(Real* h, Real* qx, Real* qy, bool wait) {
   if (!decomposed()) return;
+  complete_halo();
   const int halo = config_.scheme == Scheme::first_order ? 1 : 2;
   Real* const fields[] = {h, qx, qy};
   decomp_->start_exchange(fields, grid_, halo);
+  halo_pending_ = true;
+  if (wait) complete_halo();
+}
+
+void Simulation::complete_halo() {
+  if (!halo_pending_) return;
+  halo_pending_ = false;
   decomp_->finish_exchange();
 }
 
 void Simulation::gather_to_root() {
   if (!decomposed()) return;
+  complete_halo();  // rank 0 receives into rows the exchange may still be writing
   for (std::vector<Real>* f : {&h_, &qx_, &qy_}) decomp_->gather_to_root(f->data(), grid_);
   if (losses_) {
     for (auto& field : losses_->state_fields()) {

@@ -285,8 +285,12 @@ class Simulation {
   /// Applies the scheduled bed changes due at time_.
   void apply_due_elevations();
   [[nodiscard]] std::size_t interior_offset(std::size_t flat) const;
-  /// Decomposed runs: copies the halo rows of the fields from their owners.
-  void exchange_halo(Real* h, Real* qx, Real* qy);
+  /// Decomposed runs: copies the halo rows of the fields from their owners. With `wait`
+  /// false the messages are only posted (the end of a step): complete_halo() waits for them,
+  /// at the next step once its time step is reduced, so that the flood-map update, the time-step
+  /// rate and its reduction overlap the exchange (docs/mpi.md).
+  void exchange_halo(Real* h, Real* qx, Real* qy, bool wait = true);
+  void complete_halo();
   /// Decomposed runs refuse state edits after the first step (the stored volume they book
   /// needs the whole state).
   void refuse_decomposed_edit(const char* what) const;
@@ -332,6 +336,7 @@ class Simulation {
   std::vector<Real> zero_row_;           ///< nx + 2 zero fluxes for the rows not visited
   bool skip_dry_ = true;
 
+  bool halo_pending_ = false;  ///< a halo exchange of h_, qx_, qy_ is in flight
   std::vector<Workspace> workspaces_;
   std::vector<double> row_sums_;  ///< per-row partial sums (fixed-order reductions)
 

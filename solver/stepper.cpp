@@ -710,6 +710,7 @@ Real Simulation::step(Real dt_limit) {
   // Steps also stop exactly at the next scheduled bed change.
   const Real horizon = std::min(forcing_horizon, next_elevation_change());
   Real dt = std::min({stable_dt(), config_.max_dt, dt_limit});
+  complete_halo();  // posted by the last step; the rate of this process's rows needs no halo
   const bool to_horizon = !(dt < horizon - time_);
   if (to_horizon) dt = horizon - time_;
   if (!(dt > 0) || !std::isfinite(dt)) {
@@ -771,7 +772,8 @@ Real Simulation::step(Real dt_limit) {
   max_rate_ = static_cast<Real>(r2.max_rate);
   apply_point_sources(t, dt);
   apply_losses(t, dt, rain_depth);
-  exchange_halo(h_.data(), qx_.data(), qy_.data());  // the next step reads the halo rows
+  // The next step reads the halo rows: posted now, waited for by the next step.
+  exchange_halo(h_.data(), qx_.data(), qy_.data(), false);
   global_rate_ = -1;
   time_ = to_horizon ? horizon : t + dt;
   flows_.end_step(static_cast<double>(dt), static_cast<double>(time_));
