@@ -46,7 +46,7 @@ TEST(FloodMaps, TracksMaximaArrivalAndDuration) {
 
 namespace {
 
-// The cell-by-cell update as it was before the vectorised one (every cell, branches): the
+// The update over every cell (FloodMaps::update visits only the wet columns of each row): the
 // reference the maps must equal bit for bit.
 struct ReferenceMaps {
   explicit ReferenceMaps(const FloodMaps& m)
@@ -84,10 +84,10 @@ struct ReferenceMaps {
 
 }  // namespace
 
-TEST(FloodMaps, VectorisedUpdateEqualsTheCellByCellForm) {
+TEST(FloodMaps, WetColumnUpdateEqualsTheEveryCellForm) {
   // A dam break over a bumpy bed with dry ground, thin films (below the threshold and the
-  // 0.25 m debris depth), inactive cells and an open side; 37 columns so that whole vectors
-  // and remainders are both taken. Two threads (the ctest environment).
+  // 0.25 m debris depth), inactive cells and an open side; rows partly wet. Two threads (the
+  // ctest environment).
   const int nx = 37;
   const int ny = 23;
   const Grid grid{nx, ny, 5.0, 5.0, 0.0, 115.0};
