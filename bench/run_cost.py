@@ -14,7 +14,7 @@ Cases (written under --dir, inputs as GeoTIFFs):
 
 usage: bench/run_cost.py CASE SIZE [--cli build/release/cli/floodtwin] [--threads 2]
                          [--duration 60s] [--dir /tmp/ft-run-cost] [--order 1] [--cfl C]
-prints: run case=... wall_s=... steps=... peak_rss_mib=... bytes_per_cell=...
+prints: run case=... wall_s=... cpu_s=... steps=... peak_rss_mib=... bytes_per_cell=...
 """
 
 import argparse
@@ -191,7 +191,9 @@ def main():
         text=True,
     )
     wall = time.perf_counter() - t0
-    rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss_kib = usage.ru_maxrss
+    cpu = usage.ru_utime + usage.ru_stime  # the run's CPU time: less noisy than wall under load
     steps = re.search(r"(\d+) steps", out.stdout + out.stderr)
     cells = re.search(r"(\d+) x (\d+)", out.stdout + out.stderr)
     ncells = int(cells.group(1)) * int(cells.group(2)) if cells else a.size * a.size
@@ -199,7 +201,7 @@ def main():
         ncells = int(round(1000 / a.size)) * int(round(2000 / a.size))
     print(
         f"run case={a.case}{a.size} order={a.order} threads={a.threads} cli={a.cli} "
-        f"wall_s={wall:.2f} steps={steps.group(1) if steps else '?'} "
+        f"wall_s={wall:.2f} cpu_s={cpu:.2f} steps={steps.group(1) if steps else '?'} "
         f"peak_rss_mib={rss_kib / 1024:.0f} bytes_per_cell={rss_kib * 1024 / ncells:.0f}"
     )
     sys.stdout.flush()

@@ -8,9 +8,11 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <system_error>
+#include <utility>
 
 #include "floodtwin/version.hpp"
 #include "io/cf_grid_mapping_write.hpp"
@@ -328,13 +330,12 @@ struct ResultsWriter::Impl {
     };
     if (sections > 0) {
       const std::vector<int> idx = index_of(sections);
-      section_scale = coordinate(names::section, H5T_STD_I32LE, sections, false, dimid++,
-                                 idx.data());
+      section_scale =
+          coordinate(names::section, H5T_STD_I32LE, sections, false, dimid++, idx.data());
       describe(section_scale.get(), name, "1", "cross-section index");
       for (const auto& s : secs) section_labels.push_back(s.name);
       string_variable(names::section_name, section_scale.get(), section_labels,
-                      "cross-section name",
-                      "timeseries_id");
+                      "cross-section name", "timeseries_id");
       const Id q = series_variable(names::section_discharge, time_scale.get(), sections,
                                    section_scale.get());
       describe(q.get(), name, "m3 s-1",
@@ -342,15 +343,15 @@ struct ResultsWriter::Impl {
                "time (positive from the right of the line to its left)");
       write_attribute(q.get(), "cell_methods", "time: mean", name);
       write_attribute(q.get(), "coordinates", "section_name", name);
-      const Id v = series_variable(names::section_volume, time_scale.get(), sections,
-                                   section_scale.get());
+      const Id v =
+          series_variable(names::section_volume, time_scale.get(), sections, section_scale.get());
       describe(v.get(), name, "m3", "cumulative volume through the cross-section");
       write_attribute(v.get(), "coordinates", "section_name", name);
     }
     if (boundaries > 0) {
       const std::vector<int> idx = index_of(boundaries);
-      boundary_scale = coordinate(names::boundary, H5T_STD_I32LE, boundaries, false, dimid,
-                                  idx.data());
+      boundary_scale =
+          coordinate(names::boundary, H5T_STD_I32LE, boundaries, false, dimid, idx.data());
       describe(boundary_scale.get(), name, "1", "boundary condition index");
       const std::vector<std::string> labels = solver::boundary_labels(sim.boundaries());
       std::vector<std::string> sides;
@@ -445,6 +446,56 @@ struct ResultsWriter::Impl {
           std::string("writing ") + var);
   }
 
+  /// Writes the float32 grid of `var` a stripe of chunk rows at a time from a buffer of that
+  /// stripe (no whole-grid copy): `value(k)` at the padded index k of an active cell, NaN
+  /// elsewhere. Into the map [y][x], or, when `index` is given, into the row `index` of the
+  /// snapshot variable [time][y][x] (grown to index + 1). Each stripe covers whole chunks,
+  /// so every chunk is filtered once, as a whole-grid write does; the values are those of
+  /// interior_float/to_float (tests/io: the results of a run against the state).
+  template <class Value>
+  void write_striped(const char* var, const std::uint8_t* mask, std::optional<hsize_t> index,
+                     Value value) {
+    const std::string what = std::string("writing ") + var;
+    const Id d = open(var);
+    std::vector<hsize_t> dims = detail::dataset_shape(d.get(), name, var);
+    if (index) {
+      dims[0] = *index + 1;
+      check(H5Dset_extent(d.get(), dims.data()), name, what);
+    }
+    const int cy = std::clamp(options.chunk_y > 0 ? options.chunk_y : 256, 1, grid.ny);
+    const auto nx = static_cast<std::size_t>(grid.nx);
+    stripe.resize(static_cast<std::size_t>(cy) * nx);
+    const Id space = detail::space_id(H5Dget_space(d.get()), name, what);
+    for (int j0 = 0; j0 < grid.ny; j0 += cy) {
+      const int rows = std::min(cy, grid.ny - j0);
+      for (int j = j0; j < j0 + rows; ++j) {
+        float* out = stripe.data() + static_cast<std::size_t>(j - j0) * nx;
+        const auto base = static_cast<std::size_t>(grid.index(0, j));
+        for (std::size_t i = 0; i < nx; ++i) {
+          out[i] = mask[base + i] == solver::cell_active ? static_cast<float>(value(base + i))
+                                                         : float_nan;
+        }
+      }
+      std::vector<hsize_t> start(dims.size(), 0);
+      std::vector<hsize_t> count = dims;
+      if (index) {
+        start[0] = *index;
+        count[0] = 1;
+      }
+      start[dims.size() - 2] = static_cast<hsize_t>(j0);
+      count[dims.size() - 2] = static_cast<hsize_t>(rows);
+      check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                                nullptr),
+            name, what);
+      // The memory space has the selection's shape: HDF5 then copies whole rows (a flat one
+      // makes it map element by element, slower than the deflate).
+      const Id mem = detail::space_id(
+          H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), name, what);
+      check(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, mem.get(), space.get(), H5P_DEFAULT, stripe.data()),
+            name, what);
+    }
+  }
+
   /// Grows the unlimited first dimension of `var` to `index + 1` and writes the row `index`
   /// (`row_size` values of `type`).
   void append(const char* var, hsize_t index, hid_t type, const void* values) {
@@ -472,19 +523,28 @@ struct ResultsWriter::Impl {
       throw InputError(name + ": the flood maps' grid does not match the results grid");
     }
     // FloodMaps leaves inactive cells at their initial values; the mask of the run marks them.
-    std::vector<std::uint8_t> mask(g.padded_size(), solver::cell_active);
-    if (sim != nullptr)
-      mask.assign(sim->mask(), sim->mask() + g.padded_size());
-    else if (!active_mask.empty())
-      mask = active_mask;
-    write_map(names::max_depth, interior_float(g, mask.data(), maps.max_depth.data()));
-    write_map(names::max_speed, interior_float(g, mask.data(), maps.max_speed.data()));
-    write_map(names::max_water_level, interior_float(g, mask.data(), maps.max_water_level.data()));
-    write_map(names::time_of_max_depth,
-              interior_float(g, mask.data(), maps.time_of_max_depth.data()));
-    write_map(names::arrival_time, interior_float(g, mask.data(), maps.arrival_time.data()));
-    write_map(names::flood_duration, interior_float(g, mask.data(), maps.flood_duration.data()));
-    write_map(names::max_hazard, interior_float(g, mask.data(), maps.max_hazard.data()));
+    std::vector<std::uint8_t> all_active;
+    const std::uint8_t* mask = nullptr;
+    if (sim != nullptr) {
+      mask = sim->mask();
+    } else if (!active_mask.empty()) {
+      mask = active_mask.data();
+    } else {
+      all_active.assign(g.padded_size(), solver::cell_active);
+      mask = all_active.data();
+    }
+    const std::pair<const char*, const std::vector<Real>*> fields[] = {
+        {names::max_depth, &maps.max_depth},
+        {names::max_speed, &maps.max_speed},
+        {names::max_water_level, &maps.max_water_level},
+        {names::time_of_max_depth, &maps.time_of_max_depth},
+        {names::arrival_time, &maps.arrival_time},
+        {names::flood_duration, &maps.flood_duration},
+        {names::max_hazard, &maps.max_hazard}};
+    for (const auto& [var, field] : fields) {
+      const Real* f = field->data();
+      write_striped(var, mask, std::nullopt, [f](std::size_t k) { return f[k]; });
+    }
     const Id arrival = open(names::arrival_time);
     write_attribute(arrival.get(), "threshold", static_cast<double>(maps.threshold()), name);
     const Id duration = open(names::flood_duration);
@@ -496,6 +556,7 @@ struct ResultsWriter::Impl {
   void flush() { check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), name, "flushing"); }
 
   std::vector<std::uint8_t> active_mask;  // padded mask of the run, kept for finalize()
+  std::vector<float> stripe;              // write_striped's buffer: chunk rows x nx
   std::string carry_note;                 // what carry_over() did, or why not
 
   // ---- resume: outputs of an earlier file ------------------------------------------------
@@ -976,11 +1037,20 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
   const std::uint8_t* mask = sim.mask();
   const double t = static_cast<double>(sim.time());
   w.append(names::time, index, H5T_NATIVE_DOUBLE, &t);
-  w.append(names::depth, index, H5T_NATIVE_FLOAT, interior_float(g, mask, sim.h()).data());
-  w.append(names::water_level, index, H5T_NATIVE_FLOAT,
-           to_float(g, mask, sim.water_level()).data());
-  w.append(names::velocity_x, index, H5T_NATIVE_FLOAT, to_float(g, mask, sim.velocity_x()).data());
-  w.append(names::velocity_y, index, H5T_NATIVE_FLOAT, to_float(g, mask, sim.velocity_y()).data());
+  {
+    const Real* h = sim.h();
+    const Real* z = sim.z();
+    const Real* qx = sim.qx();
+    const Real* qy = sim.qy();
+    const Real dry = sim.config().dry_depth;
+    // As Simulation::water_level/velocity_x/velocity_y (an active cell is never user-inactive).
+    w.write_striped(names::depth, mask, index, [h](std::size_t k) { return h[k]; });
+    w.write_striped(names::water_level, mask, index, [h, z](std::size_t k) { return h[k] + z[k]; });
+    w.write_striped(names::velocity_x, mask, index,
+                    [h, qx, dry](std::size_t k) { return h[k] > dry ? qx[k] / h[k] : Real(0); });
+    w.write_striped(names::velocity_y, mask, index,
+                    [h, qy, dry](std::size_t k) { return h[k] > dry ? qy[k] / h[k] : Real(0); });
+  }
   solver::MassBalance mb = sim.mass_balance();
   // Before the first step the solver has not yet recorded the initial volume: it is the
   // volume stored now.

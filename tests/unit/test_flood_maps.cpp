@@ -1,15 +1,18 @@
 // Flood products against hand-computed values on a small case.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 #include "solver/flood_maps.hpp"
 
 using namespace floodtwin::solver;
 
 TEST(FloodMaps, HazardRatingFollowsFd2320) {
-  EXPECT_DOUBLE_EQ(hazard_rating(0.2, 1.0, 1.0), 0.2 * 1.5);         // shallow: no debris
-  EXPECT_DOUBLE_EQ(hazard_rating(0.5, 2.0, 1.0), 0.5 * 2.5 + 1.0);   // deep: debris factor
+  EXPECT_DOUBLE_EQ(hazard_rating(0.2, 1.0, 1.0), 0.2 * 1.5);        // shallow: no debris
+  EXPECT_DOUBLE_EQ(hazard_rating(0.5, 2.0, 1.0), 0.5 * 2.5 + 1.0);  // deep: debris factor
   EXPECT_DOUBLE_EQ(hazard_rating(0.0, 3.0, 1.0), 0.0);
 }
 
@@ -39,4 +42,106 @@ TEST(FloodMaps, TracksMaximaArrivalAndDuration) {
     }
   }
   EXPECT_TRUE(std::isnan(FloodMaps(grid).arrival_time[static_cast<std::size_t>(grid.index(0, 0))]));
+}
+
+namespace {
+
+// The update over every cell (FloodMaps::update visits only the wet columns of each row): the
+// reference the maps must equal bit for bit.
+struct ReferenceMaps {
+  explicit ReferenceMaps(const FloodMaps& m)
+      : f{m.max_depth,    m.max_speed,      m.max_water_level, m.time_of_max_depth,
+          m.arrival_time, m.flood_duration, m.max_hazard} {}
+  void update(const Simulation& sim, Real dt, Real threshold, Real df) {
+    const Grid& g = sim.grid();
+    const Real dry = sim.config().dry_depth;
+    const Real t = sim.time();
+    for (int j = 0; j < g.ny; ++j) {
+      for (int i = 0; i < g.nx; ++i) {
+        const auto k = static_cast<std::size_t>(g.index(i, j));
+        if (sim.mask()[k] != cell_active) continue;
+        const Real d = sim.h()[k];
+        const Real qx = sim.qx()[k];
+        const Real qy = sim.qy()[k];
+        const Real speed = d > dry ? std::sqrt(qx * qx + qy * qy) / d : Real(0);
+        if (d > f[0][k]) {
+          f[0][k] = d;
+          f[3][k] = t;
+        }
+        if (d > dry && !(d + sim.z()[k] <= f[2][k])) f[2][k] = d + sim.z()[k];
+        if (speed > f[1][k]) f[1][k] = speed;
+        const Real hr = hazard_rating(d, speed, df);
+        if (hr > f[6][k]) f[6][k] = hr;
+        if (d > threshold) {
+          if (std::isnan(f[4][k])) f[4][k] = t;
+          f[5][k] += dt;
+        }
+      }
+    }
+  }
+  std::vector<std::vector<Real>> f;
+};
+
+}  // namespace
+
+TEST(FloodMaps, WetColumnUpdateEqualsTheEveryCellForm) {
+  // A dam break over a bumpy bed with dry ground, thin films (below the threshold and the
+  // 0.25 m debris depth), inactive cells and an open side; rows partly wet. Two threads (the
+  // ctest environment).
+  const int nx = 37;
+  const int ny = 23;
+  const Grid grid{nx, ny, 5.0, 5.0, 0.0, 115.0};
+  std::vector<Real> z(static_cast<std::size_t>(nx) * ny);
+  std::vector<Real> h(z.size(), 0);
+  for (int j = 0; j < ny; ++j) {
+    for (int i = 0; i < nx; ++i) {
+      const auto c = static_cast<std::size_t>(j) * nx + i;
+      z[c] = Real(0.02) * i + Real(0.1) * std::sin(Real(0.9) * i + Real(1.3) * j);
+      if (i < 9) h[c] = Real(1.2);
+      if (i > 25 && j % 5 == 0) h[c] = Real(0.004) * (i - 25);  // films: 4 mm to 4.4 cm
+    }
+  }
+  z[static_cast<std::size_t>(7) * nx + 15] = std::nan("");  // inactive cells
+  z[static_cast<std::size_t>(12) * nx + 3] = std::nan("");
+  Simulation sim(grid, z);
+  sim.set_manning(0.03);
+  sim.set_depth(h);
+  BoundaryCondition east;
+  east.side = Side::east;
+  east.type = BoundaryType::open;
+  sim.add_boundary(east);
+  const Real threshold = 0.05;
+  const Real df = 0.7;
+  FloodMaps maps(grid, threshold, df);
+  ReferenceMaps ref(maps);
+  maps.record_initial_state(sim);
+  ref.update(sim, 0, threshold, df);
+  for (int s = 0; s < 80; ++s) {
+    const Real dt = sim.step();
+    maps.update(sim, dt);
+    ref.update(sim, dt, threshold, df);
+  }
+  const std::vector<Real>* got[] = {
+      &maps.max_depth,    &maps.max_speed,      &maps.max_water_level, &maps.time_of_max_depth,
+      &maps.arrival_time, &maps.flood_duration, &maps.max_hazard};
+  for (std::size_t m = 0; m < 7; ++m) {
+    ASSERT_EQ(got[m]->size(), ref.f[m].size());
+    EXPECT_EQ(std::memcmp(got[m]->data(), ref.f[m].data(), ref.f[m].size() * sizeof(Real)), 0)
+        << "map " << m;
+  }
+  // The case exercises what it is meant to: moving water, a hazard above the debris depth,
+  // cells flooded and cells wet but never above the threshold.
+  int flooded = 0;
+  int filmed = 0;
+  for (int j = 0; j < ny; ++j) {
+    for (int i = 0; i < nx; ++i) {
+      const auto k = static_cast<std::size_t>(grid.index(i, j));
+      flooded += std::isnan(maps.arrival_time[k]) ? 0 : 1;
+      filmed += maps.max_depth[k] > 0 && maps.max_depth[k] <= threshold ? 1 : 0;
+    }
+  }
+  EXPECT_GT(flooded, 100);
+  EXPECT_GT(filmed, 5);
+  EXPECT_GT(*std::max_element(maps.max_hazard.begin(), maps.max_hazard.end()), df);
+  EXPECT_GT(*std::max_element(maps.max_speed.begin(), maps.max_speed.end()), 1.0);
 }
