@@ -23,6 +23,7 @@
 #include "solver/error.hpp"
 #include "solver/infiltration.hpp"
 #include "terrain/channel_burn.hpp"
+#include "terrain/channel_subgrid.hpp"
 #include "terrain/channels.hpp"
 #include "terrain/conditioning.hpp"
 #include "terrain/gauges.hpp"
@@ -105,6 +106,7 @@ std::vector<terrain::ChannelSpec> channel_specs(const Scenario& s, const std::st
     spec.depth = c.depth;
     spec.manning = c.manning;
     spec.design_depth = c.design_depth;
+    spec.model = c.model;
     spec.where = at_line(s, c.line) + "[[channel]] '" + c.name + "'";
     try {
       if (!c.profile.empty()) terrain::read_channel_profile(c.profile, spec);
@@ -207,9 +209,17 @@ Forecast prepare(const Scenario& s) {
   std::vector<terrain::ChannelReport> channels;
   std::vector<Real> channel_n(grid.cell_count(), Real(0));
   std::vector<std::uint8_t> channel_cells(grid.cell_count(), 0);
+  std::vector<solver::ChannelReach> subgrid;  // added once the simulation exists
   for (const auto& spec : channel_specs(s, f.crs_wkt)) {
-    channels.push_back(terrain::burn_channel(grid, dem.values, channel_n, channel_cells, spec));
-    f.notes.push_back(channels.back().summary());
+    if (spec.model == "burn") {
+      channels.push_back(terrain::burn_channel(grid, dem.values, channel_n, channel_cells, spec));
+      f.notes.push_back(channels.back().summary());
+    } else {
+      terrain::SubgridChannel ch = terrain::subgrid_channel(grid, dem.values, spec);
+      f.notes.push_back(ch.summary());
+      channels.push_back(std::move(ch.report));
+      subgrid.push_back(std::move(ch.reach));
+    }
   }
 
   solver::SolverConfig cfg;
@@ -238,6 +248,7 @@ Forecast prepare(const Scenario& s) {
     }
     sim.set_manning(n);
   }
+  for (const auto& reach : subgrid) sim.add_channel(reach);
 
   if (!s.initial_state.empty()) {
     const double t = io::read_final_state(s.initial_state, sim);

@@ -45,6 +45,8 @@ struct ChannelSpec {
   double manning = 0.03;  ///< Manning n of the channel [s/m^(1/3)]
   /// Depth at which the conveyance is matched exactly [m]; 0: the local bank-full depth.
   double design_depth = 0;
+  /// "subgrid" (channel_subgrid.hpp) or "burn" (burn_channel): the caller's choice.
+  std::string model = "subgrid";
   /// Where the spec came from ("file.toml:12: [[channel]] 'river'"), for messages.
   std::string where;
 };

@@ -25,6 +25,8 @@ constexpr double kMinAdvance = 0.25;
 /// Links over which the outlet's bed slope is measured, and its floor.
 constexpr std::size_t kOutletLinks = 5;
 constexpr double kMinOutletSlope = 1e-4;
+/// Least bank-full depth [m]: a profile's bed above (or too near) the DEM is put this far below.
+constexpr double kMinDepth = 0.1;
 
 }  // namespace
 
@@ -89,14 +91,10 @@ SubgridChannel subgrid_channel(const solver::Grid& grid, std::span<const Real> z
     }
     const double width =
         spec.chainage.empty() ? spec.width : interpolate(spec.chainage, spec.widths, s);
-    const double bed =
-        spec.chainage.empty() ? z0 - spec.depth : interpolate(spec.chainage, spec.beds, s);
-    if (!(bed < z0)) {
-      std::ostringstream m;
-      m << spec.where << ": the channel bed " << bed << " m at chainage " << s << " m (cell column "
-        << p.i << ", row " << p.j << ") is not below the DEM's " << z0
-        << " m there: a sub-grid channel lies below its banks (check the profile's bed levels)";
-      throw InputError(m.str());
+    double bed = spec.chainage.empty() ? z0 - spec.depth : interpolate(spec.chainage, spec.beds, s);
+    if (!(bed <= z0 - kMinDepth)) {  // a profile's bed at or above the DEM
+      bed = z0 - kMinDepth;
+      ++out.raised;
     }
     r.i.push_back(p.i);
     r.j.push_back(p.j);
@@ -143,6 +141,10 @@ std::string SubgridChannel::summary() const {
     << (reach.free_outlet ? "free outlet (slope " : "closed downstream end");
   if (reach.free_outlet) o << reach.outlet_slope << ")";
   if (report.skipped > 0) o << "; " << report.skipped << " path cells outside the grid or inactive";
+  if (raised > 0) {
+    o << "; " << raised << " cells where the profile's bed is not 0.1 m below the DEM: bed set "
+      << "0.1 m below it";
+  }
   return o.str();
 }
 

@@ -11,7 +11,8 @@
 ///  - chainage s_k: the cell centre projected on the centreline; link length s_{k+1} - s_k;
 ///    stored length (s_{k+1} - s_{k-1}) / 2, at the ends half a link plus what the centreline
 ///    has before (after) the centre, at most another half link;
-///  - bed: the profile's bed level at s_k, or the cell's DEM bed minus the bank-full depth;
+///  - bed: the profile's bed level at s_k, or the cell's DEM bed minus the bank-full depth; at
+///    least 0.1 m below the DEM (a profile's bed above it is lowered so, and counted);
 ///  - outlet: free (normal depth) when the centreline continues past its last cell out of the
 ///    grid or into inactive cells, with the bed slope over the last (up to 5) links, at
 ///    least 1e-4; closed otherwise.
@@ -30,14 +31,15 @@ namespace floodtwin::terrain {
 struct SubgridChannel {
   solver::ChannelReach reach;
   ChannelReport report;
+  std::size_t raised = 0;  ///< cells whose bed (profile) was not 0.1 m below the DEM: set so
   /// e.g. "channel 'river' (sub-grid): 40 cells along 1200 m, width 10 m, n 0.03, free
   /// outlet (slope 0.002)"
   [[nodiscard]] std::string summary() const;
 };
 
 /// The sub-grid geometry of `spec` on the grid with bed `z` (nx * ny, row 0 north, NaN
-/// inactive). Throws InputError (spec.where) as check_channel does, when the line misses every
-/// active cell, or when a channel bed is not below its cell's bed.
+/// inactive). Throws InputError (spec.where) as check_channel does, or when the line misses
+/// every active cell.
 SubgridChannel subgrid_channel(const solver::Grid& grid, std::span<const Real> z,
                                const ChannelSpec& spec);
 
