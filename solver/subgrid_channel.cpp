@@ -175,7 +175,7 @@ ChannelStepResult ChannelNetwork::step(double dt, Real* h, Real* qx, Real* qy, d
                                        Real dry) {
   ChannelStepResult r;
   const std::size_t nc = cells_.size();
-  for (std::size_t c = 0; c < nc; ++c) equalise(c, h, qx, qy, area, dry);
+  for (std::size_t c = 0; c < nc; ++c) r.changed_2d |= equalise(c, h, qx, qy, area, dry);
   // Substeps: alpha L / sqrt(g d) over the links and outlets, with the deepest water.
   double d_max = 0;
   for (const Cell& c : cells_) {
@@ -254,9 +254,10 @@ ChannelStepResult ChannelNetwork::step(double dt, Real* h, Real* qx, Real* qy, d
         h[k] = static_cast<Real>(std::max(0.0, static_cast<double>(h[k]) - from_2d / area));
         if (!(h[k] > dry)) qx[k] = qy[k] = 0;
         r.correction += need - from_2d;
+        r.changed_2d |= from_2d > 0;
         cell.depth = 0;
       }
-      equalise(c, h, qx, qy, area, dry);
+      r.changed_2d |= equalise(c, h, qx, qy, area, dry);
     }
   }
   r.substeps = n_sub;
@@ -350,7 +351,8 @@ void Simulation::step_channels(Real dt) {
                       config_.gravity, config_.dry_depth);
   balance_.boundary_out += r.outflow;
   balance_.correction += r.correction;
-  max_rate_ = -1;
+  if (!r.changed_2d) return;
+  max_rate_ = -1;  // recomputed from the state, as after a restore
   if (!live_known_) return;
   const std::ptrdiff_t stride = grid_.stride();
   for (const ChannelNetwork::Cell& c : channels_->cells()) {

@@ -63,6 +63,7 @@ struct ChannelStepResult {
   double outflow = 0;     ///< volume out through free outlets [m3]
   double correction = 0;  ///< volume added by clipping round-off negative volumes [m3]
   int substeps = 0;
+  bool changed_2d = false;  ///< some cell's 2D state changed (its wave rate may have)
 };
 
 /// The channel network of a simulation (cells, links, outlets, their state).
