@@ -83,6 +83,10 @@ struct PathCell {
 };
 std::vector<PathCell> channel_path(const solver::Grid& grid, std::span<const Point2> line);
 
+/// A profile's value at chainage s: linear between the chainages x (increasing), held beyond
+/// the ends.
+double profile_value(const std::vector<double>& x, const std::vector<double>& y, double s);
+
 /// Checks a spec (throws InputError starting with spec.where): >= 2 finite points, width in
 /// (0, min(dx, dy)], depth >= 0 (> 0 without a profile), n in (0, 1], profile sizes and
 /// increasing chainages.

@@ -11,15 +11,6 @@ namespace floodtwin::terrain {
 
 namespace {
 
-double interpolate(const std::vector<double>& x, const std::vector<double>& y, double s) {
-  if (s <= x.front()) return y.front();
-  if (s >= x.back()) return y.back();
-  const auto it = std::upper_bound(x.begin(), x.end(), s);
-  const auto k = static_cast<std::size_t>(it - x.begin());
-  const double t = (s - x[k - 1]) / (x[k] - x[k - 1]);
-  return y[k - 1] + t * (y[k] - y[k - 1]);
-}
-
 /// Minimum advance of a kept cell's chainage, in cell sizes.
 constexpr double kMinAdvance = 0.25;
 /// Links over which the outlet's bed slope is measured, and its floor.
@@ -90,8 +81,9 @@ SubgridChannel subgrid_channel(const solver::Grid& grid, std::span<const Real> z
       if (k + 1 == n) length += std::min(total - s, back);
     }
     const double width =
-        spec.chainage.empty() ? spec.width : interpolate(spec.chainage, spec.widths, s);
-    double bed = spec.chainage.empty() ? z0 - spec.depth : interpolate(spec.chainage, spec.beds, s);
+        spec.chainage.empty() ? spec.width : profile_value(spec.chainage, spec.widths, s);
+    double bed =
+        spec.chainage.empty() ? z0 - spec.depth : profile_value(spec.chainage, spec.beds, s);
     if (!(bed <= z0 - kMinDepth)) {  // a profile's bed at or above the DEM
       bed = z0 - kMinDepth;
       ++out.raised;
