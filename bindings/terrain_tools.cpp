@@ -12,6 +12,7 @@
 #include "bindings/bindings.hpp"
 #include "solver/error.hpp"
 #include "terrain/channel_burn.hpp"
+#include "terrain/channel_subgrid.hpp"
 #include "terrain/conditioning.hpp"
 
 namespace floodtwin::bindings {
@@ -36,10 +37,33 @@ double positive(const std::optional<double>& v, const char* what, double fallbac
   return *v;
 }
 
-/// Simulation.add_channel: burns a channel into the simulation's bed and Manning n.
+/// The cells of a channel as numpy arrays (i, j, chainage, manning, bed).
+void cell_arrays(const terrain::ChannelReport& r, py::dict& out) {
+  const auto count = static_cast<py::ssize_t>(r.cells.size());
+  py::array_t<int> ii(count), jj(count);
+  py::array_t<double> chain(count), cell_n(count), bed(count);
+  for (py::ssize_t k = 0; k < count; ++k) {
+    const auto& c = r.cells[static_cast<std::size_t>(k)];
+    ii.mutable_at(k) = c.i;
+    jj.mutable_at(k) = c.j;
+    chain.mutable_at(k) = c.chainage;
+    cell_n.mutable_at(k) = c.manning;
+    bed.mutable_at(k) = c.bed;
+  }
+  out["i"] = ii;
+  out["j"] = jj;
+  out["chainage"] = chain;
+  out["manning"] = cell_n;
+  out["bed"] = bed;
+  out["skipped"] = r.skipped;
+  out["length"] = r.true_length;
+}
+
+/// Simulation.add_channel: a sub-grid channel, or burnt into the bed and Manning n.
 py::dict add_channel(const py::object& self, const Array& line, std::optional<double> width,
                      std::optional<double> depth, double manning, const py::object& profile,
-                     double design_depth, const std::string& name) {
+                     std::optional<double> design_depth, const std::string& name,
+                     const std::string& model) {
   solver::Simulation& sim = core_simulation(self);
   const solver::Grid& g = sim.grid();
   terrain::ChannelSpec spec;
@@ -52,7 +76,14 @@ py::dict add_channel(const py::object& self, const Array& line, std::optional<do
     spec.line.push_back({line.at(k, 0), line.at(k, 1)});
   }
   spec.manning = manning;
-  spec.design_depth = design_depth;
+  if (model != "subgrid" && model != "burn") {
+    throw InputError(spec.where + ": model: expected \"subgrid\" or \"burn\", got \"" + model +
+                     "\"");
+  }
+  if (model == "subgrid" && design_depth) {
+    throw InputError(spec.where + ": design_depth applies with model=\"burn\"");
+  }
+  spec.design_depth = design_depth.value_or(0.0);
   if (!profile.is_none()) {
     if (width || depth) throw InputError(spec.where + ": give width and depth, or a profile");
     const Array p = profile.cast<Array>();
@@ -75,6 +106,17 @@ py::dict add_channel(const py::object& self, const Array& line, std::optional<do
     spec.depth = *depth;
   }
   std::vector<Real> z = sim.elevation();
+  py::dict out;
+  if (model == "subgrid") {
+    const terrain::SubgridChannel ch = terrain::subgrid_channel(g, z, spec);
+    sim.add_channel(ch.reach);
+    core_changed(self);
+    cell_arrays(ch.report, out);
+    out["volume"] = 0.0;
+    out["free_outlet"] = ch.reach.free_outlet;
+    out["summary"] = ch.summary();
+    return out;
+  }
   std::vector<Real> n(g.cell_count());
   for (int j = 0; j < g.ny; ++j) {
     for (int i = 0; i < g.nx; ++i) {
@@ -87,25 +129,7 @@ py::dict add_channel(const py::object& self, const Array& line, std::optional<do
   sim.set_elevation(z);
   sim.set_manning(n);
   core_changed(self);
-  const auto count = static_cast<py::ssize_t>(r.cells.size());
-  py::array_t<int> ii(count), jj(count);
-  py::array_t<double> chain(count), cell_n(count), bed(count);
-  for (py::ssize_t k = 0; k < count; ++k) {
-    const auto& c = r.cells[static_cast<std::size_t>(k)];
-    ii.mutable_at(k) = c.i;
-    jj.mutable_at(k) = c.j;
-    chain.mutable_at(k) = c.chainage;
-    cell_n.mutable_at(k) = c.manning;
-    bed.mutable_at(k) = c.bed;
-  }
-  py::dict out;
-  out["i"] = ii;
-  out["j"] = jj;
-  out["chainage"] = chain;
-  out["manning"] = cell_n;
-  out["bed"] = bed;
-  out["skipped"] = r.skipped;
-  out["length"] = r.true_length;
+  cell_arrays(r, out);
   out["volume"] = r.lowered_volume;
   out["summary"] = r.summary();
   return out;
@@ -119,17 +143,20 @@ void init_terrain_tools(py::module_& m) {
       &add_channel, py::name("add_channel"), py::is_method(cls),
       py::sibling(py::getattr(cls, "add_channel", py::none())), py::arg("line"), py::kw_only(),
       py::arg("width") = py::none(), py::arg("depth") = py::none(), py::arg("manning") = 0.03,
-      py::arg("profile") = py::none(), py::arg("design_depth") = 0.0, py::arg("name") = "channel",
-      R"doc(Burns a river narrower than a cell into the bed and Manning n (docs/scenario.md,
-[[channel]]; docs/solver.md, "Channels narrower than a cell"). line: centreline [[x, y], ...]
-in map coordinates. Cross-section: width [m] and depth [m, bank-full, below the current bed],
-or profile: rows [chainage, width, bed level] (chainage in m from the first point). manning:
-the channel's n; design_depth: depth [m] at which the cell's conveyance equals the channel's
-(0: the bank-full depth). The cells of the 4-connected path get z = min(z, bed) and the n
-that preserves the channel's conveyance; call before the run (the bed moves under any water).
-Returns a dict: i, j, chainage, manning, bed per burnt cell, skipped, length, volume [m3 of
-bed removed], summary. ValueError for a width <= 0 or wider than a cell, or a line missing
-the grid.)doc");
+      py::arg("profile") = py::none(), py::arg("design_depth") = py::none(),
+      py::arg("name") = "channel", py::arg("model") = "subgrid",
+      R"doc(Adds a river narrower than a cell (docs/scenario.md, [[channel]]; docs/solver.md,
+"Channels narrower than a cell"). line: centreline [[x, y], ...] in map coordinates.
+Cross-section: width [m] and depth [m, bank-full, below the current bed], or profile: rows
+[chainage, width, bed level] (chainage in m from the first point). manning: the channel's n.
+model="subgrid" (default): a sub-grid channel in the cells the centreline crosses (own
+storage and conveyance, one level per cell with the floodplain; the bed is not changed; a
+free outlet where the line leaves the grid). model="burn": the cells of the 4-connected path
+get z = min(z, bed) and the n that preserves the channel's conveyance at design_depth [m]
+(default the bank-full depth). Call before the run. Returns a dict: i, j, chainage, manning,
+bed per channel cell, skipped, length, volume [m3 of bed removed; 0 for sub-grid], summary
+(and free_outlet for sub-grid). ValueError for a width <= 0 or wider than a cell, or a line
+missing the grid.)doc");
 
   m.def(
       "condition_dem",

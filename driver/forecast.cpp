@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -24,6 +25,7 @@
 #include "solver/error.hpp"
 #include "solver/infiltration.hpp"
 #include "terrain/channel_burn.hpp"
+#include "terrain/channel_subgrid.hpp"
 #include "terrain/channels.hpp"
 #include "terrain/conditioning.hpp"
 #include "terrain/gauges.hpp"
@@ -106,6 +108,7 @@ std::vector<terrain::ChannelSpec> channel_specs(const Scenario& s, const std::st
     spec.depth = c.depth;
     spec.manning = c.manning;
     spec.design_depth = c.design_depth;
+    spec.model = c.model;
     spec.where = at_line(s, c.line) + "[[channel]] '" + c.name + "'";
     try {
       if (!c.profile.empty()) terrain::read_channel_profile(c.profile, spec);
@@ -207,12 +210,22 @@ Forecast prepare(const Scenario& s) {
   // the floodplain's is known.
   std::vector<terrain::ChannelReport> channels;
   const auto specs = channel_specs(s, f.crs_wkt);
-  // Allocated only for a run with channels (16 M cells: 144 MB to clear otherwise).
-  std::vector<Real> channel_n(specs.empty() ? 0 : grid.cell_count(), Real(0));
-  std::vector<std::uint8_t> channel_cells(specs.empty() ? 0 : grid.cell_count(), 0);
+  const bool burns = std::any_of(specs.begin(), specs.end(),
+                                 [](const auto& spec) { return spec.model == "burn"; });
+  // Allocated only for a run with burnt channels (16 M cells: 144 MB to clear otherwise).
+  std::vector<Real> channel_n(burns ? grid.cell_count() : 0, Real(0));
+  std::vector<std::uint8_t> channel_cells(burns ? grid.cell_count() : 0, 0);
+  std::vector<solver::ChannelReach> subgrid;  // added once the simulation exists
   for (const auto& spec : specs) {
-    channels.push_back(terrain::burn_channel(grid, dem.values, channel_n, channel_cells, spec));
-    f.notes.push_back(channels.back().summary());
+    if (spec.model == "burn") {
+      channels.push_back(terrain::burn_channel(grid, dem.values, channel_n, channel_cells, spec));
+      f.notes.push_back(channels.back().summary());
+    } else {
+      terrain::SubgridChannel ch = terrain::subgrid_channel(grid, dem.values, spec);
+      f.notes.push_back(ch.summary());
+      channels.push_back(std::move(ch.report));
+      subgrid.push_back(std::move(ch.reach));
+    }
   }
 
   solver::SolverConfig cfg;
@@ -230,7 +243,7 @@ Forecast prepare(const Scenario& s) {
   } else {
     sim.set_manning(static_cast<Real>(*s.manning.number));
   }
-  if (!channels.empty()) {
+  if (burns) {  // the burnt channels' n over the floodplain's
     std::vector<Real> n(grid.cell_count());
     for (int j = 0; j < grid.ny; ++j) {
       for (int i = 0; i < grid.nx; ++i) {
@@ -241,6 +254,7 @@ Forecast prepare(const Scenario& s) {
     }
     sim.set_manning(n);
   }
+  for (const auto& reach : subgrid) sim.add_channel(reach);
 
   if (!s.initial_state.empty()) {
     const double t = io::read_final_state(s.initial_state, sim);

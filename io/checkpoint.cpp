@@ -301,6 +301,17 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
         }
       }
     }
+    if (const std::vector<double> cs = sim.channel_state(); !cs.empty()) {
+      // Sub-grid channels: in-bank depths of the channel cells, then link discharges.
+      const std::string what = "writing channel_state";
+      const hsize_t dims[1] = {static_cast<hsize_t>(cs.size())};
+      const Id space = detail::space_id(H5Screate_simple(1, dims, nullptr), name, what);
+      const Id d = detail::dataset_id(H5Dcreate2(root, "channel_state", H5T_IEEE_F64LE, space.get(),
+                                                 H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                                      name, what);
+      check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, cs.data()), name,
+            what);
+    }
     if (!metadata.empty()) {
       const Id group =
           detail::group_id(H5Gcreate2(root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -420,6 +431,23 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
   const std::vector<Real> qy = read_padded<Real>(root, "qy", g, name);
   check_restored(name, g, sim_mask, sim.z(), info.time, h, qx, qy,
                  maps != nullptr ? &restored_maps : nullptr);
+  const std::size_t channel_values = sim.channel_state().size();
+  const bool has_channels = detail::has_link(root, "channel_state");
+  if (channel_values > 0 || has_channels) {
+    if (!has_channels || channel_values == 0) {
+      throw InputError(name + (has_channels ? ": checkpoint holds sub-grid channel state, but the "
+                                              "scenario has no sub-grid channel"
+                                            : ": checkpoint holds no sub-grid channel state, but "
+                                              "the scenario has sub-grid channels"));
+    }
+    const Id d = detail::open_dataset(root, "channel_state", name, expected_checkpoint);
+    const std::vector<double> cs = detail::read_all<double>(d.get(), name, "channel_state");
+    try {
+      sim.restore_channel_state(cs);  // checked before anything else of sim changes
+    } catch (const InputError& e) {
+      throw InputError(name + ": " + e.what());
+    }
+  }
   if (maps != nullptr) {
     for (const MapField& f : map_fields) (*maps).*f.field = std::move(restored_maps.*f.field);
   }

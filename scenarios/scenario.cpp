@@ -392,7 +392,7 @@ Scenario load_scenario(const std::string& path) {
   for (const toml::table* t : table_array(root, "channel", s.file)) {
     const Section cs(*t, "channel", s.file, s.dir,
                      {"name", "line", "layer", "vertices", "width", "depth", "profile", "manning",
-                      "design_depth"});
+                      "design_depth", "model"});
     ChannelFileSpec c;
     c.line = cs.line();
     c.name = cs.text("name").value_or("channel " + std::to_string(s.channels.size() + 1));
@@ -455,6 +455,12 @@ Scenario load_scenario(const std::string& path) {
     c.manning = cs.number_in("manning", 0.03, 0, 1);
     if (!(c.manning > 0)) cs.fail("manning", "expected a Manning n > 0");
     c.design_depth = cs.number_in("design_depth", 0, 0, 1e4);
+    c.model = cs.choice("model", "subgrid", {"subgrid", "burn"});
+    if (c.model == "subgrid" && cs.has("design_depth")) {
+      cs.fail("design_depth",
+              "applies with model = \"burn\" (a sub-grid channel conveys as the real channel at "
+              "every depth)");
+    }
     s.channels.push_back(c);
   }
 

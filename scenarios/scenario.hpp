@@ -75,7 +75,8 @@ struct PointSourceSpec {
   double chainage = 0;
 };
 
-/// A [[channel]]: a river narrower than a cell burnt into the grid (terrain/channel_burn.hpp).
+/// A [[channel]]: a river narrower than a cell, a sub-grid channel (solver/subgrid_channel.hpp,
+/// the default) or burnt into the grid (terrain/channel_burn.hpp).
 struct ChannelFileSpec {
   std::string name;
   std::string centreline;  ///< OGR lines file (key `line`); empty: `vertices`
@@ -87,7 +88,8 @@ struct ChannelFileSpec {
   double depth = 0;     ///< constant bank-full depth below the DEM [m]
   std::string profile;  ///< CSV chainage,width,bed
   double manning = 0.03;
-  double design_depth = 0;  ///< [m]; 0: the local bank-full depth
+  double design_depth = 0;  ///< [m]; 0: the local bank-full depth (burn only)
+  std::string model = "subgrid";  ///< "subgrid" | "burn"
   int line = 0;
 };
 

@@ -144,6 +144,7 @@ void Simulation::set_depth(std::span<const Real> h) {
     h_[k] = user_inactive_[k] ? Real(0) : h[c];
     if (!(h_[k] > config_.dry_depth)) qx_[k] = qy_[k] = 0;
   }
+  if (channels_) channels_->set_levels(h_.data(), nullptr, config_.dry_depth);
   book_edit(before);
   mark_state_changed();
 }
@@ -163,6 +164,13 @@ void Simulation::set_water_level(std::span<const Real> eta) {
     depth[c] = std::max(Real(0), eta[c] - z_[k]);
   }
   set_depth(depth);
+  if (channels_) {  // in-bank levels too
+    const double before = stored_volume();
+    std::vector<Real> padded(grid_.padded_size(), Real(0));
+    for (std::size_t c = 0; c < eta.size(); ++c) padded[interior_offset(c)] = eta[c];
+    channels_->set_levels(h_.data(), padded.data(), config_.dry_depth);
+    book_edit(before);
+  }
 }
 
 void Simulation::set_discharge(std::span<const Real> qx, std::span<const Real> qy) {
@@ -630,7 +638,8 @@ double Simulation::stored_volume() const {
   }
   double total = 0;
   for (const double r : rows) total += r;
-  return total * static_cast<double>(g.dx) * static_cast<double>(g.dy);
+  return total * static_cast<double>(g.dx) * static_cast<double>(g.dy) +
+         (channels_ ? channels_->volume() : 0.0);
 }
 
 MassBalance Simulation::mass_balance() const {
@@ -737,6 +746,13 @@ void Simulation::refuse_decomposed_edit(const char* what) const {
 }
 
 void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
+  if (channels_ && d && d->size() > 1) {
+    throw InputError("channel '" + channels_->names().front() +
+                     "': sub-grid channels do not run under domain decomposition (" +
+                     std::to_string(d->size()) +
+                     " processes): a channel's links join cells of different process blocks; "
+                     "run with one process or burn the channels (model = \"burn\")");
+  }
   complete_halo();
   decomp_ = std::move(d);
   row0_ = 0;

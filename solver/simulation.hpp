@@ -30,6 +30,7 @@
 #include "solver/losses.hpp"
 #include "solver/mass_balance.hpp"
 #include "solver/real.hpp"
+#include "solver/subgrid_channel.hpp"
 #include "solver/time_series.hpp"
 
 namespace floodtwin::solver {
@@ -151,6 +152,19 @@ class Simulation {
   /// Throws InputError naming the series (its end, `t_end` and how to say what follows) when
   /// a forcing series ends before t_end; call it before a run to fail at once.
   void check_forcing(Real t_end) const;
+
+  // ---- sub-grid channels (subgrid_channel.hpp, docs/solver.md) ----------------------------
+  /// Adds a channel narrower than a cell inside its cells (its own storage and conveyance,
+  /// one water level per cell shared with the floodplain); returns its index. Channels start
+  /// full in wet cells, empty in dry ones; set_water_level sets them to the level. Throws
+  /// InputError naming the channel on bad geometry, and under a decomposition of more than
+  /// one process (set_decomposition refuses one too once a channel exists).
+  std::size_t add_channel(const ChannelReach& reach);
+  /// The channel network, or null.
+  [[nodiscard]] const ChannelNetwork* channels() const { return channels_.get(); }
+  /// Channel state for checkpoints (empty without channels), and its restore (after restore()).
+  [[nodiscard]] std::vector<double> channel_state() const;
+  void restore_channel_state(std::span<const double> state);
 
   // ---- discharge accounts (cross_section.hpp) ---------------------------------------------
   /// Adds a cross-section: a polyline [[x, y], ...] in CRS units through which the discharge
@@ -275,6 +289,8 @@ class Simulation {
   void rebuild_boundary_cells();
   void apply_point_sources(Real t, Real dt);
   void apply_losses(Real t, Real dt, Real rain_depth);
+  /// Advances the sub-grid channels by dt (after the 2D step, sources and losses).
+  void step_channels(Real dt);
   /// Books the change of stored volume caused by an edit of the state (MassBalance::edits).
   void book_edit(double volume_before);
   [[nodiscard]] Real compute_max_rate() const;
@@ -326,6 +342,7 @@ class Simulation {
   TimeSeries uniform_rain_;
   std::vector<PointSource> sources_;
   std::shared_ptr<LossModel> losses_;
+  std::unique_ptr<ChannelNetwork> channels_;  ///< sub-grid channels, null when none
   std::vector<Real> loss_;  ///< loss depths of the last step (padded), when a model is set
 
   /// Wet columns of the rows of h_ (live_) and h1_ (live1_): outside them h, qx, qy are 0.

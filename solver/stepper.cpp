@@ -606,20 +606,27 @@ void Simulation::apply_point_sources(Real t, Real dt) {
     if (s.j < row0_ || s.j >= row1_) continue;  // decomposed: the owner of the cell adds it
     const auto k = static_cast<std::size_t>(grid_.index(s.i, s.j));
     Real volume = s.discharge.integral(t, t + dt);
-    const Real h_old = h_[k];
-    if (volume < 0) volume = std::max(volume, -h_old * area);  // cannot take more than stored
-    const Real h_new = h_old + volume / area;
-    if (h_new > config_.dry_depth && h_old > config_.dry_depth) {
-      // Mass added at rest: discharge unchanged; mass removed keeps the velocity.
-      if (volume < 0) {
-        qx_[k] *= h_new / h_old;
-        qy_[k] *= h_new / h_old;
-      }
+    const std::ptrdiff_t ch = channels_ ? channels_->find(static_cast<std::ptrdiff_t>(k)) : -1;
+    if (ch >= 0) {  // into the cell's sub-grid channel (one level with the cell's water)
+      volumes[n] = channels_->add_volume(static_cast<std::size_t>(ch), static_cast<double>(volume),
+                                         h_.data(), qx_.data(), qy_.data(),
+                                         static_cast<double>(area), config_.dry_depth);
     } else {
-      qx_[k] = qy_[k] = 0;
+      const Real h_old = h_[k];
+      if (volume < 0) volume = std::max(volume, -h_old * area);  // cannot take more than stored
+      const Real h_new = h_old + volume / area;
+      if (h_new > config_.dry_depth && h_old > config_.dry_depth) {
+        // Mass added at rest: discharge unchanged; mass removed keeps the velocity.
+        if (volume < 0) {
+          qx_[k] *= h_new / h_old;
+          qy_[k] *= h_new / h_old;
+        }
+      } else {
+        qx_[k] = qy_[k] = 0;
+      }
+      h_[k] = h_new;
+      volumes[n] = static_cast<double>(volume);
     }
-    h_[k] = h_new;
-    volumes[n] = static_cast<double>(volume);
     if (!live_known_) continue;
     Span& live = live_[static_cast<std::size_t>(s.j)];
     live = live.first < live.last ? Span{std::min(live.first, s.i), std::max(live.last, s.i + 1)}
@@ -772,6 +779,7 @@ Real Simulation::step(Real dt_limit) {
   max_rate_ = static_cast<Real>(r2.max_rate);
   apply_point_sources(t, dt);
   apply_losses(t, dt, rain_depth);
+  step_channels(dt);
   // The next step reads the halo rows: posted now, waited for by the next step.
   exchange_halo(h_.data(), qx_.data(), qy_.data(), false);
   global_rate_ = -1;

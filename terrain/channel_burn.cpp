@@ -24,15 +24,6 @@ namespace {
 /// staircase's steps, short enough to follow bends.
 constexpr int kRatioWindow = 3;
 
-double interpolate(const std::vector<double>& x, const std::vector<double>& y, double s) {
-  if (s <= x.front()) return y.front();
-  if (s >= x.back()) return y.back();
-  const auto it = std::upper_bound(x.begin(), x.end(), s);
-  const auto k = static_cast<std::size_t>(it - x.begin());
-  const double t = (s - x[k - 1]) / (x[k] - x[k - 1]);
-  return y[k - 1] + t * (y[k] - y[k - 1]);
-}
-
 std::string number(double v) {
   std::ostringstream o;
   o.precision(4);
@@ -41,6 +32,15 @@ std::string number(double v) {
 }
 
 }  // namespace
+
+double profile_value(const std::vector<double>& x, const std::vector<double>& y, double s) {
+  if (s <= x.front()) return y.front();
+  if (s >= x.back()) return y.back();
+  const auto it = std::upper_bound(x.begin(), x.end(), s);
+  const auto k = static_cast<std::size_t>(it - x.begin());
+  const double t = (s - x[k - 1]) / (x[k] - x[k - 1]);
+  return y[k - 1] + t * (y[k] - y[k - 1]);
+}
 
 std::vector<PathCell> channel_path(const solver::Grid& grid, std::span<const Point2> line) {
   std::vector<PathCell> path;
@@ -230,8 +230,8 @@ ChannelReport burn_channel(const solver::Grid& grid, std::span<Real> z, std::spa
       cell.bed = z0 - spec.depth;
     } else {
       const double ps = profile_s[static_cast<std::size_t>(k)];
-      cell.width = interpolate(spec.chainage, spec.widths, ps);
-      cell.bed = interpolate(spec.chainage, spec.beds, ps);
+      cell.width = profile_value(spec.chainage, spec.widths, ps);
+      cell.bed = profile_value(spec.chainage, spec.beds, ps);
     }
     const double h_ref = spec.design_depth > 0 ? spec.design_depth : std::max(0.0, z0 - cell.bed);
     cell.manning = spec.manning * (across / cell.width) *

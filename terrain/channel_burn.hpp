@@ -45,6 +45,8 @@ struct ChannelSpec {
   double manning = 0.03;  ///< Manning n of the channel [s/m^(1/3)]
   /// Depth at which the conveyance is matched exactly [m]; 0: the local bank-full depth.
   double design_depth = 0;
+  /// "subgrid" (channel_subgrid.hpp) or "burn" (burn_channel): the caller's choice.
+  std::string model = "subgrid";
   /// Where the spec came from ("file.toml:12: [[channel]] 'river'"), for messages.
   std::string where;
 };
@@ -80,6 +82,10 @@ struct PathCell {
   double chainage = 0;
 };
 std::vector<PathCell> channel_path(const solver::Grid& grid, std::span<const Point2> line);
+
+/// A profile's value at chainage s: linear between the chainages x (increasing), held beyond
+/// the ends.
+double profile_value(const std::vector<double>& x, const std::vector<double>& y, double s);
 
 /// Checks a spec (throws InputError starting with spec.where): >= 2 finite points, width in
 /// (0, min(dx, dy)], depth >= 0 (> 0 without a profile), n in (0, 1], profile sizes and

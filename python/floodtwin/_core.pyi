@@ -223,8 +223,9 @@ class Simulation:
         depth: float | None = None,
         manning: float = 0.03,
         profile: ArrayLike | None = None,
-        design_depth: float = 0.0,
+        design_depth: float | None = None,
         name: str = "channel",
+        model: str = "subgrid",
     ) -> dict[str, Any]: ...
     def schedule_elevation(self, time: float, elevation: ArrayLike) -> None: ...
     def set_infiltration(

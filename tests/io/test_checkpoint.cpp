@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "io/checkpoint.hpp"
 #include "io_testing.hpp"
@@ -140,4 +143,77 @@ TEST(Checkpoint, RefusesAnotherGridBasinOrThreshold) {
   // Without flood maps the state alone is restored.
   EXPECT_EQ(io::read_checkpoint(path, *fresh).steps, 3);
   EXPECT_EQ(fresh->steps(), 3);
+}
+
+namespace {
+
+/// A plane falling east with a sub-grid channel along row 3 (10 m wide, 1 m deep, a free
+/// outlet), fed above its capacity, with rain: channel, exchange and floodplain all move.
+std::unique_ptr<solver::Simulation> channel_case(bool with_channel) {
+  const solver::Grid g{12, 6, 30.0, 30.0, 0.0, 180.0};
+  std::vector<Real> z(g.cell_count());
+  for (std::size_t c = 0; c < z.size(); ++c) {
+    z[c] = static_cast<Real>(10 - 0.002 * g.x_center(static_cast<int>(c % 12)));
+  }
+  auto sim = std::make_unique<solver::Simulation>(
+      g, z, solver::SolverConfig{solver::Scheme::second_order});
+  sim->set_manning(Real(0.05));
+  if (with_channel) {
+    solver::ChannelReach r;
+    r.name = "brook";
+    for (int i = 0; i < 12; ++i) {
+      r.i.push_back(i);
+      r.j.push_back(3);
+      r.width.push_back(10);
+      r.bed.push_back(static_cast<double>(z[static_cast<std::size_t>(3 * 12 + i)]) - 1);
+      r.length.push_back(30);
+      if (i < 11) r.link_length.push_back(30);
+    }
+    r.free_outlet = true;
+    r.outlet_slope = 0.002;
+    sim->add_channel(r);
+  }
+  sim->add_point_source(Real(15), Real(75), solver::TimeSeries(Real(20)), "inflow");
+  sim->set_uniform_rain(solver::TimeSeries(Real(1e-5)));
+  return sim;
+}
+
+}  // namespace
+
+// Sub-grid channels: the checkpoint holds their state (depths, link discharges) and a resumed
+// run is bitwise the uninterrupted one; a checkpoint without it is refused for a run with one.
+TEST(Checkpoint, ResumeWithSubgridChannelIsBitwise) {
+  const ft::TempDir dir("resume_channel");
+  auto straight = channel_case(true);
+  for (int s = 0; s < 30; ++s) straight->step();
+  const auto path = io::checkpoint_path(dir / "run.h5", straight->time());
+  io::write_checkpoint(path, *straight, nullptr, {});
+  for (int s = 0; s < 40; ++s) straight->step();
+  auto resumed = channel_case(true);
+  io::read_checkpoint(path, *resumed, nullptr);
+  for (int s = 0; s < 40; ++s) resumed->step();
+  const std::size_t size = straight->grid().padded_size();
+  EXPECT_TRUE(same_bits(resumed->h(), straight->h(), size)) << "h";
+  EXPECT_TRUE(same_bits(resumed->qx(), straight->qx(), size)) << "qx";
+  EXPECT_EQ(resumed->channel_state(), straight->channel_state());
+  EXPECT_GT(straight->wet_cells(), 12u);  // overtopped onto the floodplain
+  const solver::MassBalance a = resumed->mass_balance();
+  const solver::MassBalance b = straight->mass_balance();
+  EXPECT_EQ(std::memcmp(&a, &b, sizeof a), 0);
+  EXPECT_LT(a.relative_error(), 1e-12);
+
+  auto plain = channel_case(false);
+  for (int s = 0; s < 5; ++s) plain->step();
+  const auto other = io::checkpoint_path(dir / "plain.h5", plain->time());
+  io::write_checkpoint(other, *plain, nullptr, {});
+  auto with = channel_case(true);
+  try {
+    io::read_checkpoint(other, *with, nullptr);
+    ADD_FAILURE() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("no sub-grid channel state"), std::string::npos)
+        << e.what();
+  }
+  auto without = channel_case(false);
+  EXPECT_THROW(io::read_checkpoint(path, *without, nullptr), InputError);
 }

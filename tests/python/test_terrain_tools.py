@@ -60,7 +60,9 @@ def test_add_channel_burns_bed_and_manning():
     z = np.tile(50.0 - 0.002 * x, (ny, 1))
     sim = floodtwin.Simulation(z, dx, dx, (0.0, ny * dx), manning=0.06)
     y = ny * dx - 4.5 * dx  # centre of row 4
-    r = sim.add_channel([[-100.0, y + 0.3], [nx * dx + 100.0, y + 0.3]], width=10.0, depth=2.0)
+    r = sim.add_channel(
+        [[-100.0, y + 0.3], [nx * dx + 100.0, y + 0.3]], width=10.0, depth=2.0, model="burn"
+    )
     assert list(r["i"]) == list(range(nx)) and set(r["j"]) == {4}
     assert r["skipped"] > 0  # the path cells outside the grid
     expect_n = 0.03 * (dx / 10.0) * ((10.0 + 2 * 2.0) / 10.0) ** (2.0 / 3.0)
@@ -73,9 +75,35 @@ def test_add_channel_burns_bed_and_manning():
     assert r["volume"] == pytest.approx(nx * dx * dx * 2.0)
     for bad in ({"width": 0.0, "depth": 1.0}, {"width": 40.0, "depth": 1.0}):
         with pytest.raises(ValueError, match="width"):
-            sim.add_channel([[0.0, y], [300.0, y]], **bad)
+            sim.add_channel([[0.0, y], [300.0, y]], model="burn", **bad)
     with pytest.raises(ValueError, match="crosses no active cell"):
-        sim.add_channel([[-900.0, -900.0], [-800.0, -900.0]], width=5.0, depth=1.0)
+        sim.add_channel([[-900.0, -900.0], [-800.0, -900.0]], width=5.0, depth=1.0, model="burn")
+
+
+def test_add_channel_subgrid_carries_normal_depth():
+    # A straight sub-grid channel (the default model): the bed stays, the channel carries Q at
+    # Manning's normal depth (10 m wide, n 0.03, S 0.002: 35 m3/s at 1.8981 m), out through
+    # its free outlet, and the balance closes with the channel's volume.
+    ny, nx, dx = 5, 20, 30.0
+    x = (np.arange(nx) + 0.5) * dx
+    z = np.tile(50.0 - 0.002 * x, (ny, 1))
+    sim = floodtwin.Simulation(z, dx, dx, (0.0, ny * dx), manning=0.06)
+    y = ny * dx - 2.5 * dx
+    r = sim.add_channel([[0.0, y + 0.3], [nx * dx + 100.0, y + 0.3]], width=10.0, depth=2.0)
+    assert r["free_outlet"] and list(r["i"]) == list(range(nx)) and r["volume"] == 0.0
+    assert np.array_equal(np.asarray(sim.elevation), z)
+    assert np.allclose(r["bed"], z[2] - 2.0, rtol=0, atol=1e-12)
+    sim.add_point_source(0.5 * dx, y, None, 35.0)
+    sim.run(3600.0)
+    assert np.asarray(sim.depth).max() == 0.0  # in bank: the floodplain stays dry
+    mb = sim.mass_balance()
+    assert abs(mb.error) < 1e-9 * mb.point_in
+    stored = mb.volume / (10.0 * nx * dx)  # mean depth in the channel
+    assert stored == pytest.approx(1.8981, rel=0.02)
+    with pytest.raises(ValueError, match="design_depth"):
+        sim.add_channel([[0.0, y], [300.0, y]], width=5.0, depth=1.0, design_depth=1.0)
+    with pytest.raises(ValueError, match="model"):
+        sim.add_channel([[0.0, y], [300.0, y]], width=5.0, depth=1.0, model="carve")
 
 
 def test_condition_dem_breach_cuts_a_dam():

@@ -61,7 +61,7 @@ class ChannelScenario : public ::testing::Test {
 
 constexpr const char* river =
     "[[channel]]\nname = \"river\"\nvertices = [[380000, 3798000], [405000, 3800000], "
-    "[410000, 3795000]]\nwidth = 20\ndepth = 3\nmanning = 0.035\n";
+    "[410000, 3795000]]\nwidth = 20\ndepth = 3\nmanning = 0.035\nmodel = \"burn\"\n";
 
 }  // namespace
 
@@ -116,6 +116,52 @@ TEST_F(ChannelScenario, BurnsBedAndManningAndFeedsTheChannel) {
   EXPECT_NEAR(f.sim->mass_balance().point_in, 18000.0, 1e-6);
 }
 
+// The default model: a sub-grid channel; the DEM stays, the tributary enters the channel,
+// the run notes say so, and the balance closes with the channel's volume.
+TEST_F(ChannelScenario, SubgridChannelByDefault) {
+  write_file("q.csv", "time,q\n0,0\n300,40\n900,0\n1200,0\n");
+  const auto path = scenario(
+      "[[channel]]\nname = \"river\"\nvertices = [[380000, 3798000], [405000, 3800000], "
+      "[410000, 3795000]]\nwidth = 20\ndepth = 3\nmanning = 0.035\n"
+      "[[point_source]]\nname = \"tributary\"\nchannel = \"river\"\n"
+      "chainage = 12000\nseries = \"q.csv\"\n");
+  driver::Forecast f = driver::prepare(load_scenario(path));
+  const solver::Simulation& sim = *f.sim;
+  ASSERT_NE(sim.channels(), nullptr);
+  EXPECT_GT(sim.channels()->cells().size(), 30u);
+  terrain::ElevationOptions eo;
+  eo.cell_size_x = 900;
+  const terrain::Raster dem =
+      terrain::load_elevation(demo + "/srtm_bigtujunga30m_utm11.tif", eo);
+  const std::vector<Real> z = sim.elevation();
+  for (std::size_t k = 0; k < z.size(); ++k) {
+    if (!std::isnan(z[k])) {
+      EXPECT_EQ(z[k], dem.values[k]);
+    }
+  }
+  const auto& src = sim.point_sources().front();
+  EXPECT_GE(sim.channels()->find(sim.grid().index(src.i, src.j)), 0);
+  bool noted = false;
+  for (const auto& note : f.notes) noted = noted || note.find("channel 'river' (sub-grid): ") == 0;
+  EXPECT_TRUE(noted);
+  f.sim->advance_to(1200);
+  const solver::MassBalance mb = f.sim->mass_balance();
+  EXPECT_NEAR(mb.point_in, 18000.0, 1e-6);
+  EXPECT_LT(mb.relative_error(), 1e-12);
+  const std::string dd = error_of<ConfigError>([&] {
+    load_scenario(scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
+                           "width = 10\ndepth = 2\ndesign_depth = 1\n"));
+  });
+  EXPECT_NE(dd.find("s.toml:12: [channel] design_depth: applies with model = \"burn\""),
+            std::string::npos)
+      << dd;
+  const std::string bad = error_of<ConfigError>([&] {
+    load_scenario(scenario("[[channel]]\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
+                           "width = 10\ndepth = 2\nmodel = \"carve\"\n"));
+  });
+  EXPECT_NE(bad.find("s.toml:12: [channel] model:"), std::string::npos) << bad;
+}
+
 TEST_F(ChannelScenario, CentrelineFromAnOgrFileEqualsInlineVertices) {
   write_file("river.geojson",
              "{\"type\": \"FeatureCollection\", \"crs\": {\"type\": \"name\", \"properties\": "
@@ -126,7 +172,7 @@ TEST_F(ChannelScenario, CentrelineFromAnOgrFileEqualsInlineVertices) {
   driver::Forecast fa = driver::prepare(load_scenario(a));
   const auto b = scenario(
       "[[channel]]\nname = \"river\"\nline = \"river.geojson\"\nwidth = 20\ndepth = 3\n"
-      "manning = 0.035\n");
+      "manning = 0.035\nmodel = \"burn\"\n");
   driver::Forecast fb = driver::prepare(load_scenario(b));
   const auto za = fa.sim->elevation(), zb = fb.sim->elevation();
   ASSERT_EQ(za.size(), zb.size());
@@ -163,11 +209,11 @@ TEST_F(ChannelScenario, ProfileFileAndPerVertexProfile) {
   write_file("p.csv", "chainage,width,bed\n0,15,900\n40000,25,500\n");
   const auto a = scenario(
       "[[channel]]\nname = \"a\"\nvertices = [[380000, 3798000], [405000, 3800000]]\n"
-      "profile = \"p.csv\"\n");
+      "profile = \"p.csv\"\nmodel = \"burn\"\n");
   driver::Forecast fa = driver::prepare(load_scenario(a));
   const auto b = scenario(
       "[[channel]]\nname = \"a\"\nvertices = [[380000, 3798000, 15, 900], "
-      "[419872.611141445, 3801189.8088913155, 25, 500]]\n");
+      "[419872.611141445, 3801189.8088913155, 25, 500]]\nmodel = \"burn\"\n");
   driver::Forecast fb = driver::prepare(load_scenario(b));
   // Same centreline direction and profile per chainage (the second's vertex 2 lies on the
   // first's line extended to 40 km): the same beds and n wherever the first burns.
