@@ -256,6 +256,19 @@ void Simulation::set_active(std::span<const std::uint8_t> active) {
     throw InputError(msg.str());
   }
   refuse_decomposed_edit("set_active");
+  if (channels_) {  // a channel cell switched off would strand the channel's water and links
+    for (const ChannelNetwork::Cell& cell : channels_->cells()) {
+      const auto j = static_cast<int>(cell.k / grid_.stride()) - Grid::ghost;
+      const auto i = static_cast<int>(cell.k % grid_.stride()) - Grid::ghost;
+      if (!active[static_cast<std::size_t>(j) * static_cast<std::size_t>(grid_.nx) +
+                  static_cast<std::size_t>(i)]) {
+        throw InputError("active: cell (row " + std::to_string(j) + ", column " +
+                         std::to_string(i) + ") holds sub-grid channel '" +
+                         channels_->names()[cell.channel] +
+                         "'; deactivate cells before adding channels");
+      }
+    }
+  }
   const double before = balance_started_ ? stored_volume() : 0.0;
   for (std::size_t c = 0; c < active.size(); ++c) {
     const std::size_t k = interior_offset(c);
@@ -453,8 +466,8 @@ void Simulation::rebuild_boundary_cells() {
     std::vector<int> face(2 * nx + 2 * ny, -1);
     for (std::size_t s = 0; s < slots.size(); ++s) {
       if (chosen[s] < 0) continue;
-      const std::size_t at = s < 2 * nx ? 2 * ny + (s % 2) * nx + s / 2
-                                        : ((s - 2 * nx) % 2) * ny + (s - 2 * nx) / 2;
+      const std::size_t at =
+          s < 2 * nx ? 2 * ny + (s % 2) * nx + s / 2 : ((s - 2 * nx) % 2) * ny + (s - 2 * nx) / 2;
       face[at] = static_cast<int>(chosen[s]);
     }
     flows_.set_boundary_faces(g, std::move(face), boundaries_.size());

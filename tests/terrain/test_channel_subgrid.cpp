@@ -302,3 +302,31 @@ TEST(SubgridChannel, DecompositionIsRefused) {
     EXPECT_NE(std::string(e.what()).find("domain decomposition"), std::string::npos);
   }
 }
+
+TEST(SubgridChannel, DeactivatingAChannelCellIsRefused) {
+  const Basin b(true);
+  auto sim = b.make(fs::Scheme::first_order);
+  std::vector<std::uint8_t> active(b.grid.cell_count(), 1);
+  const int i = b.ch.reach.i[1];
+  const int j = b.ch.reach.j[1];
+  active[static_cast<std::size_t>(j) * static_cast<std::size_t>(b.grid.nx) +
+         static_cast<std::size_t>(i)] = 0;
+  try {
+    sim->set_active(active);
+    FAIL() << "no error";
+  } catch (const floodtwin::InputError& e) {
+    const std::string cell =
+        "cell (row " + std::to_string(j) + ", column " + std::to_string(i) + ")";
+    EXPECT_NE(std::string(e.what()).find(cell), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'brook'"), std::string::npos) << e.what();
+  }
+  // Cells away from the channel may still be switched off.
+  bool corner_is_channel = false;
+  for (std::size_t c = 0; c < b.ch.reach.i.size(); ++c) {
+    corner_is_channel = corner_is_channel || (b.ch.reach.i[c] == 0 && b.ch.reach.j[c] == 0);
+  }
+  ASSERT_FALSE(corner_is_channel);
+  std::vector<std::uint8_t> corner(b.grid.cell_count(), 1);
+  corner[0] = 0;
+  EXPECT_NO_THROW(sim->set_active(corner));
+}
