@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from impacts_valley import case  # noqa: F401 (the impacts valley, run once per module)
 
 DEMO = (
     Path(os.environ.get("FLOODTWIN_SOURCE_DIR", Path(__file__).parents[2])) / "scenarios" / "demo"

@@ -6,6 +6,7 @@ import os
 import subprocess
 
 import numpy as np
+import pytest
 from osgeo import gdal, osr
 
 
@@ -155,3 +156,11 @@ people_depth = 0.03
 def read_csv(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    """The valley run once per test module: (its folder, the run's stdout)."""
+    if not CLI:
+        pytest.skip("FLOODTWIN_CLI not set")
+    return make_case(tmp_path_factory.mktemp("impacts"))

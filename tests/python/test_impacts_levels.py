@@ -21,16 +21,8 @@ from impacts_valley import (
     Y0,
     ZONES,
     inside,
-    make_case,
     read_csv,
 )
-
-
-@pytest.fixture(scope="module")
-def case(tmp_path_factory):
-    if not CLI:
-        pytest.skip("FLOODTWIN_CLI not set")
-    return make_case(tmp_path_factory.mktemp("impacts"))
 
 
 def impacts_with_levels(d, tmp_path, name):
