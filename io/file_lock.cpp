@@ -63,6 +63,12 @@ FileLock::FileLock(const fs::path& lock_file, std::string what, double wait_seco
     }
     fd_ = fd;
     struct stat st {};
+    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0) {
+      // The holder removed the file between the open and here (release): open the name again.
+      ::close(fd_);
+      fd_ = -1;
+      continue;
+    }
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
       ::close(fd_);  // not release(): nothing is written or removed before the lock is held
       fd_ = -1;
