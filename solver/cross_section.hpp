@@ -116,6 +116,12 @@ class FlowAccounts {
   /// and fy_south (between j and j + 1). Rows are recorded by one thread each.
   void record_row(const Grid& grid, int j, const Real* fx, const Real* fy_north,
                   const Real* fy_south);
+  /// Whether record_row reads faces of row j inside the row (a section crosses it); the
+  /// boundary faces (fx[0], fx[nx], fy_north of row 0, fy_south of row ny - 1) are read always.
+  [[nodiscard]] bool has_faces_in_row(int j) const {
+    const auto r = static_cast<std::size_t>(j);
+    return !row_faces_.empty() && row_start_[r + 1] > row_start_[r];
+  }
   /// Decomposed runs (decomposition.hpp), before end_stage: every process takes the recorded
   /// fluxes of each row from the row's owner, so that end_stage adds them up as one would.
   void merge_stage(const Grid& grid, Decomposition& decomposition);

@@ -48,25 +48,26 @@ void FloodMaps::update(const Simulation& sim, Real dt) {
     const std::ptrdiff_t base = g.index(0, j);
     // Only the wet columns: a cell with h = qx = qy = 0 changes no map (its speed, hazard and
     // depth are 0, no more than the maxima, which start at 0).
-    const auto [first, last] = sim.wet_columns(j);
-    for (int i = first; i < last; ++i) {
-      const auto k = static_cast<std::size_t>(base + i);
-      if (mask[k] != cell_active) continue;
-      const Real d = h[k];
-      const Real speed = d > dry ? std::sqrt(qx[k] * qx[k] + qy[k] * qy[k]) / d : Real(0);
-      if (d > max_depth[k]) {
-        max_depth[k] = d;
-        time_of_max_depth[k] = t;
+    sim.for_each_wet_run(j, [&](int first, int last) {
+      for (int i = first; i < last; ++i) {
+        const auto k = static_cast<std::size_t>(base + i);
+        if (mask[k] != cell_active) continue;
+        const Real d = h[k];
+        const Real speed = d > dry ? std::sqrt(qx[k] * qx[k] + qy[k] * qy[k]) / d : Real(0);
+        if (d > max_depth[k]) {
+          max_depth[k] = d;
+          time_of_max_depth[k] = t;
+        }
+        if (d > dry && !(d + z[k] <= max_water_level[k])) max_water_level[k] = d + z[k];
+        if (speed > max_speed[k]) max_speed[k] = speed;
+        const Real hr = hazard_rating(d, speed, debris_factor_);
+        if (hr > max_hazard[k]) max_hazard[k] = hr;
+        if (d > threshold_) {
+          if (std::isnan(arrival_time[k])) arrival_time[k] = t;
+          flood_duration[k] += dt;
+        }
       }
-      if (d > dry && !(d + z[k] <= max_water_level[k])) max_water_level[k] = d + z[k];
-      if (speed > max_speed[k]) max_speed[k] = speed;
-      const Real hr = hazard_rating(d, speed, debris_factor_);
-      if (hr > max_hazard[k]) max_hazard[k] = hr;
-      if (d > threshold_) {
-        if (std::isnan(arrival_time[k])) arrival_time[k] = t;
-        flood_duration[k] += dt;
-      }
-    }
+    });
   }
 }
 

@@ -152,16 +152,36 @@ void GreenAmpt::compute(const Grid& grid, const std::uint8_t* mask, const Real* 
       loss[k] = 0;
       if (i < 0 || j < 0 || i >= grid.nx || j >= grid.ny || mask[k] != 1) continue;
       if (!(h[k] > 0)) continue;
-      // Capacity bounds from the rate law (the rate falls as F grows): when the water is
-      // below the lower bound it all infiltrates and Newton's method is not needed.
-      const Real F = f_[k];
-      const Real upper = F > 0 ? ks_[k] * dt * (1 + s_[k] / F) : inf;
-      const Real lower = ks_[k] * dt * (1 + s_[k] / (F + upper));
-      const Real l = h[k] <= lower ? h[k] : std::min(h[k], ponded_increment(F, ks_[k], s_[k], dt));
-      loss[k] = l;
-      f_[k] += l;
+      loss[k] = cell_loss(k, h[k], dt);
     }
   }
+}
+
+void GreenAmpt::compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
+                            Real dt, const StepRain& /*rain*/, const WetRuns& wet, Real* loss) {
+  check_same_grid(grid_, grid, "Green-Ampt");
+#pragma omp parallel for schedule(static)
+  for (int j = 0; j < grid.ny; ++j) {
+    const std::ptrdiff_t base = grid.index(0, j);
+    for (std::size_t r = wet.start[static_cast<std::size_t>(j)];
+         r < wet.start[static_cast<std::size_t>(j) + 1]; ++r) {
+      for (int i = wet.runs[r].first; i < wet.runs[r].second; ++i) {
+        const auto k = static_cast<std::size_t>(base + i);
+        loss[k] = mask[k] == 1 && h[k] > 0 ? cell_loss(k, h[k], dt) : Real(0);
+      }
+    }
+  }
+}
+
+Real GreenAmpt::cell_loss(std::size_t k, Real h, Real dt) {
+  // Capacity bounds from the rate law (the rate falls as F grows): when the water is below
+  // the lower bound it all infiltrates and Newton's method is not needed.
+  const Real F = f_[k];
+  const Real upper = F > 0 ? ks_[k] * dt * (1 + s_[k] / F) : inf;
+  const Real lower = ks_[k] * dt * (1 + s_[k] / (F + upper));
+  const Real l = h <= lower ? h : std::min(h, ponded_increment(F, ks_[k], s_[k], dt));
+  f_[k] += l;
+  return l;
 }
 
 std::vector<Real> GreenAmpt::cumulative_infiltration() const { return interior(grid_, f_); }

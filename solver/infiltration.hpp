@@ -41,6 +41,9 @@ class GreenAmpt : public LossModel {
 
   void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                const StepRain& rain, Real* loss) override;
+  /// Visits the wet runs only: a cell with h = 0 infiltrates nothing.
+  void compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
+                   const StepRain& rain, const WetRuns& wet, Real* loss) override;
   std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
     return {{"green_ampt_infiltration", &f_}};
   }
@@ -54,6 +57,8 @@ class GreenAmpt : public LossModel {
   [[nodiscard]] static Real ponded_time(Real F, Real ks, Real S);
 
  private:
+  /// The loss of active cell k over dt, with F updated.
+  Real cell_loss(std::size_t k, Real h, Real dt);
   Grid grid_;
   std::vector<Real> ks_;  ///< [m/s], padded
   std::vector<Real> s_;   ///< psi * dtheta [m], padded

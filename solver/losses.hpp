@@ -25,6 +25,13 @@ struct StepRain {
   [[nodiscard]] bool none() const { return uniform_depth == 0 && rate == nullptr; }
 };
 
+/// Columns of the interior rows outside which h = 0: row j's runs of columns [first, last)
+/// are runs[start[j]] .. runs[start[j + 1] - 1], increasing (start has ny + 1 entries).
+struct WetRuns {
+  std::vector<std::size_t> start;
+  std::vector<std::pair<int, int>> runs;
+};
+
 /// Removes water from active cells after each time step.
 class LossModel {
  public:
@@ -41,6 +48,15 @@ class LossModel {
   /// kept) and books the volume as losses in the mass balance.
   virtual void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                        const StepRain& rain, Real* loss) = 0;
+  /// As compute, where only the cells of `wet` may hold water (h = 0 elsewhere): the
+  /// simulation then reads `loss` in those cells only. A model whose cells with h = 0 lose
+  /// nothing and keep their state may visit only them (on a mostly dry grid most cells are
+  /// never touched); the default computes every cell.
+  virtual void compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
+                           Real dt, const StepRain& rain, const WetRuns& wet, Real* loss) {
+    static_cast<void>(wet);
+    compute(grid, mask, h, t, dt, rain, loss);
+  }
 
   /// The model's own per-cell state (padded layout, named), which checkpoints save and restore
   /// so that a resumed run is bitwise identical; empty for stateless models.

@@ -13,6 +13,7 @@
 /// Threading: OpenMP over row bands. Every face flux is a pure function of the state and every
 /// sum is formed per row and added serially, so results are bitwise identical for any number
 /// of threads.
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -207,6 +208,35 @@ class Simulation {
     const Span& s = live_[static_cast<std::size_t>(j)];
     return {s.first, s.last};
   }
+  /// Columns per block of the wet-block map (the finer bound kept beside wet_columns).
+  static constexpr int wet_block = 32;
+  /// Calls f(first, last) for the runs of columns of interior row j outside which h, qx and
+  /// qy are zero, in increasing order: the blocks of `wet_block` columns that may hold water,
+  /// within wet_columns(j) (the whole row when unknown). The loops over "the cells that may be
+  /// wet" (flood maps, time-step reduction, losses) visit these: on a mostly dry grid a row
+  /// holds a few wet reaches far apart, which one [first, last) span would join.
+  template <class F>
+  void for_each_wet_run(int j, F&& f) const {
+    if (!live_known_) {
+      f(0, grid_.nx);
+      return;
+    }
+    const Span& s = live_[static_cast<std::size_t>(j)];
+    const std::uint8_t* wet = wet_blocks_.data() + static_cast<std::size_t>(j) * blocks_per_row();
+    const int nb = blocks_per_row();
+    int c = s.first;
+    while (c < s.last) {
+      int b = c / wet_block;
+      if (wet[b] == 0) {
+        c = (b + 1) * wet_block;
+        continue;
+      }
+      while (b < nb && wet[b] != 0) ++b;
+      const int end = std::min(s.last, b * wet_block);
+      f(c, end);
+      c = end;
+    }
+  }
 
   // ---- domain decomposition (decomposition.hpp, docs/mpi.md) --------------------------------
   /// Shares the rows among the processes of `d` (null: this process computes every row):
@@ -272,6 +302,27 @@ class Simulation {
     int first = 0;
     int last = 0;
   };
+  /// Column spans per row, rows -1..ny (compressed rows): row r's spans, increasing and
+  /// disjoint, are spans[start[r + 1], start[r + 2]).
+  struct RowSpans {
+    std::vector<std::size_t> start;
+    std::vector<Span> spans;
+    [[nodiscard]] std::span<const Span> row(int r) const {
+      const std::size_t a = start[static_cast<std::size_t>(r + 1)];
+      const std::size_t b = start[static_cast<std::size_t>(r + 2)];
+      return {spans.data() + a, b - a};
+    }
+  };
+  [[nodiscard]] int blocks_per_row() const { return (grid_.nx + wet_block - 1) / wet_block; }
+  /// Marks the block of cell (i, j) of h_ as possibly wet (after a point edit of the state).
+  void mark_wet(int i, int j);
+  /// The column sets of a first-order step (plan_columns): cells updated per row, y faces
+  /// between rows r and r + 1, primitive values loaded per row.
+  RowSpans update_cols_, yface_cols_, load_cols_;
+  bool column_sets_ = false;             ///< the sets above hold for this step (else whole rows)
+  std::vector<std::uint8_t> full_rows_;  ///< seeds of plan_rows that need their whole row
+  /// Fills the column sets of a first-order step from the wet blocks (after plan_rows).
+  void plan_columns();
   /// A stage reads h_in..qy_in and writes h_out..qy_out (the same arrays for the in-place
   /// first-order step), visiting the rows of work_rows_; live_out: the wet columns of its
   /// output rows.
@@ -344,10 +395,14 @@ class Simulation {
   std::shared_ptr<LossModel> losses_;
   std::unique_ptr<ChannelNetwork> channels_;  ///< sub-grid channels, null when none
   std::vector<Real> loss_;  ///< loss depths of the last step (padded), when a model is set
+  WetRuns wet_runs_;        ///< the cells the losses of a step visit
 
   /// Wet columns of the rows of h_ (live_) and h1_ (live1_): outside them h, qx, qy are 0.
   std::vector<Span> live_, live1_;
-  bool live_known_ = false;             ///< live_ valid (false after a state edit)
+  /// Blocks of wet_block columns of h_'s rows that may hold water (ny x blocks_per_row(), 1
+  /// where some cell of the block may have h, qx or qy != 0); valid with live_known_.
+  std::vector<std::uint8_t> wet_blocks_;
+  bool live_known_ = false;              ///< live_ valid (false after a state edit)
   std::vector<std::uint8_t> rain_rows_;  ///< 1 where the rain field is positive in the row
   std::vector<std::uint8_t> work_rows_;  ///< rows the current step visits
   std::vector<Real> zero_row_;           ///< nx + 2 zero fluxes for the rows not visited
@@ -362,14 +417,14 @@ class Simulation {
   long long steps_ = 0;
   mutable Real max_rate_ = -1;  ///< max wave rate of the state, < 0 when unknown
   MassBalance balance_;
-  FlowAccounts flows_;  ///< cross-sections and boundary flows
+  FlowAccounts flows_;            ///< cross-sections and boundary flows
   bool balance_started_ = false;  ///< initial volume recorded (at the first step)
   std::size_t active_cells_ = 0;
 
   std::shared_ptr<Decomposition> decomp_;  ///< null: one process
   int row0_ = 0;                           ///< rows [row0_, row1_) computed here
   int row1_ = 0;
-  mutable Real global_rate_ = -1;      ///< decomposed: max wave rate over all processes
+  mutable Real global_rate_ = -1;        ///< decomposed: max wave rate over all processes
   std::vector<std::uint8_t> loss_mask_;  ///< decomposed: mask_ with other processes' rows walls
 };
 

@@ -33,14 +33,28 @@ inline bool has_state(std::uint8_t m) { return m != cell_wall; }
 /// A boundary ghost: its state is the boundary state at the face.
 inline bool is_boundary_ghost(std::uint8_t m) { return m == cell_ghost || m == cell_discharge; }
 
+/// Sets the faces of a flux row that a stage did not compute to 0: v[c] for every c outside
+/// the spans [first, last + extra) of `cols` (increasing). x faces: extra 1 (the faces of
+/// cells [first, last) are first..last), y faces: 0.
+template <class Spans>
+void zero_outside(std::vector<Real>& v, const Spans& cols, int extra) {
+  auto from = v.begin();
+  for (const auto& sp : cols) {
+    const auto a = v.begin() + sp.first;
+    if (a > from) std::fill(from, a, Real(0));
+    from = std::max(from, v.begin() + sp.last + extra);
+  }
+  if (from < v.end()) std::fill(from, v.end(), Real(0));
+}
+
 /// Negative depths down to this magnitude are round-off and clipped (and booked) [m].
 constexpr Real negative_round_off = Real(1e-10);
 
 /// Flux through a face between cells of kinds mL and mR with face values L and R, in the
 /// face frame (u normal, v tangential). For a discharge ghost, its face state carries the
 /// boundary depth and q_ghost_* its normal unit discharge (positive left to right).
-inline FaceFlux face_flux(std::uint8_t mL, std::uint8_t mR, const FaceState& L,
-                          const FaceState& R, Real q_ghost_L, Real q_ghost_R, Real g) {
+inline FaceFlux face_flux(std::uint8_t mL, std::uint8_t mR, const FaceState& L, const FaceState& R,
+                          Real q_ghost_L, Real q_ghost_R, Real g) {
   if (mL == cell_wall || mR == cell_wall) {
     if (mL == cell_wall && mR == cell_wall) return {0, 0, 0, 0};
     return wall_flux(mL == cell_wall ? R.h : L.h, g);
@@ -99,6 +113,30 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   const int rows1 = row1_;
 
   double max_rate = 0;
+  // Columns visited per row: the first-order step with skipping visits the column sets of
+  // plan_columns (the cells outside them are dry, still and stay so; the faces between them
+  // carry nothing), otherwise whole rows.
+  const bool by_cols = !kSecondOrder && in_place && column_sets_;
+  const Span whole_row{0, nx};
+  const Span whole_load{-1, nx + 1};
+  auto update_cols = [&](int r) {
+    return by_cols ? update_cols_.row(r) : std::span<const Span>(&whole_row, 1);
+  };
+  auto yface_cols = [&](int r) {
+    return by_cols ? yface_cols_.row(r) : std::span<const Span>(&whole_row, 1);
+  };
+  auto load_cols = [&](int r) {
+    return by_cols ? load_cols_.row(r) : std::span<const Span>(&whole_load, 1);
+  };
+  // Whether column c lies in [first, last + extra) of one of `cols`.
+  auto in_cols = [](std::span<const Span> cols, int c, int extra) {
+    for (const Span& sp : cols) {
+      if (c >= sp.first && c < sp.last + extra) return true;
+    }
+    return false;
+  };
+  const int nb = blocks_per_row();
+  std::uint8_t* wet_blocks = final_stage ? wet_blocks_.data() : nullptr;
 
 #pragma omp parallel reduction(max : max_rate)
   {
@@ -124,15 +162,17 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
       const Real* __restrict qyr = qy_in + base;
       const Real* __restrict zr = z + base;
       const std::uint8_t* __restrict mr = mask + base;
+      for (const Span& sp : load_cols(r)) {
 #pragma omp simd
-      for (int c = 0; c < nx + 2; ++c) {
-        const Real h = hr[c];
-        const bool moving = mr[c] != cell_wall && h > dry;
-        const Real inv = Real(1) / (moving ? h : Real(1));
-        ph[c] = h;
-        pu[c] = moving ? qxr[c] * inv : Real(0);
-        pv[c] = moving ? qyr[c] * inv : Real(0);
-        pe[c] = h + zr[c];
+        for (int c = sp.first + 1; c < sp.last + 1; ++c) {
+          const Real h = hr[c];
+          const bool moving = mr[c] != cell_wall && h > dry;
+          const Real inv = Real(1) / (moving ? h : Real(1));
+          ph[c] = h;
+          pu[c] = moving ? qxr[c] * inv : Real(0);
+          pv[c] = moving ? qyr[c] * inv : Real(0);
+          pe[c] = h + zr[c];
+        }
       }
     };
     // Scalar flux for the faces next to walls, inactive cells or discharge ghosts.
@@ -184,13 +224,18 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                         FluxRow& F, const Real* zs, const Real* zn) {
       if (zs == nullptr) zs = south_of_r.z.data() + 1;
       if (zn == nullptr) zn = north_of_r1.z.data() + 1;
-      const FaceRowIn L{south_of_r.h.data() + 1, south_of_r.v.data() + 1,
-                        south_of_r.u.data() + 1, zs};
-      const FaceRowIn R{north_of_r1.h.data() + 1, north_of_r1.v.data() + 1,
-                        north_of_r1.u.data() + 1, zn};
-      hydrostatic_hllc_row(nx, L, R, Real(-1), g, F.out());
+      const std::span<const Span> cols = yface_cols(r);
+      for (const Span& sp : cols) {
+        const int a = sp.first;
+        const FaceRowIn L{south_of_r.h.data() + 1 + a, south_of_r.v.data() + 1 + a,
+                          south_of_r.u.data() + 1 + a, zs + a};
+        const FaceRowIn R{north_of_r1.h.data() + 1 + a, north_of_r1.v.data() + 1 + a,
+                          north_of_r1.u.data() + 1 + a, zn + a};
+        hydrostatic_hllc_row(sp.last - a, L, R, Real(-1), g, F.out(static_cast<std::size_t>(a)));
+      }
       const std::ptrdiff_t base = G.index(0, r);
       for (const int i : special_y_[static_cast<std::size_t>(r + 1)]) {
+        if (by_cols && !in_cols(cols, i, 0)) continue;
         const auto kL = static_cast<std::size_t>(base + i);
         const auto kR = kL + static_cast<std::size_t>(stride);
         const auto c = static_cast<std::size_t>(i + 1);
@@ -238,18 +283,25 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         east = west = &W.prim[slot(r)];
         ze = zw = z + base;
       }
-      const FaceRowIn L{east->h.data(), east->u.data(), east->v.data(), ze};
-      const FaceRowIn R{west->h.data() + 1, west->u.data() + 1, west->v.data() + 1, zw + 1};
-      hydrostatic_hllc_row(nx + 1, L, R, Real(1), g, W.fx.out());
+      // Faces first..last of each span of cells [first, last).
+      const std::span<const Span> cols = update_cols(r);
+      for (const Span& sp : cols) {
+        const int a = sp.first;
+        const FaceRowIn L{east->h.data() + a, east->u.data() + a, east->v.data() + a, ze + a};
+        const FaceRowIn R{west->h.data() + 1 + a, west->u.data() + 1 + a, west->v.data() + 1 + a,
+                          zw + 1 + a};
+        hydrostatic_hllc_row(sp.last - a + 1, L, R, Real(1), g,
+                             W.fx.out(static_cast<std::size_t>(a)));
+      }
       for (const int f : special_x_[static_cast<std::size_t>(r)]) {
+        if (by_cols && !in_cols(cols, f, 1)) continue;
         const auto kL = static_cast<std::size_t>(base + f);
         const auto kR = kL + 1;
         const auto cL = static_cast<std::size_t>(f);
         const auto cR = cL + 1;
         fix_face(W.fx, cL, mask[kL], mask[kR],
                  FaceState{east->h[cL], east->u[cL], east->v[cL], ze[cL]},
-                 FaceState{west->h[cR], west->u[cR], west->v[cR], zw[cR]}, qx_in[kL],
-                 qx_in[kR]);
+                 FaceState{west->h[cR], west->u[cR], west->v[cR], zw[cR]}, qx_in[kL], qx_in[kR]);
       }
     };
 
@@ -267,6 +319,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           std::fill(qy_out + base, qy_out + base + nx, Real(0));
         }
         live_out[js] = Span{0, 0};
+        if (wet_blocks != nullptr) std::fill_n(wet_blocks + js * nb, nb, std::uint8_t{0});
         flows_.record_row(G, s, zeros, zeros, zeros);
         ++s;
         continue;
@@ -274,182 +327,220 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
       int e = s;
       while (e < jb1 && work[e] != 0) ++e;
       {  // rows [j0, j1) = [s, e), inline (a lambda here stopped the loops vectorising)
-      const int j0 = s;
-      const int j1 = e;
-      for (int r = std::max(-1, j0 - (kSecondOrder ? 2 : 1)); r <= std::min(ny, j0 + 1); ++r) {
-        load_row(r);
-      }
-      RowFields* s_prev = &W.y_prev;  // south faces of the row above the current one
-      RowFields* n_face = &W.y_minus;
-      RowFields* s_face = &W.y_plus;
-      Real* scy = W.scy.data();
-      Real* scy_next = W.scy_next.data();
-      FluxRow* fy_n = &W.fy_n;
-      FluxRow* fy_s = &W.fy_s;
-      if constexpr (kSecondOrder) {
-        y_recon(j0 - 1, *n_face, *s_prev, W.scy_dummy.data());
-        y_recon(j0, *n_face, *s_face, scy);
-        y_fluxes(j0 - 1, *s_prev, *n_face, *fy_n, nullptr, nullptr);
-        std::swap(s_prev, s_face);  // s_prev: south faces of row j0
-      } else {
-        y_fluxes(j0 - 1, W.prim[slot(j0 - 1)], W.prim[slot(j0)], *fy_n, z + G.index(0, j0 - 1),
-                 z + G.index(0, j0));
-      }
-
-      for (int j = j0; j < j1; ++j) {
-        if (j + 2 <= ny) load_row(j + 2);
+        const int j0 = s;
+        const int j1 = e;
+        for (int r = std::max(-1, j0 - (kSecondOrder ? 2 : 1)); r <= std::min(ny, j0 + 1); ++r) {
+          load_row(r);
+        }
+        RowFields* s_prev = &W.y_prev;  // south faces of the row above the current one
+        RowFields* n_face = &W.y_minus;
+        RowFields* s_face = &W.y_plus;
+        Real* scy = W.scy.data();
+        Real* scy_next = W.scy_next.data();
+        FluxRow* fy_n = &W.fy_n;
+        FluxRow* fy_s = &W.fy_s;
         if constexpr (kSecondOrder) {
-          y_recon(j + 1, *n_face, *s_face, scy_next);
-          y_fluxes(j, *s_prev, *n_face, *fy_s, nullptr, nullptr);
+          y_recon(j0 - 1, *n_face, *s_prev, W.scy_dummy.data());
+          y_recon(j0, *n_face, *s_face, scy);
+          y_fluxes(j0 - 1, *s_prev, *n_face, *fy_n, nullptr, nullptr);
+          std::swap(s_prev, s_face);  // s_prev: south faces of row j0
         } else {
-          y_fluxes(j, W.prim[slot(j)], W.prim[slot(j + 1)], *fy_s, z + G.index(0, j),
-                   z + G.index(0, j + 1));
+          y_fluxes(j0 - 1, W.prim[slot(j0 - 1)], W.prim[slot(j0)], *fy_n, z + G.index(0, j0 - 1),
+                   z + G.index(0, j0));
         }
-        x_fluxes(j);
 
-        const std::ptrdiff_t base = G.index(0, j);
-        const std::uint8_t* __restrict mrow = mask + base;
-        // Stage results go to a row buffer first: with Runge-Kutta averaging, h_out is h_base.
-        Real* __restrict hnew = W.cell.h.data();
-        Real* __restrict qxnew = W.cell.u.data();
-        Real* __restrict qynew = W.cell.v.data();
-        const bool defer = in_place && (j < jb0 + 2 || j >= jb1 - 2);
-        RowFields* dst = defer ? &W.deferred[static_cast<std::size_t>(n_deferred)] : nullptr;
-        if (defer) W.deferred_row[static_cast<std::size_t>(n_deferred++)] = j;
-        Real* __restrict hout = defer ? dst->h.data() : h_out + base;
-        Real* __restrict qxout = defer ? dst->u.data() : qx_out + base;
-        Real* __restrict qyout = defer ? dst->v.data() : qy_out + base;
-        const Real* __restrict fxm = W.fx.mass.data();
-        const Real* __restrict fxl = W.fx.momentum_left.data();
-        const Real* __restrict fxr = W.fx.momentum_right.data();
-        const Real* __restrict fxt = W.fx.momentum_t.data();
-        const Real* __restrict fnm = fy_n->mass.data();
-        const Real* __restrict fnr = fy_n->momentum_right.data();
-        const Real* __restrict fnt = fy_n->momentum_t.data();
-        const Real* __restrict fsm = fy_s->mass.data();
-        const Real* __restrict fsl = fy_s->momentum_left.data();
-        const Real* __restrict fst = fy_s->momentum_t.data();
-        const Real* __restrict scxr = W.scx.data() + 1;
-        const Real* __restrict scyr = scy + 1;
-        long long bad = 0;
-        double corr_row = 0;
-        // 1. Flux divergence, bed-slope correction and positivity (vectorised). The inputs are
-        // restrict-qualified in this block only: the in-place step writes them below.
-        {
-        const Real* __restrict hin = h_in + base;
-        const Real* __restrict qxin = qx_in + base;
-        const Real* __restrict qyin = qy_in + base;
-#pragma omp simd reduction(+ : bad, corr_row)
-        for (int i = 0; i < nx; ++i) {
-          const bool active = mrow[i] == cell_active;
-          Real h = hin[i] - dtdx * (fxm[i + 1] - fxm[i]) - dtdy * (fsm[i] - fnm[i]);
-          Real qx = qxin[i] - dtdx * (fxl[i + 1] - fxr[i]) - dtdy * (fst[i] - fnt[i]);
-          Real qy = qyin[i] + dtdy * (fsl[i] - fnr[i]) - dtdx * (fxt[i + 1] - fxt[i]);
+        for (int j = j0; j < j1; ++j) {
+          if (j + 2 <= ny) load_row(j + 2);
           if constexpr (kSecondOrder) {
-            qx += dtdx * scxr[i];
-            qy -= dtdy * scyr[i];
-          }
-          const bool round_off = h < 0 && h > -negative_round_off;
-          bad += (active && !(h >= 0) && !round_off) ? 1 : 0;
-          corr_row += (active && round_off) ? -static_cast<double>(h) : 0.0;
-          h = h > 0 ? h : Real(0);
-          hnew[i] = active ? h : Real(0);
-          qxnew[i] = active ? qx : Real(0);
-          qynew[i] = active ? qy : Real(0);
-        }
-        }
-        corr_row *= static_cast<double>(weight);
-        // 2. Implicit Manning friction (vectorised).
-        const Real* __restrict nrow = nman + base;
-#pragma omp simd
-        for (int i = 0; i < nx; ++i) {
-          const Real h = hnew[i];
-          const Real qx = qxnew[i];
-          const Real qy = qynew[i];
-          const bool wet = h > dry;
-          const Real f = manning_factor(wet ? h : Real(1), std::sqrt(qx * qx + qy * qy), nrow[i],
-                                       g, dt);
-          qxnew[i] = wet ? qx * f : qx;
-          qynew[i] = wet ? qy * f : qy;
-        }
-        // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised).
-        double rain_row = 0;
-        double rate_row = 0;
-        const Real* __restrict rrow = rain != nullptr ? rain + base : nullptr;
-        const Real* __restrict hb = h_base != nullptr ? h_base + base : nullptr;
-        const Real* __restrict qxb = qx_base != nullptr ? qx_base + base : nullptr;
-        const Real* __restrict qyb = qy_base != nullptr ? qy_base + base : nullptr;
-        const bool average = hb != nullptr;
-#pragma omp simd reduction(+ : rain_row, bad) reduction(max : rate_row)
-        for (int i = 0; i < nx; ++i) {
-          const bool active = mrow[i] == cell_active;
-          Real h = hnew[i];
-          Real qx = qxnew[i];
-          Real qy = qynew[i];
-          if (average) {
-            h = Real(0.5) * (hb[i] + h);
-            qx = Real(0.5) * (qxb[i] + qx);
-            qy = Real(0.5) * (qyb[i] + qy);
-          }
-          if (final_stage) {
-            const Real r_cell =
-                active ? rain_depth + (rrow != nullptr ? rrow[i] * dt : Real(0)) : Real(0);
-            h += r_cell;
-            rain_row += r_cell;
-            bad += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
-          }
-          const bool wet = h > dry;
-          qx = wet ? qx : Real(0);
-          qy = wet ? qy : Real(0);
-          if (final_stage) {
-            const Real rate = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
-            rate_row = std::max(rate_row, active ? static_cast<double>(rate) : 0.0);
-          }
-          hout[i] = h;
-          qxout[i] = qx;
-          qyout[i] = qy;
-        }
-        max_rate = std::max(max_rate, rate_row);
-        {  // wet columns of the new row (a wet cell has h > 0; a dry one has h = q = 0)
-          int first = 0;
-          int last = nx;
-          while (first < nx && !(hout[first] > 0)) ++first;
-          while (last > first && !(hout[last - 1] > 0)) --last;
-          live_out[static_cast<std::size_t>(j)] = Span{first, last};
-        }
-
-        // Boundary faces of this row: inflow is positive into the domain.
-        double b_in = 0;
-        double b_out = 0;
-        auto book = [&](Real into_domain, Real length) {
-          const double v = static_cast<double>(into_domain) * static_cast<double>(length);
-          if (v > 0) {
-            b_in += v;
+            y_recon(j + 1, *n_face, *s_face, scy_next);
+            y_fluxes(j, *s_prev, *n_face, *fy_s, nullptr, nullptr);
           } else {
-            b_out -= v;
+            y_fluxes(j, W.prim[slot(j)], W.prim[slot(j + 1)], *fy_s, z + G.index(0, j),
+                     z + G.index(0, j + 1));
           }
-        };
-        book(W.fx.mass[0], G.dy);
-        book(-W.fx.mass[static_cast<std::size_t>(nx)], G.dy);
-        if (j == 0) {
-          for (int i = 0; i < nx; ++i) book(fy_n->mass[static_cast<std::size_t>(i)], G.dx);
-        }
-        if (j == ny - 1) {
-          for (int i = 0; i < nx; ++i) book(-fy_s->mass[static_cast<std::size_t>(i)], G.dx);
-        }
-        const auto jr = static_cast<std::size_t>(j) * kSums;
-        const double wdt = static_cast<double>(weight) * static_cast<double>(dt);
-        row_sums_[jr + 0] = b_in * wdt;
-        row_sums_[jr + 1] = b_out * wdt;
-        row_sums_[jr + 2] = rain_row;
-        row_sums_[jr + 3] = corr_row;
-        row_sums_[jr + 4] = static_cast<double>(bad);
-        flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
+          x_fluxes(j);
 
-        std::swap(fy_n, fy_s);
-        std::swap(s_prev, s_face);
-        std::swap(scy, scy_next);
-      }
+          const std::ptrdiff_t base = G.index(0, j);
+          const std::uint8_t* __restrict mrow = mask + base;
+          // Stage results go to a row buffer first: with Runge-Kutta averaging, h_out is h_base.
+          Real* __restrict hnew = W.cell.h.data();
+          Real* __restrict qxnew = W.cell.u.data();
+          Real* __restrict qynew = W.cell.v.data();
+          const bool defer = in_place && (j < jb0 + 2 || j >= jb1 - 2);
+          RowFields* dst = defer ? &W.deferred[static_cast<std::size_t>(n_deferred)] : nullptr;
+          if (defer) W.deferred_row[static_cast<std::size_t>(n_deferred++)] = j;
+          Real* __restrict hout = defer ? dst->h.data() : h_out + base;
+          Real* __restrict qxout = defer ? dst->u.data() : qx_out + base;
+          Real* __restrict qyout = defer ? dst->v.data() : qy_out + base;
+          const Real* __restrict fxm = W.fx.mass.data();
+          const Real* __restrict fxl = W.fx.momentum_left.data();
+          const Real* __restrict fxr = W.fx.momentum_right.data();
+          const Real* __restrict fxt = W.fx.momentum_t.data();
+          const Real* __restrict fnm = fy_n->mass.data();
+          const Real* __restrict fnr = fy_n->momentum_right.data();
+          const Real* __restrict fnt = fy_n->momentum_t.data();
+          const Real* __restrict fsm = fy_s->mass.data();
+          const Real* __restrict fsl = fy_s->momentum_left.data();
+          const Real* __restrict fst = fy_s->momentum_t.data();
+          const Real* __restrict scxr = W.scx.data() + 1;
+          const Real* __restrict scyr = scy + 1;
+          long long bad = 0;
+          long long round_offs = 0;
+          Real* __restrict corr = W.corr.data();
+          const std::span<const Span> cols = update_cols(j);
+          double rain_row = 0;
+          double rate_row = 0;
+          for (const Span& sp : cols) {
+            const int i0 = sp.first;
+            const int i1 = sp.last;
+            // 1. Flux divergence, bed-slope correction and positivity (vectorised). The inputs are
+            // restrict-qualified in this block only: the in-place step writes them below.
+            {
+              const Real* __restrict hin = h_in + base;
+              const Real* __restrict qxin = qx_in + base;
+              const Real* __restrict qyin = qy_in + base;
+#pragma omp simd reduction(+ : bad, round_offs)
+              for (int i = i0; i < i1; ++i) {
+                const bool active = mrow[i] == cell_active;
+                Real h = hin[i] - dtdx * (fxm[i + 1] - fxm[i]) - dtdy * (fsm[i] - fnm[i]);
+                Real qx = qxin[i] - dtdx * (fxl[i + 1] - fxr[i]) - dtdy * (fst[i] - fnt[i]);
+                Real qy = qyin[i] + dtdy * (fsl[i] - fnr[i]) - dtdx * (fxt[i + 1] - fxt[i]);
+                if constexpr (kSecondOrder) {
+                  qx += dtdx * scxr[i];
+                  qy -= dtdy * scyr[i];
+                }
+                const bool round_off = h < 0 && h > -negative_round_off;
+                bad += (active && !(h >= 0) && !round_off) ? 1 : 0;
+                round_offs += (active && round_off) ? 1 : 0;
+                corr[i] = (active && round_off) ? -h : Real(0);
+                h = h > 0 ? h : Real(0);
+                hnew[i] = active ? h : Real(0);
+                qxnew[i] = active ? qx : Real(0);
+                qynew[i] = active ? qy : Real(0);
+              }
+            }
+            // 2. Implicit Manning friction (vectorised).
+            const Real* __restrict nrow = nman + base;
+#pragma omp simd
+            for (int i = i0; i < i1; ++i) {
+              const Real h = hnew[i];
+              const Real qx = qxnew[i];
+              const Real qy = qynew[i];
+              const bool wet = h > dry;
+              const Real f =
+                  manning_factor(wet ? h : Real(1), std::sqrt(qx * qx + qy * qy), nrow[i], g, dt);
+              qxnew[i] = wet ? qx * f : qx;
+              qynew[i] = wet ? qy * f : qy;
+            }
+            // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised).
+            const Real* __restrict rrow = rain != nullptr ? rain + base : nullptr;
+            const Real* __restrict hb = h_base != nullptr ? h_base + base : nullptr;
+            const Real* __restrict qxb = qx_base != nullptr ? qx_base + base : nullptr;
+            const Real* __restrict qyb = qy_base != nullptr ? qy_base + base : nullptr;
+            const bool average = hb != nullptr;
+#pragma omp simd reduction(+ : rain_row, bad) reduction(max : rate_row)
+            for (int i = i0; i < i1; ++i) {
+              const bool active = mrow[i] == cell_active;
+              Real h = hnew[i];
+              Real qx = qxnew[i];
+              Real qy = qynew[i];
+              if (average) {
+                h = Real(0.5) * (hb[i] + h);
+                qx = Real(0.5) * (qxb[i] + qx);
+                qy = Real(0.5) * (qyb[i] + qy);
+              }
+              if (final_stage) {
+                const Real r_cell =
+                    active ? rain_depth + (rrow != nullptr ? rrow[i] * dt : Real(0)) : Real(0);
+                h += r_cell;
+                rain_row += r_cell;
+                bad += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
+              }
+              const bool wet = h > dry;
+              qx = wet ? qx : Real(0);
+              qy = wet ? qy : Real(0);
+              if (final_stage) {
+                const Real rate = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
+                rate_row = std::max(rate_row, active ? static_cast<double>(rate) : 0.0);
+              }
+              hout[i] = h;
+              qxout[i] = qx;
+              qyout[i] = qy;
+            }
+          }  // spans of the row
+          max_rate = std::max(max_rate, rate_row);
+          // Round-off corrections summed in column order (the same sum whatever the spans).
+          double corr_row = 0;
+          if (round_offs > 0) {
+            for (const Span& sp : cols) {
+              for (int i = sp.first; i < sp.last; ++i) corr_row += static_cast<double>(corr[i]);
+            }
+          }
+          corr_row *= static_cast<double>(weight);
+          {  // wet columns and blocks of the new row (a wet cell has h > 0, a dry one h = q = 0)
+            Span live{0, 0};
+            std::uint8_t* blocks =
+                wet_blocks != nullptr ? wet_blocks + static_cast<std::size_t>(j) * nb : nullptr;
+            if (blocks != nullptr) std::fill_n(blocks, nb, std::uint8_t{0});
+            for (const Span& sp : cols) {
+              int first = sp.first;
+              int last = sp.last;
+              while (first < last && !(hout[first] > 0)) ++first;
+              while (last > first && !(hout[last - 1] > 0)) --last;
+              if (first == last) continue;
+              live = live.first < live.last ? Span{live.first, last} : Span{first, last};
+              if (blocks == nullptr) continue;
+              for (int b = first / wet_block; b <= (last - 1) / wet_block; ++b) {
+                const int lo = std::max(first, b * wet_block);
+                const int hi = std::min(last, (b + 1) * wet_block);
+                bool wet = false;
+                for (int i = lo; i < hi && !wet; ++i) wet = hout[i] > 0;
+                blocks[b] = static_cast<std::uint8_t>(blocks[b] | (wet ? 1 : 0));
+              }
+            }
+            live_out[static_cast<std::size_t>(j)] = live;
+          }
+
+          // Boundary faces of this row: inflow is positive into the domain.
+          double b_in = 0;
+          double b_out = 0;
+          auto book = [&](Real into_domain, Real length) {
+            const double v = static_cast<double>(into_domain) * static_cast<double>(length);
+            if (v > 0) {
+              b_in += v;
+            } else {
+              b_out -= v;
+            }
+          };
+          if (by_cols) {  // faces not computed carry nothing: zero where they are read below
+            if (cols.front().first > 0) W.fx.mass[0] = 0;
+            if (cols.back().last < nx) W.fx.mass[static_cast<std::size_t>(nx)] = 0;
+            const bool sections = flows_.has_faces_in_row(j);
+            if (sections) zero_outside(W.fx.mass, cols, 1);
+            if (j == 0 || sections) zero_outside(fy_n->mass, yface_cols(j - 1), 0);
+            if (j == ny - 1 || sections) zero_outside(fy_s->mass, yface_cols(j), 0);
+          }
+          book(W.fx.mass[0], G.dy);
+          book(-W.fx.mass[static_cast<std::size_t>(nx)], G.dy);
+          if (j == 0) {
+            for (int i = 0; i < nx; ++i) book(fy_n->mass[static_cast<std::size_t>(i)], G.dx);
+          }
+          if (j == ny - 1) {
+            for (int i = 0; i < nx; ++i) book(-fy_s->mass[static_cast<std::size_t>(i)], G.dx);
+          }
+          const auto jr = static_cast<std::size_t>(j) * kSums;
+          const double wdt = static_cast<double>(weight) * static_cast<double>(dt);
+          row_sums_[jr + 0] = b_in * wdt;
+          row_sums_[jr + 1] = b_out * wdt;
+          row_sums_[jr + 2] = rain_row;
+          row_sums_[jr + 3] = corr_row;
+          row_sums_[jr + 4] = static_cast<double>(bad);
+          flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
+
+          std::swap(fy_n, fy_s);
+          std::swap(s_prev, s_face);
+          std::swap(scy, scy_next);
+        }
       }
       s = e;
     }
@@ -457,10 +548,13 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
 #pragma omp barrier
       for (int d = 0; d < n_deferred; ++d) {
         const RowFields& R = W.deferred[static_cast<std::size_t>(d)];
-        const std::ptrdiff_t base = G.index(0, W.deferred_row[static_cast<std::size_t>(d)]);
-        std::copy(R.h.begin(), R.h.begin() + nx, h_out + base);
-        std::copy(R.u.begin(), R.u.begin() + nx, qx_out + base);
-        std::copy(R.v.begin(), R.v.begin() + nx, qy_out + base);
+        const int row = W.deferred_row[static_cast<std::size_t>(d)];
+        const std::ptrdiff_t base = G.index(0, row);
+        for (const Span& sp : update_cols(row)) {  // the cells the row's update wrote
+          std::copy(R.h.begin() + sp.first, R.h.begin() + sp.last, h_out + base + sp.first);
+          std::copy(R.u.begin() + sp.first, R.u.begin() + sp.last, qx_out + base + sp.first);
+          std::copy(R.v.begin() + sp.first, R.v.begin() + sp.last, qy_out + base + sp.first);
+        }
       }
     }
   }
@@ -513,14 +607,15 @@ Real Simulation::compute_max_rate() const {
   // Only the wet columns: a dry cell's rate is 0 (and the maximum starts at 0).
 #pragma omp parallel for reduction(max : m) schedule(static)
   for (int j = row0_; j < row1_; ++j) {  // this process's rows (stable_dt reduces)
-    const auto [first, last] = wet_columns(j);
     const std::ptrdiff_t base = grid_.index(0, j);
-    for (int i = first; i < last; ++i) {
-      const auto k = static_cast<std::size_t>(base + i);
-      if (mask_[k] != cell_active) continue;
-      m = std::max(m,
-                   static_cast<double>(wave_rate(h_[k], qx_[k], qy_[k], g, dry, inv_dx, inv_dy)));
-    }
+    for_each_wet_run(j, [&](int first, int last) {
+      for (int i = first; i < last; ++i) {
+        const auto k = static_cast<std::size_t>(base + i);
+        if (mask_[k] != cell_active) continue;
+        m = std::max(m,
+                     static_cast<double>(wave_rate(h_[k], qx_[k], qy_[k], g, dry, inv_dx, inv_dy)));
+      }
+    });
   }
   return static_cast<Real>(m);
 }
@@ -530,6 +625,8 @@ void Simulation::refresh_live() {
   const auto ny = static_cast<std::size_t>(G.ny);
   if (live_known_ && live_.size() == ny) return;
   live_.assign(ny, Span{});
+  const int nb = blocks_per_row();
+  wet_blocks_.assign(ny * static_cast<std::size_t>(nb), 0);
 #pragma omp parallel for schedule(static)
   for (int j = 0; j < G.ny; ++j) {
     const std::ptrdiff_t base = G.index(0, j);
@@ -542,36 +639,57 @@ void Simulation::refresh_live() {
     while (first < G.nx && !wet(first)) ++first;
     while (last > first && !wet(last - 1)) --last;
     live_[static_cast<std::size_t>(j)] = Span{first, last};
+    std::uint8_t* blocks = wet_blocks_.data() + static_cast<std::size_t>(j) * nb;
+    for (int i = first; i < last; ++i) {
+      if (wet(i)) blocks[i / wet_block] = 1;
+    }
   }
   // Decomposed: other processes' rows are stale here and never visited (FloodMaps too).
   for (int j = 0; j < G.ny; ++j) {
-    if (j < row0_ || j >= row1_) live_[static_cast<std::size_t>(j)] = Span{};
+    if (j >= row0_ && j < row1_) continue;
+    live_[static_cast<std::size_t>(j)] = Span{};
+    std::fill_n(wet_blocks_.begin() + static_cast<std::ptrdiff_t>(j) * nb, nb, std::uint8_t{0});
   }
   // The stage buffers: unknown contents, cleared where a stage does not visit.
   live1_.assign(ny, Span{0, G.nx});
   live_known_ = true;
 }
 
+void Simulation::mark_wet(int i, int j) {
+  if (!live_known_) return;
+  Span& live = live_[static_cast<std::size_t>(j)];
+  live = live.first < live.last ? Span{std::min(live.first, i), std::max(live.last, i + 1)}
+                                : Span{i, i + 1};
+  wet_blocks_[static_cast<std::size_t>(j) * static_cast<std::size_t>(blocks_per_row()) +
+              static_cast<std::size_t>(i / wet_block)] = 1;
+}
+
 void Simulation::plan_rows(Real rain_depth) {
   const int ny = grid_.ny;
   const auto n = static_cast<std::size_t>(ny);
   work_rows_.assign(n, 1);
+  column_sets_ = false;
   if (!skip_dry_ || rain_depth != 0) return;
-  // Rows with water, rain, or a boundary that can bring water in.
+  // Rows with water, rain, or a boundary that can bring water in. Rain, boundaries and other
+  // processes' rows seed their whole row (full_rows_), water only its wet blocks.
   std::vector<int> seed(n + 1, 0);  // prefix counts of seed rows
   std::vector<std::uint8_t> is_seed(n, 0);
+  full_rows_.assign(n, 0);
   for (std::size_t j = 0; j < n; ++j) {
-    is_seed[j] = live_[j].first < live_[j].last || (!rain_.empty() && rain_rows_[j] != 0);
+    full_rows_[j] = !rain_.empty() && rain_rows_[j] != 0;
     // Decomposed: other processes' rows may hold water (unknown here): visiting a dry row
     // more changes nothing (bitwise), missing a wet one would.
     const auto row = static_cast<int>(j);
-    if (row < row0_ || row >= row1_) is_seed[j] = 1;
+    if (row < row0_ || row >= row1_) full_rows_[j] = 1;
   }
   const std::ptrdiff_t stride = grid_.stride();
   for (const GhostCell& gc : ghost_cells_) {
     if (gc.type != BoundaryType::water_level && gc.type != BoundaryType::discharge) continue;
     const std::ptrdiff_t r = gc.interior / stride - Grid::ghost;
-    if (r >= 0 && r < ny) is_seed[static_cast<std::size_t>(r)] = 1;
+    if (r >= 0 && r < ny) full_rows_[static_cast<std::size_t>(r)] = 1;
+  }
+  for (std::size_t j = 0; j < n; ++j) {
+    is_seed[j] = full_rows_[j] != 0 || live_[j].first < live_[j].last;
   }
   for (std::size_t j = 0; j < n; ++j) seed[j + 1] = seed[j] + is_seed[j];
   // A cell's new state depends on cells at most 1 (first order) or 2 (each second-order
@@ -583,6 +701,89 @@ void Simulation::plan_rows(Real rain_depth) {
     work_rows_[static_cast<std::size_t>(j)] =
         seed[static_cast<std::size_t>(b)] > seed[static_cast<std::size_t>(a)] ? 1 : 0;
   }
+  if (config_.scheme == Scheme::first_order) plan_columns();
+}
+
+void Simulation::plan_columns() {
+  const int nx = grid_.nx;
+  const int ny = grid_.ny;
+  const int nb = blocks_per_row();
+  // Appends [a, b) clamped to [lo, hi) to the spans of the row being built (spans come in
+  // increasing order of a), merging it with the last one when they overlap or touch.
+  auto push = [](RowSpans& set, std::size_t row_begin, int a, int b, int lo, int hi) {
+    a = std::max(a, lo);
+    b = std::min(b, hi);
+    if (a >= b) return;
+    if (set.spans.size() > row_begin && set.spans.back().last >= a) {
+      set.spans.back().last = std::max(set.spans.back().last, b);
+    } else {
+      set.spans.push_back(Span{a, b});
+    }
+  };
+  auto reset = [&](RowSpans& set) {
+    set.start.assign(static_cast<std::size_t>(ny) + 3, 0);
+    set.spans.clear();
+  };
+  auto end_row = [](RowSpans& set, int r) {
+    set.start[static_cast<std::size_t>(r + 2)] = set.spans.size();
+  };
+  // Cells updated in row j: a cell whose 5-point stencil is dry and still stays so. The wet
+  // blocks of rows j-1..j+1, each run widened by one column; whole rows next to a full seed.
+  reset(update_cols_);
+  end_row(update_cols_, -1);
+  std::vector<std::uint8_t> near(static_cast<std::size_t>(nb));
+  for (int j = 0; j < ny; ++j) {
+    const std::size_t row_begin = update_cols_.spans.size();
+    if (work_rows_[static_cast<std::size_t>(j)] != 0) {
+      bool full = false;
+      std::fill(near.begin(), near.end(), std::uint8_t{0});
+      for (int r = std::max(0, j - 1); r <= std::min(ny - 1, j + 1); ++r) {
+        full = full || full_rows_[static_cast<std::size_t>(r)] != 0;
+        const std::uint8_t* w = wet_blocks_.data() + static_cast<std::size_t>(r) * nb;
+        for (int b = 0; b < nb; ++b) near[static_cast<std::size_t>(b)] |= w[b];
+      }
+      if (full) {
+        push(update_cols_, row_begin, 0, nx, 0, nx);
+      } else {
+        for (int b = 0; b < nb;) {
+          if (near[static_cast<std::size_t>(b)] == 0) {
+            ++b;
+            continue;
+          }
+          int e = b;
+          while (e < nb && near[static_cast<std::size_t>(e)] != 0) ++e;
+          push(update_cols_, row_begin, b * wet_block - 1, e * wet_block + 1, 0, nx);
+          b = e;
+        }
+      }
+    }
+    end_row(update_cols_, j);
+  }
+  end_row(update_cols_, ny);
+  // Unions of the update sets of neighbouring rows, widened by `widen` columns.
+  std::vector<Span> parts;
+  auto build = [&](RowSpans& set, int r0, int r1, int dr0, int dr1, int widen, int lo, int hi) {
+    reset(set);
+    for (int r = -1; r < r0; ++r) end_row(set, r);
+    for (int r = r0; r < r1; ++r) {
+      parts.clear();
+      for (int q = std::max(-1, r + dr0); q <= std::min(ny, r + dr1); ++q) {
+        for (const Span& sp : update_cols_.row(q)) parts.push_back(sp);
+      }
+      std::sort(parts.begin(), parts.end(),
+                [](const Span& a, const Span& b) { return a.first < b.first; });
+      const std::size_t row_begin = set.spans.size();
+      for (const Span& sp : parts) push(set, row_begin, sp.first - widen, sp.last + widen, lo, hi);
+      end_row(set, r);
+    }
+    for (int r = r1; r <= ny; ++r) end_row(set, r);
+  };
+  // y faces between rows r and r + 1 (r = -1..ny-1): used by both rows' updates.
+  build(yface_cols_, -1, ny, 0, 1, 0, 0, nx);
+  // Primitive values of row r (columns -1..nx): read by the y faces above and below it and by
+  // the x faces of its own cells (one column to each side).
+  build(load_cols_, -1, ny + 1, -1, 1, 1, -1, nx + 1);
+  column_sets_ = true;
 }
 
 Real Simulation::stable_dt() const {
@@ -627,10 +828,7 @@ void Simulation::apply_point_sources(Real t, Real dt) {
       h_[k] = h_new;
       volumes[n] = static_cast<double>(volume);
     }
-    if (!live_known_) continue;
-    Span& live = live_[static_cast<std::size_t>(s.j)];
-    live = live.first < live.last ? Span{std::min(live.first, s.i), std::max(live.last, s.i + 1)}
-                                  : Span{s.i, s.i + 1};
+    mark_wet(s.i, s.j);
   }
   if (decomposed() && !sources_.empty()) decomp_->merge_tagged(volumes, rows);
   for (const double v : volumes) balance_.point_in += v;
@@ -652,34 +850,56 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
       std::fill_n(loss_mask_.begin() + static_cast<std::ptrdiff_t>(base), G.stride(), cell_wall);
     }
   }
-  losses_->compute(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
-                   loss_.data());
-  // Per row: the depth lost and the count of bad loss depths.
+  // The cells that may hold water (outside them h = 0: no loss), this process's rows.
+  wet_runs_.start.assign(static_cast<std::size_t>(G.ny) + 1, 0);
+  wet_runs_.runs.clear();
+  for (int j = 0; j < G.ny; ++j) {
+    if (j >= row0_ && j < row1_) {
+      for_each_wet_run(j, [&](int first, int last) { wet_runs_.runs.emplace_back(first, last); });
+    }
+    wet_runs_.start[static_cast<std::size_t>(j) + 1] = wet_runs_.runs.size();
+  }
+  losses_->compute_wet(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
+                       wet_runs_, loss_.data());
+  // Per row: the depth lost and the count of bad loss depths. The wave rate of the state
+  // after the losses is taken on the way (as compute_max_rate would).
   std::vector<double> rows(2 * static_cast<std::size_t>(G.ny), 0.0);
   long long bad = 0;
-#pragma omp parallel for schedule(static) reduction(+ : bad)
+  double max_rate = 0;
+  const Real g = config_.gravity;
+  const Real dry = config_.dry_depth;
+  const Real inv_dx = Real(1) / G.dx;
+  const Real inv_dy = Real(1) / G.dy;
+#pragma omp parallel for schedule(static) reduction(+ : bad) reduction(max : max_rate)
   for (int j = row0_; j < row1_; ++j) {
     long long bad_row = 0;
     double s = 0;
     const std::ptrdiff_t base = G.index(0, j);
-    for (int i = 0; i < G.nx; ++i) {
-      const auto k = static_cast<std::size_t>(base + i);
-      if (mask_[k] != cell_active) continue;
-      const Real loss = loss_[k];
-      if (!(loss >= 0 && loss <= h_[k])) {
-        ++bad_row;
-        continue;
+    for (std::size_t r = wet_runs_.start[static_cast<std::size_t>(j)];
+         r < wet_runs_.start[static_cast<std::size_t>(j) + 1]; ++r) {
+      for (int i = wet_runs_.runs[r].first; i < wet_runs_.runs[r].second; ++i) {
+        const auto k = static_cast<std::size_t>(base + i);
+        if (mask_[k] != cell_active) continue;
+        const Real loss = loss_[k];
+        if (!(loss >= 0 && loss <= h_[k])) {
+          ++bad_row;
+          continue;
+        }
+        if (loss != 0) {
+          const Real h_new = h_[k] - loss;
+          if (h_new > dry) {
+            qx_[k] *= h_new / h_[k];
+            qy_[k] *= h_new / h_[k];
+          } else {
+            qx_[k] = qy_[k] = 0;
+          }
+          h_[k] = h_new;
+          s += loss;
+        }
+        max_rate =
+            std::max(max_rate,
+                     static_cast<double>(wave_rate(h_[k], qx_[k], qy_[k], g, dry, inv_dx, inv_dy)));
       }
-      if (loss == 0) continue;
-      const Real h_new = h_[k] - loss;
-      if (h_new > config_.dry_depth) {
-        qx_[k] *= h_new / h_[k];
-        qy_[k] *= h_new / h_[k];
-      } else {
-        qx_[k] = qy_[k] = 0;
-      }
-      h_[k] = h_new;
-      s += loss;
     }
     rows[2 * static_cast<std::size_t>(j)] = s;
     rows[2 * static_cast<std::size_t>(j) + 1] = static_cast<double>(bad_row);
@@ -688,7 +908,8 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
   if (split) {
     decomp_->allgather_rows(rows.data(), 2);
     bad = 0;
-    for (int j = 0; j < G.ny; ++j) bad += static_cast<long long>(rows[2 * static_cast<std::size_t>(j) + 1]);
+    for (int j = 0; j < G.ny; ++j)
+      bad += static_cast<long long>(rows[2 * static_cast<std::size_t>(j) + 1]);
   }
   if (bad > 0) {
     std::ostringstream msg;
@@ -698,7 +919,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
   double total = 0;
   for (int j = 0; j < G.ny; ++j) total += rows[2 * static_cast<std::size_t>(j)];
   balance_.losses += total * static_cast<double>(G.dx) * static_cast<double>(G.dy);
-  max_rate_ = -1;
+  max_rate_ = static_cast<Real>(max_rate);
 }
 
 Real Simulation::step(Real dt_limit) {
@@ -735,8 +956,8 @@ Real Simulation::step(Real dt_limit) {
   if (config_.scheme == Scheme::first_order) {
     // In place (the stage defers the rows that neighbouring threads read): no stage buffers.
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
-    r2 = stage<false>(h_.data(), qx_.data(), qy_.data(), h_.data(), qx_.data(), qy_.data(),
-                      nullptr, nullptr, nullptr, t, dt, Real(1), true, rain_depth, live_);
+    r2 = stage<false>(h_.data(), qx_.data(), qy_.data(), h_.data(), qx_.data(), qy_.data(), nullptr,
+                      nullptr, nullptr, t, dt, Real(1), true, rain_depth, live_);
     if (decomposed()) flows_.merge_stage(grid_, *decomp_);
     flows_.end_stage(static_cast<double>(dt));
   } else {
@@ -794,9 +1015,8 @@ bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& afte
   if (!std::isfinite(t_end)) throw InputError("advance_to: the end time must be finite");
   while (time_ < t_end) {
     const Real remaining = t_end - time_;
-    const bool last =
-        std::min(stable_dt(), config_.max_dt) >= remaining &&
-        std::min(forcing_end(), next_elevation_change()) >= t_end;
+    const bool last = std::min(stable_dt(), config_.max_dt) >= remaining &&
+                      std::min(forcing_end(), next_elevation_change()) >= t_end;
     const Real dt = step(remaining);
     if (last) time_ = t_end;
     if (after_step && !after_step(dt)) return time_ >= t_end;

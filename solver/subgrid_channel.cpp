@@ -360,9 +360,7 @@ void Simulation::step_channels(Real dt) {
     if (h_[k] == 0 && qx_[k] == 0 && qy_[k] == 0) continue;
     const auto j = static_cast<int>(c.k / stride) - Grid::ghost;
     const auto i = static_cast<int>(c.k % stride) - Grid::ghost;
-    Span& live = live_[static_cast<std::size_t>(j)];
-    live = live.first < live.last ? Span{std::min(live.first, i), std::max(live.last, i + 1)}
-                                  : Span{i, i + 1};
+    mark_wet(i, j);
   }
 }
 

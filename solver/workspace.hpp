@@ -40,12 +40,13 @@ struct Simulation::Workspace {
   static constexpr int ring = 4;  ///< primitive rows kept: r-1 .. r+2
   /// Primitive rows (h, u, v, eta in the `z` slot), cells -1 .. nx (index i + 1).
   std::array<RowFields, ring> prim;
-  RowFields x_minus, x_plus;            ///< x reconstruction of the current row (second order)
-  RowFields y_minus, y_plus, y_prev;    ///< y reconstruction: N and S of row r+1, S of row r
-  RowFields cell;                       ///< updated h, qx (u slot), qy (v slot) of a row
-  FluxRow fx;                           ///< x faces of the current row (nx + 1)
-  FluxRow fy_n, fy_s;                   ///< y faces north and south of the current row (nx)
+  RowFields x_minus, x_plus;          ///< x reconstruction of the current row (second order)
+  RowFields y_minus, y_plus, y_prev;  ///< y reconstruction: N and S of row r+1, S of row r
+  RowFields cell;                     ///< updated h, qx (u slot), qy (v slot) of a row
+  FluxRow fx;                         ///< x faces of the current row (nx + 1)
+  FluxRow fy_n, fy_s;                 ///< y faces north and south of the current row (nx)
   std::vector<Real> scx, scy, scy_next, scy_dummy;  ///< bed-slope corrections (second order)
+  std::vector<Real> corr;  ///< round-off depth corrections of the current row
   /// Rows of an in-place stage written after the barrier (h, qx in u, qy in v) and their rows.
   std::array<RowFields, 4> deferred;
   std::array<int, 4> deferred_row{};
@@ -66,6 +67,7 @@ struct Simulation::Workspace {
     scy.assign(w, 0);
     scy_next.assign(w, 0);
     scy_dummy.assign(w, 0);
+    corr.assign(w, 0);
     for (auto& d : deferred) d.resize(w);
     width = nx;
   }
