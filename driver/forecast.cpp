@@ -706,45 +706,13 @@ RunSummary run(Forecast& f, const RunOptions& options) {
       }
     }
   };
-  // Decomposed runs: the wet cells and the stored volume of every process's rows, gathered
-  // per row and added in row order as Simulation::stored_volume adds them, so that rank 0
-  // reports the numbers of one process (its own copy of the other rows is stale between
-  // outputs). Collective: every process calls progress() at the same steps.
-  std::vector<double> row_counts;
+  // Collective when decomposed (Simulation::wet_cells, mass_balance: the whole grid's numbers,
+  // bitwise one process's): every process calls progress() at the same steps, rank 0 reports.
   auto progress = [&]() {
     if (!options.on_progress) return;
-    const auto threshold = static_cast<Real>(s.flood_threshold);
-    std::size_t wet = 0;
-    solver::MassBalance balance;
-    if (split) {
-      const solver::Grid& g = sim.grid();
-      row_counts.assign(2 * static_cast<std::size_t>(g.ny), 0.0);
-      const auto [row0, row1] = sim.owned_rows();
-      for (int j = row0; j < row1; ++j) {
-        double volume = 0;
-        double cells = 0;
-        for (int i = 0; i < g.nx; ++i) {
-          if (!sim.is_active(i, j)) continue;
-          const Real h = sim.h()[static_cast<std::size_t>(g.index(i, j))];
-          volume += h;
-          if (h > threshold) cells += 1;
-        }
-        row_counts[2 * static_cast<std::size_t>(j)] = volume;
-        row_counts[2 * static_cast<std::size_t>(j) + 1] = cells;
-      }
-      decomposition->allgather_rows(row_counts.data(), 2);
-      if (!root) return;
-      double volume = 0;
-      for (int j = 0; j < g.ny; ++j) {
-        volume += row_counts[2 * static_cast<std::size_t>(j)];
-        wet += static_cast<std::size_t>(row_counts[2 * static_cast<std::size_t>(j) + 1]);
-      }
-      balance = sim.mass_balance();  // its volume: from rank 0's stale copy, replaced
-      balance.volume = volume * static_cast<double>(g.dx) * static_cast<double>(g.dy);
-    } else {
-      wet = sim.wet_cells(threshold);
-      balance = sim.mass_balance();
-    }
+    const std::size_t wet = sim.wet_cells(static_cast<Real>(s.flood_threshold));
+    const solver::MassBalance balance = sim.mass_balance();
+    if (!root) return;
     Progress p;
     p.time = sim.time();
     p.duration = duration;
