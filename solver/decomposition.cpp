@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <stdexcept>
 
 #include "solver/error.hpp"
 
@@ -41,6 +42,18 @@ std::vector<int> split_rows(std::span<const double> weights, int parts, int min_
 int Decomposition::owner(int j) const {
   const auto it = std::upper_bound(begins_.begin() + 1, begins_.end() - 1, j);
   return static_cast<int>(it - begins_.begin()) - 1;
+}
+
+void Decomposition::sum_rows(std::span<double> values, int per_row, std::span<double> totals) {
+  const auto n = static_cast<std::size_t>(per_row);
+  if (per_row < 1 || totals.size() != n || values.size() % n != 0) {
+    throw std::invalid_argument("Decomposition::sum_rows: sizes do not match");
+  }
+  allgather_rows(values.data(), per_row);
+  std::fill(totals.begin(), totals.end(), 0.0);
+  for (std::size_t r = 0; r < values.size(); r += n) {
+    for (std::size_t c = 0; c < n; ++c) totals[c] += values[r + c];
+  }
 }
 
 }  // namespace floodtwin::solver

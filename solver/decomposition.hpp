@@ -54,6 +54,12 @@ class Decomposition {
   /// `values` holds `per_row` numbers for each grid row [0, ny), row-major: afterwards every
   /// process holds the owners' numbers of every row.
   virtual void allgather_rows(double* /*values*/, int /*per_row*/) {}
+  /// Collective sum over the grid rows, bitwise the one a single process forms. `values` holds
+  /// `per_row` numbers for each grid row [0, ny), row-major, of which this process has filled
+  /// its own rows' (begins()); afterwards every process holds every row's numbers (as
+  /// allgather_rows leaves them) and totals[c] (c < per_row) is the sum of the rows' c-th
+  /// numbers added in row order 0..ny-1, from 0: the same additions as one process's.
+  void sum_rows(std::span<double> values, int per_row, std::span<double> totals);
   /// values[e] belongs to grid row rows[e]: afterwards every process holds, for every e, the
   /// value of row rows[e]'s owner.
   virtual void merge_tagged(std::span<double> /*values*/, std::span<const int> /*rows*/) {}

@@ -603,6 +603,7 @@ void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_star
 }
 
 void Simulation::mark_state_changed() {
+  gathered_steps_ = -1;  // the stored volume kept by gather_to_root
   max_rate_ = -1;
   global_rate_ = -1;
   live_known_ = false;
@@ -636,22 +637,41 @@ Real Simulation::boundary_rate(Real t) const {
   return rate;
 }
 
-double Simulation::stored_volume() const {
-  const Grid& g = grid_;
-  std::vector<double> rows(static_cast<std::size_t>(g.ny), 0.0);
+namespace {
+/// Per-row numbers added in row order 0..ny-1, as one process adds them: row(j) for the rows
+/// [first, end), computed here (in parallel); with `collective`, the other rows' numbers from
+/// their owners (Decomposition::sum_rows: every process of it must call this at once).
+template <class RowSum>
+double sum_over_rows(int ny, int first, int end, Decomposition* collective, RowSum&& row) {
+  std::vector<double> rows(static_cast<std::size_t>(ny), 0.0);
 #pragma omp parallel for schedule(static)
-  for (int j = 0; j < g.ny; ++j) {
-    double s = 0;
-    const std::ptrdiff_t base = g.index(0, j);
-    for (int i = 0; i < g.nx; ++i) {
-      const auto k = static_cast<std::size_t>(base + i);
-      if (mask_[k] == cell_active) s += h_[k];
-    }
-    rows[static_cast<std::size_t>(j)] = s;
-  }
+  for (int j = first; j < end; ++j) rows[static_cast<std::size_t>(j)] = row(j);
   double total = 0;
-  for (const double r : rows) total += r;
-  return total * static_cast<double>(g.dx) * static_cast<double>(g.dy) +
+  if (collective != nullptr) {
+    collective->sum_rows(rows, 1, std::span<double>(&total, 1));
+  } else {
+    for (const double r : rows) total += r;
+  }
+  return total;
+}
+}  // namespace
+
+double Simulation::stored_volume() const {
+  if (decomposed() && gathered_steps_ == steps_) return gathered_volume_;  // gather_to_root's
+  const Grid& g = grid_;
+  // Decomposed, once stepped: each process's own rows are current, the others' stale.
+  const bool collective = decomposed() && !state_whole_everywhere();
+  const double depth_sum = sum_over_rows(g.ny, collective ? row0_ : 0, collective ? row1_ : g.ny,
+                                         collective ? decomp_.get() : nullptr, [&](int j) {
+                                           double s = 0;
+                                           const std::ptrdiff_t base = g.index(0, j);
+                                           for (int i = 0; i < g.nx; ++i) {
+                                             const auto k = static_cast<std::size_t>(base + i);
+                                             if (mask_[k] == cell_active) s += h_[k];
+                                           }
+                                           return s;
+                                         });
+  return depth_sum * static_cast<double>(g.dx) * static_cast<double>(g.dy) +
          (channels_ ? channels_->volume() : 0.0);
 }
 
@@ -662,6 +682,19 @@ MassBalance Simulation::mass_balance() const {
 }
 
 std::size_t Simulation::wet_cells(Real threshold) const {
+  if (decomposed() && !state_whole_everywhere()) {  // counts per row: exact as doubles
+    const Grid& g = grid_;
+    const double count = sum_over_rows(g.ny, row0_, row1_, decomp_.get(), [&](int j) {
+      std::size_t n = 0;
+      const std::ptrdiff_t base = g.index(0, j);
+      for (int i = 0; i < g.nx; ++i) {
+        const auto k = static_cast<std::size_t>(base + i);
+        if (mask_[k] == cell_active && h_[k] > threshold) ++n;
+      }
+      return static_cast<double>(n);
+    });
+    return static_cast<std::size_t>(count);
+  }
   std::size_t count = 0;
   const std::size_t n = h_.size();
 #pragma omp parallel for reduction(+ : count) schedule(static)
@@ -745,6 +778,7 @@ void Simulation::restore(Real time, long long steps, const MassBalance& balance,
   }
   time_ = time;
   steps_ = steps;
+  whole_steps_ = steps;  // every process restores the same whole state
   balance_ = balance;
   balance_started_ = true;
   mark_state_changed();
@@ -768,6 +802,8 @@ void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
   }
   complete_halo();
   decomp_ = std::move(d);
+  whole_steps_ = steps_;  // every process has built the same whole state
+  gathered_steps_ = -1;
   row0_ = 0;
   row1_ = grid_.ny;
   if (!decomp_) return;
@@ -813,6 +849,10 @@ void Simulation::gather_to_root() {
       }
     }
   }
+  // Kept until the next step, for rank 0's writers calling mass_balance() alone.
+  gathered_steps_ = -1;
+  gathered_volume_ = stored_volume();  // collective: every process is here
+  gathered_steps_ = steps_;
 }
 
 }  // namespace floodtwin::solver

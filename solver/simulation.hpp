@@ -253,18 +253,37 @@ class Simulation {
   /// them (and the halo) a decomposed process's fields are stale.
   [[nodiscard]] std::pair<int, int> owned_rows() const { return {row0_, row1_}; }
   /// Collective: rank 0 receives h, qx, qy and the loss model's state of the rows the other
-  /// processes own, so that everything reading the whole state on rank 0 (mass_balance,
-  /// stored_volume, wet_cells, depth(), results and checkpoint writers) sees the one-process
-  /// state. No-op without a decomposition.
+  /// processes own, so that everything reading the whole state on rank 0 (depth(), results
+  /// and checkpoint writers) sees the one-process state; and every process computes the
+  /// stored volume (collectively) and keeps it until the next step, so that mass_balance() and
+  /// stored_volume() may then be called by rank 0 alone (stored_volume). No-op without a
+  /// decomposition.
   void gather_to_root();
 
   // ---- inspection ---------------------------------------------------------------------------
   [[nodiscard]] const Grid& grid() const { return grid_; }
   [[nodiscard]] const SolverConfig& config() const { return config_; }
+  /// The balance so far, its `volume` from stored_volume(): collective like it.
   [[nodiscard]] MassBalance mass_balance() const;
-  /// Volume stored in active cells [m3], summed row by row in a fixed order.
+  /// Volume stored in active cells [m3], summed per row (in column order) and then the rows in
+  /// order 0..ny-1, whatever the threads.
+  ///
+  /// Decomposed (decomposed()): bitwise the one-process number, on every process. Each
+  /// process sums its own rows and Decomposition::sum_rows adds every row's sum in row order
+  /// (one Allgatherv): a **collective** call, which every process must make at the same point
+  /// (as driver::run's progress and summary do). Two windows need no communication, so one
+  /// process may call it alone there: (1) before the first step since set_decomposition or
+  /// restore (every process holds the same whole state: the results writer's header, the
+  /// first step's initial volume); (2) after gather_to_root and before the next step or state
+  /// change (the number is computed by gather_to_root, collectively, and kept: rank 0's
+  /// results and checkpoint writers call mass_balance() alone after a gather). Outside them a
+  /// call on only some processes waits for the others for ever.
   [[nodiscard]] double stored_volume() const;
-  /// Active cells with depth > threshold.
+  /// Active cells with depth > threshold. Decomposed: collective (each process counts its own
+  /// rows per row, one sum_rows), bitwise the one-process count on every process, except in
+  /// window (1) of stored_volume (no step since set_decomposition or restore), where every
+  /// process counts its whole state alone. Unlike stored_volume, no number is kept by
+  /// gather_to_root: after a gather every process calls it, or none.
   [[nodiscard]] std::size_t wet_cells(Real threshold = Real(1e-3)) const;
   [[nodiscard]] std::size_t active_cells() const { return active_cells_; }
   [[nodiscard]] const std::vector<PointSource>& point_sources() const { return sources_; }
@@ -361,6 +380,9 @@ class Simulation {
   /// Decomposed runs refuse state edits after the first step (the stored volume they book
   /// needs the whole state).
   void refuse_decomposed_edit(const char* what) const;
+  /// Decomposed: true while every process holds the same whole state (no step since
+  /// set_decomposition or restore), when the reductions need no communication.
+  [[nodiscard]] bool state_whole_everywhere() const { return steps_ == whole_steps_; }
 
   Grid grid_;
   SolverConfig config_;
@@ -426,6 +448,11 @@ class Simulation {
   int row1_ = 0;
   mutable Real global_rate_ = -1;        ///< decomposed: max wave rate over all processes
   std::vector<std::uint8_t> loss_mask_;  ///< decomposed: mask_ with other processes' rows walls
+  long long whole_steps_ = 0;  ///< steps_ at set_decomposition / restore (state_whole_everywhere)
+  /// Decomposed: the stored volume computed by gather_to_root, valid while steps_ equals
+  /// gathered_steps_ (-1: none; state edits reset it).
+  double gathered_volume_ = 0;
+  long long gathered_steps_ = -1;
 };
 
 }  // namespace floodtwin::solver

@@ -1,0 +1,60 @@
+#include "driver/gauge_warnings.hpp"
+
+#include <utility>
+
+namespace floodtwin::driver {
+
+GaugeWarnings::GaugeWarnings(const std::vector<Gauge>& gauges, const std::vector<Warning>& fired,
+                             std::function<void(const Warning&)> announce)
+    : gauges_(gauges),
+      announce_(std::move(announce)),
+      warned_depth_(gauges.size(), false),
+      warned_level_(gauges.size(), false),
+      depths_(gauges.size(), 0.0),
+      rows_(gauges.size(), 0) {
+  for (const Warning& w : fired) {
+    for (std::size_t g = 0; g < gauges_.size(); ++g) {
+      if (gauges_[g].spec.name != w.gauge) continue;
+      (w.what == "depth" ? warned_depth_ : warned_level_)[g] = true;
+    }
+  }
+  for (const Gauge& gauge : gauges_) {
+    any_thresholds_ = any_thresholds_ || gauge.spec.warning_depth || gauge.spec.warning_level;
+  }
+}
+
+void GaugeWarnings::check(const solver::Simulation& sim, std::vector<Warning>& out) {
+  if (!any_thresholds_) return;
+  const auto [own0, own1] = sim.owned_rows();
+  for (std::size_t g = 0; g < gauges_.size(); ++g) {
+    const Gauge& gauge = gauges_[g];
+    // Decomposed: only this process's rows (the halo rows may be in flight, docs/mpi.md).
+    const bool mine = gauge.j >= own0 && gauge.j < own1;
+    depths_[g] = mine ? sim.h()[static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j))] : 0;
+    rows_[g] = gauge.j;
+  }
+  // Decomposed: each gauge's depth from the process that computes its cell.
+  if (sim.decomposed()) sim.decomposition()->merge_tagged(depths_, rows_);
+  for (std::size_t g = 0; g < gauges_.size(); ++g) {
+    const Gauge& gauge = gauges_[g];
+    const auto k = static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j));
+    const double h = depths_[g];
+    const double level = h + sim.z()[k];
+    auto fire = [&](const char* what, double threshold, double value) {
+      Warning w{gauge.spec.name, what, threshold, value, sim.time()};
+      out.push_back(w);
+      if (announce_) announce_(w);
+    };
+    if (gauge.spec.warning_depth && !warned_depth_[g] && h > *gauge.spec.warning_depth) {
+      warned_depth_[g] = true;
+      fire("depth", *gauge.spec.warning_depth, h);
+    }
+    if (gauge.spec.warning_level && !warned_level_[g] && h > 0.01 &&
+        level > *gauge.spec.warning_level) {
+      warned_level_[g] = true;
+      fire("water level", *gauge.spec.warning_level, level);
+    }
+  }
+}
+
+}  // namespace floodtwin::driver
