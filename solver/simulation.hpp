@@ -162,6 +162,12 @@ class Simulation {
   std::size_t add_channel(const ChannelReach& reach);
   /// The channel network, or null.
   [[nodiscard]] const ChannelNetwork* channels() const { return channels_.get(); }
+  /// What the outputs show on each channel cell (channels()->cells() order; empty without
+  /// channels): the water level shared by channel and floodplain and the river's depth above
+  /// the channel bed, its discharge and mean velocity. depth(), water_level(), the flood maps,
+  /// results snapshots and gauges take channel cells from here (docs/solver.md, "Outputs on
+  /// channel cells"); h() stays the 2D state.
+  [[nodiscard]] std::vector<ChannelCellOutput> channel_outputs() const;
   /// Channel state for checkpoints (empty without channels), and its restore (after restore()).
   [[nodiscard]] std::vector<double> channel_state() const;
   void restore_channel_state(std::span<const double> state);
@@ -252,7 +258,9 @@ class Simulation {
   }
 
   /// Interior copies, nx * ny row-major, row 0 north. Inactive cells hold NaN in `elevation`
-  /// and 0 elsewhere.
+  /// and 0 elsewhere. On sub-grid channel cells depth() and water_level() show the river
+  /// (channel_outputs(): depth above the channel bed); elevation() stays the DEM (the bank)
+  /// and the velocities the 2D scheme's.
   [[nodiscard]] std::vector<Real> depth() const;
   [[nodiscard]] std::vector<Real> water_level() const;
   [[nodiscard]] std::vector<Real> velocity_x() const;
@@ -347,7 +355,7 @@ class Simulation {
 
   /// Wet columns of the rows of h_ (live_) and h1_ (live1_): outside them h, qx, qy are 0.
   std::vector<Span> live_, live1_;
-  bool live_known_ = false;             ///< live_ valid (false after a state edit)
+  bool live_known_ = false;              ///< live_ valid (false after a state edit)
   std::vector<std::uint8_t> rain_rows_;  ///< 1 where the rain field is positive in the row
   std::vector<std::uint8_t> work_rows_;  ///< rows the current step visits
   std::vector<Real> zero_row_;           ///< nx + 2 zero fluxes for the rows not visited
@@ -362,14 +370,14 @@ class Simulation {
   long long steps_ = 0;
   mutable Real max_rate_ = -1;  ///< max wave rate of the state, < 0 when unknown
   MassBalance balance_;
-  FlowAccounts flows_;  ///< cross-sections and boundary flows
+  FlowAccounts flows_;            ///< cross-sections and boundary flows
   bool balance_started_ = false;  ///< initial volume recorded (at the first step)
   std::size_t active_cells_ = 0;
 
   std::shared_ptr<Decomposition> decomp_;  ///< null: one process
   int row0_ = 0;                           ///< rows [row0_, row1_) computed here
   int row1_ = 0;
-  mutable Real global_rate_ = -1;      ///< decomposed: max wave rate over all processes
+  mutable Real global_rate_ = -1;        ///< decomposed: max wave rate over all processes
   std::vector<std::uint8_t> loss_mask_;  ///< decomposed: mask_ with other processes' rows walls
 };
 
