@@ -42,6 +42,7 @@ def test_depth_level_gauges_and_sections_show_the_river(tmp_path):
 
     g = sim.gauge("river")
     assert g.depth == depth[2, 10] and g.water_level == level[2, 10]
+    assert g.depth == pytest.approx(NORMAL_DEPTH, rel=0.02)  # Manning's normal depth
     assert g.speed == pytest.approx(Q / (10.0 * NORMAL_DEPTH), rel=0.02)
     assert sim.gauge("bank").depth == 0.0
     series = sim.gauge_series()
