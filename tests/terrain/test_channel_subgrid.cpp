@@ -470,3 +470,34 @@ TEST(SubgridChannelOutputs, FloodMapsOverbankCountDurationOnce) {
     EXPECT_GT(maps.flood_duration[k], 0);
   }
 }
+
+// A closed clockwise section around a stretch of the river reports the net outflow of the
+// area it encloses: with no rain or source inside, minus the change of the water stored inside
+// (channel and 2D), to round-off: the links' volumes are those that moved the water.
+TEST(SubgridChannelOutputs, ClosedSectionBalancesTheStorageInside) {
+  auto sim = uniform_setup(0.0, 0.95 * bank_full());
+  const fs::Grid& g = sim->grid();
+  // Columns 8..14, rows 9..14 (the river runs along row 12): cell edges, clockwise.
+  const Real w = Real(8 * 30.0), e = Real(15 * 30.0);
+  const Real n = static_cast<Real>(g.origin_y - 9 * 30.0);
+  const Real s = static_cast<Real>(g.origin_y - 15 * 30.0);
+  sim->add_cross_section("box", {{w, s}, {w, n}, {e, n}, {e, s}, {w, s}});
+  sim->advance_to(Real(1200));
+  double stored = 0;
+  const double area = g.dx * g.dy;
+  for (int j = 9; j < 15; ++j) {
+    for (int i = 8; i < 15; ++i) stored += area * static_cast<double>(sim->h()[g.index(i, j)]);
+  }
+  std::size_t inside = 0;
+  for (const auto& c : sim->channels()->cells()) {
+    const auto i = static_cast<int>(c.k % g.stride()) - 1,
+               j = static_cast<int>(c.k / g.stride()) - 1;
+    if (i < 8 || i >= 15 || j < 9 || j >= 15) continue;
+    stored += c.width * c.length * c.depth;
+    ++inside;
+  }
+  EXPECT_EQ(inside, 7u);
+  ASSERT_GT(stored, 1000.0);
+  const double out = sim->flows().sections().front().volume;
+  EXPECT_NEAR(out, -stored, 1e-9 * stored) << "stored " << stored;
+}
