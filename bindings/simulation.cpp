@@ -995,6 +995,14 @@ class PySimulation {
     return *maps_;
   }
   [[nodiscard]] const Grid& grid() const { return sim().grid(); }
+  /// The depth Python shows (padded): the solver's h, or with sub-grid channels h with the
+  /// river's depth on channel cells (refreshed with the other derived fields).
+  [[nodiscard]] const Real* depth_data() const {
+    const solver::Simulation& s = sim();
+    return s.channels() != nullptr && river_depth_.size() == s.grid().padded_size()
+               ? river_depth_.data()
+               : s.h();
+  }
   [[nodiscard]] const std::vector<Real>& u() const {
     ensure_constructed();
     return u_;
@@ -1141,24 +1149,50 @@ class PySimulation {
     if (records_flows()) sim_->flows().record_sample(sim_->time());  // once per time
     if (gauges_.empty()) return;
     if (!gauge_times_.empty() && !(gauge_times_.back() < sim_->time())) return;
-    const Real* h = sim_->h();
-    const Real* qx = sim_->qx();
-    const Real* qy = sim_->qy();
-    const Real* zb = sim_->z();
-    const Real dry = sim_->config().dry_depth;
-    const std::uint8_t* mask = sim_->mask();
     gauge_times_.push_back(sim_->time());
+    const std::vector<solver::ChannelCellOutput> river = sim_->channel_outputs();
     for (auto& t : gauges_) {
-      const std::size_t c = t.cell;
-      const bool active = mask[c] == solver::cell_active;
-      const double u = h[c] > dry ? qx[c] / h[c] : 0.0;
-      const double v = h[c] > dry ? qy[c] / h[c] : 0.0;
-      t.depth.push_back(h[c]);
-      t.water_level.push_back(active ? h[c] + zb[c] : std::numeric_limits<double>::quiet_NaN());
-      t.speed.push_back(std::hypot(u, v));
+      const auto [depth, level, speed] = cell_state(t.cell, river);
+      t.depth.push_back(depth);
+      t.water_level.push_back(level);
+      t.speed.push_back(speed);
     }
   }
+  /// Depth, water level and speed of padded cell k as gauges read it: the 2D state, or on a
+  /// sub-grid channel cell the river (`river`: Simulation::channel_outputs()), as the results
+  /// file's gauges.
+  [[nodiscard]] std::tuple<double, double, double> cell_state(
+      std::size_t k, const std::vector<solver::ChannelCellOutput>& river) const {
+    const std::ptrdiff_t r =
+        river.empty() ? -1 : sim_->channels()->find(static_cast<std::ptrdiff_t>(k));
+    if (r >= 0) {
+      const solver::ChannelCellOutput& o = river[static_cast<std::size_t>(r)];
+      return {o.depth, o.level, o.speed};
+    }
+    const Real* h = sim_->h();
+    const Real dry = sim_->config().dry_depth;
+    const double u = h[k] > dry ? sim_->qx()[k] / h[k] : 0.0;
+    const double v = h[k] > dry ? sim_->qy()[k] / h[k] : 0.0;
+    const bool active = sim_->mask()[k] == solver::cell_active;
+    return {h[k], active ? h[k] + sim_->z()[k] : std::numeric_limits<double>::quiet_NaN(),
+            std::hypot(u, v)};
+  }
 
+ public:
+  /// Simulation._gauge_state(row, col): (depth, water_level, speed) of a cell now, as the
+  /// gauge series record it.
+  [[nodiscard]] py::tuple gauge_state(int row, int col) const {
+    const Grid& g = idle_sim().grid();
+    if (row < 0 || col < 0 || row >= g.ny || col >= g.nx) {
+      throw InputError("gauge cell (row " + std::to_string(row) + ", column " +
+                       std::to_string(col) + ") outside the grid");
+    }
+    const auto [depth, level, speed] =
+        cell_state(static_cast<std::size_t>(g.index(col, row)), sim_->channel_outputs());
+    return py::make_tuple(depth, level, speed);
+  }
+
+ private:
   /// Sets the rain of the interval of rain_ that holds now (when it changed); returns the time
   /// the interval ends (infinity without a rain field).
   Real sync_rain() {
@@ -1302,6 +1336,18 @@ class PySimulation {
         z_[c] = active ? zb[k] : nan;
       }
     }
+    // Sub-grid channel cells show the river (Simulation::channel_outputs()).
+    const std::vector<solver::ChannelCellOutput> river = sim_->channel_outputs();
+    if (river.empty()) return;
+    river_depth_.resize(g.padded_size());  // in place: views of it stay valid
+    std::copy(h, h + g.padded_size(), river_depth_.begin());
+    const std::ptrdiff_t stride = g.stride();
+    for (const solver::ChannelCellOutput& o : river) {
+      river_depth_[static_cast<std::size_t>(o.k)] = o.depth;
+      const auto j = static_cast<std::size_t>(o.k / stride - Grid::ghost);
+      const auto i = static_cast<std::size_t>(o.k % stride - Grid::ghost);
+      eta_[j * static_cast<std::size_t>(g.nx) + i] = o.level;
+    }
   }
 
   /// The wrappers whose constructor ran (and whose destructor has not): pybind11 hands a
@@ -1337,10 +1383,11 @@ class PySimulation {
   Real rain_until_ = -std::numeric_limits<Real>::infinity();  ///< current rain field holds until
   std::vector<std::tuple<std::string, double, double>> scenario_gauges_;
   std::optional<double> scenario_duration_;
-  std::vector<Real> u_, v_;     ///< velocities [m/s], east/north positive, nx * ny
-  std::vector<Real> eta_;       ///< water level [m], NaN in inactive cells
-  std::vector<Real> z_;         ///< bed elevation [m], NaN in inactive cells
-  std::optional<int> threads_;  ///< OpenMP threads of the steps; none: OpenMP's default
+  std::vector<Real> u_, v_;        ///< velocities [m/s], east/north positive, nx * ny
+  std::vector<Real> eta_;          ///< water level [m], NaN in inactive cells
+  std::vector<Real> river_depth_;  ///< padded depth with channel cells' river (depth_data())
+  std::vector<Real> z_;            ///< bed elevation [m], NaN in inactive cells
+  std::optional<int> threads_;     ///< OpenMP threads of the steps; none: OpenMP's default
   std::optional<scenarios::Scenario> scenario_;  ///< the scenario built from, when any
   std::string crs_wkt_;  ///< the grid's CRS (scenario, raster or set_crs), or ""
   std::vector<std::string> raster_warnings_;  ///< of the elevation raster (from_raster)
@@ -1678,6 +1725,7 @@ output and sample times.
       .def("_add_gauge", &P::add_gauge, py::arg("name"), py::arg("x"), py::arg("y"))
       .def("_remove_gauge", &P::remove_gauge, py::arg("name"))
       .def("_gauge_series", &P::gauge_series)
+      .def("_gauge_state", &P::gauge_state, py::arg("row"), py::arg("col"))
       .def("save", &P::save, py::arg("path"),
            "Writes the state (depth, discharges, time, steps, mass balance, flood maps) to a "
            "checkpoint file (the format of `floodtwin run --checkpoint-every`), bitwise.")
@@ -1739,8 +1787,10 @@ output and sample times.
     const char* doc;
   };
   const PaddedField padded[] = {
-      {"depth", [](const P& s) { return s.sim().h(); },
-       "Water depth [m] (view of the solver state)."},
+      {"depth", [](const P& s) { return s.depth_data(); },
+       "Water depth [m] (view of the solver state). On a sub-grid channel cell the river's "
+       "depth above the channel bed (water_level - depth is the channel bed there), "
+       "refreshed after every step."},
       {"discharge_x", [](const P& s) { return s.sim().qx(); },
        "Unit discharge towards east [m2/s] (view of the solver state)."},
       {"discharge_y", [](const P& s) { return s.sim().qy(); },
@@ -1782,7 +1832,8 @@ output and sample times.
       {"velocity_y", [](const P& s) -> const std::vector<Real>& { return s.v(); },
        "Velocity towards north [m/s] (0 in dry cells), refreshed after every step."},
       {"water_level", [](const P& s) -> const std::vector<Real>& { return s.eta(); },
-       "Free-surface elevation [m] (NaN in inactive cells), refreshed after every step."},
+       "Free-surface elevation [m] (NaN in inactive cells), refreshed after every step. On a "
+       "sub-grid channel cell the level the river and floodplain share."},
       {"elevation", [](const P& s) -> const std::vector<Real>& { return s.z(); },
        "Bed elevation [m] (NaN in inactive cells)."},
   };

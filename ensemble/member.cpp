@@ -376,10 +376,19 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
   for (const auto& g : f.gauges) cells.push_back(static_cast<std::size_t>(grid.index(g.i, g.j)));
   auto sample_gauges = [&]() {
     out.gauge_time.push_back(static_cast<double>(sim.time()));
+    // On a sub-grid channel cell the river, as the results file's gauges.
+    const std::vector<solver::ChannelCellOutput> river = sim.channel_outputs();
     for (const std::size_t k : cells) {
       if (sim.mask()[k] != solver::cell_active) {
         out.gauge_depth.push_back(std::numeric_limits<double>::quiet_NaN());
         out.gauge_water_level.push_back(std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
+      const std::ptrdiff_t c =
+          river.empty() ? -1 : sim.channels()->find(static_cast<std::ptrdiff_t>(k));
+      if (c >= 0) {
+        out.gauge_depth.push_back(river[static_cast<std::size_t>(c)].depth);
+        out.gauge_water_level.push_back(river[static_cast<std::size_t>(c)].level);
         continue;
       }
       const double h = sim.h()[k];

@@ -1043,9 +1043,25 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
     const Real* qx = sim.qx();
     const Real* qy = sim.qy();
     const Real dry = sim.config().dry_depth;
-    // As Simulation::water_level/velocity_x/velocity_y (an active cell is never user-inactive).
-    w.write_striped(names::depth, mask, index, [h](std::size_t k) { return h[k]; });
-    w.write_striped(names::water_level, mask, index, [h, z](std::size_t k) { return h[k] + z[k]; });
+    // As Simulation::depth/water_level/velocity_x/velocity_y (an active cell is never
+    // user-inactive): sub-grid channel cells show the river (depth above the channel bed).
+    const std::vector<solver::ChannelCellOutput> river = sim.channel_outputs();
+    if (river.empty()) {
+      w.write_striped(names::depth, mask, index, [h](std::size_t k) { return h[k]; });
+      w.write_striped(names::water_level, mask, index,
+                      [h, z](std::size_t k) { return h[k] + z[k]; });
+    } else {
+      std::vector<Real> depth(h, h + g.padded_size()), level(g.padded_size());
+      for (std::size_t k = 0; k < level.size(); ++k) level[k] = h[k] + z[k];
+      for (const solver::ChannelCellOutput& c : river) {
+        depth[static_cast<std::size_t>(c.k)] = c.depth;
+        level[static_cast<std::size_t>(c.k)] = c.level;
+      }
+      const Real* d = depth.data();
+      const Real* eta = level.data();
+      w.write_striped(names::depth, mask, index, [d](std::size_t k) { return d[k]; });
+      w.write_striped(names::water_level, mask, index, [eta](std::size_t k) { return eta[k]; });
+    }
     w.write_striped(names::velocity_x, mask, index,
                     [h, qx, dry](std::size_t k) { return h[k] > dry ? qx[k] / h[k] : Real(0); });
     w.write_striped(names::velocity_y, mask, index,
@@ -1076,10 +1092,21 @@ void ResultsWriter::write_gauges(const Simulation& sim) {
   const std::size_t n = w.gauge_cells.size();
   std::vector<double> depth(n), level(n), speed(n);
   const Real dry = sim.config().dry_depth;
+  // A gauge on a sub-grid channel cell reads the river (depth above the channel bed).
+  const std::vector<solver::ChannelCellOutput> river = sim.channel_outputs();
   for (std::size_t s = 0; s < n; ++s) {
     const std::size_t k = w.gauge_cells[s];
     if (sim.mask()[k] != solver::cell_active) {
       depth[s] = level[s] = speed[s] = double_nan;
+      continue;
+    }
+    const std::ptrdiff_t c =
+        river.empty() ? -1 : sim.channels()->find(static_cast<std::ptrdiff_t>(k));
+    if (c >= 0) {
+      const solver::ChannelCellOutput& o = river[static_cast<std::size_t>(c)];
+      depth[s] = o.depth;
+      level[s] = o.level;
+      speed[s] = o.speed;
       continue;
     }
     const double h = sim.h()[k];

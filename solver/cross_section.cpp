@@ -83,6 +83,30 @@ std::vector<SectionFace> section_faces(const Grid& grid, std::span<const LinePoi
   return faces;
 }
 
+namespace {
+
+/// Net crossings of the segment a -> b (seg = [x_a, y_a, x_b, y_b]) with the polyline: +1 for
+/// each crossing from the line's right to its left, -1 the other way. Half-open: a point on a
+/// line counts as on its left, so a vertex on the segment is crossed once.
+int segment_crossings(std::span<const LinePoint> line, const std::array<double, 4>& seg) {
+  const double ax = seg[0], ay = seg[1], ex = seg[2] - seg[0], ey = seg[3] - seg[1];
+  int net = 0;
+  for (std::size_t k = 0; k + 1 < line.size(); ++k) {
+    const double px = line[k][0], py = line[k][1];
+    const double dx = line[k + 1][0] - px, dy = line[k + 1][1] - py;
+    const bool a_left = dx * (ay - py) - dy * (ax - px) >= 0;
+    const bool b_left = dx * (seg[3] - py) - dy * (seg[2] - px) >= 0;
+    if (a_left == b_left) continue;
+    const bool p_left = ex * (py - ay) - ey * (px - ax) >= 0;
+    const bool q_left = ex * (line[k + 1][1] - ay) - ey * (line[k + 1][0] - ax) >= 0;
+    if (p_left == q_left) continue;
+    net += b_left ? 1 : -1;
+  }
+  return net;
+}
+
+}  // namespace
+
 std::vector<std::string> boundary_labels(const std::vector<BoundaryCondition>& conditions) {
   std::vector<std::string> labels;
   for (std::size_t k = 0; k < conditions.size(); ++k) {
@@ -125,10 +149,33 @@ std::size_t FlowAccounts::add_section(const Grid& grid, std::string name,
   s.line = std::move(line);
   sections_.push_back(std::move(s));
   rebuild_rows(grid);
+  rebuild_section_links();
   return sections_.size() - 1;
 }
 
+void FlowAccounts::set_links(std::vector<std::array<double, 4>> links) {
+  links_ = std::move(links);
+  rebuild_section_links();
+}
+
+void FlowAccounts::rebuild_section_links() {
+  section_links_.assign(sections_.size(), {});
+  for (std::size_t s = 0; s < sections_.size(); ++s) {
+    for (std::size_t l = 0; l < links_.size(); ++l) {
+      const int sign = segment_crossings(sections_[s].line, links_[l]);
+      if (sign != 0) section_links_[s].emplace_back(l, sign);
+    }
+  }
+}
+
+void FlowAccounts::add_link_volumes(std::span<const double> volumes) {
+  for (std::size_t s = 0; s < section_links_.size(); ++s) {
+    for (const auto& [l, sign] : section_links_[s]) section_step_[s] += sign * volumes[l];
+  }
+}
+
 void FlowAccounts::clear_sections() {
+  section_links_.clear();
   sections_.clear();
   row_start_.clear();
   row_faces_.clear();

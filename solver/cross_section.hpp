@@ -28,6 +28,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "solver/boundary.hpp"
@@ -110,6 +111,19 @@ class FlowAccounts {
   /// Per side, indexed by Side (north, south, east, west as declared in boundary.hpp).
   [[nodiscard]] const std::array<BoundaryFlow, 4>& sides() const { return sides_; }
 
+  /// Flows that bypass the cell faces: the links of sub-grid channels (subgrid_channel.hpp),
+  /// each the segment [x_a, y_a, x_b, y_b] between two cell centres. A section the segment
+  /// crosses counts the link's volume with the sign of the crossing (from the line's right to
+  /// its left: +, as the faces; net over several crossings). Replaces the links set before.
+  void set_links(std::vector<std::array<double, 4>> links);
+  /// Adds the volumes the links carried from a to b [m3] (set_links() order) to the step
+  /// being recorded (before end_step).
+  void add_link_volumes(std::span<const double> volumes);
+  /// Per section: (link, sign) of the links it crosses.
+  [[nodiscard]] const std::vector<std::vector<std::pair<std::size_t, int>>>& section_links() const {
+    return section_links_;
+  }
+
   // ---- called by the stepper ---------------------------------------------------------------
   /// Stores the mass fluxes of row j's recorded faces: fx (x faces of row j, nx + 1 values,
   /// positive east), fy_north (y faces between rows j - 1 and j, nx values, positive south)
@@ -162,6 +176,10 @@ class FlowAccounts {
   std::vector<std::vector<std::size_t>> section_slots_;  ///< per section: slots of its faces
   std::vector<double> face_flux_;                        ///< per slot: stage flux [m3/s]
   std::vector<double> section_step_;                     ///< per section: volume of the step
+
+  std::vector<std::array<double, 4>> links_;                             ///< set_links()
+  std::vector<std::vector<std::pair<std::size_t, int>>> section_links_;  ///< per section
+  void rebuild_section_links();
 
   std::vector<int> face_condition_;     ///< per boundary face
   std::vector<std::size_t> face_side_;  ///< per boundary face: its Side

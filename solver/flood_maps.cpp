@@ -69,6 +69,32 @@ void FloodMaps::update(const Simulation& sim, Real dt) {
       }
     });
   }
+  if (sim.channels() != nullptr) update_channels(sim, dt);
+}
+
+void FloodMaps::update_channels(const Simulation& sim, Real dt) {
+  // The river of each channel cell (depth above the channel bed), in a pass of its own: a
+  // channel cell holds water while its 2D depth, all the loop above sees, is 0. The loop has
+  // already counted the duration of a cell whose 2D depth is above the threshold.
+  const Real* h = sim.h();
+  const Real dry = sim.config().dry_depth;
+  const Real t = sim.time();
+  for (const ChannelCellOutput& c : sim.channel_outputs()) {
+    const auto k = static_cast<std::size_t>(c.k);
+    const Real d = c.depth;
+    if (d > max_depth[k]) {
+      max_depth[k] = d;
+      time_of_max_depth[k] = t;
+    }
+    if (d > dry && !(c.level <= max_water_level[k])) max_water_level[k] = c.level;
+    if (c.speed > max_speed[k]) max_speed[k] = c.speed;
+    const Real hr = hazard_rating(d, c.speed, debris_factor_);
+    if (hr > max_hazard[k]) max_hazard[k] = hr;
+    if (d > threshold_) {
+      if (std::isnan(arrival_time[k])) arrival_time[k] = t;
+      if (!(h[k] > threshold_)) flood_duration[k] += dt;
+    }
+  }
 }
 
 }  // namespace floodtwin::solver

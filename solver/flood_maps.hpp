@@ -20,7 +20,10 @@ class FloodMaps {
   explicit FloodMaps(const Grid& grid, Real threshold = Real(0.1), Real debris_factor = Real(1));
 
   /// Folds in the state of `sim` at its current time, which the flood held for `dt` seconds
-  /// (the step that just ended). Call after every step.
+  /// (the step that just ended). Call after every step. On sub-grid channel cells the maps
+  /// follow the river (Simulation::channel_outputs(): depth above the channel bed, the shared
+  /// level, the channel's mean velocity); speed and hazard there are the larger of the
+  /// river's and the 2D floodplain's.
   void update(const Simulation& sim, Real dt);
   /// Folds in the state before the first step (update(sim, 0)): a cell that starts at 1.6 m
   /// reports a peak of at least 1.6 m at the start time, and arrives at the start time when
@@ -40,6 +43,8 @@ class FloodMaps {
   std::vector<Real> max_hazard;         ///< UK hazard rating [-]
 
  private:
+  /// The pass over the sub-grid channel cells (few) after the per-cell update.
+  void update_channels(const Simulation& sim, Real dt);
   Grid grid_;
   Real threshold_;
   Real debris_factor_;

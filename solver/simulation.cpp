@@ -716,15 +716,25 @@ std::vector<Real> interior(const Grid& g, F&& f) {
   }
   return out;
 }
+/// Row-major interior offset of padded index k.
+std::size_t interior_offset_of(const Grid& g, std::ptrdiff_t k) {
+  const std::ptrdiff_t s = g.stride();
+  return static_cast<std::size_t>((k / s - Grid::ghost) * g.nx + (k % s - Grid::ghost));
+}
 }  // namespace
 
 std::vector<Real> Simulation::depth() const {
-  return interior(grid_, [&](std::size_t k) { return h_[k]; });
+  std::vector<Real> d = interior(grid_, [&](std::size_t k) { return h_[k]; });
+  for (const ChannelCellOutput& c : channel_outputs()) d[interior_offset_of(grid_, c.k)] = c.depth;
+  return d;
 }
 std::vector<Real> Simulation::water_level() const {
-  return interior(grid_, [&](std::size_t k) {
+  std::vector<Real> eta = interior(grid_, [&](std::size_t k) {
     return user_inactive_[k] ? std::numeric_limits<Real>::quiet_NaN() : h_[k] + z_[k];
   });
+  for (const ChannelCellOutput& c : channel_outputs())
+    eta[interior_offset_of(grid_, c.k)] = c.level;
+  return eta;
 }
 std::vector<Real> Simulation::velocity_x() const {
   return interior(grid_,

@@ -163,6 +163,12 @@ class Simulation {
   std::size_t add_channel(const ChannelReach& reach);
   /// The channel network, or null.
   [[nodiscard]] const ChannelNetwork* channels() const { return channels_.get(); }
+  /// What the outputs show on each channel cell (channels()->cells() order; empty without
+  /// channels): the water level shared by channel and floodplain and the river's depth above
+  /// the channel bed, its discharge and mean velocity. depth(), water_level(), the flood maps,
+  /// results snapshots and gauges take channel cells from here (docs/solver.md, "Outputs on
+  /// channel cells"); h() stays the 2D state.
+  [[nodiscard]] std::vector<ChannelCellOutput> channel_outputs() const;
   /// Channel state for checkpoints (empty without channels), and its restore (after restore()).
   [[nodiscard]] std::vector<double> channel_state() const;
   void restore_channel_state(std::span<const double> state);
@@ -301,7 +307,9 @@ class Simulation {
   }
 
   /// Interior copies, nx * ny row-major, row 0 north. Inactive cells hold NaN in `elevation`
-  /// and 0 elsewhere.
+  /// and 0 elsewhere. On sub-grid channel cells depth() and water_level() show the river
+  /// (channel_outputs(): depth above the channel bed); elevation() stays the DEM (the bank)
+  /// and the velocities the 2D scheme's.
   [[nodiscard]] std::vector<Real> depth() const;
   [[nodiscard]] std::vector<Real> water_level() const;
   [[nodiscard]] std::vector<Real> velocity_x() const;

@@ -1,6 +1,7 @@
 #include "solver/subgrid_channel.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -96,6 +97,7 @@ void ChannelNetwork::add(const ChannelReach& r, std::span<const std::ptrdiff_t> 
   out_.assign(cells_.size(), 0.0);
   dv_.assign(cells_.size(), 0.0);
   eta_.assign(cells_.size(), 0.0);
+  link_volume_.assign(links_.size(), 0.0);
 }
 
 double ChannelNetwork::volume() const {
@@ -192,6 +194,7 @@ ChannelStepResult ChannelNetwork::step(double dt, Real* h, Real* qx, Real* qy, d
   }
   const double ds = dt / n_sub;
   const double dry_d = static_cast<double>(dry);
+  std::fill(link_volume_.begin(), link_volume_.end(), 0.0);
   for (int s = 0; s < n_sub; ++s) {
     for (std::size_t c = 0; c < nc; ++c) {
       const Cell& cell = cells_[c];
@@ -231,10 +234,12 @@ ChannelStepResult ChannelNetwork::step(double dt, Real* h, Real* qx, Real* qy, d
                           area * static_cast<double>(h[static_cast<std::size_t>(cell.k)]);
       out_[c] = out_[c] > held ? held / out_[c] : 1.0;  // now the factor
     }
-    for (Link& l : links_) {
+    for (std::size_t n = 0; n < links_.size(); ++n) {
+      Link& l = links_[n];
       l.q *= out_[l.q > 0 ? l.a : l.b];
       dv_[l.a] -= l.q * ds;
       dv_[l.b] += l.q * ds;
+      link_volume_[n] += l.q * ds;
     }
     for (std::size_t o = 0; o < outlets_.size(); ++o) {
       const double v = q_out[o] * out_[outlets_[o].a] * ds;
@@ -262,6 +267,37 @@ ChannelStepResult ChannelNetwork::step(double dt, Real* h, Real* qx, Real* qy, d
   }
   r.substeps = n_sub;
   return r;
+}
+
+std::vector<ChannelCellOutput> ChannelNetwork::outputs(const Real* h, Real dry) const {
+  const std::size_t nc = cells_.size();
+  std::vector<double> in(nc, 0.0), out(nc, 0.0), speed(nc, 0.0);
+  const auto level = [&](std::size_t c) {
+    return cells_[c].bed + cells_[c].depth + static_cast<double>(h[cells_[c].k]);
+  };
+  for (const Link& l : links_) {
+    out[l.q > 0 ? l.a : l.b] += std::abs(l.q);
+    in[l.q > 0 ? l.b : l.a] += std::abs(l.q);
+    // The link's mean velocity, with the depth its flow has (step()).
+    const double d = std::max(level(l.a), level(l.b)) - std::max(cells_[l.a].bed, cells_[l.b].bed);
+    const double u = d > static_cast<double>(dry) ? std::abs(l.q) / (l.width * d) : 0.0;
+    speed[l.a] = std::max(speed[l.a], u);
+    speed[l.b] = std::max(speed[l.b], u);
+  }
+  std::vector<ChannelCellOutput> o(nc);
+  for (std::size_t c = 0; c < nc; ++c) {
+    const Cell& cell = cells_[c];
+    const Real h2d = h[static_cast<std::size_t>(cell.k)];
+    const double depth = cell.depth + static_cast<double>(h2d);
+    const double q = std::max(in[c], out[c]);
+    o[c].k = cell.k;
+    o[c].level = static_cast<Real>(cell.bed + depth);
+    o[c].depth = static_cast<Real>(depth);
+    o[c].bed = static_cast<Real>(cell.bed);
+    o[c].discharge = static_cast<Real>(q);
+    o[c].speed = static_cast<Real>(speed[c]);
+  }
+  return o;
 }
 
 std::vector<double> ChannelNetwork::state() const {
@@ -324,6 +360,16 @@ std::size_t Simulation::add_channel(const ChannelReach& reach) {
   const double before = balance_started_ ? stored_volume() : 0.0;
   channels_->add(reach, cells, z_, std::min(grid_.dx, grid_.dy));
   channels_->set_levels(h_.data(), nullptr, config_.dry_depth);  // wet cells: full channels
+  std::vector<std::array<double, 4>> links;  // centre to centre, for the cross-sections
+  for (const ChannelNetwork::Link& l : channels_->links()) {
+    const std::ptrdiff_t ka = channels_->cells()[l.a].k, kb = channels_->cells()[l.b].k;
+    const std::ptrdiff_t s = grid_.stride();
+    links.push_back({grid_.x_center(static_cast<int>(ka % s) - Grid::ghost),
+                     grid_.y_center(static_cast<int>(ka / s) - Grid::ghost),
+                     grid_.x_center(static_cast<int>(kb % s) - Grid::ghost),
+                     grid_.y_center(static_cast<int>(kb / s) - Grid::ghost)});
+  }
+  flows_.set_links(std::move(links));
   book_edit(before);
   mark_state_changed();
   return channels_->names().size() - 1;
@@ -343,6 +389,11 @@ void Simulation::restore_channel_state(std::span<const double> s) {
   mark_state_changed();
 }
 
+std::vector<ChannelCellOutput> Simulation::channel_outputs() const {
+  if (!channels_) return {};
+  return channels_->outputs(h_.data(), config_.dry_depth);
+}
+
 void Simulation::step_channels(Real dt) {
   if (!channels_) return;
   const ChannelStepResult r =
@@ -351,6 +402,7 @@ void Simulation::step_channels(Real dt) {
                       config_.gravity, config_.dry_depth);
   balance_.boundary_out += r.outflow;
   balance_.correction += r.correction;
+  flows_.add_link_volumes(channels_->link_volumes());
   if (!r.changed_2d) return;
   max_rate_ = -1;  // recomputed from the state, as after a restore
   if (!live_known_) return;

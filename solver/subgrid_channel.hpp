@@ -66,6 +66,22 @@ struct ChannelStepResult {
   bool changed_2d = false;  ///< some cell's 2D state changed (its wave rate may have)
 };
 
+/// What the outputs (results, flood maps, gauges, Python) show on a channel cell: the river,
+/// measured from the channel bed as LISFLOOD-FP does (docs/solver.md, "Outputs on channel
+/// cells").
+struct ChannelCellOutput {
+  std::ptrdiff_t k = 0;  ///< padded index of the grid cell
+  Real level = 0;        ///< water level: channel bed + channel depth + 2D depth [m]
+  Real depth = 0;        ///< depth of the river: level - channel bed [m]
+  Real bed = 0;          ///< channel bed [m]
+  /// Discharge along the channel through the cell [m3/s]: the larger of the links' inflow and
+  /// outflow (the two agree in steady flow).
+  Real discharge = 0;
+  /// The channel's mean velocity [m/s]: the largest of its links' |Q| / (w d), d the link's
+  /// flow depth (the larger level minus the higher bed, as the link's flow has).
+  Real speed = 0;
+};
+
 /// The channel network of a simulation (cells, links, outlets, their state).
 class ChannelNetwork {
  public:
@@ -108,6 +124,12 @@ class ChannelNetwork {
   /// after each. h, qx, qy: the padded 2D state (changed in channel cells only).
   ChannelStepResult step(double dt, Real* h, Real* qx, Real* qy, double area, Real g, Real dry);
 
+  /// The outputs of every cell (in cells() order) for the padded 2D depth h.
+  [[nodiscard]] std::vector<ChannelCellOutput> outputs(const Real* h, Real dry) const;
+  /// Volume each link carried from a to b in the last step() [m3] (links() order): what
+  /// cross-sections crossing the link count.
+  [[nodiscard]] const std::vector<double>& link_volumes() const { return link_volume_; }
+
   /// State for checkpoints: depths of the cells, then discharges of the links.
   [[nodiscard]] std::vector<double> state() const;
   /// Restores state(); InputError when the size or a value is wrong.
@@ -127,6 +149,7 @@ class ChannelNetwork {
   std::vector<std::string> names_;
   std::map<std::ptrdiff_t, std::size_t> index_;  ///< padded index -> cell
   std::vector<double> out_, dv_, eta_;           ///< per-cell scratch of a substep
+  std::vector<double> link_volume_;              ///< per link: volume of the last step [m3]
 };
 
 }  // namespace floodtwin::solver

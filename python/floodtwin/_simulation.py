@@ -423,11 +423,15 @@ class Simulation(SectionsMixin, _core.Simulation):
         self._remove_gauge(name)
 
     def gauge(self, name):
-        """The current state at the gauge ``name`` (a :class:`Gauge`)."""
+        """The current state at the gauge ``name`` (a :class:`Gauge`).
+
+        On a sub-grid channel cell the gauge reads the river: ``depth`` above the channel bed,
+        the level shared by channel and floodplain, and the channel's mean velocity (discharge /
+        (width x depth)) as ``speed``; as :meth:`gauge_series` and the results file.
+        """
         x, y, row, col = self._gauges[name]
-        depth = float(self.depth[row, col])
-        speed = math.hypot(float(self.velocity_x[row, col]), float(self.velocity_y[row, col]))
-        return Gauge(name, x, y, row, col, depth, float(self.water_level[row, col]), speed)
+        depth, level, speed = self._gauge_state(row, col)
+        return Gauge(name, x, y, row, col, depth, level, speed)
 
     def gauges(self):
         """The current state at every gauge: a dict name -> :class:`Gauge`, in order added."""

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "solver/error.hpp"
+#include "solver/flood_maps.hpp"
 #include "solver/simulation.hpp"
 #include "terrain/channel_burn.hpp"
 #include "terrain/channel_subgrid.hpp"
@@ -70,18 +71,27 @@ struct UniformRun {
   std::size_t cells = 0;
 };
 
-/// Steady uniform flow: Q enters the first channel cell, leaves through the free outlet.
-UniformRun uniform_flow(double angle, double discharge) {
+/// The steady uniform flow set-up: a 10 m channel (S 0.002, n 0.03) along a plane falling at
+/// `angle` through 24 x 24 cells of 30 m; Q enters the first channel cell, leaves through the
+/// free outlet.
+std::unique_ptr<fs::Simulation> uniform_setup(double angle, double discharge) {
   const fs::Grid grid{24, 24, 30.0, 30.0, 0.0, 24 * 30.0};
   const Plane p{12 * 30.0, 12 * 30.0, std::cos(angle), std::sin(angle), 0.002};
   const std::vector<Real> z = plane_dem(grid, p);
   const tr::SubgridChannel ch = tr::subgrid_channel(grid, z, fall_line_channel(grid, p, 10));
-  fs::Simulation sim(grid, z, fs::SolverConfig{fs::Scheme::second_order});
-  sim.set_manning(Real(0.06));
-  sim.add_channel(ch.reach);
-  sim.add_point_source(static_cast<Real>(grid.x_center(ch.reach.i.front())),
-                       static_cast<Real>(grid.y_center(ch.reach.j.front())),
-                       fs::TimeSeries(discharge), "inflow");
+  auto sim = std::make_unique<fs::Simulation>(grid, z, fs::SolverConfig{fs::Scheme::second_order});
+  sim->set_manning(Real(0.06));
+  sim->add_channel(ch.reach);
+  sim->add_point_source(static_cast<Real>(grid.x_center(ch.reach.i.front())),
+                        static_cast<Real>(grid.y_center(ch.reach.j.front())),
+                        fs::TimeSeries(discharge), "inflow");
+  return sim;
+}
+
+/// Steady uniform flow after an hour (uniform_setup).
+UniformRun uniform_flow(double angle, double discharge) {
+  const std::unique_ptr<fs::Simulation> run = uniform_setup(angle, discharge);
+  fs::Simulation& sim = *run;
   sim.advance_to(Real(3600));
   UniformRun u;
   u.exact = tr::normal_depth(discharge, 10, 0.03, 0.002);
@@ -329,4 +339,165 @@ TEST(SubgridChannel, DeactivatingAChannelCellIsRefused) {
   std::vector<std::uint8_t> corner(b.grid.cell_count(), 1);
   corner[0] = 0;
   EXPECT_NO_THROW(sim->set_active(corner));
+}
+
+// ---- outputs on channel cells (docs/solver.md, "Outputs on channel cells") -------------------
+
+namespace {
+
+/// Steady in-bank flow (0.5 bank-full) in the uniform set-up at `angle`, with flood maps
+/// updated every step and a cross-section across the river, perpendicular to it near the
+/// middle, drawn from the left bank to the right (downstream positive).
+struct InBankRiver {
+  double q = 0.5 * bank_full();
+  std::unique_ptr<fs::Simulation> sim;
+  std::unique_ptr<fs::FloodMaps> maps;
+  explicit InBankRiver(double angle) : sim(uniform_setup(angle, q)) {
+    const double ex = std::cos(angle), ey = std::sin(angle);
+    const double cx = 12 * 30.0 + 61.3 * ex + 0.17, cy = 12 * 30.0 + 61.3 * ey - 0.11;
+    const double half = 100;  // 200 m across: the river and floodplain on both sides
+    sim->add_cross_section(
+        "across", {{static_cast<Real>(cx - half * ey), static_cast<Real>(cy + half * ex)},
+                   {static_cast<Real>(cx + half * ey), static_cast<Real>(cy - half * ex)}});
+    maps = std::make_unique<fs::FloodMaps>(sim->grid(), Real(0.1));
+    maps->record_initial_state(*sim);
+    sim->advance_to(Real(3600), [this](Real dt) {
+      maps->update(*sim, dt);
+      return true;
+    });
+  }
+};
+
+}  // namespace
+
+// In bank the 2D depth of a channel cell is 0, yet depth() and water_level() show the river:
+// depth above the channel bed (Manning's normal depth here), the level it reaches, and its
+// mean velocity Q / (w d).
+TEST(SubgridChannelOutputs, DepthAndLevelShowTheRiver) {
+  const InBankRiver r(0.0);
+  const fs::Simulation& sim = *r.sim;
+  const double hn = tr::normal_depth(r.q, 10, 0.03, 0.002);
+  const std::vector<Real> depth = sim.depth();
+  const std::vector<Real> level = sim.water_level();
+  const std::vector<fs::ChannelCellOutput> out = sim.channel_outputs();
+  const auto& cells = sim.channels()->cells();
+  ASSERT_EQ(out.size(), cells.size());
+  const fs::Grid& g = sim.grid();
+  const std::size_t n = cells.size();
+  for (std::size_t c = n / 4; c < 3 * n / 4; ++c) {
+    const auto k = static_cast<std::size_t>(cells[c].k);
+    EXPECT_EQ(sim.h()[k], 0) << "in bank: no 2D water";
+    const auto s = static_cast<std::size_t>(g.stride());
+    const std::size_t flat = (k / s - 1) * static_cast<std::size_t>(g.nx) + (k % s - 1);
+    EXPECT_EQ(out[c].k, cells[c].k);
+    EXPECT_DOUBLE_EQ(depth[flat], cells[c].depth) << "cell " << c;
+    EXPECT_NEAR(depth[flat], hn, 0.02 * hn) << "cell " << c;
+    EXPECT_DOUBLE_EQ(level[flat], cells[c].bed + cells[c].depth) << "cell " << c;
+    EXPECT_DOUBLE_EQ(out[c].bed, cells[c].bed);
+    EXPECT_NEAR(out[c].discharge, r.q, 0.01 * r.q) << "cell " << c;
+    EXPECT_NEAR(out[c].speed, r.q / (10 * hn), 0.02 * r.q / (10 * hn)) << "cell " << c;
+  }
+}
+
+// A section across the river reports the channel's discharge (the floodplain is dry): within
+// 1 % of the inflow, straight and at 45 degrees (links between diagonal neighbours), and with
+// the opposite sign when drawn the other way.
+TEST(SubgridChannelOutputs, SectionAcrossTheRiverCountsTheChannel) {
+  for (const double angle : {0.0, std::atan2(-1.0, 1.0)}) {
+    const InBankRiver r(angle);
+    const fs::CrossSection& x = r.sim->flows().sections().front();
+    EXPECT_NEAR(x.rate, r.q, 0.01 * r.q) << "angle " << angle;
+    EXPECT_EQ(r.sim->flows().section_links().front().size(), 1u) << "crosses the river once";
+    EXPECT_GT(x.volume, 0.5 * r.q * 3600) << "angle " << angle;
+  }
+  auto sim = uniform_setup(0.0, 2.0);
+  // Drawn from the right bank to the left: upstream positive.
+  sim->add_cross_section("reversed", {{Real(12 * 30.0 + 0.3), Real(12 * 30.0 - 100)},
+                                      {Real(12 * 30.0 + 0.3), Real(12 * 30.0 + 100)}});
+  sim->advance_to(Real(3600));
+  EXPECT_NEAR(sim->flows().sections().front().rate, -2.0, 0.02);
+}
+
+// The flood maps follow the river on channel cells that stayed in bank: max depth and level,
+// arrival and duration above the threshold, speed; the dry floodplain beside stays 0.
+TEST(SubgridChannelOutputs, FloodMapsShowTheInBankRiver) {
+  const InBankRiver r(0.0);
+  const fs::Simulation& sim = *r.sim;
+  const fs::FloodMaps& m = *r.maps;
+  const double hn = tr::normal_depth(r.q, 10, 0.03, 0.002);
+  const auto& cells = sim.channels()->cells();
+  const std::size_t n = cells.size();
+  const std::ptrdiff_t s = sim.grid().stride();
+  for (std::size_t c = n / 4; c < 3 * n / 4; ++c) {
+    const auto k = static_cast<std::size_t>(cells[c].k);
+    EXPECT_GE(m.max_depth[k], cells[c].depth) << "cell " << c;
+    EXPECT_NEAR(m.max_depth[k], hn, 0.03 * hn) << "cell " << c;
+    EXPECT_DOUBLE_EQ(m.max_water_level[k], cells[c].bed + m.max_depth[k]) << "cell " << c;
+    EXPECT_GT(m.arrival_time[k], 0) << "cell " << c;
+    EXPECT_NEAR(m.flood_duration[k], 3600 - m.arrival_time[k], 30) << "cell " << c;
+    EXPECT_GE(m.time_of_max_depth[k], m.arrival_time[k]);
+    // The steady speed, or more at the front that filled the channel.
+    const double u = r.q / (10 * hn);
+    EXPECT_GE(m.max_speed[k], 0.98 * u) << "cell " << c;
+    EXPECT_LT(m.max_speed[k], 1.5 * u) << "cell " << c;
+    EXPECT_GT(m.max_hazard[k], 0);
+    // The floodplain cell north of the channel stayed dry.
+    EXPECT_EQ(m.max_depth[k - static_cast<std::size_t>(s)], 0);
+    EXPECT_TRUE(std::isnan(m.arrival_time[k - static_cast<std::size_t>(s)]));
+  }
+}
+
+// Overtopping: a channel cell flooded above bank counts its duration once (the 2D pass and
+// the channel pass both see it above the threshold; twice would be about 2900 s here), and
+// its depth is the river's.
+TEST(SubgridChannelOutputs, FloodMapsOverbankCountDurationOnce) {
+  const Basin b(true);
+  auto sim = flooding(b);
+  fs::FloodMaps maps(b.grid, Real(0.1));
+  maps.record_initial_state(*sim);
+  sim->advance_to(Real(1500), [&](Real dt) {
+    maps.update(*sim, dt);
+    return true;
+  });
+  for (std::size_t c = 2; c < 8; ++c) {
+    const auto& cell = sim->channels()->cells()[c];
+    const auto k = static_cast<std::size_t>(cell.k);
+    ASSERT_GT(sim->h()[k], 0.1) << "overtopped";
+    EXPECT_GE(maps.max_depth[k], cell.bank - cell.bed + sim->h()[k]) << "cell " << c;
+    // Each step counts its length when its end state is flooded: the arrival step too.
+    EXPECT_LE(maps.flood_duration[k], 1500 - maps.arrival_time[k] + sim->config().max_dt + 0.01)
+        << "cell " << c;
+    EXPECT_GT(maps.flood_duration[k], 0);
+  }
+}
+
+// A closed clockwise section around a stretch of the river reports the net outflow of the
+// area it encloses: with no rain or source inside, minus the change of the water stored inside
+// (channel and 2D), to round-off: the links' volumes are those that moved the water.
+TEST(SubgridChannelOutputs, ClosedSectionBalancesTheStorageInside) {
+  auto sim = uniform_setup(0.0, 0.95 * bank_full());
+  const fs::Grid& g = sim->grid();
+  // Columns 8..14, rows 9..14 (the river runs along row 12): cell edges, clockwise.
+  const Real w = Real(8 * 30.0), e = Real(15 * 30.0);
+  const Real n = static_cast<Real>(g.origin_y - 9 * 30.0);
+  const Real s = static_cast<Real>(g.origin_y - 15 * 30.0);
+  sim->add_cross_section("box", {{w, s}, {w, n}, {e, n}, {e, s}, {w, s}});
+  sim->advance_to(Real(1200));
+  double stored = 0;
+  const double area = g.dx * g.dy;
+  for (int j = 9; j < 15; ++j) {
+    for (int i = 8; i < 15; ++i) stored += area * static_cast<double>(sim->h()[g.index(i, j)]);
+  }
+  std::size_t inside = 0;
+  for (const auto& c : sim->channels()->cells()) {
+    const auto i = static_cast<int>(c.k % g.stride()) - 1,
+               j = static_cast<int>(c.k / g.stride()) - 1;
+    if (i < 8 || i >= 15 || j < 9 || j >= 15) continue;
+    stored += c.width * c.length * c.depth;
+    ++inside;
+  }
+  EXPECT_EQ(inside, 7u);
+  ASSERT_GT(stored, 1000.0);
+  const double out = sim->flows().sections().front().volume;
+  EXPECT_NEAR(out, -stored, 1e-9 * stored) << "stored " << stored;
 }
