@@ -1,6 +1,7 @@
 #include "driver/gauge_warnings.hpp"
 
 #include <utility>
+#include <vector>
 
 namespace floodtwin::driver {
 
@@ -35,11 +36,20 @@ void GaugeWarnings::check(const solver::Simulation& sim, std::vector<Warning>& o
   }
   // Decomposed: each gauge's depth from the process that computes its cell.
   if (sim.decomposed()) sim.decomposition()->merge_tagged(depths_, rows_);
+  // A gauge on a sub-grid channel cell reads the river (as its series does): the depth above
+  // the channel bed and the shared level.
+  std::vector<solver::ChannelCellOutput> channel;
+  if (sim.channels() != nullptr) channel = sim.channel_outputs();
   for (std::size_t g = 0; g < gauges_.size(); ++g) {
     const Gauge& gauge = gauges_[g];
     const auto k = static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j));
-    const double h = depths_[g];
-    const double level = h + sim.z()[k];
+    double h = depths_[g];
+    double level = h + sim.z()[k];
+    for (const solver::ChannelCellOutput& c : channel) {
+      if (static_cast<std::size_t>(c.k) != k) continue;
+      h = c.depth;
+      level = c.level;
+    }
     auto fire = [&](const char* what, double threshold, double value) {
       Warning w{gauge.spec.name, what, threshold, value, sim.time()};
       out.push_back(w);

@@ -96,6 +96,20 @@ Loaded load_inputs(const scenarios::ImpactsSpec& spec, const GridGeometry& grid,
 
 }  // namespace
 
+std::vector<std::size_t> depth_above_ground(std::vector<double>& depth,
+                                            const std::vector<double>& level,
+                                            const std::vector<double>& elevation) {
+  std::vector<std::size_t> changed;
+  if (level.size() != depth.size() || elevation.size() != depth.size()) return changed;
+  for (std::size_t c = 0; c < depth.size(); ++c) {
+    const double above = level[c] - elevation[c];
+    if (!std::isfinite(above) || !(depth[c] > above + 1e-3)) continue;
+    depth[c] = std::max(0.0, above);
+    changed.push_back(c);
+  }
+  return changed;
+}
+
 bool levels_need_snapshots(const std::vector<LevelRule>& rules) {
   return std::any_of(rules.begin(), rules.end(), [](const LevelRule& rule) {
     return rule.indicator == Indicator::max_depth || rule.indicator == Indicator::flooded_area ||
@@ -362,10 +376,21 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
     }
     r.forecast_time = *ft - r.start_epoch;
   }
-  const std::vector<double> max_depth = reader.read(io::names::max_depth);
-  const std::vector<double> max_hazard = reader.has_variable(io::names::max_hazard)
-                                             ? reader.read(io::names::max_hazard)
-                                             : std::vector<double>{};
+  // Impacts and levels read depths above the ground: a river in bank floods no one.
+  std::vector<double> max_depth = reader.read(io::names::max_depth);
+  std::vector<double> max_hazard = reader.has_variable(io::names::max_hazard)
+                                       ? reader.read(io::names::max_hazard)
+                                       : std::vector<double>{};
+  const std::vector<double> elevation = reader.has_variable(io::names::elevation)
+                                            ? reader.read(io::names::elevation)
+                                            : std::vector<double>{};
+  if (reader.has_variable(io::names::max_water_level)) {
+    for (const std::size_t c :
+         depth_above_ground(max_depth, reader.read(io::names::max_water_level), elevation)) {
+      // In bank all the way: no hazard on the ground (the river's own speed is not it).
+      if (max_depth[c] == 0 && c < max_hazard.size()) max_hazard[c] = 0;
+    }
+  }
   const std::vector<double> time_of_max = reader.has_variable(io::names::time_of_max_depth)
                                               ? reader.read(io::names::time_of_max_depth)
                                               : std::vector<double>{};
@@ -411,8 +436,13 @@ ImpactsResult run_impacts(const fs::path& results, const scenarios::Scenario& sc
   LevelSeries series;
   if (levels_need_snapshots(r.rules)) {
     std::vector<double> depth;  // one buffer for every snapshot
+    std::vector<double> level;
     for (std::size_t k = 0; k < times.size(); ++k) {
       reader.read_snapshot(io::names::depth, k, depth);
+      if (reader.has_variable(io::names::water_level)) {
+        reader.read_snapshot(io::names::water_level, k, level);
+        depth_above_ground(depth, level, elevation);
+      }
       add_level_snapshot(series, r.rules, depth, zones.cell_zone, nz, r.flood_threshold,
                          grid.cell_area());
     }

@@ -115,4 +115,14 @@ const std::vector<std::string>& zone_columns(bool assets = false);
 /// A row of zones.csv as text cells (zone_columns order); `zone` = zone count gives "TOTAL".
 std::vector<std::string> zone_row(const ImpactsResult& r, std::size_t zone);
 
+/// Depths above the ground (the DEM) from a results file's depths, which on a sub-grid channel
+/// cell are measured from the channel bed (docs/solver.md, "Outputs on channel cells"): where
+/// depth exceeds level - elevation by more than 1 mm the cell holds a channel below its bank,
+/// and what floods people, buildings and roads there is max(0, level - elevation). Elsewhere
+/// depth = level - elevation to rounding and is kept. Returns the cells changed (none when the
+/// sizes differ).
+std::vector<std::size_t> depth_above_ground(std::vector<double>& depth,
+                                            const std::vector<double>& level,
+                                            const std::vector<double>& elevation);
+
 }  // namespace floodtwin::impacts

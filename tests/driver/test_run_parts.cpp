@@ -168,3 +168,31 @@ TEST(RunProgress, ReportsEvery20thStepAndStopsWhenAsked) {
   EXPECT_FALSE(progress.after_step());  // the 20th step: stop
   EXPECT_EQ(reports.size(), 3u);
 }
+
+// A gauge on a sub-grid channel cell warns on the river's depth (above the channel bed) and
+// level, as its series reads them, while the cell's 2D depth is 0 (in bank).
+TEST(GaugeWarnings, AGaugeOnAChannelCellReadsTheRiver) {
+  auto sim = still_water(Real(0));
+  fs::ChannelReach reach;
+  reach.name = "river";
+  reach.i = {0, 1, 2, 3};
+  reach.j = {1, 1, 1, 1};
+  reach.width = std::vector<double>(4, 3.0);
+  reach.bed = std::vector<double>(4, 0.0);  // 1 m below the bank (the bed of the grid)
+  reach.length = std::vector<double>(4, 10.0);
+  reach.link_length = std::vector<double>(3, 10.0);
+  sim->add_channel(reach);
+  sim->set_water_level(std::vector<Real>(12, Real(0.6)));  // in bank: 0.6 m of river
+  ASSERT_EQ(sim->h()[static_cast<std::size_t>(sim->grid().index(1, 1))], 0.0);
+  const std::vector<fd::Gauge> gauges{gauge("river", 1, 1, 0.5, std::nullopt),
+                                      gauge("river level", 2, 1, std::nullopt, 0.55),
+                                      gauge("bank", 1, 0, 0.01, std::nullopt)};
+  fd::GaugeWarnings warnings(gauges, {}, {});
+  std::vector<fd::Warning> fired;
+  warnings.check(*sim, fired);
+  ASSERT_EQ(fired.size(), 2u);
+  EXPECT_EQ(fired[0].gauge, "river");
+  EXPECT_NEAR(fired[0].value, 0.6, 1e-12);
+  EXPECT_EQ(fired[1].gauge, "river level");
+  EXPECT_NEAR(fired[1].value, 0.6, 1e-12);
+}

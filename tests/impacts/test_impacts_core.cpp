@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "impacts/impacts.hpp"
+#include "impacts/run.hpp"
 #include "impacts/warnings.hpp"
 
 namespace fi = floodtwin::impacts;
@@ -215,7 +216,7 @@ TEST(ImpactsCore, AssetsDamagedByThresholdOrCurve) {
   in.assets_curve = &curve;
   r = fi::zone_impacts(in);
   EXPECT_DOUBLE_EQ(r[0].assets_damaged, 100 * 0.025 + 200 * 0.25);  // NaN cell: no damage
-  EXPECT_DOUBLE_EQ(r[1].assets_damaged, 400 * 0.8);                  // held after the last
+  EXPECT_DOUBLE_EQ(r[1].assets_damaged, 400 * 0.8);                 // held after the last
 }
 
 // depth_share: cells deeper than the value (strictly; NaN is not), over the zone's cells.
@@ -296,4 +297,25 @@ TEST(ImpactsCore, IsoTime) {
   EXPECT_EQ(fi::iso_time(951782400, "-00:00"), "2000-02-29T00:00:00-00:00");
   EXPECT_EQ(fi::iso_time(-1), "1969-12-31T23:59:59Z");
   EXPECT_EQ(fi::iso_time(NAN), "");
+}
+
+// On a sub-grid channel cell the results' depth is measured from the channel bed: impacts take
+// the depth above the ground there (a river in bank floods no one), and keep it elsewhere.
+TEST(DepthAboveGround, ChannelCellsTakeTheDepthAboveTheBank) {
+  const double nan = std::nan("");
+  std::vector<double> depth{0.5, 2.5, 1.2, 0.0, 0.3};
+  const std::vector<double> level{100.5, 99.5, 101.2, nan, 100.3};
+  const std::vector<double> elevation{100.0, 100.0, 100.0, 100.0, nan};
+  const std::vector<std::size_t> changed =
+      floodtwin::impacts::depth_above_ground(depth, level, elevation);
+  // cell 0: floodplain (depth = level - elevation), kept; cell 1: a river 2.5 m deep whose
+  // level is 0.5 m below its bank: 0; cell 2: 1.2 m = level - elevation, kept; cells 3 and 4:
+  // no level or no elevation, kept.
+  EXPECT_EQ(changed, std::vector<std::size_t>{1});
+  EXPECT_EQ(depth, (std::vector<double>{0.5, 0.0, 1.2, 0.0, 0.3}));
+  std::vector<double> overbank{3.4};  // river 3.4 m deep from its bed, 0.7 m over the bank
+  floodtwin::impacts::depth_above_ground(overbank, {100.7}, {100.0});
+  EXPECT_NEAR(overbank[0], 0.7, 1e-12);
+  std::vector<double> other_size{1.0};
+  EXPECT_TRUE(floodtwin::impacts::depth_above_ground(other_size, {}, {}).empty());
 }
