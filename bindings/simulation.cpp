@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "bindings/bindings.hpp"
+#include "driver/checkpoint_metadata.hpp"
 #include "driver/forecast.hpp"
 #include "driver/inputs.hpp"
 #include "io/cf_grid_mapping.hpp"
@@ -73,38 +74,6 @@ using solver::Grid;
 using solver::Real;
 using RealArray = py::array_t<Real, py::array::c_style | py::array::forcecast>;
 using MaskArray = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
-
-/// Checkpoint metadata key of the cross-section and boundary totals (FlowAccounts::totals()),
-/// the key `floodtwin run` uses (driver/forecast.cpp), so either reads the other's.
-constexpr const char* flows_key = "flow_accounts";
-
-/// FlowAccounts::totals() as text, numbers that round-trip exactly.
-std::string format_flows(const std::vector<double>& totals) {
-  std::string out;
-  char number[40];
-  for (const double v : totals) {
-    std::snprintf(number, sizeof number, "%.17g", v);
-    if (!out.empty()) out.push_back(' ');
-    out += number;
-  }
-  return out;
-}
-
-std::vector<double> parse_flows(const std::string& text) {
-  std::vector<double> values;
-  std::istringstream in(text);
-  std::string token;
-  while (in >> token) {
-    char* end = nullptr;
-    const double v = std::strtod(token.c_str(), &end);
-    if (end == token.c_str() || *end != '\0') {
-      throw InputError(std::string("metadata/") + flows_key + " holds '" + token +
-                       "' where a number was expected");
-    }
-    values.push_back(v);
-  }
-  return values;
-}
 
 /// How often run() takes the GIL back to check for signals (Ctrl-C).
 constexpr auto signal_check_interval = std::chrono::milliseconds(200);
@@ -554,7 +523,7 @@ class PySimulation {
     std::map<std::string, std::string> metadata;
     metadata["saved_by"] = "floodtwin.Simulation.save";
     if (scenario_) metadata["scenario_file"] = scenario_->file;
-    metadata[flows_key] = format_flows(sim_->flows().totals());
+    metadata[driver::flows_key] = driver::format_flows(sim_->flows());
     io::write_checkpoint(path, *sim_, maps_.get(), metadata);
   }
   /// Reads a checkpoint of this grid into the simulation (io::read_checkpoint): the state,
@@ -574,14 +543,8 @@ class PySimulation {
     // The cross-section and boundary totals go on from the saved ones (as `floodtwin run
     // --resume` does); restore_totals changes nothing when it throws.
     const std::vector<double> totals_before = sim_->flows().totals();
-    if (const auto it = head.metadata.find(flows_key); it != head.metadata.end()) {
-      try {
-        sim_->flows().restore_totals(parse_flows(it->second));
-      } catch (const InputError& e) {
-        throw InputError("load: " + path + ": " + e.what() +
-                         " (the cross-sections or boundary conditions differ from the saved "
-                         "simulation's)");
-      }
+    if (const auto it = head.metadata.find(driver::flows_key); it != head.metadata.end()) {
+      driver::restore_flows(sim_->flows(), it->second, "load: " + path);
     }
     try {
       io::read_checkpoint(path, *sim_, maps_.get());

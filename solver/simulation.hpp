@@ -215,7 +215,7 @@ class Simulation {
     return {s.first, s.last};
   }
   /// Columns per block of the wet-block map (the finer bound kept beside wet_columns).
-  static constexpr int wet_block = 32;
+  static constexpr int wet_block = 16;
   /// Calls f(first, last) for the runs of columns of interior row j outside which h, qx and
   /// qy are zero, in increasing order: the blocks of `wet_block` columns that may hold water,
   /// within wet_columns(j) (the whole row when unknown). The loops over "the cells that may be
