@@ -2,7 +2,7 @@
 /// Methods of floodtwin._core.Simulation added after init_simulation: cross-sections and
 /// boundary flows (solver/cross_section.hpp), bed changes (set_elevation, schedule_elevation)
 /// and infiltration (solver/infiltration.hpp). Thin wrappers: checks of shapes and ranges, then
-/// the same C++ calls as the scenario path (driver/forecast.cpp).
+/// the same C++ calls as the scenario path (driver/prepare.cpp).
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 

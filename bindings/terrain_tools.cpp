@@ -192,7 +192,7 @@ missing the grid.)doc");
         terrain::ConditioningReport r;
         terrain::BreachReport br;
         {
-          // As a scenario's [terrain] condition (driver/forecast.cpp): breaching first, then
+          // As a scenario's [terrain] condition (driver/prepare.cpp): breaching first, then
           // filling what no cut drains.
           py::gil_scoped_release release;
           if (breach) br = terrain::breach_depressions(z, nx, ny, dx, cell_dy, bo);

@@ -232,7 +232,7 @@ TEST(BoundaryFlows, AddUpToTheMassBalance) {
   EXPECT_EQ(west.outflow, b[0].outflow);
 }
 
-// A checkpoint keeps the totals (driver/forecast.cpp): restored into a fresh simulation of the
+// A checkpoint keeps the totals (driver/checkpoint_metadata.cpp): restored into a fresh simulation of the
 // same sections and boundaries, the counts go on as in an uninterrupted run, bitwise.
 TEST(FlowAccounts, TotalsRoundTripAndResumeBitwise) {
   auto make = [] {
