@@ -38,8 +38,8 @@ void restore_flows(solver::FlowAccounts& flows, const std::string& text, const s
     flows.restore_totals(values);
   } catch (const InputError& e) {
     throw InputError(file + ": " + e.what() +
-                     " (the scenario's cross-sections or boundaries "
-                     "changed since the checkpoint)");
+                     " (the cross-sections or boundary conditions "
+                     "changed since the checkpoint was written)");
   }
 }
 
