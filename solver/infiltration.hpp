@@ -60,8 +60,8 @@ class GreenAmpt : public LossModel {
   /// The loss of active cell k over dt, with F updated.
   Real cell_loss(std::size_t k, Real h, Real dt);
   Grid grid_;
-  std::vector<Real> ks_;  ///< [m/s], padded
-  std::vector<Real> s_;   ///< psi * dtheta [m], padded
+  std::vector<Real> ks_;  ///< [m/s], padded, or one value for uniform soil
+  std::vector<Real> s_;   ///< psi * dtheta [m], padded, or one value for uniform soil
   std::vector<Real> f_;   ///< cumulative infiltration F [m], padded
 };
 

@@ -293,6 +293,12 @@ void Simulation::set_rain_rate(std::span<const Real> rate) {
       bad_value("rain_rate", c, grid_.nx, rate[c], "a finite intensity >= 0 [m/s]");
     }
   }
+  // No rain anywhere (a storm's end): no field, so that the steps do not read one of zeros
+  // (the results are the same: a zero rate adds nothing).
+  if (std::all_of(rate.begin(), rate.end(), [](Real r) { return r == 0; })) {
+    rain_.clear();
+    return;
+  }
   rain_.assign(grid_.padded_size(), 0);
   for (std::size_t c = 0; c < rate.size(); ++c) rain_[interior_offset(c)] = rate[c];
   const auto nx = static_cast<std::size_t>(grid_.nx);

@@ -214,34 +214,22 @@ class Simulation {
     const Span& s = live_[static_cast<std::size_t>(j)];
     return {s.first, s.last};
   }
-  /// Columns per block of the wet-block map (the finer bound kept beside wet_columns).
-  static constexpr int wet_block = 16;
+  /// Wet runs closer than this many columns are joined into one (fewer, longer spans: the
+  /// row loops vectorise better; the cells between are dry and visited for nothing).
+  static constexpr int wet_gap = 4;
   /// Calls f(first, last) for the runs of columns of interior row j outside which h, qx and
-  /// qy are zero, in increasing order: the blocks of `wet_block` columns that may hold water,
-  /// within wet_columns(j) (the whole row when unknown). The loops over "the cells that may be
-  /// wet" (flood maps, time-step reduction, losses) visit these: on a mostly dry grid a row
-  /// holds a few wet reaches far apart, which one [first, last) span would join.
+  /// qy are zero, in increasing order and disjoint: the wet cells as the last step left them
+  /// (runs closer than `wet_gap` joined), within wet_columns(j) (the whole row when unknown).
+  /// The loops over "the cells that may be wet" (flood maps, time-step reduction, losses)
+  /// visit these: on a mostly dry grid a row holds a few wet reaches far apart, which one
+  /// [first, last) span would join.
   template <class F>
   void for_each_wet_run(int j, F&& f) const {
     if (!live_known_) {
       f(0, grid_.nx);
       return;
     }
-    const Span& s = live_[static_cast<std::size_t>(j)];
-    const std::uint8_t* wet = wet_blocks_.data() + static_cast<std::size_t>(j) * blocks_per_row();
-    const int nb = blocks_per_row();
-    int c = s.first;
-    while (c < s.last) {
-      int b = c / wet_block;
-      if (wet[b] == 0) {
-        c = (b + 1) * wet_block;
-        continue;
-      }
-      while (b < nb && wet[b] != 0) ++b;
-      const int end = std::min(s.last, b * wet_block);
-      f(c, end);
-      c = end;
-    }
+    for (const Span& r : wet_runs_row_[static_cast<std::size_t>(j)]) f(r.first, r.last);
   }
 
   // ---- domain decomposition (decomposition.hpp, docs/mpi.md) --------------------------------
@@ -340,7 +328,6 @@ class Simulation {
       return {spans.data() + a, b - a};
     }
   };
-  [[nodiscard]] int blocks_per_row() const { return (grid_.nx + wet_block - 1) / wet_block; }
   /// Marks the block of cell (i, j) of h_ as possibly wet (after a point edit of the state).
   void mark_wet(int i, int j);
   /// The column sets of a first-order step (plan_columns): cells updated per row, y faces
@@ -429,9 +416,10 @@ class Simulation {
 
   /// Wet columns of the rows of h_ (live_) and h1_ (live1_): outside them h, qx, qy are 0.
   std::vector<Span> live_, live1_;
-  /// Blocks of wet_block columns of h_'s rows that may hold water (ny x blocks_per_row(), 1
-  /// where some cell of the block may have h, qx or qy != 0); valid with live_known_.
-  std::vector<std::uint8_t> wet_blocks_;
+  /// Per row of h_, the runs of columns outside which h, qx and qy are 0 (increasing,
+  /// disjoint; for_each_wet_run); valid with live_known_. Each row is written by the thread
+  /// that steps it.
+  std::vector<std::vector<Span>> wet_runs_row_;
   bool live_known_ = false;              ///< live_ valid (false after a state edit)
   std::vector<std::uint8_t> rain_rows_;  ///< 1 where the rain field is positive in the row
   std::vector<std::uint8_t> work_rows_;  ///< rows the current step visits

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <sstream>
 
@@ -32,6 +33,20 @@ namespace {
 inline bool has_state(std::uint8_t m) { return m != cell_wall; }
 /// A boundary ghost: its state is the boundary state at the face.
 inline bool is_boundary_ghost(std::uint8_t m) { return m == cell_ghost || m == cell_discharge; }
+
+/// Appends the runs of the cells of [first, last) where wet(i) to `runs` (a row's, increasing;
+/// the new cells lie right of its last run), joining runs less than Simulation::wet_gap apart.
+template <class Runs, class Wet>
+void add_wet_runs(Runs& runs, int first, int last, Wet&& wet) {
+  for (int i = first; i < last; ++i) {
+    if (!wet(i)) continue;
+    if (!runs.empty() && i - runs.back().last < Simulation::wet_gap) {
+      runs.back().last = i + 1;
+    } else {
+      runs.push_back({i, i + 1});
+    }
+  }
+}
 
 /// Sets the faces of a flux row that a stage did not compute to 0: v[c] for every c outside
 /// the spans [first, last + extra) of `cols` (increasing). x faces: extra 1 (the faces of
@@ -135,8 +150,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     }
     return false;
   };
-  const int nb = blocks_per_row();
-  std::uint8_t* wet_blocks = final_stage ? wet_blocks_.data() : nullptr;
+  std::vector<Span>* wet_runs = final_stage ? wet_runs_row_.data() : nullptr;
 
 #pragma omp parallel reduction(max : max_rate)
   {
@@ -319,7 +333,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           std::fill(qy_out + base, qy_out + base + nx, Real(0));
         }
         live_out[js] = Span{0, 0};
-        if (wet_blocks != nullptr) std::fill_n(wet_blocks + js * nb, nb, std::uint8_t{0});
+        if (wet_runs != nullptr) wet_runs[js].clear();
         flows_.record_row(G, s, zeros, zeros, zeros);
         ++s;
         continue;
@@ -477,11 +491,11 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
             }
           }
           corr_row *= static_cast<double>(weight);
-          {  // wet columns and blocks of the new row (a wet cell has h > 0, a dry one h = q = 0)
+          {  // wet columns and runs of the new row (a wet cell has h > 0, a dry one h = q = 0)
             Span live{0, 0};
-            std::uint8_t* blocks =
-                wet_blocks != nullptr ? wet_blocks + static_cast<std::size_t>(j) * nb : nullptr;
-            if (blocks != nullptr) std::fill_n(blocks, nb, std::uint8_t{0});
+            std::vector<Span>* runs =
+                wet_runs != nullptr ? wet_runs + static_cast<std::size_t>(j) : nullptr;
+            if (runs != nullptr) runs->clear();
             for (const Span& sp : cols) {
               int first = sp.first;
               int last = sp.last;
@@ -489,14 +503,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
               while (last > first && !(hout[last - 1] > 0)) --last;
               if (first == last) continue;
               live = live.first < live.last ? Span{live.first, last} : Span{first, last};
-              if (blocks == nullptr) continue;
-              for (int b = first / wet_block; b <= (last - 1) / wet_block; ++b) {
-                const int lo = std::max(first, b * wet_block);
-                const int hi = std::min(last, (b + 1) * wet_block);
-                bool wet = false;
-                for (int i = lo; i < hi && !wet; ++i) wet = hout[i] > 0;
-                blocks[b] = static_cast<std::uint8_t>(blocks[b] | (wet ? 1 : 0));
-              }
+              if (runs != nullptr)
+                add_wet_runs(*runs, first, last, [&](int i) { return hout[i] > 0; });
             }
             live_out[static_cast<std::size_t>(j)] = live;
           }
@@ -625,8 +633,7 @@ void Simulation::refresh_live() {
   const auto ny = static_cast<std::size_t>(G.ny);
   if (live_known_ && live_.size() == ny) return;
   live_.assign(ny, Span{});
-  const int nb = blocks_per_row();
-  wet_blocks_.assign(ny * static_cast<std::size_t>(nb), 0);
+  wet_runs_row_.resize(ny);
 #pragma omp parallel for schedule(static)
   for (int j = 0; j < G.ny; ++j) {
     const std::ptrdiff_t base = G.index(0, j);
@@ -639,16 +646,15 @@ void Simulation::refresh_live() {
     while (first < G.nx && !wet(first)) ++first;
     while (last > first && !wet(last - 1)) --last;
     live_[static_cast<std::size_t>(j)] = Span{first, last};
-    std::uint8_t* blocks = wet_blocks_.data() + static_cast<std::size_t>(j) * nb;
-    for (int i = first; i < last; ++i) {
-      if (wet(i)) blocks[i / wet_block] = 1;
-    }
+    std::vector<Span>& runs = wet_runs_row_[static_cast<std::size_t>(j)];
+    runs.clear();
+    add_wet_runs(runs, first, last, wet);
   }
   // Decomposed: other processes' rows are stale here and never visited (FloodMaps too).
   for (int j = 0; j < G.ny; ++j) {
     if (j >= row0_ && j < row1_) continue;
     live_[static_cast<std::size_t>(j)] = Span{};
-    std::fill_n(wet_blocks_.begin() + static_cast<std::ptrdiff_t>(j) * nb, nb, std::uint8_t{0});
+    wet_runs_row_[static_cast<std::size_t>(j)].clear();
   }
   // The stage buffers: unknown contents, cleared where a stage does not visit.
   live1_.assign(ny, Span{0, G.nx});
@@ -660,8 +666,22 @@ void Simulation::mark_wet(int i, int j) {
   Span& live = live_[static_cast<std::size_t>(j)];
   live = live.first < live.last ? Span{std::min(live.first, i), std::max(live.last, i + 1)}
                                 : Span{i, i + 1};
-  wet_blocks_[static_cast<std::size_t>(j) * static_cast<std::size_t>(blocks_per_row()) +
-              static_cast<std::size_t>(i / wet_block)] = 1;
+  // Into the row's runs, kept increasing and disjoint (a cell in no run joins, or starts, one).
+  std::vector<Span>& runs = wet_runs_row_[static_cast<std::size_t>(j)];
+  auto it = std::lower_bound(runs.begin(), runs.end(), i,
+                             [](const Span& r, int c) { return r.last < c; });
+  if (it == runs.end() || it->first > i + 1) {
+    runs.insert(it, Span{i, i + 1});
+    return;
+  }
+  // it->last >= i and it->first <= i + 1: i is in the run or touches it.
+  it->first = std::min(it->first, i);
+  it->last = std::max(it->last, i + 1);
+  const auto next = it + 1;
+  if (next != runs.end() && next->first <= it->last) {
+    it->last = std::max(it->last, next->last);
+    runs.erase(next);
+  }
 }
 
 void Simulation::plan_rows(Real rain_depth) {
@@ -707,7 +727,6 @@ void Simulation::plan_rows(Real rain_depth) {
 void Simulation::plan_columns() {
   const int nx = grid_.nx;
   const int ny = grid_.ny;
-  const int nb = blocks_per_row();
   // Appends [a, b) clamped to [lo, hi) to the spans of the row being built (spans come in
   // increasing order of a), merging it with the last one when they overlap or touch.
   auto push = [](RowSpans& set, std::size_t row_begin, int a, int b, int lo, int hi) {
@@ -728,50 +747,46 @@ void Simulation::plan_columns() {
     set.start[static_cast<std::size_t>(r + 2)] = set.spans.size();
   };
   // Cells updated in row j: a cell whose 5-point stencil is dry and still stays so. The wet
-  // blocks of rows j-1..j+1, each run widened by one column; whole rows next to a full seed.
+  // runs of rows j-1..j+1, each widened by one column; whole rows next to a full seed.
+  // parts: the spans of several rows, merged in increasing order of first.
+  std::vector<Span> parts;
+  std::vector<Span> merged;
+  auto add_part = [&](std::span<const Span> more) {
+    merged.clear();
+    std::merge(parts.begin(), parts.end(), more.begin(), more.end(), std::back_inserter(merged),
+               [](const Span& a, const Span& b) { return a.first < b.first; });
+    parts.swap(merged);
+  };
   reset(update_cols_);
   end_row(update_cols_, -1);
-  std::vector<std::uint8_t> near(static_cast<std::size_t>(nb));
   for (int j = 0; j < ny; ++j) {
     const std::size_t row_begin = update_cols_.spans.size();
     if (work_rows_[static_cast<std::size_t>(j)] != 0) {
       bool full = false;
-      std::fill(near.begin(), near.end(), std::uint8_t{0});
+      parts.clear();
       for (int r = std::max(0, j - 1); r <= std::min(ny - 1, j + 1); ++r) {
         full = full || full_rows_[static_cast<std::size_t>(r)] != 0;
-        const std::uint8_t* w = wet_blocks_.data() + static_cast<std::size_t>(r) * nb;
-        for (int b = 0; b < nb; ++b) near[static_cast<std::size_t>(b)] |= w[b];
+        add_part(wet_runs_row_[static_cast<std::size_t>(r)]);
       }
       if (full) {
         push(update_cols_, row_begin, 0, nx, 0, nx);
       } else {
-        for (int b = 0; b < nb;) {
-          if (near[static_cast<std::size_t>(b)] == 0) {
-            ++b;
-            continue;
-          }
-          int e = b;
-          while (e < nb && near[static_cast<std::size_t>(e)] != 0) ++e;
-          push(update_cols_, row_begin, b * wet_block - 1, e * wet_block + 1, 0, nx);
-          b = e;
-        }
+        for (const Span& sp : parts)
+          push(update_cols_, row_begin, sp.first - 1, sp.last + 1, 0, nx);
       }
     }
     end_row(update_cols_, j);
   }
   end_row(update_cols_, ny);
   // Unions of the update sets of neighbouring rows, widened by `widen` columns.
-  std::vector<Span> parts;
   auto build = [&](RowSpans& set, int r0, int r1, int dr0, int dr1, int widen, int lo, int hi) {
     reset(set);
     for (int r = -1; r < r0; ++r) end_row(set, r);
     for (int r = r0; r < r1; ++r) {
       parts.clear();
       for (int q = std::max(-1, r + dr0); q <= std::min(ny, r + dr1); ++q) {
-        for (const Span& sp : update_cols_.row(q)) parts.push_back(sp);
+        add_part(update_cols_.row(q));
       }
-      std::sort(parts.begin(), parts.end(),
-                [](const Span& a, const Span& b) { return a.first < b.first; });
       const std::size_t row_begin = set.spans.size();
       for (const Span& sp : parts) push(set, row_begin, sp.first - widen, sp.last + widen, lo, hi);
       end_row(set, r);

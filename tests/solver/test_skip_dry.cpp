@@ -43,8 +43,9 @@ struct Outcome {
   long long steps = 0;
 };
 
-// reaches_apart: a grid wide enough for several blocks of wet_block columns, with water in
-// reaches far apart in the same rows (the column sets of a first-order step have gaps).
+// reaches_apart: a wide grid with water in reaches far apart in the same rows (the column
+// sets of a first-order step have gaps), and springs that wet cells between, next to and
+// inside the rows' wet runs (Simulation::mark_wet keeps them disjoint).
 enum class Case { rain_patch, river_inflow, reaches_apart };
 
 int width(Case c) { return c == Case::reaches_apart ? 229 : kNx; }
@@ -84,6 +85,13 @@ Outcome run(Case c, Scheme scheme, int threads, bool skip, int steps = 120) {
     sim.set_depth(h);
     sim.set_loss_model(std::make_shared<GreenAmpt>(grid, 1e-6, 0.09, 0.15));
     sim.add_point_source(grid.x_center(120), grid.y_center(8), TimeSeries(0.2), "spring");
+    // Row 30: in the gap between the pools, at the west pool's edge and at the row's last
+    // column; row 32: inside the east pool.
+    const Real y30 = grid.y_center(30);
+    sim.add_point_source(grid.x_center(60), y30, TimeSeries(0.05), "gap spring");
+    sim.add_point_source(grid.x_center(17), y30, TimeSeries(0.05), "bank spring");
+    sim.add_point_source(grid.x_center(nx - 1), y30, TimeSeries(0.05), "edge spring");
+    sim.add_point_source(grid.x_center(198), grid.y_center(32), TimeSeries(0.05), "pool spring");
     sim.add_cross_section("gap", {{{grid.x_center(100), 600.0}, {grid.x_center(100), 0.0}}});
     sim.add_cross_section("east pool", {{{grid.x_center(205), 600.0}, {grid.x_center(205), 0.0}}});
   } else {
