@@ -333,9 +333,12 @@ class Simulation {
   /// The column sets of a first-order step (plan_columns): cells updated per row, y faces
   /// between rows r and r + 1, primitive values loaded per row.
   RowSpans update_cols_, yface_cols_, load_cols_;
-  bool column_sets_ = false;             ///< the sets above hold for this step (else whole rows)
+  bool column_sets_ = false;  ///< the sets above hold for this step (else whole rows)
+  /// Prefix sums over rows of the work a step with the column sets above does (cells updated
+  /// plus a cost per span and per row): the threads' bands of rows are cut at equal work.
+  std::vector<long long> row_work_;
   std::vector<std::uint8_t> full_rows_;  ///< seeds of plan_rows that need their whole row
-  /// Fills the column sets of a first-order step from the wet blocks (after plan_rows).
+  /// Fills the column sets of a first-order step from the wet runs (after plan_rows).
   void plan_columns();
   /// A stage reads h_in..qy_in and writes h_out..qy_out (the same arrays for the in-place
   /// first-order step), visiting the rows of work_rows_; live_out: the wet columns of its

@@ -156,9 +156,20 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   {
     const int tid = omp_get_thread_num();
     const int nt = omp_get_num_threads();
-    const int jb0 = rows0 + static_cast<int>(static_cast<long long>(rows1 - rows0) * tid / nt);
-    const int jb1 =
-        rows0 + static_cast<int>(static_cast<long long>(rows1 - rows0) * (tid + 1) / nt);
+    // The threads' bands of rows: equal work (row_work_) with the column sets, else equal
+    // rows. Any cut gives the same results (the band edges' rows wait in `deferred`).
+    auto cut = [&](int t) {
+      if (!by_cols) {
+        return rows0 + static_cast<int>(static_cast<long long>(rows1 - rows0) * t / nt);
+      }
+      const long long a = row_work_[static_cast<std::size_t>(rows0)];
+      const long long target = a + (row_work_[static_cast<std::size_t>(rows1)] - a) * t / nt;
+      const auto first = row_work_.begin() + rows0;
+      return rows0 +
+             static_cast<int>(std::lower_bound(first, row_work_.begin() + rows1, target) - first);
+    };
+    const int jb0 = tid == 0 ? rows0 : cut(tid);
+    const int jb1 = tid + 1 == nt ? rows1 : cut(tid + 1);
     Workspace& W = workspaces_[static_cast<std::size_t>(tid)];
     int n_deferred = 0;
 
@@ -613,7 +624,7 @@ Real Simulation::compute_max_rate() const {
   const Real inv_dy = Real(1) / grid_.dy;
   double m = 0;
   // Only the wet columns: a dry cell's rate is 0 (and the maximum starts at 0).
-#pragma omp parallel for reduction(max : m) schedule(static)
+#pragma omp parallel for reduction(max : m) schedule(dynamic, 8)
   for (int j = row0_; j < row1_; ++j) {  // this process's rows (stable_dt reduces)
     const std::ptrdiff_t base = grid_.index(0, j);
     for_each_wet_run(j, [&](int first, int last) {
@@ -778,6 +789,17 @@ void Simulation::plan_columns() {
     end_row(update_cols_, j);
   }
   end_row(update_cols_, ny);
+  // Work per row: its cells, and a cost per span and per visited row (a span's loops start
+  // and end, a row's fluxes are booked) in cell-updates.
+  row_work_.assign(static_cast<std::size_t>(ny) + 1, 0);
+  for (int j = 0; j < ny; ++j) {
+    long long w = 1;
+    if (work_rows_[static_cast<std::size_t>(j)] != 0) {
+      w += 8;
+      for (const Span& sp : update_cols_.row(j)) w += sp.last - sp.first + 8;
+    }
+    row_work_[static_cast<std::size_t>(j) + 1] = row_work_[static_cast<std::size_t>(j)] + w;
+  }
   // Unions of the update sets of neighbouring rows, widened by `widen` columns.
   auto build = [&](RowSpans& set, int r0, int r1, int dr0, int dr1, int widen, int lo, int hi) {
     reset(set);
@@ -885,7 +907,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
   const Real dry = config_.dry_depth;
   const Real inv_dx = Real(1) / G.dx;
   const Real inv_dy = Real(1) / G.dy;
-#pragma omp parallel for schedule(static) reduction(+ : bad) reduction(max : max_rate)
+#pragma omp parallel for schedule(dynamic, 8) reduction(+ : bad) reduction(max : max_rate)
   for (int j = row0_; j < row1_; ++j) {
     long long bad_row = 0;
     double s = 0;
