@@ -918,24 +918,30 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
         const auto k = static_cast<std::size_t>(base + i);
         if (mask_[k] != cell_active) continue;
         const Real loss = loss_[k];
-        if (!(loss >= 0 && loss <= h_[k])) {
+        Real h = h_[k];
+        if (!(loss >= 0 && loss <= h)) {
           ++bad_row;
           continue;
         }
+        Real qx = qx_[k];
+        Real qy = qy_[k];
         if (loss != 0) {
-          const Real h_new = h_[k] - loss;
+          const Real h_new = h - loss;
           if (h_new > dry) {
-            qx_[k] *= h_new / h_[k];
-            qy_[k] *= h_new / h_[k];
+            const Real ratio = h_new / h;  // one division (the arrays may alias: two before)
+            qx *= ratio;
+            qy *= ratio;
           } else {
-            qx_[k] = qy_[k] = 0;
+            qx = qy = 0;
           }
-          h_[k] = h_new;
+          h = h_new;
+          h_[k] = h;
+          qx_[k] = qx;
+          qy_[k] = qy;
           s += loss;
         }
         max_rate =
-            std::max(max_rate,
-                     static_cast<double>(wave_rate(h_[k], qx_[k], qy_[k], g, dry, inv_dx, inv_dy)));
+            std::max(max_rate, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
       }
     }
     rows[2 * static_cast<std::size_t>(j)] = s;
