@@ -702,7 +702,7 @@ void Simulation::plan_rows(Real rain_depth) {
   column_sets_ = false;
   if (!skip_dry_ || rain_depth != 0) return;
   // Rows with water, rain, or a boundary that can bring water in. Rain, boundaries and other
-  // processes' rows seed their whole row (full_rows_), water only its wet blocks.
+  // processes' rows seed their whole row (full_rows_), water only its wet runs.
   std::vector<int> seed(n + 1, 0);  // prefix counts of seed rows
   std::vector<std::uint8_t> is_seed(n, 0);
   full_rows_.assign(n, 0);
