@@ -1,6 +1,7 @@
 #include "solver/infiltration.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -121,9 +122,12 @@ namespace {
 /// below 2e-16 v: round-off; the result differs from std::log1p's by an ulp or two), else
 /// std::log1p. A ponded step's Newton solve evaluates it at dF / (F + S), which is small in all
 /// but a cell's first steps; the polynomial costs about half of the library's log1p there.
+inline Real log1p_series(Real v) {
+  return v * (1 - v * (Real(1) / 2 - v * (Real(1) / 3 - v * (Real(1) / 4 - v / 5))));
+}
 inline Real log1p_nonnegative(Real v) {
   if (v >= Real(1e-3)) return std::log1p(v);
-  return v * (1 - v * (Real(1) / 2 - v * (Real(1) / 3 - v * (Real(1) / 4 - v / 5))));
+  return log1p_series(v);
 }
 
 }  // namespace
@@ -180,11 +184,76 @@ void GreenAmpt::compute_wet(const Grid& grid, const std::uint8_t* mask, const Re
     const std::ptrdiff_t base = grid.index(0, j);
     for (std::size_t r = wet.start[static_cast<std::size_t>(j)];
          r < wet.start[static_cast<std::size_t>(j) + 1]; ++r) {
-      for (int i = wet.runs[r].first; i < wet.runs[r].second; ++i) {
-        const auto k = static_cast<std::size_t>(base + i);
-        loss[k] = mask[k] == 1 && h[k] > 0 ? cell_loss(k, h[k], dt) : Real(0);
+      const int last = wet.runs[r].second;
+      for (int i = wet.runs[r].first; i < last; i += kLanes) {
+        batch_losses(static_cast<std::size_t>(base + i), std::min(kLanes, last - i), mask, h, dt,
+                     loss);
       }
     }
+  }
+}
+
+void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h,
+                             Real dt, Real* loss) {
+  // cell_loss of n <= kLanes neighbouring cells at once, bit for bit: the same operations,
+  // lane by lane, so that the compiler can run the lanes side by side (the Newton solve is a
+  // chain of dependent divisions: one cell at a time it waits on each). A lane that leaves
+  // the series' range of ln(1 + v), or starts outside the common case, is solved by
+  // ponded_increment itself.
+  const bool uniform = ks_.size() == 1;
+  alignas(64) std::array<Real, kLanes> F{}, hk{}, ks{}, S{}, target{}, base{}, lower{}, x{};
+  alignas(64) std::array<int, kLanes> active{}, newton{}, scalar{};
+  for (int l = 0; l < kLanes; ++l) {  // the lanes past n repeat cell k0 (and are dropped)
+    const std::size_t k = k0 + static_cast<std::size_t>(l < n ? l : 0);
+    const std::size_t p = uniform ? 0 : k;
+    F[l] = f_[k];
+    hk[l] = h[k];
+    ks[l] = ks_[p];
+    S[l] = s_[p];
+    active[l] = l < n && mask[k] == 1 && h[k] > 0;
+  }
+#pragma omp simd
+  for (int l = 0; l < kLanes; ++l) {
+    // cell_loss's bounds, and ponded_increment's start (its `upper`).
+    const Real upper = F[l] > 0 ? ks[l] * dt * (1 + S[l] / F[l]) : inf;
+    lower[l] = ks[l] * dt * (1 + S[l] / (F[l] + upper));
+    target[l] = ks[l] * dt;
+    base[l] = F[l] + S[l];
+    x[l] = F[l] > 0 ? target[l] * (1 + S[l] / F[l]) : inf;
+    const Real dry = target[l] + std::sqrt(Real(2) * S[l] * target[l]);
+    const bool needed = active[l] != 0 && !(hk[l] <= lower[l]);
+    const bool common = target[l] > 0 && S[l] > 0 && x[l] <= dry;
+    newton[l] = needed && common;
+    scalar[l] = needed && !common;
+  }
+  for (int it = 0; it < 100; ++it) {
+    int running = 0;
+#pragma omp simd reduction(+ : running)
+    for (int l = 0; l < kLanes; ++l) {
+      const Real v = x[l] / base[l];
+      const bool series = v < Real(1e-3);
+      const Real r = x[l] - S[l] * log1p_series(v) - target[l];
+      const Real step = r * (base[l] + x[l]) / (F[l] + x[l]);
+      const bool go = newton[l] != 0;
+      scalar[l] = scalar[l] | (go && !series ? 1 : 0);
+      const bool move = go && series && step > 0;
+      const Real moved = x[l] - step;
+      x[l] = move ? moved : x[l];
+      newton[l] = move && !(step <= Real(1e-8) * moved) ? 1 : 0;
+      running += newton[l];
+    }
+    if (running == 0) break;
+  }
+  for (int l = 0; l < n; ++l) {
+    if (active[l] == 0) {
+      loss[k0 + static_cast<std::size_t>(l)] = 0;
+      continue;
+    }
+    Real inc = x[l];
+    if (scalar[l] != 0) inc = ponded_increment(F[l], ks[l], S[l], dt);
+    const Real v = hk[l] <= lower[l] ? hk[l] : std::min(hk[l], inc);
+    f_[k0 + static_cast<std::size_t>(l)] += v;
+    loss[k0 + static_cast<std::size_t>(l)] = v;
   }
 }
 

@@ -59,6 +59,10 @@ class GreenAmpt : public LossModel {
  private:
   /// The loss of active cell k over dt, with F updated.
   Real cell_loss(std::size_t k, Real h, Real dt);
+  /// The cells of a run are solved kLanes at a time (batch_losses), bitwise as cell_loss.
+  static constexpr int kLanes = 8;
+  void batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h, Real dt,
+                    Real* loss);
   Grid grid_;
   std::vector<Real> ks_;  ///< [m/s], padded, or one value for uniform soil
   std::vector<Real> s_;   ///< psi * dtheta [m], padded, or one value for uniform soil
