@@ -214,12 +214,12 @@ void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, co
   }
 #pragma omp simd
   for (int l = 0; l < kLanes; ++l) {
-    // cell_loss's bounds, and ponded_increment's start (its `upper`).
+    // cell_loss's bounds; ponded_increment starts from the upper one.
     const Real upper = F[l] > 0 ? ks[l] * dt * (1 + S[l] / F[l]) : inf;
     lower[l] = ks[l] * dt * (1 + S[l] / (F[l] + upper));
     target[l] = ks[l] * dt;
     base[l] = F[l] + S[l];
-    x[l] = F[l] > 0 ? target[l] * (1 + S[l] / F[l]) : inf;
+    x[l] = upper;
     const Real dry = target[l] + std::sqrt(Real(2) * S[l] * target[l]);
     const bool needed = active[l] != 0 && !(hk[l] <= lower[l]);
     const bool common = target[l] > 0 && S[l] > 0 && x[l] <= dry;

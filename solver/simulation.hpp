@@ -328,7 +328,7 @@ class Simulation {
       return {spans.data() + a, b - a};
     }
   };
-  /// Marks the block of cell (i, j) of h_ as possibly wet (after a point edit of the state).
+  /// Adds cell (i, j) of h_ to its row's wet runs (after a point edit of the state).
   void mark_wet(int i, int j);
   /// The column sets of a first-order step (plan_columns): cells updated per row, y faces
   /// between rows r and r + 1, primitive values loaded per row.
