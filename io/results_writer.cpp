@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <limits>
 #include <optional>
 #include <random>
@@ -16,6 +17,7 @@
 
 #include "floodtwin/version.hpp"
 #include "io/cf_grid_mapping_write.hpp"
+#include "io/chunk_filter.hpp"
 #include "io/file_lock.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/results_names.hpp"
@@ -440,21 +442,39 @@ struct ResultsWriter::Impl {
     return detail::open_dataset(file.get(), var, name, "a variable written by this writer");
   }
 
+  /// Writes the interior float32 grid `values` ([y][x]) into the map `var`.
   void write_map(const char* var, const std::vector<float>& values) {
-    const Id d = open(var);
-    check(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), name,
-          std::string("writing ") + var);
+    const float* v = values.data();
+    const auto nx = static_cast<std::size_t>(grid.nx);
+    write_rows(var, std::nullopt, [v, nx](int j, float* out) {
+      std::copy_n(v + static_cast<std::size_t>(j) * nx, nx, out);
+    });
   }
 
-  /// Writes the float32 grid of `var` a stripe of chunk rows at a time from a buffer of that
-  /// stripe (no whole-grid copy): `value(k)` at the padded index k of an active cell, NaN
-  /// elsewhere. Into the map [y][x], or, when `index` is given, into the row `index` of the
-  /// snapshot variable [time][y][x] (grown to index + 1). Each stripe covers whole chunks,
-  /// so every chunk is filtered once, as a whole-grid write does; the values are those of
-  /// interior_float/to_float (tests/io: the results of a run against the state).
+  /// Writes the float32 grid of `var`: `value(k)` at the padded index k of an active cell, NaN
+  /// elsewhere (the values of interior_float/to_float; tests/io: the results of a run against
+  /// the state). Into the map [y][x], or, when `index` is given, into the row `index` of the
+  /// snapshot variable [time][y][x] (grown to index + 1).
   template <class Value>
   void write_striped(const char* var, const std::uint8_t* mask, std::optional<hsize_t> index,
                      Value value) {
+    write_rows(var, index, [this, mask, &value](int j, float* out) {
+      const auto base = static_cast<std::size_t>(grid.index(0, j));
+      for (std::size_t i = 0; i < static_cast<std::size_t>(grid.nx); ++i) {
+        out[i] =
+            mask[base + i] == solver::cell_active ? static_cast<float>(value(base + i)) : float_nan;
+      }
+    });
+  }
+
+  /// Writes the float32 grid of `var` a stripe of chunk rows at a time from a buffer of that
+  /// stripe (no whole-grid copy); `row(j, out)` writes the nx values of row j, and is called
+  /// from several threads at once. Each stripe covers whole chunks, so every chunk is filtered
+  /// once. With compression on, the stripe's chunks are shuffled and deflated on all threads
+  /// (io/chunk_filter.hpp) and stored with H5Dwrite_chunk: the same bytes HDF5's pipeline
+  /// would store, which runs on one thread only.
+  template <class Row>
+  void write_rows(const char* var, std::optional<hsize_t> index, Row row) {
     const std::string what = std::string("writing ") + var;
     const Id d = open(var);
     std::vector<hsize_t> dims = detail::dataset_shape(d.get(), name, var);
@@ -463,18 +483,18 @@ struct ResultsWriter::Impl {
       check(H5Dset_extent(d.get(), dims.data()), name, what);
     }
     const int cy = std::clamp(options.chunk_y > 0 ? options.chunk_y : 256, 1, grid.ny);
+    const int cx = std::clamp(options.chunk_x > 0 ? options.chunk_x : 256, 1, grid.nx);
     const auto nx = static_cast<std::size_t>(grid.nx);
     stripe.resize(static_cast<std::size_t>(cy) * nx);
     const Id space = detail::space_id(H5Dget_space(d.get()), name, what);
     for (int j0 = 0; j0 < grid.ny; j0 += cy) {
       const int rows = std::min(cy, grid.ny - j0);
+      if (options.deflate_level > 0) {
+        write_filtered_stripe(d.get(), index, j0, rows, cy, cx, row, what);
+        continue;
+      }
       for (int j = j0; j < j0 + rows; ++j) {
-        float* out = stripe.data() + static_cast<std::size_t>(j - j0) * nx;
-        const auto base = static_cast<std::size_t>(grid.index(0, j));
-        for (std::size_t i = 0; i < nx; ++i) {
-          out[i] = mask[base + i] == solver::cell_active ? static_cast<float>(value(base + i))
-                                                         : float_nan;
-        }
+        row(j, stripe.data() + static_cast<std::size_t>(j - j0) * nx);
       }
       std::vector<hsize_t> start(dims.size(), 0);
       std::vector<hsize_t> count = dims;
@@ -488,11 +508,66 @@ struct ResultsWriter::Impl {
                                 nullptr),
             name, what);
       // The memory space has the selection's shape: HDF5 then copies whole rows (a flat one
-      // makes it map element by element, slower than the deflate).
+      // makes it map element by element).
       const Id mem = detail::space_id(
           H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), name, what);
       check(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, mem.get(), space.get(), H5P_DEFAULT, stripe.data()),
             name, what);
+    }
+  }
+
+  /// The stripe of rows [j0, j0 + rows) of a compressed variable: rows filled and chunks
+  /// (cy x cx, padded with the fill value NaN past the grid's edges, as HDF5 stores edge
+  /// chunks) shuffled and deflated on all threads, then stored in order by H5Dwrite_chunk.
+  template <class Row>
+  void write_filtered_stripe(hid_t d, std::optional<hsize_t> index, int j0, int rows, int cy,
+                             int cx, Row& row, const std::string& what) {
+    const auto nx = static_cast<std::size_t>(grid.nx);
+    const int chunks = (grid.nx + cx - 1) / cx;
+    packed.resize(static_cast<std::size_t>(chunks));
+    const std::size_t chunk_values = static_cast<std::size_t>(cy) * static_cast<std::size_t>(cx);
+    std::exception_ptr failure;
+#pragma omp parallel
+    {
+      std::vector<float> chunk(chunk_values);
+      std::vector<unsigned char> shuffled(options.shuffle ? chunk_values * sizeof(float) : 0);
+#pragma omp for schedule(static)
+      for (int j = j0; j < j0 + rows; ++j) {
+        row(j, stripe.data() + static_cast<std::size_t>(j - j0) * nx);
+      }
+#pragma omp for schedule(dynamic, 1)
+      for (int c = 0; c < chunks; ++c) {
+        const int i0 = c * cx;
+        const auto width = static_cast<std::size_t>(std::min(cx, grid.nx - i0));
+        std::fill(chunk.begin(), chunk.end(), float_nan);
+        for (int r = 0; r < rows; ++r) {
+          std::copy_n(
+              stripe.data() + static_cast<std::size_t>(r) * nx + static_cast<std::size_t>(i0),
+              width, chunk.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(cx));
+        }
+        const auto* bytes = reinterpret_cast<const unsigned char*>(chunk.data());
+        if (options.shuffle) {
+          detail::shuffle_bytes(bytes, chunk_values, sizeof(float), shuffled.data());
+          bytes = shuffled.data();
+        }
+        try {
+          detail::deflate_bytes(bytes, chunk_values * sizeof(float), options.deflate_level,
+                                packed[static_cast<std::size_t>(c)], name.c_str());
+        } catch (...) {
+#pragma omp critical(floodtwin_results_chunk_failure)
+          if (!failure) failure = std::current_exception();
+        }
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+    std::vector<hsize_t> offset;
+    if (index) offset.push_back(*index);
+    offset.push_back(static_cast<hsize_t>(j0));
+    offset.push_back(0);
+    for (int c = 0; c < chunks; ++c) {
+      offset.back() = static_cast<hsize_t>(c) * static_cast<hsize_t>(cx);
+      const std::vector<unsigned char>& p = packed[static_cast<std::size_t>(c)];
+      check(H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset.data(), p.size(), p.data()), name, what);
     }
   }
 
@@ -555,9 +630,10 @@ struct ResultsWriter::Impl {
 
   void flush() { check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), name, "flushing"); }
 
-  std::vector<std::uint8_t> active_mask;  // padded mask of the run, kept for finalize()
-  std::vector<float> stripe;              // write_striped's buffer: chunk rows x nx
-  std::string carry_note;                 // what carry_over() did, or why not
+  std::vector<std::uint8_t> active_mask;           // padded mask of the run, kept for finalize()
+  std::vector<float> stripe;                       // write_rows' buffer: chunk rows x nx
+  std::vector<std::vector<unsigned char>> packed;  // a stripe's filtered chunks
+  std::string carry_note;                          // what carry_over() did, or why not
 
   // ---- resume: outputs of an earlier file ------------------------------------------------
   /// Why the file at `p` cannot be carried over ("" when it can); fills the row counts of
