@@ -786,6 +786,9 @@ void Simulation::restore(Real time, long long steps, const MassBalance& balance,
       throw InputError(msg.str());
     }
   }
+  // A halo exchange the last step posted writes into these fields when it lands: let it land
+  // first, or the halo rows would hold the neighbours' state of before the restore.
+  complete_halo();
   for (std::size_t k = 0; k < n; ++k) {
     const bool active = mask_[k] == cell_active;
     h_[k] = active ? h[k] : Real(0);
