@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -17,6 +16,7 @@
 #include "cli/args.hpp"
 #include "cli/command.hpp"
 #include "driver/forecast.hpp"
+#include "driver/gauge_warnings.hpp"
 #include "driver/inputs.hpp"
 #include "driver/products.hpp"
 #include "impacts/run.hpp"
@@ -173,10 +173,10 @@ int run(const std::vector<std::string>& args) {
     std::fflush(stderr);
   };
   ro.on_warning = [&](const floodtwin::driver::Warning& w) {
-    std::fprintf(stderr, "%sWARNING: gauge '%s' %s %.3f above threshold %.3f at t = %s\n",
-                 tty ? "\n" : "", w.gauge.c_str(), w.what.c_str(), w.value, w.threshold,
-                 clock_text(w.time).c_str());
+    std::fprintf(stderr, "%sWARNING: %s\n", tty ? "\n" : "",
+                 floodtwin::driver::warning_text(w, clock_text(w.time)).c_str());
   };
+
   // [impacts] are written after the results: their folder is locked for the whole run (as
   // driver::run locks the results), so that a second run on this output touches nothing.
   std::optional<floodtwin::io::FileLock> impacts_lock;

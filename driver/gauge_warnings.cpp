@@ -1,5 +1,7 @@
 #include "driver/gauge_warnings.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <utility>
 #include <vector>
 
@@ -65,6 +67,17 @@ void GaugeWarnings::check(const solver::Simulation& sim, std::vector<Warning>& o
       fire("water level", *gauge.spec.warning_level, level);
     }
   }
+}
+
+std::string warning_text(const Warning& w, const std::string& time_text) {
+  int decimals = 3;
+  while (decimals < 9 && std::abs(w.value - w.threshold) * std::pow(10.0, decimals) < 1) {
+    ++decimals;
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " %s %.*f above threshold %.*f at t = ", w.what.c_str(), decimals,
+                w.value, decimals, w.threshold);
+  return "gauge '" + w.gauge + "'" + buf + time_text;
 }
 
 }  // namespace floodtwin::driver

@@ -4,6 +4,7 @@
 /// step of driver::run, each fired once per event (a resumed run does not fire again what the
 /// interrupted one fired).
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "driver/forecast.hpp"
@@ -31,5 +32,10 @@ class GaugeWarnings {
   std::vector<double> depths_;
   std::vector<int> rows_;
 };
+
+/// One line for a fired warning: "gauge 'NAME' depth 2.5004 above threshold 2.5000 at t = T"
+/// (no newline), T as given. Millimetres, or as many more decimals (up to 9) as show the value
+/// above the threshold: the first sample above 2.5 m may be 2.5000004 m.
+std::string warning_text(const Warning& w, const std::string& time_text);
 
 }  // namespace floodtwin::driver

@@ -196,3 +196,19 @@ TEST(GaugeWarnings, AGaugeOnAChannelCellReadsTheRiver) {
   EXPECT_EQ(fired[1].gauge, "river level");
   EXPECT_NEAR(fired[1].value, 0.6, 1e-12);
 }
+
+TEST(GaugeWarnings, TheLineShowsTheValueAboveTheThreshold) {
+  fd::Warning w;
+  w.gauge = "lower creek";
+  w.what = "depth";
+  w.threshold = 2.5;
+  w.value = 2.75;
+  EXPECT_EQ(fd::warning_text(w, "2h47m23s"),
+            "gauge 'lower creek' depth 2.750 above threshold 2.500 at t = 2h47m23s");
+  w.value = 2.5000004;  // the first sample above the threshold: not "2.500 above 2.500"
+  EXPECT_EQ(fd::warning_text(w, "1h"),
+            "gauge 'lower creek' depth 2.5000004 above threshold 2.5000000 at t = 1h");
+  w.value = 2.5 + 1e-12;  // at most 9 decimals
+  EXPECT_EQ(fd::warning_text(w, "1h"),
+            "gauge 'lower creek' depth 2.500000000 above threshold 2.500000000 at t = 1h");
+}
