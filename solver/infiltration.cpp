@@ -193,6 +193,20 @@ void GreenAmpt::compute_wet(const Grid& grid, const std::uint8_t* mask, const Re
   }
 }
 
+bool GreenAmpt::computes_runs(const Grid& grid) const {
+  check_same_grid(grid_, grid, "Green-Ampt");
+  return true;
+}
+
+void GreenAmpt::compute_run(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
+                            Real dt, const StepRain& /*rain*/, int j, int first, int last,
+                            Real* loss) {
+  const std::ptrdiff_t base = grid.index(0, j);
+  for (int i = first; i < last; i += kLanes) {
+    batch_losses(static_cast<std::size_t>(base + i), std::min(kLanes, last - i), mask, h, dt, loss);
+  }
+}
+
 void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h,
                              Real dt, Real* loss) {
   // cell_loss of n <= kLanes neighbouring cells at once, bit for bit: the same operations,

@@ -44,6 +44,10 @@ class GreenAmpt : public LossModel {
   /// Visits the wet runs only: a cell with h = 0 infiltrates nothing.
   void compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                    const StepRain& rain, const WetRuns& wet, Real* loss) override;
+  /// One run of wet cells at a time (the simulation applies them in the same pass).
+  bool computes_runs(const Grid& grid) const override;
+  void compute_run(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
+                   const StepRain& rain, int j, int first, int last, Real* loss) override;
   std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
     return {{"green_ampt_infiltration", &f_}};
   }

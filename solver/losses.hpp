@@ -2,6 +2,7 @@
 /// @file losses.hpp
 /// The hook through which losses (infiltration, evaporation) remove water.
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -56,6 +57,31 @@ class LossModel {
                            Real dt, const StepRain& rain, const WetRuns& wet, Real* loss) {
     static_cast<void>(wet);
     compute(grid, mask, h, t, dt, rain, loss);
+  }
+
+  /// Whether the model computes the losses of one run of cells at a time (compute_run), so
+  /// that the simulation computes and applies them in one pass over the wet cells; checks
+  /// that `grid` is the model's. False (the default): compute_wet, a pass of its own.
+  virtual bool computes_runs(const Grid& grid) const {
+    static_cast<void>(grid);
+    return false;
+  }
+  /// As compute_wet for the cells [first, last) of the interior row j only (writes `loss` and
+  /// the model's state there and nowhere else: rows run on several threads at once). Called
+  /// only when computes_runs() is true.
+  virtual void compute_run(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
+                           Real dt, const StepRain& rain, int j, int first, int last, Real* loss) {
+    static_cast<void>(grid);
+    static_cast<void>(mask);
+    static_cast<void>(h);
+    static_cast<void>(t);
+    static_cast<void>(dt);
+    static_cast<void>(rain);
+    static_cast<void>(j);
+    static_cast<void>(first);
+    static_cast<void>(last);
+    static_cast<void>(loss);
+    throw std::logic_error("compute_run: this loss model computes whole grids (computes_runs)");
   }
 
   /// The model's own per-cell state (padded layout, named), which checkpoints save and restore

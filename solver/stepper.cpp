@@ -887,17 +887,23 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
       std::fill_n(loss_mask_.begin() + static_cast<std::ptrdiff_t>(base), G.stride(), cell_wall);
     }
   }
-  // The cells that may hold water (outside them h = 0: no loss), this process's rows.
-  wet_runs_.start.assign(static_cast<std::size_t>(G.ny) + 1, 0);
-  wet_runs_.runs.clear();
-  for (int j = 0; j < G.ny; ++j) {
-    if (j >= row0_ && j < row1_) {
-      for_each_wet_run(j, [&](int first, int last) { wet_runs_.runs.emplace_back(first, last); });
+  // A model that computes a run of cells at a time does so in the pass below, which then
+  // applies the losses while the run's cells are in cache; another computes them all first.
+  const bool by_runs = losses_->computes_runs(G);
+  if (!by_runs) {
+    // The cells that may hold water (outside them h = 0: no loss), this process's rows.
+    wet_runs_.start.assign(static_cast<std::size_t>(G.ny) + 1, 0);
+    wet_runs_.runs.clear();
+    for (int j = 0; j < G.ny; ++j) {
+      if (j >= row0_ && j < row1_) {
+        for_each_wet_run(j,
+                         [&](int first, int last) { wet_runs_.runs.emplace_back(first, last); });
+      }
+      wet_runs_.start[static_cast<std::size_t>(j) + 1] = wet_runs_.runs.size();
     }
-    wet_runs_.start[static_cast<std::size_t>(j) + 1] = wet_runs_.runs.size();
+    losses_->compute_wet(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
+                         wet_runs_, loss_.data());
   }
-  losses_->compute_wet(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
-                       wet_runs_, loss_.data());
   // Per row: the depth lost and the count of bad loss depths. The wave rate of the state
   // after the losses is taken on the way (as compute_max_rate would).
   std::vector<double> rows(2 * static_cast<std::size_t>(G.ny), 0.0);
@@ -912,9 +918,12 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
     long long bad_row = 0;
     double s = 0;
     const std::ptrdiff_t base = G.index(0, j);
-    for (std::size_t r = wet_runs_.start[static_cast<std::size_t>(j)];
-         r < wet_runs_.start[static_cast<std::size_t>(j) + 1]; ++r) {
-      for (int i = wet_runs_.runs[r].first; i < wet_runs_.runs[r].second; ++i) {
+    auto apply_run = [&](int first, int last) {
+      if (by_runs) {  // own rows only: the mask is the loss mask there
+        losses_->compute_run(G, mask_.data(), h_.data(), t, dt, rain, j, first, last,
+                             loss_.data());
+      }
+      for (int i = first; i < last; ++i) {
         const auto k = static_cast<std::size_t>(base + i);
         if (mask_[k] != cell_active) continue;
         const Real loss = loss_[k];
@@ -942,6 +951,14 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
         }
         max_rate =
             std::max(max_rate, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
+      }
+    };
+    if (by_runs) {
+      for_each_wet_run(j, apply_run);
+    } else {
+      for (std::size_t r = wet_runs_.start[static_cast<std::size_t>(j)];
+           r < wet_runs_.start[static_cast<std::size_t>(j) + 1]; ++r) {
+        apply_run(wet_runs_.runs[r].first, wet_runs_.runs[r].second);
       }
     }
     rows[2 * static_cast<std::size_t>(j)] = s;
