@@ -333,6 +333,8 @@ class Simulation {
   /// The column sets of a first-order step (plan_columns): cells updated per row, y faces
   /// between rows r and r + 1, primitive values loaded per row.
   RowSpans update_cols_, yface_cols_, load_cols_;
+  std::vector<std::vector<Span>> band_spans_;  ///< plan_columns' buffers, one per thread
+  std::vector<std::size_t> span_counts_;       ///< plan_columns' spans per row
   bool column_sets_ = false;  ///< the sets above hold for this step (else whole rows)
   /// Prefix sums over rows of the work a step with the column sets above does (cells updated
   /// plus a cost per span and per row): the threads' bands of rows are cut at equal work.

@@ -79,6 +79,46 @@ inline FaceFlux face_flux(std::uint8_t mL, std::uint8_t mR, const FaceState& L, 
   return hydrostatic_flux(L, R, g);
 }
 
+/// Fills the compressed rows -1..ny of `set` (Simulation::RowSpans): row(r, out, scratch)
+/// appends row r's spans to `out`, for r in [r0, r1) (the other rows have none). Rows in equal
+/// bands, one per thread, each into its own buffer of `bands`; then the bands' spans are
+/// copied in row order. `counts`: scratch.
+template <class Scratch, class Set, class SpanT, class RowFn>
+void build_row_spans(Set& set, int ny, int r0, int r1, std::vector<std::vector<SpanT>>& bands,
+                     std::vector<std::size_t>& counts, RowFn row) {
+  set.start.assign(static_cast<std::size_t>(ny) + 3, 0);
+  counts.assign(static_cast<std::size_t>(ny) + 2, 0);  // rows -1..ny
+#pragma omp parallel
+  {
+    const int tid = omp_get_thread_num();
+    const int nt = omp_get_num_threads();
+#pragma omp single
+    bands.resize(static_cast<std::size_t>(nt));
+    const int a = r0 + static_cast<int>(static_cast<long long>(r1 - r0) * tid / nt);
+    const int b = r0 + static_cast<int>(static_cast<long long>(r1 - r0) * (tid + 1) / nt);
+    std::vector<SpanT>& mine = bands[static_cast<std::size_t>(tid)];
+    mine.clear();
+    Scratch scratch;
+    for (int r = a; r < b; ++r) {
+      const std::size_t before = mine.size();
+      row(r, mine, scratch);
+      counts[static_cast<std::size_t>(r + 1)] = mine.size() - before;
+    }
+#pragma omp barrier
+#pragma omp single
+    {
+      for (int r = -1; r <= ny; ++r) {
+        const auto k = static_cast<std::size_t>(r + 1);
+        set.start[k + 1] = set.start[k] + counts[k];
+      }
+      set.spans.resize(set.start.back());
+    }
+    std::copy(mine.begin(), mine.end(),
+              set.spans.begin() +
+                  static_cast<std::ptrdiff_t>(set.start[static_cast<std::size_t>(a + 1)]));
+  }
+}
+
 }  // namespace
 
 template <bool kSecondOrder>
@@ -738,57 +778,48 @@ void Simulation::plan_rows(Real rain_depth) {
 void Simulation::plan_columns() {
   const int nx = grid_.nx;
   const int ny = grid_.ny;
-  // Appends [a, b) clamped to [lo, hi) to the spans of the row being built (spans come in
-  // increasing order of a), merging it with the last one when they overlap or touch.
-  auto push = [](RowSpans& set, std::size_t row_begin, int a, int b, int lo, int hi) {
+  // Appends [a, b) clamped to [lo, hi) to the spans of the row being built in `out` (from
+  // row_begin; spans come in increasing order of a), merging it with the last one when they
+  // overlap or touch.
+  auto push = [](std::vector<Span>& out, std::size_t row_begin, int a, int b, int lo, int hi) {
     a = std::max(a, lo);
     b = std::min(b, hi);
     if (a >= b) return;
-    if (set.spans.size() > row_begin && set.spans.back().last >= a) {
-      set.spans.back().last = std::max(set.spans.back().last, b);
+    if (out.size() > row_begin && out.back().last >= a) {
+      out.back().last = std::max(out.back().last, b);
     } else {
-      set.spans.push_back(Span{a, b});
+      out.push_back(Span{a, b});
     }
   };
-  auto reset = [&](RowSpans& set) {
-    set.start.assign(static_cast<std::size_t>(ny) + 3, 0);
-    set.spans.clear();
-  };
-  auto end_row = [](RowSpans& set, int r) {
-    set.start[static_cast<std::size_t>(r + 2)] = set.spans.size();
+  // The spans of several rows merged in increasing order of first (a thread's own buffers).
+  struct Merge {
+    std::vector<Span> parts, merged;
+    void add(std::span<const Span> more) {
+      merged.clear();
+      std::merge(parts.begin(), parts.end(), more.begin(), more.end(), std::back_inserter(merged),
+                 [](const Span& a, const Span& b) { return a.first < b.first; });
+      parts.swap(merged);
+    }
   };
   // Cells updated in row j: a cell whose 5-point stencil is dry and still stays so. The wet
   // runs of rows j-1..j+1, each widened by one column; whole rows next to a full seed.
-  // parts: the spans of several rows, merged in increasing order of first.
-  std::vector<Span> parts;
-  std::vector<Span> merged;
-  auto add_part = [&](std::span<const Span> more) {
-    merged.clear();
-    std::merge(parts.begin(), parts.end(), more.begin(), more.end(), std::back_inserter(merged),
-               [](const Span& a, const Span& b) { return a.first < b.first; });
-    parts.swap(merged);
-  };
-  reset(update_cols_);
-  end_row(update_cols_, -1);
-  for (int j = 0; j < ny; ++j) {
-    const std::size_t row_begin = update_cols_.spans.size();
-    if (work_rows_[static_cast<std::size_t>(j)] != 0) {
-      bool full = false;
-      parts.clear();
-      for (int r = std::max(0, j - 1); r <= std::min(ny - 1, j + 1); ++r) {
-        full = full || full_rows_[static_cast<std::size_t>(r)] != 0;
-        add_part(wet_runs_row_[static_cast<std::size_t>(r)]);
-      }
-      if (full) {
-        push(update_cols_, row_begin, 0, nx, 0, nx);
-      } else {
-        for (const Span& sp : parts)
-          push(update_cols_, row_begin, sp.first - 1, sp.last + 1, 0, nx);
-      }
-    }
-    end_row(update_cols_, j);
-  }
-  end_row(update_cols_, ny);
+  build_row_spans<Merge>(update_cols_, ny, 0, ny, band_spans_, span_counts_,
+                         [&](int j, std::vector<Span>& out, Merge& m) {
+                           if (work_rows_[static_cast<std::size_t>(j)] == 0) return;
+                           const std::size_t row_begin = out.size();
+                           bool full = false;
+                           m.parts.clear();
+                           for (int r = std::max(0, j - 1); r <= std::min(ny - 1, j + 1); ++r) {
+                             full = full || full_rows_[static_cast<std::size_t>(r)] != 0;
+                             m.add(wet_runs_row_[static_cast<std::size_t>(r)]);
+                           }
+                           if (full) {
+                             push(out, row_begin, 0, nx, 0, nx);
+                           } else {
+                             for (const Span& sp : m.parts)
+                               push(out, row_begin, sp.first - 1, sp.last + 1, 0, nx);
+                           }
+                         });
   // Work per row: its cells, and a cost per span and per visited row (a span's loops start
   // and end, a row's fluxes are booked) in cell-updates.
   row_work_.assign(static_cast<std::size_t>(ny) + 1, 0);
@@ -800,26 +831,26 @@ void Simulation::plan_columns() {
     }
     row_work_[static_cast<std::size_t>(j) + 1] = row_work_[static_cast<std::size_t>(j)] + w;
   }
-  // Unions of the update sets of neighbouring rows, widened by `widen` columns.
-  auto build = [&](RowSpans& set, int r0, int r1, int dr0, int dr1, int widen, int lo, int hi) {
-    reset(set);
-    for (int r = -1; r < r0; ++r) end_row(set, r);
-    for (int r = r0; r < r1; ++r) {
-      parts.clear();
+  // Unions of the update sets of neighbouring rows r + dr0 .. r + dr1, widened by `widen`
+  // columns and clamped to [lo, hi).
+  auto unions = [&](int dr0, int dr1, int widen, int lo, int hi) {
+    return [&, dr0, dr1, widen, lo, hi](int r, std::vector<Span>& out, Merge& m) {
+      m.parts.clear();
       for (int q = std::max(-1, r + dr0); q <= std::min(ny, r + dr1); ++q) {
-        add_part(update_cols_.row(q));
+        m.add(update_cols_.row(q));
       }
-      const std::size_t row_begin = set.spans.size();
-      for (const Span& sp : parts) push(set, row_begin, sp.first - widen, sp.last + widen, lo, hi);
-      end_row(set, r);
-    }
-    for (int r = r1; r <= ny; ++r) end_row(set, r);
+      const std::size_t row_begin = out.size();
+      for (const Span& sp : m.parts)
+        push(out, row_begin, sp.first - widen, sp.last + widen, lo, hi);
+    };
   };
   // y faces between rows r and r + 1 (r = -1..ny-1): used by both rows' updates.
-  build(yface_cols_, -1, ny, 0, 1, 0, 0, nx);
+  build_row_spans<Merge>(yface_cols_, ny, -1, ny, band_spans_, span_counts_,
+                         unions(0, 1, 0, 0, nx));
   // Primitive values of row r (columns -1..nx): read by the y faces above and below it and by
   // the x faces of its own cells (one column to each side).
-  build(load_cols_, -1, ny + 1, -1, 1, 1, -1, nx + 1);
+  build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
+                         unions(-1, 1, 1, -1, nx + 1));
   column_sets_ = true;
 }
 
@@ -896,8 +927,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
     wet_runs_.runs.clear();
     for (int j = 0; j < G.ny; ++j) {
       if (j >= row0_ && j < row1_) {
-        for_each_wet_run(j,
-                         [&](int first, int last) { wet_runs_.runs.emplace_back(first, last); });
+        for_each_wet_run(j, [&](int first, int last) { wet_runs_.runs.emplace_back(first, last); });
       }
       wet_runs_.start[static_cast<std::size_t>(j) + 1] = wet_runs_.runs.size();
     }
@@ -920,8 +950,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
     const std::ptrdiff_t base = G.index(0, j);
     auto apply_run = [&](int first, int last) {
       if (by_runs) {  // own rows only: the mask is the loss mask there
-        losses_->compute_run(G, mask_.data(), h_.data(), t, dt, rain, j, first, last,
-                             loss_.data());
+        losses_->compute_run(G, mask_.data(), h_.data(), t, dt, rain, j, first, last, loss_.data());
       }
       for (int i = first; i < last; ++i) {
         const auto k = static_cast<std::size_t>(base + i);
