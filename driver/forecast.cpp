@@ -200,13 +200,18 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   gauge_warnings.check(sim, summary.warnings);
   progress.report_output();
   bool stopped = false;
+  // Each step folds its end state into the maps (in the losses' pass where it can).
+  struct FoldMaps {
+    solver::Simulation& sim;
+    ~FoldMaps() { sim.fold_maps(nullptr); }
+  } folding{sim};
+  sim.fold_maps(&maps);
   while (sim.time() < duration && !stopped) {
     const double t = sim.time();
     ensure_rain(static_cast<Real>(t));
     const double target = schedule.leg_end(t, f.rain.get());
     progress.begin_leg();
-    const bool reached = sim.advance_to(static_cast<Real>(target), [&](Real dt) {
-      maps.update(sim, dt);
+    const bool reached = sim.advance_to(static_cast<Real>(target), [&](Real /*dt*/) {
       gauge_warnings.check(sim, summary.warnings);
       return progress.after_step();  // false: stop (collective when decomposed)
     });

@@ -52,20 +52,7 @@ void FloodMaps::update(const Simulation& sim, Real dt) {
       for (int i = first; i < last; ++i) {
         const auto k = static_cast<std::size_t>(base + i);
         if (mask[k] != cell_active) continue;
-        const Real d = h[k];
-        const Real speed = d > dry ? std::sqrt(qx[k] * qx[k] + qy[k] * qy[k]) / d : Real(0);
-        if (d > max_depth[k]) {
-          max_depth[k] = d;
-          time_of_max_depth[k] = t;
-        }
-        if (d > dry && !(d + z[k] <= max_water_level[k])) max_water_level[k] = d + z[k];
-        if (speed > max_speed[k]) max_speed[k] = speed;
-        const Real hr = hazard_rating(d, speed, debris_factor_);
-        if (hr > max_hazard[k]) max_hazard[k] = hr;
-        if (d > threshold_) {
-          if (std::isnan(arrival_time[k])) arrival_time[k] = t;
-          flood_duration[k] += dt;
-        }
+        update_cell(k, h[k], qx[k], qy[k], z[k], dry, t, dt);
       }
     });
   }

@@ -7,11 +7,19 @@
 /// value for all land uses in FD2321).
 ///
 /// Fields use the padded layout of grid.hpp. Never-reached times are NaN.
+#include <cmath>
+#include <cstddef>
 #include <vector>
 
 #include "solver/simulation.hpp"
 
 namespace floodtwin::solver {
+
+/// UK flood hazard rating HR = d (v + 0.5) + DF, DF = 0 for d <= 0.25 m.
+inline Real hazard_rating(Real depth, Real speed, Real debris_factor) {
+  if (!(depth > 0)) return 0;
+  return depth * (speed + Real(0.5)) + (depth > Real(0.25) ? debris_factor : Real(0));
+}
 
 class FloodMaps {
  public:
@@ -29,6 +37,24 @@ class FloodMaps {
   /// reports a peak of at least 1.6 m at the start time, and arrives at the start time when
   /// above the threshold. Call once, before stepping (not on a resume).
   void record_initial_state(const Simulation& sim) { update(sim, Real(0)); }
+  /// update's work on one active cell k (padded index) of depth d, discharges qx, qy and bed
+  /// z at time t, after a step of dt (`dry`: the simulation's dry depth). Cells are
+  /// independent: rows may be updated on several threads at once.
+  void update_cell(std::size_t k, Real d, Real qx, Real qy, Real z, Real dry, Real t, Real dt) {
+    const Real speed = d > dry ? std::sqrt(qx * qx + qy * qy) / d : Real(0);
+    if (d > max_depth[k]) {
+      max_depth[k] = d;
+      time_of_max_depth[k] = t;
+    }
+    if (d > dry && !(d + z <= max_water_level[k])) max_water_level[k] = d + z;
+    if (speed > max_speed[k]) max_speed[k] = speed;
+    const Real hr = hazard_rating(d, speed, debris_factor_);
+    if (hr > max_hazard[k]) max_hazard[k] = hr;
+    if (d > threshold_) {
+      if (std::isnan(arrival_time[k])) arrival_time[k] = t;
+      flood_duration[k] += dt;
+    }
+  }
 
   [[nodiscard]] Real threshold() const { return threshold_; }
   [[nodiscard]] Real debris_factor() const { return debris_factor_; }
@@ -49,11 +75,5 @@ class FloodMaps {
   Real threshold_;
   Real debris_factor_;
 };
-
-/// UK flood hazard rating HR = d (v + 0.5) + DF, DF = 0 for d <= 0.25 m.
-inline Real hazard_rating(Real depth, Real speed, Real debris_factor) {
-  if (!(depth > 0)) return 0;
-  return depth * (speed + Real(0.5)) + (depth > Real(0.25) ? debris_factor : Real(0));
-}
 
 }  // namespace floodtwin::solver

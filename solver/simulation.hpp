@@ -36,6 +36,8 @@
 
 namespace floodtwin::solver {
 
+class FloodMaps;
+
 enum class Scheme { first_order, second_order };
 /// Parses "first-order" | "second-order" (also "1", "2"); throws ConfigError otherwise.
 Scheme parse_scheme(std::string_view text);
@@ -194,6 +196,12 @@ class Simulation {
   /// given) is called with each step's dt, e.g. to update FloodMaps; returning false stops
   /// early (at a step boundary). Returns true when t_end was reached.
   bool advance_to(Real t_end, const std::function<bool(Real dt)>& after_step = {});
+  /// From now on every step folds the state it ends with into `maps`, bitwise as calling
+  /// maps->update(*this, dt) after it would: with a loss model that computes runs and no
+  /// sub-grid channel in the losses' pass over the wet cells (no pass of its own), else by
+  /// update() at the end of the step. nullptr stops it; `maps` must outlive the folding and
+  /// have this grid (ConfigError otherwise).
+  void fold_maps(FloodMaps* maps);
   [[nodiscard]] Real time() const { return time_; }
   /// Sets the clock before the first step: a cold start at a time other than 0 (a forecast
   /// cycle's spin-up). Throws ConfigError once the simulation has stepped.
@@ -437,6 +445,13 @@ class Simulation {
 
   Real time_ = 0;
   Real last_dt_ = 0;
+  FloodMaps* maps_ = nullptr;  ///< folded in by each step (fold_maps)
+  /// Whether the maps are folded in by the losses' pass (apply_losses), not after the step.
+  [[nodiscard]] bool maps_in_losses() const;
+  /// The time the step under way ends at (set by step before the losses' pass), and the end
+  /// advance_to makes its last step end at exactly (NaN: none).
+  Real step_end_ = 0;
+  Real snap_end_ = std::numeric_limits<Real>::quiet_NaN();
   long long steps_ = 0;
   mutable Real max_rate_ = -1;  ///< max wave rate of the state, < 0 when unknown
   MassBalance balance_;

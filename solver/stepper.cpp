@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "solver/error.hpp"
+#include "solver/flood_maps.hpp"
 #include "solver/friction.hpp"
 #include "solver/reconstruction.hpp"
 #include "solver/riemann_hllc.hpp"
@@ -715,6 +716,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
   const Real dry = config_.dry_depth;
   const Real inv_dx = Real(1) / G.dx;
   const Real inv_dy = Real(1) / G.dy;
+  FloodMaps* const maps = maps_in_losses() ? maps_ : nullptr;  // the maps of the step's end
 #pragma omp parallel for schedule(dynamic, 8) reduction(+ : bad) reduction(max : max_rate)
   for (int j = row0_; j < row1_; ++j) {
     long long bad_row = 0;
@@ -752,6 +754,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
         }
         max_rate =
             std::max(max_rate, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
+        if (maps != nullptr) maps->update_cell(k, h, qx, qy, z_[k], dry, step_end_, dt);
       }
     };
     if (by_runs) {
@@ -809,6 +812,8 @@ Real Simulation::step(Real dt_limit) {
     throw NumericalError(msg.str());
   }
   const Real t = time_;
+  // advance_to's last step ends at its end time exactly (t + dt may round off it).
+  step_end_ = !std::isnan(snap_end_) ? snap_end_ : to_horizon ? horizon : t + dt;
   const Real rain_depth = uniform_rain_.empty() ? Real(0) : uniform_rain_.integral(t, t + dt);
   StageResult r1;
   StageResult r2;
@@ -865,11 +870,26 @@ Real Simulation::step(Real dt_limit) {
   // The next step reads the halo rows: posted now, waited for by the next step.
   exchange_halo(h_.data(), qx_.data(), qy_.data(), false);
   global_rate_ = -1;
-  time_ = to_horizon ? horizon : t + dt;
-  flows_.end_step(static_cast<double>(dt), static_cast<double>(time_));
+  // The flows are booked at the step's own end (before advance_to's snap, as always).
+  flows_.end_step(static_cast<double>(dt), static_cast<double>(to_horizon ? horizon : t + dt));
+  time_ = step_end_;
   last_dt_ = dt;
   ++steps_;
+  if (maps_ != nullptr && !maps_in_losses()) maps_->update(*this, dt);
   return dt;
+}
+
+void Simulation::fold_maps(FloodMaps* maps) {
+  if (maps != nullptr && (maps->grid().nx != grid_.nx || maps->grid().ny != grid_.ny)) {
+    throw ConfigError("fold_maps: the flood maps' grid does not match the simulation's");
+  }
+  maps_ = maps;
+}
+
+bool Simulation::maps_in_losses() const {
+  // The losses' pass visits the wet runs of this process's rows after every other change of
+  // the step but the channels' exchange, so it sees the state update() would.
+  return maps_ != nullptr && losses_ && !channels_ && losses_->computes_runs(grid_);
 }
 
 bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& after_step) {
@@ -878,8 +898,15 @@ bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& afte
     const Real remaining = t_end - time_;
     const bool last = std::min(stable_dt(), config_.max_dt) >= remaining &&
                       std::min(forcing_end(), next_elevation_change()) >= t_end;
-    const Real dt = step(remaining);
-    if (last) time_ = t_end;
+    snap_end_ = last ? t_end : std::numeric_limits<Real>::quiet_NaN();
+    Real dt = 0;
+    try {
+      dt = step(remaining);
+    } catch (...) {
+      snap_end_ = std::numeric_limits<Real>::quiet_NaN();
+      throw;
+    }
+    snap_end_ = std::numeric_limits<Real>::quiet_NaN();
     if (after_step && !after_step(dt)) return time_ >= t_end;
   }
   return true;

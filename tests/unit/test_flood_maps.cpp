@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <vector>
 
+#include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
+#include "solver/infiltration.hpp"
 
 using namespace floodtwin::solver;
 
@@ -144,4 +147,72 @@ TEST(FloodMaps, WetColumnUpdateEqualsTheEveryCellForm) {
   EXPECT_GT(filmed, 5);
   EXPECT_GT(*std::max_element(maps.max_hazard.begin(), maps.max_hazard.end()), df);
   EXPECT_GT(*std::max_element(maps.max_speed.begin(), maps.max_speed.end()), 1.0);
+}
+
+TEST(FloodMaps, FoldedIntoTheStepEqualsAnUpdateAfterIt) {
+  // Simulation::fold_maps: with Green-Ampt losses the maps are folded in by the losses' pass,
+  // without losses by update() at the end of the step. Either way bitwise what an update after
+  // each step gives, including the last step of each advance_to, which ends at its target
+  // exactly (targets off the steps' sums).
+  const int nx = 31;
+  const int ny = 19;
+  const Grid grid{nx, ny, 5.0, 5.0, 0.0, 95.0};
+  std::vector<Real> z(static_cast<std::size_t>(nx) * ny);
+  std::vector<Real> h(z.size(), 0);
+  for (int j = 0; j < ny; ++j) {
+    for (int i = 0; i < nx; ++i) {
+      const auto c = static_cast<std::size_t>(j) * nx + i;
+      z[c] = Real(0.02) * i + Real(0.1) * std::sin(Real(0.9) * i + Real(1.3) * j);
+      if (i < 8) h[c] = Real(0.9);
+      if (i > 20 && j % 4 == 0) h[c] = Real(0.005) * (i - 20);  // films below the threshold
+    }
+  }
+  z[static_cast<std::size_t>(9) * nx + 12] = std::nan("");  // an inactive cell
+  for (const bool losses : {true, false}) {
+    auto make = [&]() {
+      auto sim = std::make_unique<Simulation>(grid, z);
+      sim->set_manning(0.03);
+      sim->set_depth(h);
+      if (losses) sim->set_loss_model(std::make_shared<GreenAmpt>(grid, 2e-5, 0.1, 0.3));
+      BoundaryCondition east;
+      east.side = Side::east;
+      east.type = BoundaryType::open;
+      sim->add_boundary(east);
+      return sim;
+    };
+    auto after = make();
+    auto folded = make();
+    FloodMaps want(grid, 0.02, 0.7);
+    FloodMaps got(grid, 0.02, 0.7);
+    want.record_initial_state(*after);
+    got.record_initial_state(*folded);
+    folded->fold_maps(&got);
+    for (const Real target : {0.7, 1.93, 3.31, 6.07}) {
+      after->advance_to(target, [&](Real dt) {
+        want.update(*after, dt);
+        return true;
+      });
+      folded->advance_to(target);
+      ASSERT_EQ(folded->time(), target);
+      ASSERT_EQ(folded->steps(), after->steps());
+    }
+    folded->fold_maps(nullptr);
+    folded->step();  // no longer folded: the maps stay as they are
+    const std::vector<Real>* a[] = {
+        &want.max_depth,    &want.max_speed,      &want.max_water_level, &want.time_of_max_depth,
+        &want.arrival_time, &want.flood_duration, &want.max_hazard};
+    const std::vector<Real>* b[] = {&got.max_depth,         &got.max_speed,    &got.max_water_level,
+                                    &got.time_of_max_depth, &got.arrival_time, &got.flood_duration,
+                                    &got.max_hazard};
+    for (std::size_t m = 0; m < 7; ++m) {
+      EXPECT_EQ(std::memcmp(a[m]->data(), b[m]->data(), a[m]->size() * sizeof(Real)), 0)
+          << "map " << m << (losses ? ", with losses" : ", without losses");
+    }
+    const auto wet = std::count_if(want.flood_duration.begin(), want.flood_duration.end(),
+                                   [](Real d) { return d > 0; });
+    EXPECT_GT(wet, 50) << "the flood reached the maps";
+  }
+  FloodMaps other({nx + 1, ny, 5.0, 5.0, 0.0, 95.0});
+  Simulation sim(grid, z);
+  EXPECT_THROW(sim.fold_maps(&other), floodtwin::ConfigError);
 }
