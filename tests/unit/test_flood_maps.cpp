@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "solver/error.hpp"
@@ -85,27 +87,43 @@ struct ReferenceMaps {
   std::vector<std::vector<Real>> f;
 };
 
+/// A dam break on an nx x ny grid of 5 m cells: a bumpy bed sloping east, a dam of `dam` m
+/// in the first `dam_cols` columns, films of `film` m per column east of column `film_col` in
+/// every `film_every`-th row, and inactive cells (NaN bed) at `holes` (i, j).
+struct BumpyCase {
+  Grid grid;
+  std::vector<Real> z, h;
+};
+BumpyCase bumpy_case(int nx, int ny, int dam_cols, Real dam, int film_col, int film_every,
+                     Real film, std::initializer_list<std::pair<int, int>> holes) {
+  BumpyCase c{Grid{nx, ny, 5.0, 5.0, 0.0, 5.0 * ny},
+              std::vector<Real>(static_cast<std::size_t>(nx) * ny),
+              std::vector<Real>(static_cast<std::size_t>(nx) * ny, 0)};
+  for (int j = 0; j < ny; ++j) {
+    for (int i = 0; i < nx; ++i) {
+      const auto k = static_cast<std::size_t>(j) * nx + i;
+      c.z[k] = Real(0.02) * i + Real(0.1) * std::sin(Real(0.9) * i + Real(1.3) * j);
+      if (i < dam_cols) c.h[k] = dam;
+      if (i > film_col && j % film_every == 0) c.h[k] = film * (i - film_col);
+    }
+  }
+  for (const auto& [i, j] : holes) c.z[static_cast<std::size_t>(j) * nx + i] = std::nan("");
+  return c;
+}
+
 }  // namespace
 
 TEST(FloodMaps, WetColumnUpdateEqualsTheEveryCellForm) {
   // A dam break over a bumpy bed with dry ground, thin films (below the threshold and the
   // 0.25 m debris depth), inactive cells and an open side; rows partly wet. Two threads (the
   // ctest environment).
-  const int nx = 37;
-  const int ny = 23;
-  const Grid grid{nx, ny, 5.0, 5.0, 0.0, 115.0};
-  std::vector<Real> z(static_cast<std::size_t>(nx) * ny);
-  std::vector<Real> h(z.size(), 0);
-  for (int j = 0; j < ny; ++j) {
-    for (int i = 0; i < nx; ++i) {
-      const auto c = static_cast<std::size_t>(j) * nx + i;
-      z[c] = Real(0.02) * i + Real(0.1) * std::sin(Real(0.9) * i + Real(1.3) * j);
-      if (i < 9) h[c] = Real(1.2);
-      if (i > 25 && j % 5 == 0) h[c] = Real(0.004) * (i - 25);  // films: 4 mm to 4.4 cm
-    }
-  }
-  z[static_cast<std::size_t>(7) * nx + 15] = std::nan("");  // inactive cells
-  z[static_cast<std::size_t>(12) * nx + 3] = std::nan("");
+  // films: 4 mm to 4.4 cm
+  const BumpyCase bed = bumpy_case(37, 23, 9, Real(1.2), 25, 5, Real(0.004), {{15, 7}, {3, 12}});
+  const Grid& grid = bed.grid;
+  const int nx = grid.nx;
+  const int ny = grid.ny;
+  const std::vector<Real>& z = bed.z;
+  const std::vector<Real>& h = bed.h;
   Simulation sim(grid, z);
   sim.set_manning(0.03);
   sim.set_depth(h);
@@ -154,20 +172,11 @@ TEST(FloodMaps, FoldedIntoTheStepEqualsAnUpdateAfterIt) {
   // without losses by update() at the end of the step. Either way bitwise what an update after
   // each step gives, including the last step of each advance_to, which ends at its target
   // exactly (targets off the steps' sums).
-  const int nx = 31;
-  const int ny = 19;
-  const Grid grid{nx, ny, 5.0, 5.0, 0.0, 95.0};
-  std::vector<Real> z(static_cast<std::size_t>(nx) * ny);
-  std::vector<Real> h(z.size(), 0);
-  for (int j = 0; j < ny; ++j) {
-    for (int i = 0; i < nx; ++i) {
-      const auto c = static_cast<std::size_t>(j) * nx + i;
-      z[c] = Real(0.02) * i + Real(0.1) * std::sin(Real(0.9) * i + Real(1.3) * j);
-      if (i < 8) h[c] = Real(0.9);
-      if (i > 20 && j % 4 == 0) h[c] = Real(0.005) * (i - 20);  // films below the threshold
-    }
-  }
-  z[static_cast<std::size_t>(9) * nx + 12] = std::nan("");  // an inactive cell
+  // films below the threshold
+  const BumpyCase bed = bumpy_case(31, 19, 8, Real(0.9), 20, 4, Real(0.005), {{12, 9}});
+  const Grid& grid = bed.grid;
+  const std::vector<Real>& z = bed.z;
+  const std::vector<Real>& h = bed.h;
   for (const bool losses : {true, false}) {
     auto make = [&]() {
       auto sim = std::make_unique<Simulation>(grid, z);
@@ -212,7 +221,7 @@ TEST(FloodMaps, FoldedIntoTheStepEqualsAnUpdateAfterIt) {
                                    [](Real d) { return d > 0; });
     EXPECT_GT(wet, 50) << "the flood reached the maps";
   }
-  FloodMaps other({nx + 1, ny, 5.0, 5.0, 0.0, 95.0});
+  FloodMaps other({grid.nx + 1, grid.ny, 5.0, 5.0, 0.0, 95.0});
   Simulation sim(grid, z);
   EXPECT_THROW(sim.fold_maps(&other), floodtwin::ConfigError);
 }
