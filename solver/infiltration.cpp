@@ -176,19 +176,14 @@ void GreenAmpt::compute(const Grid& grid, const std::uint8_t* mask, const Real* 
   }
 }
 
-void GreenAmpt::compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
-                            Real dt, const StepRain& /*rain*/, const WetRuns& wet, Real* loss) {
+void GreenAmpt::compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
+                            Real dt, const StepRain& rain, const WetRuns& wet, Real* loss) {
   check_same_grid(grid_, grid, "Green-Ampt");
 #pragma omp parallel for schedule(dynamic, 8)
   for (int j = 0; j < grid.ny; ++j) {
-    const std::ptrdiff_t base = grid.index(0, j);
     for (std::size_t r = wet.start[static_cast<std::size_t>(j)];
          r < wet.start[static_cast<std::size_t>(j) + 1]; ++r) {
-      const int last = wet.runs[r].second;
-      for (int i = wet.runs[r].first; i < last; i += kLanes) {
-        batch_losses(static_cast<std::size_t>(base + i), std::min(kLanes, last - i), mask, h, dt,
-                     loss);
-      }
+      compute_run(grid, mask, h, t, dt, rain, j, wet.runs[r].first, wet.runs[r].second, loss);
     }
   }
 }
