@@ -20,6 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// How many times (10 ms apart) a refused lock re-reads an empty lock file for the holder's pid.
+constexpr int pid_wait_polls = 100;
+
 std::string errno_text(int e) { return std::error_code(e, std::generic_category()).message(); }
 
 /// The pid a holder wrote into the lock file, or "" when none can be read.
@@ -84,7 +87,13 @@ FileLock::FileLock(const fs::path& lock_file, std::string what, double wait_seco
         throw IoError(what_ + ": cannot lock " + name + ": " + errno_text(e));
       }
       if (std::chrono::steady_clock::now() >= deadline) {
-        const std::string pid = holder_pid(fd_);
+        // The holder writes its pid just after it takes the lock: a process refused in
+        // between reads an empty file, so give the pid a moment to appear.
+        std::string pid = holder_pid(fd_);
+        for (int i = 0; pid.empty() && i < pid_wait_polls; ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+          pid = holder_pid(fd_);
+        }
         ::close(fd_);  // not release(): the file belongs to the holder
         fd_ = -1;
         std::string msg = what_ + ": " + name + " is locked by another floodtwin process";
@@ -105,9 +114,10 @@ FileLock::FileLock(const fs::path& lock_file, std::string what, double wait_seco
     ::close(fd_);
     fd_ = -1;
   }
+  // Written before the truncation, so that a file left by an earlier holder never reads empty.
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd_, 0) != 0 ||
-      ::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+  if (::pwrite(fd_, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size()) ||
+      ::ftruncate(fd_, static_cast<off_t>(pid.size())) != 0) {
     const int e = errno;
     release();
     throw IoError(what_ + ": cannot write the pid into the lock file " + name + ": " +

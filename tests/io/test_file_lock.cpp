@@ -1,7 +1,9 @@
 // io/file_lock.hpp: one writer per output, outputs never over inputs, temporary files created
 // exclusively (never through a symbolic link).
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,6 +69,25 @@ TEST(FileLock, SecondLockOfOneFileIsRefusedNamingTheHolder) {
   const io::FileLock again(lock, "run of b.toml");
   EXPECT_TRUE(again.held());
   EXPECT_TRUE(fs::exists(lock));
+}
+
+TEST(FileLock, ARefusedLockWaitsForTheHolderToWriteItsPid) {
+  // A holder takes the lock and only then writes its pid: a process refused in between must
+  // still name it (two `floodtwin run` started together).
+  const ft::TempDir dir("lock_pid_late");
+  const fs::path lock = dir / "out.lock";
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  std::thread holder([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    const std::string pid = "4242\n";
+    EXPECT_EQ(::pwrite(fd, pid.data(), pid.size(), 0), static_cast<ssize_t>(pid.size()));
+  });
+  const std::string msg = error_of<IoError>([&] { io::FileLock second(lock, "second"); });
+  holder.join();
+  EXPECT_NE(msg.find("locked by another floodtwin process (pid 4242)"), std::string::npos) << msg;
+  ::close(fd);
 }
 
 TEST(FileLock, WaitsForTheHolderThenGivesUp) {
