@@ -174,6 +174,7 @@ struct ResultsWriter::Impl {
   std::vector<std::string> section_labels, boundary_labels;  ///< names written
   std::size_t snapshots = 0;
   std::size_t gauge_samples = 0;
+  long long bed_written = 0;  ///< Simulation::bed_changes() of the bed in `elevation`
   std::vector<std::size_t> gauge_cells;  // padded index per gauge
   bool finalized = false;
   FileIdentity partial_identity;  // the .partial this writer created
@@ -978,6 +979,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   }
   const std::uint8_t* mask = sim.mask();
   w.write_map(names::elevation, to_float(g, mask, sim.elevation()));
+  w.bed_written = sim.bed_changes();
   w.write_map(names::manning, interior_float(g, mask, sim.manning()));
 
   // Mass balance.
@@ -1142,6 +1144,15 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
                     [h, qx, dry](std::size_t k) { return h[k] > dry ? qx[k] / h[k] : Real(0); });
     w.write_striped(names::velocity_y, mask, index,
                     [h, qy, dry](std::size_t k) { return h[k] > dry ? qy[k] / h[k] : Real(0); });
+  }
+  if (sim.bed_changes() != w.bed_written) {
+    // The bed changed (a breach, a scheduled bed): `elevation` is the bed of the last snapshot,
+    // so that water_level - depth is the bed there.
+    w.write_map(names::elevation, to_float(g, mask, sim.elevation()));
+    w.bed_written = sim.bed_changes();
+    std::ostringstream note;
+    note << "the bed at the last snapshot (t = " << t << " s): it changed during the run";
+    write_attribute(w.open(names::elevation).get(), "comment", note.str(), w.name);
   }
   solver::MassBalance mb = sim.mass_balance();
   // Before the first step the solver has not yet recorded the initial volume: it is the

@@ -11,7 +11,8 @@
 ///   crs                           grid mapping: `spatial_ref`, `crs_wkt` (when a WKT is given)
 ///   depth, water_level,           float32 snapshots [time, y, x], chunked and deflated,
 ///   velocity_x, velocity_y          NaN in inactive cells
-///   elevation, manning            float32 static maps [y, x]
+///   elevation, manning            float32 static maps [y, x] (elevation: the bed of the last
+///                                 snapshot, rewritten when Simulation::bed_changes() moves)
 ///   max_depth, max_speed, max_water_level, time_of_max_depth, arrival_time, flood_duration,
 ///   max_hazard                    float32 flood maps [y, x] (see solver/flood_maps.hpp)
 ///   volume, rain_in, boundary_in, boundary_out, point_in, losses, correction,

@@ -222,6 +222,7 @@ void Simulation::set_elevation(std::span<const Real> z) {
   // h, qx, qy are untouched: the stored volume (and so the mass balance) does not change.
   rebuild_boundary_cells();  // ghost beds follow the interior bed
   mark_state_changed();
+  ++bed_changes_;
 }
 
 void Simulation::schedule_elevation(Real t, std::vector<Real> z) {

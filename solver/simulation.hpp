@@ -132,6 +132,9 @@ class Simulation {
   /// bed changes before the next step, so a run (e.g. driver::run) needs no other hook.
   /// A time at or before time() applies at the next step. Several changes apply in time order.
   void schedule_elevation(Real t, std::vector<Real> z);
+  /// How many times the bed has changed (set_elevation, also when scheduled): writers of
+  /// static bed maps compare it with the count at their last write.
+  [[nodiscard]] long long bed_changes() const { return bed_changes_; }
   /// Time of the next scheduled bed change, infinity when none is pending.
   [[nodiscard]] Real next_elevation_change() const;
 
@@ -453,6 +456,7 @@ class Simulation {
   Real step_end_ = 0;
   Real snap_end_ = std::numeric_limits<Real>::quiet_NaN();
   long long steps_ = 0;
+  long long bed_changes_ = 0;  ///< set_elevation calls
   mutable Real max_rate_ = -1;  ///< max wave rate of the state, < 0 when unknown
   MassBalance balance_;
   FlowAccounts flows_;            ///< cross-sections and boundary flows

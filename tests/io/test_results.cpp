@@ -386,3 +386,36 @@ TEST(Results, CompressionAndChunkingAreConfigurable) {
   outside.gauges = {{"far", 0.0, 0.0}};
   EXPECT_THROW(io::ResultsWriter(dir / "bad.h5", *sim, outside), InputError);
 }
+
+TEST(Results, ElevationIsTheBedOfTheLastSnapshotAfterABedChange) {
+  // A breach lowers cells during the run (Simulation::set_elevation, as schedule_elevation
+  // does): the static `elevation` map follows, so that water_level - depth is the bed.
+  const ft::TempDir dir("bed_change");
+  const auto path = dir / "run.h5";
+  auto sim = ft::lake_at_rest();
+  const solver::Grid& g = sim->grid();
+  std::vector<Real> bed = sim->elevation();
+  {
+    io::ResultsWriter w(path, *sim);
+    w.write_snapshot(*sim);
+    sim->step(1.0);
+    w.write_snapshot(*sim);
+    EXPECT_FALSE(io::ResultsReader(io::partial_path(path)).has_attribute("elevation", "comment"));
+    for (int i = 3; i < 7; ++i) bed[static_cast<std::size_t>(4 * g.nx + i)] -= Real(0.75);
+    sim->set_elevation(bed);
+    sim->step(1.0);
+    w.write_snapshot(*sim);
+    w.finalize(nullptr, 0.0);
+  }
+  const io::ResultsReader r(path);
+  expect_same(r.read("elevation"), as_f32(*sim, bed), "elevation after the breach");
+  EXPECT_NE(r.text_attribute("elevation", "comment").find("changed during the run"),
+            std::string::npos);
+  const std::vector<double> depth = r.read_snapshot("depth", 2);
+  const std::vector<double> level = r.read_snapshot("water_level", 2);
+  const std::vector<double> elevation = r.read("elevation");
+  for (int i = 3; i < 7; ++i) {
+    const auto c = static_cast<std::size_t>(4 * g.nx + i);
+    EXPECT_NEAR(level[c] - depth[c], elevation[c], 1e-4) << "cell " << i;
+  }
+}
