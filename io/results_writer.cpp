@@ -174,7 +174,7 @@ struct ResultsWriter::Impl {
   std::vector<std::string> section_labels, boundary_labels;  ///< names written
   std::size_t snapshots = 0;
   std::size_t gauge_samples = 0;
-  long long bed_written = 0;  ///< Simulation::bed_changes() of the bed in `elevation`
+  long long bed_written = 0;             ///< Simulation::bed_changes() of the bed in `elevation`
   std::vector<std::size_t> gauge_cells;  // padded index per gauge
   bool finalized = false;
   FileIdentity partial_identity;  // the .partial this writer created

@@ -49,49 +49,14 @@ void FloodMaps::update(const Simulation& sim, Real dt) {
     // Only the wet columns: a cell with h = qx = qy = 0 changes no map (its speed, hazard and
     // depth are 0, no more than the maxima, which start at 0).
     sim.for_each_wet_run(j, [&](int first, int last) {
-      update_run(static_cast<std::size_t>(base + first), static_cast<std::size_t>(base + last),
-                 mask, h, qx, qy, z, dry, t, dt);
+      for (int i = first; i < last; ++i) {
+        const auto k = static_cast<std::size_t>(base + i);
+        if (mask[k] != cell_active) continue;
+        update_cell(k, h[k], qx[k], qy[k], z[k], dry, t, dt);
+      }
     });
   }
   if (sim.channels() != nullptr) update_channels(sim, dt);
-}
-
-void FloodMaps::update_run(std::size_t k0, std::size_t k1, const std::uint8_t* mask, const Real* h,
-                           const Real* qx, const Real* qy, const Real* z, Real dry, Real t,
-                           Real dt) {
-  // update_cell's operations in the same order, the `if`s as masked stores: a map is
-  // written only where it changes (a whole line of the maps left clean costs no write-back).
-  Real* __restrict md = max_depth.data();
-  Real* __restrict tm = time_of_max_depth.data();
-  Real* __restrict wl = max_water_level.data();
-  Real* __restrict ms = max_speed.data();
-  Real* __restrict hz = max_hazard.data();
-  Real* __restrict at = arrival_time.data();
-  Real* __restrict du = flood_duration.data();
-  const Real threshold = threshold_;
-  const Real debris = debris_factor_;
-#pragma omp simd
-  for (std::size_t k = k0; k < k1; ++k) {
-    const bool active = mask[k] == cell_active;
-    const Real d = h[k];
-    const Real a = qx[k];
-    const Real b = qy[k];
-    const bool wet = d > dry;
-    const Real speed = wet ? std::sqrt(a * a + b * b) / (wet ? d : Real(1)) : Real(0);
-    if (active && d > md[k]) {
-      md[k] = d;
-      tm[k] = t;
-    }
-    const Real level = d + z[k];
-    if (active && wet && !(level <= wl[k])) wl[k] = level;
-    if (active && speed > ms[k]) ms[k] = speed;
-    const Real hr = d > 0 ? d * (speed + Real(0.5)) + (d > Real(0.25) ? debris : Real(0)) : Real(0);
-    if (active && hr > hz[k]) hz[k] = hr;
-    if (active && d > threshold) {
-      if (at[k] != at[k]) at[k] = t;  // NaN: not yet arrived
-      du[k] += dt;
-    }
-  }
 }
 
 void FloodMaps::update_channels(const Simulation& sim, Real dt) {

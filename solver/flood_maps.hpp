@@ -9,7 +9,6 @@
 /// Fields use the padded layout of grid.hpp. Never-reached times are NaN.
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <vector>
 
 #include "solver/simulation.hpp"
@@ -56,12 +55,6 @@ class FloodMaps {
       flood_duration[k] += dt;
     }
   }
-
-  /// update_cell on every active cell (mask == cell_active) of the padded indices [k0, k1), bit
-  /// for bit, written so that the compiler runs several cells at once (the square root and
-  /// division of a cell's speed otherwise wait on each other) and stores only what changes.
-  void update_run(std::size_t k0, std::size_t k1, const std::uint8_t* mask, const Real* h,
-                  const Real* qx, const Real* qy, const Real* z, Real dry, Real t, Real dt);
 
   [[nodiscard]] Real threshold() const { return threshold_; }
   [[nodiscard]] Real debris_factor() const { return debris_factor_; }

@@ -16,7 +16,6 @@
 #include <iterator>
 #include <limits>
 #include <sstream>
-#include <type_traits>
 
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
@@ -447,65 +446,39 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
               qynew[i] = wet ? qy * f : qy;
             }
             // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised).
-            // Without a rain field the cells read zeros (rain_depth + 0 dt is rain_depth): a
-            // load the loop need not guard, so that it vectorises.
-            const Real* __restrict rrow = rain != nullptr ? rain + base : zeros;
+            const Real* __restrict rrow = rain != nullptr ? rain + base : nullptr;
             const Real* __restrict hb = h_base != nullptr ? h_base + base : nullptr;
             const Real* __restrict qxb = qx_base != nullptr ? qx_base + base : nullptr;
             const Real* __restrict qyb = qy_base != nullptr ? qy_base + base : nullptr;
-            // One loop per case, the branches resolved at compile time: a load of hb under a
-            // run-time `if` keeps the loop from vectorising.
-            auto finish = [&](auto average_c, auto final_c) {
-              constexpr bool kAverage = decltype(average_c)::value;
-              constexpr bool kFinal = decltype(final_c)::value;
-              long long bad_span = 0;
-              double rate_span = 0;
-#pragma omp simd reduction(+ : bad_span) reduction(max : rate_span)
-              for (int i = i0; i < i1; ++i) {
-                const bool active = mrow[i] == cell_active;
-                Real h = hnew[i];
-                Real qx = qxnew[i];
-                Real qy = qynew[i];
-                if constexpr (kAverage) {
-                  h = Real(0.5) * (hb[i] + h);
-                  qx = Real(0.5) * (qxb[i] + qx);
-                  qy = Real(0.5) * (qyb[i] + qy);
-                }
-                if constexpr (kFinal) {
-                  h += active ? rain_depth + rrow[i] * dt : Real(0);
-                  bad_span += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
-                }
-                const bool wet = h > dry;
-                qx = wet ? qx : Real(0);
-                qy = wet ? qy : Real(0);
-                if constexpr (kFinal) {
-                  const Real rate = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
-                  rate_span = std::max(rate_span, active ? static_cast<double>(rate) : 0.0);
-                }
-                hout[i] = h;
-                qxout[i] = qx;
-                qyout[i] = qy;
+            const bool average = hb != nullptr;
+#pragma omp simd reduction(+ : rain_row, bad) reduction(max : rate_row)
+            for (int i = i0; i < i1; ++i) {
+              const bool active = mrow[i] == cell_active;
+              Real h = hnew[i];
+              Real qx = qxnew[i];
+              Real qy = qynew[i];
+              if (average) {
+                h = Real(0.5) * (hb[i] + h);
+                qx = Real(0.5) * (qxb[i] + qx);
+                qy = Real(0.5) * (qyb[i] + qy);
               }
-              bad += bad_span;
-              rate_row = std::max(rate_row, rate_span);
-            };
-            if (hb != nullptr) {
               if (final_stage) {
-                finish(std::true_type{}, std::true_type{});
-              } else {
-                finish(std::true_type{}, std::false_type{});
+                const Real r_cell =
+                    active ? rain_depth + (rrow != nullptr ? rrow[i] * dt : Real(0)) : Real(0);
+                h += r_cell;
+                rain_row += r_cell;
+                bad += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
               }
-            } else if (final_stage) {
-              finish(std::false_type{}, std::true_type{});
-            } else {
-              finish(std::false_type{}, std::false_type{});
-            }
-            // The rain of the row, summed cell after cell (the same sum whatever the vector
-            // width): none once the storm is over.
-            if (final_stage && (rain != nullptr || rain_depth != 0)) {
-              for (int i = i0; i < i1; ++i) {
-                rain_row += mrow[i] == cell_active ? rain_depth + rrow[i] * dt : Real(0);
+              const bool wet = h > dry;
+              qx = wet ? qx : Real(0);
+              qy = wet ? qy : Real(0);
+              if (final_stage) {
+                const Real rate = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
+                rate_row = std::max(rate_row, active ? static_cast<double>(rate) : 0.0);
               }
+              hout[i] = h;
+              qxout[i] = qx;
+              qyout[i] = qy;
             }
           }  // spans of the row
           max_rate = std::max(max_rate, rate_row);
@@ -705,6 +678,114 @@ void Simulation::apply_point_sources(Real t, Real dt) {
   if (!sources_.empty()) max_rate_ = -1;
 }
 
+void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
+  if (!losses_) return;
+  const Grid& G = grid_;
+  const StepRain rain{rain_depth, rain_.empty() ? nullptr : rain_.data()};
+  const bool split = decomposed();
+  if (split && loss_mask_.size() != mask_.size()) {  // other processes' rows: not computed here
+    loss_mask_ = mask_;
+    for (int j = -1; j <= G.ny; ++j) {
+      if (j >= row0_ && j < row1_) continue;
+      const auto base = static_cast<std::size_t>(G.index(-1, j));
+      std::fill_n(loss_mask_.begin() + static_cast<std::ptrdiff_t>(base), G.stride(), cell_wall);
+    }
+  }
+  // A model that computes a run of cells at a time does so in the pass below, which then
+  // applies the losses while the run's cells are in cache; another computes them all first.
+  const bool by_runs = losses_->computes_runs(G);
+  if (!by_runs) {
+    // The cells that may hold water (outside them h = 0: no loss), this process's rows.
+    wet_runs_.start.assign(static_cast<std::size_t>(G.ny) + 1, 0);
+    wet_runs_.runs.clear();
+    for (int j = 0; j < G.ny; ++j) {
+      if (j >= row0_ && j < row1_) {
+        for_each_wet_run(j, [&](int first, int last) { wet_runs_.runs.emplace_back(first, last); });
+      }
+      wet_runs_.start[static_cast<std::size_t>(j) + 1] = wet_runs_.runs.size();
+    }
+    losses_->compute_wet(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
+                         wet_runs_, loss_.data());
+  }
+  // Per row: the depth lost and the count of bad loss depths. The wave rate of the state
+  // after the losses is taken on the way (as compute_max_rate would).
+  std::vector<double> rows(2 * static_cast<std::size_t>(G.ny), 0.0);
+  long long bad = 0;
+  double max_rate = 0;
+  const Real g = config_.gravity;
+  const Real dry = config_.dry_depth;
+  const Real inv_dx = Real(1) / G.dx;
+  const Real inv_dy = Real(1) / G.dy;
+  FloodMaps* const maps = maps_in_losses() ? maps_ : nullptr;  // the maps of the step's end
+#pragma omp parallel for schedule(dynamic, 8) reduction(+ : bad) reduction(max : max_rate)
+  for (int j = row0_; j < row1_; ++j) {
+    long long bad_row = 0;
+    double s = 0;
+    const std::ptrdiff_t base = G.index(0, j);
+    auto apply_run = [&](int first, int last) {
+      if (by_runs) {  // own rows only: the mask is the loss mask there
+        losses_->compute_run(G, mask_.data(), h_.data(), t, dt, rain, j, first, last, loss_.data());
+      }
+      for (int i = first; i < last; ++i) {
+        const auto k = static_cast<std::size_t>(base + i);
+        if (mask_[k] != cell_active) continue;
+        const Real loss = loss_[k];
+        Real h = h_[k];
+        if (!(loss >= 0 && loss <= h)) {
+          ++bad_row;
+          continue;
+        }
+        Real qx = qx_[k];
+        Real qy = qy_[k];
+        if (loss != 0) {
+          const Real h_new = h - loss;
+          if (h_new > dry) {
+            const Real ratio = h_new / h;  // one division (the arrays may alias: two before)
+            qx *= ratio;
+            qy *= ratio;
+          } else {
+            qx = qy = 0;
+          }
+          h = h_new;
+          h_[k] = h;
+          qx_[k] = qx;
+          qy_[k] = qy;
+          s += loss;
+        }
+        max_rate =
+            std::max(max_rate, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
+        if (maps != nullptr) maps->update_cell(k, h, qx, qy, z_[k], dry, step_end_, dt);
+      }
+    };
+    if (by_runs) {
+      for_each_wet_run(j, apply_run);
+    } else {
+      for (std::size_t r = wet_runs_.start[static_cast<std::size_t>(j)];
+           r < wet_runs_.start[static_cast<std::size_t>(j) + 1]; ++r) {
+        apply_run(wet_runs_.runs[r].first, wet_runs_.runs[r].second);
+      }
+    }
+    rows[2 * static_cast<std::size_t>(j)] = s;
+    rows[2 * static_cast<std::size_t>(j) + 1] = static_cast<double>(bad_row);
+    bad += bad_row;
+  }
+  if (split) {
+    decomp_->allgather_rows(rows.data(), 2);
+    bad = 0;
+    for (int j = 0; j < G.ny; ++j)
+      bad += static_cast<long long>(rows[2 * static_cast<std::size_t>(j) + 1]);
+  }
+  if (bad > 0) {
+    std::ostringstream msg;
+    msg << "loss model returned " << bad << " loss depths outside [0, h] at t = " << t;
+    throw NumericalError(msg.str());
+  }
+  double total = 0;
+  for (int j = 0; j < G.ny; ++j) total += rows[2 * static_cast<std::size_t>(j)];
+  balance_.losses += total * static_cast<double>(G.dx) * static_cast<double>(G.dy);
+  max_rate_ = static_cast<Real>(max_rate);
+}
+
 Real Simulation::step(Real dt_limit) {
   if (!balance_started_) {
     balance_ = MassBalance{};
@@ -803,6 +884,12 @@ void Simulation::fold_maps(FloodMaps* maps) {
     throw ConfigError("fold_maps: the flood maps' grid does not match the simulation's");
   }
   maps_ = maps;
+}
+
+bool Simulation::maps_in_losses() const {
+  // The losses' pass visits the wet runs of this process's rows after every other change of
+  // the step but the channels' exchange, so it sees the state update() would.
+  return maps_ != nullptr && losses_ && !channels_ && losses_->computes_runs(grid_);
 }
 
 bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& after_step) {

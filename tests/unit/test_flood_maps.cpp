@@ -6,7 +6,6 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
-#include <random>
 #include <utility>
 #include <vector>
 
@@ -166,56 +165,6 @@ TEST(FloodMaps, WetColumnUpdateEqualsTheEveryCellForm) {
   EXPECT_GT(filmed, 5);
   EXPECT_GT(*std::max_element(maps.max_hazard.begin(), maps.max_hazard.end()), df);
   EXPECT_GT(*std::max_element(maps.max_speed.begin(), maps.max_speed.end()), 1.0);
-}
-
-TEST(FloodMaps, RunUpdateEqualsTheCellUpdateBitForBit) {
-  // update_run (vectorised, masked stores) against update_cell on random states: depths around
-  // the dry depth, the threshold and the 0.25 m debris depth, every cell kind, maps that
-  // already hold values (NaN arrival and level, earlier maxima) and runs of every length.
-  Grid grid;
-  grid.nx = 61;
-  grid.ny = 3;
-  const std::size_t n = grid.padded_size();
-  std::mt19937_64 rng(20261203);
-  std::uniform_real_distribution<Real> unit(0, 1);
-  const Real dry = 1e-6;
-  const Real picks[] = {0, dry, Real(0.5e-6), Real(0.1), Real(0.25), Real(0.2500001), -0.0};
-  std::vector<Real> h(n), qx(n), qy(n), z(n);
-  std::vector<std::uint8_t> mask(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    h[k] = unit(rng) < 0.3 ? picks[rng() % 7] : Real(2) * unit(rng) * unit(rng);
-    qx[k] = (unit(rng) - Real(0.5)) * Real(3) * h[k];
-    qy[k] = (unit(rng) - Real(0.5)) * Real(3) * h[k];
-    z[k] = Real(100) * unit(rng);
-    mask[k] = static_cast<std::uint8_t>(rng() % 4 == 0 ? rng() % 5 : cell_active);
-  }
-  FloodMaps run(grid, Real(0.1), Real(0.8));
-  std::vector<std::vector<Real>*> maps = {
-      &run.max_depth,    &run.max_speed,      &run.max_water_level, &run.time_of_max_depth,
-      &run.arrival_time, &run.flood_duration, &run.max_hazard};
-  for (std::size_t k = 0; k < n; ++k) {  // earlier values: some set, some still NaN
-    if (unit(rng) < 0.5) continue;
-    for (std::vector<Real>* m : maps) (*m)[k] = Real(1.5) * unit(rng);
-  }
-  FloodMaps cell = run;
-  std::size_t k0 = 0;
-  for (std::size_t len = 0; k0 < n; ++len) {  // runs of length 0, 1, 2, ...
-    const std::size_t k1 = std::min(n, k0 + len);
-    run.update_run(k0, k1, mask.data(), h.data(), qx.data(), qy.data(), z.data(), dry, 42, 3);
-    for (std::size_t k = k0; k < k1; ++k) {
-      if (mask[k] == cell_active) cell.update_cell(k, h[k], qx[k], qy[k], z[k], dry, 42, 3);
-    }
-    k0 = k1;
-  }
-  const std::vector<Real>* want[] = {
-      &cell.max_depth,    &cell.max_speed,      &cell.max_water_level, &cell.time_of_max_depth,
-      &cell.arrival_time, &cell.flood_duration, &cell.max_hazard};
-  int changed = 0;
-  for (std::size_t m = 0; m < 7; ++m) {
-    EXPECT_EQ(std::memcmp(maps[m]->data(), want[m]->data(), n * sizeof(Real)), 0) << "map " << m;
-  }
-  for (std::size_t k = 0; k < n; ++k) changed += run.time_of_max_depth[k] == 42 ? 1 : 0;
-  EXPECT_GT(changed, 20);  // the case moves the maps
 }
 
 TEST(FloodMaps, FoldedIntoTheStepEqualsAnUpdateAfterIt) {
