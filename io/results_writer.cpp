@@ -443,6 +443,12 @@ struct ResultsWriter::Impl {
     return detail::open_dataset(file.get(), var, name, "a variable written by this writer");
   }
 
+  /// Writes the simulation's bed into `elevation` and remembers which bed it was.
+  void write_bed(const Simulation& sim) {
+    write_map(names::elevation, to_float(grid, sim.mask(), sim.elevation()));
+    bed_written = sim.bed_changes();
+  }
+
   /// Writes the interior float32 grid `values` ([y][x]) into the map `var`.
   void write_map(const char* var, const std::vector<float>& values) {
     const float* v = values.data();
@@ -978,8 +984,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
     Impl::describe(d.get(), name, v.units, v.long_name, v.standard_name);
   }
   const std::uint8_t* mask = sim.mask();
-  w.write_map(names::elevation, to_float(g, mask, sim.elevation()));
-  w.bed_written = sim.bed_changes();
+  w.write_bed(sim);
   w.write_map(names::manning, interior_float(g, mask, sim.manning()));
 
   // Mass balance.
@@ -1148,8 +1153,7 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
   if (sim.bed_changes() != w.bed_written) {
     // The bed changed (a breach, a scheduled bed): `elevation` is the bed of the last snapshot,
     // so that water_level - depth is the bed there.
-    w.write_map(names::elevation, to_float(g, mask, sim.elevation()));
-    w.bed_written = sim.bed_changes();
+    w.write_bed(sim);
     std::ostringstream note;
     note << "the bed at the last snapshot (t = " << t << " s): it changed during the run";
     write_attribute(w.open(names::elevation).get(), "comment", note.str(), w.name);
