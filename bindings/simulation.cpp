@@ -934,7 +934,8 @@ class PySimulation {
 
   // ---- views ----------------------------------------------------------------------------------
   /// A read-only (ny, nx) view of a padded solver buffer, kept alive by `base`.
-  py::array padded_view(const Real* padded, const py::handle& base) const {
+  template <class T>
+  py::array padded_view(const T* padded, const py::handle& base) const {
     const Grid& g = grid();
     return view(padded + g.index(0, 0), g.stride(), base);
   }
@@ -1039,10 +1040,11 @@ class PySimulation {
                       timing + "\"");
   }
 
-  py::array view(const Real* first, std::ptrdiff_t row_stride, const py::handle& base) const {
+  template <class T>
+  py::array view(const T* first, std::ptrdiff_t row_stride, const py::handle& base) const {
     const Grid& g = grid();
-    const auto item = static_cast<py::ssize_t>(sizeof(Real));
-    py::array a(py::dtype::of<Real>(), {py::ssize_t(g.ny), py::ssize_t(g.nx)},
+    const auto item = static_cast<py::ssize_t>(sizeof(T));
+    py::array a(py::dtype::of<T>(), {py::ssize_t(g.ny), py::ssize_t(g.nx)},
                 {row_stride * item, item}, first, base);
     a.attr("setflags")(py::arg("write") = false);
     return a;
@@ -1262,17 +1264,7 @@ class PySimulation {
   /// no step was taken, so that they describe the run from its initial state).
   void state_changed() {
     if (sim_->steps() == 0) {
-      const solver::FloodMaps fresh(grid(), maps_->threshold(), maps_->debris_factor());
-      // Copy in place: views of these buffers must stay valid.
-      for (auto [dst, src] : {std::pair{&maps_->max_depth, &fresh.max_depth},
-                              std::pair{&maps_->max_speed, &fresh.max_speed},
-                              std::pair{&maps_->max_water_level, &fresh.max_water_level},
-                              std::pair{&maps_->time_of_max_depth, &fresh.time_of_max_depth},
-                              std::pair{&maps_->arrival_time, &fresh.arrival_time},
-                              std::pair{&maps_->flood_duration, &fresh.flood_duration},
-                              std::pair{&maps_->max_hazard, &fresh.max_hazard}}) {
-        std::copy(src->begin(), src->end(), dst->begin());
-      }
+      maps_->reset();  // in place: views of these buffers must stay valid
     }
     maps_->update(*sim_, 0);
     refresh_derived();
@@ -1761,29 +1753,42 @@ output and sample times.
       {"manning", [](const P& s) { return s.sim().manning(); }, "Manning n [s/m^(1/3)]."},
       {"max_depth", [](const P& s) { return s.maps().max_depth.data(); },
        "Maximum depth since the start [m], updated every step."},
-      {"max_speed", [](const P& s) { return s.maps().max_speed.data(); },
-       "Maximum speed since the start [m/s]."},
-      {"max_water_level", [](const P& s) { return s.maps().max_water_level.data(); },
-       "Maximum water level since the start [m], NaN where never wet."},
-      {"time_of_max_depth", [](const P& s) { return s.maps().time_of_max_depth.data(); },
-       "Time of the maximum depth [s], NaN where never wet."},
-      {"arrival_time", [](const P& s) { return s.maps().arrival_time.data(); },
-       "First time the depth exceeded flood_threshold [s], NaN if never."},
       {"flood_duration", [](const P& s) { return s.maps().flood_duration.data(); },
        "Time with depth above flood_threshold [s]."},
-      {"max_hazard", [](const P& s) { return s.maps().max_hazard.data(); },
-       "Maximum UK flood hazard rating d (v + 0.5) + DF [-]."},
   };
-  for (const PaddedField& f : padded) {
-    const auto data = f.data;
-    cls.def_property_readonly(
-        f.name,
-        [data](py::object self) {
-          const P& s = self.cast<const P&>();
-          return s.padded_view(data(s), self);
-        },
-        f.doc);
-  }
+  // The maps kept in float32 (solver/flood_maps.hpp: the results file's type; each is the
+  // double map rounded, bit for bit).
+  struct FloatField {
+    const char* name;
+    const float* (*data)(const P&);
+    const char* doc;
+  };
+  const FloatField float_maps[] = {
+      {"max_speed", [](const P& s) { return s.maps().max_speed.data(); },
+       "Maximum speed since the start [m/s] (float32)."},
+      {"max_water_level", [](const P& s) { return s.maps().max_water_level.data(); },
+       "Maximum water level since the start [m] (float32), NaN where never wet."},
+      {"time_of_max_depth", [](const P& s) { return s.maps().time_of_max_depth.data(); },
+       "Time of the maximum depth [s] (float32), NaN where never wet."},
+      {"arrival_time", [](const P& s) { return s.maps().arrival_time.data(); },
+       "First time the depth exceeded flood_threshold [s] (float32), NaN if never."},
+      {"max_hazard", [](const P& s) { return s.maps().max_hazard.data(); },
+       "Maximum UK flood hazard rating d (v + 0.5) + DF [-] (float32)."},
+  };
+  auto add_views = [&cls](const auto& table) {
+    for (const auto& f : table) {
+      const auto data = f.data;
+      cls.def_property_readonly(
+          f.name,
+          [data](py::object self) {
+            const P& s = self.cast<const P&>();
+            return s.padded_view(data(s), self);
+          },
+          f.doc);
+    }
+  };
+  add_views(padded);
+  add_views(float_maps);
   struct OwnedField {
     const char* name;
     const std::vector<Real>& (*data)(const P&);

@@ -46,17 +46,14 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   const bool split = sim.decomposed();
   const bool root = !split || decomposition->rank() == 0;
   if (split && !s.vtk_dir.empty()) {
-    throw ConfigError(s.file + ": [output] vtk is not supported on more than one MPI process "
-                               "yet; run without mpirun, or use `floodtwin vtk` on the results");
+    throw ConfigError(s.file +
+                      ": [output] vtk is not supported on more than one MPI process "
+                      "yet; run without mpirun, or use `floodtwin vtk` on the results");
   }
   auto sync = [&]() {
     if (!split) return;
     sim.gather_to_root();
-    for (std::vector<Real>* m : {&maps.max_depth, &maps.max_speed, &maps.max_water_level,
-                                 &maps.time_of_max_depth, &maps.arrival_time, &maps.flood_duration,
-                                 &maps.max_hazard}) {
-      decomposition->gather_to_root(m->data(), sim.grid());
-    }
+    maps.gather_to_root(*decomposition);
   };
   {
     // A run past the end of a forcing series is refused before anything is written.

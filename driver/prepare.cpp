@@ -2,8 +2,6 @@
 /// driver::prepare (forecast.hpp): a scenario loaded onto the grid (terrain, roughness,
 /// structures, channels, initial state, rain, infiltration, boundaries, sources, gauges,
 /// cross-sections). driver::run (forecast.cpp) runs what it prepares.
-#include "driver/forecast.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -11,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "driver/forecast.hpp"
 #include "io/results_reader.hpp"
 #include "solver/error.hpp"
 #include "solver/infiltration.hpp"
@@ -42,9 +41,9 @@ std::string at_line(const Scenario& s, int line) {
 }
 
 /// A per-cell field from a number or a raster on the grid.
-std::vector<Real> field(const NumberOrRaster& v, const solver::Grid& grid,
-                        const std::string& crs, std::span<const Real> elevation,
-                        const std::string& what, Real lo, Real hi) {
+std::vector<Real> field(const NumberOrRaster& v, const solver::Grid& grid, const std::string& crs,
+                        std::span<const Real> elevation, const std::string& what, Real lo,
+                        Real hi) {
   if (!v.is_raster()) return std::vector<Real>(grid.cell_count(), static_cast<Real>(*v.number));
   return terrain::load_cell_parameter(v.path, grid, crs, elevation, what, lo, hi);
 }
@@ -182,8 +181,8 @@ Forecast prepare(const Scenario& s) {
   }
   if (!s.buildings.empty()) {
     terrain::BuildingOptions bo;
-    bo.mode = s.buildings_mode == "block" ? terrain::BuildingMode::block
-                                          : terrain::BuildingMode::raise;
+    bo.mode =
+        s.buildings_mode == "block" ? terrain::BuildingMode::block : terrain::BuildingMode::raise;
     bo.height = static_cast<Real>(s.buildings_height);
     const std::size_t n = terrain::burn_buildings(s.buildings, grid, f.crs_wkt, dem.values, bo);
     f.notes.push_back("buildings: " + std::to_string(n) + " cells from " + s.buildings);
@@ -253,10 +252,10 @@ Forecast prepare(const Scenario& s) {
   } else if (s.initial_water_level) {
     sim.set_water_level(field(*s.initial_water_level, grid, f.crs_wkt, dem.values,
                               "initial water level raster", -1e5, 1e5));
-  } else {
+  } else if (s.initial_depth.is_raster() || *s.initial_depth.number != 0 || !subgrid.empty()) {
     sim.set_depth(
         field(s.initial_depth, grid, f.crs_wkt, dem.values, "initial depth raster", 0, 1e4));
-  }
+  }  // else dry: the simulation starts so (no grid of zeros is built)
 
   // Rainfall.
   const terrain::RainUnits units = terrain::parse_rain_units(s.rain_units);
@@ -308,11 +307,18 @@ Forecast prepare(const Scenario& s) {
 
   // Infiltration.
   if (s.infiltration_model == "green-ampt") {
-    const auto ks = field(s.ks, grid, f.crs_wkt, dem.values, "Green-Ampt ks raster", 0, 1);
-    const auto psi = field(s.psi, grid, f.crs_wkt, dem.values, "Green-Ampt psi raster", 0, 100);
-    const auto dth =
-        field(s.dtheta, grid, f.crs_wkt, dem.values, "Green-Ampt dtheta raster", 0, 1);
-    sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, ks, psi, dth));
+    if (!s.ks.is_raster() && !s.psi.is_raster() && !s.dtheta.is_raster()) {
+      // Uniform soil: no grids of the three constants.
+      sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, static_cast<Real>(*s.ks.number),
+                                                             static_cast<Real>(*s.psi.number),
+                                                             static_cast<Real>(*s.dtheta.number)));
+    } else {
+      const auto ks = field(s.ks, grid, f.crs_wkt, dem.values, "Green-Ampt ks raster", 0, 1);
+      const auto psi = field(s.psi, grid, f.crs_wkt, dem.values, "Green-Ampt psi raster", 0, 100);
+      const auto dth =
+          field(s.dtheta, grid, f.crs_wkt, dem.values, "Green-Ampt dtheta raster", 0, 1);
+      sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, ks, psi, dth));
+    }
     f.notes.push_back("infiltration: Green-Ampt");
   } else if (s.infiltration_model == "scs-cn") {
     const auto cn =
@@ -359,8 +365,8 @@ Forecast prepare(const Scenario& s) {
         for (const auto& ch : channels) {
           if (ch.name != p.channel) continue;
           const terrain::ChannelCell& c = ch.at_chainage(p.chainage);
-          if (best == nullptr || std::abs(c.chainage - p.chainage) <
-                                     std::abs(best->chainage - p.chainage)) {
+          if (best == nullptr ||
+              std::abs(c.chainage - p.chainage) < std::abs(best->chainage - p.chainage)) {
             best = &c;
           }
         }
@@ -374,11 +380,10 @@ Forecast prepare(const Scenario& s) {
       } else if (!p.polygon.empty() || p.center) {
         const auto shape = p.center ? terrain::circle_polygon(*p.center, p.radius) : p.polygon;
         const auto shares = terrain::add_area_source(sim, dem.values, shape, q, p.name);
-        f.notes.push_back("inflow '" + p.name + "': spread over " +
-                          std::to_string(shares.size()) + " cells");
+        f.notes.push_back("inflow '" + p.name + "': spread over " + std::to_string(shares.size()) +
+                          " cells");
       } else {
-        sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y), std::move(q),
-                             p.name);
+        sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y), std::move(q), p.name);
       }
     } catch (const InputError& e) {
       throw ConfigError(at_line(s, p.line) + e.what());
@@ -416,6 +421,9 @@ Forecast prepare(const Scenario& s) {
       throw ConfigError(at_line(s, c.line) + e.what());
     }
   }
+  // The simulation holds the bed: the DEM's copy is freed before the maps are allocated, so
+  // that the peak memory of a run does not hold both (`grid` is still needed).
+  std::vector<Real>().swap(dem.values);
   f.maps = std::make_unique<solver::FloodMaps>(grid, static_cast<Real>(s.flood_threshold));
   return f;
 }

@@ -324,11 +324,7 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
   auto sync = [&]() {
     if (!split) return;
     sim.gather_to_root();
-    for (std::vector<Real>* field :
-         {&maps.max_depth, &maps.max_speed, &maps.max_water_level, &maps.time_of_max_depth,
-          &maps.arrival_time, &maps.flood_duration, &maps.max_hazard}) {
-      decomposition->gather_to_root(field->data(), grid);
-    }
+    maps.gather_to_root(*decomposition);
   };
 
   // An ordinary results file (`--member K`): locked, written aside and renamed.

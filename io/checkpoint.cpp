@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -28,20 +29,6 @@ namespace {
 constexpr const char* format_name = "floodtwin-checkpoint";
 constexpr int format_version = 1;
 constexpr const char* expected_checkpoint = "a floodtwin checkpoint";
-
-struct MapField {
-  const char* name;
-  std::vector<Real> FloodMaps::*field;
-};
-constexpr MapField map_fields[] = {
-    {"max_depth", &FloodMaps::max_depth},
-    {"max_speed", &FloodMaps::max_speed},
-    {"max_water_level", &FloodMaps::max_water_level},
-    {"time_of_max_depth", &FloodMaps::time_of_max_depth},
-    {"arrival_time", &FloodMaps::arrival_time},
-    {"flood_duration", &FloodMaps::flood_duration},
-    {"max_hazard", &FloodMaps::max_hazard},
-};
 
 struct BalanceField {
   const char* name;
@@ -286,9 +273,10 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
       write_attribute(group.get(), "threshold", static_cast<double>(maps->threshold()), name);
       write_attribute(group.get(), "debris_factor", static_cast<double>(maps->debris_factor()),
                       name);
-      for (const MapField& f : map_fields) {
-        write_padded(group.get(), f.name, g, (maps->*f.field).data(), name);
-      }
+      // Each map in its own type (flood_maps.hpp: five are float).
+      maps->for_each_map([&](const char* var, const auto& field) {
+        write_padded(group.get(), var, g, field.data(), name);
+      });
     }
     if (solver::LossModel* losses = sim.loss_model()) {
       const auto fields = losses->state_fields();
@@ -391,9 +379,11 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
           << maps->debris_factor();
       throw InputError(msg.str());
     }
-    for (const MapField& f : map_fields) {
-      restored_maps.*f.field = read_padded<Real>(group.get(), f.name, g, name);
-    }
+    // Read into each map's type (a checkpoint of double maps is rounded as the run would).
+    restored_maps.for_each_map([&](const char* var, auto& field) {
+      using T = typename std::decay_t<decltype(field)>::value_type;
+      field = read_padded<T>(group.get(), var, g, name);
+    });
   }
   std::vector<std::vector<Real>> loss_state;
   if (solver::LossModel* losses = sim.loss_model()) {
@@ -449,7 +439,7 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     }
   }
   if (maps != nullptr) {
-    for (const MapField& f : map_fields) (*maps).*f.field = std::move(restored_maps.*f.field);
+    *maps = std::move(restored_maps);  // a copy of *maps with the maps read
   }
   if (solver::LossModel* losses = sim.loss_model()) {
     std::size_t n = 0;

@@ -128,33 +128,6 @@ struct CarrySource {
   std::string gauge_note;        ///< why gauge samples are not carried
 };
 
-/// Interior values of a padded field as float32 [y][x], NaN in inactive cells.
-std::vector<float> interior_float(const Grid& g, const std::uint8_t* mask, const Real* field) {
-  std::vector<float> out(g.cell_count());
-  for (int j = 0; j < g.ny; ++j) {
-    for (int i = 0; i < g.nx; ++i) {
-      const auto k = static_cast<std::size_t>(g.index(i, j));
-      out[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
-          static_cast<std::size_t>(i)] =
-          mask[k] == solver::cell_active ? static_cast<float>(field[k]) : float_nan;
-    }
-  }
-  return out;
-}
-
-/// Interior copy (nx * ny) as float32, NaN in inactive cells.
-std::vector<float> to_float(const Grid& g, const std::uint8_t* mask, const std::vector<Real>& v) {
-  std::vector<float> out(v.size());
-  for (int j = 0; j < g.ny; ++j) {
-    for (int i = 0; i < g.nx; ++i) {
-      const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
-                     static_cast<std::size_t>(i);
-      out[c] = mask[g.index(i, j)] == solver::cell_active ? static_cast<float>(v[c]) : float_nan;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 struct ResultsWriter::Impl {
@@ -445,23 +418,17 @@ struct ResultsWriter::Impl {
 
   /// Writes the simulation's bed into `elevation` and remembers which bed it was.
   void write_bed(const Simulation& sim) {
-    write_map(names::elevation, to_float(grid, sim.mask(), sim.elevation()));
+    // From the padded bed a stripe at a time (no whole-grid copies): NaN off the active cells,
+    // as elevation() has them on the active cells.
+    const Real* z = sim.z();
+    write_striped(names::elevation, sim.mask(), std::nullopt, [z](std::size_t k) { return z[k]; });
     bed_written = sim.bed_changes();
   }
 
-  /// Writes the interior float32 grid `values` ([y][x]) into the map `var`.
-  void write_map(const char* var, const std::vector<float>& values) {
-    const float* v = values.data();
-    const auto nx = static_cast<std::size_t>(grid.nx);
-    write_rows(var, std::nullopt, [v, nx](int j, float* out) {
-      std::copy_n(v + static_cast<std::size_t>(j) * nx, nx, out);
-    });
-  }
-
   /// Writes the float32 grid of `var`: `value(k)` at the padded index k of an active cell, NaN
-  /// elsewhere (the values of interior_float/to_float; tests/io: the results of a run against
-  /// the state). Into the map [y][x], or, when `index` is given, into the row `index` of the
-  /// snapshot variable [time][y][x] (grown to index + 1).
+  /// elsewhere (tests/io: the results of a run against the state). Into the map [y][x], or, when
+  /// `index` is given, into the row `index` of the snapshot variable [time][y][x] (grown to index +
+  /// 1).
   template <class Value>
   void write_striped(const char* var, const std::uint8_t* mask, std::optional<hsize_t> index,
                      Value value) {
@@ -615,18 +582,11 @@ struct ResultsWriter::Impl {
       all_active.assign(g.padded_size(), solver::cell_active);
       mask = all_active.data();
     }
-    const std::pair<const char*, const std::vector<Real>*> fields[] = {
-        {names::max_depth, &maps.max_depth},
-        {names::max_speed, &maps.max_speed},
-        {names::max_water_level, &maps.max_water_level},
-        {names::time_of_max_depth, &maps.time_of_max_depth},
-        {names::arrival_time, &maps.arrival_time},
-        {names::flood_duration, &maps.flood_duration},
-        {names::max_hazard, &maps.max_hazard}};
-    for (const auto& [var, field] : fields) {
-      const Real* f = field->data();
+    // FloodMaps::for_each_map's names are the results file's (results_names.hpp).
+    maps.for_each_map([&](const char* var, const auto& field) {
+      const auto* f = field.data();
       write_striped(var, mask, std::nullopt, [f](std::size_t k) { return f[k]; });
-    }
+    });
     const Id arrival = open(names::arrival_time);
     write_attribute(arrival.get(), "threshold", static_cast<double>(maps.threshold()), name);
     const Id duration = open(names::flood_duration);
@@ -985,7 +945,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   }
   const std::uint8_t* mask = sim.mask();
   w.write_bed(sim);
-  w.write_map(names::manning, interior_float(g, mask, sim.manning()));
+  const Real* manning = sim.manning();
+  w.write_striped(names::manning, mask, std::nullopt,
+                  [manning](std::size_t k) { return manning[k]; });
 
   // Mass balance.
   const Var balance_vars[] = {

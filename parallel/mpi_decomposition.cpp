@@ -24,9 +24,7 @@ namespace {
 Traffic g_traffic;
 MPI_Comm g_comm = MPI_COMM_NULL;
 
-MPI_Datatype real_type() {
-  return std::is_same_v<solver::Real, float> ? MPI_FLOAT : MPI_DOUBLE;
-}
+MPI_Datatype real_type() { return std::is_same_v<solver::Real, float> ? MPI_FLOAT : MPI_DOUBLE; }
 
 double now() { return MPI_Wtime(); }
 
@@ -141,12 +139,27 @@ class MpiDecomposition final : public solver::Decomposition {
       values[e] = all[static_cast<std::size_t>(cursor[static_cast<std::size_t>(owners[e])]++)];
     }
   }
-  void gather_to_root(solver::Real* field, const solver::Grid& grid) override {
+  void gather_to_root(double* field, const solver::Grid& grid) override {
+    gather_rows(field, MPI_DOUBLE, grid);
+  }
+  void gather_to_root(float* field, const solver::Grid& grid) override {
+    gather_rows(field, MPI_FLOAT, grid);
+  }
+  ~MpiDecomposition() override {
+    if (!initialized()) return;  // types die with MPI
+    for (auto& [key, type] : types_) MPI_Type_free(&type);
+  }
+  MpiDecomposition(const MpiDecomposition&) = delete;
+  MpiDecomposition& operator=(const MpiDecomposition&) = delete;
+
+ private:
+  template <class T>
+  void gather_rows(T* field, MPI_Datatype elem, const solver::Grid& grid) {
     // Padded rows: block p sends its rows, the first block also the north ghost row, the last
     // block the south one. Counts and displacements are in rows (a derived type of one padded
     // row): a grid of more than 2^31 values does not overflow MPI's int counts.
     const std::ptrdiff_t stride = grid.stride();
-    const MPI_Datatype row = row_type(stride, real_type());
+    const MPI_Datatype row = row_type(stride, elem);
     std::vector<int> counts(static_cast<std::size_t>(size_)), displs(counts.size());
     for (int p = 0; p < size_; ++p) {
       const auto q = static_cast<std::size_t>(p);
@@ -168,14 +181,6 @@ class MpiDecomposition final : public solver::Decomposition {
     }
     g_traffic.gather_seconds += now() - t0;
   }
-  ~MpiDecomposition() override {
-    if (!initialized()) return;  // types die with MPI
-    for (auto& [key, type] : types_) MPI_Type_free(&type);
-  }
-  MpiDecomposition(const MpiDecomposition&) = delete;
-  MpiDecomposition& operator=(const MpiDecomposition&) = delete;
-
- private:
   /// A committed contiguous type of `count` values of `base` (cached: one per row length).
   MPI_Datatype row_type(std::ptrdiff_t count, MPI_Datatype base) {
     const auto key = std::make_pair(static_cast<long long>(count), base == MPI_DOUBLE ? 0 : 1);

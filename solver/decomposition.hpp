@@ -64,8 +64,10 @@ class Decomposition {
   /// value of row rows[e]'s owner.
   virtual void merge_tagged(std::span<double> /*values*/, std::span<const int> /*rows*/) {}
   /// Rank 0 receives the rows of padded `field` owned by the other processes (the ghost row
-  /// north of the grid from the first block, south of it from the last).
-  virtual void gather_to_root(Real* /*field*/, const Grid& /*grid*/) {}
+  /// north of the grid from the first block, south of it from the last). For fields of
+  /// either precision (the flood maps keep some in float: flood_maps.hpp).
+  virtual void gather_to_root(double* /*field*/, const Grid& /*grid*/) {}
+  virtual void gather_to_root(float* /*field*/, const Grid& /*grid*/) {}
 
  protected:
   std::vector<int> begins_{0, 0};

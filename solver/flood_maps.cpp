@@ -1,5 +1,6 @@
 #include "solver/flood_maps.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -21,14 +22,25 @@ FloodMaps::FloodMaps(const Grid& grid, Real threshold, Real debris_factor)
     throw ConfigError(msg.str());
   }
   const std::size_t n = grid.padded_size();
-  const Real nan = std::numeric_limits<Real>::quiet_NaN();
-  max_depth.assign(n, 0);
-  max_speed.assign(n, 0);
-  max_water_level.assign(n, nan);
-  time_of_max_depth.assign(n, nan);
-  arrival_time.assign(n, nan);
-  flood_duration.assign(n, 0);
-  max_hazard.assign(n, 0);
+  max_depth.resize(n);
+  max_speed.resize(n);
+  max_water_level.resize(n);
+  time_of_max_depth.resize(n);
+  arrival_time.resize(n);
+  flood_duration.resize(n);
+  max_hazard.resize(n);
+  reset();
+}
+
+void FloodMaps::reset() {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::fill(max_depth.begin(), max_depth.end(), Real(0));
+  std::fill(max_speed.begin(), max_speed.end(), 0.0F);
+  std::fill(max_water_level.begin(), max_water_level.end(), nan);
+  std::fill(time_of_max_depth.begin(), time_of_max_depth.end(), nan);
+  std::fill(arrival_time.begin(), arrival_time.end(), nan);
+  std::fill(flood_duration.begin(), flood_duration.end(), Real(0));
+  std::fill(max_hazard.begin(), max_hazard.end(), 0.0F);
 }
 
 void FloodMaps::update(const Simulation& sim, Real dt) {
@@ -71,14 +83,15 @@ void FloodMaps::update_channels(const Simulation& sim, Real dt) {
     const Real d = c.depth;
     if (d > max_depth[k]) {
       max_depth[k] = d;
-      time_of_max_depth[k] = t;
+      time_of_max_depth[k] = static_cast<float>(t);
     }
-    if (d > dry && !(c.level <= max_water_level[k])) max_water_level[k] = c.level;
-    if (c.speed > max_speed[k]) max_speed[k] = c.speed;
+    if (d > dry && !(c.level <= max_water_level[k]))
+      max_water_level[k] = static_cast<float>(c.level);
+    if (c.speed > max_speed[k]) max_speed[k] = static_cast<float>(c.speed);
     const Real hr = hazard_rating(d, c.speed, debris_factor_);
-    if (hr > max_hazard[k]) max_hazard[k] = hr;
+    if (hr > max_hazard[k]) max_hazard[k] = static_cast<float>(hr);
     if (d > threshold_) {
-      if (std::isnan(arrival_time[k])) arrival_time[k] = t;
+      if (std::isnan(arrival_time[k])) arrival_time[k] = static_cast<float>(t);
       if (!(h[k] > threshold_)) flood_duration[k] += dt;
     }
   }

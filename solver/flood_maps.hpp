@@ -7,10 +7,18 @@
 /// value for all land uses in FD2321).
 ///
 /// Fields use the padded layout of grid.hpp. Never-reached times are NaN.
+///
+/// Storage (docs/solver.md, "Flood maps"): max_depth and flood_duration are Real; the other
+/// five are float, the type the results file holds them in. A maximum and a first time
+/// commute with rounding to float (rounding is monotonic), so each float map is bitwise the
+/// double map rounded: the files are unchanged, and the maps take 36 instead of 56 bytes per
+/// cell. max_depth stays Real because time_of_max_depth follows its comparisons, and
+/// flood_duration because it is a sum.
 #include <cmath>
 #include <cstddef>
 #include <vector>
 
+#include "solver/decomposition.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodtwin::solver {
@@ -37,6 +45,8 @@ class FloodMaps {
   /// reports a peak of at least 1.6 m at the start time, and arrives at the start time when
   /// above the threshold. Call once, before stepping (not on a resume).
   void record_initial_state(const Simulation& sim) { update(sim, Real(0)); }
+  /// Back to the maps before any update, in place (pointers into the maps stay valid).
+  void reset();
   /// update's work on one active cell k (padded index) of depth d, discharges qx, qy and bed
   /// z at time t, after a step of dt (`dry`: the simulation's dry depth). Cells are
   /// independent: rows may be updated on several threads at once.
@@ -44,29 +54,53 @@ class FloodMaps {
     const Real speed = d > dry ? std::sqrt(qx * qx + qy * qy) / d : Real(0);
     if (d > max_depth[k]) {
       max_depth[k] = d;
-      time_of_max_depth[k] = t;
+      time_of_max_depth[k] = static_cast<float>(t);
     }
-    if (d > dry && !(d + z <= max_water_level[k])) max_water_level[k] = d + z;
-    if (speed > max_speed[k]) max_speed[k] = speed;
+    // Compared in Real with the stored float: the stored value is the rounded maximum.
+    if (d > dry && !(d + z <= max_water_level[k])) max_water_level[k] = static_cast<float>(d + z);
+    if (speed > max_speed[k]) max_speed[k] = static_cast<float>(speed);
     const Real hr = hazard_rating(d, speed, debris_factor_);
-    if (hr > max_hazard[k]) max_hazard[k] = hr;
+    if (hr > max_hazard[k]) max_hazard[k] = static_cast<float>(hr);
     if (d > threshold_) {
-      if (std::isnan(arrival_time[k])) arrival_time[k] = t;
+      if (std::isnan(arrival_time[k])) arrival_time[k] = static_cast<float>(t);
       flood_duration[k] += dt;
     }
+  }
+
+  /// Calls f(name, field) for each map, in the order of the results file (name as there);
+  /// `field` is a std::vector<Real> or std::vector<float>.
+  template <class F>
+  void for_each_map(F&& f) {
+    f("max_depth", max_depth);
+    f("max_speed", max_speed);
+    f("max_water_level", max_water_level);
+    f("time_of_max_depth", time_of_max_depth);
+    f("arrival_time", arrival_time);
+    f("flood_duration", flood_duration);
+    f("max_hazard", max_hazard);
+  }
+  template <class F>
+  void for_each_map(F&& f) const {
+    const_cast<FloodMaps*>(this)->for_each_map(
+        [&f](const char* name, const auto& field) { f(name, field); });
+  }
+  /// Collective under a decomposition: rank 0 receives the other processes' rows of every map
+  /// (Decomposition::gather_to_root).
+  void gather_to_root(Decomposition& d) {
+    for_each_map([&](const char*, auto& field) { d.gather_to_root(field.data(), grid_); });
   }
 
   [[nodiscard]] Real threshold() const { return threshold_; }
   [[nodiscard]] Real debris_factor() const { return debris_factor_; }
   [[nodiscard]] const Grid& grid() const { return grid_; }
 
-  std::vector<Real> max_depth;          ///< [m]
-  std::vector<Real> max_speed;          ///< [m/s]
-  std::vector<Real> max_water_level;    ///< [m], NaN where never wet
-  std::vector<Real> time_of_max_depth;  ///< [s]
-  std::vector<Real> arrival_time;       ///< first time depth > threshold [s], NaN if never
-  std::vector<Real> flood_duration;     ///< time with depth > threshold [s]
-  std::vector<Real> max_hazard;         ///< UK hazard rating [-]
+  std::vector<Real> max_depth;           ///< [m]
+  std::vector<float> max_speed;          ///< [m/s]
+  std::vector<float> max_water_level;    ///< [m], NaN where never wet
+  std::vector<float> time_of_max_depth;  ///< [s]
+  std::vector<float> arrival_time;       ///< first time depth > threshold [s], NaN if never
+  std::vector<Real> flood_duration;      ///< time with depth > threshold [s]
+  std::vector<float> max_hazard;         ///< UK hazard rating [-]
 
  private:
   /// The pass over the sub-grid channel cells (few) after the per-cell update.

@@ -78,6 +78,16 @@ constexpr Real inf = std::numeric_limits<Real>::infinity();
 GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const Real> psi,
                      std::span<const Real> dtheta, Real initial_infiltration)
     : grid_(grid) {
+  if (ks.size() == 1 && psi.size() == 1 && dtheta.size() == 1) {
+    // Constants: checked on a 1 x 1 grid, kept as one value each (no grids built).
+    const Grid one{1, 1, grid.dx, grid.dy, grid.origin_x, grid.origin_y};
+    const auto c = static_cast<std::size_t>(one.index(0, 0));
+    const Real k0 = padded_parameter(one, ks, "Green-Ampt", "ks", 0, inf)[c];
+    const Real p0 = padded_parameter(one, psi, "Green-Ampt", "psi", 0, inf)[c];
+    const Real d0 = padded_parameter(one, dtheta, "Green-Ampt", "dtheta", 0, 1)[c];
+    init_uniform(grid, k0, p0 * d0, initial_infiltration);
+    return;
+  }
   ks_ = padded_parameter(grid, ks, "Green-Ampt", "ks", 0, inf);
   const auto p = padded_parameter(grid, psi, "Green-Ampt", "psi", 0, inf);
   const auto d = padded_parameter(grid, dtheta, "Green-Ampt", "dtheta", 0, 1);
@@ -95,9 +105,19 @@ GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const
     }
   }
   if (uniform) {
-    ks_ = std::vector<Real>{k0};
-    s_ = std::vector<Real>{s0};
+    init_uniform(grid, k0, s0, initial_infiltration);
+    return;
   }
+  init_infiltration(grid, initial_infiltration);
+}
+
+void GreenAmpt::init_uniform(const Grid& grid, Real ks, Real s, Real initial_infiltration) {
+  ks_ = std::vector<Real>{ks};
+  s_ = std::vector<Real>{s};
+  init_infiltration(grid, initial_infiltration);
+}
+
+void GreenAmpt::init_infiltration(const Grid& grid, Real initial_infiltration) {
   if (!(initial_infiltration >= 0 && std::isfinite(initial_infiltration))) {
     std::ostringstream msg;
     msg << "Green-Ampt initial_infiltration: expected a finite value >= 0, got "

@@ -11,7 +11,8 @@ namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 /// Interior values of a padded field, NaN where the cell is inactive.
-std::vector<double> interior(const solver::Simulation& sim, const solver::Real* padded) {
+template <class T>
+std::vector<double> interior(const solver::Simulation& sim, const T* padded) {
   const solver::Grid& g = sim.grid();
   std::vector<double> out(g.cell_count());
   for (int j = 0; j < g.ny; ++j) {
@@ -24,7 +25,8 @@ std::vector<double> interior(const solver::Simulation& sim, const solver::Real* 
   return out;
 }
 
-std::vector<double> interior(const solver::Simulation& sim, const std::vector<solver::Real>& v) {
+template <class T>
+std::vector<double> interior(const solver::Simulation& sim, const std::vector<T>& v) {
   return interior(sim, v.data());
 }
 

@@ -19,10 +19,14 @@ using solver::Real;
 namespace {
 
 /// The value a float32 variable holds for `v`, as read back into a double.
-double f32(double v) { return static_cast<double>(static_cast<float>(v)); }
+template <class T>
+double f32(T v) {
+  return static_cast<double>(static_cast<float>(v));
+}
 
 /// Interior values of a padded field (row 0 north), NaN in inactive cells.
-std::vector<double> interior(const solver::Simulation& sim, const Real* field) {
+template <class T>
+std::vector<double> interior(const solver::Simulation& sim, const T* field) {
   const solver::Grid& g = sim.grid();
   std::vector<double> out;
   for (int j = 0; j < g.ny; ++j)

@@ -116,8 +116,7 @@ Outcome run(Case c, Scheme scheme, int threads, bool skip, int steps = 120) {
   o.h.assign(sim.h(), sim.h() + n);
   o.qx.assign(sim.qx(), sim.qx() + n);
   o.qy.assign(sim.qy(), sim.qy() + n);
-  o.maps = {maps.max_depth,    maps.max_speed,      maps.max_water_level, maps.time_of_max_depth,
-            maps.arrival_time, maps.flood_duration, maps.max_hazard};
+  maps.for_each_map([&o](const char*, const auto& f) { o.maps.emplace_back(f.begin(), f.end()); });
   o.balance = sim.mass_balance();
   o.flows = sim.flows().totals();
   o.steps = sim.steps();

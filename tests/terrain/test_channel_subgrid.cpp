@@ -432,7 +432,9 @@ TEST(SubgridChannelOutputs, FloodMapsShowTheInBankRiver) {
     const auto k = static_cast<std::size_t>(cells[c].k);
     EXPECT_GE(m.max_depth[k], cells[c].depth) << "cell " << c;
     EXPECT_NEAR(m.max_depth[k], hn, 0.03 * hn) << "cell " << c;
-    EXPECT_DOUBLE_EQ(m.max_water_level[k], cells[c].bed + m.max_depth[k]) << "cell " << c;
+    // Kept in float (flood_maps.hpp): the double level rounded.
+    EXPECT_EQ(m.max_water_level[k], static_cast<float>(cells[c].bed + m.max_depth[k]))
+        << "cell " << c;
     EXPECT_GT(m.arrival_time[k], 0) << "cell " << c;
     EXPECT_NEAR(m.flood_duration[k], 3600 - m.arrival_time[k], 30) << "cell " << c;
     EXPECT_GE(m.time_of_max_depth[k], m.arrival_time[k]);

@@ -183,6 +183,36 @@ TEST(GreenAmpt, PerCellParametersFollowTheirOwnCurves) {
   EXPECT_LT(sim.mass_balance().relative_error(), 1e-12);
 }
 
+TEST(GreenAmpt, ConstantsEqualUniformFields) {
+  // The constants' constructor keeps one value of ks and psi * dtheta without building grids;
+  // uniform fields are detected and kept so too: the same losses, bit for bit, and the same
+  // checks of the values.
+  const Grid g = flat_grid();
+  const std::vector<Real> z(g.cell_count(), 0);
+  const std::size_t n = g.cell_count();
+  auto run = [&](std::shared_ptr<GreenAmpt> model) {
+    Simulation sim(g, z, long_steps());
+    std::vector<Real> h(n);
+    for (std::size_t c = 0; c < n; ++c) h[c] = Real(0.001) * Real(c % 7);  // dry and wet cells
+    sim.set_depth(h);
+    sim.set_uniform_rain(TimeSeries(Real(2e-5)));
+    sim.set_loss_model(model);
+    sim.advance_to(1800);
+    return std::make_pair(sim.depth(), model->cumulative_infiltration());
+  };
+  const auto a = run(std::make_shared<GreenAmpt>(g, ks, psi, dtheta, Real(0.002)));
+  const auto b =
+      run(std::make_shared<GreenAmpt>(g, std::vector<Real>(n, ks), std::vector<Real>(n, psi),
+                                      std::vector<Real>(n, dtheta), Real(0.002)));
+  ASSERT_EQ(a.first.size(), b.first.size());
+  EXPECT_EQ(std::memcmp(a.first.data(), b.first.data(), a.first.size() * sizeof(Real)), 0);
+  ASSERT_EQ(a.second.size(), b.second.size());
+  EXPECT_EQ(std::memcmp(a.second.data(), b.second.data(), a.second.size() * sizeof(Real)), 0);
+  EXPECT_GT(a.second[1], Real(0.002));  // it infiltrated
+  EXPECT_THROW(GreenAmpt(g, Real(-1), psi, dtheta), InputError);
+  EXPECT_THROW(GreenAmpt(g, ks, psi, dtheta, Real(-1)), InputError);
+}
+
 TEST(GreenAmpt, LightRainInfiltratesCompletely) {
   const Grid g = flat_grid();
   std::vector<Real> z(g.cell_count(), 0);

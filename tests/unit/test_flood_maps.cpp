@@ -6,9 +6,11 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "maps_equal.hpp"
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
 #include "solver/infiltration.hpp"
@@ -51,12 +53,16 @@ TEST(FloodMaps, TracksMaximaArrivalAndDuration) {
 
 namespace {
 
-// The update over every cell (FloodMaps::update visits only the wet columns of each row): the
-// reference the maps must equal bit for bit.
+// The update over every cell (FloodMaps::update visits only the wet columns of each row), every
+// map in Real: the reference the maps must equal bit for bit, the float maps once rounded
+// (expect_maps_equal).
 struct ReferenceMaps {
-  explicit ReferenceMaps(const FloodMaps& m)
-      : f{m.max_depth,    m.max_speed,      m.max_water_level, m.time_of_max_depth,
-          m.arrival_time, m.flood_duration, m.max_hazard} {}
+  explicit ReferenceMaps(const Grid& g) {
+    const Real nan = std::nan("");
+    for (const Real init : {Real(0), Real(0), nan, nan, nan, Real(0), Real(0)}) {
+      f.emplace_back(g.padded_size(), init);
+    }
+  }
   void update(const Simulation& sim, Real dt, Real threshold, Real df) {
     const Grid& g = sim.grid();
     const Real dry = sim.config().dry_depth;
@@ -84,8 +90,24 @@ struct ReferenceMaps {
       }
     }
   }
-  std::vector<std::vector<Real>> f;
+  std::vector<std::vector<Real>> f;  // in FloodMaps::for_each_map's order
 };
+
+/// Bitwise: each Real map equals the reference, each float map the reference rounded to float
+/// (a maximum and a first time commute with the rounding: flood_maps.hpp).
+void expect_maps_equal(FloodMaps& maps, const ReferenceMaps& ref) {
+  std::size_t m = 0;
+  maps.for_each_map([&](const char* name, const auto& field) {
+    using T = typename std::decay_t<decltype(field)>::value_type;
+    const std::vector<Real>& want = ref.f[m++];
+    ASSERT_EQ(field.size(), want.size()) << name;
+    std::vector<T> rounded(want.size());
+    std::transform(want.begin(), want.end(), rounded.begin(),
+                   [](Real v) { return static_cast<T>(v); });
+    EXPECT_EQ(std::memcmp(field.data(), rounded.data(), rounded.size() * sizeof(T)), 0) << name;
+  });
+  EXPECT_EQ(m, ref.f.size());
+}
 
 /// A dam break on an nx x ny grid of 5 m cells: a bumpy bed sloping east, a dam of `dam` m
 /// in the first `dam_cols` columns, films of `film` m per column east of column `film_col` in
@@ -134,7 +156,7 @@ TEST(FloodMaps, WetColumnUpdateEqualsTheEveryCellForm) {
   const Real threshold = 0.05;
   const Real df = 0.7;
   FloodMaps maps(grid, threshold, df);
-  ReferenceMaps ref(maps);
+  ReferenceMaps ref(grid);
   maps.record_initial_state(sim);
   ref.update(sim, 0, threshold, df);
   for (int s = 0; s < 80; ++s) {
@@ -142,14 +164,7 @@ TEST(FloodMaps, WetColumnUpdateEqualsTheEveryCellForm) {
     maps.update(sim, dt);
     ref.update(sim, dt, threshold, df);
   }
-  const std::vector<Real>* got[] = {
-      &maps.max_depth,    &maps.max_speed,      &maps.max_water_level, &maps.time_of_max_depth,
-      &maps.arrival_time, &maps.flood_duration, &maps.max_hazard};
-  for (std::size_t m = 0; m < 7; ++m) {
-    ASSERT_EQ(got[m]->size(), ref.f[m].size());
-    EXPECT_EQ(std::memcmp(got[m]->data(), ref.f[m].data(), ref.f[m].size() * sizeof(Real)), 0)
-        << "map " << m;
-  }
+  expect_maps_equal(maps, ref);
   // The case exercises what it is meant to: moving water, a hazard above the debris depth,
   // cells flooded and cells wet but never above the threshold.
   int flooded = 0;
@@ -207,16 +222,8 @@ TEST(FloodMaps, FoldedIntoTheStepEqualsAnUpdateAfterIt) {
     }
     folded->fold_maps(nullptr);
     folded->step();  // no longer folded: the maps stay as they are
-    const std::vector<Real>* a[] = {
-        &want.max_depth,    &want.max_speed,      &want.max_water_level, &want.time_of_max_depth,
-        &want.arrival_time, &want.flood_duration, &want.max_hazard};
-    const std::vector<Real>* b[] = {&got.max_depth,         &got.max_speed,    &got.max_water_level,
-                                    &got.time_of_max_depth, &got.arrival_time, &got.flood_duration,
-                                    &got.max_hazard};
-    for (std::size_t m = 0; m < 7; ++m) {
-      EXPECT_EQ(std::memcmp(a[m]->data(), b[m]->data(), a[m]->size() * sizeof(Real)), 0)
-          << "map " << m << (losses ? ", with losses" : ", without losses");
-    }
+    EXPECT_TRUE(floodtwin::testing::same_maps(got, want))
+        << (losses ? "with losses" : "without losses");
     const auto wet = std::count_if(want.flood_duration.begin(), want.flood_duration.end(),
                                    [](Real d) { return d > 0; });
     EXPECT_GT(wet, 50) << "the flood reached the maps";
