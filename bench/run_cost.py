@@ -6,6 +6,8 @@ Cases (written under --dir, inputs as GeoTIFFs):
              water everywhere, 20 m3/s in from the west, open east), first order
   river N    a mostly dry N x N grid of 10 m: a 60 m wide channel 2 m deep running east, a
              100 m3/s discharge entering at its west end, open east; dry hillsides around it
+  river-ns N the same river running south (in from the north side, open south): each row
+             holds a few wet cells, so what counts is skipping dry columns, not dry rows
   demo R     scenarios/demo/demo.toml at R m cells (90 or 30)
   eatest4 5  after UK Environment Agency benchmark Test 4 (speed of flood propagation over an
              extended floodplain): a flat dry 1000 m x 2000 m floodplain of 5 m cells, Manning
@@ -106,11 +108,17 @@ def make_case(d, case, n, duration, order, cfl=None):
             - 0.001 * xx
             + np.where(np.abs(yy - centre) < 30.0, -2.0, 0.002 * np.abs(yy - centre))
         )
-        write_raster(d / "dem.tif", z)
         inflow = 100.0
         depth = ""
-        top = Y0 - centre + 40.0
-        segment = f"from = {top:.1f}\nto = {top - 80.0:.1f}\n"
+        if case == "river-ns":  # the same terrain turned to run south
+            z = z.T
+            left = X0 + centre - 40.0
+            segment = f"from = {left:.1f}\nto = {left + 80.0:.1f}\n"
+        else:
+            top = Y0 - centre + 40.0
+            segment = f"from = {top:.1f}\nto = {top - 80.0:.1f}\n"
+        write_raster(d / "dem.tif", z)
+    inflow_side, out_side = ("north", "south") if case == "river-ns" else ("west", "east")
     (d / "case.toml").write_text(
         f"""
 [simulation]
@@ -126,12 +134,12 @@ manning = 0.035
 {depth}
 
 [[boundary]]
-side = "west"
+side = "{inflow_side}"
 type = "discharge"
 value = {inflow}
 {segment}
 [[boundary]]
-side = "east"
+side = "{out_side}"
 type = "open"
 
 [output]
@@ -160,7 +168,7 @@ def demo_case(d, cell):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("case", choices=["valley", "river", "demo", "eatest4"])
+    ap.add_argument("case", choices=["valley", "river", "river-ns", "demo", "eatest4"])
     ap.add_argument("size", type=int)
     ap.add_argument("--cli", default="build/release/cli/floodtwin")
     ap.add_argument("--threads", type=int, default=2)

@@ -1,8 +1,9 @@
 /// @file dry_ground.cpp
 /// Which cells a step visits (docs/solver.md, "Dry ground"): the wet runs of each row kept
-/// exact (refresh_live, mark_wet), the rows a step works on (plan_rows) and, for a first-order
-/// step, the columns of each row it updates, the y faces it computes and the primitive values
-/// it loads (plan_columns). The cells outside are dry, still and stay so for the step.
+/// exact (refresh_live, mark_wet), the rows a step works on (plan_rows) and the columns of
+/// each row it updates, the y faces it computes, the primitive values it loads and (second
+/// order) the cells it reconstructs along y (plan_columns). The cells outside are dry, still and
+/// stay so for the step.
 #include <omp.h>
 
 #include <algorithm>
@@ -152,7 +153,7 @@ void Simulation::plan_rows(Real rain_depth) {
     work_rows_[static_cast<std::size_t>(j)] =
         seed[static_cast<std::size_t>(b)] > seed[static_cast<std::size_t>(a)] ? 1 : 0;
   }
-  if (config_.scheme == Scheme::first_order) plan_columns();
+  plan_columns();
 }
 
 void Simulation::plan_columns() {
@@ -181,15 +182,23 @@ void Simulation::plan_columns() {
       parts.swap(merged);
     }
   };
-  // Cells updated in row j: a cell whose 5-point stencil is dry and still stays so. The wet
-  // runs of rows j-1..j+1, each widened by one column; whole rows next to a full seed.
+  // How far water reaches in a step: a first-order update reads the cells next to it (5-point
+  // stencil); a second-order stage reads 2 cells along each axis (the reconstruction's
+  // neighbours), and its two stages 4: the square of +-`reach` cells holds that plus shape.
+  // Both stages of a second-order step update the same cells (those within 4 of water), so
+  // that the first stage's buffers are zero wherever the second reads outside them.
+  const bool second = config_.scheme == Scheme::second_order;
+  const int reach = second ? 4 : 1;
+  // Cells updated in row j: a cell whose stencil is dry and still stays so. The wet runs of
+  // rows j-reach..j+reach, each widened by `reach` columns; whole rows near a full seed.
   build_row_spans<Merge>(update_cols_, ny, 0, ny, band_spans_, span_counts_,
                          [&](int j, std::vector<Span>& out, Merge& m) {
                            if (work_rows_[static_cast<std::size_t>(j)] == 0) return;
                            const std::size_t row_begin = out.size();
                            bool full = false;
                            m.parts.clear();
-                           for (int r = std::max(0, j - 1); r <= std::min(ny - 1, j + 1); ++r) {
+                           for (int r = std::max(0, j - reach); r <= std::min(ny - 1, j + reach);
+                                ++r) {
                              full = full || full_rows_[static_cast<std::size_t>(r)] != 0;
                              m.add(wet_runs_row_[static_cast<std::size_t>(r)]);
                            }
@@ -197,7 +206,7 @@ void Simulation::plan_columns() {
                              push(out, row_begin, 0, nx, 0, nx);
                            } else {
                              for (const Span& sp : m.parts)
-                               push(out, row_begin, sp.first - 1, sp.last + 1, 0, nx);
+                               push(out, row_begin, sp.first - reach, sp.last + reach, 0, nx);
                            }
                          });
   // Work per row: its cells, and a cost per span and per visited row (a span's loops start
@@ -227,10 +236,22 @@ void Simulation::plan_columns() {
   // y faces between rows r and r + 1 (r = -1..ny-1): used by both rows' updates.
   build_row_spans<Merge>(yface_cols_, ny, -1, ny, band_spans_, span_counts_,
                          unions(0, 1, 0, 0, nx));
-  // Primitive values of row r (columns -1..nx): read by the y faces above and below it and by
-  // the x faces of its own cells (one column to each side).
-  build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
-                         unions(-1, 1, 1, -1, nx + 1));
+  if (second) {
+    // The y reconstruction of row r gives the faces north and south of its cells: read by the
+    // updates of rows r-1..r+1.
+    build_row_spans<Merge>(yrecon_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
+                           unions(-1, 1, 0, 0, nx));
+    // Primitive values of row r (columns -1..nx): read by the y reconstructions of rows
+    // r-1..r+1 (so for the updates of rows r-2..r+2) and by the x reconstructions of its own
+    // cells one column around its updates (two columns to each side).
+    build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
+                           unions(-2, 2, 2, -1, nx + 1));
+  } else {
+    // Primitive values of row r (columns -1..nx): read by the y faces above and below it and
+    // by the x faces of its own cells (one column to each side).
+    build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
+                           unions(-1, 1, 1, -1, nx + 1));
+  }
   column_sets_ = true;
 }
 

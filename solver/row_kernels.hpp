@@ -112,6 +112,19 @@ struct ReconRowIn {
   const Real* eta[3];  ///< free surface
   const std::uint8_t* mask[3];
   const Real* z;  ///< bed of the cells
+  /// The same row from cell a on (a span of cells [a, ...)).
+  [[nodiscard]] ReconRowIn from(int a) const noexcept {
+    ReconRowIn r = *this;
+    for (int k = 0; k < 3; ++k) {
+      r.h[k] += a;
+      r.u[k] += a;
+      r.v[k] += a;
+      r.eta[k] += a;
+      r.mask[k] += a;
+    }
+    r.z += a;
+    return r;
+  }
 };
 
 /// Face values at the minus and plus faces of each cell (h, u, v, z).
@@ -121,6 +134,18 @@ struct ReconRowOut {
   Real* v[2];
   Real* z[2];
   Real* source;  ///< bed-slope correction g/2 (h- + h+)(z- - z+) [m2/s2]
+  /// The same row from cell a on.
+  [[nodiscard]] ReconRowOut from(int a) const noexcept {
+    ReconRowOut r = *this;
+    for (int k = 0; k < 2; ++k) {
+      r.h[k] += a;
+      r.u[k] += a;
+      r.v[k] += a;
+      r.z[k] += a;
+    }
+    r.source += a;
+    return r;
+  }
 };
 
 /// MUSCL reconstruction with the MC limiter (as limited_slopes + face_value) for n cells. Cells

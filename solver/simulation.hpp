@@ -211,9 +211,10 @@ class Simulation {
   void set_time(Real t);
   [[nodiscard]] long long steps() const { return steps_; }
   [[nodiscard]] Real last_dt() const { return last_dt_; }
-  /// Dry-ground skipping (default on): a step visits only the rows within reach of water,
-  /// rain, or a discharge or water-level boundary (4 rows for the second order's two stages,
-  /// 1 for the first order); the other rows are dry, still and stay so. Results are bitwise
+  /// Dry-ground skipping (default on): a step visits only the cells within reach of water,
+  /// rain, or a discharge or water-level boundary (4 rows and columns for the second order's
+  /// two stages, 1 for the first order; rain and those boundaries take whole rows); the
+  /// other cells are dry, still and stay so. Results are bitwise
   /// those of the full sweep (tested). Off: every row every step (tests, benchmarks).
   void set_skip_dry(bool on) { skip_dry_ = on; }
   [[nodiscard]] bool skip_dry() const { return skip_dry_; }
@@ -341,9 +342,10 @@ class Simulation {
   };
   /// Adds cell (i, j) of h_ to its row's wet runs (after a point edit of the state).
   void mark_wet(int i, int j);
-  /// The column sets of a first-order step (plan_columns): cells updated per row, y faces
-  /// between rows r and r + 1, primitive values loaded per row.
-  RowSpans update_cols_, yface_cols_, load_cols_;
+  /// The column sets of a step (plan_columns): cells updated per row (by both stages of a
+  /// second-order step), y faces between rows r and r + 1, primitive values loaded per row,
+  /// and (second order) the cells whose y reconstruction a row needs.
+  RowSpans update_cols_, yface_cols_, load_cols_, yrecon_cols_;
   std::vector<std::vector<Span>> band_spans_;  ///< plan_columns' buffers, one per thread
   std::vector<std::size_t> span_counts_;       ///< plan_columns' spans per row
   bool column_sets_ = false;  ///< the sets above hold for this step (else whole rows)
@@ -351,7 +353,7 @@ class Simulation {
   /// plus a cost per span and per row): the threads' bands of rows are cut at equal work.
   std::vector<long long> row_work_;
   std::vector<std::uint8_t> full_rows_;  ///< seeds of plan_rows that need their whole row
-  /// Fills the column sets of a first-order step from the wet runs (after plan_rows).
+  /// Fills the column sets of a step from the wet runs (after plan_rows).
   void plan_columns();
   /// A stage reads h_in..qy_in and writes h_out..qy_out (the same arrays for the in-place
   /// first-order step), visiting the rows of work_rows_; live_out: the wet columns of its
@@ -456,7 +458,7 @@ class Simulation {
   Real step_end_ = 0;
   Real snap_end_ = std::numeric_limits<Real>::quiet_NaN();
   long long steps_ = 0;
-  long long bed_changes_ = 0;  ///< set_elevation calls
+  long long bed_changes_ = 0;   ///< set_elevation calls
   mutable Real max_rate_ = -1;  ///< max wave rate of the state, < 0 when unknown
   MassBalance balance_;
   FlowAccounts flows_;            ///< cross-sections and boundary flows

@@ -116,10 +116,10 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   const int rows1 = row1_;
 
   double max_rate = 0;
-  // Columns visited per row: the first-order step with skipping visits the column sets of
-  // plan_columns (the cells outside them are dry, still and stay so; the faces between them
-  // carry nothing), otherwise whole rows.
-  const bool by_cols = !kSecondOrder && in_place && column_sets_;
+  // Columns visited per row: a step with skipping visits the column sets of plan_columns
+  // (the cells outside them are dry, still and stay so; the faces between them carry
+  // nothing), otherwise whole rows.
+  const bool by_cols = column_sets_ && (kSecondOrder || in_place);
   const Span whole_row{0, nx};
   const Span whole_load{-1, nx + 1};
   auto update_cols = [&](int r) {
@@ -130,6 +130,9 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   };
   auto load_cols = [&](int r) {
     return by_cols ? load_cols_.row(r) : std::span<const Span>(&whole_load, 1);
+  };
+  auto yrecon_cols = [&](int r) {
+    return by_cols ? yrecon_cols_.row(r) : std::span<const Span>(&whole_row, 1);
   };
   // Whether column c lies in [first, last + extra) of one of `cols`.
   auto in_cols = [](std::span<const Span> cols, int c, int extra) {
@@ -229,7 +232,9 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                             {north.u.data() + 1, south.u.data() + 1},
                             {north.z.data() + 1, south.z.data() + 1},
                             scy + 1};
-      muscl_row(nx, in, g, out);
+      for (const Span& sp : yrecon_cols(r)) {
+        muscl_row(sp.last - sp.first, in.from(sp.first), g, out.from(sp.first));
+      }
     };
     // Fluxes through the y faces between rows r and r + 1 (normal pointing south).
     // zs, zn: beds of the two face sides, indexed by column (nullptr: the rows' own z slot).
@@ -278,7 +283,14 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                               {W.x_minus.v.data() + 1, W.x_plus.v.data() + 1},
                               {W.x_minus.z.data() + 1, W.x_plus.z.data() + 1},
                               W.scx.data() + 1};
-        muscl_row(nx, in, g, out);
+        // The cells next to the faces of the updated cells: one column around each span.
+        int done = 0;  // cells below are reconstructed (spans are increasing and disjoint)
+        for (const Span& sp : update_cols(r)) {
+          const int a = std::max({sp.first - 1, done, 0});
+          const int b = std::min(sp.last + 1, nx);
+          if (a < b) muscl_row(b - a, in.from(a), g, out.from(a));
+          done = std::max(done, b);
+        }
         for (const int c : {0, nx + 1}) {  // ghost columns: flat
           const auto cc = static_cast<std::size_t>(c);
           const Real h = P.h[cc];
@@ -403,6 +415,16 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           const std::span<const Span> cols = update_cols(j);
           double rain_row = 0;
           double rate_row = 0;
+          if (by_cols && !in_place && h_base == nullptr) {
+            // A first stage's buffers: the cells the last step left wet (live_out, not yet
+            // updated for this row) are cleared, so that the row is zero outside its cells.
+            const Span old_live = live_out[static_cast<std::size_t>(j)];
+            if (old_live.first < old_live.last) {
+              std::fill(hout + old_live.first, hout + old_live.last, Real(0));
+              std::fill(qxout + old_live.first, qxout + old_live.last, Real(0));
+              std::fill(qyout + old_live.first, qyout + old_live.last, Real(0));
+            }
+          }
           for (const Span& sp : cols) {
             const int i0 = sp.first;
             const int i1 = sp.last;

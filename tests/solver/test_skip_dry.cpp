@@ -46,7 +46,10 @@ struct Outcome {
 // reaches_apart: a wide grid with water in reaches far apart in the same rows (the column
 // sets of a first-order step have gaps), and springs that wet cells between, next to and
 // inside the rows' wet runs (Simulation::mark_wet keeps them disjoint).
-enum class Case { rain_patch, river_inflow, reaches_apart };
+// fast_front: jets shot over dry ground, whose fronts wet a new cell in each stage of a
+// second-order step (the reach of the column sets). drying_sheet: a film around a pool soaks
+// away in a few steps, so that cells a stage wrote last step lie outside this step's sets.
+enum class Case { rain_patch, river_inflow, reaches_apart, fast_front, drying_sheet };
 
 int width(Case c) { return c == Case::reaches_apart ? 229 : kNx; }
 
@@ -94,6 +97,37 @@ Outcome run(Case c, Scheme scheme, int threads, bool skip, int steps = 120) {
     sim.add_point_source(grid.x_center(198), grid.y_center(32), TimeSeries(0.05), "pool spring");
     sim.add_cross_section("gap", {{{grid.x_center(100), 600.0}, {grid.x_center(100), 0.0}}});
     sim.add_cross_section("east pool", {{{grid.x_center(205), 600.0}, {grid.x_center(205), 0.0}}});
+  } else if (c == Case::fast_front) {
+    const auto n = static_cast<std::size_t>(nx) * kNy;
+    std::vector<Real> h(n, 0), qx(n, 0), qy(n, 0);
+    for (int j = 30; j < 35; ++j) {
+      for (int i = 2; i < 8; ++i) {  // 1 m at 4 m/s east
+        const auto k = static_cast<std::size_t>(j) * nx + i;
+        h[k] = 1.0;
+        qx[k] = 4.0;
+      }
+    }
+    for (int j = 50; j < 54; ++j) {
+      for (int i = 36; i < 41; ++i) {  // 0.6 m at 3.5 m/s north-west
+        const auto k = static_cast<std::size_t>(j) * nx + i;
+        h[k] = 0.6;
+        qx[k] = -1.5;
+        qy[k] = 1.5;
+      }
+    }
+    sim.set_depth(h);
+    sim.set_discharge(qx, qy);
+    sim.set_loss_model(std::make_shared<GreenAmpt>(grid, 1e-6, 0.09, 0.15));
+  } else if (c == Case::drying_sheet) {
+    std::vector<Real> h(static_cast<std::size_t>(nx) * kNy, 0);
+    for (int j = 22; j < 42; ++j) {
+      for (int i = 8; i < 40; ++i) {
+        const bool pool = j >= 30 && j < 34 && i >= 22 && i < 26;
+        h[static_cast<std::size_t>(j) * nx + i] = pool ? 2.0 : 0.004 + 0.0002 * (i % 5);
+      }
+    }
+    sim.set_depth(h);
+    sim.set_loss_model(std::make_shared<GreenAmpt>(grid, 1e-4, 0.05, 0.3));
   } else {
     // A river entering the dry valley through its channel on the west side.
     BoundaryCondition in;
@@ -176,7 +210,8 @@ TEST_P(SkipDry, BitwiseEqualToTheFullSweepForOneAndTwoThreads) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cases, SkipDry,
-    ::testing::Combine(::testing::Values(Case::rain_patch, Case::river_inflow, Case::reaches_apart),
+    ::testing::Combine(::testing::Values(Case::rain_patch, Case::river_inflow, Case::reaches_apart,
+                                         Case::fast_front, Case::drying_sheet),
                        ::testing::Values(Scheme::first_order, Scheme::second_order)));
 
 TEST(SkipDryColumns, WetColumnsBoundTheWater) {
