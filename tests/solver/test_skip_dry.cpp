@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -49,7 +50,9 @@ struct Outcome {
 // fast_front: jets shot over dry ground, whose fronts wet a new cell in each stage of a
 // second-order step (the reach of the column sets). drying_sheet: a film around a pool soaks
 // away in a few steps, so that cells a stage wrote last step lie outside this step's sets.
-enum class Case { rain_patch, river_inflow, reaches_apart, fast_front, drying_sheet };
+// scattered: single wet cells and pairs of random depth and velocity (fronts that are not
+// monotone, which a second-order stage can carry two cells on).
+enum class Case { rain_patch, river_inflow, reaches_apart, fast_front, drying_sheet, scattered };
 
 int width(Case c) { return c == Case::reaches_apart ? 229 : kNx; }
 
@@ -113,6 +116,26 @@ Outcome run(Case c, Scheme scheme, int threads, bool skip, int steps = 120) {
         h[k] = 0.6;
         qx[k] = -1.5;
         qy[k] = 1.5;
+      }
+    }
+    sim.set_depth(h);
+    sim.set_discharge(qx, qy);
+    sim.set_loss_model(std::make_shared<GreenAmpt>(grid, 1e-6, 0.09, 0.15));
+  } else if (c == Case::scattered) {
+    const auto n = static_cast<std::size_t>(nx) * kNy;
+    std::vector<Real> h(n, 0), qx(n, 0), qy(n, 0);
+    std::uint32_t state = 12345;
+    auto uniform = [&state]() {  // a fixed sequence, the same on every platform
+      state = state * 1664525u + 1013904223u;
+      return Real(state >> 8) / Real(1 << 24);
+    };
+    for (int j = 24; j < 44; ++j) {
+      for (int i = 6; i < 42; ++i) {
+        if (uniform() > Real(0.12)) continue;
+        const auto k = static_cast<std::size_t>(j) * nx + i;
+        h[k] = Real(0.05) + Real(1.5) * uniform();
+        qx[k] = h[k] * Real(6) * (uniform() - Real(0.5));
+        qy[k] = h[k] * Real(6) * (uniform() - Real(0.5));
       }
     }
     sim.set_depth(h);
@@ -211,7 +234,7 @@ TEST_P(SkipDry, BitwiseEqualToTheFullSweepForOneAndTwoThreads) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, SkipDry,
     ::testing::Combine(::testing::Values(Case::rain_patch, Case::river_inflow, Case::reaches_apart,
-                                         Case::fast_front, Case::drying_sheet),
+                                         Case::fast_front, Case::drying_sheet, Case::scattered),
                        ::testing::Values(Scheme::first_order, Scheme::second_order)));
 
 TEST(SkipDryColumns, WetColumnsBoundTheWater) {
