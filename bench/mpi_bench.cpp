@@ -2,10 +2,10 @@
 //
 //   mpirun -np P floodtwin-mpi-bench N STEPS [first|second] [weak]
 //
-// An N x N grid (weak: N columns, N x P rows) (10 m cells) of a sloping valley, wet everywhere (a
-// dam break on 1 m of water), STEPS steps after 5 warm-up steps. Rank 0 prints: wall time per step
-// (the slowest process), halo messages and bytes per step sent by each process, Allreduce latency
-// (1000 reductions of one double, mean), the time to gather the state and seven flood maps to rank
+// An N x N grid (weak: N columns, N x P rows) (10 m cells) of a sloping valley, wet everywhere (a dam break on 1 m of
+// water), STEPS steps after 5 warm-up steps. Rank 0 prints: wall time per step (the slowest
+// process), halo messages and bytes per step sent by each process, Allreduce latency (1000
+// reductions of one double, mean), the time to gather the state and seven flood maps to rank
 // 0 and to write them (a checkpoint, as `floodtwin run` writes results), and every process's
 // peak RSS.
 #include <mpi.h>
@@ -41,8 +41,8 @@ int main(int argc, char** argv) {
   std::vector<Real> z(g.cell_count()), h(g.cell_count());
   for (int j = 0; j < g.ny; ++j) {
     for (int i = 0; i < n; ++i) {
-      const auto c =
-          static_cast<std::size_t>(j) * static_cast<std::size_t>(n) + static_cast<std::size_t>(i);
+      const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(n) +
+                     static_cast<std::size_t>(i);
       const double x = (i - n / 2.0) / n;
       z[c] = static_cast<Real>(20 * x * x + 0.002 * j);
       h[c] = static_cast<Real>(i < n / 2 ? 2.0 : 1.0);

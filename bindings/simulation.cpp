@@ -1454,6 +1454,14 @@ py::dict run_scenario(const py::object& path_arg, const py::object& output_arg,
   return out;
 }
 
+/// A zero-copy view of a padded buffer of T, as a read-only property (init_simulation).
+template <class T>
+struct PaddedField {
+  const char* name;
+  const T* (*data)(const PySimulation&);
+  const char* doc;
+};
+
 }  // namespace
 
 void init_simulation(py::module_& m) {
@@ -1736,12 +1744,7 @@ output and sample times.
           "Volume of water in the active cells [m3].");
 
   // Zero-copy views: (ny, nx), row 0 north, read-only, keeping the simulation alive.
-  struct PaddedField {
-    const char* name;
-    const Real* (*data)(const P&);
-    const char* doc;
-  };
-  const PaddedField padded[] = {
+  const PaddedField<Real> padded[] = {
       {"depth", [](const P& s) { return s.depth_data(); },
        "Water depth [m] (view of the solver state). On a sub-grid channel cell the river's "
        "depth above the channel bed (water_level - depth is the channel bed there), "
@@ -1758,12 +1761,7 @@ output and sample times.
   };
   // The maps kept in float32 (solver/flood_maps.hpp: the results file's type; each is the
   // double map rounded, bit for bit).
-  struct FloatField {
-    const char* name;
-    const float* (*data)(const P&);
-    const char* doc;
-  };
-  const FloatField float_maps[] = {
+  const PaddedField<float> float_maps[] = {
       {"max_speed", [](const P& s) { return s.maps().max_speed.data(); },
        "Maximum speed since the start [m/s] (float32)."},
       {"max_water_level", [](const P& s) { return s.maps().max_water_level.data(); },

@@ -46,9 +46,8 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   const bool split = sim.decomposed();
   const bool root = !split || decomposition->rank() == 0;
   if (split && !s.vtk_dir.empty()) {
-    throw ConfigError(s.file +
-                      ": [output] vtk is not supported on more than one MPI process "
-                      "yet; run without mpirun, or use `floodtwin vtk` on the results");
+    throw ConfigError(s.file + ": [output] vtk is not supported on more than one MPI process "
+                               "yet; run without mpirun, or use `floodtwin vtk` on the results");
   }
   auto sync = [&]() {
     if (!split) return;

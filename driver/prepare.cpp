@@ -2,6 +2,8 @@
 /// driver::prepare (forecast.hpp): a scenario loaded onto the grid (terrain, roughness,
 /// structures, channels, initial state, rain, infiltration, boundaries, sources, gauges,
 /// cross-sections). driver::run (forecast.cpp) runs what it prepares.
+#include "driver/forecast.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -9,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "driver/forecast.hpp"
 #include "io/results_reader.hpp"
 #include "solver/error.hpp"
 #include "solver/infiltration.hpp"
@@ -41,11 +42,20 @@ std::string at_line(const Scenario& s, int line) {
 }
 
 /// A per-cell field from a number or a raster on the grid.
-std::vector<Real> field(const NumberOrRaster& v, const solver::Grid& grid, const std::string& crs,
-                        std::span<const Real> elevation, const std::string& what, Real lo,
-                        Real hi) {
+std::vector<Real> field(const NumberOrRaster& v, const solver::Grid& grid,
+                        const std::string& crs, std::span<const Real> elevation,
+                        const std::string& what, Real lo, Real hi) {
   if (!v.is_raster()) return std::vector<Real>(grid.cell_count(), static_cast<Real>(*v.number));
   return terrain::load_cell_parameter(v.path, grid, crs, elevation, what, lo, hi);
+}
+
+/// A model parameter from a number (one value, for models that take 1 or nx * ny values) or
+/// a raster on the grid.
+std::vector<Real> parameter(const NumberOrRaster& v, const solver::Grid& grid,
+                            const std::string& crs, std::span<const Real> elevation,
+                            const std::string& what, Real lo, Real hi) {
+  if (!v.is_raster()) return {static_cast<Real>(*v.number)};
+  return field(v, grid, crs, elevation, what, lo, hi);
 }
 
 /// A constant or a CSV (time, value) series as a TimeSeries.
@@ -181,8 +191,8 @@ Forecast prepare(const Scenario& s) {
   }
   if (!s.buildings.empty()) {
     terrain::BuildingOptions bo;
-    bo.mode =
-        s.buildings_mode == "block" ? terrain::BuildingMode::block : terrain::BuildingMode::raise;
+    bo.mode = s.buildings_mode == "block" ? terrain::BuildingMode::block
+                                          : terrain::BuildingMode::raise;
     bo.height = static_cast<Real>(s.buildings_height);
     const std::size_t n = terrain::burn_buildings(s.buildings, grid, f.crs_wkt, dem.values, bo);
     f.notes.push_back("buildings: " + std::to_string(n) + " cells from " + s.buildings);
@@ -307,18 +317,13 @@ Forecast prepare(const Scenario& s) {
 
   // Infiltration.
   if (s.infiltration_model == "green-ampt") {
-    if (!s.ks.is_raster() && !s.psi.is_raster() && !s.dtheta.is_raster()) {
-      // Uniform soil: no grids of the three constants.
-      sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, static_cast<Real>(*s.ks.number),
-                                                             static_cast<Real>(*s.psi.number),
-                                                             static_cast<Real>(*s.dtheta.number)));
-    } else {
-      const auto ks = field(s.ks, grid, f.crs_wkt, dem.values, "Green-Ampt ks raster", 0, 1);
-      const auto psi = field(s.psi, grid, f.crs_wkt, dem.values, "Green-Ampt psi raster", 0, 100);
-      const auto dth =
-          field(s.dtheta, grid, f.crs_wkt, dem.values, "Green-Ampt dtheta raster", 0, 1);
-      sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, ks, psi, dth));
-    }
+    // A number stays one value (the model keeps uniform soil so, without grids).
+    const auto ks = parameter(s.ks, grid, f.crs_wkt, dem.values, "Green-Ampt ks raster", 0, 1);
+    const auto psi =
+        parameter(s.psi, grid, f.crs_wkt, dem.values, "Green-Ampt psi raster", 0, 100);
+    const auto dth =
+        parameter(s.dtheta, grid, f.crs_wkt, dem.values, "Green-Ampt dtheta raster", 0, 1);
+    sim.set_loss_model(std::make_shared<solver::GreenAmpt>(grid, ks, psi, dth));
     f.notes.push_back("infiltration: Green-Ampt");
   } else if (s.infiltration_model == "scs-cn") {
     const auto cn =
@@ -365,8 +370,8 @@ Forecast prepare(const Scenario& s) {
         for (const auto& ch : channels) {
           if (ch.name != p.channel) continue;
           const terrain::ChannelCell& c = ch.at_chainage(p.chainage);
-          if (best == nullptr ||
-              std::abs(c.chainage - p.chainage) < std::abs(best->chainage - p.chainage)) {
+          if (best == nullptr || std::abs(c.chainage - p.chainage) <
+                                     std::abs(best->chainage - p.chainage)) {
             best = &c;
           }
         }
@@ -380,10 +385,11 @@ Forecast prepare(const Scenario& s) {
       } else if (!p.polygon.empty() || p.center) {
         const auto shape = p.center ? terrain::circle_polygon(*p.center, p.radius) : p.polygon;
         const auto shares = terrain::add_area_source(sim, dem.values, shape, q, p.name);
-        f.notes.push_back("inflow '" + p.name + "': spread over " + std::to_string(shares.size()) +
-                          " cells");
+        f.notes.push_back("inflow '" + p.name + "': spread over " +
+                          std::to_string(shares.size()) + " cells");
       } else {
-        sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y), std::move(q), p.name);
+        sim.add_point_source(static_cast<Real>(p.x), static_cast<Real>(p.y), std::move(q),
+                             p.name);
       }
     } catch (const InputError& e) {
       throw ConfigError(at_line(s, p.line) + e.what());

@@ -418,17 +418,16 @@ struct ResultsWriter::Impl {
 
   /// Writes the simulation's bed into `elevation` and remembers which bed it was.
   void write_bed(const Simulation& sim) {
-    // From the padded bed a stripe at a time (no whole-grid copies): NaN off the active cells,
-    // as elevation() has them on the active cells.
+    // From the padded bed a stripe at a time (no whole-grid copy); NaN off the active cells.
     const Real* z = sim.z();
     write_striped(names::elevation, sim.mask(), std::nullopt, [z](std::size_t k) { return z[k]; });
     bed_written = sim.bed_changes();
   }
 
   /// Writes the float32 grid of `var`: `value(k)` at the padded index k of an active cell, NaN
-  /// elsewhere (tests/io: the results of a run against the state). Into the map [y][x], or, when
-  /// `index` is given, into the row `index` of the snapshot variable [time][y][x] (grown to index +
-  /// 1).
+  /// elsewhere (tests/io: the results of a run against the state). Into the map [y][x], or,
+  /// when `index` is given, into the row `index` of the snapshot variable [time][y][x] (grown
+  /// to index + 1).
   template <class Value>
   void write_striped(const char* var, const std::uint8_t* mask, std::optional<hsize_t> index,
                      Value value) {

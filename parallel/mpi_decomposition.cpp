@@ -24,7 +24,9 @@ namespace {
 Traffic g_traffic;
 MPI_Comm g_comm = MPI_COMM_NULL;
 
-MPI_Datatype real_type() { return std::is_same_v<solver::Real, float> ? MPI_FLOAT : MPI_DOUBLE; }
+MPI_Datatype real_type() {
+  return std::is_same_v<solver::Real, float> ? MPI_FLOAT : MPI_DOUBLE;
+}
 
 double now() { return MPI_Wtime(); }
 

@@ -71,18 +71,11 @@ class FloodMaps {
   /// `field` is a std::vector<Real> or std::vector<float>.
   template <class F>
   void for_each_map(F&& f) {
-    f("max_depth", max_depth);
-    f("max_speed", max_speed);
-    f("max_water_level", max_water_level);
-    f("time_of_max_depth", time_of_max_depth);
-    f("arrival_time", arrival_time);
-    f("flood_duration", flood_duration);
-    f("max_hazard", max_hazard);
+    visit_maps(*this, f);
   }
   template <class F>
   void for_each_map(F&& f) const {
-    const_cast<FloodMaps*>(this)->for_each_map(
-        [&f](const char* name, const auto& field) { f(name, field); });
+    visit_maps(*this, f);
   }
   /// Collective under a decomposition: rank 0 receives the other processes' rows of every map
   /// (Decomposition::gather_to_root).
@@ -103,6 +96,17 @@ class FloodMaps {
   std::vector<float> max_hazard;         ///< UK hazard rating [-]
 
  private:
+  /// for_each_map for a const or a mutable FloodMaps.
+  template <class Maps, class F>
+  static void visit_maps(Maps& m, F& f) {
+    f("max_depth", m.max_depth);
+    f("max_speed", m.max_speed);
+    f("max_water_level", m.max_water_level);
+    f("time_of_max_depth", m.time_of_max_depth);
+    f("arrival_time", m.arrival_time);
+    f("flood_duration", m.flood_duration);
+    f("max_hazard", m.max_hazard);
+  }
   /// The pass over the sub-grid channel cells (few) after the per-cell update.
   void update_channels(const Simulation& sim, Real dt);
   Grid grid_;

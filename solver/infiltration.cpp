@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <string>
 #include <utility>
 
 #include "solver/error.hpp"
@@ -12,6 +13,27 @@
 namespace floodtwin::solver {
 
 namespace {
+
+bool parameter_ok(Real v, Real lo, Real hi, bool lo_open) {
+  return std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
+}
+
+/// The InputError of a parameter value outside [lo, hi] (lo excluded when lo_open) or not
+/// finite, naming the model's parameter; `where` ends the message (the cell of a field).
+[[noreturn]] void bad_parameter(Real v, const char* model, const char* name, Real lo, Real hi,
+                                bool lo_open, const std::string& where) {
+  std::ostringstream msg;
+  msg << model << " " << name << ": expected a finite value " << (lo_open ? "> " : ">= ") << lo;
+  if (std::isfinite(hi)) msg << " and <= " << hi;
+  msg << ", got " << v << where << " (give any valid value in inactive cells)";
+  throw InputError(msg.str());
+}
+
+/// One value of a parameter given as a constant, checked as padded_parameter checks it.
+Real constant_parameter(Real v, const char* model, const char* name, Real lo, Real hi) {
+  if (!parameter_ok(v, lo, hi, false)) bad_parameter(v, model, name, lo, hi, false, "");
+  return v;
+}
 
 /// Copies a parameter (1 or nx*ny values, row 0 north) into a padded field, checking
 /// lo <= value <= hi (finite).
@@ -32,16 +54,11 @@ std::vector<Real> padded_parameter(const Grid& grid, std::span<const Real> value
       const std::size_t c =
           values.size() == 1 ? 0 : std::size_t(j) * std::size_t(grid.nx) + std::size_t(i);
       const Real v = values[c];
-      const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
-      if (!ok) {
-        std::ostringstream msg;
-        msg << model << " " << name << ": expected a finite value " << (lo_open ? "> " : ">= ")
-            << lo;
-        if (std::isfinite(hi)) msg << " and <= " << hi;
-        msg << ", got " << v;
-        if (values.size() > 1) msg << " at column " << i << ", row " << j;
-        msg << " (give any valid value in inactive cells)";
-        throw InputError(msg.str());
+      if (!parameter_ok(v, lo, hi, lo_open)) {
+        bad_parameter(v, model, name, lo, hi, lo_open,
+                      values.size() == 1 ? std::string()
+                                         : " at column " + std::to_string(i) + ", row " +
+                                               std::to_string(j));
       }
       out[std::size_t(grid.index(i, j))] = v;
     }
@@ -78,46 +95,34 @@ constexpr Real inf = std::numeric_limits<Real>::infinity();
 GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const Real> psi,
                      std::span<const Real> dtheta, Real initial_infiltration)
     : grid_(grid) {
-  if (ks.size() == 1 && psi.size() == 1 && dtheta.size() == 1) {
-    // Constants: checked on a 1 x 1 grid, kept as one value each (no grids built).
-    const Grid one{1, 1, grid.dx, grid.dy, grid.origin_x, grid.origin_y};
-    const auto c = static_cast<std::size_t>(one.index(0, 0));
-    const Real k0 = padded_parameter(one, ks, "Green-Ampt", "ks", 0, inf)[c];
-    const Real p0 = padded_parameter(one, psi, "Green-Ampt", "psi", 0, inf)[c];
-    const Real d0 = padded_parameter(one, dtheta, "Green-Ampt", "dtheta", 0, 1)[c];
-    init_uniform(grid, k0, p0 * d0, initial_infiltration);
-    return;
-  }
-  ks_ = padded_parameter(grid, ks, "Green-Ampt", "ks", 0, inf);
-  const auto p = padded_parameter(grid, psi, "Green-Ampt", "psi", 0, inf);
-  const auto d = padded_parameter(grid, dtheta, "Green-Ampt", "dtheta", 0, 1);
-  s_.resize(p.size());
-  for (std::size_t k = 0; k < p.size(); ++k) s_[k] = p[k] * d[k];
   // Uniform soil (the same ks and psi * dtheta in every cell, the common case): one value
-  // kept, not a field (16 B/cell less, and a step's losses read only F per cell).
-  const Real k0 = ks_[static_cast<std::size_t>(grid.index(0, 0))];
-  const Real s0 = s_[static_cast<std::size_t>(grid.index(0, 0))];
-  bool uniform = true;
-  for (int j = 0; j < grid.ny && uniform; ++j) {
-    for (int i = 0; i < grid.nx; ++i) {
-      const auto k = static_cast<std::size_t>(grid.index(i, j));
-      uniform = uniform && ks_[k] == k0 && s_[k] == s0;
+  // kept, not a field (16 B/cell less, and a step's losses read only F per cell). Given as
+  // constants, no grid is built for them at all.
+  if (ks.size() == 1 && psi.size() == 1 && dtheta.size() == 1) {
+    grid.validate();
+    ks_ = {constant_parameter(ks[0], "Green-Ampt", "ks", 0, inf)};
+    s_ = {constant_parameter(psi[0], "Green-Ampt", "psi", 0, inf) *
+          constant_parameter(dtheta[0], "Green-Ampt", "dtheta", 0, 1)};
+  } else {
+    ks_ = padded_parameter(grid, ks, "Green-Ampt", "ks", 0, inf);
+    const auto p = padded_parameter(grid, psi, "Green-Ampt", "psi", 0, inf);
+    const auto d = padded_parameter(grid, dtheta, "Green-Ampt", "dtheta", 0, 1);
+    s_.resize(p.size());
+    for (std::size_t k = 0; k < p.size(); ++k) s_[k] = p[k] * d[k];
+    const Real k0 = ks_[static_cast<std::size_t>(grid.index(0, 0))];
+    const Real s0 = s_[static_cast<std::size_t>(grid.index(0, 0))];
+    bool uniform = true;
+    for (int j = 0; j < grid.ny && uniform; ++j) {
+      for (int i = 0; i < grid.nx; ++i) {
+        const auto k = static_cast<std::size_t>(grid.index(i, j));
+        uniform = uniform && ks_[k] == k0 && s_[k] == s0;
+      }
+    }
+    if (uniform) {
+      ks_ = {k0};
+      s_ = {s0};
     }
   }
-  if (uniform) {
-    init_uniform(grid, k0, s0, initial_infiltration);
-    return;
-  }
-  init_infiltration(grid, initial_infiltration);
-}
-
-void GreenAmpt::init_uniform(const Grid& grid, Real ks, Real s, Real initial_infiltration) {
-  ks_ = std::vector<Real>{ks};
-  s_ = std::vector<Real>{s};
-  init_infiltration(grid, initial_infiltration);
-}
-
-void GreenAmpt::init_infiltration(const Grid& grid, Real initial_infiltration) {
   if (!(initial_infiltration >= 0 && std::isfinite(initial_infiltration))) {
     std::ostringstream msg;
     msg << "Green-Ampt initial_infiltration: expected a finite value >= 0, got "

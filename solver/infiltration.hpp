@@ -63,9 +63,6 @@ class GreenAmpt : public LossModel {
  private:
   /// The loss of active cell k over dt, with F updated.
   Real cell_loss(std::size_t k, Real h, Real dt);
-  /// Uniform soil: one ks and one psi * dtheta; then F = initial_infiltration everywhere.
-  void init_uniform(const Grid& grid, Real ks, Real s, Real initial_infiltration);
-  void init_infiltration(const Grid& grid, Real initial_infiltration);
   /// The cells of a run are solved kLanes at a time (batch_losses), bitwise as cell_loss.
   static constexpr int kLanes = 8;
   void batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h, Real dt,
