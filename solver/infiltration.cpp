@@ -208,7 +208,9 @@ void GreenAmpt::compute_wet(const Grid& grid, const std::uint8_t* mask, const Re
   for (int j = 0; j < grid.ny; ++j) {
     for (std::size_t r = wet.start[static_cast<std::size_t>(j)];
          r < wet.start[static_cast<std::size_t>(j) + 1]; ++r) {
-      compute_run(grid, mask, h, t, dt, rain, j, wet.runs[r].first, wet.runs[r].second, loss);
+      const std::ptrdiff_t base = grid.index(0, j);
+      compute_run(grid, mask + base, h + base, t, dt, rain, j, wet.runs[r].first,
+                  wet.runs[r].second, loss + base);
     }
   }
 }
@@ -221,14 +223,16 @@ bool GreenAmpt::computes_runs(const Grid& grid) const {
 void GreenAmpt::compute_run(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
                             Real dt, const StepRain& /*rain*/, int j, int first, int last,
                             Real* loss) {
-  const std::ptrdiff_t base = grid.index(0, j);
+  const auto base = static_cast<std::size_t>(grid.index(0, j));
   for (int i = first; i < last; i += kLanes) {
-    batch_losses(static_cast<std::size_t>(base + i), std::min(kLanes, last - i), mask, h, dt, loss);
+    batch_losses(base + static_cast<std::size_t>(i), std::min(kLanes, last - i), mask + i, h + i,
+                 dt, loss + i);
   }
 }
 
 void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h,
                              Real dt, Real* loss) {
+  // Cell l of the batch is cell k0 + l of the padded fields and mask[l], h[l], loss[l].
   // cell_loss of n <= kLanes neighbouring cells at once, bit for bit: the same operations,
   // lane by lane, so that the compiler can run the lanes side by side (the Newton solve is a
   // chain of dependent divisions: one cell at a time it waits on each). A lane that leaves
@@ -238,13 +242,14 @@ void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, co
   alignas(64) std::array<Real, kLanes> F{}, hk{}, ks{}, S{}, target{}, base{}, lower{}, x{};
   alignas(64) std::array<int, kLanes> active{}, newton{}, scalar{};
   for (int l = 0; l < kLanes; ++l) {  // the lanes past n repeat cell k0 (and are dropped)
-    const std::size_t k = k0 + static_cast<std::size_t>(l < n ? l : 0);
+    const int c = l < n ? l : 0;
+    const std::size_t k = k0 + static_cast<std::size_t>(c);
     const std::size_t p = uniform ? 0 : k;
     F[l] = f_[k];
-    hk[l] = h[k];
+    hk[l] = h[c];
     ks[l] = ks_[p];
     S[l] = s_[p];
-    active[l] = l < n && mask[k] == 1 && h[k] > 0;
+    active[l] = l < n && mask[c] == 1 && h[c] > 0;
   }
 #pragma omp simd
   for (int l = 0; l < kLanes; ++l) {
@@ -280,14 +285,14 @@ void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, co
   }
   for (int l = 0; l < n; ++l) {
     if (active[l] == 0) {
-      loss[k0 + static_cast<std::size_t>(l)] = 0;
+      loss[l] = 0;
       continue;
     }
     Real inc = x[l];
     if (scalar[l] != 0) inc = ponded_increment(F[l], ks[l], S[l], dt);
     const Real v = hk[l] <= lower[l] ? hk[l] : std::min(hk[l], inc);
     f_[k0 + static_cast<std::size_t>(l)] += v;
-    loss[k0 + static_cast<std::size_t>(l)] = v;
+    loss[l] = v;
   }
 }
 

@@ -44,7 +44,7 @@ class GreenAmpt : public LossModel {
   /// Visits the wet runs only: a cell with h = 0 infiltrates nothing.
   void compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                    const StepRain& rain, const WetRuns& wet, Real* loss) override;
-  /// One run of wet cells at a time (the simulation applies them in the same pass).
+  /// One run of wet cells at a time (the simulation applies them as it writes the cells).
   bool computes_runs(const Grid& grid) const override;
   void compute_run(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                    const StepRain& rain, int j, int first, int last, Real* loss) override;
@@ -63,7 +63,9 @@ class GreenAmpt : public LossModel {
  private:
   /// The loss of active cell k over dt, with F updated.
   Real cell_loss(std::size_t k, Real h, Real dt);
-  /// The cells of a run are solved kLanes at a time (batch_losses), bitwise as cell_loss.
+  /// The cells of a run are solved kLanes at a time (batch_losses), bitwise as cell_loss:
+  /// n <= kLanes cells k0.. of the padded fields, whose mask, depth and loss are mask[0..n),
+  /// h[0..n) and loss[0..n).
   static constexpr int kLanes = 8;
   void batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h, Real dt,
                     Real* loss);

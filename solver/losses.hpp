@@ -60,15 +60,18 @@ class LossModel {
   }
 
   /// Whether the model computes the losses of one run of cells at a time (compute_run), so
-  /// that the simulation computes and applies them in one pass over the wet cells; checks
-  /// that `grid` is the model's. False (the default): compute_wet, a pass of its own.
+  /// that the simulation computes and applies them while it writes the cells (in the step's
+  /// last stage, or in one pass over the wet cells); checks that `grid` is the model's. False
+  /// (the default): compute_wet, a pass of its own.
   virtual bool computes_runs(const Grid& grid) const {
     static_cast<void>(grid);
     return false;
   }
-  /// As compute_wet for the cells [first, last) of the interior row j only (writes `loss` and
-  /// the model's state there and nowhere else: rows run on several threads at once). Called
-  /// only when computes_runs() is true.
+  /// As compute_wet for the cells [first, last) of the interior row j only, where `mask`, `h`
+  /// and `loss` are that row's (column i at mask[i], h[i], loss[i]: the simulation may pass a
+  /// row buffer it has not yet stored) and `rain` is as in compute (padded layout). Writes
+  /// loss[first..last) and the model's state of those cells and nothing else: rows run on
+  /// several threads at once. Called only when computes_runs() is true.
   virtual void compute_run(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
                            Real dt, const StepRain& rain, int j, int first, int last, Real* loss) {
     static_cast<void>(grid);

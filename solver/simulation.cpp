@@ -364,10 +364,11 @@ void Simulation::check_forcing(Real t_end) const {
 
 void Simulation::set_loss_model(std::shared_ptr<LossModel> model) {
   losses_ = std::move(model);
-  if (losses_) {
+  if (losses_ && !losses_->computes_runs(grid_)) {
     loss_.assign(grid_.padded_size(), 0);
   } else {
     loss_.clear();
+    loss_.shrink_to_fit();
   }
 }
 

@@ -371,7 +371,17 @@ class Simulation {
   [[nodiscard]] Real boundary_rate(Real t) const;
   void rebuild_boundary_cells();
   void apply_point_sources(Real t, Real dt);
-  void apply_losses(Real t, Real dt, Real rain_depth);
+  /// The losses of the step: computed and applied in a pass over the wet cells, or (when the
+  /// last stage applied them: finish_in_stage) checked and booked from `last_stage`.
+  void apply_losses(Real t, Real dt, Real rain_depth, const StageResult& last_stage);
+  /// Whether the step's last stage also applies the losses and folds the flood maps, cell by
+  /// cell as it writes the new state: when nothing changes the state after the stage (no
+  /// point sources, no channels) and the loss model, if any, computes runs of cells.
+  [[nodiscard]] bool finish_in_stage() const;
+  /// Throws NumericalError when a loss model returned `bad` > 0 loss depths outside [0, h].
+  static void check_losses(long long bad, Real t);
+  /// One Workspace per thread, sized for the grid.
+  void prepare_workspaces();
   /// Advances the sub-grid channels by dt (after the 2D step, sources and losses).
   void step_channels(Real dt);
   /// Books the change of stored volume caused by an edit of the state (MassBalance::edits).
@@ -429,7 +439,9 @@ class Simulation {
   std::vector<PointSource> sources_;
   std::shared_ptr<LossModel> losses_;
   std::unique_ptr<ChannelNetwork> channels_;  ///< sub-grid channels, null when none
-  std::vector<Real> loss_;  ///< loss depths of the last step (padded), when a model is set
+  /// Loss depths of the last step (padded), for a model that does not compute runs of cells
+  /// (one that does writes a row buffer of the stage or of the losses' pass).
+  std::vector<Real> loss_;
   WetRuns wet_runs_;        ///< the cells the losses of a step visit
 
   /// Wet columns of the rows of h_ (live_) and h1_ (live1_): outside them h, qx, qy are 0.

@@ -50,6 +50,20 @@ void zero_outside(std::vector<Real>& v, const Spans& cols, int extra) {
   if (from < v.end()) std::fill(from, v.end(), Real(0));
 }
 
+/// Removes `loss` (0 < loss <= h) from a cell: the velocity is kept, or the cell left still
+/// when what stays is below the dry depth.
+inline void remove_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry) {
+  const Real h_new = h - loss;
+  if (h_new > dry) {
+    const Real ratio = h_new / h;  // one division (the arrays may alias: two before)
+    qx *= ratio;
+    qy *= ratio;
+  } else {
+    qx = qy = 0;
+  }
+  h = h_new;
+}
+
 /// Negative depths down to this magnitude are round-off and clipped (and booked) [m].
 constexpr Real negative_round_off = Real(1e-10);
 
@@ -100,16 +114,11 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   }
   const Real* zeros = zero_row_.data();
 
-  const int max_threads = omp_get_max_threads();
-  if (static_cast<int>(workspaces_.size()) < max_threads) {
-    workspaces_.resize(static_cast<std::size_t>(max_threads));
-  }
-  for (auto& ws : workspaces_) {
-    if (ws.width != nx) ws.resize(nx);
-  }
+  prepare_workspaces();
   // Per-row partial sums: boundary in, boundary out, rain, correction; then the row's count
   // of bad cells, the first one's index and value (filled after the sweep).
-  constexpr int kSums = 7;
+  // Then (finish_in_stage) the depth lost and the count of bad loss depths.
+  constexpr int kSums = 9;
   row_sums_.assign(static_cast<std::size_t>(ny) * kSums, 0.0);
   // The rows of this process (all without a decomposition), shared among the threads.
   const int rows0 = row0_;
@@ -142,6 +151,18 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     return false;
   };
   std::vector<Span>* wet_runs = final_stage ? wet_runs_row_.data() : nullptr;
+  // The step's last stage may also apply the losses and fold the flood maps of the step's end
+  // (finish_in_stage), cell by cell as it writes them: what apply_losses and FloodMaps::update
+  // would do after the step, on the same cells with the same values, without a pass of their
+  // own over the wet cells (which reads the state back from memory).
+  const bool finish = final_stage && finish_in_stage();
+  LossModel* const losses = finish ? losses_.get() : nullptr;
+  FloodMaps* const maps = finish ? maps_ : nullptr;
+  const StepRain step_rain{rain_depth, rain};
+  const Real t_start = time_;
+  const Real t_end = step_end_;  // the time the maps record
+  // The wave rate of the step's end: after the losses when there are any.
+  const bool rate_in_update = final_stage && losses == nullptr;
 
 #pragma omp parallel reduction(max : max_rate)
   {
@@ -415,6 +436,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           const std::span<const Span> cols = update_cols(j);
           double rain_row = 0;
           double rate_row = 0;
+          double loss_row = 0;
+          long long bad_losses = 0;
           if (by_cols && !in_place && h_base == nullptr) {
             // A first stage's buffers: the cells the last step left wet (live_out, not yet
             // updated for this row) are cleared, so that the row is zero outside its cells.
@@ -494,13 +517,48 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
               const bool wet = h > dry;
               qx = wet ? qx : Real(0);
               qy = wet ? qy : Real(0);
-              if (final_stage) {
+              if (rate_in_update) {
                 const Real rate = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
                 rate_row = std::max(rate_row, active ? static_cast<double>(rate) : 0.0);
               }
               hout[i] = h;
               qxout[i] = qx;
               qyout[i] = qy;
+            }
+            // 4. Losses, wave rate and flood maps of the step's end (finish_in_stage): as
+            // apply_losses and FloodMaps::update do them (a cell with h = 0 changes no map).
+            if (losses != nullptr || maps != nullptr) {
+              Real* __restrict lrow = W.loss.data();
+              if (losses != nullptr) {
+                losses->compute_run(G, mrow, hout, t_start, dt, step_rain, j, i0, i1, lrow);
+              }
+              const Real* __restrict zrow = z + base;
+              for (int i = i0; i < i1; ++i) {
+                if (mrow[i] != cell_active) continue;
+                Real h = hout[i];
+                Real qx = qxout[i];
+                Real qy = qyout[i];
+                if (losses != nullptr) {
+                  const Real loss = lrow[i];
+                  if (!(loss >= 0 && loss <= h)) {
+                    ++bad_losses;
+                    continue;
+                  }
+                  if (loss != 0) {
+                    remove_loss(h, qx, qy, loss, dry);
+                    hout[i] = h;
+                    qxout[i] = qx;
+                    qyout[i] = qy;
+                    loss_row += loss;
+                  }
+                  rate_row = std::max(
+                      rate_row, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
+                }
+                if (maps != nullptr && h > 0) {
+                  maps->update_cell(static_cast<std::size_t>(base + i), h, qx, qy, zrow[i], dry,
+                                    t_end, dt);
+                }
+              }
             }
           }  // spans of the row
           max_rate = std::max(max_rate, rate_row);
@@ -564,6 +622,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           row_sums_[jr + 2] = rain_row;
           row_sums_[jr + 3] = corr_row;
           row_sums_[jr + 4] = static_cast<double>(bad);
+          row_sums_[jr + 7] = loss_row;
+          row_sums_[jr + 8] = static_cast<double>(bad_losses);
           flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
 
           std::swap(fy_n, fy_s);
@@ -619,6 +679,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     result.rain += row_sums_[jr + 2] * area;
     result.correction += row_sums_[jr + 3] * area;
     result.bad_cells += static_cast<long long>(row_sums_[jr + 4]);
+    result.losses += row_sums_[jr + 7];
+    result.bad_losses += static_cast<long long>(row_sums_[jr + 8]);
     if (result.first_bad < 0 && row_sums_[jr + 4] > 0) {
       result.first_bad = static_cast<std::ptrdiff_t>(row_sums_[jr + 5]);
       result.first_bad_value = static_cast<Real>(row_sums_[jr + 6]);
@@ -700,9 +762,34 @@ void Simulation::apply_point_sources(Real t, Real dt) {
   if (!sources_.empty()) max_rate_ = -1;
 }
 
-void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
+void Simulation::prepare_workspaces() {
+  const auto threads = static_cast<std::size_t>(omp_get_max_threads());
+  if (workspaces_.size() < threads) workspaces_.resize(threads);
+  for (auto& ws : workspaces_) {
+    if (ws.width != grid_.nx) ws.resize(grid_.nx);
+  }
+}
+
+void Simulation::check_losses(long long bad, Real t) {
+  if (bad > 0) {
+    std::ostringstream msg;
+    msg << "loss model returned " << bad << " loss depths outside [0, h] at t = " << t;
+    throw NumericalError(msg.str());
+  }
+}
+
+bool Simulation::finish_in_stage() const {
+  return sources_.empty() && !channels_ && (!losses_ || losses_->computes_runs(grid_));
+}
+
+void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResult& last_stage) {
   if (!losses_) return;
   const Grid& G = grid_;
+  if (finish_in_stage()) {  // applied by the last stage: checked and booked here
+    check_losses(last_stage.bad_losses, t);
+    balance_.losses += last_stage.losses * static_cast<double>(G.dx) * static_cast<double>(G.dy);
+    return;
+  }
   const StepRain rain{rain_depth, rain_.empty() ? nullptr : rain_.data()};
   const bool split = decomposed();
   if (split && loss_mask_.size() != mask_.size()) {  // other processes' rows: not computed here
@@ -728,6 +815,8 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
     }
     losses_->compute_wet(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
                          wet_runs_, loss_.data());
+  } else {
+    prepare_workspaces();  // their row buffers
   }
   // Per row: the depth lost and the count of bad loss depths. The wave rate of the state
   // after the losses is taken on the way (as compute_max_rate would).
@@ -744,14 +833,19 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
     long long bad_row = 0;
     double s = 0;
     const std::ptrdiff_t base = G.index(0, j);
+    // The row's losses: a row buffer for a model computing runs, else the whole field's row.
+    Real* const loss_row = by_runs ? workspaces_[static_cast<std::size_t>(omp_get_thread_num())]
+                                         .loss.data()
+                                   : loss_.data() + base;
     auto apply_run = [&](int first, int last) {
       if (by_runs) {  // own rows only: the mask is the loss mask there
-        losses_->compute_run(G, mask_.data(), h_.data(), t, dt, rain, j, first, last, loss_.data());
+        losses_->compute_run(G, mask_.data() + base, h_.data() + base, t, dt, rain, j, first, last,
+                             loss_row);
       }
       for (int i = first; i < last; ++i) {
         const auto k = static_cast<std::size_t>(base + i);
         if (mask_[k] != cell_active) continue;
-        const Real loss = loss_[k];
+        const Real loss = loss_row[i];
         Real h = h_[k];
         if (!(loss >= 0 && loss <= h)) {
           ++bad_row;
@@ -760,15 +854,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
         Real qx = qx_[k];
         Real qy = qy_[k];
         if (loss != 0) {
-          const Real h_new = h - loss;
-          if (h_new > dry) {
-            const Real ratio = h_new / h;  // one division (the arrays may alias: two before)
-            qx *= ratio;
-            qy *= ratio;
-          } else {
-            qx = qy = 0;
-          }
-          h = h_new;
+          remove_loss(h, qx, qy, loss, dry);
           h_[k] = h;
           qx_[k] = qx;
           qy_[k] = qy;
@@ -797,11 +883,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth) {
     for (int j = 0; j < G.ny; ++j)
       bad += static_cast<long long>(rows[2 * static_cast<std::size_t>(j) + 1]);
   }
-  if (bad > 0) {
-    std::ostringstream msg;
-    msg << "loss model returned " << bad << " loss depths outside [0, h] at t = " << t;
-    throw NumericalError(msg.str());
-  }
+  check_losses(bad, t);
   double total = 0;
   for (int j = 0; j < G.ny; ++j) total += rows[2 * static_cast<std::size_t>(j)];
   balance_.losses += total * static_cast<double>(G.dx) * static_cast<double>(G.dy);
@@ -887,7 +969,7 @@ Real Simulation::step(Real dt_limit) {
   balance_.rain_in += r2.rain;
   max_rate_ = static_cast<Real>(r2.max_rate);
   apply_point_sources(t, dt);
-  apply_losses(t, dt, rain_depth);
+  apply_losses(t, dt, rain_depth, r2);
   step_channels(dt);
   // The next step reads the halo rows: posted now, waited for by the next step.
   exchange_halo(h_.data(), qx_.data(), qy_.data(), false);
@@ -897,7 +979,7 @@ Real Simulation::step(Real dt_limit) {
   time_ = step_end_;
   last_dt_ = dt;
   ++steps_;
-  if (maps_ != nullptr && !maps_in_losses()) maps_->update(*this, dt);
+  if (maps_ != nullptr && !finish_in_stage() && !maps_in_losses()) maps_->update(*this, dt);
   return dt;
 }
 

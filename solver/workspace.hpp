@@ -47,6 +47,7 @@ struct Simulation::Workspace {
   FluxRow fy_n, fy_s;                 ///< y faces north and south of the current row (nx)
   std::vector<Real> scx, scy, scy_next, scy_dummy;  ///< bed-slope corrections (second order)
   std::vector<Real> corr;  ///< round-off depth corrections of the current row
+  std::vector<Real> loss;  ///< loss depths of the current row (LossModel::compute_run)
   /// Rows of an in-place stage written after the barrier (h, qx in u, qy in v) and their rows.
   std::array<RowFields, 4> deferred;
   std::array<int, 4> deferred_row{};
@@ -68,6 +69,7 @@ struct Simulation::Workspace {
     scy_next.assign(w, 0);
     scy_dummy.assign(w, 0);
     corr.assign(w, 0);
+    loss.assign(w, 0);
     for (auto& d : deferred) d.resize(w);
     width = nx;
   }
@@ -81,6 +83,8 @@ struct Simulation::StageResult {
   double rain = 0;
   double correction = 0;
   long long bad_cells = 0;
+  double losses = 0;         ///< depth lost, summed over cells (finish_in_stage) [m]
+  long long bad_losses = 0;  ///< loss depths outside [0, h] (finish_in_stage)
   std::ptrdiff_t first_bad = -1;
   Real first_bad_value = 0;
 };
