@@ -20,6 +20,7 @@
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
 #include "solver/friction.hpp"
+#include "solver/prefetch.hpp"
 #include "solver/reconstruction.hpp"
 #include "solver/riemann_hllc.hpp"
 #include "solver/row_kernels.hpp"
@@ -163,6 +164,26 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   const Real t_end = step_end_;  // the time the maps record
   // The wave rate of the step's end: after the losses when there are any.
   const bool rate_in_update = final_stage && losses == nullptr;
+  // Prefetched one row ahead of their use (prefetch.hpp): the fields read per updated cell,
+  // and those read per loaded cell.
+  PrefetchStreams cell_fields;
+  cell_fields.add(nman);
+  if (final_stage) cell_fields.add(rain);
+  cell_fields.add(h_base);
+  cell_fields.add(qx_base);
+  cell_fields.add(qy_base);
+  if (losses != nullptr) {
+    for (auto& [name, field] : losses_->state_fields()) {
+      static_cast<void>(name);
+      cell_fields.add(field->data());
+    }
+  }
+  if (maps != nullptr) {
+    maps->for_each_map([&](const char*, const auto& field) { cell_fields.add(field.data()); });
+  }
+  PrefetchStreams load_fields;
+  for (const Real* f : {h_in, qx_in, qy_in, z}) load_fields.add(f);
+  load_fields.add(mask);
 
 #pragma omp parallel reduction(max : max_rate)
   {
@@ -396,6 +417,16 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         }
 
         for (int j = j0; j < j1; ++j) {
+          if (by_cols && j + 1 < j1) {  // the next row's cells, and the row it loads (j + 3)
+            const std::ptrdiff_t b = G.index(0, j + 1);
+            for (const Span& sp : update_cols(j + 1)) cell_fields.cells(b + sp.first, b + sp.last);
+            if (j + 3 <= ny) {
+              const std::ptrdiff_t b3 = G.index(0, j + 3);
+              for (const Span& sp : load_cols(j + 3)) {
+                load_fields.cells(b3 + sp.first, b3 + sp.last);
+              }
+            }
+          }
           if (j + 2 <= ny) load_row(j + 2);
           if constexpr (kSecondOrder) {
             y_recon(j + 1, *n_face, *s_face, scy_next);
@@ -834,9 +865,8 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResul
     double s = 0;
     const std::ptrdiff_t base = G.index(0, j);
     // The row's losses: a row buffer for a model computing runs, else the whole field's row.
-    Real* const loss_row = by_runs ? workspaces_[static_cast<std::size_t>(omp_get_thread_num())]
-                                         .loss.data()
-                                   : loss_.data() + base;
+    const auto tid = static_cast<std::size_t>(omp_get_thread_num());
+    Real* const loss_row = by_runs ? workspaces_[tid].loss.data() : loss_.data() + base;
     auto apply_run = [&](int first, int last) {
       if (by_runs) {  // own rows only: the mask is the loss mask there
         losses_->compute_run(G, mask_.data() + base, h_.data() + base, t, dt, rain, j, first, last,
