@@ -224,24 +224,30 @@ void GreenAmpt::compute_run(const Grid& grid, const std::uint8_t* mask, const Re
                             Real dt, const StepRain& /*rain*/, int j, int first, int last,
                             Real* loss) {
   const auto base = static_cast<std::size_t>(grid.index(0, j));
-  for (int i = first; i < last; i += kLanes) {
-    batch_losses(base + static_cast<std::size_t>(i), std::min(kLanes, last - i), mask + i, h + i,
-                 dt, loss + i);
+  int i = first;
+  for (; last - i >= kWideLanes; i += kWideLanes) {  // long runs: more lanes side by side
+    batch_losses<kWideLanes>(base + static_cast<std::size_t>(i), kWideLanes, mask + i, h + i, dt,
+                             loss + i);
+  }
+  for (; i < last; i += kLanes) {
+    batch_losses<kLanes>(base + static_cast<std::size_t>(i), std::min(kLanes, last - i), mask + i,
+                         h + i, dt, loss + i);
   }
 }
 
+template <int Lanes>
 void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h,
                              Real dt, Real* loss) {
   // Cell l of the batch is cell k0 + l of the padded fields and mask[l], h[l], loss[l].
-  // cell_loss of n <= kLanes neighbouring cells at once, bit for bit: the same operations,
+  // cell_loss of n <= Lanes neighbouring cells at once, bit for bit: the same operations,
   // lane by lane, so that the compiler can run the lanes side by side (the Newton solve is a
   // chain of dependent divisions: one cell at a time it waits on each). A lane that leaves
   // the series' range of ln(1 + v), or starts outside the common case, is solved by
   // ponded_increment itself.
   const bool uniform = ks_.size() == 1;
-  alignas(64) std::array<Real, kLanes> F{}, hk{}, ks{}, S{}, target{}, base{}, lower{}, x{};
-  alignas(64) std::array<int, kLanes> active{}, newton{}, scalar{};
-  for (int l = 0; l < kLanes; ++l) {  // the lanes past n repeat cell k0 (and are dropped)
+  alignas(64) std::array<Real, Lanes> F{}, hk{}, ks{}, S{}, target{}, base{}, lower{}, x{};
+  alignas(64) std::array<int, Lanes> active{}, newton{}, scalar{};
+  for (int l = 0; l < Lanes; ++l) {  // the lanes past n repeat cell k0 (and are dropped)
     const int c = l < n ? l : 0;
     const std::size_t k = k0 + static_cast<std::size_t>(c);
     const std::size_t p = uniform ? 0 : k;
@@ -252,7 +258,7 @@ void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, co
     active[l] = l < n && mask[c] == 1 && h[c] > 0;
   }
 #pragma omp simd
-  for (int l = 0; l < kLanes; ++l) {
+  for (int l = 0; l < Lanes; ++l) {
     // cell_loss's bounds; ponded_increment starts from the upper one.
     const Real upper = F[l] > 0 ? ks[l] * dt * (1 + S[l] / F[l]) : inf;
     lower[l] = ks[l] * dt * (1 + S[l] / (F[l] + upper));
@@ -268,7 +274,7 @@ void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, co
   for (int it = 0; it < 100; ++it) {
     int running = 0;
 #pragma omp simd reduction(+ : running)
-    for (int l = 0; l < kLanes; ++l) {
+    for (int l = 0; l < Lanes; ++l) {
       const Real v = x[l] / base[l];
       const bool series = v < Real(1e-3);
       const Real r = x[l] - S[l] * log1p_series(v) - target[l];

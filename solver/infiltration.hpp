@@ -63,10 +63,12 @@ class GreenAmpt : public LossModel {
  private:
   /// The loss of active cell k over dt, with F updated.
   Real cell_loss(std::size_t k, Real h, Real dt);
-  /// The cells of a run are solved kLanes at a time (batch_losses), bitwise as cell_loss:
-  /// n <= kLanes cells k0.. of the padded fields, whose mask, depth and loss are mask[0..n),
-  /// h[0..n) and loss[0..n).
+  /// The cells of a run are solved Lanes at a time (batch_losses), bitwise as cell_loss:
+  /// n <= Lanes cells k0.. of the padded fields, whose mask, depth and loss are mask[0..n),
+  /// h[0..n) and loss[0..n). kLanes in short runs, kWideLanes (more side by side) in long ones.
   static constexpr int kLanes = 8;
+  static constexpr int kWideLanes = 32;
+  template <int Lanes>
   void batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h, Real dt,
                     Real* loss);
   Grid grid_;

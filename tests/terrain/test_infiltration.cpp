@@ -233,7 +233,7 @@ TEST(GreenAmpt, LightRainInfiltratesCompletely) {
 /// losses and cumulative infiltration equal compute's, cell by cell, bit for bit. Steps from
 /// 1 ms to 10 min, depths from 1e-9 m to 2 m (most cells ponded, some infiltrating all),
 /// dry and inactive cells, F = 0 at the start, per-cell and uniform soils, and a width that
-/// leaves part of a batch over (37 = 4 x 8 + 5).
+/// leaves part of a batch over (37 = 32 + 5: one wide batch, then a short one).
 TEST(GreenAmpt, BatchedRunsEqualTheCellByCellSolve) {
   Grid g;
   g.nx = 37;
