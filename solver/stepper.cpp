@@ -65,6 +65,18 @@ inline void remove_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry) {
   h = h_new;
 }
 
+/// What take_loss did to a cell.
+enum class LossTaken { bad, none, taken };
+/// Takes an active cell's loss depth (remove_loss) and adds it to `lost`; `bad` (the cell left
+/// as it is) when the loss is outside [0, h], `none` when it is 0.
+inline LossTaken take_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry, double& lost) {
+  if (!(loss >= 0 && loss <= h)) return LossTaken::bad;
+  if (loss == 0) return LossTaken::none;
+  remove_loss(h, qx, qy, loss, dry);
+  lost += loss;
+  return LossTaken::taken;
+}
+
 /// Negative depths down to this magnitude are round-off and clipped (and booked) [m].
 constexpr Real negative_round_off = Real(1e-10);
 
@@ -570,17 +582,15 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                 Real qx = qxout[i];
                 Real qy = qyout[i];
                 if (losses != nullptr) {
-                  const Real loss = lrow[i];
-                  if (!(loss >= 0 && loss <= h)) {
+                  const LossTaken taken = take_loss(h, qx, qy, lrow[i], dry, loss_row);
+                  if (taken == LossTaken::bad) {
                     ++bad_losses;
                     continue;
                   }
-                  if (loss != 0) {
-                    remove_loss(h, qx, qy, loss, dry);
+                  if (taken == LossTaken::taken) {
                     hout[i] = h;
                     qxout[i] = qx;
                     qyout[i] = qy;
-                    loss_row += loss;
                   }
                   rate_row = std::max(
                       rate_row, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
@@ -875,20 +885,18 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResul
       for (int i = first; i < last; ++i) {
         const auto k = static_cast<std::size_t>(base + i);
         if (mask_[k] != cell_active) continue;
-        const Real loss = loss_row[i];
         Real h = h_[k];
-        if (!(loss >= 0 && loss <= h)) {
+        Real qx = qx_[k];
+        Real qy = qy_[k];
+        const LossTaken taken = take_loss(h, qx, qy, loss_row[i], dry, s);
+        if (taken == LossTaken::bad) {
           ++bad_row;
           continue;
         }
-        Real qx = qx_[k];
-        Real qy = qy_[k];
-        if (loss != 0) {
-          remove_loss(h, qx, qy, loss, dry);
+        if (taken == LossTaken::taken) {
           h_[k] = h;
           qx_[k] = qx;
           qy_[k] = qy;
-          s += loss;
         }
         max_rate =
             std::max(max_rate, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
