@@ -33,7 +33,6 @@ class PrefetchStreams {
       __builtin_prefetch(lo + bytes - 1, 0, 2);
     }
   }
-  [[nodiscard]] bool empty() const { return streams_.empty(); }
 
  private:
   static constexpr std::ptrdiff_t kLine = 64;

@@ -51,9 +51,14 @@ void zero_outside(std::vector<Real>& v, const Spans& cols, int extra) {
   if (from < v.end()) std::fill(from, v.end(), Real(0));
 }
 
-/// Removes `loss` (0 < loss <= h) from a cell: the velocity is kept, or the cell left still
-/// when what stays is below the dry depth.
-inline void remove_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry) {
+/// What take_loss did to a cell.
+enum class LossTaken { bad, none, taken };
+/// Takes an active cell's loss depth and adds it to `lost`: the velocity is kept, or the cell
+/// left still when what stays is below the dry depth. `bad` (the cell left as it is) when the
+/// loss is outside [0, h], `none` when it is 0.
+inline LossTaken take_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry, double& lost) {
+  if (!(loss >= 0 && loss <= h)) return LossTaken::bad;
+  if (loss == 0) return LossTaken::none;
   const Real h_new = h - loss;
   if (h_new > dry) {
     const Real ratio = h_new / h;  // one division (the arrays may alias: two before)
@@ -63,16 +68,6 @@ inline void remove_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry) {
     qx = qy = 0;
   }
   h = h_new;
-}
-
-/// What take_loss did to a cell.
-enum class LossTaken { bad, none, taken };
-/// Takes an active cell's loss depth (remove_loss) and adds it to `lost`; `bad` (the cell left
-/// as it is) when the loss is outside [0, h], `none` when it is 0.
-inline LossTaken take_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry, double& lost) {
-  if (!(loss >= 0 && loss <= h)) return LossTaken::bad;
-  if (loss == 0) return LossTaken::none;
-  remove_loss(h, qx, qy, loss, dry);
   lost += loss;
   return LossTaken::taken;
 }
