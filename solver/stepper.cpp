@@ -72,6 +72,55 @@ inline LossTaken take_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry, dou
   return LossTaken::taken;
 }
 
+/// What finish_cells needs of the step, the same for every cell.
+struct StepEnd {
+  Real g, dry, inv_dx, inv_dy;
+  Real t, dt;        ///< the step's end time and length (the maps record them)
+  FloodMaps* maps;   ///< the maps to fold, or null
+};
+
+/// A run's share of the step's end sums (finish_cells adds to them).
+struct EndSums {
+  double lost = 0;      ///< depth lost [m]
+  long long bad = 0;    ///< loss depths outside [0, h]
+  double rate = 0;      ///< wave rate of the state after the losses (with losses only)
+};
+
+/// The end of a step on the cells [first, last) of a row whose fields are h, qx, qy, mask
+/// and bed (column i at [i]; `base` the padded index of column 0), cell by cell: when `loss`
+/// is given, each active cell's loss depth loss[i] is taken (take_loss: a bad one is counted
+/// and leaves the cell out of what follows) and the wave rate after it raised; then the flood
+/// maps fold the active cells with water. (Measured: computing the run's rates and speeds in a
+/// vectorised loop of their own first is no faster, and slower in a recession.)
+void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h, Real* __restrict qx,
+                  Real* __restrict qy, const Real* __restrict loss, const Real* __restrict z,
+                  std::ptrdiff_t base, int first, int last, const StepEnd& e, EndSums& sums) {
+  for (int i = first; i < last; ++i) {
+    if (mask[i] != cell_active) continue;
+    Real hc = h[i];
+    Real qxc = qx[i];
+    Real qyc = qy[i];
+    if (loss != nullptr) {
+      const LossTaken taken = take_loss(hc, qxc, qyc, loss[i], e.dry, sums.lost);
+      if (taken == LossTaken::bad) {
+        ++sums.bad;
+        continue;
+      }
+      if (taken == LossTaken::taken) {
+        h[i] = hc;
+        qx[i] = qxc;
+        qy[i] = qyc;
+      }
+      sums.rate = std::max(sums.rate, static_cast<double>(wave_rate(hc, qxc, qyc, e.g, e.dry,
+                                                                    e.inv_dx, e.inv_dy)));
+    }
+    if (e.maps != nullptr && hc > 0) {
+      e.maps->update_cell(static_cast<std::size_t>(base + i), hc, qxc, qyc, z[i], e.dry, e.t,
+                          e.dt);
+    }
+  }
+}
+
 /// Negative depths down to this magnitude are round-off and clipped (and booked) [m].
 constexpr Real negative_round_off = Real(1e-10);
 
@@ -168,7 +217,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   FloodMaps* const maps = finish ? maps_ : nullptr;
   const StepRain step_rain{rain_depth, rain};
   const Real t_start = time_;
-  const Real t_end = step_end_;  // the time the maps record
+  const StepEnd step_end{g, dry, inv_dx, inv_dy, step_end_, dt, maps};  // maps record step_end_
   // The wave rate of the step's end: after the losses when there are any.
   const bool rate_in_update = final_stage && losses == nullptr;
   // Prefetched one row ahead of their use (prefetch.hpp): the fields read per updated cell,
@@ -474,8 +523,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           const std::span<const Span> cols = update_cols(j);
           double rain_row = 0;
           double rate_row = 0;
-          double loss_row = 0;
-          long long bad_losses = 0;
+          EndSums end_sums;  // the losses' and rate's of finish_cells
           if (by_cols && !in_place && h_base == nullptr) {
             // A first stage's buffers: the cells the last step left wet (live_out, not yet
             // updated for this row) are cleared, so that the row is zero outside its cells.
@@ -570,34 +618,11 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
               if (losses != nullptr) {
                 losses->compute_run(G, mrow, hout, t_start, dt, step_rain, j, i0, i1, lrow);
               }
-              const Real* __restrict zrow = z + base;
-              for (int i = i0; i < i1; ++i) {
-                if (mrow[i] != cell_active) continue;
-                Real h = hout[i];
-                Real qx = qxout[i];
-                Real qy = qyout[i];
-                if (losses != nullptr) {
-                  const LossTaken taken = take_loss(h, qx, qy, lrow[i], dry, loss_row);
-                  if (taken == LossTaken::bad) {
-                    ++bad_losses;
-                    continue;
-                  }
-                  if (taken == LossTaken::taken) {
-                    hout[i] = h;
-                    qxout[i] = qx;
-                    qyout[i] = qy;
-                  }
-                  rate_row = std::max(
-                      rate_row, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
-                }
-                if (maps != nullptr && h > 0) {
-                  maps->update_cell(static_cast<std::size_t>(base + i), h, qx, qy, zrow[i], dry,
-                                    t_end, dt);
-                }
-              }
+              finish_cells(mrow, hout, qxout, qyout, losses != nullptr ? lrow : nullptr, z + base,
+                           base, i0, i1, step_end, end_sums);
             }
           }  // spans of the row
-          max_rate = std::max(max_rate, rate_row);
+          max_rate = std::max({max_rate, rate_row, end_sums.rate});
           // Round-off corrections summed in column order (the same sum whatever the spans).
           double corr_row = 0;
           if (round_offs > 0) {
@@ -658,8 +683,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           row_sums_[jr + 2] = rain_row;
           row_sums_[jr + 3] = corr_row;
           row_sums_[jr + 4] = static_cast<double>(bad);
-          row_sums_[jr + 7] = loss_row;
-          row_sums_[jr + 8] = static_cast<double>(bad_losses);
+          row_sums_[jr + 7] = end_sums.lost;
+          row_sums_[jr + 8] = static_cast<double>(end_sums.bad);
           flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
 
           std::swap(fy_n, fy_s);
@@ -851,52 +876,30 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResul
     }
     losses_->compute_wet(G, split ? loss_mask_.data() : mask_.data(), h_.data(), t, dt, rain,
                          wet_runs_, loss_.data());
-  } else {
-    prepare_workspaces();  // their row buffers
   }
   // Per row: the depth lost and the count of bad loss depths. The wave rate of the state
   // after the losses is taken on the way (as compute_max_rate would).
   std::vector<double> rows(2 * static_cast<std::size_t>(G.ny), 0.0);
   long long bad = 0;
   double max_rate = 0;
-  const Real g = config_.gravity;
-  const Real dry = config_.dry_depth;
-  const Real inv_dx = Real(1) / G.dx;
-  const Real inv_dy = Real(1) / G.dy;
   FloodMaps* const maps = maps_in_losses() ? maps_ : nullptr;  // the maps of the step's end
+  const StepEnd step_end{config_.gravity, config_.dry_depth, Real(1) / G.dx, Real(1) / G.dy,
+                         step_end_,       dt,                maps};
+  prepare_workspaces();  // their row buffers (the losses of a run)
 #pragma omp parallel for schedule(dynamic, 8) reduction(+ : bad) reduction(max : max_rate)
   for (int j = row0_; j < row1_; ++j) {
-    long long bad_row = 0;
-    double s = 0;
+    EndSums sums;
     const std::ptrdiff_t base = G.index(0, j);
     // The row's losses: a row buffer for a model computing runs, else the whole field's row.
-    const auto tid = static_cast<std::size_t>(omp_get_thread_num());
-    Real* const loss_row = by_runs ? workspaces_[tid].loss.data() : loss_.data() + base;
+    Workspace& W = workspaces_[static_cast<std::size_t>(omp_get_thread_num())];
+    Real* const loss_row = by_runs ? W.loss.data() : loss_.data() + base;
     auto apply_run = [&](int first, int last) {
       if (by_runs) {  // own rows only: the mask is the loss mask there
         losses_->compute_run(G, mask_.data() + base, h_.data() + base, t, dt, rain, j, first, last,
                              loss_row);
       }
-      for (int i = first; i < last; ++i) {
-        const auto k = static_cast<std::size_t>(base + i);
-        if (mask_[k] != cell_active) continue;
-        Real h = h_[k];
-        Real qx = qx_[k];
-        Real qy = qy_[k];
-        const LossTaken taken = take_loss(h, qx, qy, loss_row[i], dry, s);
-        if (taken == LossTaken::bad) {
-          ++bad_row;
-          continue;
-        }
-        if (taken == LossTaken::taken) {
-          h_[k] = h;
-          qx_[k] = qx;
-          qy_[k] = qy;
-        }
-        max_rate =
-            std::max(max_rate, static_cast<double>(wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy)));
-        if (maps != nullptr) maps->update_cell(k, h, qx, qy, z_[k], dry, step_end_, dt);
-      }
+      finish_cells(mask_.data() + base, h_.data() + base, qx_.data() + base, qy_.data() + base,
+                   loss_row, z_.data() + base, base, first, last, step_end, sums);
     };
     if (by_runs) {
       for_each_wet_run(j, apply_run);
@@ -906,9 +909,10 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResul
         apply_run(wet_runs_.runs[r].first, wet_runs_.runs[r].second);
       }
     }
-    rows[2 * static_cast<std::size_t>(j)] = s;
-    rows[2 * static_cast<std::size_t>(j) + 1] = static_cast<double>(bad_row);
-    bad += bad_row;
+    rows[2 * static_cast<std::size_t>(j)] = sums.lost;
+    rows[2 * static_cast<std::size_t>(j) + 1] = static_cast<double>(sums.bad);
+    bad += sums.bad;
+    max_rate = std::max(max_rate, sums.rate);
   }
   if (split) {
     decomp_->allgather_rows(rows.data(), 2);
