@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -120,6 +121,80 @@ void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h, Real*
     }
   }
 }
+
+/// The primitive variables of cells [c0, c1) of a row (index c in every array): depth,
+/// velocities (0 in walls and dry cells) and free surface. A function of its own with restrict
+/// parameters so that it vectorises (as a loop in the stage's lambda GCC 12 ran it scalar).
+void primitive_row(const Real* __restrict h, const Real* __restrict qx, const Real* __restrict qy,
+                   const Real* __restrict z, const std::uint8_t* __restrict mask, Real dry, int c0,
+                   int c1, Real* __restrict ph, Real* __restrict pu, Real* __restrict pv,
+                   Real* __restrict pe) {
+#pragma omp simd
+  for (int c = c0; c < c1; ++c) {
+    const Real hc = h[c];
+    const bool moving = mask[c] != cell_wall && hc > dry;
+    const Real inv = Real(1) / (moving ? hc : Real(1));
+    ph[c] = hc;
+    pu[c] = moving ? qx[c] * inv : Real(0);
+    pv[c] = moving ? qy[c] * inv : Real(0);
+    pe[c] = hc + z[c];
+  }
+}
+
+/// Step 3 of the update of cells [i0, i1) of a row: the Runge-Kutta average with the base
+/// state (kAverage), the rain of the step (kFinal: rain_depth + rain[i] dt on active cells, and
+/// a non-finite discharge counted in `bad`), the dry cut-off and (kRate) the largest wave rate
+/// of the active cells, raised into `rate`. A function of its own, the options template
+/// arguments and the arrays restrict parameters, so that it vectorises: written inline in the
+/// stage, GCC 12 ran it as a scalar loop (its conditional loads kept branches in the loop).
+/// The rain it adds is summed by the caller, cell by cell in column order.
+template <bool kAverage, bool kFinal, bool kRate>
+void end_row_update(const std::uint8_t* __restrict mask, const Real* __restrict h_new,
+                    const Real* __restrict qx_new, const Real* __restrict qy_new,
+                    const Real* __restrict h_base, const Real* __restrict qx_base,
+                    const Real* __restrict qy_base, const Real* __restrict rain, Real rain_depth,
+                    Real dt, Real g, Real dry, Real inv_dx, Real inv_dy, int i0, int i1,
+                    Real* __restrict h_out, Real* __restrict qx_out, Real* __restrict qy_out,
+                    long long& bad, double& rate) {
+  long long b = 0;
+  double r = rate;
+#pragma omp simd reduction(+ : b) reduction(max : r)
+  for (int i = i0; i < i1; ++i) {
+    const bool active = mask[i] == cell_active;
+    Real h = h_new[i];
+    Real qx = qx_new[i];
+    Real qy = qy_new[i];
+    if constexpr (kAverage) {
+      h = Real(0.5) * (h_base[i] + h);
+      qx = Real(0.5) * (qx_base[i] + qx);
+      qy = Real(0.5) * (qy_base[i] + qy);
+    }
+    if constexpr (kFinal) {
+      h += active ? rain_depth + rain[i] * dt : Real(0);
+      b += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
+    }
+    const bool wet = h > dry;
+    qx = wet ? qx : Real(0);
+    qy = wet ? qy : Real(0);
+    if constexpr (kRate) {
+      const Real w = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
+      r = std::max(r, active ? static_cast<double>(w) : 0.0);
+    }
+    h_out[i] = h;
+    qx_out[i] = qx;
+    qy_out[i] = qy;
+  }
+  bad += b;
+  rate = r;
+}
+
+/// end_row_update<kAverage, kFinal, kRate> for the options given at run time.
+using EndRowUpdate = decltype(&end_row_update<false, false, false>);
+constexpr std::array<EndRowUpdate, 8> end_row_updates = {
+    &end_row_update<false, false, false>, &end_row_update<false, false, true>,
+    &end_row_update<false, true, false>,  &end_row_update<false, true, true>,
+    &end_row_update<true, false, false>,  &end_row_update<true, false, true>,
+    &end_row_update<true, true, false>,   &end_row_update<true, true, true>};
 
 /// Negative depths down to this magnitude are round-off and clipped (and booked) [m].
 constexpr Real negative_round_off = Real(1e-10);
@@ -277,16 +352,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
       const Real* __restrict zr = z + base;
       const std::uint8_t* __restrict mr = mask + base;
       for (const Span& sp : load_cols(r)) {
-#pragma omp simd
-        for (int c = sp.first + 1; c < sp.last + 1; ++c) {
-          const Real h = hr[c];
-          const bool moving = mr[c] != cell_wall && h > dry;
-          const Real inv = Real(1) / (moving ? h : Real(1));
-          ph[c] = h;
-          pu[c] = moving ? qxr[c] * inv : Real(0);
-          pv[c] = moving ? qyr[c] * inv : Real(0);
-          pe[c] = h + zr[c];
-        }
+        primitive_row(hr, qxr, qyr, zr, mr, dry, sp.first + 1, sp.last + 1, ph, pu, pv, pe);
       }
     };
     // Scalar flux for the faces next to walls, inactive cells or discharge ghosts.
@@ -576,40 +642,19 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
               qxnew[i] = wet ? qx * f : qx;
               qynew[i] = wet ? qy * f : qy;
             }
-            // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised).
-            const Real* __restrict rrow = rain != nullptr ? rain + base : nullptr;
-            const Real* __restrict hb = h_base != nullptr ? h_base + base : nullptr;
-            const Real* __restrict qxb = qx_base != nullptr ? qx_base + base : nullptr;
-            const Real* __restrict qyb = qy_base != nullptr ? qy_base + base : nullptr;
-            const bool average = hb != nullptr;
-#pragma omp simd reduction(+ : rain_row, bad) reduction(max : rate_row)
-            for (int i = i0; i < i1; ++i) {
-              const bool active = mrow[i] == cell_active;
-              Real h = hnew[i];
-              Real qx = qxnew[i];
-              Real qy = qynew[i];
-              if (average) {
-                h = Real(0.5) * (hb[i] + h);
-                qx = Real(0.5) * (qxb[i] + qx);
-                qy = Real(0.5) * (qyb[i] + qy);
+            // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised); the rain
+            // added summed cell by cell (the same sum whatever the vector lanes).
+            const Real* __restrict rrow = rain != nullptr ? rain + base : zeros + 1;
+            const bool average = h_base != nullptr;
+            end_row_updates[(average ? 4U : 0U) | (final_stage ? 2U : 0U) |
+                            (rate_in_update ? 1U : 0U)](
+                mrow, hnew, qxnew, qynew, average ? h_base + base : nullptr,
+                average ? qx_base + base : nullptr, average ? qy_base + base : nullptr, rrow,
+                rain_depth, dt, g, dry, inv_dx, inv_dy, i0, i1, hout, qxout, qyout, bad, rate_row);
+            if (final_stage && (rain_depth != 0 || rain != nullptr)) {
+              for (int i = i0; i < i1; ++i) {
+                rain_row += mrow[i] == cell_active ? rain_depth + rrow[i] * dt : Real(0);
               }
-              if (final_stage) {
-                const Real r_cell =
-                    active ? rain_depth + (rrow != nullptr ? rrow[i] * dt : Real(0)) : Real(0);
-                h += r_cell;
-                rain_row += r_cell;
-                bad += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
-              }
-              const bool wet = h > dry;
-              qx = wet ? qx : Real(0);
-              qy = wet ? qy : Real(0);
-              if (rate_in_update) {
-                const Real rate = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
-                rate_row = std::max(rate_row, active ? static_cast<double>(rate) : 0.0);
-              }
-              hout[i] = h;
-              qxout[i] = qx;
-              qyout[i] = qy;
             }
             // 4. Losses, wave rate and flood maps of the step's end (finish_in_stage): as
             // apply_losses and FloodMaps::update do them (a cell with h = 0 changes no map).
