@@ -494,13 +494,20 @@ void Simulation::rebuild_boundary_cells() {
     mask_[kg] = type == BoundaryType::discharge ? cell_discharge : cell_ghost;
     // The ghost stands for the boundary face: its bed is the interior bed extrapolated half a
     // cell outwards (for open boundaries only downwards, so a rising edge cannot feed water
-    // in through a zero-gradient ghost).
+    // in through a zero-gradient ghost). The first-order scheme takes an open ghost for the
+    // next cell (it has no reconstruction to carry the slope on): its bed falls a whole cell's
+    // drop, so that the outlet face sees the drop of an interior face and a uniform flow leaves
+    // at its normal depth (with half the drop the outlet cell stood 14 % above it on a 1e-3
+    // slope, on every grid: tests/analytic/test_uniform_flow.cpp).
     const std::ptrdiff_t inward = slot.interior - (slot.ghost - slot.interior);
     const bool has_inward =
         (slot.side == Side::west || slot.side == Side::east) ? grid_.nx > 1 : grid_.ny > 1;
+    const Real reach = type == BoundaryType::open && config_.scheme == Scheme::first_order
+                           ? Real(1)
+                           : Real(0.5);
     Real dz = 0;
     if (has_inward && mask_[static_cast<std::size_t>(inward)] == cell_active) {
-      dz = Real(0.5) * (z_[kc] - z_[static_cast<std::size_t>(inward)]);
+      dz = reach * (z_[kc] - z_[static_cast<std::size_t>(inward)]);
     }
     if (type == BoundaryType::open) dz = std::min(dz, Real(0));
     if (type == BoundaryType::discharge) dz = 0;
@@ -566,14 +573,24 @@ void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_star
         qy[kg] = qy[kc];
         break;
       case BoundaryType::water_level: {
-        // Imposed level; the normal velocity keeps the outgoing Riemann invariant
-        // u_out + 2 c of the interior cell (Toro 2001, section 8.3), the tangential one is
-        // copied.
-        const Real hg = std::max(Real(0), bc.series(t) - z_[kg]);
-        const bool wet = h[kc] > config_.dry_depth;
-        const Real u = wet ? qx[kc] / h[kc] : Real(0);
-        const Real v = wet ? qy[kc] / h[kc] : Real(0);
-        const Real dc = std::sqrt(config_.gravity * h[kc]) - std::sqrt(config_.gravity * hg);
+        // Imposed level; the normal velocity U keeps the outgoing Riemann invariant U + 2c of
+        // the interior cell (Toro 2001, section 8.3), the tangential one is copied. Along the
+        // outgoing characteristic, from the cell's centre to the ghost's point d away (the
+        // face), the invariant changes by -g (dz/dn + Sf) dt, dt = d / (U + c): by the bed's
+        // drop and the Manning friction slope. The bed's share is taken in the form that
+        // cancels exactly for still water at the imposed level (2 (c_c - c') with c' still
+        // water's celerity over the ghost's bed), so that a lake at rest stays at rest over a
+        // bed that is not flat at the boundary; in a uniform outflow the bed's and the
+        // friction's shares cancel, as the slope and friction do.
+        const Real g = config_.gravity;
+        const Real level = bc.series(t);
+        const Real hg = std::max(Real(0), level - z_[kg]);
+        const Real hc = h[kc];
+        const bool wet = hc > config_.dry_depth;
+        const Real u = wet ? qx[kc] / hc : Real(0);
+        const Real v = wet ? qy[kc] / hc : Real(0);
+        const Real c_c = std::sqrt(g * hc);
+        const Real dc = c_c - std::sqrt(g * hg);
         h[kg] = hg;
         if (!(hg > config_.dry_depth)) {
           qx[kg] = qy[kg] = 0;
@@ -582,8 +599,18 @@ void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_star
         // Outward unit normal of the side: east +x, west -x, north +y, south -y.
         const Real out_x = gc.side == Side::east ? 1 : gc.side == Side::west ? -1 : 0;
         const Real out_y = gc.side == Side::north ? 1 : gc.side == Side::south ? -1 : 0;
-        qx[kg] = hg * (u + 2 * dc * out_x);
-        qy[kg] = hg * (v + 2 * dc * out_y);
+        const Real un = u * out_x + v * out_y;
+        Real along = 0;  // the change of U + 2c from the centre to the ghost's point
+        if (wet && un + c_c > 0) {
+          const Real d = Real(0.5) * (out_x != 0 ? grid_.dx : grid_.dy);
+          const Real c_still = std::sqrt(g * std::max(Real(0), hc + z_[kc] - z_[kg]));
+          const Real n = n_[kc];
+          const Real sf = n * n * un * std::hypot(u, v) / (hc * std::cbrt(hc));  // h^(4/3)
+          along = -(2 * (c_c - c_still) * c_c + g * sf * d) / (un + c_c);
+        }
+        const Real du = 2 * dc + along;
+        qx[kg] = hg * (u + du * out_x);
+        qy[kg] = hg * (v + du * out_y);
         break;
       }
       case BoundaryType::discharge: {
