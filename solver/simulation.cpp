@@ -502,9 +502,8 @@ void Simulation::rebuild_boundary_cells() {
     const std::ptrdiff_t inward = slot.interior - (slot.ghost - slot.interior);
     const bool has_inward =
         (slot.side == Side::west || slot.side == Side::east) ? grid_.nx > 1 : grid_.ny > 1;
-    const Real reach = type == BoundaryType::open && config_.scheme == Scheme::first_order
-                           ? Real(1)
-                           : Real(0.5);
+    const Real reach =
+        type == BoundaryType::open && config_.scheme == Scheme::first_order ? Real(1) : Real(0.5);
     Real dz = 0;
     if (has_inward && mask_[static_cast<std::size_t>(inward)] == cell_active) {
       dz = reach * (z_[kc] - z_[static_cast<std::size_t>(inward)]);

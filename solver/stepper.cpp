@@ -76,15 +76,15 @@ inline LossTaken take_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry, dou
 /// What finish_cells needs of the step, the same for every cell.
 struct StepEnd {
   Real g, dry, inv_dx, inv_dy;
-  Real t, dt;        ///< the step's end time and length (the maps record them)
-  FloodMaps* maps;   ///< the maps to fold, or null
+  Real t, dt;       ///< the step's end time and length (the maps record them)
+  FloodMaps* maps;  ///< the maps to fold, or null
 };
 
 /// A run's share of the step's end sums (finish_cells adds to them).
 struct EndSums {
-  double lost = 0;      ///< depth lost [m]
-  long long bad = 0;    ///< loss depths outside [0, h]
-  double rate = 0;      ///< wave rate of the state after the losses (with losses only)
+  double lost = 0;    ///< depth lost [m]
+  long long bad = 0;  ///< loss depths outside [0, h]
+  double rate = 0;    ///< wave rate of the state after the losses (with losses only)
 };
 
 /// The end of a step on the cells [first, last) of a row whose fields are h, qx, qy, mask
@@ -112,12 +112,11 @@ void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h, Real*
         qx[i] = qxc;
         qy[i] = qyc;
       }
-      sums.rate = std::max(sums.rate, static_cast<double>(wave_rate(hc, qxc, qyc, e.g, e.dry,
-                                                                    e.inv_dx, e.inv_dy)));
+      sums.rate = std::max(
+          sums.rate, static_cast<double>(wave_rate(hc, qxc, qyc, e.g, e.dry, e.inv_dx, e.inv_dy)));
     }
     if (e.maps != nullptr && hc > 0) {
-      e.maps->update_cell(static_cast<std::size_t>(base + i), hc, qxc, qyc, z[i], e.dry, e.t,
-                          e.dt);
+      e.maps->update_cell(static_cast<std::size_t>(base + i), hc, qxc, qyc, z[i], e.dry, e.t, e.dt);
     }
   }
 }
@@ -928,8 +927,8 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResul
   long long bad = 0;
   double max_rate = 0;
   FloodMaps* const maps = maps_in_losses() ? maps_ : nullptr;  // the maps of the step's end
-  const StepEnd step_end{config_.gravity, config_.dry_depth, Real(1) / G.dx, Real(1) / G.dy,
-                         step_end_,       dt,                maps};
+  const StepEnd step_end{
+      config_.gravity, config_.dry_depth, Real(1) / G.dx, Real(1) / G.dy, step_end_, dt, maps};
   prepare_workspaces();  // their row buffers (the losses of a run)
 #pragma omp parallel for schedule(dynamic, 8) reduction(+ : bad) reduction(max : max_rate)
   for (int j = row0_; j < row1_; ++j) {

@@ -78,7 +78,8 @@ std::pair<double, double> lake_at_imposed_level(Scheme scheme, double slope, int
   double vmax = 0;
   const auto u = sim.velocity_x();
   const auto v = sim.velocity_y();
-  for (std::size_t c = 0; c < u.size(); ++c) vmax = std::max({vmax, std::abs(u[c]), std::abs(v[c])});
+  for (std::size_t c = 0; c < u.size(); ++c)
+    vmax = std::max({vmax, std::abs(u[c]), std::abs(v[c])});
   double dlevel = 0;
   for (const Real eta : sim.water_level()) dlevel = std::max(dlevel, std::abs(eta - level));
   return {vmax, dlevel};
