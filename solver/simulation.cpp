@@ -712,6 +712,9 @@ double Simulation::stored_volume() const {
 MassBalance Simulation::mass_balance() const {
   MassBalance b = balance_;
   b.volume = stored_volume();
+  // Before the first step the balance starts from the state as it is (the first step records
+  // it): asked then, the initial volume is the volume, not 0 (a relative error of 1).
+  if (!balance_started_) b.initial_volume = b.volume;
   return b;
 }
 

@@ -45,6 +45,20 @@ TEST(Conservation, ClosedBasinFirstOrder) {
   EXPECT_EQ(sim.mass_balance().boundary_out, 0.0);
 }
 
+// Asked before the first step, the balance starts from the state as it is: no error (it once
+// reported an initial volume of 0 and a relative error of 1 until the first step).
+TEST(Conservation, BalanceBeforeTheFirstStepIsClosed) {
+  Simulation sim = sloshing_basin(Scheme::first_order, 3);
+  const MassBalance before = sim.mass_balance();
+  EXPECT_GT(before.volume, 0);
+  EXPECT_EQ(before.initial_volume, before.volume);
+  EXPECT_EQ(before.error(), 0);
+  EXPECT_EQ(before.relative_error(), 0);
+  sim.step();
+  EXPECT_EQ(sim.mass_balance().initial_volume, before.volume);
+  EXPECT_LT(sim.mass_balance().relative_error(), 1e-14);
+}
+
 TEST(Conservation, ClosedBasinSecondOrder) {
   Simulation sim = sloshing_basin(Scheme::second_order, 11);
   const double v0 = sim.stored_volume();
