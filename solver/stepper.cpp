@@ -12,7 +12,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -25,6 +24,7 @@
 #include "solver/reconstruction.hpp"
 #include "solver/riemann_hllc.hpp"
 #include "solver/row_kernels.hpp"
+#include "solver/row_update.hpp"
 #include "solver/simulation.hpp"
 #include "solver/wet_runs.hpp"
 #include "solver/workspace.hpp"
@@ -51,149 +51,6 @@ void zero_outside(std::vector<Real>& v, const Spans& cols, int extra) {
   }
   if (from < v.end()) std::fill(from, v.end(), Real(0));
 }
-
-/// What take_loss did to a cell.
-enum class LossTaken { bad, none, taken };
-/// Takes an active cell's loss depth and adds it to `lost`: the velocity is kept, or the cell
-/// left still when what stays is below the dry depth. `bad` (the cell left as it is) when the
-/// loss is outside [0, h], `none` when it is 0.
-inline LossTaken take_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry, double& lost) {
-  if (!(loss >= 0 && loss <= h)) return LossTaken::bad;
-  if (loss == 0) return LossTaken::none;
-  const Real h_new = h - loss;
-  if (h_new > dry) {
-    const Real ratio = h_new / h;  // one division (the arrays may alias: two before)
-    qx *= ratio;
-    qy *= ratio;
-  } else {
-    qx = qy = 0;
-  }
-  h = h_new;
-  lost += loss;
-  return LossTaken::taken;
-}
-
-/// What finish_cells needs of the step, the same for every cell.
-struct StepEnd {
-  Real g, dry, inv_dx, inv_dy;
-  Real t, dt;       ///< the step's end time and length (the maps record them)
-  FloodMaps* maps;  ///< the maps to fold, or null
-};
-
-/// A run's share of the step's end sums (finish_cells adds to them).
-struct EndSums {
-  double lost = 0;    ///< depth lost [m]
-  long long bad = 0;  ///< loss depths outside [0, h]
-  double rate = 0;    ///< wave rate of the state after the losses (with losses only)
-};
-
-/// The end of a step on the cells [first, last) of a row whose fields are h, qx, qy, mask
-/// and bed (column i at [i]; `base` the padded index of column 0), cell by cell: when `loss`
-/// is given, each active cell's loss depth loss[i] is taken (take_loss: a bad one is counted
-/// and leaves the cell out of what follows) and the wave rate after it raised; then the flood
-/// maps fold the active cells with water. (Measured: computing the run's rates and speeds in a
-/// vectorised loop of their own first is no faster, and slower in a recession.)
-void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h, Real* __restrict qx,
-                  Real* __restrict qy, const Real* __restrict loss, const Real* __restrict z,
-                  std::ptrdiff_t base, int first, int last, const StepEnd& e, EndSums& sums) {
-  for (int i = first; i < last; ++i) {
-    if (mask[i] != cell_active) continue;
-    Real hc = h[i];
-    Real qxc = qx[i];
-    Real qyc = qy[i];
-    if (loss != nullptr) {
-      const LossTaken taken = take_loss(hc, qxc, qyc, loss[i], e.dry, sums.lost);
-      if (taken == LossTaken::bad) {
-        ++sums.bad;
-        continue;
-      }
-      if (taken == LossTaken::taken) {
-        h[i] = hc;
-        qx[i] = qxc;
-        qy[i] = qyc;
-      }
-      sums.rate = std::max(
-          sums.rate, static_cast<double>(wave_rate(hc, qxc, qyc, e.g, e.dry, e.inv_dx, e.inv_dy)));
-    }
-    if (e.maps != nullptr && hc > 0) {
-      e.maps->update_cell(static_cast<std::size_t>(base + i), hc, qxc, qyc, z[i], e.dry, e.t, e.dt);
-    }
-  }
-}
-
-/// The primitive variables of cells [c0, c1) of a row (index c in every array): depth,
-/// velocities (0 in walls and dry cells) and free surface. A function of its own with restrict
-/// parameters so that it vectorises (as a loop in the stage's lambda GCC 12 ran it scalar).
-void primitive_row(const Real* __restrict h, const Real* __restrict qx, const Real* __restrict qy,
-                   const Real* __restrict z, const std::uint8_t* __restrict mask, Real dry, int c0,
-                   int c1, Real* __restrict ph, Real* __restrict pu, Real* __restrict pv,
-                   Real* __restrict pe) {
-#pragma omp simd
-  for (int c = c0; c < c1; ++c) {
-    const Real hc = h[c];
-    const bool moving = mask[c] != cell_wall && hc > dry;
-    const Real inv = Real(1) / (moving ? hc : Real(1));
-    ph[c] = hc;
-    pu[c] = moving ? qx[c] * inv : Real(0);
-    pv[c] = moving ? qy[c] * inv : Real(0);
-    pe[c] = hc + z[c];
-  }
-}
-
-/// Step 3 of the update of cells [i0, i1) of a row: the Runge-Kutta average with the base
-/// state (kAverage), the rain of the step (kFinal: rain_depth + rain[i] dt on active cells, and
-/// a non-finite discharge counted in `bad`), the dry cut-off and (kRate) the largest wave rate
-/// of the active cells, raised into `rate`. A function of its own, the options template
-/// arguments and the arrays restrict parameters, so that it vectorises: written inline in the
-/// stage, GCC 12 ran it as a scalar loop (its conditional loads kept branches in the loop).
-/// The rain it adds is summed by the caller, cell by cell in column order.
-template <bool kAverage, bool kFinal, bool kRate>
-void end_row_update(const std::uint8_t* __restrict mask, const Real* __restrict h_new,
-                    const Real* __restrict qx_new, const Real* __restrict qy_new,
-                    const Real* __restrict h_base, const Real* __restrict qx_base,
-                    const Real* __restrict qy_base, const Real* __restrict rain, Real rain_depth,
-                    Real dt, Real g, Real dry, Real inv_dx, Real inv_dy, int i0, int i1,
-                    Real* __restrict h_out, Real* __restrict qx_out, Real* __restrict qy_out,
-                    long long& bad, double& rate) {
-  long long b = 0;
-  double r = rate;
-#pragma omp simd reduction(+ : b) reduction(max : r)
-  for (int i = i0; i < i1; ++i) {
-    const bool active = mask[i] == cell_active;
-    Real h = h_new[i];
-    Real qx = qx_new[i];
-    Real qy = qy_new[i];
-    if constexpr (kAverage) {
-      h = Real(0.5) * (h_base[i] + h);
-      qx = Real(0.5) * (qx_base[i] + qx);
-      qy = Real(0.5) * (qy_base[i] + qy);
-    }
-    if constexpr (kFinal) {
-      h += active ? rain_depth + rain[i] * dt : Real(0);
-      b += (active && !(std::isfinite(qx) && std::isfinite(qy))) ? 1 : 0;
-    }
-    const bool wet = h > dry;
-    qx = wet ? qx : Real(0);
-    qy = wet ? qy : Real(0);
-    if constexpr (kRate) {
-      const Real w = wave_rate(h, qx, qy, g, dry, inv_dx, inv_dy);
-      r = std::max(r, active ? static_cast<double>(w) : 0.0);
-    }
-    h_out[i] = h;
-    qx_out[i] = qx;
-    qy_out[i] = qy;
-  }
-  bad += b;
-  rate = r;
-}
-
-/// end_row_update<kAverage, kFinal, kRate> for the options given at run time.
-using EndRowUpdate = decltype(&end_row_update<false, false, false>);
-constexpr std::array<EndRowUpdate, 8> end_row_updates = {
-    &end_row_update<false, false, false>, &end_row_update<false, false, true>,
-    &end_row_update<false, true, false>,  &end_row_update<false, true, true>,
-    &end_row_update<true, false, false>,  &end_row_update<true, false, true>,
-    &end_row_update<true, true, false>,   &end_row_update<true, true, true>};
 
 /// Negative depths down to this magnitude are round-off and clipped (and booked) [m].
 constexpr Real negative_round_off = Real(1e-10);
@@ -652,7 +509,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                 rain_depth, dt, g, dry, inv_dx, inv_dy, i0, i1, hout, qxout, qyout, bad, rate_row);
             if (final_stage && (rain_depth != 0 || rain != nullptr)) {
               for (int i = i0; i < i1; ++i) {
-                rain_row += mrow[i] == cell_active ? rain_depth + rrow[i] * dt : Real(0);
+                rain_row += cell_rain(mrow[i] == cell_active, rain_depth, rrow[i], dt);
               }
             }
             // 4. Losses, wave rate and flood maps of the step's end (finish_in_stage): as
