@@ -515,6 +515,20 @@ void Simulation::rebuild_boundary_cells() {
     const bool ns = slot.side == Side::north || slot.side == Side::south;
     discharge_width_[b] += ns ? grid_.dx : grid_.dy;
   }
+  open_x_.assign(2 * static_cast<std::size_t>(g.ny), 0);
+  open_y_.assign(2 * static_cast<std::size_t>(g.nx), 0);
+  for (const GhostCell& gc : ghost_cells_) {
+    if (gc.type != BoundaryType::open) continue;
+    const std::ptrdiff_t stride = g.stride();
+    const auto row = static_cast<std::size_t>(gc.ghost / stride - Grid::ghost);
+    const auto col = static_cast<std::size_t>(gc.ghost % stride - Grid::ghost);
+    switch (gc.side) {
+      case Side::west: open_x_[2 * row] = 1; break;
+      case Side::east: open_x_[2 * row + 1] = 1; break;
+      case Side::north: open_y_[col] = 1; break;
+      case Side::south: open_y_[static_cast<std::size_t>(g.nx) + col] = 1; break;
+    }
+  }
   auto special = [&](std::ptrdiff_t a, std::ptrdiff_t b) {
     const std::uint8_t ma = mask_[static_cast<std::size_t>(a)];
     const std::uint8_t mb = mask_[static_cast<std::size_t>(b)];

@@ -434,6 +434,12 @@ class Simulation {
   /// loops leave to the scalar face_flux: x faces of row r at special_x_[r], y faces between
   /// rows r and r + 1 at special_y_[r + 1]. Rebuilt with the masks.
   std::vector<std::vector<int>> special_x_, special_y_;
+  /// Open ghosts, for the second order: their side of the boundary face takes the interior
+  /// cell's reconstructed face value, so that the face sees one state and passes its physical
+  /// flux (a zero-gradient ghost holding the cell-centre depth let water in where a wet/dry
+  /// front reached the outlet: docs/solver.md, "Boundaries"). open_x_[2 j] west, [2 j + 1]
+  /// east of row j; open_y_[i] row -1, open_y_[nx + i] row ny of column i. Rebuilt with the masks.
+  std::vector<std::uint8_t> open_x_, open_y_;
 
   TimeSeries uniform_rain_;
   std::vector<PointSource> sources_;

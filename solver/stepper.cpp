@@ -38,6 +38,14 @@ inline bool has_state(std::uint8_t m) { return m != cell_wall; }
 /// A boundary ghost: its state is the boundary state at the face.
 inline bool is_boundary_ghost(std::uint8_t m) { return m == cell_ghost || m == cell_discharge; }
 
+/// The face value at index a of `from` (depth, velocities, face bed) as that at index b of `to`.
+inline void copy_face(const RowFields& from, std::size_t a, RowFields& to, std::size_t b) {
+  to.h[b] = from.h[a];
+  to.u[b] = from.u[a];
+  to.v[b] = from.v[a];
+  to.z[b] = from.z[a];
+}
+
 /// Sets the faces of a flux row that a stage did not compute to 0: v[c] for every c outside
 /// the spans [first, last + extra) of `cols` (increasing). x faces: extra 1 (the faces of
 /// cells [first, last) are first..last), y faces: 0.
@@ -258,8 +266,25 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     };
     // Fluxes through the y faces between rows r and r + 1 (normal pointing south).
     // zs, zn: beds of the two face sides, indexed by column (nullptr: the rows' own z slot).
-    auto y_fluxes = [&](int r, const RowFields& south_of_r, const RowFields& north_of_r1,
-                        FluxRow& F, const Real* zs, const Real* zn) {
+    auto y_fluxes = [&](int r, RowFields& south_of_r, RowFields& north_of_r1, FluxRow& F,
+                        const Real* zs, const Real* zn) {
+      if constexpr (kSecondOrder) {  // open ghosts: the interior's face value (open_y_)
+        if (r == -1) {
+          for (int i = 0; i < nx; ++i) {
+            if (open_y_[static_cast<std::size_t>(i)] != 0) {
+              const auto c = static_cast<std::size_t>(i + 1);
+              copy_face(north_of_r1, c, south_of_r, c);
+            }
+          }
+        } else if (r == ny - 1) {
+          for (int i = 0; i < nx; ++i) {
+            if (open_y_[static_cast<std::size_t>(nx + i)] != 0) {
+              const auto c = static_cast<std::size_t>(i + 1);
+              copy_face(south_of_r, c, north_of_r1, c);
+            }
+          }
+        }
+      }
       if (zs == nullptr) zs = south_of_r.z.data() + 1;
       if (zn == nullptr) zn = north_of_r1.z.data() + 1;
       const std::span<const Span> cols = yface_cols(r);
@@ -319,6 +344,13 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           W.x_minus.u[cc] = W.x_plus.u[cc] = wet ? P.u[cc] : Real(0);
           W.x_minus.v[cc] = W.x_plus.v[cc] = wet ? P.v[cc] : Real(0);
           W.x_minus.z[cc] = W.x_plus.z[cc] = z[static_cast<std::size_t>(base + c)];
+        }
+        // Open ghosts: the interior cell's face value on both sides of the face (open_x_).
+        const auto rr = static_cast<std::size_t>(r);
+        if (open_x_[2 * rr] != 0) copy_face(W.x_minus, 1, W.x_plus, 0);
+        if (open_x_[2 * rr + 1] != 0) {
+          copy_face(W.x_plus, static_cast<std::size_t>(nx), W.x_minus,
+                    static_cast<std::size_t>(nx + 1));
         }
         east = &W.x_plus;
         west = &W.x_minus;
