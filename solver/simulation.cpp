@@ -523,10 +523,18 @@ void Simulation::rebuild_boundary_cells() {
     const auto row = static_cast<std::size_t>(gc.ghost / stride - Grid::ghost);
     const auto col = static_cast<std::size_t>(gc.ghost % stride - Grid::ghost);
     switch (gc.side) {
-      case Side::west: open_x_[2 * row] = 1; break;
-      case Side::east: open_x_[2 * row + 1] = 1; break;
-      case Side::north: open_y_[col] = 1; break;
-      case Side::south: open_y_[static_cast<std::size_t>(g.nx) + col] = 1; break;
+      case Side::west:
+        open_x_[2 * row] = 1;
+        break;
+      case Side::east:
+        open_x_[2 * row + 1] = 1;
+        break;
+      case Side::north:
+        open_y_[col] = 1;
+        break;
+      case Side::south:
+        open_y_[static_cast<std::size_t>(g.nx) + col] = 1;
+        break;
     }
   }
   auto special = [&](std::ptrdiff_t a, std::ptrdiff_t b) {

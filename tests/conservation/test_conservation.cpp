@@ -179,7 +179,8 @@ TEST(Conservation, OpenOutletLetsNothingInWhenAFrontArrives) {
       sim.add_boundary(out);
       sim.advance_to(600);
       const MassBalance mb = sim.mass_balance();
-      SCOPED_TRACE(std::string(to_string(side)) + (scheme == Scheme::first_order ? " 1st" : " 2nd"));
+      SCOPED_TRACE(std::string(to_string(side)) +
+                   (scheme == Scheme::first_order ? " 1st" : " 2nd"));
       EXPECT_EQ(mb.boundary_in, 0.0);
       EXPECT_GT(mb.boundary_out, 0.5 * 0.3 * 10 * 25);  // most of the block left
       EXPECT_LT(mb.relative_error(), 1e-12);
