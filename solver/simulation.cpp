@@ -516,25 +516,15 @@ void Simulation::rebuild_boundary_cells() {
     discharge_width_[b] += ns ? grid_.dx : grid_.dy;
   }
   open_x_.assign(2 * static_cast<std::size_t>(g.ny), 0);
-  open_y_.assign(2 * static_cast<std::size_t>(g.nx), 0);
-  for (const GhostCell& gc : ghost_cells_) {
+  open_y_ = {};
+  for (const GhostCell& gc : ghost_cells_) {  // in slot order: columns increase
     if (gc.type != BoundaryType::open) continue;
-    const std::ptrdiff_t stride = g.stride();
-    const auto row = static_cast<std::size_t>(gc.ghost / stride - Grid::ghost);
-    const auto col = static_cast<std::size_t>(gc.ghost % stride - Grid::ghost);
-    switch (gc.side) {
-      case Side::west:
-        open_x_[2 * row] = 1;
-        break;
-      case Side::east:
-        open_x_[2 * row + 1] = 1;
-        break;
-      case Side::north:
-        open_y_[col] = 1;
-        break;
-      case Side::south:
-        open_y_[static_cast<std::size_t>(g.nx) + col] = 1;
-        break;
+    const std::ptrdiff_t row = gc.ghost / g.stride() - Grid::ghost;
+    const auto col = static_cast<int>(gc.ghost % g.stride() - Grid::ghost);
+    if (gc.side == Side::north || gc.side == Side::south) {
+      open_y_[gc.side == Side::north ? 0 : 1].push_back(col);
+    } else {
+      open_x_[2 * static_cast<std::size_t>(row) + (gc.side == Side::east ? 1 : 0)] = 1;
     }
   }
   auto special = [&](std::ptrdiff_t a, std::ptrdiff_t b) {

@@ -14,6 +14,7 @@
 /// sum is formed per row and added serially, so results are bitwise identical for any number
 /// of threads.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -438,8 +439,10 @@ class Simulation {
   /// cell's reconstructed face value, so that the face sees one state and passes its physical
   /// flux (a zero-gradient ghost holding the cell-centre depth let water in where a wet/dry
   /// front reached the outlet: docs/solver.md, "Boundaries"). open_x_[2 j] west, [2 j + 1]
-  /// east of row j; open_y_[i] row -1, open_y_[nx + i] row ny of column i. Rebuilt with the masks.
-  std::vector<std::uint8_t> open_x_, open_y_;
+  /// east of row j; open_y_[0] the columns open on row -1, open_y_[1] on row ny. Rebuilt with
+  /// the masks.
+  std::vector<std::uint8_t> open_x_;
+  std::array<std::vector<int>, 2> open_y_;
 
   TimeSeries uniform_rain_;
   std::vector<PointSource> sources_;

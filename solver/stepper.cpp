@@ -269,19 +269,12 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     auto y_fluxes = [&](int r, RowFields& south_of_r, RowFields& north_of_r1, FluxRow& F,
                         const Real* zs, const Real* zn) {
       if constexpr (kSecondOrder) {  // open ghosts: the interior's face value (open_y_)
-        if (r == -1) {
-          for (int i = 0; i < nx; ++i) {
-            if (open_y_[static_cast<std::size_t>(i)] != 0) {
-              const auto c = static_cast<std::size_t>(i + 1);
-              copy_face(north_of_r1, c, south_of_r, c);
-            }
-          }
-        } else if (r == ny - 1) {
-          for (int i = 0; i < nx; ++i) {
-            if (open_y_[static_cast<std::size_t>(nx + i)] != 0) {
-              const auto c = static_cast<std::size_t>(i + 1);
-              copy_face(south_of_r, c, north_of_r1, c);
-            }
+        if (r == -1 || r == ny - 1) {
+          RowFields& ghost = r == -1 ? south_of_r : north_of_r1;
+          const RowFields& inside = r == -1 ? north_of_r1 : south_of_r;
+          for (const int i : open_y_[r == -1 ? 0 : 1]) {
+            const auto c = static_cast<std::size_t>(i + 1);
+            copy_face(inside, c, ghost, c);
           }
         }
       }
