@@ -42,6 +42,7 @@ py::dict validate(const py::object& path) {
   d["point_sources"] = c.point_sources;
   d["gauges"] = c.gauges;
   d["scheme"] = c.scheme;
+  d["limiter"] = c.limiter.empty() ? py::object(py::none()) : py::object(py::str(c.limiter));
   d["duration"] = c.duration;
   d["output_interval"] = c.output_interval;
   d["output"] = c.output;

@@ -301,8 +301,9 @@ class PySimulation {
   PySimulation(const py::object& elevation, Real dx, std::optional<Real> dy,
                std::optional<std::pair<Real, Real>> origin, const py::object& manning,
                const py::object& depth, const py::object& water_level, const py::object& velocity_x,
-               const py::object& velocity_y, const std::string& scheme, Real cfl, Real gravity,
-               Real dry_depth, Real max_dt, const py::object& active, Real flood_threshold,
+               const py::object& velocity_y, const std::string& scheme, const std::string& limiter,
+               Real cfl, Real gravity, Real dry_depth, Real max_dt, const py::object& active,
+               Real flood_threshold,
                std::optional<int> threads)
       : threads_(checked_threads(threads, "Simulation")) {
     RealArray z = RealArray::ensure(real_array(elevation, "elevation"));
@@ -328,7 +329,8 @@ class PySimulation {
     grid.dy = dy.value_or(dx);
     grid.origin_x = origin ? origin->first : Real(0);
     grid.origin_y = origin ? origin->second : Real(grid.ny) * grid.dy;
-    build(grid, span_of(z), config_of(scheme, cfl, gravity, dry_depth, max_dt), flood_threshold);
+    build(grid, span_of(z), config_of(scheme, limiter, cfl, gravity, dry_depth, max_dt),
+          flood_threshold);
     refresh_derived();  // the elevation (NaN inactive) for a Manning raster
 
     set_manning(manning);
@@ -354,8 +356,8 @@ class PySimulation {
   PySimulation(const py::object& raster, std::optional<Real> cell_size,
                std::optional<Real> cell_size_y, const std::string& resampling,
                const std::string& target_crs, const py::object& basin, int band,
-               const std::string& scheme, Real cfl, Real gravity, Real dry_depth, Real max_dt,
-               Real flood_threshold, std::optional<int> threads)
+               const std::string& scheme, const std::string& limiter, Real cfl, Real gravity,
+               Real dry_depth, Real max_dt, Real flood_threshold, std::optional<int> threads)
       : threads_(checked_threads(threads, "Simulation.from_raster")) {
     terrain::ElevationOptions eo;
     eo.band = band;
@@ -374,7 +376,7 @@ class PySimulation {
     const terrain::Raster dem = terrain::load_elevation(path_text(raster, "from_raster: path"), eo);
     crs_wkt_ = dem.crs_wkt;
     raster_warnings_ = dem.warnings;
-    build(dem.grid, dem.values, config_of(scheme, cfl, gravity, dry_depth, max_dt),
+    build(dem.grid, dem.values, config_of(scheme, limiter, cfl, gravity, dry_depth, max_dt),
           flood_threshold);
     sim_->set_manning(Real(0.035));
     state_changed();
@@ -1010,10 +1012,11 @@ class PySimulation {
                                         lo, hi);
   }
 
-  static solver::SolverConfig config_of(const std::string& scheme, Real cfl, Real gravity,
-                                        Real dry_depth, Real max_dt) {
+  static solver::SolverConfig config_of(const std::string& scheme, const std::string& limiter,
+                                        Real cfl, Real gravity, Real dry_depth, Real max_dt) {
     solver::SolverConfig config;
     config.scheme = solver::parse_scheme(scheme);
+    config.limiter = solver::parse_limiter(limiter);
     config.cfl = cfl;
     config.gravity = gravity;
     config.dry_depth = dry_depth;
@@ -1510,12 +1513,14 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
   cls.def(py::init<const py::object&, Real, std::optional<Real>,
                    std::optional<std::pair<Real, Real>>, const py::object&, const py::object&,
                    const py::object&, const py::object&, const py::object&, const std::string&,
-                   Real, Real, Real, Real, const py::object&, Real, std::optional<int>>(),
+                   const std::string&, Real, Real, Real, Real, const py::object&, Real,
+                   std::optional<int>>(),
           py::arg("elevation"), py::arg("dx"), py::arg("dy") = py::none(),
           py::arg("origin") = py::none(), py::kw_only(), py::arg("manning") = 0.035,
           py::arg("depth") = py::none(), py::arg("water_level") = py::none(),
           py::arg("velocity_x") = py::none(), py::arg("velocity_y") = py::none(),
-          py::arg("scheme") = "second-order", py::arg("cfl") = defaults.cfl,
+          py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
+          py::arg("cfl") = defaults.cfl,
           py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
           py::arg("max_dt") = defaults.max_dt, py::arg("active") = py::none(),
           py::arg("flood_threshold") = 0.1, py::arg("threads") = py::none(),
@@ -1527,12 +1532,13 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
   cls.def_property_readonly("scenario_gauges", &P::scenario_gauges,
                             "Gauges of the scenario file: (name, x, y) tuples.");
   cls.def(py::init<const py::object&, std::optional<Real>, std::optional<Real>, const std::string&,
-                   const std::string&, const py::object&, int, const std::string&, Real, Real, Real,
-                   Real, Real, std::optional<int>>(),
+                   const std::string&, const py::object&, int, const std::string&,
+                   const std::string&, Real, Real, Real, Real, Real, std::optional<int>>(),
           py::kw_only(), py::arg("raster"), py::arg("cell_size") = py::none(),
           py::arg("cell_size_y") = py::none(), py::arg("resampling") = "bilinear",
           py::arg("target_crs") = "", py::arg("basin") = py::none(), py::arg("band") = 1,
-          py::arg("scheme") = "second-order", py::arg("cfl") = defaults.cfl,
+          py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
+          py::arg("cfl") = defaults.cfl,
           py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
           py::arg("max_dt") = defaults.max_dt, py::arg("flood_threshold") = 0.1,
           py::arg("threads") = py::none(),
@@ -1722,6 +1728,9 @@ output and sample times.
       .def_property_readonly(
           "scheme", [](const P& s) { return solver::to_string(s.sim().config().scheme); },
           "\"first-order\" or \"second-order\".")
+      .def_property_readonly(
+          "limiter", [](const P& s) { return solver::to_string(s.sim().config().limiter); },
+          "Slope limiter of the second-order scheme: \"van-leer\", \"mc\" or \"minmod\".")
       .def_property_readonly(
           "cfl", [](const P& s) { return s.sim().config().cfl; }, "Courant number.")
       .def_property_readonly(

@@ -228,6 +228,7 @@ Forecast prepare(const Scenario& s) {
 
   solver::SolverConfig cfg;
   cfg.scheme = s.scheme;
+  cfg.limiter = s.limiter;
   cfg.cfl = static_cast<Real>(s.cfl);
   cfg.max_dt = static_cast<Real>(s.max_dt);
   f.sim = std::make_unique<solver::Simulation>(grid, dem.values, cfg);

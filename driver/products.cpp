@@ -107,6 +107,7 @@ ScenarioCheck validate_scenario(const std::string& path) {
   c.point_sources = scenario.point_sources.size();
   c.gauges = scenario.gauges.size();
   c.scheme = solver::to_string(scenario.scheme);
+  if (scenario.scheme == solver::Scheme::second_order) c.limiter = solver::to_string(scenario.limiter);
   c.duration = scenario.duration;
   c.output_interval = scenario.output_interval;
   c.output = scenario.output;
@@ -121,7 +122,8 @@ std::string format_check(const ScenarioCheck& c) {
   out << "  grid " << c.nx << " x " << c.ny << " cells of " << c.dx << " x " << c.dy << " m, "
       << c.active_cells << " active\n";
   out << "  " << c.boundaries << " boundaries, " << c.point_sources << " point sources, "
-      << c.gauges << " gauges; " << c.scheme << ", duration " << exact_duration_text(c.duration)
+      << c.gauges << " gauges; " << c.scheme
+      << (c.limiter.empty() ? std::string() : " (" + c.limiter + " limiter)") << ", duration " << exact_duration_text(c.duration)
       << ", output every " << exact_duration_text(c.output_interval) << "\n";
   out << "  results: " << c.output << "\n";
   if (!c.vtk_dir.empty()) out << "  VTK series: " << c.vtk_dir << "\n";

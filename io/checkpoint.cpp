@@ -252,6 +252,7 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
     write_attribute(root, "origin_x", static_cast<double>(g.origin_x), name);
     write_attribute(root, "origin_y", static_cast<double>(g.origin_y), name);
     write_attribute(root, "scheme", solver::to_string(sim.config().scheme), name);
+    write_attribute(root, "limiter", solver::to_string(sim.config().limiter), name);
     // time in the engine's type, bitwise (a double attribute holds a float exactly too)
     write_attribute(root, "time", static_cast<double>(sim.time()), name);
     write_attribute(root, "steps", sim.steps(), name);

@@ -1043,6 +1043,9 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   write_attribute(
       root, "scheme",
       w.options.scheme.empty() ? solver::to_string(sim.config().scheme) : w.options.scheme, name);
+  if (sim.config().scheme == solver::Scheme::second_order) {
+    write_attribute(root, "limiter", solver::to_string(sim.config().limiter), name);
+  }
   if (w.options.threads > 0) write_attribute(root, "threads", w.options.threads, name);
   write_attribute(root, "start_time", w.options.start_time, name);
   write_attribute(root, "run_id", w.options.run_id, name);

@@ -139,6 +139,7 @@ struct Scenario {
   double duration = 0;         ///< [s]
   double output_interval = 0;  ///< [s]
   solver::Scheme scheme = solver::Scheme::second_order;
+  solver::Limiter limiter = solver::Limiter::van_leer;  ///< the second order's slope limiter
   double cfl = 0;  ///< 0: the scheme's default, solver::positivity_cfl (0.75 / 0.5)
   double max_dt = 10;
   std::string start = "1970-01-01T00:00:00Z";  ///< ISO-8601 datetime of t = 0

@@ -5,16 +5,15 @@
 /// section 3 ("second order extension"): reconstructing eta (not z) keeps a lake at rest flat,
 /// and a limited h keeps face depths non-negative.
 ///
-/// The slopes are limited with the monotonised-central limiter (MC, van Leer 1977):
-/// s = minmod(2a, 2b, (a + b)/2); the free surface's slope is then bounded in thin water
-/// (eta_slope). It is the least diffusive of the TVD limiters that keep the
-/// centred slope on smooth data; on Thacker's planar basin (3 periods, 100^2) it halves the
-/// depth error of minmod (docs/solver.md, "Limiter"). MC lets a face depth reach 0 (never below:
-/// |s| <= 2 min(|a|, |b|) <= 2 h for a positive cell next to a non-negative one); the h slope is
-/// also clamped to |s| <= 2 h so that the doubled difference towards a boundary ghost cannot
-/// push a face depth below zero either.
+/// The slopes are limited with one of three TVD limiters (Limiter; docs/solver.md, "Limiter"):
+/// van Leer's harmonic limiter (the default), the monotonised central limiter (MC, van Leer
+/// 1977) or minmod. The free surface's slope is then bounded in thin water (eta_slope). All
+/// three keep |s| <= 2 min(|a|, |b|), so a face depth reaches 0 at worst (never below, for a
+/// positive cell next to a non-negative one); the h slope is also clamped to |s| <= 2 h so that
+/// the doubled difference towards a boundary ghost cannot push a face depth below zero either.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "solver/real.hpp"
 
@@ -35,9 +34,36 @@ inline Real mc_limiter(Real a, Real b, Real theta = 2) noexcept {
   return a > 0 ? m : -m;
 }
 
-/// The free-surface slope of a cell: the MC slope of eta, moved towards the depth's slope s_h
+/// van Leer's (1974) harmonic limiter: 2 a b / (a + b) if a and b agree in sign, else 0.
+/// Smooth in a and b (MC and minmod switch between branches), which lets a second-order
+/// solution settle on a steady state at bed kinks and hydraulic jumps where MC keeps a limit
+/// cycle (docs/solver.md, "Limiter").
+inline Real van_leer_limiter(Real a, Real b) noexcept {
+  const Real p = a * b;
+  if (!(p > 0)) return 0;
+  return 2 * p / (a + b);
+}
+
+/// The slope limiters of the second-order scheme.
+enum class Limiter : std::uint8_t {
+  van_leer,  ///< harmonic (van Leer 1974): the default
+  mc,        ///< monotonised central (van Leer 1977)
+  minmod,    ///< minmod (Roe 1986): the most diffusive
+};
+
+/// The limited slope of differences a (behind) and b (ahead) with limiter `lim`.
+inline Real limit(Limiter lim, Real a, Real b) noexcept {
+  switch (lim) {
+    case Limiter::mc: return mc_limiter(a, b);
+    case Limiter::minmod: return minmod(a, b);
+    case Limiter::van_leer: break;
+  }
+  return van_leer_limiter(a, b);
+}
+
+/// The free-surface slope of a cell: the limited slope of eta, moved towards the depth's slope s_h
 /// by no more than 8 h. The cell's face beds eta -+ s/2 - (h -+ s_h/2) then stay within 4 h of
-/// its bed z (a dry cell: exactly z, as in first order; a deep cell: MC on eta unchanged).
+/// its bed z (a dry cell: exactly z, as in first order; a deep cell: the limited eta slope unchanged).
 /// Without the bound, thin water on a broken slope (a bench between steeper reaches) gets face
 /// beds that jump by up to the change of slope across a face; the hydrostatic reconstruction
 /// raises the face to the higher one, above the free surface of the cell uphill, and the water
@@ -65,11 +91,12 @@ struct Slopes {
   Real eta;
 };
 
-inline Slopes limited_slopes(const Primitive& m, const Primitive& c, const Primitive& p) noexcept {
+inline Slopes limited_slopes(const Primitive& m, const Primitive& c, const Primitive& p,
+                             Limiter lim = Limiter::van_leer) noexcept {
   const Real cap = 2 * std::max(c.h, Real(0));
-  const Real sh = std::clamp(mc_limiter(c.h - m.h, p.h - c.h), -cap, cap);
-  return {sh, mc_limiter(c.u - m.u, p.u - c.u), mc_limiter(c.v - m.v, p.v - c.v),
-          eta_slope(mc_limiter(c.eta - m.eta, p.eta - c.eta), sh, c.h)};
+  const Real sh = std::clamp(limit(lim, c.h - m.h, p.h - c.h), -cap, cap);
+  return {sh, limit(lim, c.u - m.u, p.u - c.u), limit(lim, c.v - m.v, p.v - c.v),
+          eta_slope(limit(lim, c.eta - m.eta, p.eta - c.eta), sh, c.h)};
 }
 
 /// A boundary ghost cell holds the boundary state at the face, half a cell from the centre of

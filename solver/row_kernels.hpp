@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "solver/real.hpp"
+#include "solver/reconstruction.hpp"
 
 namespace floodtwin::solver {
 
@@ -100,6 +101,27 @@ inline Real mc_select(Real a, Real b, Real theta = 2) noexcept {
   return a * b <= 0 ? Real(0) : s;
 }
 
+/// van Leer's limiter (van_leer_limiter in reconstruction.hpp) without branches; the divisor
+/// of a lane that returns 0 is 1, so no lane divides by zero.
+inline Real van_leer_select(Real a, Real b) noexcept {
+  const Real p = a * b;
+  const bool agree = p > 0;
+  const Real d = agree ? a + b : Real(1);
+  const Real s = 2 * p / d;
+  return agree ? s : Real(0);
+}
+
+/// The branch-free limiters as types, for muscl_row's template argument.
+struct VanLeerSelect {
+  static Real apply(Real a, Real b) noexcept { return van_leer_select(a, b); }
+};
+struct McSelect {
+  static Real apply(Real a, Real b) noexcept { return mc_select(a, b); }
+};
+struct MinmodSelect {
+  static Real apply(Real a, Real b) noexcept { return mc_select(a, b, Real(1)); }
+};
+
 /// Cell-kind codes (as CellKind in simulation.hpp).
 inline constexpr std::uint8_t kind_wall = 0;
 inline constexpr std::uint8_t kind_active = 1;
@@ -148,7 +170,7 @@ struct ReconRowOut {
   }
 };
 
-/// MUSCL reconstruction with the MC limiter (as limited_slopes + face_value) for n cells. Cells
+/// MUSCL reconstruction with limiter Lim (as limited_slopes + face_value) for n cells. Cells
 /// that are not active, or have a wall on either side, get no slope. A boundary-ghost neighbour
 /// (kind 2 or 3) holds a face value, so its difference is doubled (see beyond_face).
 ///
@@ -159,7 +181,8 @@ struct ReconRowOut {
 /// with minmod; 2.5 ns now, docs/solver.md "Limiter"). The weight is 0 for a cell without slope:
 /// both differences are then +-0 (the values are finite), every limited slope is +0, and the
 /// face values are exactly those of the unsloped cell.
-inline void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& out) noexcept {
+template <class Lim>
+void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& out) noexcept {
   const std::uint8_t* __restrict mm = in.mask[0];
   const std::uint8_t* __restrict mc = in.mask[1];
   const std::uint8_t* __restrict mp = in.mask[2];
@@ -212,11 +235,11 @@ inline void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& ou
       const Real zc = zc_[i];
       // All loads are unconditional (walls hold finite values); the weights select.
       const Real cap = 2 * std::max(hc, Real(0));
-      const Real sh = std::clamp(mc_select(wm * (hc - hm[i]), wp * (hp[i] - hc)), -cap, cap);
-      const Real su = mc_select(wm * (uc - um[i]), wp * (up[i] - uc));
-      const Real sv = mc_select(wm * (vc - vm[i]), wp * (vp[i] - vc));
-      const Real se_mc = mc_select(wm * (ec - em[i]), wp * (ep[i] - ec));
-      const Real se = sh + std::clamp(se_mc - sh, Real(-8) * hc,
+      const Real sh = std::clamp(Lim::apply(wm * (hc - hm[i]), wp * (hp[i] - hc)), -cap, cap);
+      const Real su = Lim::apply(wm * (uc - um[i]), wp * (up[i] - uc));
+      const Real sv = Lim::apply(wm * (vc - vm[i]), wp * (vp[i] - vc));
+      const Real se_lim = Lim::apply(wm * (ec - em[i]), wp * (ep[i] - ec));
+      const Real se = sh + std::clamp(se_lim - sh, Real(-8) * hc,
                                       Real(8) * hc);  // = eta_slope (reconstruction.hpp)
       const Real hmf = hc - Real(0.5) * sh;
       const Real hpf = hc + Real(0.5) * sh;
@@ -241,6 +264,17 @@ inline void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& ou
       source[i] = Real(0.5) * g * (hm_out + hp_out) * (zmf - zpf);
     }
   }
+}
+
+/// muscl_row with the limiter chosen at run time (one branch per row, not per cell).
+inline void muscl_row(Limiter lim, int n, const ReconRowIn& in, Real g,
+                      const ReconRowOut& out) noexcept {
+  switch (lim) {
+    case Limiter::mc: muscl_row<McSelect>(n, in, g, out); return;
+    case Limiter::minmod: muscl_row<MinmodSelect>(n, in, g, out); return;
+    case Limiter::van_leer: break;
+  }
+  muscl_row<VanLeerSelect>(n, in, g, out);
 }
 
 }  // namespace floodtwin::solver

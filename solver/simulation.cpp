@@ -22,6 +22,23 @@ std::string to_string(Scheme scheme) {
   return scheme == Scheme::first_order ? "first-order" : "second-order";
 }
 
+Limiter parse_limiter(std::string_view text) {
+  if (text == "van-leer" || text == "van_leer") return Limiter::van_leer;
+  if (text == "mc") return Limiter::mc;
+  if (text == "minmod") return Limiter::minmod;
+  throw ConfigError("limiter: expected \"van-leer\", \"mc\" or \"minmod\", got \"" +
+                    std::string(text) + "\"");
+}
+
+std::string to_string(Limiter limiter) {
+  switch (limiter) {
+    case Limiter::mc: return "mc";
+    case Limiter::minmod: return "minmod";
+    case Limiter::van_leer: break;
+  }
+  return "van-leer";
+}
+
 void SolverConfig::validate() const {
   std::ostringstream msg;
   if (!(cfl >= 0 && cfl <= 1)) {  // 0: the scheme's default (resolved_cfl)

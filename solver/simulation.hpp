@@ -5,7 +5,7 @@
 /// Scheme: Godunov-type finite volumes on the grid of grid.hpp, HLLC fluxes with the
 /// hydrostatic reconstruction of Audusse et al. (2004) (well-balanced, depth-positive),
 /// first order in space and time, or second order with MUSCL reconstruction of (h, eta, u, v)
-/// limited by the monotonised-central limiter (docs/solver.md, "Limiter") and Heun's
+/// limited by van Leer's limiter (or MC, or minmod: docs/solver.md, "Limiter") and Heun's
 /// two-stage Runge-Kutta method (SSP-RK2). Manning friction is point-implicit (friction.hpp)
 /// inside every stage. Rain, point sources and losses are added
 /// after the flux update of each step.
@@ -32,6 +32,7 @@
 #include "solver/losses.hpp"
 #include "solver/mass_balance.hpp"
 #include "solver/real.hpp"
+#include "solver/reconstruction.hpp"
 #include "solver/subgrid_channel.hpp"
 #include "solver/time_series.hpp"
 
@@ -43,6 +44,9 @@ enum class Scheme { first_order, second_order };
 /// Parses "first-order" | "second-order" (also "1", "2"); throws ConfigError otherwise.
 Scheme parse_scheme(std::string_view text);
 std::string to_string(Scheme scheme);
+/// Parses "van-leer" | "mc" | "minmod" (also "van_leer"); throws ConfigError otherwise.
+Limiter parse_limiter(std::string_view text);
+std::string to_string(Limiter limiter);
 
 /// Largest Courant number at which the scheme keeps every depth non-negative with the step
 /// dt = cfl / max over cells of ((|u|+c)/dx + (|v|+c)/dy) (docs/solver.md, "Time step"):
@@ -55,6 +59,10 @@ constexpr Real positivity_cfl(Scheme scheme) noexcept {
 
 struct SolverConfig {
   Scheme scheme = Scheme::first_order;
+  /// Slope limiter of the second-order scheme (unused by the first order). van Leer's is the
+  /// default: it reaches steady states at bed kinks and jumps, where MC keeps a limit cycle;
+  /// MC is a little more accurate on transients (docs/solver.md, "Limiter").
+  Limiter limiter = Limiter::van_leer;
   /// Courant number: dt = cfl / max over cells of ((|u|+c)/dx + (|v|+c)/dy). In (0, 1];
   /// 0 (the default) takes the scheme's positivity bound, positivity_cfl(scheme). The
   /// Simulation stores the resolved value (config().cfl is never 0).

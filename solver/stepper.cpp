@@ -261,7 +261,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                             {north.z.data() + 1, south.z.data() + 1},
                             scy + 1};
       for (const Span& sp : yrecon_cols(r)) {
-        muscl_row(sp.last - sp.first, in.from(sp.first), g, out.from(sp.first));
+        muscl_row(config_.limiter, sp.last - sp.first, in.from(sp.first), g, out.from(sp.first));
       }
     };
     // Fluxes through the y faces between rows r and r + 1 (normal pointing south).
@@ -326,7 +326,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         for (const Span& sp : update_cols(r)) {
           const int a = std::max({sp.first - 1, done, 0});
           const int b = std::min(sp.last + 1, nx);
-          if (a < b) muscl_row(b - a, in.from(a), g, out.from(a));
+          if (a < b) muscl_row(config_.limiter, b - a, in.from(a), g, out.from(a));
           done = std::max(done, b);
         }
         for (const int c : {0, nx + 1}) {  // ghost columns: flat

@@ -110,6 +110,63 @@ struct MacDonald {
   }
 };
 
+/// Steady frictionless flow over a bump (Goutal and Maurel 1997; SWASHES 3.1.1 to 3.1.3):
+/// a 25 m channel, bed z = 0.2 - 0.05 (x - 10)^2 on 8 < x < 12 (kinks at both feet), else 0;
+/// unit discharge q in at x = 0, water level h_out at x = 25. Bernoulli's head
+/// E = q^2 / (2 g h^2) + h + z is constant along a smooth reach; a hydraulic jump conserves
+/// the momentum flux q^2 / h + g h^2 / 2 instead.
+struct BumpSteady {
+  double q = 4.42, h_out = 2.0;  ///< subcritical; q 0.18, h_out 0.33: transcritical with a jump
+  static constexpr double L = 25;
+  [[nodiscard]] static double bed(double x) {
+    return x > 8 && x < 12 ? 0.2 - 0.05 * (x - 10) * (x - 10) : 0.0;
+  }
+  [[nodiscard]] double critical_depth() const { return std::cbrt(q * q / g); }
+  /// The depth with head E over bed z on the sub- (true) or supercritical branch; the critical
+  /// depth where E is below the critical head.
+  [[nodiscard]] double depth_at_head(double E, double z, bool subcritical) const {
+    const double hc = critical_depth();
+    auto f = [&](double h) { return q * q / (2 * g * h * h) + h + z - E; };
+    if (f(hc) > 0) return hc;
+    double a = subcritical ? hc : 1e-9, b = subcritical ? std::max(E - z, hc) + 1 : hc;
+    const double fa = f(a);
+    for (int k = 0; k < 200; ++k) {
+      const double m = 0.5 * (a + b);
+      ((f(m) > 0) == (fa > 0) ? a : b) = m;
+    }
+    return 0.5 * (a + b);
+  }
+  [[nodiscard]] double outlet_head() const {
+    return q * q / (2 * g * h_out * h_out) + h_out;
+  }
+  /// Transcritical: critical flow at the crest (x = 10), so E = 1.5 h_c + 0.2 upstream.
+  [[nodiscard]] bool transcritical() const { return outlet_head() < 1.5 * critical_depth() + 0.2; }
+  /// Where the jump stands (10 < x < 12): the conjugate depth of the supercritical flow meets
+  /// the subcritical depth of the outlet's head.
+  [[nodiscard]] double jump_position() const {
+    const double E = 1.5 * critical_depth() + 0.2;
+    auto mismatch = [&](double x) {
+      const double h1 = depth_at_head(E, bed(x), false);
+      const double fr = q / (h1 * std::sqrt(g * h1));
+      return h1 / 2 * (std::sqrt(1 + 8 * fr * fr) - 1) - depth_at_head(outlet_head(), bed(x), true);
+    };
+    double a = 10 + 1e-9, b = 12;
+    const double fa = mismatch(a);
+    for (int k = 0; k < 100; ++k) {
+      const double m = 0.5 * (a + b);
+      ((mismatch(m) > 0) == (fa > 0) ? a : b) = m;
+    }
+    return 0.5 * (a + b);
+  }
+  [[nodiscard]] double depth(double x) const {
+    if (!transcritical()) return depth_at_head(outlet_head(), bed(x), true);
+    const double E = 1.5 * critical_depth() + 0.2;
+    if (x < 10) return depth_at_head(E, bed(x), true);
+    if (x < jump_position()) return depth_at_head(E, bed(x), false);
+    return depth_at_head(outlet_head(), bed(x), true);
+  }
+};
+
 /// Observed order of convergence from errors on grids refined by 2.
 inline double observed_order(double coarse_error, double fine_error) {
   return std::log2(coarse_error / fine_error);

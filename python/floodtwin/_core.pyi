@@ -180,6 +180,7 @@ class Simulation:
         velocity_x: Optional[ArrayLike] = None,
         velocity_y: Optional[ArrayLike] = None,
         scheme: str = "second-order",
+        limiter: str = "van-leer",
         cfl: float = 0.5,
         gravity: float = 9.81,
         dry_depth: float = 1e-6,
@@ -352,6 +353,9 @@ class Simulation:
     def origin(self) -> Tuple[float, float]: ...
     @property
     def scheme(self) -> str: ...
+    @property
+    def limiter(self) -> str:
+        """Slope limiter of the second-order scheme: "van-leer", "mc" or "minmod"."""
     @property
     def cfl(self) -> float: ...
     @property

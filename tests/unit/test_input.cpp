@@ -62,6 +62,10 @@ TEST(BadInput, CflOutOfRange) {
     expect_error<ConfigError>([&] { Simulation(kGrid, flat(), cfg); }, "cfl");
   }
   expect_error<ConfigError>([] { parse_scheme("third-order"); }, "third-order");
+  expect_error<ConfigError>([] { parse_limiter("superbee"); }, "superbee");
+  for (const Limiter l : {Limiter::van_leer, Limiter::mc, Limiter::minmod}) {
+    EXPECT_EQ(parse_limiter(to_string(l)), l);
+  }
 }
 
 TEST(BadInput, BoundariesAndSources) {

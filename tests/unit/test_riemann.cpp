@@ -84,14 +84,18 @@ TEST(Reconstruction, MinmodAndFaceValues) {
   EXPECT_EQ(minmod(1.0, 2.0), 1.0);
   EXPECT_EQ(minmod(-3.0, -2.0), -2.0);
   const Primitive m{1.0, 0.0, 0.0, 2.0}, c{1.2, 0.1, 0.0, 2.1}, p{1.5, 0.3, 0.0, 2.3};
-  // MC limiter: h slope min(0.4, 0.6, 0.25), eta slope min(0.2, 0.4, 0.15).
+  // MC: h slope min(0.4, 0.6, 0.25), eta slope min(0.2, 0.4, 0.15).
   EXPECT_EQ(mc_limiter(1.0, -2.0), 0.0);
   EXPECT_NEAR(mc_limiter(1.0, 2.0), 1.5, 1e-15);
   EXPECT_NEAR(mc_limiter(-0.1, -3.0), -0.2, 1e-15);
-  const Slopes s = limited_slopes(m, c, p);
+  const Slopes s = limited_slopes(m, c, p, Limiter::mc);
   const FaceValues e = face_value(c, s, +1);
   EXPECT_NEAR(e.h, 1.325, 1e-15);
   EXPECT_NEAR(e.z, 2.1 + 0.075 - 1.325, 1e-15);
+  // van Leer (the default): h slope 2 (0.2)(0.3) / 0.5 = 0.24, eta slope 2 (0.1)(0.2) / 0.3.
+  const FaceValues f = face_value(c, limited_slopes(m, c, p), +1);
+  EXPECT_NEAR(f.h, 1.32, 1e-15);
+  EXPECT_NEAR(f.z, 2.1 + 0.04 / 0.6 - 1.32, 1e-15);
   // A lake at rest (constant eta) reconstructs a flat surface.
   const Primitive a{1.0, 0, 0, 3.0}, b{0.5, 0, 0, 3.0}, d{0.8, 0, 0, 3.0};
   EXPECT_EQ(limited_slopes(a, b, d).eta, 0.0);
