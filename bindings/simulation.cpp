@@ -303,8 +303,7 @@ class PySimulation {
                const py::object& depth, const py::object& water_level, const py::object& velocity_x,
                const py::object& velocity_y, const std::string& scheme, const std::string& limiter,
                Real cfl, Real gravity, Real dry_depth, Real max_dt, const py::object& active,
-               Real flood_threshold,
-               std::optional<int> threads)
+               Real flood_threshold, std::optional<int> threads)
       : threads_(checked_threads(threads, "Simulation")) {
     RealArray z = RealArray::ensure(real_array(elevation, "elevation"));
     if (!z || z.ndim() != 2) {
@@ -1510,21 +1509,20 @@ north-up DEM. `origin` is the north-west corner of cell (0, 0), as in a GDAL geo
 cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.5) dy.
 )doc");
 
-  cls.def(py::init<const py::object&, Real, std::optional<Real>,
-                   std::optional<std::pair<Real, Real>>, const py::object&, const py::object&,
-                   const py::object&, const py::object&, const py::object&, const std::string&,
-                   const std::string&, Real, Real, Real, Real, const py::object&, Real,
-                   std::optional<int>>(),
-          py::arg("elevation"), py::arg("dx"), py::arg("dy") = py::none(),
-          py::arg("origin") = py::none(), py::kw_only(), py::arg("manning") = 0.035,
-          py::arg("depth") = py::none(), py::arg("water_level") = py::none(),
-          py::arg("velocity_x") = py::none(), py::arg("velocity_y") = py::none(),
-          py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
-          py::arg("cfl") = defaults.cfl,
-          py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
-          py::arg("max_dt") = defaults.max_dt, py::arg("active") = py::none(),
-          py::arg("flood_threshold") = 0.1, py::arg("threads") = py::none(),
-          "See floodtwin.Simulation for the parameters.");
+  cls.def(
+      py::init<const py::object&, Real, std::optional<Real>, std::optional<std::pair<Real, Real>>,
+               const py::object&, const py::object&, const py::object&, const py::object&,
+               const py::object&, const std::string&, const std::string&, Real, Real, Real, Real,
+               const py::object&, Real, std::optional<int>>(),
+      py::arg("elevation"), py::arg("dx"), py::arg("dy") = py::none(),
+      py::arg("origin") = py::none(), py::kw_only(), py::arg("manning") = 0.035,
+      py::arg("depth") = py::none(), py::arg("water_level") = py::none(),
+      py::arg("velocity_x") = py::none(), py::arg("velocity_y") = py::none(),
+      py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
+      py::arg("cfl") = defaults.cfl, py::arg("gravity") = defaults.gravity,
+      py::arg("dry_depth") = defaults.dry_depth, py::arg("max_dt") = defaults.max_dt,
+      py::arg("active") = py::none(), py::arg("flood_threshold") = 0.1,
+      py::arg("threads") = py::none(), "See floodtwin.Simulation for the parameters.");
 
   cls.def(py::init<const std::string&, std::optional<int>>(), py::kw_only(), py::arg("scenario"),
           py::arg("threads") = py::none(),
@@ -1538,10 +1536,9 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
           py::arg("cell_size_y") = py::none(), py::arg("resampling") = "bilinear",
           py::arg("target_crs") = "", py::arg("basin") = py::none(), py::arg("band") = 1,
           py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
-          py::arg("cfl") = defaults.cfl,
-          py::arg("gravity") = defaults.gravity, py::arg("dry_depth") = defaults.dry_depth,
-          py::arg("max_dt") = defaults.max_dt, py::arg("flood_threshold") = 0.1,
-          py::arg("threads") = py::none(),
+          py::arg("cfl") = defaults.cfl, py::arg("gravity") = defaults.gravity,
+          py::arg("dry_depth") = defaults.dry_depth, py::arg("max_dt") = defaults.max_dt,
+          py::arg("flood_threshold") = 0.1, py::arg("threads") = py::none(),
           "A simulation on the grid of an elevation raster (see "
           "floodtwin.Simulation.from_raster).");
   cls.def_property_readonly(

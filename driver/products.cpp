@@ -107,7 +107,9 @@ ScenarioCheck validate_scenario(const std::string& path) {
   c.point_sources = scenario.point_sources.size();
   c.gauges = scenario.gauges.size();
   c.scheme = solver::to_string(scenario.scheme);
-  if (scenario.scheme == solver::Scheme::second_order) c.limiter = solver::to_string(scenario.limiter);
+  if (scenario.scheme == solver::Scheme::second_order) {
+    c.limiter = solver::to_string(scenario.limiter);
+  }
   c.duration = scenario.duration;
   c.output_interval = scenario.output_interval;
   c.output = scenario.output;
@@ -123,8 +125,9 @@ std::string format_check(const ScenarioCheck& c) {
       << c.active_cells << " active\n";
   out << "  " << c.boundaries << " boundaries, " << c.point_sources << " point sources, "
       << c.gauges << " gauges; " << c.scheme
-      << (c.limiter.empty() ? std::string() : " (" + c.limiter + " limiter)") << ", duration " << exact_duration_text(c.duration)
-      << ", output every " << exact_duration_text(c.output_interval) << "\n";
+      << (c.limiter.empty() ? std::string() : " (" + c.limiter + " limiter)") << ", duration "
+      << exact_duration_text(c.duration) << ", output every "
+      << exact_duration_text(c.output_interval) << "\n";
   out << "  results: " << c.output << "\n";
   if (!c.vtk_dir.empty()) out << "  VTK series: " << c.vtk_dir << "\n";
   return out.str();

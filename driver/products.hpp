@@ -24,7 +24,7 @@ struct ScenarioCheck {
   std::size_t active_cells = 0;
   std::size_t boundaries = 0, point_sources = 0, gauges = 0;
   std::string scheme;
-  std::string limiter;  ///< the second order's slope limiter; empty for the first order
+  std::string limiter;         ///< the second order's slope limiter; empty for the first order
   double duration = 0;         ///< [s]
   double output_interval = 0;  ///< [s]
   std::string output;          ///< the results file the run would write

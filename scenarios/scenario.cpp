@@ -180,8 +180,8 @@ Scenario load_scenario(const std::string& path) {
   // [simulation]
   {
     const Section sim(sub_table(root, "simulation", s.file, true), "simulation", s.file, s.dir,
-                      {"duration", "output_interval", "scheme", "limiter", "cfl", "max_dt",
-                       "start", "gauge_interval"});
+                      {"duration", "output_interval", "scheme", "limiter", "cfl", "max_dt", "start",
+                       "gauge_interval"});
     sim.require("duration");
     s.duration = *sim.duration("duration");
     if (!(s.duration > 0 && s.duration <= limits::max_duration)) {
@@ -193,7 +193,8 @@ Scenario load_scenario(const std::string& path) {
     const std::string scheme =
         sim.choice("scheme", "second-order", {"first-order", "second-order"});
     s.scheme = solver::parse_scheme(scheme);
-    s.limiter = solver::parse_limiter(sim.choice("limiter", "van-leer", {"van-leer", "mc", "minmod"}));
+    s.limiter =
+        solver::parse_limiter(sim.choice("limiter", "van-leer", {"van-leer", "mc", "minmod"}));
     // Absent: 0, the scheme's default (solver::positivity_cfl).
     if (sim.number("cfl")) s.cfl = sim.number_in("cfl", 0, 1e-6, 1.0);
     s.max_dt = sim.duration("max_dt").value_or(10.0);

@@ -54,20 +54,23 @@ enum class Limiter : std::uint8_t {
 /// The limited slope of differences a (behind) and b (ahead) with limiter `lim`.
 inline Real limit(Limiter lim, Real a, Real b) noexcept {
   switch (lim) {
-    case Limiter::mc: return mc_limiter(a, b);
-    case Limiter::minmod: return minmod(a, b);
-    case Limiter::van_leer: break;
+    case Limiter::mc:
+      return mc_limiter(a, b);
+    case Limiter::minmod:
+      return minmod(a, b);
+    case Limiter::van_leer:
+      break;
   }
   return van_leer_limiter(a, b);
 }
 
 /// The free-surface slope of a cell: the limited slope of eta, moved towards the depth's slope s_h
 /// by no more than 8 h. The cell's face beds eta -+ s/2 - (h -+ s_h/2) then stay within 4 h of
-/// its bed z (a dry cell: exactly z, as in first order; a deep cell: the limited eta slope unchanged).
-/// Without the bound, thin water on a broken slope (a bench between steeper reaches) gets face
-/// beds that jump by up to the change of slope across a face; the hydrostatic reconstruction
-/// raises the face to the higher one, above the free surface of the cell uphill, and the water
-/// stays there for ever (tests/solver/test_steep_drainage.cpp; docs/solver.md
+/// its bed z (a dry cell: exactly z, as in first order; a deep cell: the limited eta slope
+/// unchanged). Without the bound, thin water on a broken slope (a bench between steeper reaches)
+/// gets face beds that jump by up to the change of slope across a face; the hydrostatic
+/// reconstruction raises the face to the higher one, above the free surface of the cell uphill, and
+/// the water stays there for ever (tests/solver/test_steep_drainage.cpp; docs/solver.md
 /// "Reconstruction"). A lake at rest has no eta slope and |s_h| <= 2 h, so it stays exact.
 /// 8 h: Thacker's planar basin (3 periods, 100^2) keeps rel. L1(h) 0.017 (2 h: 0.029).
 inline Real eta_slope(Real s_eta, Real s_h, Real h) noexcept {

@@ -270,9 +270,14 @@ void muscl_row(int n, const ReconRowIn& in, Real g, const ReconRowOut& out) noex
 inline void muscl_row(Limiter lim, int n, const ReconRowIn& in, Real g,
                       const ReconRowOut& out) noexcept {
   switch (lim) {
-    case Limiter::mc: muscl_row<McSelect>(n, in, g, out); return;
-    case Limiter::minmod: muscl_row<MinmodSelect>(n, in, g, out); return;
-    case Limiter::van_leer: break;
+    case Limiter::mc:
+      muscl_row<McSelect>(n, in, g, out);
+      return;
+    case Limiter::minmod:
+      muscl_row<MinmodSelect>(n, in, g, out);
+      return;
+    case Limiter::van_leer:
+      break;
   }
   muscl_row<VanLeerSelect>(n, in, g, out);
 }

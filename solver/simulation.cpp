@@ -32,9 +32,12 @@ Limiter parse_limiter(std::string_view text) {
 
 std::string to_string(Limiter limiter) {
   switch (limiter) {
-    case Limiter::mc: return "mc";
-    case Limiter::minmod: return "minmod";
-    case Limiter::van_leer: break;
+    case Limiter::mc:
+      return "mc";
+    case Limiter::minmod:
+      return "minmod";
+    case Limiter::van_leer:
+      break;
   }
   return "van-leer";
 }

@@ -136,9 +136,7 @@ struct BumpSteady {
     }
     return 0.5 * (a + b);
   }
-  [[nodiscard]] double outlet_head() const {
-    return q * q / (2 * g * h_out * h_out) + h_out;
-  }
+  [[nodiscard]] double outlet_head() const { return q * q / (2 * g * h_out * h_out) + h_out; }
   /// Transcritical: critical flow at the crest (x = 10), so E = 1.5 h_c + 0.2 upstream.
   [[nodiscard]] bool transcritical() const { return outlet_head() < 1.5 * critical_depth() + 0.2; }
   /// Where the jump stands (10 < x < 12): the conjugate depth of the supercritical flow meets

@@ -19,7 +19,7 @@ namespace {
 struct BumpRun {
   double l1 = 0;     ///< mean |h - h_exact| over the cells kept [m]
   double swing = 0;  ///< largest max - min of a cell's depth over the last `window` s [m]
-  double jump = 0;   ///< first x past the crest where the depth exceeds the mean of the jump's sides
+  double jump = 0;  ///< first x past the crest where the depth exceeds the mean of the jump's sides
   double balance = 0;
 };
 
@@ -89,10 +89,11 @@ TEST(Bump, SubcriticalSecondOrderSettlesAndConvergesAtOrderTwo) {
   const BumpRun b = run_bump(c, 100, Limiter::van_leer, 300, 10);
   const BumpRun d = run_bump(c, 200, Limiter::van_leer, 300, 10);
   const BumpRun mc = run_bump(c, 100, Limiter::mc, 300, 10);
-  std::printf("  bump subcritical, van Leer: L1 %.3e %.3e %.3e (orders %.2f %.2f), swing %.1e %.1e "
-              "%.1e m; MC at 100 cells: L1 %.3e, swing %.1e m\n",
-              a.l1, b.l1, d.l1, ft::observed_order(a.l1, b.l1), ft::observed_order(b.l1, d.l1),
-              a.swing, b.swing, d.swing, mc.l1, mc.swing);
+  std::printf(
+      "  bump subcritical, van Leer: L1 %.3e %.3e %.3e (orders %.2f %.2f), swing %.1e %.1e "
+      "%.1e m; MC at 100 cells: L1 %.3e, swing %.1e m\n",
+      a.l1, b.l1, d.l1, ft::observed_order(a.l1, b.l1), ft::observed_order(b.l1, d.l1), a.swing,
+      b.swing, d.swing, mc.l1, mc.swing);
   // Steady: the depth moves by less than 1e-4 m over 10 s (MC keeps swinging by ~1e-3 m).
   EXPECT_LT(d.swing, 1e-4);
   EXPECT_LT(b.swing, 1e-4);
@@ -110,9 +111,10 @@ TEST(Bump, TranscriticalJumpStandsWhereTheMomentumBalanceSaysAndTheRestConverges
   const double xs = c.jump_position();
   const BumpRun a = run_bump(c, 100, Limiter::van_leer, 300, 10, 5);
   const BumpRun b = run_bump(c, 200, Limiter::van_leer, 300, 10, 5);
-  std::printf("  bump with a jump at x = %.3f m, van Leer: L1 without 5 cells at the jump %.3e %.3e "
-              "(order %.2f), jump at %.3f %.3f m, swing %.1e %.1e m\n",
-              xs, a.l1, b.l1, ft::observed_order(a.l1, b.l1), a.jump, b.jump, a.swing, b.swing);
+  std::printf(
+      "  bump with a jump at x = %.3f m, van Leer: L1 without 5 cells at the jump %.3e %.3e "
+      "(order %.2f), jump at %.3f %.3f m, swing %.1e %.1e m\n",
+      xs, a.l1, b.l1, ft::observed_order(a.l1, b.l1), a.jump, b.jump, a.swing, b.swing);
   EXPECT_NEAR(b.jump, xs, 2 * ft::BumpSteady::L / 200);
   EXPECT_GT(ft::observed_order(a.l1, b.l1), 1.0);
   EXPECT_LT(b.l1, 4e-4);

@@ -83,7 +83,7 @@ INSTANTIATE_TEST_SUITE_P(AllLimiters, LimiterRow,
                          [](const ::testing::TestParamInfo<Limiter>& param) {
                            return std::string(param.param == Limiter::mc       ? "mc"
                                               : param.param == Limiter::minmod ? "minmod"
-                                                                              : "van_leer");
+                                                                               : "van_leer");
                          });
 
 TEST(Limiter, McIsTvdAndKeepsCentredSlopes) {
@@ -101,14 +101,14 @@ TEST(Limiter, McIsTvdAndKeepsCentredSlopes) {
 }
 
 TEST(Limiter, VanLeerIsTvdAndHarmonic) {
-  EXPECT_DOUBLE_EQ(van_leer_limiter(1.0, 1.0), 1.0);    // linear data: exact slope
-  EXPECT_DOUBLE_EQ(van_leer_limiter(0.3, 0.6), 0.4);    // harmonic mean 2ab/(a+b)
-  EXPECT_LT(van_leer_limiter(0.1, 5.0), 0.2);            // below twice the smaller one
-  EXPECT_DOUBLE_EQ(van_leer_limiter(0.0, 5.0), 0.0);    // extremum: no slope
+  EXPECT_DOUBLE_EQ(van_leer_limiter(1.0, 1.0), 1.0);  // linear data: exact slope
+  EXPECT_DOUBLE_EQ(van_leer_limiter(0.3, 0.6), 0.4);  // harmonic mean 2ab/(a+b)
+  EXPECT_LT(van_leer_limiter(0.1, 5.0), 0.2);         // below twice the smaller one
+  EXPECT_DOUBLE_EQ(van_leer_limiter(0.0, 5.0), 0.0);  // extremum: no slope
   EXPECT_DOUBLE_EQ(van_leer_limiter(-2.0, 3.0), 0.0);
   EXPECT_DOUBLE_EQ(van_leer_limiter(-0.3, -0.6), -0.4);
   EXPECT_DOUBLE_EQ(van_leer_select(-0.3, -0.6), -0.4);  // branch-free twin
-  EXPECT_EQ(van_leer_select(2.0, -2.0), 0.0);            // a + b = 0: no division by zero
+  EXPECT_EQ(van_leer_select(2.0, -2.0), 0.0);           // a + b = 0: no division by zero
   EXPECT_EQ(van_leer_select(0.0, 0.0), 0.0);
   // Between minmod and MC: never steeper than MC, never flatter than minmod.
   for (const double a : {0.1, 0.5, 1.0, 3.0}) {
