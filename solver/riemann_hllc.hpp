@@ -88,18 +88,32 @@ inline FaceFlux hllc_flux(Real hL, Real uL, Real vL, Real hR, Real uR, Real vR, 
   return f;
 }
 
+/// The bed force on the water of one side of a face, as a momentum flux added to that side:
+/// g/2 (h^2 - h*^2), the hydrostatic reconstruction's (Audusse et al. 2004), where the face bed
+/// zf is at or above the side's bed z; where the other side's water surface lies below z (water
+/// running down a step: a hillslope film at any slope steeper than h / dx), zf is that surface
+/// (Chen and Noelle 2017, eq. 3.4), below z, and the force is the bed's slope
+/// g h (zf - z) (their source term with h* = h): it pushes the water down the step, so that a
+/// film on a slope runs at the speed friction allows (Manning's) instead of the speed at which
+/// water falls off a ledge (docs/solver.md, "Hillslope films").
+inline Real step_force(Real h, Real h_star, Real z, Real zf, Real half_g) noexcept {
+  return zf < z ? 2 * half_g * h * (zf - z) : half_g * (h * h - h_star * h_star);
+}
+
 /// Flux through a face between two wet-or-dry cells over a non-flat bed, with the hydrostatic
 /// reconstruction of Audusse et al. (2004): the depths are rebuilt at the face bed
 /// z* = max(zL, zR), the HLLC flux is taken between the rebuilt states, and each side adds the
-/// pressure difference g/2 (h^2 - h*^2) that keeps a lake at rest exactly at rest.
+/// pressure difference g/2 (h^2 - h*^2) that keeps a lake at rest exactly at rest; a side
+/// above the other's water surface gets the bed's slope instead (step_force).
 inline FaceFlux hydrostatic_flux(const FaceState& L, const FaceState& R, Real g) noexcept {
   const Real z_star = std::max(L.z, R.z);
   const Real hL_star = std::max(Real(0), L.h + L.z - z_star);
   const Real hR_star = std::max(Real(0), R.h + R.z - z_star);
   FaceFlux f = hllc_flux(hL_star, L.u, L.v, hR_star, R.u, R.v, g);
   const Real half_g = Real(0.5) * g;
-  f.momentum_left += half_g * (L.h * L.h - hL_star * hL_star);
-  f.momentum_right += half_g * (R.h * R.h - hR_star * hR_star);
+  const Real zf = std::min(z_star, std::min(L.h + L.z, R.h + R.z));
+  f.momentum_left += step_force(L.h, hL_star, L.z, zf, half_g);
+  f.momentum_right += step_force(R.h, hR_star, R.z, zf, half_g);
   return f;
 }
 

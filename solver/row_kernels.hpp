@@ -60,8 +60,11 @@ inline void hydrostatic_hllc_row(int n, const FaceRowIn& L, const FaceRowIn& R, 
     const Real vl = vL_[f];  // loaded unconditionally: a conditional load would stop vectorising
     const Real vr = vR_[f];
     const Real zs = std::max(zl, zr);
-    const Real hls = std::max(Real(0), hl + zl - zs);
-    const Real hrs = std::max(Real(0), hr + zr - zs);
+    const Real el = hl + zl;
+    const Real er = hr + zr;
+    const Real hls = std::max(Real(0), el - zs);
+    const Real hrs = std::max(Real(0), er - zs);
+    const Real zf = std::min(zs, std::min(el, er));  // step_force (riemann_hllc.hpp)
     const Real cl = std::sqrt(g * hls);
     const Real cr = std::sqrt(g * hrs);
     const Real us = Real(0.5) * (ul + ur) + cl - cr;
@@ -88,8 +91,9 @@ inline void hydrostatic_hllc_row(int n, const FaceRowIn& L, const FaceRowIn& R, 
     const Real star_num = sl * hrs * (ur - sr) - sr * hls * (ul - sl);
     fm[f] = mass;
     ft[f] = mass * (star_num <= 0 ? vl : vr);
-    fl[f] = mom + half_g * (hl * hl - hls * hls);
-    fr[f] = mom + half_g * (hr * hr - hrs * hrs);
+    const Real two_half_g = 2 * half_g;
+    fl[f] = mom + (zf < zl ? two_half_g * hl * (zf - zl) : half_g * (hl * hl - hls * hls));
+    fr[f] = mom + (zf < zr ? two_half_g * hr * (zf - zr) : half_g * (hr * hr - hrs * hrs));
   }
 }
 

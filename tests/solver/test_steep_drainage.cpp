@@ -54,9 +54,14 @@ TEST(SteepDrainage, WaterOnABenchRunsOffInBothSchemes) {
   // Before the fix the second-order cell still held 0.18 m after 10 min (first order: 0.011).
   EXPECT_LT(first[2], 0.02);
   EXPECT_LT(second[2], 0.02);
+  // The water runs down the row (slopes near 1:1): most of it has left after 10 min. Before
+  // the film on a step felt the bed's slope (step_force in riemann_hllc.hpp) it fell from
+  // cell to cell like water over a ledge: 0.141 and 0.138 m of the 0.18 m were still in the
+  // row (measured); now 0.014 and 0.043 m.
   const Real left1 = std::accumulate(first.begin(), first.end(), Real(0));
   const Real left2 = std::accumulate(second.begin(), second.end(), Real(0));
-  EXPECT_LT(left2, 1.2 * left1) << left1 << " " << left2;  // on its way down the row
+  EXPECT_LT(left1, 0.3 * 0.18) << left1;
+  EXPECT_LT(left2, 0.5 * 0.18) << left2;
 }
 
 // Rain on a 2-D hillside whose slope changes every few cells (convex and concave breaks, no
@@ -91,4 +96,35 @@ TEST(SteepDrainage, RainOnABrokenHillsideDrainsLikeFirstOrder) {
   // First order keeps a little in the lateral folds; second order must not hold much more.
   EXPECT_LT(stored[0], 0.2 * rained);
   EXPECT_LT(stored[1], 1.5 * stored[0] + 1e-3 * rained) << stored[0] << " " << stored[1];
+}
+
+// Rain on a steep plane (slope 0.3, 30 m cells: the bed drops 9 m from cell to cell under a
+// film of 1 cm): the steady film is the kinematic wave's, h = (n r x / sqrt(S))^(3/5), with x
+// the length draining through the cell's downstream face. Before the film felt the bed's
+// slope across a step (step_force in riemann_hllc.hpp) it fell from cell to cell as over a
+// ledge, at a depth set by gravity waves alone (the same at every slope and every n): 1.89 h
+// in first order, 1.77 h in second, and a cell discharge of 0.12 r x in first order.
+TEST(SteepDrainage, RainOnASteepPlaneReachesTheKinematicWaveDepth) {
+  const int nx = 60;
+  const Real dx = 30, slope = 0.3, n = 0.045, rain = 20e-3 / 3600;
+  const Grid grid{nx, 1, dx, dx, 0.0, dx};
+  std::vector<Real> z(nx);
+  for (int i = 0; i < nx; ++i) z[static_cast<std::size_t>(i)] = slope * (nx - i - 0.5) * dx;
+  for (Scheme scheme : {Scheme::first_order, Scheme::second_order}) {
+    Simulation sim(grid, z, config(scheme));
+    sim.set_manning(n);
+    open_east(sim);
+    sim.set_uniform_rain(TimeSeries(rain));
+    sim.advance_to(4 * 3600);
+    const std::vector<Real> h = sim.depth();
+    const std::vector<Real> u = sim.velocity_x();
+    for (const int i : {15, 30, 45}) {
+      const double x = (i + 1) * dx;  // drained length
+      const double exact = std::pow(n * rain * x / std::sqrt(slope), 0.6);
+      const auto k = static_cast<std::size_t>(i);
+      EXPECT_NEAR(h[k] / exact, 1.0, 0.02) << to_string(scheme) << " cell " << i;
+      EXPECT_NEAR(h[k] * u[k] / (rain * x), 1.0, 0.03) << to_string(scheme) << " cell " << i;
+    }
+    EXPECT_LT(sim.mass_balance().relative_error(), 1e-12);
+  }
 }

@@ -39,7 +39,7 @@ def add_impacts(root):
     }
     (root / "zones.geojson").write_text(json.dumps(zones))
     (root / "levels.csv").write_text(
-        "zone,level,indicator,value\nV,watch,max_depth,0.02\nV,alarm,flooded_area,150000\n"
+        "zone,level,indicator,value\nV,watch,max_depth,0.02\nV,alarm,flooded_area,100000\n"
     )
     text = (root / "basin.toml").read_text()
     text += '\n[impacts]\nzones = "zones.geojson"\nlevels = "levels.csv"\n'
@@ -117,7 +117,7 @@ def test_rain_factor_doubles_the_forecast_rain_and_raises_the_level(rehearsed):
     assert rows["wetter"]["level"] == "alarm"
     assert (
         float(rows["wetter"]["flooded_area_m2"])
-        > 150000
+        > 100000
         > float(rows["baseline"]["flooded_area_m2"])
     )
     # Lead times count from T0.
