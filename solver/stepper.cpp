@@ -46,6 +46,20 @@ inline void copy_face(const RowFields& from, std::size_t a, RowFields& to, std::
   to.z[b] = from.z[a];
 }
 
+/// An open side lets water out, never in: a face of an open ghost whose mass flux points into
+/// the domain (inward * mass > 0) carries what a wall carries instead: no mass, the hydrostatic
+/// pressure of the interior side's face depth h. A zero-gradient ghost copies the interior's
+/// velocity, so wherever the water near the edge flows away from it (a film running down from
+/// a ridge beyond the grid, water drawn back after a wave left) the ghost would feed it.
+inline void outflow_only(FluxRow& F, std::size_t f, Real inward, Real h, Real g) {
+  if (!(inward * F.mass[f] > 0)) return;
+  const FaceFlux w = wall_flux(h, g);
+  F.mass[f] = w.mass;
+  F.momentum_left[f] = w.momentum_left;
+  F.momentum_right[f] = w.momentum_right;
+  F.momentum_t[f] = w.momentum_t;
+}
+
 /// Sets the faces of a flux row that a stage did not compute to 0: v[c] for every c outside
 /// the spans [first, last + extra) of `cols` (increasing). x faces: extra 1 (the faces of
 /// cells [first, last) are first..last), y faces: 0.
@@ -289,6 +303,15 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                           north_of_r1.u.data() + 1 + a, zn + a};
         hydrostatic_hllc_row(sp.last - a, L, R, Real(-1), g, F.out(static_cast<std::size_t>(a)));
       }
+      if (r == -1 || r == ny - 1) {  // open sides: out, never in (mass > 0 is southward)
+        const bool north = r == -1;
+        for (const int i : open_y_[north ? 0 : 1]) {
+          if (by_cols && !in_cols(cols, i, 0)) continue;
+          const auto c = static_cast<std::size_t>(i + 1);
+          outflow_only(F, static_cast<std::size_t>(i), north ? Real(1) : Real(-1),
+                       north ? north_of_r1.h[c] : south_of_r.h[c], g);
+        }
+      }
       const std::ptrdiff_t base = G.index(0, r);
       for (const int i : special_y_[static_cast<std::size_t>(r + 1)]) {
         if (by_cols && !in_cols(cols, i, 0)) continue;
@@ -362,6 +385,16 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                           zw + 1 + a};
         hydrostatic_hllc_row(sp.last - a + 1, L, R, Real(1), g,
                              W.fx.out(static_cast<std::size_t>(a)));
+      }
+      {  // open sides: out, never in (mass > 0 is eastward)
+        const auto rr = static_cast<std::size_t>(r);
+        if (open_x_[2 * rr] != 0 && (!by_cols || in_cols(cols, 0, 1))) {
+          outflow_only(W.fx, 0, Real(1), west->h[1], g);
+        }
+        if (open_x_[2 * rr + 1] != 0 && (!by_cols || in_cols(cols, nx, 1))) {
+          outflow_only(W.fx, static_cast<std::size_t>(nx), Real(-1),
+                       east->h[static_cast<std::size_t>(nx)], g);
+        }
       }
       for (const int f : special_x_[static_cast<std::size_t>(r)]) {
         if (by_cols && !in_cols(cols, f, 1)) continue;
