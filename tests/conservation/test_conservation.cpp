@@ -192,10 +192,10 @@ TEST(Conservation, OpenOutletLetsNothingInWhenAFrontArrives) {
 // Open sides let water out, never in. Rain on a valley draining west whose other edges stand
 // on its slopes (as where a model's edge cuts through the hillsides below a catchment
 // divide): the film near the north, south and east edges runs inwards, and a zero-gradient
-// ghost, which copies the interior's velocity, fed it from outside. Found on the demo basin once hillslope
-// films ran at their Manning speed: 23.5 million m3 in through its open sides against 26.2
-// million m3 of rain. A dam break in an open box: after the waves leave, the water near the
-// edges flows back in towards the hollow; the ghosts fed that too.
+// ghost, which copies the interior's velocity, fed it from outside. Found on the demo basin once
+// hillslope films ran at their Manning speed: 23.5 million m3 in through its open sides
+// against 26.2 million m3 of rain. A dam break in an open box: after the waves leave, the water
+// near the edges flows back in towards the hollow; the ghosts fed that too.
 TEST(Conservation, OpenSidesLetNothingIn) {
   for (const Scheme scheme : {Scheme::first_order, Scheme::second_order}) {
     SCOPED_TRACE(scheme == Scheme::first_order ? "1st" : "2nd");
