@@ -5,8 +5,12 @@
 /// (boundary_rate). docs/solver.md, "Boundaries".
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "solver/error.hpp"
 #include "solver/simulation.hpp"

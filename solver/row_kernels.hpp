@@ -10,6 +10,7 @@
 
 #include "solver/real.hpp"
 #include "solver/reconstruction.hpp"
+#include "solver/riemann_hllc.hpp"
 
 namespace floodtwin::solver {
 
@@ -64,7 +65,7 @@ inline void hydrostatic_hllc_row(int n, const FaceRowIn& L, const FaceRowIn& R, 
     const Real er = hr + zr;
     const Real hls = std::max(Real(0), el - zs);
     const Real hrs = std::max(Real(0), er - zs);
-    const Real zf = std::min(zs, std::min(el, er));  // step_force (riemann_hllc.hpp)
+    const Real zf = std::min(zs, std::min(el, er));  // as hydrostatic_flux
     const Real cl = std::sqrt(g * hls);
     const Real cr = std::sqrt(g * hrs);
     const Real us = Real(0.5) * (ul + ur) + cl - cr;
@@ -91,9 +92,8 @@ inline void hydrostatic_hllc_row(int n, const FaceRowIn& L, const FaceRowIn& R, 
     const Real star_num = sl * hrs * (ur - sr) - sr * hls * (ul - sl);
     fm[f] = mass;
     ft[f] = mass * (star_num <= 0 ? vl : vr);
-    const Real two_half_g = 2 * half_g;
-    fl[f] = mom + (zf < zl ? two_half_g * hl * (zf - zl) : half_g * (hl * hl - hls * hls));
-    fr[f] = mom + (zf < zr ? two_half_g * hr * (zf - zr) : half_g * (hr * hr - hrs * hrs));
+    fl[f] = mom + step_force(hl, hls, zl, zf, half_g);
+    fr[f] = mom + step_force(hr, hrs, zr, zf, half_g);
   }
 }
 

@@ -327,6 +327,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     // Fluxes of the x faces of row r (face f between cells f-1 and f).
     auto x_fluxes = [&](int r) {
       const std::ptrdiff_t base = G.index(-1, r);
+      const auto rr = static_cast<std::size_t>(r);  // open_x_[2 rr]: west, [2 rr + 1]: east
       const RowFields* east;  // plus faces of cells -1..nx
       const RowFields* west;  // minus faces
       const Real* ze;
@@ -362,7 +363,6 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           W.x_minus.z[cc] = W.x_plus.z[cc] = z[static_cast<std::size_t>(base + c)];
         }
         // Open ghosts: the interior cell's face value on both sides of the face (open_x_).
-        const auto rr = static_cast<std::size_t>(r);
         if (open_x_[2 * rr] != 0) copy_face(W.x_minus, 1, W.x_plus, 0);
         if (open_x_[2 * rr + 1] != 0) {
           copy_face(W.x_plus, static_cast<std::size_t>(nx), W.x_minus,
@@ -386,15 +386,13 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
         hydrostatic_hllc_row(sp.last - a + 1, L, R, Real(1), g,
                              W.fx.out(static_cast<std::size_t>(a)));
       }
-      {  // open sides: out, never in (mass > 0 is eastward)
-        const auto rr = static_cast<std::size_t>(r);
-        if (open_x_[2 * rr] != 0 && (!by_cols || in_cols(cols, 0, 1))) {
-          outflow_only(W.fx, 0, Real(1), west->h[1], g);
-        }
-        if (open_x_[2 * rr + 1] != 0 && (!by_cols || in_cols(cols, nx, 1))) {
-          outflow_only(W.fx, static_cast<std::size_t>(nx), Real(-1),
-                       east->h[static_cast<std::size_t>(nx)], g);
-        }
+      // Open sides: out, never in (mass > 0 is eastward).
+      if (open_x_[2 * rr] != 0 && (!by_cols || in_cols(cols, 0, 1))) {
+        outflow_only(W.fx, 0, Real(1), west->h[1], g);
+      }
+      if (open_x_[2 * rr + 1] != 0 && (!by_cols || in_cols(cols, nx, 1))) {
+        outflow_only(W.fx, static_cast<std::size_t>(nx), Real(-1),
+                     east->h[static_cast<std::size_t>(nx)], g);
       }
       for (const int f : special_x_[static_cast<std::size_t>(r)]) {
         if (by_cols && !in_cols(cols, f, 1)) continue;

@@ -545,7 +545,8 @@ class Simulation(SectionsMixin, _core.Simulation):
         ``elevation`` [m], with units, long names and ``grid_mapping``; the ``spatial_ref``
         coordinate carries the CRS (CF grid-mapping attributes, ``crs_wkt``, ``spatial_ref``,
         ``GeoTransform``, as results files and rioxarray have them) when the grid has one;
-        ``time`` [s] is a scalar coordinate, ``steps`` and ``scheme`` attributes.
+        ``time`` [s] is a scalar coordinate, ``steps`` and ``scheme`` attributes (and
+        ``limiter`` in second order).
 
         No copies: every variable is a read-only view of the simulation's memory (depth and
         discharges of the solver state itself; velocities, water level and elevation of the
@@ -566,7 +567,9 @@ class Simulation(SectionsMixin, _core.Simulation):
             if standard_name:
                 attrs["standard_name"] = standard_name
             variables[name] = (getattr(self, name), attrs)
-        attrs = {"steps": self.steps, "scheme": self.scheme, "limiter": self.limiter}
+        attrs = {"steps": self.steps, "scheme": self.scheme}
+        if self.scheme == "second-order":  # as the results file: the first order has no slopes
+            attrs["limiter"] = self.limiter
         ds = self._dataset(variables, attrs)
         time_attrs = {"units": "s", "long_name": "simulated time"}
         return ds.assign_coords(time=((), self.time, time_attrs))

@@ -196,6 +196,24 @@ TEST(Conservation, OpenOutletLetsNothingInWhenAFrontArrives) {
 // hillslope films ran at their Manning speed: 23.5 million m3 in through its open sides
 // against 26.2 million m3 of rain. A dam break in an open box: after the waves leave, the water
 // near the edges flows back in towards the hollow; the ghosts fed that too.
+namespace {
+
+/// A simulation of `scheme` on `z` whose four sides are open.
+Simulation open_on_all_sides(const Grid& grid, const std::vector<Real>& z, Scheme scheme) {
+  SolverConfig cfg;
+  cfg.scheme = scheme;
+  Simulation sim(grid, z, cfg);
+  for (const Side side : {Side::north, Side::south, Side::east, Side::west}) {
+    BoundaryCondition open;
+    open.side = side;
+    open.type = BoundaryType::open;
+    sim.add_boundary(open);
+  }
+  return sim;
+}
+
+}  // namespace
+
 TEST(Conservation, OpenSidesLetNothingIn) {
   for (const Scheme scheme : {Scheme::first_order, Scheme::second_order}) {
     SCOPED_TRACE(scheme == Scheme::first_order ? "1st" : "2nd");
@@ -209,16 +227,8 @@ TEST(Conservation, OpenSidesLetNothingIn) {
           z[static_cast<std::size_t>(j * n + i)] = static_cast<Real>(0.1 * x + 0.3 * std::abs(y));
         }
       }
-      SolverConfig cfg;
-      cfg.scheme = scheme;
-      Simulation sim(grid, z, cfg);
+      Simulation sim = open_on_all_sides(grid, z, scheme);
       sim.set_manning(0.045);
-      for (const Side side : {Side::north, Side::south, Side::east, Side::west}) {
-        BoundaryCondition open;
-        open.side = side;
-        open.type = BoundaryType::open;
-        sim.add_boundary(open);
-      }
       sim.set_uniform_rain(TimeSeries(Real(20e-3 / 3600)));
       sim.advance_to(1800);
       const MassBalance mb = sim.mass_balance();
@@ -229,23 +239,13 @@ TEST(Conservation, OpenSidesLetNothingIn) {
     {
       const int n = 40;
       const Grid grid{n, n, 1.0, 1.0, 0.0, n * 1.0};
-      Simulation sim(grid, std::vector<Real>(grid.cell_count(), 0.0), [&] {
-        SolverConfig cfg;
-        cfg.scheme = scheme;
-        return cfg;
-      }());
+      Simulation sim = open_on_all_sides(grid, std::vector<Real>(grid.cell_count(), 0.0), scheme);
       sim.set_manning(0.0);
       std::vector<Real> h(grid.cell_count(), 0.5);
       for (int j = 15; j < 25; ++j) {
         for (int i = 15; i < 25; ++i) h[static_cast<std::size_t>(j * n + i)] = 2.0;
       }
       sim.set_depth(h);
-      for (const Side side : {Side::north, Side::south, Side::east, Side::west}) {
-        BoundaryCondition open;
-        open.side = side;
-        open.type = BoundaryType::open;
-        sim.add_boundary(open);
-      }
       sim.advance_to(60);
       const MassBalance mb = sim.mass_balance();
       EXPECT_EQ(mb.boundary_in, 0.0);

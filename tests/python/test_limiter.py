@@ -23,7 +23,7 @@ def test_van_leer_is_the_default_and_each_limiter_gives_its_own_answer():
     assert np.array_equal(runs[None], runs["van-leer"])
     for a, b in (("van-leer", "mc"), ("van-leer", "minmod"), ("mc", "minmod")):
         assert not np.array_equal(runs[a], runs[b]), (a, b)
-    # MC is the steepest, minmod the most diffusive: the sum of |dh/dx| at the front.
+    # MC is the steepest, minmod the most diffusive: the largest |dh| between cells.
     variation = {k: np.abs(np.diff(v[0])).max() for k, v in runs.items() if k}
     assert variation["minmod"] <= variation["van-leer"] <= variation["mc"]
 
