@@ -23,7 +23,9 @@ namespace floodtwin::solver {
 /// step the capacity increment dF is the exact integral of dF/dt = f from F_n
 /// (Chow et al. eq. 4.4.4 between two times):
 ///   dF - S ln(1 + dF / (F_n + S)) = Ks dt,   S = psi dtheta,
-/// solved with Newton's method, so the ponded curve is reproduced for any step length. The
+/// solved in closed form for steps short against the infiltration so far (a series exact to
+/// round-off, infiltration.cpp) and with Newton's method otherwise, so the ponded curve is
+/// reproduced for any step length. The
 /// loss of a step is min(h, dF): infiltration is limited by the water available in the cell
 /// (rain of the step included), and F grows by the loss.
 class GreenAmpt : public LossModel {

@@ -124,6 +124,30 @@ TEST(GreenAmpt, IncrementMatchesALongDoubleSolution) {
   EXPECT_GT(small, 1000);  // the series' range is exercised
 }
 
+// Steps short against the infiltration so far, q = ks dt (F + S) / F^2 <= 1e-3, take the
+// closed form (a series in ks dt / F, infiltration.cpp): exact to round-off, not only to the
+// Newton solve's 1e-10, across the range and up to its edge.
+TEST(GreenAmpt, ShortStepsAreExactToRoundOff) {
+  std::mt19937 rng(13);
+  auto log_uniform = [&](double lo, double hi) {
+    return std::exp(std::uniform_real_distribution<double>(std::log(lo), std::log(hi))(rng));
+  };
+  double worst = 0;
+  for (int n = 0; n < 3000; ++n) {
+    const double F = log_uniform(1e-4, 2);
+    const double S = log_uniform(1e-4, 1);
+    const double k = log_uniform(1e-9, 1e-4);
+    // dt for a q spread over 1e-9..1e-3 (a third of the samples within 10 % of the edge).
+    const double q = n % 3 == 0 ? 1e-3 * (1 - 0.1 * log_uniform(1e-3, 1)) : log_uniform(1e-9, 1e-3);
+    const double dt = q * F * F / (k * (F + S));
+    const double x = double(GreenAmpt::ponded_increment(Real(F), Real(k), Real(S), Real(dt)));
+    const double ref = double(bisected_increment(F, k, S, dt));
+    worst = std::max(worst, std::abs(x - ref) / ref);
+  }
+  const double tolerance = std::is_same_v<Real, float> ? 1e-6 : 4e-15;
+  EXPECT_LT(worst, tolerance);
+}
+
 TEST(GreenAmpt, RateFollowsTheGreenAmptRelation) {
   const Real S = psi * dtheta;
   for (Real F : {Real(1e-3), Real(0.01), Real(0.2)}) {
@@ -269,7 +293,17 @@ TEST(GreenAmpt, BatchedRunsEqualTheCellByCellSolve) {
     GreenAmpt one = make();
     GreenAmpt batched = make();
     std::size_t ponded = 0;
-    for (const Real dt : {Real(1e-3), Real(0.5), Real(3), Real(60), Real(600), Real(2)}) {
+    std::size_t closed = 0;  // cells in the closed form's range (ShortStepsAreExactToRoundOff)
+    std::size_t newton = 0;  // and outside it
+    for (const Real dt :
+         {Real(1e-3), Real(0.5), Real(3), Real(60), Real(600), Real(2), Real(0.1), Real(0.01)}) {
+      const std::vector<Real> F = one.cumulative_infiltration();
+      for (std::size_t c = 0; c < n; ++c) {
+        const double kc = uniform ? 2e-6 : double(k_cell[c]);
+        const double S = uniform ? 0.09 * 0.2 : double(psi_cell[c]) * double(dth_cell[c]);
+        const double f = double(F[c]);
+        (f > 0 && kc * dt * (f + S) / (f * f) <= 1e-3 ? closed : newton) += 1;
+      }
       std::vector<Real> h(g.padded_size(), 0);
       for (int j = 0; j < g.ny; ++j) {
         for (int i = 0; i < g.nx; ++i) {
@@ -295,6 +329,9 @@ TEST(GreenAmpt, BatchedRunsEqualTheCellByCellSolve) {
     ASSERT_EQ(fa.size(), fb.size());
     EXPECT_EQ(std::memcmp(fa.data(), fb.data(), fa.size() * sizeof(Real)), 0);
     EXPECT_GT(ponded, n);  // the Newton solve ran (on more than one step's worth of cells)
+    // Both solves, mixed in the same batches of lanes.
+    EXPECT_GT(closed, n / 2) << newton;
+    EXPECT_GT(newton, n) << closed;
   }
 }
 
