@@ -162,9 +162,9 @@ inline Real log1p_nonnegative(Real v) {
 ///   c4 = -(5/8 sigma^3 + 5/6 sigma^2 + 1/4 sigma),
 ///   c5 = 7/8 sigma^4 + 7/4 sigma^3 + 13/12 sigma^2 + 1/5 sigma,
 ///   c6 = -(21/16 sigma^5 + 7/2 sigma^4 + 119/36 sigma^3 + 77/60 sigma^2 + 1/6 sigma).
-/// It applies (series_applies) where q = eps (1 + sigma) (the step's rate bound over F) is at most 1e-3: there the
-/// terms left out change v by at most 2.1e-18 relative (measured against 50-digit roots over
-/// sigma 1e-4..1e4), far below round-off. That is every step of a cell once its first
+/// It applies (series_applies) where q = eps (1 + sigma) (the step's rate bound over F) is at most
+/// 1e-3: there the terms left out change v by at most 2.1e-18 relative (measured against 50-digit
+/// roots over sigma 1e-4..1e4), far below round-off. That is every step of a cell once its first
 /// minutes of ponding are past (q falls as 1 / F^2); one division, no logarithm, no Newton
 /// iteration. The same operations whether called per cell or lane by lane (batch_losses).
 inline bool series_applies(Real F, Real S, Real target) {
@@ -183,8 +183,9 @@ inline Real series_increment(Real F, Real S, Real target) {
   const Real c3 = s * (Real(1) / 3 + s * Real(0.5));
   const Real c4 = -s * (Real(0.25) + s * (Real(5) / 6 + s * Real(0.625)));
   const Real c5 = s * (Real(0.2) + s * (Real(13) / 12 + s * (Real(1.75) + s * Real(0.875))));
-  const Real c6 = -s * (Real(1) / 6 + s * (Real(77) / 60 +
-                                           s * (Real(119) / 36 + s * (Real(3.5) + s * Real(1.3125)))));
+  const Real c6 =
+      -s * (Real(1) / 6 +
+            s * (Real(77) / 60 + s * (Real(119) / 36 + s * (Real(3.5) + s * Real(1.3125)))));
   const Real v = e * (1 + e * (c2 + e * (c3 + e * (c4 + e * (c5 + e * c6)))));
   return (F + S) * v;
 }
