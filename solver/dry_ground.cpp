@@ -24,10 +24,10 @@ namespace {
 /// copied in row order. `counts`: scratch.
 template <class Scratch, class Set, class SpanT, class RowFn>
 void build_row_spans(Set& set, int ny, int r0, int r1, std::vector<std::vector<SpanT>>& bands,
-                     std::vector<std::size_t>& counts, RowFn row) {
+                     std::vector<std::size_t>& counts, int threads, RowFn row) {
   set.start.assign(static_cast<std::size_t>(ny) + 3, 0);
   counts.assign(static_cast<std::size_t>(ny) + 2, 0);  // rows -1..ny
-#pragma omp parallel
+#pragma omp parallel num_threads(threads)
   {
     const int tid = omp_get_thread_num();
     const int nt = omp_get_num_threads();
@@ -66,7 +66,7 @@ void Simulation::refresh_live() {
   if (live_known_ && live_.size() == ny) return;
   live_.assign(ny, Span{});
   wet_runs_row_.resize(ny);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for num_threads(step_threads()) schedule(static)
   for (int j = 0; j < G.ny; ++j) {
     const std::ptrdiff_t base = G.index(0, j);
     auto wet = [&](int i) {
@@ -191,7 +191,7 @@ void Simulation::plan_columns() {
   const int reach = second ? 4 : 1;
   // Cells updated in row j: a cell whose stencil is dry and still stays so. The wet runs of
   // rows j-reach..j+reach, each widened by `reach` columns; whole rows near a full seed.
-  build_row_spans<Merge>(update_cols_, ny, 0, ny, band_spans_, span_counts_,
+  build_row_spans<Merge>(update_cols_, ny, 0, ny, band_spans_, span_counts_, step_threads(),
                          [&](int j, std::vector<Span>& out, Merge& m) {
                            if (work_rows_[static_cast<std::size_t>(j)] == 0) return;
                            const std::size_t row_begin = out.size();
@@ -234,22 +234,22 @@ void Simulation::plan_columns() {
     };
   };
   // y faces between rows r and r + 1 (r = -1..ny-1): used by both rows' updates.
-  build_row_spans<Merge>(yface_cols_, ny, -1, ny, band_spans_, span_counts_,
+  build_row_spans<Merge>(yface_cols_, ny, -1, ny, band_spans_, span_counts_, step_threads(),
                          unions(0, 1, 0, 0, nx));
   if (second) {
     // The y reconstruction of row r gives the faces north and south of its cells: read by the
     // updates of rows r-1..r+1.
-    build_row_spans<Merge>(yrecon_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
+    build_row_spans<Merge>(yrecon_cols_, ny, -1, ny + 1, band_spans_, span_counts_, step_threads(),
                            unions(-1, 1, 0, 0, nx));
     // Primitive values of row r (columns -1..nx): read by the y reconstructions of rows
     // r-1..r+1 (so for the updates of rows r-2..r+2) and by the x reconstructions of its own
     // cells one column around its updates (two columns to each side).
-    build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
+    build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_, step_threads(),
                            unions(-2, 2, 2, -1, nx + 1));
   } else {
     // Primitive values of row r (columns -1..nx): read by the y faces above and below it and
     // by the x faces of its own cells (one column to each side).
-    build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_,
+    build_row_spans<Merge>(load_cols_, ny, -1, ny + 1, band_spans_, span_counts_, step_threads(),
                            unions(-1, 1, 1, -1, nx + 1));
   }
   column_sets_ = true;

@@ -55,7 +55,7 @@ void FloodMaps::update(const Simulation& sim, Real dt) {
   const std::uint8_t* mask = sim.mask();
   const Real dry = sim.config().dry_depth;
   const Real t = sim.time();
-#pragma omp parallel for schedule(dynamic, 8)
+#pragma omp parallel for num_threads(sim.step_threads()) schedule(dynamic, 8)
   for (int j = 0; j < g.ny; ++j) {
     const std::ptrdiff_t base = g.index(0, j);
     // Only the wet columns: a cell with h = qx = qy = 0 changes no map (its speed, hazard and

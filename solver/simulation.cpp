@@ -64,6 +64,7 @@ Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
   grid_.validate();
   config_.validate();
   config_.cfl = config_.resolved_cfl();
+  static_cast<void>(min_cells_per_thread());  // a bad FLOODTWIN_MIN_CELLS_PER_THREAD throws here
   row1_ = grid_.ny;
   if (elevation.size() != grid_.cell_count()) {
     std::ostringstream msg;
@@ -404,9 +405,10 @@ namespace {
 /// [first, end), computed here (in parallel); with `collective`, the other rows' numbers from
 /// their owners (Decomposition::sum_rows: every process of it must call this at once).
 template <class RowSum>
-double sum_over_rows(int ny, int first, int end, Decomposition* collective, RowSum&& row) {
+double sum_over_rows(int ny, int first, int end, Decomposition* collective, int threads,
+                     RowSum&& row) {
   std::vector<double> rows(static_cast<std::size_t>(ny), 0.0);
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static)
   for (int j = first; j < end; ++j) rows[static_cast<std::size_t>(j)] = row(j);
   double total = 0;
   if (collective != nullptr) {
@@ -424,7 +426,8 @@ double Simulation::stored_volume() const {
   // Decomposed, once stepped: each process's own rows are current, the others' stale.
   const bool collective = decomposed() && !state_whole_everywhere();
   const double depth_sum = sum_over_rows(g.ny, collective ? row0_ : 0, collective ? row1_ : g.ny,
-                                         collective ? decomp_.get() : nullptr, [&](int j) {
+                                         collective ? decomp_.get() : nullptr, step_threads(),
+                                         [&](int j) {
                                            double s = 0;
                                            const std::ptrdiff_t base = g.index(0, j);
                                            for (int i = 0; i < g.nx; ++i) {
@@ -449,7 +452,7 @@ MassBalance Simulation::mass_balance() const {
 std::size_t Simulation::wet_cells(Real threshold) const {
   if (decomposed() && !state_whole_everywhere()) {  // counts per row: exact as doubles
     const Grid& g = grid_;
-    const double count = sum_over_rows(g.ny, row0_, row1_, decomp_.get(), [&](int j) {
+    const double count = sum_over_rows(g.ny, row0_, row1_, decomp_.get(), step_threads(), [&](int j) {
       std::size_t n = 0;
       const std::ptrdiff_t base = g.index(0, j);
       for (int i = 0; i < g.nx; ++i) {
@@ -462,7 +465,7 @@ std::size_t Simulation::wet_cells(Real threshold) const {
   }
   std::size_t count = 0;
   const std::size_t n = h_.size();
-#pragma omp parallel for reduction(+ : count) schedule(static)
+#pragma omp parallel for num_threads(step_threads()) reduction(+ : count) schedule(static)
   for (std::size_t k = 0; k < n; ++k) {
     if (mask_[k] == cell_active && h_[k] > threshold) ++count;
   }

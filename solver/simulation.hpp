@@ -31,6 +31,7 @@
 #include "solver/grid.hpp"
 #include "solver/losses.hpp"
 #include "solver/mass_balance.hpp"
+#include "solver/parallel.hpp"
 #include "solver/real.hpp"
 #include "solver/reconstruction.hpp"
 #include "solver/subgrid_channel.hpp"
@@ -267,6 +268,10 @@ class Simulation {
   /// Rows [first, end) this process computes (every row without a decomposition). Outside
   /// them (and the halo) a decomposed process's fields are stale.
   [[nodiscard]] std::pair<int, int> owned_rows() const { return {row0_, row1_}; }
+  /// Threads of the per-step loops over the owned rows (parallel.hpp: one on small grids).
+  [[nodiscard]] int step_threads() const {
+    return loop_threads(static_cast<std::size_t>(row1_ - row0_) * static_cast<std::size_t>(grid_.nx));
+  }
   /// Collective: rank 0 receives h, qx, qy and the loss model's state of the rows the other
   /// processes own, so that everything reading the whole state on rank 0 (depth(), results
   /// and checkpoint writers) sees the one-process state; and every process computes the

@@ -194,7 +194,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   for (const Real* f : {h_in, qx_in, qy_in, z}) load_fields.add(f);
   load_fields.add(mask);
 
-#pragma omp parallel reduction(max : max_rate)
+#pragma omp parallel num_threads(step_threads()) reduction(max : max_rate)
   {
     const int tid = omp_get_thread_num();
     const int nt = omp_get_num_threads();
@@ -714,7 +714,7 @@ Real Simulation::compute_max_rate() const {
   const Real inv_dy = Real(1) / grid_.dy;
   double m = 0;
   // Only the wet columns: a dry cell's rate is 0 (and the maximum starts at 0).
-#pragma omp parallel for reduction(max : m) schedule(dynamic, 8)
+#pragma omp parallel for num_threads(step_threads()) reduction(max : m) schedule(dynamic, 8)
   for (int j = row0_; j < row1_; ++j) {  // this process's rows (stable_dt reduces)
     const std::ptrdiff_t base = grid_.index(0, j);
     for_each_wet_run(j, [&](int first, int last) {
@@ -843,7 +843,8 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResul
   const StepEnd step_end{
       config_.gravity, config_.dry_depth, Real(1) / G.dx, Real(1) / G.dy, step_end_, dt, maps};
   prepare_workspaces();  // their row buffers (the losses of a run)
-#pragma omp parallel for schedule(dynamic, 8) reduction(+ : bad) reduction(max : max_rate)
+#pragma omp parallel for num_threads(step_threads()) schedule(dynamic, 8) reduction(+ : bad) \
+    reduction(max : max_rate)
   for (int j = row0_; j < row1_; ++j) {
     EndSums sums;
     const std::ptrdiff_t base = G.index(0, j);

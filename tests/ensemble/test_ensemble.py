@@ -101,7 +101,9 @@ flood_threshold = 0.01
 
 
 def cli(*args, check=True, threads=1):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    # Small grids: every loop on all threads all the same (floodtwin's default would run
+    # them on one, and the comparisons of thread counts would compare nothing).
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), FLOODTWIN_MIN_CELLS_PER_THREAD="0")
     r = subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, env=env)
     if check and r.returncode != 0:
         raise AssertionError(f"floodtwin {' '.join(map(str, args))} failed:\n{r.stdout}{r.stderr}")

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "all_threads.hpp"
 #include "random_terrain.hpp"
 #include "solver/simulation.hpp"
 
@@ -15,12 +16,6 @@ using namespace floodtwin::solver;
 namespace {
 
 class RandomTerrain : public ::testing::TestWithParam<std::tuple<unsigned, Scheme>> {};
-
-/// Restores the OpenMP thread count at scope exit.
-struct ThreadGuard {
-  int saved = omp_get_max_threads();
-  ~ThreadGuard() { omp_set_num_threads(saved); }
-};
 
 Simulation dam_break_on(const Grid& grid, unsigned seed, Scheme scheme) {
   SolverConfig cfg;
@@ -65,7 +60,7 @@ TEST_P(RandomTerrain, LakeAtRestStaysAtRest) {
 TEST_P(RandomTerrain, DepthStaysNonNegativeAndThreadCountDoesNotMatter) {
   const auto [seed, scheme] = GetParam();
   const Grid grid{64, 40, 2.0, 2.0, 0.0, 80.0};
-  ThreadGuard guard;
+  ft::AllThreads guard;  // a 64 x 40 grid: all threads anyway
   std::vector<Real> reference;
   for (int threads : {1, 2, 3}) {
     omp_set_num_threads(threads);

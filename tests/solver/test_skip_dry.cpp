@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "all_threads.hpp"
 #include "solver/flood_maps.hpp"
 #include "solver/infiltration.hpp"
 #include "solver/simulation.hpp"
@@ -57,6 +58,7 @@ enum class Case { rain_patch, river_inflow, reaches_apart, fast_front, drying_sh
 int width(Case c) { return c == Case::reaches_apart ? 229 : kNx; }
 
 Outcome run(Case c, Scheme scheme, int threads, bool skip, int steps = 120) {
+  const floodtwin::testing::AllThreads all;  // small grids: all threads anyway
   omp_set_num_threads(threads);
   const int nx = width(c);
   const Grid grid{nx, kNy, 10.0, 10.0, 0.0, 600.0};
@@ -238,6 +240,7 @@ INSTANTIATE_TEST_SUITE_P(
                        ::testing::Values(Scheme::first_order, Scheme::second_order)));
 
 TEST(SkipDryColumns, WetColumnsBoundTheWater) {
+  const floodtwin::testing::AllThreads all;
   omp_set_num_threads(2);
   const Grid grid{kNx, kNy, 10.0, 10.0, 0.0, 600.0};
   Simulation sim(grid, valley());
@@ -266,6 +269,7 @@ TEST(SkipDryColumns, WetColumnsBoundTheWater) {
 // The wet runs (for_each_wet_run) bound the water more tightly than wet_columns: two pools in
 // the same rows leave the columns between them out.
 TEST(SkipDryColumns, WetRunsBoundTheWaterAndLeaveGapsOut) {
+  const floodtwin::testing::AllThreads all;
   omp_set_num_threads(2);
   const int nx = width(Case::reaches_apart);
   const Grid grid{nx, kNy, 10.0, 10.0, 0.0, 600.0};
