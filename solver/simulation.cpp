@@ -425,17 +425,17 @@ double Simulation::stored_volume() const {
   const Grid& g = grid_;
   // Decomposed, once stepped: each process's own rows are current, the others' stale.
   const bool collective = decomposed() && !state_whole_everywhere();
-  const double depth_sum = sum_over_rows(g.ny, collective ? row0_ : 0, collective ? row1_ : g.ny,
-                                         collective ? decomp_.get() : nullptr, step_threads(),
-                                         [&](int j) {
-                                           double s = 0;
-                                           const std::ptrdiff_t base = g.index(0, j);
-                                           for (int i = 0; i < g.nx; ++i) {
-                                             const auto k = static_cast<std::size_t>(base + i);
-                                             if (mask_[k] == cell_active) s += h_[k];
-                                           }
-                                           return s;
-                                         });
+  const double depth_sum =
+      sum_over_rows(g.ny, collective ? row0_ : 0, collective ? row1_ : g.ny,
+                    collective ? decomp_.get() : nullptr, step_threads(), [&](int j) {
+                      double s = 0;
+                      const std::ptrdiff_t base = g.index(0, j);
+                      for (int i = 0; i < g.nx; ++i) {
+                        const auto k = static_cast<std::size_t>(base + i);
+                        if (mask_[k] == cell_active) s += h_[k];
+                      }
+                      return s;
+                    });
   return depth_sum * static_cast<double>(g.dx) * static_cast<double>(g.dy) +
          (channels_ ? channels_->volume() : 0.0);
 }
@@ -452,15 +452,16 @@ MassBalance Simulation::mass_balance() const {
 std::size_t Simulation::wet_cells(Real threshold) const {
   if (decomposed() && !state_whole_everywhere()) {  // counts per row: exact as doubles
     const Grid& g = grid_;
-    const double count = sum_over_rows(g.ny, row0_, row1_, decomp_.get(), step_threads(), [&](int j) {
-      std::size_t n = 0;
-      const std::ptrdiff_t base = g.index(0, j);
-      for (int i = 0; i < g.nx; ++i) {
-        const auto k = static_cast<std::size_t>(base + i);
-        if (mask_[k] == cell_active && h_[k] > threshold) ++n;
-      }
-      return static_cast<double>(n);
-    });
+    const double count =
+        sum_over_rows(g.ny, row0_, row1_, decomp_.get(), step_threads(), [&](int j) {
+          std::size_t n = 0;
+          const std::ptrdiff_t base = g.index(0, j);
+          for (int i = 0; i < g.nx; ++i) {
+            const auto k = static_cast<std::size_t>(base + i);
+            if (mask_[k] == cell_active && h_[k] > threshold) ++n;
+          }
+          return static_cast<double>(n);
+        });
     return static_cast<std::size_t>(count);
   }
   std::size_t count = 0;

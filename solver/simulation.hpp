@@ -270,7 +270,8 @@ class Simulation {
   [[nodiscard]] std::pair<int, int> owned_rows() const { return {row0_, row1_}; }
   /// Threads of the per-step loops over the owned rows (parallel.hpp: one on small grids).
   [[nodiscard]] int step_threads() const {
-    return loop_threads(static_cast<std::size_t>(row1_ - row0_) * static_cast<std::size_t>(grid_.nx));
+    return loop_threads(static_cast<std::size_t>(row1_ - row0_) *
+                        static_cast<std::size_t>(grid_.nx));
   }
   /// Collective: rank 0 receives h, qx, qy and the loss model's state of the rows the other
   /// processes own, so that everything reading the whole state on rank 0 (depth(), results
