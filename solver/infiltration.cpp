@@ -304,64 +304,48 @@ void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, co
   }
   int others = 0;
   for (int l = 0; l < Lanes; ++l) others += active[l] & (closed[l] ^ 1);
-  if (others == 0) {
-    for (int l = 0; l < n; ++l) {
-      const Real v = active[l] != 0 ? std::min(hk[l], xs[l]) : Real(0);
-      f_[k0 + static_cast<std::size_t>(l)] += v;
-      loss[l] = v;
-    }
-    return;
-  }
+  if (others != 0) {  // Newton's method for the lanes outside the closed form's range
 #pragma omp simd
-  for (int l = 0; l < Lanes; ++l) {
-    if (closed[l] != 0) active[l] = 0;  // solved above
-  }
-#pragma omp simd
-  for (int l = 0; l < Lanes; ++l) {
-    // cell_loss's bounds; ponded_increment starts from the upper one.
-    const Real upper = F[l] > 0 ? ks[l] * dt * (1 + S[l] / F[l]) : inf;
-    lower[l] = ks[l] * dt * (1 + S[l] / (F[l] + upper));
-    target[l] = ks[l] * dt;
-    base[l] = F[l] + S[l];
-    x[l] = upper;
-    const Real dry = target[l] + std::sqrt(Real(2) * S[l] * target[l]);
-    const bool needed = active[l] != 0 && !(hk[l] <= lower[l]);
-    const bool common = target[l] > 0 && S[l] > 0 && x[l] <= dry;
-    newton[l] = needed && common;
-    scalar[l] = needed && !common;
-  }
-  for (int it = 0; it < 100; ++it) {
-    int running = 0;
-#pragma omp simd reduction(+ : running)
     for (int l = 0; l < Lanes; ++l) {
-      const Real v = x[l] / base[l];
-      const bool series = v < Real(1e-3);
-      const Real r = x[l] - S[l] * log1p_series(v) - target[l];
-      const Real step = r * (base[l] + x[l]) / (F[l] + x[l]);
-      const bool go = newton[l] != 0;
-      scalar[l] = scalar[l] | (go && !series ? 1 : 0);
-      const bool move = go && series && step > 0;
-      const Real moved = x[l] - step;
-      x[l] = move ? moved : x[l];
-      newton[l] = move && !(step <= Real(1e-8) * moved) ? 1 : 0;
-      running += newton[l];
+      // cell_loss's bounds; ponded_increment starts from the upper one.
+      const Real upper = F[l] > 0 ? ks[l] * dt * (1 + S[l] / F[l]) : inf;
+      lower[l] = ks[l] * dt * (1 + S[l] / (F[l] + upper));
+      target[l] = ks[l] * dt;
+      base[l] = F[l] + S[l];
+      x[l] = upper;
+      const Real dry = target[l] + std::sqrt(Real(2) * S[l] * target[l]);
+      const bool needed = active[l] != 0 && closed[l] == 0 && !(hk[l] <= lower[l]);
+      const bool common = target[l] > 0 && S[l] > 0 && x[l] <= dry;
+      newton[l] = needed && common;
+      scalar[l] = needed && !common;
     }
-    if (running == 0) break;
+    for (int it = 0; it < 100; ++it) {
+      int running = 0;
+#pragma omp simd reduction(+ : running)
+      for (int l = 0; l < Lanes; ++l) {
+        const Real v = x[l] / base[l];
+        const bool series = v < Real(1e-3);
+        const Real r = x[l] - S[l] * log1p_series(v) - target[l];
+        const Real step = r * (base[l] + x[l]) / (F[l] + x[l]);
+        const bool go = newton[l] != 0;
+        scalar[l] = scalar[l] | (go && !series ? 1 : 0);
+        const bool move = go && series && step > 0;
+        const Real moved = x[l] - step;
+        x[l] = move ? moved : x[l];
+        newton[l] = move && !(step <= Real(1e-8) * moved) ? 1 : 0;
+        running += newton[l];
+      }
+      if (running == 0) break;
+    }
   }
   for (int l = 0; l < n; ++l) {
-    if (closed[l] != 0) {
-      const Real v = mask[l] == 1 && hk[l] > 0 ? std::min(hk[l], xs[l]) : Real(0);
-      f_[k0 + static_cast<std::size_t>(l)] += v;
-      loss[l] = v;
-      continue;
+    Real v = 0;
+    if (active[l] != 0 && closed[l] != 0) {
+      v = std::min(hk[l], xs[l]);
+    } else if (active[l] != 0) {
+      const Real inc = scalar[l] != 0 ? ponded_increment(F[l], ks[l], S[l], dt) : x[l];
+      v = hk[l] <= lower[l] ? hk[l] : std::min(hk[l], inc);
     }
-    if (active[l] == 0) {
-      loss[l] = 0;
-      continue;
-    }
-    Real inc = x[l];
-    if (scalar[l] != 0) inc = ponded_increment(F[l], ks[l], S[l], dt);
-    const Real v = hk[l] <= lower[l] ? hk[l] : std::min(hk[l], inc);
     f_[k0 + static_cast<std::size_t>(l)] += v;
     loss[l] = v;
   }
