@@ -58,3 +58,14 @@ TEST(LoopThreads, ASmallGridStepsOnOneThreadWithTheResultsOfAll) {
   const std::vector<Real> all = run(0);
   EXPECT_EQ(one, all);
 }
+
+TEST(LoopThreads, AChannelOfOneRowStepsOnOneThread) {
+  const floodtwin::testing::AllThreads restore;
+  set_min_cells_per_thread(0);
+  omp_set_num_threads(2);
+  const Grid channel{5000, 1, 1.0, 1.0, 0.0, 1.0};
+  const Simulation sim(channel, std::vector<Real>(channel.cell_count(), 0));
+  EXPECT_EQ(sim.step_threads(), 1);  // the threads share rows out: a second would idle
+  const Grid two_rows{5000, 2, 1.0, 1.0, 0.0, 2.0};
+  EXPECT_EQ(Simulation(two_rows, std::vector<Real>(two_rows.cell_count(), 0)).step_threads(), 2);
+}
