@@ -272,8 +272,8 @@ class Simulation {
   /// at most one per row (threads share the rows out: a channel of one row runs on one).
   [[nodiscard]] int step_threads() const {
     const int rows = std::max(1, row1_ - row0_);
-    return std::min(rows, loop_threads(static_cast<std::size_t>(rows) *
-                                       static_cast<std::size_t>(grid_.nx)));
+    return std::min(
+        rows, loop_threads(static_cast<std::size_t>(rows) * static_cast<std::size_t>(grid_.nx)));
   }
   /// Collective: rank 0 receives h, qx, qy and the loss model's state of the rows the other
   /// processes own, so that everything reading the whole state on rank 0 (depth(), results
