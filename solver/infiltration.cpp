@@ -226,7 +226,7 @@ Real GreenAmpt::ponded_increment(Real F, Real ks, Real S, Real dt) {
 void GreenAmpt::compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
                         Real dt, const StepRain& /*rain*/, Real* loss) {
   check_same_grid(grid_, grid, "Green-Ampt");
-#pragma omp parallel for num_threads(loop_threads(grid.cell_count())) schedule(static)
+#pragma omp parallel for num_threads(loop_threads(grid.cell_count(), grid.ny)) schedule(static)
   for (int j = -1; j <= grid.ny; ++j) {
     for (int i = -1; i <= grid.nx; ++i) {
       const auto k = static_cast<std::size_t>(grid.index(i, j));
@@ -241,7 +241,7 @@ void GreenAmpt::compute(const Grid& grid, const std::uint8_t* mask, const Real* 
 void GreenAmpt::compute_wet(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t,
                             Real dt, const StepRain& rain, const WetRuns& wet, Real* loss) {
   check_same_grid(grid_, grid, "Green-Ampt");
-#pragma omp parallel for num_threads(loop_threads(grid.cell_count())) schedule(dynamic, 8)
+#pragma omp parallel for num_threads(loop_threads(grid.cell_count(), grid.ny)) schedule(dynamic, 8)
   for (int j = 0; j < grid.ny; ++j) {
     for (std::size_t r = wet.start[static_cast<std::size_t>(j)];
          r < wet.start[static_cast<std::size_t>(j) + 1]; ++r) {
@@ -400,7 +400,7 @@ Real ScsCurveNumber::runoff(Real P, Real S, Real ratio) {
 void ScsCurveNumber::compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real /*t*/,
                              Real dt, const StepRain& rain, Real* loss) {
   check_same_grid(grid_, grid, "SCS curve number");
-#pragma omp parallel for num_threads(loop_threads(grid.cell_count())) schedule(static)
+#pragma omp parallel for num_threads(loop_threads(grid.cell_count(), grid.ny)) schedule(static)
   for (int j = -1; j <= grid.ny; ++j) {
     for (int i = -1; i <= grid.nx; ++i) {
       const auto k = static_cast<std::size_t>(grid.index(i, j));

@@ -44,12 +44,11 @@ void set_min_cells_per_thread(std::size_t cells) {
               std::memory_order_relaxed);
 }
 
-int loop_threads(std::size_t cells) {
-  const int all = omp_get_max_threads();
+int loop_threads(std::size_t cells, int rows) {
+  const int all = std::min(omp_get_max_threads(), std::max(rows, 1));
   const std::size_t per = min_cells_per_thread();
   if (per == 0) return all;
-  const std::size_t fit = cells / per;
-  return static_cast<int>(std::clamp<std::size_t>(fit, 1, static_cast<std::size_t>(all)));
+  return static_cast<int>(std::clamp<std::size_t>(cells / per, 1, static_cast<std::size_t>(all)));
 }
 
 }  // namespace floodtwin::solver

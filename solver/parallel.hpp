@@ -11,12 +11,12 @@
 
 namespace floodtwin::solver {
 
-/// Cells per thread below which a loop does not take another thread. 1024 cells are ~25 us
-/// of a first-order update: on an idle machine two threads still gain on a grid of 2000
-/// cells (the 600 m demo, 1888 cells: 0.45 s against 0.55 s on one), but a run of a few hundred
-/// cells under OMP_WAIT_POLICY=PASSIVE on a loaded machine spent 99 % of its time waking
-/// threads (a sanitizer test on channels of 50 and 200 cells: 741,000 futex calls, 17 s
-/// instead of 2 s on one thread here, 1480 s on a busy CI machine).
+/// Cells per thread below which a loop does not take another thread. 1024 cells are ~26 us
+/// of a first-order update at 39 M cell-updates/s: on an idle machine two threads still gain
+/// on a grid of 2000 cells (the 600 m demo, 1888 cells: 0.45 s against 0.55 s on one), but a
+/// sanitizer test on one-row channels of 50 and 200 cells under OMP_WAIT_POLICY=PASSIVE spent
+/// ~90 % of its time waking threads (741,000 futex calls; 17 s on two threads against 2 s on
+/// one here, 1480 s on a busy CI machine).
 inline constexpr std::size_t kDefaultMinCellsPerThread = 1024;
 
 /// The fewest cells a per-step loop gives each thread: set_min_cells_per_thread's value, else
@@ -28,8 +28,10 @@ std::size_t min_cells_per_thread();
 /// the grid (what the tests of thread independence on small grids use).
 void set_min_cells_per_thread(std::size_t cells);
 
-/// Threads for a loop over `cells` cells: omp_get_max_threads(), or fewer so that each gets at
-/// least min_cells_per_thread() cells; at least 1. For a `num_threads` clause.
-int loop_threads(std::size_t cells);
+/// Threads for a loop over `rows` rows of `cells` cells in all: omp_get_max_threads(), or
+/// fewer so that each gets at least min_cells_per_thread() cells, and at most one per row (the
+/// loops share rows out: a channel of one row runs on one); at least 1. For a `num_threads`
+/// clause.
+int loop_threads(std::size_t cells, int rows);
 
 }  // namespace floodtwin::solver

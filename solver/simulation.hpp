@@ -268,12 +268,11 @@ class Simulation {
   /// Rows [first, end) this process computes (every row without a decomposition). Outside
   /// them (and the halo) a decomposed process's fields are stale.
   [[nodiscard]] std::pair<int, int> owned_rows() const { return {row0_, row1_}; }
-  /// Threads of the per-step loops over the owned rows (parallel.hpp: one on small grids),
-  /// at most one per row (threads share the rows out: a channel of one row runs on one).
+  /// Threads of the per-step loops over the owned rows (parallel.hpp's loop_threads: one on
+  /// small grids and on one-row channels).
   [[nodiscard]] int step_threads() const {
-    const int rows = std::max(1, row1_ - row0_);
-    return std::min(
-        rows, loop_threads(static_cast<std::size_t>(rows) * static_cast<std::size_t>(grid_.nx)));
+    const int rows = row1_ - row0_;
+    return loop_threads(static_cast<std::size_t>(rows) * static_cast<std::size_t>(grid_.nx), rows);
   }
   /// Collective: rank 0 receives h, qx, qy and the loss model's state of the rows the other
   /// processes own, so that everything reading the whole state on rank 0 (depth(), results

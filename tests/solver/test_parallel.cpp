@@ -16,19 +16,25 @@ TEST(LoopThreads, EachThreadGetsAtLeastTheMinimumOfCells) {
   omp_set_num_threads(3);
   set_min_cells_per_thread(100);
   EXPECT_EQ(min_cells_per_thread(), 100U);
-  EXPECT_EQ(loop_threads(0), 1);
-  EXPECT_EQ(loop_threads(99), 1);
-  EXPECT_EQ(loop_threads(199), 1);
-  EXPECT_EQ(loop_threads(200), 2);
-  EXPECT_EQ(loop_threads(299), 2);
-  EXPECT_EQ(loop_threads(300), 3);
-  EXPECT_EQ(loop_threads(1000000), 3);
+  EXPECT_EQ(loop_threads(0, 1000), 1);
+  EXPECT_EQ(loop_threads(99, 1000), 1);
+  EXPECT_EQ(loop_threads(199, 1000), 1);
+  EXPECT_EQ(loop_threads(200, 1000), 2);
+  EXPECT_EQ(loop_threads(299, 1000), 2);
+  EXPECT_EQ(loop_threads(300, 1000), 3);
+  EXPECT_EQ(loop_threads(1000000, 1000), 3);
   set_min_cells_per_thread(0);  // all threads, however small the loop
-  EXPECT_EQ(loop_threads(0), 3);
-  EXPECT_EQ(loop_threads(5), 3);
+  EXPECT_EQ(loop_threads(0, 1000), 3);
+  EXPECT_EQ(loop_threads(5, 1000), 3);
   omp_set_num_threads(1);
   set_min_cells_per_thread(100);
-  EXPECT_EQ(loop_threads(1000000), 1);
+  EXPECT_EQ(loop_threads(1000000, 1000), 1);
+  omp_set_num_threads(3);  // at most one thread per row, however many cells
+  EXPECT_EQ(loop_threads(1000000, 2), 2);
+  EXPECT_EQ(loop_threads(1000000, 1), 1);
+  EXPECT_EQ(loop_threads(1000000, 0), 1);
+  set_min_cells_per_thread(0);
+  EXPECT_EQ(loop_threads(1000000, 1), 1);
 }
 
 TEST(LoopThreads, ASmallGridStepsOnOneThreadWithTheResultsOfAll) {
