@@ -61,11 +61,8 @@ void FloodMaps::update(const Simulation& sim, Real dt) {
     // Only the wet columns: a cell with h = qx = qy = 0 changes no map (its speed, hazard and
     // depth are 0, no more than the maxima, which start at 0).
     sim.for_each_wet_run(j, [&](int first, int last) {
-      for (int i = first; i < last; ++i) {
-        const auto k = static_cast<std::size_t>(base + i);
-        if (mask[k] != cell_active) continue;
-        update_cell(k, h[k], qx[k], qy[k], z[k], dry, t, dt);
-      }
+      update_run(static_cast<std::size_t>(base), first, last, mask + base, h + base, qx + base,
+                 qy + base, z + base, dry, t, dt);
     });
   }
   if (sim.channels() != nullptr) update_channels(sim, dt);

@@ -67,6 +67,45 @@ class FloodMaps {
     }
   }
 
+  /// update_cell on the cells [first, last) of a row whose fields are mask, h, qx, qy and z
+  /// (column i at [i]; `base` the padded index of column 0) that are active: the same
+  /// comparisons and values (a cell with h = 0 changes no map), in a loop that vectorises
+  /// (masked stores: a map is written only where it changes).
+  void update_run(std::size_t base, int first, int last, const std::uint8_t* __restrict mask,
+                  const Real* __restrict h, const Real* __restrict qx, const Real* __restrict qy,
+                  const Real* __restrict z, Real dry, Real t, Real dt) {
+    Real* __restrict depth = max_depth.data() + base;
+    float* __restrict speed_max = max_speed.data() + base;
+    float* __restrict level = max_water_level.data() + base;
+    float* __restrict time_max = time_of_max_depth.data() + base;
+    float* __restrict arrival = arrival_time.data() + base;
+    Real* __restrict duration = flood_duration.data() + base;
+    float* __restrict hazard = max_hazard.data() + base;
+    const auto tf = static_cast<float>(t);
+    const Real threshold = threshold_;
+    const Real debris = debris_factor_;
+#pragma omp simd
+    for (int i = first; i < last; ++i) {
+      const bool active = mask[i] == cell_active;
+      const Real d = h[i];
+      const bool moving = d > dry;
+      const Real speed =
+          moving ? std::sqrt(qx[i] * qx[i] + qy[i] * qy[i]) / (moving ? d : Real(1)) : Real(0);
+      if (active && d > depth[i]) {
+        depth[i] = d;
+        time_max[i] = tf;
+      }
+      const Real wl = d + z[i];
+      if (active && moving && !(wl <= level[i])) level[i] = static_cast<float>(wl);
+      if (active && speed > speed_max[i]) speed_max[i] = static_cast<float>(speed);
+      const Real hr = hazard_rating(d, speed, debris);
+      if (active && hr > hazard[i]) hazard[i] = static_cast<float>(hr);
+      const bool flooded = active && d > threshold;
+      if (flooded && std::isnan(arrival[i])) arrival[i] = tf;
+      if (flooded) duration[i] += dt;
+    }
+  }
+
   /// Calls f(name, field) for each map, in the order of the results file (name as there);
   /// `field` is a std::vector<Real> or std::vector<float>.
   template <class F>
