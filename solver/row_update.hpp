@@ -85,8 +85,9 @@ inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h
         h[i] = hc;
         qx[i] = qxc;
         qy[i] = qyc;
-        sums.rate = std::max(sums.rate, static_cast<double>(wave_rate(hc, qxc, qyc, e.g, e.dry,
-                                                                      e.inv_dx, e.inv_dy)));
+        sums.rate =
+            std::max(sums.rate,
+                     static_cast<double>(wave_rate(hc, qxc, qyc, e.g, e.dry, e.inv_dx, e.inv_dy)));
         if (e.maps != nullptr && hc > 0) {
           e.maps->update_cell(static_cast<std::size_t>(base + i), hc, qxc, qyc, z[i], e.dry, e.t,
                               e.dt);
@@ -121,7 +122,9 @@ inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h
     }
     sums.lost = lost;
   }
-  if (e.maps != nullptr) e.maps->update_run(static_cast<std::size_t>(base), first, last, mask, h, qx, qy, z, e.dry, e.t, e.dt);
+  if (e.maps != nullptr)
+    e.maps->update_run(static_cast<std::size_t>(base), first, last, mask, h, qx, qy, z, e.dry, e.t,
+                       e.dt);
 }
 
 /// The primitive variables of cells [c0, c1) of a row (index c in every array): depth,
