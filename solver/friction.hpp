@@ -16,18 +16,18 @@
 
 namespace floodtwin::solver {
 
-/// Cube root of x > 0 (normal, below 1e30) to full double precision, branch-free and
-/// vectorisable (std::cbrt is a library call that stops vectorisation): Kahan's single-precision
-/// bit trick gives about 5 % accuracy, three Halley steps y (y^3 + 2x) / (2 y^3 + x) converge
-/// cubically to round-off.
-inline Real cbrt_positive(Real x) noexcept {
+/// x^(-1/3) for x > 0 (normal, below 1e30) to about 4 ulp, branch-free, vectorisable and
+/// without a division (std::cbrt is a library call that stops vectorisation; the three Halley
+/// steps of a cube root took three divisions, the dearest operation of the friction): a bit
+/// trick on the float (3.4 % at most, the constant chosen for that), then four Newton steps
+/// y (4 - x y^3) / 3, which converge quadratically: 2.4e-3, 1.1e-5, 2.6e-10, 7.8e-16 measured
+/// over x in 1e-12..1e6 (tests/unit/test_riemann.cpp checks 1e-9..1e6).
+inline Real inv_cbrt_positive(Real x) noexcept {
   const auto xf = static_cast<float>(x);
-  const std::uint32_t bits = std::bit_cast<std::uint32_t>(xf) / 3u + 709921077u;
+  const std::uint32_t bits = 0x54a23000u - std::bit_cast<std::uint32_t>(xf) / 3u;
   Real y = static_cast<Real>(std::bit_cast<float>(bits));
-  for (int it = 0; it < 3; ++it) {
-    const Real y3 = y * y * y;
-    y = y * (y3 + 2 * x) / (2 * y3 + x);
-  }
+  const Real x3 = x * (Real(1) / 3);
+  for (int it = 0; it < 4; ++it) y = y * (Real(4) / 3 - x3 * (y * y * y));
   return y;
 }
 
@@ -38,8 +38,10 @@ inline Real cbrt_positive(Real x) noexcept {
 /// @param g       gravity [m/s2]
 /// @param dt      time step [s]
 inline Real manning_factor(Real h, Real q_norm, Real n, Real g, Real dt) noexcept {
-  const Real h73 = h * h * cbrt_positive(h);
-  const Real a = dt * g * n * n / h73;
+  const Real y = inv_cbrt_positive(h);  // h^(-1/3)
+  const Real y2 = y * y;
+  const Real h_m73 = (y2 * y2) * (y2 * y);  // h^(-7/3)
+  const Real a = dt * g * n * n * h_m73;
   return 2 / (1 + std::sqrt(1 + 4 * a * q_norm));  // exactly 1 when n = 0 or q = 0
 }
 

@@ -17,6 +17,40 @@
 
 namespace floodtwin::solver {
 
+/// A row's sum of non-negative per-cell values (rain, losses) in an order that depends only on
+/// the columns, not on the spans the row is visited in or the vector lanes: column i adds into
+/// lane i % 8 (in column order), and the lanes are added pairwise at the end. A cell left out
+/// adds +0, as a visited cell with nothing to add does, so that visiting more cells or fewer
+/// (skipping dry ground, threads, processes) gives the same sum, bitwise. Eight sums side by
+/// side instead of one chain of dependent additions: the chain cost ~2 % of a step each.
+class ColumnSum {
+ public:
+  static constexpr int lanes = 8;
+  /// Adds value(i) for each column i in [first, last).
+  template <class Value>
+  void add(int first, int last, Value value) {
+    int i = first;
+    for (; i < last && (i % lanes) != 0; ++i) lane_[i % lanes] += static_cast<double>(value(i));
+    for (; i + lanes <= last; i += lanes) {
+      alignas(64) double v[lanes];
+#pragma omp simd
+      for (int l = 0; l < lanes; ++l) v[l] = static_cast<double>(value(i + l));
+#pragma omp simd
+      for (int l = 0; l < lanes; ++l) lane_[l] += v[l];
+    }
+    for (; i < last; ++i) lane_[i % lanes] += static_cast<double>(value(i));
+  }
+  /// Adds v for column i.
+  void add_one(int i, double v) { lane_[i % lanes] += v; }
+  [[nodiscard]] double total() const {
+    return ((lane_[0] + lane_[1]) + (lane_[2] + lane_[3])) +
+           ((lane_[4] + lane_[5]) + (lane_[6] + lane_[7]));
+  }
+
+ private:
+  alignas(64) double lane_[lanes] = {};
+};
+
 /// What take_loss did to a cell.
 enum class LossTaken { bad, none, taken };
 /// Takes an active cell's loss depth and adds it to `lost`: the velocity is kept, or the cell
@@ -47,7 +81,7 @@ struct StepEnd {
 
 /// A run's share of the step's end sums (finish_cells adds to them).
 struct EndSums {
-  double lost = 0;    ///< depth lost [m]
+  ColumnSum lost;     ///< depth lost [m]
   long long bad = 0;  ///< loss depths outside [0, h]
   double rate = 0;    ///< wave rate of the state after the losses (with losses only)
 };
@@ -58,8 +92,8 @@ struct EndSums {
 /// then the flood maps fold the active cells with water. A bad loss depth (outside [0, h]) is
 /// counted and leaves its cell out of what follows: the stepper stops on it.
 /// Vectorised (the losses, the rate and the maps in loops of their own over the run, which is
-/// in cache), the depth lost summed cell by cell in column order (the same sum whatever the
-/// vector lanes); a run with a bad loss depth takes the scalar path.
+/// in cache), the depth lost summed by ColumnSum; a run with a bad loss depth takes the scalar
+/// path.
 inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h,
                          Real* __restrict qx, Real* __restrict qy, const Real* __restrict loss,
                          const Real* __restrict z, std::ptrdiff_t base, int first, int last,
@@ -77,7 +111,9 @@ inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h
         Real hc = h[i];
         Real qxc = qx[i];
         Real qyc = qy[i];
-        const LossTaken taken = take_loss(hc, qxc, qyc, loss[i], e.dry, sums.lost);
+        double lost = 0;
+        const LossTaken taken = take_loss(hc, qxc, qyc, loss[i], e.dry, lost);
+        sums.lost.add_one(i, lost);
         if (taken == LossTaken::bad) {
           ++sums.bad;
           continue;
@@ -116,11 +152,9 @@ inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h
       rate = std::max(rate, active ? static_cast<double>(w) : 0.0);
     }
     sums.rate = rate;
-    double lost = sums.lost;
-    for (int i = first; i < last; ++i) {
-      if (mask[i] == cell_active && loss[i] != 0) lost += loss[i];
-    }
-    sums.lost = lost;
+    sums.lost.add(first, last, [&](int i) {
+      return mask[i] == cell_active && loss[i] != 0 ? loss[i] : Real(0);
+    });
   }
   if (e.maps != nullptr)
     e.maps->update_run(static_cast<std::size_t>(base), first, last, mask, h, qx, qy, z, e.dry, e.t,
@@ -153,7 +187,7 @@ inline void primitive_row(const Real* __restrict h, const Real* __restrict qx,
 /// of the active cells, raised into `rate`. A function of its own, the options template
 /// arguments and the arrays restrict parameters, so that it vectorises: written inline in the
 /// stage, GCC 12 ran it as a scalar loop (its conditional loads kept branches in the loop).
-/// The rain it adds is summed by the caller, cell by cell in column order.
+/// The rain it adds is summed by the caller (ColumnSum).
 /// The rain depth a cell receives over a step: the uniform depth plus its field's rate times
 /// dt, 0 outside active cells (end_row_update adds it, the stage sums it: the same value).
 inline Real cell_rain(bool active, Real rain_depth, Real rate, Real dt) {

@@ -499,7 +499,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           long long round_offs = 0;
           Real* __restrict corr = W.corr.data();
           const std::span<const Span> cols = update_cols(j);
-          double rain_row = 0;
+          ColumnSum rain_row;
           double rate_row = 0;
           EndSums end_sums;  // the losses' and rate's of finish_cells
           if (by_cols && !in_place && h_base == nullptr) {
@@ -564,9 +564,9 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                 average ? qx_base + base : nullptr, average ? qy_base + base : nullptr, rrow,
                 rain_depth, dt, g, dry, inv_dx, inv_dy, i0, i1, hout, qxout, qyout, bad, rate_row);
             if (final_stage && (rain_depth != 0 || rain != nullptr)) {
-              for (int i = i0; i < i1; ++i) {
-                rain_row += cell_rain(mrow[i] == cell_active, rain_depth, rrow[i], dt);
-              }
+              rain_row.add(i0, i1, [&](int i) {
+                return cell_rain(mrow[i] == cell_active, rain_depth, rrow[i], dt);
+              });
             }
             // 4. Losses, wave rate and flood maps of the step's end (finish_in_stage): as
             // apply_losses and FloodMaps::update do them (a cell with h = 0 changes no map).
@@ -637,10 +637,10 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           const double wdt = static_cast<double>(weight) * static_cast<double>(dt);
           row_sums_[jr + 0] = b_in * wdt;
           row_sums_[jr + 1] = b_out * wdt;
-          row_sums_[jr + 2] = rain_row;
+          row_sums_[jr + 2] = rain_row.total();
           row_sums_[jr + 3] = corr_row;
           row_sums_[jr + 4] = static_cast<double>(bad);
-          row_sums_[jr + 7] = end_sums.lost;
+          row_sums_[jr + 7] = end_sums.lost.total();
           row_sums_[jr + 8] = static_cast<double>(end_sums.bad);
           flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
 
@@ -867,7 +867,7 @@ void Simulation::apply_losses(Real t, Real dt, Real rain_depth, const StageResul
         apply_run(wet_runs_.runs[r].first, wet_runs_.runs[r].second);
       }
     }
-    rows[2 * static_cast<std::size_t>(j)] = sums.lost;
+    rows[2 * static_cast<std::size_t>(j)] = sums.lost.total();
     rows[2 * static_cast<std::size_t>(j) + 1] = static_cast<double>(sums.bad);
     bad += sums.bad;
     max_rate = std::max(max_rate, sums.rate);

@@ -116,10 +116,20 @@ TEST(Friction, ImplicitManningSolvesBackwardEuler) {
   EXPECT_LT(thin, 1e-3);
 }
 
-TEST(Friction, FastCubeRootIsAccurate) {
+TEST(Friction, FastInverseCubeRootIsAccurate) {
   double worst = 0;
-  for (double x = 1e-9; x < 1e6; x *= 1.01) {
-    worst = std::max(worst, std::abs(cbrt_positive(x) - std::cbrt(x)) / std::cbrt(x));
+  for (double x = 1e-9; x < 1e6; x *= 1.001) {
+    const double exact = 1 / std::cbrt(x);
+    worst = std::max(worst, std::abs(inv_cbrt_positive(x) - exact) / exact);
   }
-  EXPECT_LT(worst, 4 * std::numeric_limits<double>::epsilon());
+  EXPECT_LT(worst, 5 * std::numeric_limits<double>::epsilon());
+  // The friction term's h^(-7/3) from it (y^7): within 16 ulp of the exact power.
+  worst = 0;
+  for (double x = 1e-9; x < 1e6; x *= 1.001) {
+    const double y = inv_cbrt_positive(x);
+    const double y2 = y * y;
+    const long double exact = std::pow(static_cast<long double>(x), -7.0L / 3.0L);
+    worst = std::max(worst, static_cast<double>(std::abs((y2 * y2) * (y2 * y) / exact - 1)));
+  }
+  EXPECT_LT(worst, 16 * std::numeric_limits<double>::epsilon());
 }
