@@ -29,16 +29,16 @@ class ColumnSum {
   /// Adds value(i) for each column i in [first, last).
   template <class Value>
   void add(int first, int last, Value value) {
+    alignas(64) double acc[lanes];  // in registers through the loop, not in *this
+    for (int l = 0; l < lanes; ++l) acc[l] = lane_[l];
     int i = first;
-    for (; i < last && (i % lanes) != 0; ++i) lane_[i % lanes] += static_cast<double>(value(i));
+    for (; i < last && (i % lanes) != 0; ++i) acc[i % lanes] += static_cast<double>(value(i));
     for (; i + lanes <= last; i += lanes) {
-      alignas(64) double v[lanes];
 #pragma omp simd
-      for (int l = 0; l < lanes; ++l) v[l] = static_cast<double>(value(i + l));
-#pragma omp simd
-      for (int l = 0; l < lanes; ++l) lane_[l] += v[l];
+      for (int l = 0; l < lanes; ++l) acc[l] += static_cast<double>(value(i + l));
     }
-    for (; i < last; ++i) lane_[i % lanes] += static_cast<double>(value(i));
+    for (; i < last; ++i) acc[i % lanes] += static_cast<double>(value(i));
+    for (int l = 0; l < lanes; ++l) lane_[l] = acc[l];
   }
   /// Adds v for column i.
   void add_one(int i, double v) { lane_[i % lanes] += v; }
