@@ -555,7 +555,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
               qynew[i] = wet ? qy * f : qy;
             }
             // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised); the rain
-            // added summed cell by cell (the same sum whatever the vector lanes).
+            // added summed by ColumnSum (the same sum whatever the spans and vector lanes).
             const Real* __restrict rrow = rain != nullptr ? rain + base : zeros + 1;
             const bool average = h_base != nullptr;
             end_row_updates[(average ? 4U : 0U) | (final_stage ? 2U : 0U) |
