@@ -142,8 +142,8 @@ TEST(GreenAmpt, ShortStepsAreExactToRoundOff) {
     const double k = log_uniform(1e-9, 1e-4);
     // dt for a q spread over 1e-9..0.04, a quarter of the samples within 10 % of each edge.
     const double edge = n % 4 == 0 ? 1e-3 : 0.04;
-    const double q = n % 4 < 2 ? edge * (1 + 0.1 * (2 * log_uniform(1e-3, 1) - 1))
-                               : log_uniform(1e-9, 0.04);
+    const double q =
+        n % 4 < 2 ? edge * (1 + 0.1 * (2 * log_uniform(1e-3, 1) - 1)) : log_uniform(1e-9, 0.04);
     if (q > 0.04) continue;
     const double dt = q * F * F / (k * (F + S));
     const double x = double(GreenAmpt::ponded_increment(Real(F), Real(k), Real(S), Real(dt)));
