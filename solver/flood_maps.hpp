@@ -47,30 +47,11 @@ class FloodMaps {
   void record_initial_state(const Simulation& sim) { update(sim, Real(0)); }
   /// Back to the maps before any update, in place (pointers into the maps stay valid).
   void reset();
-  /// update's work on one active cell k (padded index) of depth d, discharges qx, qy and bed
-  /// z at time t, after a step of dt (`dry`: the simulation's dry depth). Cells are
-  /// independent: rows may be updated on several threads at once.
-  void update_cell(std::size_t k, Real d, Real qx, Real qy, Real z, Real dry, Real t, Real dt) {
-    const Real speed = d > dry ? std::sqrt(qx * qx + qy * qy) / d : Real(0);
-    if (d > max_depth[k]) {
-      max_depth[k] = d;
-      time_of_max_depth[k] = static_cast<float>(t);
-    }
-    // Compared in Real with the stored float: the stored value is the rounded maximum.
-    if (d > dry && !(d + z <= max_water_level[k])) max_water_level[k] = static_cast<float>(d + z);
-    if (speed > max_speed[k]) max_speed[k] = static_cast<float>(speed);
-    const Real hr = hazard_rating(d, speed, debris_factor_);
-    if (hr > max_hazard[k]) max_hazard[k] = static_cast<float>(hr);
-    if (d > threshold_) {
-      if (std::isnan(arrival_time[k])) arrival_time[k] = static_cast<float>(t);
-      flood_duration[k] += dt;
-    }
-  }
-
-  /// update_cell on the cells [first, last) of a row whose fields are mask, h, qx, qy and z
-  /// (column i at [i]; `base` the padded index of column 0) that are active: the same
-  /// comparisons and values (a cell with h = 0 changes no map), in a loop that vectorises
-  /// (masked stores: a map is written only where it changes).
+  /// update's work on the cells [first, last) of a row whose fields are mask, h, qx, qy and z
+  /// (column i at [i]; `base` the padded index of column 0) that are active (a cell with
+  /// h = 0 changes no map), at time t after a step of dt (`dry`: the simulation's dry depth),
+  /// in a loop that vectorises (masked stores: a map is written only where it changes). Rows
+  /// and runs are independent: they may be updated on several threads at once.
   void update_run(std::size_t base, int first, int last, const std::uint8_t* __restrict mask,
                   const Real* __restrict h, const Real* __restrict qx, const Real* __restrict qy,
                   const Real* __restrict z, Real dry, Real t, Real dt) {
@@ -95,7 +76,7 @@ class FloodMaps {
         depth[i] = d;
         time_max[i] = tf;
       }
-      const Real wl = d + z[i];
+      const Real wl = d + z[i];  // compared in Real with the stored float: the rounded maximum
       if (active && moving && !(wl <= level[i])) level[i] = static_cast<float>(wl);
       if (active && speed > speed_max[i]) speed_max[i] = static_cast<float>(speed);
       const Real hr = hazard_rating(d, speed, debris);

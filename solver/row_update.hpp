@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "solver/flood_maps.hpp"
 #include "solver/simulation.hpp"
@@ -40,8 +41,6 @@ class ColumnSum {
     for (; i < last; ++i) acc[i % lanes] += static_cast<double>(value(i));
     for (int l = 0; l < lanes; ++l) lane_[l] = acc[l];
   }
-  /// Adds v for column i.
-  void add_one(int i, double v) { lane_[i % lanes] += v; }
   [[nodiscard]] double total() const {
     return ((lane_[0] + lane_[1]) + (lane_[2] + lane_[3])) +
            ((lane_[4] + lane_[5]) + (lane_[6] + lane_[7]));
@@ -50,27 +49,6 @@ class ColumnSum {
  private:
   alignas(64) double lane_[lanes] = {};
 };
-
-/// What take_loss did to a cell.
-enum class LossTaken { bad, none, taken };
-/// Takes an active cell's loss depth and adds it to `lost`: the velocity is kept, or the cell
-/// left still when what stays is below the dry depth. `bad` (the cell left as it is) when the
-/// loss is outside [0, h], `none` when it is 0.
-inline LossTaken take_loss(Real& h, Real& qx, Real& qy, Real loss, Real dry, double& lost) {
-  if (!(loss >= 0 && loss <= h)) return LossTaken::bad;
-  if (loss == 0) return LossTaken::none;
-  const Real h_new = h - loss;
-  if (h_new > dry) {
-    const Real ratio = h_new / h;  // one division (the arrays may alias: two before)
-    qx *= ratio;
-    qy *= ratio;
-  } else {
-    qx = qy = 0;
-  }
-  h = h_new;
-  lost += loss;
-  return LossTaken::taken;
-}
 
 /// What finish_cells needs of the step, the same for every cell.
 struct StepEnd {
@@ -88,16 +66,17 @@ struct EndSums {
 
 /// The end of a step on the cells [first, last) of a row whose fields are h, qx, qy, mask
 /// and bed (column i at [i]; `base` the padded index of column 0): when `loss` is given, each
-/// active cell's loss depth loss[i] is taken (take_loss) and the wave rate after it raised;
-/// then the flood maps fold the active cells with water. A bad loss depth (outside [0, h]) is
-/// counted and leaves its cell out of what follows: the stepper stops on it.
+/// active cell's loss depth loss[i] is taken (the velocity kept, or the cell left still when
+/// what stays is below the dry depth) and the wave rate after it raised; then the flood maps
+/// fold the active cells with water. A bad loss depth (outside
+/// [0, h]) is counted and leaves its cell out of what follows: the stepper stops on it.
 /// Vectorised (the losses, the rate and the maps in loops of their own over the run, which is
-/// in cache), the depth lost summed by ColumnSum; a run with a bad loss depth takes the scalar
-/// path.
+/// in cache), the depth lost summed by ColumnSum.
 inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h,
                          Real* __restrict qx, Real* __restrict qy, const Real* __restrict loss,
                          const Real* __restrict z, std::ptrdiff_t base, int first, int last,
                          const StepEnd& e, EndSums& sums) {
+  std::vector<int> bad_cells;  // filled only in the run of a failing step
   if (loss != nullptr) {
     long long bad = 0;
 #pragma omp simd reduction(+ : bad)
@@ -105,40 +84,24 @@ inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h
       const Real l = loss[i];
       bad += (mask[i] == cell_active && !(l >= 0 && l <= h[i])) ? 1 : 0;
     }
-    if (bad > 0) {  // the run of a failing step: cell by cell, skipping the bad ones
+    if (bad > 0) {
       for (int i = first; i < last; ++i) {
-        if (mask[i] != cell_active) continue;
-        Real hc = h[i];
-        Real qxc = qx[i];
-        Real qyc = qy[i];
-        double lost = 0;
-        const LossTaken taken = take_loss(hc, qxc, qyc, loss[i], e.dry, lost);
-        sums.lost.add_one(i, lost);
-        if (taken == LossTaken::bad) {
-          ++sums.bad;
-          continue;
-        }
-        h[i] = hc;
-        qx[i] = qxc;
-        qy[i] = qyc;
-        sums.rate =
-            std::max(sums.rate,
-                     static_cast<double>(wave_rate(hc, qxc, qyc, e.g, e.dry, e.inv_dx, e.inv_dy)));
-        if (e.maps != nullptr && hc > 0) {
-          e.maps->update_cell(static_cast<std::size_t>(base + i), hc, qxc, qyc, z[i], e.dry, e.t,
-                              e.dt);
-        }
+        if (mask[i] == cell_active && !(loss[i] >= 0 && loss[i] <= h[i])) bad_cells.push_back(i);
       }
-      return;
+      sums.bad += bad;
     }
-    // take_loss on every active cell, in the same operations (one division).
+    sums.lost.add(first, last, [&](int i) {
+      const Real l = loss[i];
+      return mask[i] == cell_active && l != 0 && l >= 0 && l <= h[i] ? l : Real(0);
+    });
+    // The losses of the active cells with a good loss depth (one division per cell).
     double rate = sums.rate;
 #pragma omp simd reduction(max : rate)
     for (int i = first; i < last; ++i) {
-      const bool active = mask[i] == cell_active;
       const Real l = loss[i];
       const Real hc = h[i];
-      const bool take = active && l != 0;
+      const bool good = mask[i] == cell_active && l >= 0 && l <= hc;
+      const bool take = good && l != 0;
       const Real h_new = hc - l;
       const bool moving = h_new > e.dry;
       const Real ratio = h_new / (take && moving ? hc : Real(1));
@@ -149,16 +112,19 @@ inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h
       qx[i] = qxn;
       qy[i] = qyn;
       const Real w = wave_rate(hn, qxn, qyn, e.g, e.dry, e.inv_dx, e.inv_dy);
-      rate = std::max(rate, active ? static_cast<double>(w) : 0.0);
+      rate = std::max(rate, good ? static_cast<double>(w) : 0.0);
     }
     sums.rate = rate;
-    sums.lost.add(first, last, [&](int i) {
-      return mask[i] == cell_active && loss[i] != 0 ? loss[i] : Real(0);
-    });
   }
-  if (e.maps != nullptr)
-    e.maps->update_run(static_cast<std::size_t>(base), first, last, mask, h, qx, qy, z, e.dry, e.t,
+  if (e.maps == nullptr) return;
+  int from = first;  // the maps fold the stretches between bad cells
+  for (const int b : bad_cells) {
+    e.maps->update_run(static_cast<std::size_t>(base), from, b, mask, h, qx, qy, z, e.dry, e.t,
                        e.dt);
+    from = b + 1;
+  }
+  e.maps->update_run(static_cast<std::size_t>(base), from, last, mask, h, qx, qy, z, e.dry, e.t,
+                     e.dt);
 }
 
 /// The primitive variables of cells [c0, c1) of a row (index c in every array): depth,

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -278,5 +279,59 @@ TEST(FloodMaps, LastStageFinishesTheStepAsThePassesAfterIt) {
     EXPECT_EQ(in_stage->mass_balance().losses, passes->mass_balance().losses) << name;
     EXPECT_GT(in_stage->mass_balance().losses, 0) << name;
     EXPECT_TRUE(floodtwin::testing::same_maps(got, want)) << name;
+  }
+}
+
+namespace {
+/// Half of each cell's water, except in cell (3, 2) where twice its depth (a bad loss depth),
+/// one run of cells at a time.
+class HalfAndOneBad : public LossModel {
+ public:
+  void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
+               const StepRain& rain, Real* loss) override {
+    for (int j = 0; j < grid.ny; ++j) {
+      const auto base = grid.index(0, j);
+      compute_run(grid, mask + base, h + base, t, dt, rain, j, 0, grid.nx, loss + base);
+    }
+  }
+  bool computes_runs(const Grid& /*grid*/) const override { return true; }
+  void compute_run(const Grid& /*grid*/, const std::uint8_t* mask, const Real* h, Real /*t*/,
+                   Real /*dt*/, const StepRain& /*rain*/, int j, int first, int last,
+                   Real* loss) override {
+    for (int i = first; i < last; ++i) {
+      loss[i] = mask[i] != 1 ? Real(0) : (i == 3 && j == 2 ? 2 * h[i] : h[i] / 2);
+    }
+  }
+};
+}  // namespace
+
+TEST(FloodMaps, ABadLossDepthStopsTheStepAndStaysOutOfTheMaps) {
+  // A loss depth outside [0, h] in one cell: the step fails with a NumericalError that counts
+  // it, the other cells of its row (before and after it) take their losses and reach the maps,
+  // and the bad cell is left out of them; the same whether the losses are applied in the last
+  // stage or (with a point source of 0 m3/s) in a pass of their own after it.
+  const Grid grid{9, 5, 10.0, 10.0, 0.0, 50.0};
+  for (const bool source : {false, true}) {
+    Simulation sim(grid, std::vector<Real>(grid.cell_count(), 0.0));
+    sim.set_depth(std::vector<Real>(grid.cell_count(), Real(0.4)));
+    sim.set_loss_model(std::make_shared<HalfAndOneBad>());
+    if (source) sim.add_point_source(grid.x_center(7), grid.y_center(4), TimeSeries(0.0), "nil");
+    FloodMaps maps(grid, 0.1);
+    sim.fold_maps(&maps);
+    try {
+      sim.step();
+      ADD_FAILURE() << "the step with a bad loss depth did not fail";
+    } catch (const floodtwin::NumericalError& e) {
+      EXPECT_NE(std::string(e.what()).find("returned 1 loss depths outside [0, h]"),
+                std::string::npos)
+          << e.what();
+    }
+    for (int j = 0; j < grid.ny; ++j) {
+      for (int i = 0; i < grid.nx; ++i) {
+        const Real want = i == 3 && j == 2 ? Real(0) : Real(0.2);
+        EXPECT_EQ(maps.max_depth[static_cast<std::size_t>(grid.index(i, j))], want)
+            << i << " " << j << (source ? " in a pass" : " in the stage");
+      }
+    }
   }
 }
