@@ -1,12 +1,14 @@
 #pragma once
 /// @file row_update.hpp
-/// The stepper's per-row update loops (private to solver/, included by stepper.cpp only):
-/// primitive variables of a loaded row, the end of a row's update (Runge-Kutta average, rain,
-/// dry cut-off, wave rate), and the end of a step on a run of cells (losses, rate, flood maps).
+/// The stepper's per-row update loops (private to solver/, included by stage.cpp and
+/// stepper.cpp only): primitive variables of a loaded row, the end of a row's update
+/// (Runge-Kutta average, rain, dry cut-off, wave rate), and the end of a step on a run of
+/// cells (losses, rate, flood maps).
 /// Each is a function of its own with restrict parameters so that GCC vectorises it (written
 /// inline in the stage's lambdas, GCC 12 ran two of them scalar: bench/README.md).
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -27,9 +29,11 @@ namespace floodtwin::solver {
 class ColumnSum {
  public:
   static constexpr int lanes = 8;
-  /// Adds value(i) for each column i in [first, last).
+  /// Adds value(i) for each column i in [first, last), 0 <= first (interior columns: the lane
+  /// of a negative column would be negative).
   template <class Value>
   void add(int first, int last, Value value) {
+    assert(first >= 0);
     alignas(64) double acc[lanes];  // in registers through the loop, not in *this
     for (int l = 0; l < lanes; ++l) acc[l] = lane_[l];
     int i = first;
