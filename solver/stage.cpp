@@ -28,11 +28,9 @@
 #include "solver/wet_runs.hpp"
 #include "solver/workspace.hpp"
 
-
 namespace floodtwin::solver {
 
 namespace {
-
 
 /// The face value at index a of `from` (depth, velocities, face bed) as that at index b of `to`.
 inline void copy_face(const RowFields& from, std::size_t a, RowFields& to, std::size_t b) {
@@ -324,8 +322,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     auto x_fluxes = [&](int r) {
       const std::ptrdiff_t base = G.index(-1, r);
       const auto rr = static_cast<std::size_t>(r);  // open_x_[2 rr]: west, [2 rr + 1]: east
-      const RowFields* east;  // plus faces of cells -1..nx
-      const RowFields* west;  // minus faces
+      const RowFields* east;                        // plus faces of cells -1..nx
+      const RowFields* west;                        // minus faces
       const Real* ze;
       const Real* zw;
       if constexpr (kSecondOrder) {
@@ -703,12 +701,13 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   return result;
 }
 
-
-template Simulation::StageResult Simulation::stage<false>(
-    const Real*, const Real*, const Real*, Real*, Real*, Real*, const Real*, const Real*,
-    const Real*, Real, Real, Real, bool, Real, std::vector<Span>&);
-template Simulation::StageResult Simulation::stage<true>(
-    const Real*, const Real*, const Real*, Real*, Real*, Real*, const Real*, const Real*,
-    const Real*, Real, Real, Real, bool, Real, std::vector<Span>&);
+template Simulation::StageResult Simulation::stage<false>(const Real*, const Real*, const Real*,
+                                                          Real*, Real*, Real*, const Real*,
+                                                          const Real*, const Real*, Real, Real,
+                                                          Real, bool, Real, std::vector<Span>&);
+template Simulation::StageResult Simulation::stage<true>(const Real*, const Real*, const Real*,
+                                                         Real*, Real*, Real*, const Real*,
+                                                         const Real*, const Real*, Real, Real, Real,
+                                                         bool, Real, std::vector<Span>&);
 
 }  // namespace floodtwin::solver

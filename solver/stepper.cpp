@@ -17,7 +17,6 @@
 #include "solver/wet_runs.hpp"
 #include "solver/workspace.hpp"
 
-
 namespace floodtwin::solver {
 
 Real Simulation::compute_max_rate() const {
