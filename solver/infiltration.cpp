@@ -177,14 +177,18 @@ inline Real log1p_nonnegative(Real v) {
 /// The same operations whether called per cell or lane by lane (batch_losses).
 constexpr Real kSeriesRange = Real(1e-3);
 constexpr Real kCorrectedRange = Real(0.04);
-/// q <= range with F, S and the target positive; & rather than &&: no branches, so that
+/// q from sigma and eps.
+inline Real rate_bound(Real s, Real e) { return e + e * s; }
+/// Whether the closed forms' arguments are positive; & rather than &&: no branches, so that
 /// batch_losses' loop vectorises.
+inline int closed_form_arguments(Real F, Real S, Real target) {
+  return static_cast<int>(F > 0) & static_cast<int>(S > 0) & static_cast<int>(target > 0);
+}
+/// q <= range with F, S and the target positive.
 inline bool q_within(Real F, Real S, Real target, Real range) {
   const Real inv_F = Real(1) / (F > 0 ? F : Real(1));
-  const Real e = target * inv_F;
-  return static_cast<bool>(static_cast<int>(F > 0) & static_cast<int>(S > 0) &
-                           static_cast<int>(target > 0) &
-                           static_cast<int>(e + e * (S * inv_F) <= range));
+  return static_cast<bool>(closed_form_arguments(F, S, target) &
+                           static_cast<int>(rate_bound(S * inv_F, target * inv_F) <= range));
 }
 inline bool series_applies(Real F, Real S, Real target) {
   return q_within(F, S, target, kSeriesRange);
@@ -336,11 +340,14 @@ void GreenAmpt::batch_losses(std::size_t k0, int n, const std::uint8_t* mask, co
 #pragma omp simd
   for (int l = 0; l < Lanes; ++l) {
     const Real k = ks[l] * dt;
-    closed[l] = series_applies(F[l], S[l], k) ? 1 : 0;
-    near[l] = corrected_applies(F[l], S[l], k) ? 1 : 0;
-    const Real inv_F = Real(1) / (F[l] > 0 ? F[l] : Real(1));  // as series_increment
+    // series_applies', corrected_applies' and series_increment's values from one division.
+    const Real inv_F = Real(1) / (F[l] > 0 ? F[l] : Real(1));
     sigma[l] = S[l] * inv_F;
     eps[l] = k * inv_F;
+    const Real q = rate_bound(sigma[l], eps[l]);
+    const int positive = closed_form_arguments(F[l], S[l], k);
+    closed[l] = positive & static_cast<int>(q <= kSeriesRange);
+    near[l] = positive & static_cast<int>(q <= kCorrectedRange);
     v0[l] = series_fraction(sigma[l], eps[l]);
     xs[l] = (F[l] + S[l]) * v0[l];
   }

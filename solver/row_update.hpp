@@ -8,7 +8,6 @@
 /// inline in the stage's lambdas, GCC 12 ran two of them scalar: bench/README.md).
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -29,20 +28,18 @@ namespace floodtwin::solver {
 class ColumnSum {
  public:
   static constexpr int lanes = 8;
-  /// Adds value(i) for each column i in [first, last), 0 <= first (interior columns: the lane
-  /// of a negative column would be negative).
+  /// Adds value(i) for each column i in [first, last).
   template <class Value>
   void add(int first, int last, Value value) {
-    assert(first >= 0);
     alignas(64) double acc[lanes];  // in registers through the loop, not in *this
     for (int l = 0; l < lanes; ++l) acc[l] = lane_[l];
     int i = first;
-    for (; i < last && (i % lanes) != 0; ++i) acc[i % lanes] += static_cast<double>(value(i));
+    for (; i < last && lane(i) != 0; ++i) acc[lane(i)] += static_cast<double>(value(i));
     for (; i + lanes <= last; i += lanes) {
 #pragma omp simd
       for (int l = 0; l < lanes; ++l) acc[l] += static_cast<double>(value(i + l));
     }
-    for (; i < last; ++i) acc[i % lanes] += static_cast<double>(value(i));
+    for (; i < last; ++i) acc[lane(i)] += static_cast<double>(value(i));
     for (int l = 0; l < lanes; ++l) lane_[l] = acc[l];
   }
   [[nodiscard]] double total() const {
@@ -51,6 +48,8 @@ class ColumnSum {
   }
 
  private:
+  /// Column i's lane, i mod 8 (for a ghost column -1 too: 7).
+  static int lane(int i) { return static_cast<int>(static_cast<unsigned>(i) % lanes); }
   alignas(64) double lane_[lanes] = {};
 };
 
@@ -72,8 +71,8 @@ struct EndSums {
 /// and bed (column i at [i]; `base` the padded index of column 0): when `loss` is given, each
 /// active cell's loss depth loss[i] is taken (the velocity kept, or the cell left still when
 /// what stays is below the dry depth) and the wave rate after it raised; then the flood maps
-/// fold the active cells with water. A bad loss depth (outside
-/// [0, h]) is counted and leaves its cell out of what follows: the stepper stops on it.
+/// fold the active cells with water. A bad loss depth (outside [0, h]) is counted and leaves
+/// its cell out of what follows: the stepper stops on it.
 /// Vectorised (the losses, the rate and the maps in loops of their own over the run, which is
 /// in cache), the depth lost summed by ColumnSum.
 inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h,
