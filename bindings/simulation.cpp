@@ -302,8 +302,8 @@ class PySimulation {
                std::optional<std::pair<Real, Real>> origin, const py::object& manning,
                const py::object& depth, const py::object& water_level, const py::object& velocity_x,
                const py::object& velocity_y, const std::string& scheme, const std::string& limiter,
-               Real cfl, Real gravity, Real dry_depth, Real max_dt, const py::object& active,
-               Real flood_threshold, std::optional<int> threads)
+               Real cfl, Real gravity, Real dry_depth, Real max_dt, int local_levels,
+               const py::object& active, Real flood_threshold, std::optional<int> threads)
       : threads_(checked_threads(threads, "Simulation")) {
     RealArray z = RealArray::ensure(real_array(elevation, "elevation"));
     if (!z || z.ndim() != 2) {
@@ -328,7 +328,8 @@ class PySimulation {
     grid.dy = dy.value_or(dx);
     grid.origin_x = origin ? origin->first : Real(0);
     grid.origin_y = origin ? origin->second : Real(grid.ny) * grid.dy;
-    build(grid, span_of(z), config_of(scheme, limiter, cfl, gravity, dry_depth, max_dt),
+    build(grid, span_of(z),
+          config_of(scheme, limiter, cfl, gravity, dry_depth, max_dt, local_levels),
           flood_threshold);
     refresh_derived();  // the elevation (NaN inactive) for a Manning raster
 
@@ -356,7 +357,8 @@ class PySimulation {
                std::optional<Real> cell_size_y, const std::string& resampling,
                const std::string& target_crs, const py::object& basin, int band,
                const std::string& scheme, const std::string& limiter, Real cfl, Real gravity,
-               Real dry_depth, Real max_dt, Real flood_threshold, std::optional<int> threads)
+               Real dry_depth, Real max_dt, int local_levels, Real flood_threshold,
+               std::optional<int> threads)
       : threads_(checked_threads(threads, "Simulation.from_raster")) {
     terrain::ElevationOptions eo;
     eo.band = band;
@@ -375,7 +377,8 @@ class PySimulation {
     const terrain::Raster dem = terrain::load_elevation(path_text(raster, "from_raster: path"), eo);
     crs_wkt_ = dem.crs_wkt;
     raster_warnings_ = dem.warnings;
-    build(dem.grid, dem.values, config_of(scheme, limiter, cfl, gravity, dry_depth, max_dt),
+    build(dem.grid, dem.values,
+          config_of(scheme, limiter, cfl, gravity, dry_depth, max_dt, local_levels),
           flood_threshold);
     sim_->set_manning(Real(0.035));
     state_changed();
@@ -1012,7 +1015,8 @@ class PySimulation {
   }
 
   static solver::SolverConfig config_of(const std::string& scheme, const std::string& limiter,
-                                        Real cfl, Real gravity, Real dry_depth, Real max_dt) {
+                                        Real cfl, Real gravity, Real dry_depth, Real max_dt,
+                                        int local_levels) {
     solver::SolverConfig config;
     config.scheme = solver::parse_scheme(scheme);
     config.limiter = solver::parse_limiter(limiter);
@@ -1020,6 +1024,7 @@ class PySimulation {
     config.gravity = gravity;
     config.dry_depth = dry_depth;
     config.max_dt = max_dt;
+    config.local_levels = local_levels;
     return config;
   }
 
@@ -1242,8 +1247,8 @@ class PySimulation {
         // The last step lands exactly on the target, as Simulation::advance_to does.
         if (std::min(sim_->stable_dt(), sim_->config().max_dt) >= stop - sim_->time()) {
           sim_->advance_to(stop);
-        } else {
-          sim_->step();
+        } else {  // at most to the stop (a cycle of local time steps is longer than dt)
+          sim_->step(stop - sim_->time());
         }
         maps_->update(*sim_, sim_->last_dt());
         if (single_step) break;
@@ -1513,7 +1518,7 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
       py::init<const py::object&, Real, std::optional<Real>, std::optional<std::pair<Real, Real>>,
                const py::object&, const py::object&, const py::object&, const py::object&,
                const py::object&, const std::string&, const std::string&, Real, Real, Real, Real,
-               const py::object&, Real, std::optional<int>>(),
+               int, const py::object&, Real, std::optional<int>>(),
       py::arg("elevation"), py::arg("dx"), py::arg("dy") = py::none(),
       py::arg("origin") = py::none(), py::kw_only(), py::arg("manning") = 0.035,
       py::arg("depth") = py::none(), py::arg("water_level") = py::none(),
@@ -1521,7 +1526,7 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
       py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
       py::arg("cfl") = defaults.cfl, py::arg("gravity") = defaults.gravity,
       py::arg("dry_depth") = defaults.dry_depth, py::arg("max_dt") = defaults.max_dt,
-      py::arg("active") = py::none(), py::arg("flood_threshold") = 0.1,
+      py::arg("local_levels") = 0, py::arg("active") = py::none(), py::arg("flood_threshold") = 0.1,
       py::arg("threads") = py::none(), "See floodtwin.Simulation for the parameters.");
 
   cls.def(py::init<const std::string&, std::optional<int>>(), py::kw_only(), py::arg("scenario"),
@@ -1531,14 +1536,14 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
                             "Gauges of the scenario file: (name, x, y) tuples.");
   cls.def(py::init<const py::object&, std::optional<Real>, std::optional<Real>, const std::string&,
                    const std::string&, const py::object&, int, const std::string&,
-                   const std::string&, Real, Real, Real, Real, Real, std::optional<int>>(),
+                   const std::string&, Real, Real, Real, Real, int, Real, std::optional<int>>(),
           py::kw_only(), py::arg("raster"), py::arg("cell_size") = py::none(),
           py::arg("cell_size_y") = py::none(), py::arg("resampling") = "bilinear",
           py::arg("target_crs") = "", py::arg("basin") = py::none(), py::arg("band") = 1,
           py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
           py::arg("cfl") = defaults.cfl, py::arg("gravity") = defaults.gravity,
           py::arg("dry_depth") = defaults.dry_depth, py::arg("max_dt") = defaults.max_dt,
-          py::arg("flood_threshold") = 0.1, py::arg("threads") = py::none(),
+          py::arg("local_levels") = 0, py::arg("flood_threshold") = 0.1, py::arg("threads") = py::none(),
           "A simulation on the grid of an elevation raster (see "
           "floodtwin.Simulation.from_raster).");
   cls.def_property_readonly(
@@ -1738,6 +1743,9 @@ output and sample times.
       .def_property_readonly(
           "max_dt", [](const P& s) { return s.sim().config().max_dt; },
           "Upper bound on the time step [s].")
+      .def_property_readonly(
+          "local_levels", [](const P& s) { return s.sim().config().local_levels; },
+          "Local time stepping: cells step up to 2^local_levels global steps (0: off).")
       .def_property_readonly(
           "flood_threshold", [](const P& s) { return s.maps().threshold(); },
           "Depth above which a cell counts as flooded in arrival_time and "

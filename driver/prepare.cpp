@@ -231,6 +231,7 @@ Forecast prepare(const Scenario& s) {
   cfg.limiter = s.limiter;
   cfg.cfl = static_cast<Real>(s.cfl);
   cfg.max_dt = static_cast<Real>(s.max_dt);
+  cfg.local_levels = s.local_levels;
   f.sim = std::make_unique<solver::Simulation>(grid, dem.values, cfg);
   solver::Simulation& sim = *f.sim;
 

@@ -181,7 +181,7 @@ Scenario load_scenario(const std::string& path) {
   {
     const Section sim(sub_table(root, "simulation", s.file, true), "simulation", s.file, s.dir,
                       {"duration", "output_interval", "scheme", "limiter", "cfl", "max_dt", "start",
-                       "gauge_interval"});
+                       "gauge_interval", "local_levels"});
     sim.require("duration");
     s.duration = *sim.duration("duration");
     if (!(s.duration > 0 && s.duration <= limits::max_duration)) {
@@ -198,6 +198,17 @@ Scenario load_scenario(const std::string& path) {
     // Absent: 0, the scheme's default (solver::positivity_cfl).
     if (sim.number("cfl")) s.cfl = sim.number_in("cfl", 0, 1e-6, 1.0);
     s.max_dt = sim.duration("max_dt").value_or(10.0);
+    // Local time stepping: an integer 0..6 (solver::SolverConfig::local_levels).
+    const double levels =
+        sim.number_in("local_levels", 0, 0, solver::SolverConfig::max_local_levels);
+    if (levels != std::floor(levels)) {
+      sim.fail("local_levels", "expected a whole number of levels (0 = off), got " +
+                                   number_text(levels));
+    }
+    s.local_levels = static_cast<int>(levels);
+    if (s.local_levels > 0 && s.scheme != solver::Scheme::first_order) {
+      sim.fail("local_levels", "local time stepping needs scheme = \"first-order\"");
+    }
     if (!(s.max_dt >= limits::min_max_dt && s.max_dt <= limits::max_max_dt)) {
       sim.fail("max_dt", "expected a time step in [1e-4 s, 1 d], got " + number_text(s.max_dt) +
                              " s");

@@ -142,6 +142,7 @@ struct Scenario {
   solver::Limiter limiter = solver::Limiter::van_leer;  ///< the second order's slope limiter
   double cfl = 0;  ///< 0: the scheme's default, solver::positivity_cfl (0.75 / 0.5)
   double max_dt = 10;
+  int local_levels = 0;  ///< local time stepping: up to 2^levels global steps per cell step
   std::string start = "1970-01-01T00:00:00Z";  ///< ISO-8601 datetime of t = 0
   double gauge_interval = 0;                   ///< [s]; 0: the output interval
 

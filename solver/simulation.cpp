@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "solver/error.hpp"
+#include "solver/local_steps.hpp"
 #include "solver/workspace.hpp"
 
 namespace floodtwin::solver {
@@ -52,6 +53,11 @@ void SolverConfig::validate() const {
     msg << "dry_depth: expected a finite value >= 0, got " << dry_depth;
   } else if (!(max_dt > 0)) {
     msg << "max_dt: expected a positive time step, got " << max_dt;
+  } else if (!(local_levels >= 0 && local_levels <= max_local_levels)) {
+    msg << "local_levels: expected 0 (off) to " << max_local_levels << ", got " << local_levels;
+  } else if (local_levels > 0 && scheme != Scheme::first_order) {
+    msg << "local_levels: local time stepping needs the first-order scheme (got "
+        << to_string(scheme) << ")";
   } else {
     return;
   }

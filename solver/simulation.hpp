@@ -19,6 +19,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -79,6 +80,13 @@ struct SolverConfig {
   /// still, where the CFL condition allows any step: rain, sources and inflows then enter in
   /// steps of at most this length.
   Real max_dt = Real(10);
+  /// Local time stepping (docs/solver.md, "Local time steps"): 0 (the default) steps every cell
+  /// with the one global step; L in 1..6 lets a cell whose own CFL condition allows it take
+  /// steps of 2, 4, .. 2^L times the global one within a cycle of 2^L global steps, its
+  /// neighbours' faces integrated at the finer of the two levels (conservative, well-balanced).
+  /// First-order scheme only.
+  int local_levels = 0;
+  static constexpr int max_local_levels = 6;
   /// Throws ConfigError naming the field when a value is out of range.
   void validate() const;
 };
@@ -398,6 +406,21 @@ class Simulation {
   static void check_losses(long long bad, Real t);
   /// One Workspace per thread, sized for the grid.
   void prepare_workspaces();
+  /// Local time stepping (local_steps.cpp): one cycle of 2^L global steps of dt0 from t,
+  /// ending at t_end exactly; L chosen by the caller (step), levels assigned here.
+  /// Returns false (the state as before) when the cycle is rejected: a cell went dry below
+  /// zero or its rate grew beyond its step within the cycle.
+  bool local_cycle(Real t, Real dt0, int levels, Real t_end);
+  /// A step of local time stepping: one cycle from time_, at most dt_limit and ending at the
+  /// horizon at the latest (as step()); returns its length, or nothing when no cycle of one
+  /// level or more is accepted (step() then takes a global step).
+  std::optional<Real> local_step(Real dt_limit, Real horizon);
+  /// The levels a cycle from global step dt0 may use (local_levels, fewer where a cell's step
+  /// would exceed max_dt) into `levels`; returns the cycle's length.
+  Real local_span(Real dt0, int& levels) const;
+  /// The levels, span sets and accumulators of local time stepping (local_steps.hpp).
+  struct LocalSteps;
+  std::unique_ptr<LocalSteps> local_;
   /// Advances the sub-grid channels by dt (after the 2D step, sources and losses).
   void step_channels(Real dt);
   /// Books the change of stored volume caused by an edit of the state (MassBalance::edits).

@@ -25,6 +25,7 @@
 #include "solver/row_kernels.hpp"
 #include "solver/row_update.hpp"
 #include "solver/simulation.hpp"
+#include "solver/special_faces.hpp"
 #include "solver/wet_runs.hpp"
 #include "solver/workspace.hpp"
 
@@ -38,51 +39,6 @@ inline void copy_face(const RowFields& from, std::size_t a, RowFields& to, std::
   to.u[b] = from.u[a];
   to.v[b] = from.v[a];
   to.z[b] = from.z[a];
-}
-
-/// An open side lets water out, never in: a face of an open ghost whose mass flux points into
-/// the domain (inward * mass > 0) carries what a wall carries instead: no mass, the hydrostatic
-/// pressure of the interior side's face depth h. A zero-gradient ghost copies the interior's
-/// velocity, so wherever the water near the edge flows away from it (a film running down from
-/// a ridge beyond the grid, water drawn back after a wave left) the ghost would feed it.
-inline void outflow_only(FluxRow& F, std::size_t f, Real inward, Real h, Real g) {
-  if (!(inward * F.mass[f] > 0)) return;
-  const FaceFlux w = wall_flux(h, g);
-  F.mass[f] = w.mass;
-  F.momentum_left[f] = w.momentum_left;
-  F.momentum_right[f] = w.momentum_right;
-  F.momentum_t[f] = w.momentum_t;
-}
-
-/// Sets the faces of a flux row that a stage did not compute to 0: v[c] for every c outside
-/// the spans [first, last + extra) of `cols` (increasing). x faces: extra 1 (the faces of
-/// cells [first, last) are first..last), y faces: 0.
-template <class Spans>
-void zero_outside(std::vector<Real>& v, const Spans& cols, int extra) {
-  auto from = v.begin();
-  for (const auto& sp : cols) {
-    const auto a = v.begin() + sp.first;
-    if (a > from) std::fill(from, a, Real(0));
-    from = std::max(from, v.begin() + sp.last + extra);
-  }
-  if (from < v.end()) std::fill(from, v.end(), Real(0));
-}
-
-/// Negative depths down to this magnitude are round-off and clipped (and booked) [m].
-constexpr Real negative_round_off = Real(1e-10);
-
-/// Flux through a face between cells of kinds mL and mR with face values L and R, in the
-/// face frame (u normal, v tangential). For a discharge ghost, its face state carries the
-/// boundary depth and q_ghost_* its normal unit discharge (positive left to right).
-inline FaceFlux face_flux(std::uint8_t mL, std::uint8_t mR, const FaceState& L, const FaceState& R,
-                          Real q_ghost_L, Real q_ghost_R, Real g) {
-  if (mL == cell_wall || mR == cell_wall) {
-    if (mL == cell_wall && mR == cell_wall) return {0, 0, 0, 0};
-    return wall_flux(mL == cell_wall ? R.h : L.h, g);
-  }
-  if (mL == cell_discharge) return discharge_flux(q_ghost_L, q_ghost_L == 0 ? R.h : L.h, g);
-  if (mR == cell_discharge) return discharge_flux(q_ghost_R, q_ghost_R == 0 ? L.h : R.h, g);
-  return hydrostatic_flux(L, R, g);
 }
 
 }  // namespace

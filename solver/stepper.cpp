@@ -12,12 +12,19 @@
 
 #include "solver/error.hpp"
 #include "solver/flood_maps.hpp"
+#include "solver/local_steps.hpp"
 #include "solver/row_update.hpp"
 #include "solver/simulation.hpp"
 #include "solver/wet_runs.hpp"
 #include "solver/workspace.hpp"
 
 namespace floodtwin::solver {
+
+namespace {
+/// Local time stepping: a cycle with fewer levels than configured (after a rejected one)
+/// tries one level more after this many accepted cycles in a row.
+constexpr int kRaiseAfter = 8;
+}  // namespace
 
 Real Simulation::compute_max_rate() const {
   const Real g = config_.gravity;
@@ -223,8 +230,16 @@ Real Simulation::step(Real dt_limit) {
     throw NumericalError(msg.str());
   }
   const Real t = time_;
+  if (config_.local_levels > 0) {
+    if (const std::optional<Real> span = local_step(dt_limit, horizon)) return *span;
+    // A global step: after kRaiseAfter of them local steps are tried again.
+    if (local_ && local_->try_levels == 0 && ++local_->accepted >= kRaiseAfter) {
+      local_->try_levels = 1;
+      local_->accepted = 0;
+    }
+  }
   // advance_to's last step ends at its end time exactly (t + dt may round off it).
-  step_end_ = !std::isnan(snap_end_) ? snap_end_ : to_horizon ? horizon : t + dt;
+  step_end_ = !std::isnan(snap_end_) && !(dt < dt_limit) ? snap_end_ : to_horizon ? horizon : t + dt;
   const Real rain_depth = uniform_rain_.empty() ? Real(0) : uniform_rain_.integral(t, t + dt);
   StageResult r1;
   StageResult r2;
@@ -303,11 +318,71 @@ bool Simulation::maps_in_losses() const {
   return maps_ != nullptr && losses_ && !channels_ && losses_->computes_runs(grid_);
 }
 
+Real Simulation::local_span(Real dt0, int& levels) const {
+  levels = config_.local_levels;
+  while (levels > 0 && dt0 * Real(1 << levels) > config_.max_dt) --levels;  // cells' steps
+  return dt0 * Real(1 << levels);
+}
+
+std::optional<Real> Simulation::local_step(Real dt_limit, Real horizon) {
+  if (decomposed() || !sources_.empty() || channels_ ||
+      (losses_ && !losses_->computes_runs(grid_))) {
+    throw ConfigError(
+        "local time stepping (local_levels > 0) does not yet support decomposed (MPI) runs, "
+        "point sources, sub-grid channels or loss models that compute whole grids; set "
+        "local_levels = 0");
+  }
+  if (!local_) local_ = std::make_unique<LocalSteps>();
+  LocalSteps& S = *local_;
+  const Real t = time_;
+  const Real dt0_full = std::min(stable_dt(), config_.max_dt);
+  int levels = 0;
+  const Real cycle = local_span(dt0_full, levels);
+  if (S.try_levels < 0) S.try_levels = config_.local_levels;
+  levels = std::min(levels, S.try_levels);
+  const Real reach = std::min(dt_limit, horizon - t);
+  for (; levels > 0; --levels) {
+    Real dt0 = dt0_full;
+    int used = levels;
+    const Real full = dt0 * Real(1 << levels);
+    const bool limited = !(std::min(cycle, full) < reach);
+    if (limited) {  // the cycle ends at the limit exactly: fewer levels, a shorter dt0
+      while (used > 0 && dt0 * Real(1 << (used - 1)) >= reach) --used;
+      dt0 = reach / Real(1 << used);
+    }
+    if (used == 0) return std::nullopt;  // one global step reaches the limit
+    const bool to_horizon = limited && !(dt_limit < horizon - t);
+    const Real span = limited ? reach : full;
+    step_end_ = !std::isnan(snap_end_) && limited ? snap_end_ : to_horizon ? horizon : t + span;
+    if (!local_cycle(t, dt0, used, step_end_)) {  // rejected: fewer levels from now on
+      S.try_levels = levels - 1;
+      S.accepted = 0;
+      continue;
+    }
+    if (S.try_levels < config_.local_levels && ++S.accepted >= kRaiseAfter) {
+      ++S.try_levels;
+      S.accepted = 0;
+    }
+    flows_.end_step(static_cast<double>(span),
+                    static_cast<double>(to_horizon ? horizon : t + span));
+    global_rate_ = -1;
+    time_ = step_end_;
+    last_dt_ = span;
+    ++steps_;
+    if (maps_ != nullptr) maps_->update(*this, span);
+    return span;
+  }
+  return std::nullopt;
+}
+
 bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& after_step) {
   if (!std::isfinite(t_end)) throw InputError("advance_to: the end time must be finite");
   while (time_ < t_end) {
     const Real remaining = t_end - time_;
-    const bool last = std::min(stable_dt(), config_.max_dt) >= remaining &&
+    int levels = 0;
+    const Real dt0 = std::min(stable_dt(), config_.max_dt);
+    const Real reach = config_.local_levels > 0 ? local_span(dt0, levels) : dt0;
+    const bool last = reach >= remaining &&
                       std::min(forcing_end(), next_elevation_change()) >= t_end;
     snap_end_ = last ? t_end : std::numeric_limits<Real>::quiet_NaN();
     Real dt = 0;

@@ -160,6 +160,7 @@ class Simulation(_core.Simulation):
         gravity: float = 9.81,
         dry_depth: float = 1e-6,
         max_dt: float = 10.0,
+        local_levels: int = 0,
         active: Optional[npt.ArrayLike] = None,
         flood_threshold: float = 0.1,
         threads: Optional[int] = None,
@@ -185,6 +186,7 @@ class Simulation(_core.Simulation):
         gravity: float = 9.81,
         dry_depth: float = 1e-6,
         max_dt: float = 10.0,
+        local_levels: int = 0,
         flood_threshold: float = 0.1,
         threads: Optional[int] = None,
     ) -> "Simulation":

@@ -185,6 +185,7 @@ class Simulation:
         gravity: float = 9.81,
         dry_depth: float = 1e-6,
         max_dt: float = 10.0,
+        local_levels: int = 0,
         active: Optional[ArrayLike] = None,
         flood_threshold: float = 0.1,
         threads: Optional[int] = None,
@@ -364,6 +365,8 @@ class Simulation:
     def dry_depth(self) -> float: ...
     @property
     def max_dt(self) -> float: ...
+    @property
+    def local_levels(self) -> int: ...
     @property
     def flood_threshold(self) -> float: ...
     @property

@@ -147,6 +147,11 @@ class Simulation(SectionsMixin, _core.Simulation):
     gravity, dry_depth, max_dt : float
         Gravity [m/s2], depth below which velocities are zero [m], upper bound on the time
         step [s].
+    local_levels : int, optional
+        Local time stepping (first order only): 0 (the default) steps every cell with one
+        global step; 1..6 lets a cell whose own CFL condition allows it step 2, 4, .. 2^L
+        times the global step (docs/solver.md, "Local time steps"). Not yet with point
+        sources, sub-grid channels, SCS losses or MPI.
     active : array_like of bool, optional
         False marks further cells inactive (e.g. outside a catchment).
     flood_threshold : float
@@ -184,6 +189,7 @@ class Simulation(SectionsMixin, _core.Simulation):
         gravity=9.81,
         dry_depth=1e-6,
         max_dt=10.0,
+        local_levels=0,
         active=None,
         flood_threshold=0.1,
         threads=None,
@@ -205,6 +211,7 @@ class Simulation(SectionsMixin, _core.Simulation):
             gravity=gravity,
             dry_depth=dry_depth,
             max_dt=max_dt,
+            local_levels=local_levels,
             active=active,
             flood_threshold=flood_threshold,
             threads=threads,
@@ -233,6 +240,7 @@ class Simulation(SectionsMixin, _core.Simulation):
         gravity=9.81,
         dry_depth=1e-6,
         max_dt=10.0,
+        local_levels=0,
         flood_threshold=0.1,
         threads=None,
     ):
@@ -263,6 +271,7 @@ class Simulation(SectionsMixin, _core.Simulation):
             gravity=gravity,
             dry_depth=dry_depth,
             max_dt=max_dt,
+            local_levels=local_levels,
             flood_threshold=flood_threshold,
             threads=threads,
         )

@@ -141,6 +141,20 @@ TEST_F(ScenarioFile, BadValues) {
   expect_error("[[gauge]]\nname = \"a\"\nx = 1\n", {"[gauge] is missing 'y'"});
 }
 
+TEST_F(ScenarioFile, LocalLevelsReachTheSolver) {
+  const auto s = load_scenario(
+      write_storm("[simulation]\nduration = \"1h\"\nscheme = \"first-order\"\nlocal_levels = 3\n"));
+  EXPECT_EQ(s.local_levels, 3);
+  const driver::Forecast f = driver::prepare(s);
+  EXPECT_EQ(f.sim->config().local_levels, 3);
+  expect_error("[simulation]\nduration = \"1h\"\nscheme = \"first-order\"\nlocal_levels = 2.5\n",
+               {"[simulation] local_levels", "whole number"}, false);
+  expect_error("[simulation]\nduration = \"1h\"\nscheme = \"first-order\"\nlocal_levels = 7\n",
+               {"[simulation] local_levels", "7"}, false);
+  expect_error("[simulation]\nduration = \"1h\"\nlocal_levels = 2\n",
+               {"[simulation] local_levels", "first-order"}, false);
+}
+
 TEST_F(ScenarioFile, ErrorsFoundAgainstTheGrid) {
   // A gauge outside the grid, a segment off the edge, a series whose times do not increase.
   expect_error("[[gauge]]\nname = \"far\"\nx = 0\ny = 0\n",

@@ -1,0 +1,737 @@
+/// @file local_steps.cpp
+/// Local time stepping (SolverConfig::local_levels, docs/solver.md "Local time steps"): a
+/// cycle of 2^L global steps of dt0 in which a cell of level l is updated every 2^l steps with
+/// dt0 2^l, and a face is integrated at the lower level of its two cells (Osher and Sanders
+/// 1983; Sanders 2008; Dazzi et al. 2018).
+///
+/// Each step k of the cycle has two passes over the rows:
+///  1. the faces whose level m satisfies k mod 2^m = 0 (those starting an interval at k) are
+///     computed from the current state, scaled by 2^m, and every cell adds the flux differences
+///     of its faces (times dt0 / dx) to its accumulator;
+///  2. the cells whose interval ends with step k ((k + 1) mod 2^l = 0) take the accumulated
+///     change, friction, rain, losses and the flood maps over their own interval, and clear the
+///     accumulator.
+/// A face's flux over the interval of either cell is added to both with opposite signs, so
+/// mass is conserved to round-off; a lake at rest stays at rest (each cell's faces together
+/// span its interval, their hydrostatic forces balance as in a global step). Levels come from
+/// each cell's CFL step (the largest wave rate of it and its four neighbours, boundary ghosts
+/// included) and are smoothed so that neighbours differ by at most one. The order of every sum
+/// depends on the cells only: results are bitwise identical for any number of threads.
+#include "solver/local_steps.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <sstream>
+
+#include "solver/error.hpp"
+#include "solver/flood_maps.hpp"
+#include "solver/friction.hpp"
+#include "solver/row_kernels.hpp"
+#include "solver/row_update.hpp"
+#include "solver/simulation.hpp"
+#include "solver/special_faces.hpp"
+#include "solver/wet_runs.hpp"
+#include "solver/workspace.hpp"
+
+namespace floodtwin::solver {
+
+namespace {
+
+/// 2^l for the levels (exact in floating point).
+constexpr Real kPow2[8] = {1, 2, 4, 8, 16, 32, 64, 128};
+
+/// A cycle is rejected when a cell ends one of its steps within the cycle with a rate that,
+/// times its step, exceeds cfl by this factor: room for rates to grow within a cycle (4/3: a
+/// Courant number of 1 at the default cfl of 3/4).
+constexpr Real kRejectGrowth = Real(4) / Real(3);
+
+/// Cells per level between a cell and a faster one: a wave from a cell of level m reaches a
+/// cell d cells away after about d 2^m global steps, so that cell should not wait much longer
+/// than that for its next update (levels then grow as log2 d; this spreads them linearly,
+/// by one level every kSpread cells).
+constexpr int kSpread = 4;
+
+/// min(a, b + 1) without overflow past 255 (the chamfer passes of levels and reach).
+inline std::uint8_t sat_next(std::uint8_t a, std::uint8_t b) {
+  const auto next = static_cast<std::uint8_t>(b + (b != 255 ? 1 : 0));
+  return a < next ? a : next;
+}
+
+/// Scales the fluxes of faces [a, b) of a flux row by 2^m for a face of level m <= top and by
+/// 0 for a face of a higher level; the face f lies between cells with levels la[f], lb[f].
+inline void scale_faces(int a, int b, const std::uint8_t* __restrict la,
+                        const std::uint8_t* __restrict lb, int top, const FluxRowOut& F) {
+  Real* __restrict fm = F.mass;
+  Real* __restrict fl = F.momentum_left;
+  Real* __restrict fr = F.momentum_right;
+  Real* __restrict ft = F.momentum_t;
+#pragma omp simd
+  for (int f = a; f < b; ++f) {
+    const int m = std::min(la[f], lb[f]);
+    const Real s = m <= top ? kPow2[m & 7] : Real(0);
+    fm[f] *= s;
+    fl[f] *= s;
+    fr[f] *= s;
+    ft[f] *= s;
+  }
+}
+
+}  // namespace
+
+bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
+  const Grid& G = grid_;
+  const int nx = G.nx;
+  const int ny = G.ny;
+  const std::ptrdiff_t stride = G.stride();
+  const Real g = config_.gravity;
+  const Real dry = config_.dry_depth;
+  const Real inv_dx = Real(1) / G.dx;
+  const Real inv_dy = Real(1) / G.dy;
+  const Real dtdx = dt0 / G.dx;
+  const Real dtdy = dt0 / G.dy;
+  const int L = levels;
+  const int steps = 1 << L;
+  const int threads = step_threads();
+  if (!local_) local_ = std::make_unique<LocalSteps>();
+  LocalSteps& S = *local_;
+  const std::size_t n = G.padded_size();
+  if (S.level.size() != n) {
+    S.level.assign(n, 0);
+    S.own.assign(n, 0);
+    S.reach.assign(n, 0);
+    S.acc_h.assign(n, 0);
+    S.acc_qx.assign(n, 0);
+    S.acc_qy.assign(n, 0);
+    S.snap_h.assign(n, 0);
+    S.snap_qx.assign(n, 0);
+    S.snap_qy.assign(n, 0);
+  }
+  // The loss model's state fields, snapshot alongside the state.
+  std::vector<std::vector<Real>*> loss_state;
+  if (losses_) {
+    for (auto& [name, field] : losses_->state_fields()) {
+      static_cast<void>(name);
+      loss_state.push_back(field);
+    }
+  }
+  S.snap_loss.resize(loss_state.size());
+  for (std::size_t f = 0; f < loss_state.size(); ++f) {
+    if (S.snap_loss[f].size() != loss_state[f]->size())
+      S.snap_loss[f].assign(loss_state[f]->size(), 0);
+  }
+  prepare_workspaces();
+  fill_ghosts(h_.data(), qx_.data(), qy_.data(), t0, t0, dt0);
+
+  // ---- levels ---------------------------------------------------------------------------
+  std::uint8_t* const level = S.level.data();
+  std::uint8_t* const own = S.own.data();
+  const Real cfl = config_.cfl;
+  // Cells water may reach within the cycle: those within 2^L cells (a step moves water by
+  // one cell at most) of a wet cell, a cell with rain, or a boundary that can let water in.
+  // The others are dry and still and stay so: the cycle does not visit them.
+  std::uint8_t* const reach = S.reach.data();
+  constexpr std::uint8_t far = 255;
+  const bool rain_everywhere = !uniform_rain_.empty() && uniform_rain_.integral(t0, t_end) > 0;
+  const Real* rain_field = rain_.empty() ? nullptr : rain_.data();
+  // All cells are live under rain everywhere; otherwise the distance to the seeds.
+  const bool all_live = rain_everywhere;
+  // A cell's own level: the largest l <= L with rate dt0 2^l <= cfl (a still cell: L).
+  const Real rate_scale = dt0 / cfl;
+  const std::uint8_t* mask = mask_.data();
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int j = -1; j <= ny; ++j) {
+    const std::ptrdiff_t base = G.index(-1, j);
+    const std::uint8_t* __restrict m = mask + base;
+    const Real* __restrict hr = h_.data() + base;
+    const Real* __restrict qxr = qx_.data() + base;
+    const Real* __restrict qyr = qy_.data() + base;
+    const Real* __restrict rf = rain_field != nullptr ? rain_field + base : nullptr;
+    std::uint8_t* __restrict o = own + base;
+    std::uint8_t* __restrict re = reach + base;
+#pragma omp simd
+    for (int i = 0; i < nx + 2; ++i) {
+      const bool cell = m[i] != cell_wall;
+      const Real x =
+          cell ? wave_rate(hr[i], qxr[i], qyr[i], g, dry, inv_dx, inv_dy) * rate_scale : Real(0);
+      int l = 0;
+      for (int q = 1; q <= SolverConfig::max_local_levels; ++q) {
+        l += (q <= L && x * kPow2[q] <= 1) ? 1 : 0;
+      }
+      o[i] = static_cast<std::uint8_t>(l);
+      const bool wet = hr[i] != 0 || qxr[i] != 0 || qyr[i] != 0;
+      re[i] = cell && wet ? std::uint8_t(0) : far;
+    }
+    if (rf != nullptr) {
+#pragma omp simd
+      for (int i = 0; i < nx + 2; ++i)
+        re[i] = m[i] != cell_wall && rf[i] > 0 ? std::uint8_t(0) : re[i];
+    }
+  }
+  for (const GhostCell& gc : ghost_cells_) {  // inflows and water levels may rise
+    if (gc.type == BoundaryType::discharge || gc.type == BoundaryType::water_level) {
+      reach[static_cast<std::size_t>(gc.interior)] = 0;
+    }
+  }
+  // Each cell takes the lowest level of itself and its four neighbours (a face's speeds are
+  // those of both sides), scaled by kSpread; then the distance transforms
+  // min over c' of v(c') + |c - c'| of these and of the reach (rows, then columns).
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int j = -1; j <= ny; ++j) {
+    const std::ptrdiff_t base = G.index(-1, j);
+    const std::uint8_t* __restrict oc = own + base;
+    const std::uint8_t* __restrict on = j > -1 ? oc - stride : oc;
+    const std::uint8_t* __restrict os = j < ny ? oc + stride : oc;
+    std::uint8_t* __restrict lv = level + base;
+#pragma omp simd
+    for (int i = 1; i < nx + 1; ++i) {
+      const std::uint8_t l = std::min({oc[i], oc[i - 1], oc[i + 1], on[i], os[i]});
+      lv[i] = static_cast<std::uint8_t>(l * kSpread);
+    }
+    lv[0] = static_cast<std::uint8_t>(std::min({oc[0], oc[1], on[0], os[0]}) * kSpread);
+    lv[nx + 1] =
+        static_cast<std::uint8_t>(std::min({oc[nx + 1], oc[nx], on[nx + 1], os[nx + 1]}) * kSpread);
+    std::uint8_t* __restrict re = reach + base;
+    if (all_live) {
+      for (int i = 1; i < nx + 2; ++i) lv[i] = sat_next(lv[i], lv[i - 1]);
+      for (int i = nx; i >= 0; --i) lv[i] = sat_next(lv[i], lv[i + 1]);
+    } else {
+      for (int i = 1; i < nx + 2; ++i) {
+        lv[i] = sat_next(lv[i], lv[i - 1]);
+        re[i] = sat_next(re[i], re[i - 1]);
+      }
+      for (int i = nx; i >= 0; --i) {
+        lv[i] = sat_next(lv[i], lv[i + 1]);
+        re[i] = sat_next(re[i], re[i + 1]);
+      }
+    }
+  }
+  // Columns are independent in the column passes: each thread takes a block of them.
+  const int nfields = all_live ? 1 : 2;
+#pragma omp parallel num_threads(threads)
+  {
+    const int tid = omp_get_thread_num();
+    const int nt = omp_get_num_threads();
+    const int c0 = static_cast<int>(static_cast<long long>(nx + 2) * tid / nt);
+    const int c1 = static_cast<int>(static_cast<long long>(nx + 2) * (tid + 1) / nt);
+    for (int f = 0; f < nfields; ++f) {
+      std::uint8_t* const field = f == 0 ? level : reach;
+      for (int j = 0; j <= ny; ++j) {
+        std::uint8_t* __restrict row = field + G.index(-1, j);
+        const std::uint8_t* __restrict above = row - stride;
+#pragma omp simd
+        for (int i = c0; i < c1; ++i) row[i] = sat_next(row[i], above[i]);
+      }
+      for (int j = ny - 1; j >= -1; --j) {
+        std::uint8_t* __restrict row = field + G.index(-1, j);
+        const std::uint8_t* __restrict below = row + stride;
+#pragma omp simd
+        for (int i = c0; i < c1; ++i) row[i] = sat_next(row[i], below[i]);
+      }
+    }
+  }
+  const int live_reach = steps;  // cells within this many of water are visited
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int j = -1; j <= ny; ++j) {
+    std::uint8_t* __restrict row = level + G.index(-1, j);
+#pragma omp simd
+    for (int i = 0; i < nx + 2; ++i) row[i] = static_cast<std::uint8_t>(row[i] / kSpread);
+  }
+
+  // ---- column lists per level threshold ------------------------------------------------
+  const auto rows = static_cast<std::size_t>(ny) + 2;  // rows -1..ny
+  const auto lists = static_cast<std::size_t>(L) + 1;  // thresholds 0..L (L: every live cell)
+  for (auto* set : {&S.cells, &S.yfaces, &S.load}) {
+    if (set->size() < lists) set->resize(lists);
+    for (std::size_t m = 0; m < lists; ++m) (*set)[m].resize(rows);
+  }
+  // Appends [a, b) (clamped to [lo, hi)) to spans in increasing order of a, merged with the
+  // last one when they overlap or touch.
+  auto push = [](std::vector<Span>& out, int a, int b, int lo, int hi) {
+    a = std::max(a, lo);
+    b = std::min(b, hi);
+    if (a >= b) return;
+    if (!out.empty() && out.back().last >= a) {
+      out.back().last = std::max(out.back().last, b);
+    } else {
+      out.push_back(Span{a, b});
+    }
+  };
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<Span> merged;
+#pragma omp for schedule(static)
+    for (int r = -1; r <= ny; ++r) {
+      const auto rr = static_cast<std::size_t>(r + 1);
+      const std::uint8_t* lrow = level + G.index(0, r);
+      const std::uint8_t* rrow = reach + G.index(0, r);
+      for (int m = 0; m <= L; ++m) {
+        std::vector<Span>& out = S.cells[static_cast<std::size_t>(m)][rr];
+        out.clear();
+        if (r < 0 || r >= ny) continue;
+        auto in = [&](int i) { return lrow[i] <= m && (all_live || rrow[i] <= live_reach); };
+        for (int i = 0; i < nx;) {
+          if (!in(i)) {
+            ++i;
+            continue;
+          }
+          const int a = i;
+          while (i < nx && in(i)) ++i;
+          out.push_back(Span{a, i});
+        }
+      }
+    }
+#pragma omp for schedule(static)
+    for (int r = -1; r <= ny; ++r) {
+      const auto rr = static_cast<std::size_t>(r + 1);
+      for (std::size_t m = 0; m <= static_cast<std::size_t>(L); ++m) {
+        const LocalSteps::RowLists& cells = S.cells[m];
+        auto unite = [&](int r0, int r1, int widen, int lo, int hi, std::vector<Span>& out) {
+          merged.clear();
+          for (int q = std::max(-1, r0); q <= std::min(ny, r1); ++q) {
+            const std::vector<Span>& c = cells[static_cast<std::size_t>(q + 1)];
+            const std::size_t mid = merged.size();
+            merged.insert(merged.end(), c.begin(), c.end());
+            std::inplace_merge(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(mid),
+                               merged.end(),
+                               [](const Span& x, const Span& y) { return x.first < y.first; });
+          }
+          out.clear();
+          for (const Span& sp : merged) push(out, sp.first - widen, sp.last + widen, lo, hi);
+        };
+        unite(r, r + 1, 0, 0, nx, S.yfaces[m][rr]);
+        unite(r - 1, r + 1, 1, -1, nx + 1, S.load[m][rr]);
+      }
+    }
+  }
+
+  // ---- the steps of the cycle ----------------------------------------------------------
+  const Real* z = z_.data();
+  const Real* nman = n_.data();
+  const Real* rain = rain_.empty() ? nullptr : rain_.data();
+  if (zero_row_.size() != static_cast<std::size_t>(nx + 2)) {
+    zero_row_.assign(static_cast<std::size_t>(nx + 2), Real(0));
+  }
+  const Real* zeros = zero_row_.data();
+  LossModel* const losses = losses_.get();
+  Real* h = h_.data();
+  Real* qx = qx_.data();
+  Real* qy = qy_.data();
+  Real* ah = S.acc_h.data();
+  Real* aqx = S.acc_qx.data();
+  Real* aqy = S.acc_qy.data();
+  // Per-row sums over the cycle: boundary in, out, rain, round-off correction, bad cells,
+  // depth lost, bad loss depths.
+  constexpr int kSums = 7;
+  row_sums_.assign(static_cast<std::size_t>(ny) * kSums, 0.0);
+  // The wet runs of each row (for_each_wet_run), rebuilt by the cycle's last step.
+  live_.resize(static_cast<std::size_t>(ny));
+  wet_runs_row_.resize(static_cast<std::size_t>(ny));
+  double max_rate = 0;
+
+  for (int k = 0; k < steps; ++k) {
+    const Real tk = t0 + Real(k) * dt0;
+    const bool last = k + 1 == steps;
+    const Real end_k = last ? t_end : t0 + Real(k + 1) * dt0;
+    // Faces of levels <= mf start an interval now; cells of levels <= mu end one.
+    const int mf = k == 0 ? L : std::min(std::countr_zero(static_cast<unsigned>(k)), L);
+    const int mu = last ? L : std::min(std::countr_zero(static_cast<unsigned>(k + 1)), L);
+    if (k > 0) fill_ghosts(h, qx, qy, tk, tk, dt0);
+    // Uniform rain over the interval of a cell of level l ending now.
+    Real rain_depth[8] = {};
+    for (int l = 0; l <= mu; ++l) {
+      const Real ta = t0 + Real(k + 1 - (1 << l)) * dt0;
+      rain_depth[l] = uniform_rain_.empty() ? Real(0) : uniform_rain_.integral(ta, end_k);
+    }
+    // Cells taking flux (levels <= mf + 1), and the y faces they read: the flux rows are
+    // cleared there first. The faces computed: those of the cells of levels <= mf, whose
+    // primitive values are loaded. Cells ending a step: levels <= mu.
+    const auto mfl = static_cast<std::size_t>(mf);
+    const auto mal = static_cast<std::size_t>(std::min(mf + 1, L));
+    auto list = [&](const std::vector<LocalSteps::RowLists>& set, std::size_t m, int r) {
+      return std::span<const Span>(set[m][static_cast<std::size_t>(r + 1)]);
+    };
+    auto acc_cols = [&](int r) { return list(S.cells, mal, r); };
+    auto yacc_cols = [&](int r) { return list(S.yfaces, mal, r); };
+    auto face_cols = [&](int r) { return list(S.cells, mfl, r); };
+    auto yface_cols = [&](int r) { return list(S.yfaces, mfl, r); };
+    auto load_cols = [&](int r) { return list(S.load, mfl, r); };
+    auto upd_cols = [&](int r) { return list(S.cells, static_cast<std::size_t>(mu), r); };
+    const bool rate_in_update = losses == nullptr;
+    double courant = 0;  // the largest rate x own step of the cells updated
+
+#pragma omp parallel num_threads(threads) reduction(max : max_rate, courant)
+    {
+      const int tid = omp_get_thread_num();
+      const int nt = omp_get_num_threads();
+      const int jb0 = static_cast<int>(static_cast<long long>(ny) * tid / nt);
+      const int jb1 = static_cast<int>(static_cast<long long>(ny) * (tid + 1) / nt);
+      Workspace& W = workspaces_[static_cast<std::size_t>(tid)];
+      auto slot = [](int r) { return static_cast<std::size_t>((r + 1) % Workspace::ring); };
+      auto load_row = [&](int r) {
+        RowFields& P = W.prim[slot(r)];
+        const std::ptrdiff_t base = G.index(-1, r);
+        for (const Span& sp : load_cols(r)) {
+          primitive_row(h + base, qx + base, qy + base, z + base, mask + base, dry, sp.first + 1,
+                        sp.last + 1, P.h.data(), P.u.data(), P.v.data(), P.z.data());
+        }
+      };
+      auto fix_face = [&](FluxRow& F, std::size_t f, std::uint8_t mL, std::uint8_t mR,
+                          const FaceState& A, const FaceState& B, Real qgL, Real qgR) {
+        const FaceFlux ff = face_flux(mL, mR, A, B, qgL, qgR, g);
+        F.mass[f] = ff.mass;
+        F.momentum_left[f] = ff.momentum_left;
+        F.momentum_right[f] = ff.momentum_right;
+        F.momentum_t[f] = ff.momentum_t;
+      };
+      auto in_cols = [](std::span<const Span> cols, int c, int extra) {
+        for (const Span& sp : cols) {
+          if (c >= sp.first && c < sp.last + extra) return true;
+        }
+        return false;
+      };
+      // The y faces between rows r and r + 1 (normal pointing south), scaled by their level.
+      auto y_fluxes = [&](int r, FluxRow& F) {
+        const RowFields& Sr = W.prim[slot(r)];
+        const RowFields& Nr = W.prim[slot(r + 1)];
+        const Real* zs = z + G.index(0, r);
+        const Real* zn = z + G.index(0, r + 1);
+        {  // faces not computed carry nothing
+          for (const Span& sp : yacc_cols(r)) {
+            for (Real* f : {F.mass.data(), F.momentum_left.data(), F.momentum_right.data(),
+                            F.momentum_t.data()}) {
+              std::fill(f + sp.first, f + sp.last, Real(0));
+            }
+          }
+        }
+        const std::span<const Span> cols = yface_cols(r);
+        for (const Span& sp : cols) {
+          const int a = sp.first;
+          const FaceRowIn A{Sr.h.data() + 1 + a, Sr.v.data() + 1 + a, Sr.u.data() + 1 + a, zs + a};
+          const FaceRowIn B{Nr.h.data() + 1 + a, Nr.v.data() + 1 + a, Nr.u.data() + 1 + a, zn + a};
+          hydrostatic_hllc_row(sp.last - a, A, B, Real(-1), g, F.out(static_cast<std::size_t>(a)));
+        }
+        if (r == -1 || r == ny - 1) {
+          const bool north = r == -1;
+          for (const int i : open_y_[north ? 0 : 1]) {
+            if (!in_cols(cols, i, 0)) continue;
+            const auto c = static_cast<std::size_t>(i + 1);
+            outflow_only(F, static_cast<std::size_t>(i), north ? Real(1) : Real(-1),
+                         north ? Nr.h[c] : Sr.h[c], g);
+          }
+        }
+        const std::ptrdiff_t base = G.index(0, r);
+        for (const int i : special_y_[static_cast<std::size_t>(r + 1)]) {
+          if (!in_cols(cols, i, 0)) continue;
+          const auto kL = static_cast<std::size_t>(base + i);
+          const auto kR = kL + static_cast<std::size_t>(stride);
+          const auto c = static_cast<std::size_t>(i + 1);
+          fix_face(F, static_cast<std::size_t>(i), mask[kL], mask[kR],
+                   FaceState{Sr.h[c], -Sr.v[c], Sr.u[c], zs[i]},
+                   FaceState{Nr.h[c], -Nr.v[c], Nr.u[c], zn[i]}, -qy[kL], -qy[kR]);
+        }
+        for (const Span& sp : cols) {
+          scale_faces(sp.first, sp.last, level + base, level + base + stride, mf, F.out());
+        }
+      };
+      // The x faces of row r (face f between cells f - 1 and f), scaled by their level.
+      auto x_fluxes = [&](int r) {
+        const std::ptrdiff_t base = G.index(-1, r);
+        const auto rr = static_cast<std::size_t>(r);
+        const RowFields& P = W.prim[slot(r)];
+        const Real* zr = z + base;
+        {  // faces not computed carry nothing
+          for (const Span& sp : acc_cols(r)) {
+            for (Real* f : {W.fx.mass.data(), W.fx.momentum_left.data(), W.fx.momentum_right.data(),
+                            W.fx.momentum_t.data()}) {
+              std::fill(f + sp.first, f + sp.last + 1, Real(0));
+            }
+          }
+        }
+        const std::span<const Span> cols = face_cols(r);
+        for (const Span& sp : cols) {
+          const int a = sp.first;
+          const FaceRowIn A{P.h.data() + a, P.u.data() + a, P.v.data() + a, zr + a};
+          const FaceRowIn B{P.h.data() + 1 + a, P.u.data() + 1 + a, P.v.data() + 1 + a, zr + 1 + a};
+          hydrostatic_hllc_row(sp.last - a + 1, A, B, Real(1), g,
+                               W.fx.out(static_cast<std::size_t>(a)));
+        }
+        if (open_x_[2 * rr] != 0 && in_cols(cols, 0, 1)) {
+          outflow_only(W.fx, 0, Real(1), P.h[1], g);
+        }
+        if (open_x_[2 * rr + 1] != 0 && in_cols(cols, nx, 1)) {
+          outflow_only(W.fx, static_cast<std::size_t>(nx), Real(-1),
+                       P.h[static_cast<std::size_t>(nx)], g);
+        }
+        for (const int f : special_x_[rr]) {
+          if (!in_cols(cols, f, 1)) continue;
+          const auto kL = static_cast<std::size_t>(base + f);
+          const auto cL = static_cast<std::size_t>(f);
+          fix_face(W.fx, cL, mask[kL], mask[kL + 1], FaceState{P.h[cL], P.u[cL], P.v[cL], zr[cL]},
+                   FaceState{P.h[cL + 1], P.u[cL + 1], P.v[cL + 1], zr[cL + 1]}, qx[kL],
+                   qx[kL + 1]);
+        }
+        for (const Span& sp : cols) {
+          scale_faces(sp.first, sp.last + 1, level + base, level + base + 1, mf, W.fx.out());
+        }
+      };
+
+      // 1. Faces starting an interval, added to the accumulators of the cells of the band.
+      for (int r = std::max(-1, jb0 - 1); r <= std::min(ny, jb0 + 1); ++r) load_row(r);
+      FluxRow* fy_n = &W.fy_n;
+      FluxRow* fy_s = &W.fy_s;
+      y_fluxes(jb0 - 1, *fy_n);
+      for (int j = jb0; j < jb1; ++j) {
+        if (j + 2 <= ny) load_row(j + 2);
+        y_fluxes(j, *fy_s);
+        x_fluxes(j);
+        const std::ptrdiff_t base = G.index(0, j);
+        const std::uint8_t* __restrict mrow = mask + base;
+        const std::span<const Span> cols = acc_cols(j);
+        {
+          const Real* __restrict fxm = W.fx.mass.data();
+          const Real* __restrict fxl = W.fx.momentum_left.data();
+          const Real* __restrict fxr = W.fx.momentum_right.data();
+          const Real* __restrict fxt = W.fx.momentum_t.data();
+          const Real* __restrict fnm = fy_n->mass.data();
+          const Real* __restrict fnr = fy_n->momentum_right.data();
+          const Real* __restrict fnt = fy_n->momentum_t.data();
+          const Real* __restrict fsm = fy_s->mass.data();
+          const Real* __restrict fsl = fy_s->momentum_left.data();
+          const Real* __restrict fst = fy_s->momentum_t.data();
+          Real* __restrict bh = ah + base;
+          Real* __restrict bqx = aqx + base;
+          Real* __restrict bqy = aqy + base;
+          for (const Span& sp : cols) {
+#pragma omp simd
+            for (int i = sp.first; i < sp.last; ++i) {
+              const bool active = mrow[i] == cell_active;
+              const Real dh = -dtdx * (fxm[i + 1] - fxm[i]) - dtdy * (fsm[i] - fnm[i]);
+              const Real dqx = -dtdx * (fxl[i + 1] - fxr[i]) - dtdy * (fst[i] - fnt[i]);
+              const Real dqy = dtdy * (fsl[i] - fnr[i]) - dtdx * (fxt[i + 1] - fxt[i]);
+              bh[i] = active ? bh[i] + dh : bh[i];
+              bqx[i] = active ? bqx[i] + dqx : bqx[i];
+              bqy[i] = active ? bqy[i] + dqy : bqy[i];
+            }
+          }
+        }
+        // Boundary faces of the row (inflow positive), and the faces sections record: zero
+        // where not computed this step.
+        {  // the flux rows hold this step's fluxes (or 0) in the cells' faces only
+          if (cols.empty() || cols.front().first > 0) W.fx.mass[0] = 0;
+          if (cols.empty() || cols.back().last < nx) W.fx.mass[static_cast<std::size_t>(nx)] = 0;
+          const bool sections = flows_.has_faces_in_row(j);
+          if (sections) zero_outside(W.fx.mass, cols, 1);
+          if (j == 0 || sections) zero_outside(fy_n->mass, yacc_cols(j - 1), 0);
+          if (j == ny - 1 || sections) zero_outside(fy_s->mass, yacc_cols(j), 0);
+        }
+        double b_in = 0;
+        double b_out = 0;
+        auto book = [&](Real into_domain, Real length) {
+          const double v = static_cast<double>(into_domain) * static_cast<double>(length);
+          if (v > 0) {
+            b_in += v;
+          } else {
+            b_out -= v;
+          }
+        };
+        book(W.fx.mass[0], G.dy);
+        book(-W.fx.mass[static_cast<std::size_t>(nx)], G.dy);
+        if (j == 0) {
+          for (int i = 0; i < nx; ++i) book(fy_n->mass[static_cast<std::size_t>(i)], G.dx);
+        }
+        if (j == ny - 1) {
+          for (int i = 0; i < nx; ++i) book(-fy_s->mass[static_cast<std::size_t>(i)], G.dx);
+        }
+        const auto jr = static_cast<std::size_t>(j) * kSums;
+        row_sums_[jr + 0] += b_in * static_cast<double>(dt0);
+        row_sums_[jr + 1] += b_out * static_cast<double>(dt0);
+        flows_.record_row(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data());
+        std::swap(fy_n, fy_s);
+      }
+#pragma omp barrier
+      // 2. Cells ending an interval: the accumulated change, friction, rain, losses, maps.
+#pragma omp for schedule(dynamic, 8)
+      for (int j = 0; j < ny; ++j) {
+        const std::ptrdiff_t base = G.index(0, j);
+        const std::uint8_t* __restrict mrow = mask + base;
+        const std::uint8_t* lrow = level + base;
+        Real* __restrict hnew = W.cell.h.data();
+        Real* __restrict qxnew = W.cell.u.data();
+        Real* __restrict qynew = W.cell.v.data();
+        Real* __restrict corr = W.corr.data();
+        Real* __restrict hout = h + base;
+        Real* __restrict qxout = qx + base;
+        Real* __restrict qyout = qy + base;
+        Real* __restrict bh = ah + base;
+        Real* __restrict bqx = aqx + base;
+        Real* __restrict bqy = aqy + base;
+        const Real* __restrict nrow = nman + base;
+        const Real* __restrict rrow = rain != nullptr ? rain + base : zeros + 1;
+        long long bad = 0;
+        double rate_row = 0;
+        ColumnSum rain_row;
+        ColumnSum corr_row;
+        EndSums end_sums;
+        for (const Span& sp : upd_cols(j)) {
+          for (int s = sp.first; s < sp.last;) {
+            const int l = lrow[s];
+            int e = s + 1;
+            while (e < sp.last && lrow[e] == l) ++e;
+            const Real dt_l = dt0 * kPow2[l];
+            const Real t_a = t0 + Real(k + 1 - (1 << l)) * dt0;
+            if (k + 1 == (1 << l)) {  // the cells' first update in the cycle: keep their state
+              const auto a = static_cast<std::ptrdiff_t>(base + s);
+              const auto b = static_cast<std::ptrdiff_t>(base + e);
+              std::copy(h + a, h + b, S.snap_h.begin() + a);
+              std::copy(qx + a, qx + b, S.snap_qx.begin() + a);
+              std::copy(qy + a, qy + b, S.snap_qy.begin() + a);
+              for (std::size_t f = 0; f < loss_state.size(); ++f) {
+                std::copy(loss_state[f]->begin() + a, loss_state[f]->begin() + b,
+                          S.snap_loss[f].begin() + a);
+              }
+            }
+            long long round_offs = 0;
+            double run_rate = 0;
+#pragma omp simd reduction(+ : bad, round_offs)
+            for (int i = s; i < e; ++i) {
+              const bool active = mrow[i] == cell_active;
+              Real hc = hout[i] + bh[i];
+              const Real qxc = qxout[i] + bqx[i];
+              const Real qyc = qyout[i] + bqy[i];
+              const bool round_off = hc < 0 && hc > -negative_round_off;
+              bad += (active && !(hc >= 0) && !round_off) ? 1 : 0;
+              round_offs += (active && round_off) ? 1 : 0;
+              corr[i] = (active && round_off) ? -hc : Real(0);
+              hc = hc > 0 ? hc : Real(0);
+              hnew[i] = active ? hc : Real(0);
+              qxnew[i] = active ? qxc : Real(0);
+              qynew[i] = active ? qyc : Real(0);
+              bh[i] = 0;
+              bqx[i] = 0;
+              bqy[i] = 0;
+            }
+            if (round_offs > 0) corr_row.add(s, e, [&](int i) { return corr[i]; });
+#pragma omp simd
+            for (int i = s; i < e; ++i) {
+              const Real hc = hnew[i];
+              const Real u = qxnew[i];
+              const Real v = qynew[i];
+              const bool wet = hc > dry;
+              const Real f =
+                  manning_factor(wet ? hc : Real(1), std::sqrt(u * u + v * v), nrow[i], g, dt_l);
+              qxnew[i] = wet ? u * f : u;
+              qynew[i] = wet ? v * f : v;
+            }
+            end_row_updates[2U | (rate_in_update ? 1U : 0U)](
+                mrow, hnew, qxnew, qynew, nullptr, nullptr, nullptr, rrow, rain_depth[l], dt_l, g,
+                dry, inv_dx, inv_dy, s, e, hout, qxout, qyout, bad, run_rate);
+            if (rain_depth[l] != 0 || rain != nullptr) {
+              rain_row.add(s, e, [&](int i) {
+                return cell_rain(mrow[i] == cell_active, rain_depth[l], rrow[i], dt_l);
+              });
+            }
+            if (losses != nullptr) {
+              Real* __restrict lrow_loss = W.loss.data();
+              const StepRain step_rain{rain_depth[l], rain};
+              losses->compute_run(G, mrow, hout, t_a, dt_l, step_rain, j, s, e, lrow_loss);
+              // The flood maps are folded once the cycle is accepted (local_step).
+              const StepEnd step_end{g, dry, inv_dx, inv_dy, end_k, dt_l, nullptr};
+              const double before = end_sums.rate;
+              end_sums.rate = 0;
+              finish_cells(mrow, hout, qxout, qyout, lrow_loss, z + base, base, s, e, step_end,
+                           end_sums);
+              run_rate = end_sums.rate;
+              end_sums.rate = std::max(before, run_rate);
+            }
+            rate_row = std::max(rate_row, run_rate);
+            // The state a cell ends a step with is read by its faces over its next step (of
+            // the same length): within the cycle that step must be stable too.
+            if (!last) courant = std::max(courant, run_rate * static_cast<double>(dt_l));
+            s = e;
+          }
+        }
+        if (last) {
+          max_rate = std::max({max_rate, rate_row, end_sums.rate});
+          // Wet runs and columns of the row (outside the cells visited every cell is dry).
+          Span live{0, 0};
+          std::vector<Span>& runs = wet_runs_row_[static_cast<std::size_t>(j)];
+          runs.clear();
+          for (const Span& sp : upd_cols(j)) {
+            int first = sp.first;
+            int end = sp.last;
+            while (first < end && !(hout[first] > 0)) ++first;
+            while (end > first && !(hout[end - 1] > 0)) --end;
+            if (first == end) continue;
+            live = live.first < live.last ? Span{live.first, end} : Span{first, end};
+            add_wet_runs(runs, first, end, [&](int i) { return hout[i] > 0; });
+          }
+          live_[static_cast<std::size_t>(j)] = live;
+        }
+        const auto jr = static_cast<std::size_t>(j) * kSums;
+        row_sums_[jr + 2] += rain_row.total();
+        row_sums_[jr + 3] += corr_row.total();
+        row_sums_[jr + 4] += static_cast<double>(bad);
+        row_sums_[jr + 5] += end_sums.lost.total();
+        row_sums_[jr + 6] += static_cast<double>(end_sums.bad);
+      }
+    }
+    flows_.end_stage(static_cast<double>(dt0));
+    long long bad = 0;
+    long long bad_losses = 0;
+    for (int j = 0; j < ny; ++j) {
+      bad += static_cast<long long>(row_sums_[static_cast<std::size_t>(j) * kSums + 4]);
+      bad_losses += static_cast<long long>(row_sums_[static_cast<std::size_t>(j) * kSums + 6]);
+    }
+    if (bad > 0 || courant > static_cast<double>(kRejectGrowth * cfl)) {
+      // A cell lost more water than it held, or moved faster than its step allows (its
+      // rates grew within the cycle): the cycle is undone, the caller retries with fewer
+      // levels. The cells updated so far get their state back; the others are unchanged.
+      const int done = k + 1;
+#pragma omp parallel for num_threads(threads) schedule(static)
+      for (int j = 0; j < ny; ++j) {
+        const std::ptrdiff_t base = G.index(0, j);
+        for (std::ptrdiff_t c = base; c < base + nx; ++c) {
+          const auto u = static_cast<std::size_t>(c);
+          if ((1 << level[u]) <= done) {
+            h[u] = S.snap_h[u];
+            qx[u] = S.snap_qx[u];
+            qy[u] = S.snap_qy[u];
+            for (std::size_t f = 0; f < loss_state.size(); ++f) {
+              (*loss_state[f])[u] = S.snap_loss[f][u];
+            }
+          }
+          ah[u] = 0;
+          aqx[u] = 0;
+          aqy[u] = 0;
+        }
+      }
+      flows_.discard_step();
+      live_known_ = false;
+      return false;
+    }
+    if (bad_losses > 0) {
+      flows_.discard_step();
+      live_known_ = false;
+      check_losses(bad_losses, tk);
+    }
+  }
+
+  const double area = static_cast<double>(G.dx) * static_cast<double>(G.dy);
+  for (int j = 0; j < ny; ++j) {
+    const auto jr = static_cast<std::size_t>(j) * kSums;
+    balance_.boundary_in += row_sums_[jr + 0];
+    balance_.boundary_out += row_sums_[jr + 1];
+    balance_.rain_in += row_sums_[jr + 2] * area;
+    balance_.correction += row_sums_[jr + 3] * area;
+    balance_.losses += row_sums_[jr + 5] * area;
+  }
+  max_rate_ = static_cast<Real>(max_rate);
+  live_known_ = true;
+  column_sets_ = false;
+  return true;
+}
+
+}  // namespace floodtwin::solver

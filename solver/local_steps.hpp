@@ -1,0 +1,38 @@
+#pragma once
+/// @file local_steps.hpp
+/// The buffers of local time stepping (Simulation::local_cycle, local_steps.cpp; private to
+/// solver/).
+#include <cstdint>
+#include <vector>
+
+#include "solver/simulation.hpp"
+
+namespace floodtwin::solver {
+
+struct Simulation::LocalSteps {
+  /// Level per padded cell (ghosts and walls included): a cell steps 2^level global steps at a
+  /// time; a face takes the lower level of its two cells. `own`: the level from the cell's own
+  /// wave rate, before its neighbours' and the smoothing.
+  std::vector<std::uint8_t> level, own;
+  /// Per padded cell: its distance in cells (255: far) from water, rain or an inflow at the
+  /// cycle's start; a cycle visits the cells within 2^L of them.
+  std::vector<std::uint8_t> reach;
+  /// Per padded cell: the change of h, qx, qy its faces have brought since its last update.
+  std::vector<Real> acc_h, acc_qx, acc_qy;
+  /// Per row r (index r + 1 for rows -1..ny), one list per level threshold m = 0..L-1:
+  /// `cells`: runs of columns with level <= m; `yfaces`: columns of the y faces between rows r
+  /// and r + 1 that cells of either row need (their union); `load`: the columns whose
+  /// primitive values rows r-1..r+1 need (their cells widened by one column).
+  using RowLists = std::vector<std::vector<Span>>;
+  std::vector<RowLists> cells, yfaces, load;
+  /// The state of each cell before its first update in the cycle (h, qx, qy and the loss
+  /// model's state fields), restored when the cycle is rejected.
+  std::vector<Real> snap_h, snap_qx, snap_qy;
+  std::vector<std::vector<Real>> snap_loss;
+  /// The levels the next cycle tries (lowered by a rejected cycle, raised again after
+  /// `accepted` cycles in a row).
+  int try_levels = -1;
+  int accepted = 0;
+};
+
+}  // namespace floodtwin::solver
