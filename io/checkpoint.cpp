@@ -256,6 +256,10 @@ void write_checkpoint(const std::filesystem::path& path, const Simulation& sim,
     // time in the engine's type, bitwise (a double attribute holds a float exactly too)
     write_attribute(root, "time", static_cast<double>(sim.time()), name);
     write_attribute(root, "steps", sim.steps(), name);
+    if (sim.config().local_levels > 0) {  // local time stepping's memory (solver.md)
+      write_attribute(root, "local_try_levels", sim.local_state().first, name);
+      write_attribute(root, "local_accepted", sim.local_state().second, name);
+    }
     const solver::MassBalance mb = sim.mass_balance();
     for (const BalanceField& f : balance_fields) {
       write_attribute(root, std::string("mass_balance_") + f.name, mb.*f.field, name);
@@ -451,6 +455,12 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     }
   }
   sim.restore(static_cast<Real>(info.time), info.steps, mb, h, qx, qy);
+  if (sim.config().local_levels > 0 && detail::has_attribute(file.get(), "local_try_levels")) {
+    sim.restore_local_state(  // a run resumed with fewer levels tries at most those
+        std::min(detail::read_attribute<int>(file.get(), "local_try_levels", name, "the file"),
+                 sim.config().local_levels),
+        detail::read_attribute<int>(file.get(), "local_accepted", name, "the file"));
+  }
   return info;
 }
 

@@ -340,6 +340,11 @@ class Simulation {
   [[nodiscard]] std::vector<Real> velocity_y() const;
   [[nodiscard]] std::vector<Real> elevation() const;
 
+  /// Local time stepping's memory of rejected cycles (the levels the next cycle tries and the
+  /// cycles accepted since, docs/solver.md "Local time steps"): checkpoints keep it, so that a
+  /// resumed run takes the same cycles as an uninterrupted one. {-1, 0} before the first cycle.
+  [[nodiscard]] std::pair<int, int> local_state() const;
+  void restore_local_state(int try_levels, int accepted);
   /// Restores a saved state (checkpoint / hot start): time, step count, mass balance and the
   /// padded h, qx, qy fields. Sizes must match the grid.
   void restore(Real time, long long steps, const MassBalance& balance, std::span<const Real> h,

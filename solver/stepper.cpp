@@ -239,7 +239,9 @@ Real Simulation::step(Real dt_limit) {
     }
   }
   // advance_to's last step ends at its end time exactly (t + dt may round off it).
-  step_end_ = !std::isnan(snap_end_) && !(dt < dt_limit) ? snap_end_ : to_horizon ? horizon : t + dt;
+  step_end_ = !std::isnan(snap_end_) && !(dt < dt_limit) ? snap_end_
+              : to_horizon                               ? horizon
+                                                         : t + dt;
   const Real rain_depth = uniform_rain_.empty() ? Real(0) : uniform_rain_.integral(t, t + dt);
   StageResult r1;
   StageResult r2;
@@ -375,6 +377,22 @@ std::optional<Real> Simulation::local_step(Real dt_limit, Real horizon) {
   return std::nullopt;
 }
 
+std::pair<int, int> Simulation::local_state() const {
+  return local_ ? std::pair{local_->try_levels, local_->accepted} : std::pair{-1, 0};
+}
+
+void Simulation::restore_local_state(int try_levels, int accepted) {
+  if (!(try_levels >= -1 && try_levels <= config_.local_levels && accepted >= 0)) {
+    std::ostringstream msg;
+    msg << "restore_local_state: levels " << try_levels << " (expected -1.." << config_.local_levels
+        << ") and accepted cycles " << accepted << " (expected >= 0)";
+    throw InputError(msg.str());
+  }
+  if (!local_) local_ = std::make_unique<LocalSteps>();
+  local_->try_levels = try_levels;
+  local_->accepted = accepted;
+}
+
 bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& after_step) {
   if (!std::isfinite(t_end)) throw InputError("advance_to: the end time must be finite");
   while (time_ < t_end) {
@@ -382,8 +400,8 @@ bool Simulation::advance_to(Real t_end, const std::function<bool(Real dt)>& afte
     int levels = 0;
     const Real dt0 = std::min(stable_dt(), config_.max_dt);
     const Real reach = config_.local_levels > 0 ? local_span(dt0, levels) : dt0;
-    const bool last = reach >= remaining &&
-                      std::min(forcing_end(), next_elevation_change()) >= t_end;
+    const bool last =
+        reach >= remaining && std::min(forcing_end(), next_elevation_change()) >= t_end;
     snap_end_ = last ? t_end : std::numeric_limits<Real>::quiet_NaN();
     Real dt = 0;
     try {
