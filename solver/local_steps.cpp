@@ -379,19 +379,8 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
         }
       };
       auto fix_face = [&](FluxRow& F, std::size_t f, std::uint8_t mL, std::uint8_t mR,
-                          const FaceState& A, const FaceState& B, Real qgL, Real qgR) {
-        const FaceFlux ff = face_flux(mL, mR, A, B, qgL, qgR, g);
-        F.mass[f] = ff.mass;
-        F.momentum_left[f] = ff.momentum_left;
-        F.momentum_right[f] = ff.momentum_right;
-        F.momentum_t[f] = ff.momentum_t;
-      };
-      auto in_cols = [](std::span<const Span> cols, int c, int extra) {
-        for (const Span& sp : cols) {
-          if (c >= sp.first && c < sp.last + extra) return true;
-        }
-        return false;
-      };
+                          const FaceState& A, const FaceState& B, Real qgL,
+                          Real qgR) { set_face(F, f, mL, mR, A, B, qgL, qgR, g); };
       // The y faces between rows r and r + 1 (normal pointing south), scaled by their level.
       auto y_fluxes = [&](int r, FluxRow& F) {
         const RowFields& Sr = W.prim[slot(r)];
@@ -517,34 +506,14 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
             }
           }
         }
-        // Boundary faces of the row (inflow positive), and the faces sections record: zero
-        // where not computed this step.
-        {  // the flux rows hold this step's fluxes (or 0) in the cells' faces only
-          if (cols.empty() || cols.front().first > 0) W.fx.mass[0] = 0;
-          if (cols.empty() || cols.back().last < nx) W.fx.mass[static_cast<std::size_t>(nx)] = 0;
-          const bool sections = flows_.has_faces_in_row(j);
-          if (sections) zero_outside(W.fx.mass, cols, 1);
-          if (j == 0 || sections) zero_outside(fy_n->mass, yacc_cols(j - 1), 0);
-          if (j == ny - 1 || sections) zero_outside(fy_s->mass, yacc_cols(j), 0);
-        }
+        // Boundary faces of the row (inflow positive) and the faces sections record: the flux
+        // rows hold this step's fluxes (or 0) in the faces of the cells taking flux only.
         double b_in = 0;
         double b_out = 0;
-        auto book = [&](Real into_domain, Real length) {
-          const double v = static_cast<double>(into_domain) * static_cast<double>(length);
-          if (v > 0) {
-            b_in += v;
-          } else {
-            b_out -= v;
-          }
-        };
-        book(W.fx.mass[0], G.dy);
-        book(-W.fx.mass[static_cast<std::size_t>(nx)], G.dy);
-        if (j == 0) {
-          for (int i = 0; i < nx; ++i) book(fy_n->mass[static_cast<std::size_t>(i)], G.dx);
-        }
-        if (j == ny - 1) {
-          for (int i = 0; i < nx; ++i) book(-fy_s->mass[static_cast<std::size_t>(i)], G.dx);
-        }
+        clear_uncomputed(W.fx.mass, fy_n->mass, fy_s->mass, cols, yacc_cols(j - 1), yacc_cols(j), j,
+                         ny, nx, flows_.has_faces_in_row(j));
+        boundary_row_flows(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data(), b_in,
+                           b_out);
         const auto jr = static_cast<std::size_t>(j) * kSums;
         row_sums_[jr + 0] += b_in * static_cast<double>(dt0);
         row_sums_[jr + 1] += b_out * static_cast<double>(dt0);
@@ -568,7 +537,6 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
         Real* __restrict bh = ah + base;
         Real* __restrict bqx = aqx + base;
         Real* __restrict bqy = aqy + base;
-        const Real* __restrict nrow = nman + base;
         const Real* __restrict rrow = rain != nullptr ? rain + base : zeros + 1;
         long long bad = 0;
         double rate_row = 0;
@@ -614,17 +582,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
               bqy[i] = 0;
             }
             if (round_offs > 0) corr_row.add(s, e, [&](int i) { return corr[i]; });
-#pragma omp simd
-            for (int i = s; i < e; ++i) {
-              const Real hc = hnew[i];
-              const Real u = qxnew[i];
-              const Real v = qynew[i];
-              const bool wet = hc > dry;
-              const Real f =
-                  manning_factor(wet ? hc : Real(1), std::sqrt(u * u + v * v), nrow[i], g, dt_l);
-              qxnew[i] = wet ? u * f : u;
-              qynew[i] = wet ? v * f : v;
-            }
+            friction_row(hnew, qxnew, qynew, nman + base, g, dry, dt_l, s, e);
             end_row_updates[2U | (rate_in_update ? 1U : 0U)](
                 mrow, hnew, qxnew, qynew, nullptr, nullptr, nullptr, rrow, rain_depth[l], dt_l, g,
                 dry, inv_dx, inv_dy, s, e, hout, qxout, qyout, bad, run_rate);

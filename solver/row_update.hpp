@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "solver/flood_maps.hpp"
+#include "solver/friction.hpp"
 #include "solver/simulation.hpp"
 #include "solver/workspace.hpp"
 
@@ -128,6 +129,23 @@ inline void finish_cells(const std::uint8_t* __restrict mask, Real* __restrict h
   }
   e.maps->update_run(static_cast<std::size_t>(base), from, last, mask, h, qx, qy, z, e.dry, e.t,
                      e.dt);
+}
+
+/// Point-implicit Manning friction (friction.hpp) over a step dt on cells [i0, i1) of a row:
+/// the discharges of the cells deeper than `dry` are scaled by manning_factor (vectorised).
+inline void friction_row(const Real* __restrict h, Real* __restrict qx, Real* __restrict qy,
+                         const Real* __restrict manning, Real g, Real dry, Real dt, int i0,
+                         int i1) {
+#pragma omp simd
+  for (int i = i0; i < i1; ++i) {
+    const Real hc = h[i];
+    const Real u = qx[i];
+    const Real v = qy[i];
+    const bool wet = hc > dry;
+    const Real f = manning_factor(wet ? hc : Real(1), std::sqrt(u * u + v * v), manning[i], g, dt);
+    qx[i] = wet ? u * f : u;
+    qy[i] = wet ? v * f : v;
+  }
 }
 
 /// The primitive variables of cells [c0, c1) of a row (index c in every array): depth,

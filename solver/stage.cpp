@@ -103,13 +103,6 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   auto yrecon_cols = [&](int r) {
     return by_cols ? yrecon_cols_.row(r) : std::span<const Span>(&whole_row, 1);
   };
-  // Whether column c lies in [first, last + extra) of one of `cols`.
-  auto in_cols = [](std::span<const Span> cols, int c, int extra) {
-    for (const Span& sp : cols) {
-      if (c >= sp.first && c < sp.last + extra) return true;
-    }
-    return false;
-  };
   std::vector<Span>* wet_runs = final_stage ? wet_runs_row_.data() : nullptr;
   // The step's last stage may also apply the losses and fold the flood maps of the step's end
   // (finish_in_stage), cell by cell as it writes them: what apply_losses and FloodMaps::update
@@ -185,13 +178,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
     };
     // Scalar flux for the faces next to walls, inactive cells or discharge ghosts.
     auto fix_face = [&](FluxRow& F, std::size_t f, std::uint8_t mL, std::uint8_t mR,
-                        const FaceState& L, const FaceState& R, Real qgL, Real qgR) {
-      const FaceFlux ff = face_flux(mL, mR, L, R, qgL, qgR, g);
-      F.mass[f] = ff.mass;
-      F.momentum_left[f] = ff.momentum_left;
-      F.momentum_right[f] = ff.momentum_right;
-      F.momentum_t[f] = ff.momentum_t;
-    };
+                        const FaceState& L, const FaceState& R, Real qgL,
+                        Real qgR) { set_face(F, f, mL, mR, L, R, qgL, qgR, g); };
     // y reconstruction of row r: face values north (minus) and south (plus) for columns
     // 0..nx-1 (index i + 1), and the bed-slope correction.
     auto y_recon = [&](int r, RowFields& north, RowFields& south, Real* scy) {
@@ -492,18 +480,7 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
               }
             }
             // 2. Implicit Manning friction (vectorised).
-            const Real* __restrict nrow = nman + base;
-#pragma omp simd
-            for (int i = i0; i < i1; ++i) {
-              const Real h = hnew[i];
-              const Real qx = qxnew[i];
-              const Real qy = qynew[i];
-              const bool wet = h > dry;
-              const Real f =
-                  manning_factor(wet ? h : Real(1), std::sqrt(qx * qx + qy * qy), nrow[i], g, dt);
-              qxnew[i] = wet ? qx * f : qx;
-              qynew[i] = wet ? qy * f : qy;
-            }
+            friction_row(hnew, qxnew, qynew, nman + base, g, dry, dt, i0, i1);
             // 3. Runge-Kutta average, rain, dry cut-off and wave speeds (vectorised); the rain
             // added summed by ColumnSum (the same sum whatever the spans and vector lanes).
             const Real* __restrict rrow = rain != nullptr ? rain + base : zeros + 1;
@@ -559,30 +536,12 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
           // Boundary faces of this row: inflow is positive into the domain.
           double b_in = 0;
           double b_out = 0;
-          auto book = [&](Real into_domain, Real length) {
-            const double v = static_cast<double>(into_domain) * static_cast<double>(length);
-            if (v > 0) {
-              b_in += v;
-            } else {
-              b_out -= v;
-            }
-          };
           if (by_cols) {  // faces not computed carry nothing: zero where they are read below
-            if (cols.front().first > 0) W.fx.mass[0] = 0;
-            if (cols.back().last < nx) W.fx.mass[static_cast<std::size_t>(nx)] = 0;
-            const bool sections = flows_.has_faces_in_row(j);
-            if (sections) zero_outside(W.fx.mass, cols, 1);
-            if (j == 0 || sections) zero_outside(fy_n->mass, yface_cols(j - 1), 0);
-            if (j == ny - 1 || sections) zero_outside(fy_s->mass, yface_cols(j), 0);
+            clear_uncomputed(W.fx.mass, fy_n->mass, fy_s->mass, cols, yface_cols(j - 1),
+                             yface_cols(j), j, ny, nx, flows_.has_faces_in_row(j));
           }
-          book(W.fx.mass[0], G.dy);
-          book(-W.fx.mass[static_cast<std::size_t>(nx)], G.dy);
-          if (j == 0) {
-            for (int i = 0; i < nx; ++i) book(fy_n->mass[static_cast<std::size_t>(i)], G.dx);
-          }
-          if (j == ny - 1) {
-            for (int i = 0; i < nx; ++i) book(-fy_s->mass[static_cast<std::size_t>(i)], G.dx);
-          }
+          boundary_row_flows(G, j, W.fx.mass.data(), fy_n->mass.data(), fy_s->mass.data(), b_in,
+                             b_out);
           const auto jr = static_cast<std::size_t>(j) * kSums;
           const double wdt = static_cast<double>(weight) * static_cast<double>(dt);
           row_sums_[jr + 0] = b_in * wdt;
