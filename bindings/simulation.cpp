@@ -1543,7 +1543,8 @@ cell (row j, column i) has its centre at x = x0 + (i + 0.5) dx, y = y0 - (j + 0.
           py::arg("scheme") = "second-order", py::arg("limiter") = "van-leer",
           py::arg("cfl") = defaults.cfl, py::arg("gravity") = defaults.gravity,
           py::arg("dry_depth") = defaults.dry_depth, py::arg("max_dt") = defaults.max_dt,
-          py::arg("local_levels") = 0, py::arg("flood_threshold") = 0.1, py::arg("threads") = py::none(),
+          py::arg("local_levels") = 0, py::arg("flood_threshold") = 0.1,
+          py::arg("threads") = py::none(),
           "A simulation on the grid of an elevation raster (see "
           "floodtwin.Simulation.from_raster).");
   cls.def_property_readonly(

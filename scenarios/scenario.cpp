@@ -202,8 +202,8 @@ Scenario load_scenario(const std::string& path) {
     const double levels =
         sim.number_in("local_levels", 0, 0, solver::SolverConfig::max_local_levels);
     if (levels != std::floor(levels)) {
-      sim.fail("local_levels", "expected a whole number of levels (0 = off), got " +
-                                   number_text(levels));
+      sim.fail("local_levels",
+               "expected a whole number of levels (0 = off), got " + number_text(levels));
     }
     s.local_levels = static_cast<int>(levels);
     if (s.local_levels > 0 && s.scheme != solver::Scheme::first_order) {
