@@ -175,6 +175,13 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       reach[static_cast<std::size_t>(gc.interior)] = 0;
     }
   }
+  // A point source may start at any time and fills a cell between dry ones at every step
+  // (the positivity bound's hardest case): its cell takes the finest level.
+  for (const PointSource& ps : sources_) {
+    const auto k = static_cast<std::size_t>(G.index(ps.i, ps.j));
+    reach[k] = 0;
+    own[k] = 0;
+  }
   // Each cell takes the lowest level of itself and its four neighbours (a face's speeds are
   // those of both sides), scaled by kSpread; then the distance transforms
   // min over c' of v(c') + |c - c'| of these and of the reach (rows, then columns).
@@ -330,6 +337,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   live_.resize(static_cast<std::size_t>(ny));
   wet_runs_row_.resize(static_cast<std::size_t>(ny));
   double max_rate = 0;
+  std::vector<double> source_volume(sources_.size(), 0.0);  // per point source [m3]
 
   for (int k = 0; k < steps; ++k) {
     const Real tk = t0 + Real(k) * dt0;
@@ -637,6 +645,22 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       }
     }
     flows_.end_stage(static_cast<double>(dt0));
+    // Point sources whose cell ended a step: the volume over that step, after its update (as
+    // a global step adds them after the fluxes), its rate checked as the cells'.
+    for (std::size_t p = 0; p < sources_.size(); ++p) {
+      const PointSource& ps = sources_[p];
+      const auto c = static_cast<std::size_t>(G.index(ps.i, ps.j));
+      const int l = level[c];
+      if (l > mu) continue;
+      const Real t_a = t0 + Real(k + 1 - (1 << l)) * dt0;
+      source_volume[p] += static_cast<double>(add_to_cell(c, ps.discharge.integral(t_a, end_k)));
+      const double rate = wave_rate(h[c], qx[c], qy[c], g, dry, inv_dx, inv_dy);
+      if (last) {
+        max_rate = std::max(max_rate, rate);
+      } else {
+        courant = std::max(courant, rate * static_cast<double>(dt0 * kPow2[l]));
+      }
+    }
     long long bad = 0;
     long long bad_losses = 0;
     for (int j = 0; j < ny; ++j) {
@@ -686,9 +710,13 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     balance_.correction += row_sums_[jr + 3] * area;
     balance_.losses += row_sums_[jr + 5] * area;
   }
+  for (const double v : source_volume) balance_.point_in += v;
   max_rate_ = static_cast<Real>(max_rate);
   live_known_ = true;
   column_sets_ = false;
+  for (const PointSource& ps : sources_) {
+    if (h_[static_cast<std::size_t>(G.index(ps.i, ps.j))] > 0) mark_wet(ps.i, ps.j);
+  }
   return true;
 }
 

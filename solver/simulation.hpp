@@ -400,6 +400,9 @@ class Simulation {
   [[nodiscard]] Real boundary_rate(Real t) const;
   void rebuild_boundary_cells();
   void apply_point_sources(Real t, Real dt);
+  /// Adds `volume` [m3] to cell k of h_ (a sink takes at most what the cell holds; added
+  /// water is at rest, a sink keeps the velocity); returns the volume added.
+  Real add_to_cell(std::size_t k, Real volume);
   /// The losses of the step: computed and applied in a pass over the wet cells, or (when the
   /// last stage applied them: finish_in_stage) checked and booked from `last_stage`.
   void apply_losses(Real t, Real dt, Real rain_depth, const StageResult& last_stage);

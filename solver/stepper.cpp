@@ -59,6 +59,24 @@ Real Simulation::stable_dt() const {
   return config_.cfl / rate;
 }
 
+Real Simulation::add_to_cell(std::size_t k, Real volume) {
+  const Real area = grid_.cell_area();
+  const Real h_old = h_[k];
+  if (volume < 0) volume = std::max(volume, -h_old * area);  // cannot take more than stored
+  const Real h_new = h_old + volume / area;
+  if (h_new > config_.dry_depth && h_old > config_.dry_depth) {
+    // Mass added at rest: discharge unchanged; mass removed keeps the velocity.
+    if (volume < 0) {
+      qx_[k] *= h_new / h_old;
+      qy_[k] *= h_new / h_old;
+    }
+  } else {
+    qx_[k] = qy_[k] = 0;
+  }
+  h_[k] = h_new;
+  return volume;
+}
+
 void Simulation::apply_point_sources(Real t, Real dt) {
   const Real area = grid_.cell_area();
   std::vector<double> volumes(sources_.size(), 0.0);
@@ -75,20 +93,7 @@ void Simulation::apply_point_sources(Real t, Real dt) {
                                          h_.data(), qx_.data(), qy_.data(),
                                          static_cast<double>(area), config_.dry_depth);
     } else {
-      const Real h_old = h_[k];
-      if (volume < 0) volume = std::max(volume, -h_old * area);  // cannot take more than stored
-      const Real h_new = h_old + volume / area;
-      if (h_new > config_.dry_depth && h_old > config_.dry_depth) {
-        // Mass added at rest: discharge unchanged; mass removed keeps the velocity.
-        if (volume < 0) {
-          qx_[k] *= h_new / h_old;
-          qy_[k] *= h_new / h_old;
-        }
-      } else {
-        qx_[k] = qy_[k] = 0;
-      }
-      h_[k] = h_new;
-      volumes[n] = static_cast<double>(volume);
+      volumes[n] = static_cast<double>(add_to_cell(k, volume));
     }
     mark_wet(s.i, s.j);
   }
@@ -327,12 +332,10 @@ Real Simulation::local_span(Real dt0, int& levels) const {
 }
 
 std::optional<Real> Simulation::local_step(Real dt_limit, Real horizon) {
-  if (decomposed() || !sources_.empty() || channels_ ||
-      (losses_ && !losses_->computes_runs(grid_))) {
+  if (decomposed() || channels_ || (losses_ && !losses_->computes_runs(grid_))) {
     throw ConfigError(
         "local time stepping (local_levels > 0) does not yet support decomposed (MPI) runs, "
-        "point sources, sub-grid channels or loss models that compute whole grids; set "
-        "local_levels = 0");
+        "sub-grid channels or loss models that compute whole grids; set local_levels = 0");
   }
   if (!local_) local_ = std::make_unique<LocalSteps>();
   LocalSteps& S = *local_;

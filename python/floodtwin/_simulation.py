@@ -150,8 +150,8 @@ class Simulation(SectionsMixin, _core.Simulation):
     local_levels : int, optional
         Local time stepping (first order only): 0 (the default) steps every cell with one
         global step; 1..6 lets a cell whose own CFL condition allows it step 2, 4, .. 2^L
-        times the global step (docs/solver.md, "Local time steps"). Not yet with point
-        sources, sub-grid channels, SCS losses or MPI.
+        times the global step (docs/solver.md, "Local time steps"). Not yet with
+        sub-grid channels, SCS losses or MPI.
     active : array_like of bool, optional
         False marks further cells inactive (e.g. outside a catchment).
     flood_threshold : float
