@@ -9,13 +9,15 @@
 ///     computed from the current state, scaled by 2^m, and every cell adds the flux differences
 ///     of its faces (times dt0 / dx) to its accumulator;
 ///  2. the cells whose interval ends with step k ((k + 1) mod 2^l = 0) take the accumulated
-///     change, friction, rain, losses and the flood maps over their own interval, and clear the
-///     accumulator.
+///     change, friction, rain, losses and point sources over their own interval, and clear
+///     the accumulator (the flood maps are folded once the cycle is accepted, local_step).
 /// A face's flux over the interval of either cell is added to both with opposite signs, so
 /// mass is conserved to round-off; a lake at rest stays at rest (each cell's faces together
 /// span its interval, their hydrostatic forces balance as in a global step). Levels come from
 /// each cell's CFL step (the largest wave rate of it and its four neighbours, boundary ghosts
-/// included) and are smoothed so that neighbours differ by at most one. The order of every sum
+/// included) and are smoothed to rise by one level per kSpread cells at most. A cycle whose
+/// rates outgrow its steps is undone (local_step retries it with fewer levels). The order of
+/// every sum
 /// depends on the cells only: results are bitwise identical for any number of threads.
 #include "solver/local_steps.hpp"
 
