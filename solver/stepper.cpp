@@ -342,7 +342,7 @@ std::optional<Real> Simulation::local_step(Real dt_limit, Real horizon) {
   const Real t = time_;
   const Real dt0_full = std::min(stable_dt(), config_.max_dt);
   int levels = 0;
-  const Real cycle = local_span(dt0_full, levels);
+  static_cast<void>(local_span(dt0_full, levels));  // the levels max_dt allows
   if (S.try_levels < 0) S.try_levels = config_.local_levels;
   levels = std::min(levels, S.try_levels);
   const Real reach = std::min(dt_limit, horizon - t);
@@ -350,7 +350,7 @@ std::optional<Real> Simulation::local_step(Real dt_limit, Real horizon) {
     Real dt0 = dt0_full;
     int used = levels;
     const Real full = dt0 * Real(1 << levels);
-    const bool limited = !(std::min(cycle, full) < reach);
+    const bool limited = !(full < reach);
     if (limited) {  // the cycle ends at the limit exactly: fewer levels, a shorter dt0
       while (used > 0 && dt0 * Real(1 << (used - 1)) >= reach) --used;
       dt0 = reach / Real(1 << used);
