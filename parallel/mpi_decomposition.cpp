@@ -3,6 +3,7 @@
 #include <mpi.h>
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -147,6 +148,17 @@ class MpiDecomposition final : public solver::Decomposition {
   void gather_to_root(float* field, const solver::Grid& grid) override {
     gather_rows(field, MPI_FLOAT, grid);
   }
+  void allgather_padded(std::uint8_t* field, const solver::Grid& grid) override {
+    std::vector<int> counts;
+    std::vector<int> displs;
+    padded_blocks(grid, counts, displs);
+    const double t0 = now();
+    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, field, counts.data(), displs.data(),
+                         row_type(grid.stride(), MPI_UINT8_T), comm_),
+          "level codes");
+    ++g_traffic.gathers;
+    g_traffic.gather_seconds += now() - t0;
+  }
   ~MpiDecomposition() override {
     if (!initialized()) return;  // types die with MPI
     for (auto& [key, type] : types_) MPI_Type_free(&type);
@@ -162,14 +174,9 @@ class MpiDecomposition final : public solver::Decomposition {
     // row): a grid of more than 2^31 values does not overflow MPI's int counts.
     const std::ptrdiff_t stride = grid.stride();
     const MPI_Datatype row = row_type(stride, elem);
-    std::vector<int> counts(static_cast<std::size_t>(size_)), displs(counts.size());
-    for (int p = 0; p < size_; ++p) {
-      const auto q = static_cast<std::size_t>(p);
-      const int r0 = p == 0 ? 0 : begins_[q] + 1;
-      const int r1 = p + 1 == size_ ? grid.ny + 2 : begins_[q + 1] + 1;
-      counts[q] = r1 - r0;
-      displs[q] = r0;
-    }
+    std::vector<int> counts;
+    std::vector<int> displs;
+    padded_blocks(grid, counts, displs);
     const double t0 = now();
     const auto me = static_cast<std::size_t>(rank_);
     if (rank_ == 0) {
@@ -183,9 +190,24 @@ class MpiDecomposition final : public solver::Decomposition {
     }
     g_traffic.gather_seconds += now() - t0;
   }
+  /// Each block's padded rows (in rows, from the north ghost row): block p's own rows, the
+  /// first block's with the ghost row north of the grid, the last's with the one south of it.
+  void padded_blocks(const solver::Grid& grid, std::vector<int>& counts,
+                     std::vector<int>& displs) const {
+    counts.assign(static_cast<std::size_t>(size_), 0);
+    displs.assign(counts.size(), 0);
+    for (int p = 0; p < size_; ++p) {
+      const auto q = static_cast<std::size_t>(p);
+      const int r0 = p == 0 ? 0 : begins_[q] + 1;
+      const int r1 = p + 1 == size_ ? grid.ny + 2 : begins_[q + 1] + 1;
+      counts[q] = r1 - r0;
+      displs[q] = r0;
+    }
+  }
   /// A committed contiguous type of `count` values of `base` (cached: one per row length).
   MPI_Datatype row_type(std::ptrdiff_t count, MPI_Datatype base) {
-    const auto key = std::make_pair(static_cast<long long>(count), base == MPI_DOUBLE ? 0 : 1);
+    const int kind = base == MPI_DOUBLE ? 0 : base == MPI_FLOAT ? 1 : 2;
+    const auto key = std::make_pair(static_cast<long long>(count), kind);
     if (const auto it = types_.find(key); it != types_.end()) return it->second;
     if (count > 2147483647) {
       std::fprintf(stderr, "floodtwin: MPI: a grid row of %lld values is too long\n",

@@ -10,6 +10,7 @@
 /// owners after every stage. Sums stay bitwise those of one process: per-row partial sums are
 /// gathered whole (allgather_rows) and added up in row order, as the serial code does.
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
@@ -68,6 +69,10 @@ class Decomposition {
   /// either precision (the flood maps keep some in float: flood_maps.hpp).
   virtual void gather_to_root(double* /*field*/, const Grid& /*grid*/) {}
   virtual void gather_to_root(float* /*field*/, const Grid& /*grid*/) {}
+  /// Every process receives the rows of padded byte `field` that the others own (the ghost
+  /// row north of the grid from the first block, south of it from the last): a per-cell code
+  /// needed farther than the halo reaches (local time steps' levels: local_steps.cpp).
+  virtual void allgather_padded(std::uint8_t* /*field*/, const Grid& /*grid*/) {}
 
  protected:
   std::vector<int> begins_{0, 0};

@@ -143,8 +143,19 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   // A cell's own level: the largest l <= L with rate dt0 2^l <= cfl (a still cell: L).
   const Real rate_scale = dt0 / cfl;
   const std::uint8_t* mask = mask_.data();
+  // Decomposed: each process computes the own levels and seeds of its rows (and of the ghost
+  // row at its edge of the grid), gathered by all; a cell's level and reach depend on cells
+  // within kSpread L and 2^L rows of it only (the transforms below: min over c' of v(c') +
+  // |c - c'|, v(c') <= kSpread L everywhere), so each process transforms the rows within
+  // `deep` of its block, and its own rows' and their neighbours' come out as one process's.
+  const bool split = decomposed();
+  const int deep = std::max(steps, kSpread * L) + 3;
+  const int t_lo = split ? std::max(-1, row0_ - deep) : -1;  // rows [t_lo, t_hi) transformed
+  const int t_hi = split ? std::min(ny + 1, row1_ + deep) : ny + 1;
+  const int own_lo = row0_ == 0 ? -1 : row0_;  // rows [own_lo, own_hi) computed here
+  const int own_hi = row1_ == ny ? ny + 1 : row1_;
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (int j = -1; j <= ny; ++j) {
+  for (int j = own_lo; j < own_hi; ++j) {
     const std::ptrdiff_t base = G.index(-1, j);
     const std::uint8_t* __restrict m = mask + base;
     const Real* __restrict hr = h_.data() + base;
@@ -171,6 +182,23 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       for (int i = 0; i < nx + 2; ++i)
         re[i] = m[i] != cell_wall && rf[i] > 0 ? std::uint8_t(0) : re[i];
     }
+    if (split) {  // one byte a cell for the gather: the own level, top bit set if no seed
+#pragma omp simd
+      for (int i = 0; i < nx + 2; ++i) o[i] = static_cast<std::uint8_t>(o[i] | (re[i] & 0x80));
+    }
+  }
+  if (split) {
+    decomp_->allgather_padded(own, G);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int j = t_lo; j < t_hi; ++j) {
+      std::uint8_t* __restrict o = own + G.index(-1, j);
+      std::uint8_t* __restrict re = reach + G.index(-1, j);
+#pragma omp simd
+      for (int i = 0; i < nx + 2; ++i) {
+        re[i] = (o[i] & 0x80) != 0 ? far : std::uint8_t(0);
+        o[i] = static_cast<std::uint8_t>(o[i] & 0x7f);
+      }
+    }
   }
   for (const GhostCell& gc : ghost_cells_) {  // inflows and water levels may rise
     if (gc.type == BoundaryType::discharge || gc.type == BoundaryType::water_level) {
@@ -188,11 +216,11 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   // those of both sides), scaled by kSpread; then the distance transforms
   // min over c' of v(c') + |c - c'| of these and of the reach (rows, then columns).
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (int j = -1; j <= ny; ++j) {
+  for (int j = t_lo; j < t_hi; ++j) {
     const std::ptrdiff_t base = G.index(-1, j);
     const std::uint8_t* __restrict oc = own + base;
-    const std::uint8_t* __restrict on = j > -1 ? oc - stride : oc;
-    const std::uint8_t* __restrict os = j < ny ? oc + stride : oc;
+    const std::uint8_t* __restrict on = j > t_lo ? oc - stride : oc;
+    const std::uint8_t* __restrict os = j < t_hi - 1 ? oc + stride : oc;
     std::uint8_t* __restrict lv = level + base;
 #pragma omp simd
     for (int i = 1; i < nx + 1; ++i) {
@@ -227,13 +255,13 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     const int c1 = static_cast<int>(static_cast<long long>(nx + 2) * (tid + 1) / nt);
     for (int f = 0; f < nfields; ++f) {
       std::uint8_t* const field = f == 0 ? level : reach;
-      for (int j = 0; j <= ny; ++j) {
+      for (int j = t_lo + 1; j < t_hi; ++j) {
         std::uint8_t* __restrict row = field + G.index(-1, j);
         const std::uint8_t* __restrict above = row - stride;
 #pragma omp simd
         for (int i = c0; i < c1; ++i) row[i] = sat_next(row[i], above[i]);
       }
-      for (int j = ny - 1; j >= -1; --j) {
+      for (int j = t_hi - 2; j >= t_lo; --j) {
         std::uint8_t* __restrict row = field + G.index(-1, j);
         const std::uint8_t* __restrict below = row + stride;
 #pragma omp simd
@@ -243,7 +271,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   }
   const int live_reach = steps;  // cells within this many of water are visited
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (int j = -1; j <= ny; ++j) {
+  for (int j = t_lo; j < t_hi; ++j) {
     std::uint8_t* __restrict row = level + G.index(-1, j);
 #pragma omp simd
     for (int i = 0; i < nx + 2; ++i) row[i] = static_cast<std::uint8_t>(row[i] / kSpread);
@@ -279,7 +307,9 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       for (int m = 0; m <= L; ++m) {
         std::vector<Span>& out = S.cells[static_cast<std::size_t>(m)][rr];
         out.clear();
-        if (r < 0 || r >= ny) continue;
+        // Decomposed: the rows within two of this process's block (the faces and the
+        // primitive values its rows read).
+        if (r < 0 || r >= ny || r < row0_ - 2 || r >= row1_ + 2) continue;
         auto in = [&](int i) { return lrow[i] <= m && (all_live || rrow[i] <= live_reach); };
         for (int i = 0; i < nx;) {
           if (!in(i)) {
@@ -310,6 +340,11 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
           out.clear();
           for (const Span& sp : merged) push(out, sp.first - widen, sp.last + widen, lo, hi);
         };
+        if (r < row0_ - 1 || r > row1_) {  // decomposed: rows no face of this block reads
+          S.yfaces[m][rr].clear();
+          S.load[m][rr].clear();
+          continue;
+        }
         unite(r, r + 1, 0, 0, nx, S.yfaces[m][rr]);
         unite(r - 1, r + 1, 1, -1, nx + 1, S.load[m][rr]);
       }
@@ -376,8 +411,9 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     {
       const int tid = omp_get_thread_num();
       const int nt = omp_get_num_threads();
-      const int jb0 = static_cast<int>(static_cast<long long>(ny) * tid / nt);
-      const int jb1 = static_cast<int>(static_cast<long long>(ny) * (tid + 1) / nt);
+      const int jb0 = row0_ + static_cast<int>(static_cast<long long>(row1_ - row0_) * tid / nt);
+      const int jb1 =
+          row0_ + static_cast<int>(static_cast<long long>(row1_ - row0_) * (tid + 1) / nt);
       Workspace& W = workspaces_[static_cast<std::size_t>(tid)];
       auto slot = [](int r) { return static_cast<std::size_t>((r + 1) % Workspace::ring); };
       auto load_row = [&](int r) {
@@ -533,7 +569,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
 #pragma omp barrier
       // 2. Cells ending an interval: the accumulated change, friction, rain, losses, maps.
 #pragma omp for schedule(dynamic, 8)
-      for (int j = 0; j < ny; ++j) {
+      for (int j = row0_; j < row1_; ++j) {
         const std::ptrdiff_t base = G.index(0, j);
         const std::uint8_t* __restrict mrow = mask + base;
         const std::uint8_t* lrow = level + base;
@@ -646,11 +682,13 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
         row_sums_[jr + 6] += static_cast<double>(end_sums.bad);
       }
     }
+    if (split) flows_.merge_stage(grid_, *decomp_);
     flows_.end_stage(static_cast<double>(dt0));
     // Point sources whose cell ended a step: the volume over that step, after its update (as
     // a global step adds them after the fluxes), its rate checked as the cells'.
     for (std::size_t p = 0; p < sources_.size(); ++p) {
       const PointSource& ps = sources_[p];
+      if (ps.j < row0_ || ps.j >= row1_) continue;  // decomposed: the owner of the cell adds it
       const auto c = static_cast<std::size_t>(G.index(ps.i, ps.j));
       const int l = level[c];
       if (l > mu) continue;
@@ -665,9 +703,21 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     }
     long long bad = 0;
     long long bad_losses = 0;
-    for (int j = 0; j < ny; ++j) {
+    for (int j = row0_; j < row1_; ++j) {
       bad += static_cast<long long>(row_sums_[static_cast<std::size_t>(j) * kSums + 4]);
       bad_losses += static_cast<long long>(row_sums_[static_cast<std::size_t>(j) * kSums + 6]);
+    }
+    if (split) {  // the decision of every process: one reduction a step
+      double flags[3] = {static_cast<double>(bad), courant, static_cast<double>(bad_losses)};
+      decomp_->max_each(flags);
+      bad = static_cast<long long>(flags[0]);
+      courant = flags[1];
+      if (flags[2] > 0) {  // the count over all rows, for the message
+        decomp_->allgather_rows(row_sums_.data(), kSums);
+        bad_losses = 0;
+        for (int j = 0; j < ny; ++j)
+          bad_losses += static_cast<long long>(row_sums_[static_cast<std::size_t>(j) * kSums + 6]);
+      }
     }
     if (bad > 0 || courant > static_cast<double>(kRejectGrowth * cfl)) {
       // A cell lost more water than it held, or moved faster than its step allows (its
@@ -675,7 +725,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       // levels. The cells updated so far get their state back; the others are unchanged.
       const int done = k + 1;
 #pragma omp parallel for num_threads(threads) schedule(static)
-      for (int j = 0; j < ny; ++j) {
+      for (int j = row0_; j < row1_; ++j) {
         const std::ptrdiff_t base = G.index(0, j);
         for (std::ptrdiff_t c = base; c < base + nx; ++c) {
           const auto u = static_cast<std::size_t>(c);
@@ -694,6 +744,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       }
       flows_.discard_step();
       live_known_ = false;
+      exchange_halo(h, qx, qy);  // decomposed: the halo rows as they were
       return false;
     }
     if (bad_losses > 0) {
@@ -701,8 +752,15 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       live_known_ = false;
       check_losses(bad_losses, tk);
     }
+    if (!last) exchange_halo(h, qx, qy);  // decomposed: the next step's faces read the halo
   }
 
+  if (split) {
+    decomp_->allgather_rows(row_sums_.data(), kSums);
+    std::vector<int> source_rows(sources_.size());
+    for (std::size_t p = 0; p < sources_.size(); ++p) source_rows[p] = sources_[p].j;
+    if (!sources_.empty()) decomp_->merge_tagged(source_volume, source_rows);
+  }
   const double area = static_cast<double>(G.dx) * static_cast<double>(G.dy);
   for (int j = 0; j < ny; ++j) {
     const auto jr = static_cast<std::size_t>(j) * kSums;
@@ -717,6 +775,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   live_known_ = true;
   column_sets_ = false;
   for (const PointSource& ps : sources_) {
+    if (ps.j < row0_ || ps.j >= row1_) continue;
     if (h_[static_cast<std::size_t>(G.index(ps.i, ps.j))] > 0) mark_wet(ps.i, ps.j);
   }
   return true;

@@ -332,10 +332,10 @@ Real Simulation::local_span(Real dt0, int& levels) const {
 }
 
 std::optional<Real> Simulation::local_step(Real dt_limit, Real horizon) {
-  if (decomposed() || channels_ || (losses_ && !losses_->computes_runs(grid_))) {
+  if (channels_ || (losses_ && !losses_->computes_runs(grid_))) {
     throw ConfigError(
-        "local time stepping (local_levels > 0) does not yet support decomposed (MPI) runs, "
-        "sub-grid channels or loss models that compute whole grids; set local_levels = 0");
+        "local time stepping (local_levels > 0) does not yet support sub-grid channels or loss "
+        "models that compute whole grids; set local_levels = 0");
   }
   if (!local_) local_ = std::make_unique<LocalSteps>();
   LocalSteps& S = *local_;
@@ -370,6 +370,8 @@ std::optional<Real> Simulation::local_step(Real dt_limit, Real horizon) {
     }
     flows_.end_step(static_cast<double>(span),
                     static_cast<double>(to_horizon ? horizon : t + span));
+    // The next step reads the halo rows: posted now, waited for by the next step.
+    exchange_halo(h_.data(), qx_.data(), qy_.data(), false);
     global_rate_ = -1;
     time_ = step_end_;
     last_dt_ = span;

@@ -9,6 +9,7 @@ and second order.
 demo_{1,2}.toml: the demo basin coarsened to 360 m cells for the first hour of its storm (gauge
 rain, Green-Ampt on a less permeable soil), open sides but a wall on the north side; first and
 second order.
+{analytic,demo}_3.toml: first order with local time steps (the analytic case without rain).
 """
 
 import os
@@ -116,8 +117,19 @@ assert 'type = "wall"' in text and "cell_size = 360" in text and "SCHEME" in tex
 assert 'duration = "60min"' in text and "cfl = 0.5" in text and 'path = "OUT"' in text, text
 assert "ks = 1.0e-8" in text, text
 
+# _3: first order with local time steps; the analytic case without its rain, so that most
+# of the plane is dry and the cycles visit only the cells near water, the inflow and the source.
+local = {
+    "analytic": ("local_levels = 3\n", analytic.split("[rainfall]")[0]
+                 + "[infiltration]" + analytic.split("[infiltration]")[1]),
+    "demo": ('local_levels = 4\nmax_dt = "60s"\n', text),
+}
 for case, body in (("analytic", analytic), ("demo", text)):
-    for order, scheme in (("1", "first-order"), ("2", "second-order")):
+    for order, scheme in (("1", "first-order"), ("2", "second-order"), ("3", "first-order")):
+        if order == "3":
+            extra, body = local[case]
+            body = body.replace('scheme = "SCHEME"\n', 'scheme = "SCHEME"\n' + extra)
+            assert "local_levels" in body, body
         out = os.path.join(work, f"{case}_{order}.toml")
         with open(out, "w") as f:
             f.write(body.replace("SCHEME", scheme).replace("OUT", f"{case}_{order}.h5"))
