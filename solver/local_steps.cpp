@@ -351,6 +351,21 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     }
   }
 
+  // The work of each row per level threshold (its cells of levels <= m, plus a row's fixed
+  // cost), summed over rows 0..r-1: the steps' first pass splits the rows into bands of equal
+  // work (most of it lies in the few rows of the fast cells).
+  constexpr long long kRowCost = 8;
+  if (S.work.size() < lists) S.work.resize(lists);
+  for (std::size_t m = 0; m < lists; ++m) {
+    std::vector<long long>& w = S.work[m];
+    w.assign(static_cast<std::size_t>(ny) + 1, 0);
+    for (int r = 0; r < ny; ++r) {
+      long long cells_r = kRowCost;
+      for (const Span& sp : S.cells[m][static_cast<std::size_t>(r + 1)]) cells_r += sp.last - sp.first;
+      w[static_cast<std::size_t>(r) + 1] = w[static_cast<std::size_t>(r)] + cells_r;
+    }
+  }
+
   // ---- the steps of the cycle ----------------------------------------------------------
   const Real* z = z_.data();
   const Real* nman = n_.data();
@@ -411,9 +426,19 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     {
       const int tid = omp_get_thread_num();
       const int nt = omp_get_num_threads();
-      const int jb0 = row0_ + static_cast<int>(static_cast<long long>(row1_ - row0_) * tid / nt);
-      const int jb1 =
-          row0_ + static_cast<int>(static_cast<long long>(row1_ - row0_) * (tid + 1) / nt);
+      // This thread's band of rows: an equal share of the work of the cells taking flux
+      // (the bands change no result: every face and cell is computed the same in any band).
+      const std::vector<long long>& work = S.work[mal];
+      auto band_edge = [&](int t) {
+        if (t == 0) return row0_;
+        if (t == nt) return row1_;
+        const long long w0 = work[static_cast<std::size_t>(row0_)];
+        const long long target = w0 + (work[static_cast<std::size_t>(row1_)] - w0) * t / nt;
+        const auto it = std::lower_bound(work.begin() + row0_, work.begin() + row1_, target);
+        return static_cast<int>(it - work.begin());
+      };
+      const int jb0 = band_edge(tid);
+      const int jb1 = band_edge(tid + 1);
       Workspace& W = workspaces_[static_cast<std::size_t>(tid)];
       auto slot = [](int r) { return static_cast<std::size_t>((r + 1) % Workspace::ring); };
       auto load_row = [&](int r) {

@@ -25,6 +25,9 @@ struct Simulation::LocalSteps {
   /// primitive values rows r-1..r+1 need (their cells widened by one column).
   using RowLists = std::vector<std::vector<Span>>;
   std::vector<RowLists> cells, yfaces, load;
+  /// Per level threshold m: the work of rows 0..r-1 (cells of levels <= m plus a fixed cost a
+  /// row), for r = 0..ny: the first pass's thread bands.
+  std::vector<std::vector<long long>> work;
   /// The state of each cell before its first update in the cycle (h, qx, qy and the loss
   /// model's state fields), restored when the cycle is rejected.
   std::vector<Real> snap_h, snap_qx, snap_qy;
