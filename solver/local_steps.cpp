@@ -361,7 +361,8 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     w.assign(static_cast<std::size_t>(ny) + 1, 0);
     for (int r = 0; r < ny; ++r) {
       long long cells_r = kRowCost;
-      for (const Span& sp : S.cells[m][static_cast<std::size_t>(r + 1)]) cells_r += sp.last - sp.first;
+      for (const Span& sp : S.cells[m][static_cast<std::size_t>(r + 1)])
+        cells_r += sp.last - sp.first;
       w[static_cast<std::size_t>(r) + 1] = w[static_cast<std::size_t>(r)] + cells_r;
     }
   }
