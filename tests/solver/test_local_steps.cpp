@@ -208,26 +208,43 @@ TEST(LocalSteps, UnsupportedCombinationsAreRefused) {
 // losses' state and local time stepping's memory) takes the same cycles: bitwise equal.
 TEST(LocalSteps, ResumedRunEqualsUninterrupted) {
   const Grid grid{60, 40, 10.0, 10.0, 0.0, 400.0};
+  // Both runs stop at 700 s (as a run writing a checkpoint at its output time) with the
+  // memory of rejected cycles in force: no level left (global steps), three steps since (this
+  // catchment's cycles are never rejected by themselves: the memory is set as a rejection
+  // leaves it). A resumed run must take over that memory and the loss model's state.
   Simulation whole = rainy_catchment(4, grid);
-  whole.advance_to(700.0);  // as a run writing a checkpoint at 700 s (its output time)
+  whole.advance_to(700.0);
+  whole.restore_local_state(0, 3);
   whole.advance_to(1500.0);
   Simulation first = rainy_catchment(4, grid);
   first.advance_to(700.0);
-  Simulation resumed = rainy_catchment(4, grid);
-  const std::size_t n = grid.padded_size();
-  resumed.restore(first.time(), first.steps(), first.mass_balance(), {first.h(), n},
-                  {first.qx(), n}, {first.qy(), n});
-  const auto from = first.loss_model()->state_fields();
-  const auto to = resumed.loss_model()->state_fields();
-  ASSERT_EQ(from.size(), to.size());
-  for (std::size_t f = 0; f < from.size(); ++f) *to[f].second = *from[f].second;
-  resumed.restore_local_state(first.local_state().first, first.local_state().second);
-  resumed.advance_to(1500.0);
+  first.restore_local_state(0, 3);
+  auto resume = [&](bool with_memory) {
+    Simulation resumed = rainy_catchment(4, grid);
+    const std::size_t n = grid.padded_size();
+    resumed.restore(first.time(), first.steps(), first.mass_balance(), {first.h(), n},
+                    {first.qx(), n}, {first.qy(), n});
+    const auto from = first.loss_model()->state_fields();
+    const auto to = resumed.loss_model()->state_fields();
+    EXPECT_EQ(from.size(), to.size());
+    for (std::size_t f = 0; f < from.size(); ++f) *to[f].second = *from[f].second;
+    if (with_memory) {
+      resumed.restore_local_state(first.local_state().first, first.local_state().second);
+    }
+    resumed.advance_to(1500.0);
+    return resumed;
+  };
+  const Simulation resumed = resume(true);
   EXPECT_EQ(resumed.steps(), whole.steps());
   const auto a = whole.depth();
   const auto b = resumed.depth();
   EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()));
   EXPECT_EQ(resumed.mass_balance().losses, whole.mass_balance().losses);
+  // Without the memory the resumed run tries four levels at once: other cycles, other bits.
+  const Simulation forgetful = resume(false);
+  const auto c = forgetful.depth();
+  EXPECT_NE(forgetful.steps(), whole.steps());
+  EXPECT_FALSE(std::equal(a.begin(), a.end(), c.begin()));
 }
 
 // A river inflow as a point source on a dry hillslope: its cell steps at the finest level, the
