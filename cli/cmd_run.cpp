@@ -107,11 +107,6 @@ int run(const std::vector<std::string>& args) {
 #ifdef FLOODTWIN_HAVE_MPI
   // Under mpirun with several processes: the rows are shared among them (docs/mpi.md).
   if (floodtwin::parallel::world_size() > 1) {
-    if (scenario.impacts) {
-      throw floodtwin::ConfigError(scenario.file +
-                                   ": [impacts] is not supported on more than one MPI process "
-                                   "yet; run without mpirun, or run `floodtwin impacts` after");
-    }
     forecast.sim->set_decomposition(floodtwin::parallel::world_decomposition());
     const auto [first, end] = forecast.sim->owned_rows();
     std::fprintf(stderr, "  mpi: %d processes, rank 0 computes rows %d to %d of %d\n",
@@ -179,9 +174,14 @@ int run(const std::vector<std::string>& args) {
 
   // [impacts] are written after the results: their folder is locked for the whole run (as
   // driver::run locks the results), so that a second run on this output touches nothing.
+  // Under mpirun rank 0 writes the results and then the impacts from them (docs/mpi.md).
+  bool root = true;
+#ifdef FLOODTWIN_HAVE_MPI
+  root = floodtwin::parallel::world_rank() == 0;
+#endif
   std::optional<floodtwin::io::FileLock> impacts_lock;
   std::filesystem::path impacts_dir;
-  if (scenario.impacts) {
+  if (scenario.impacts && root) {
     const std::filesystem::path results(a.output.empty() ? scenario.output : a.output);
     impacts_dir = results.parent_path() / (results.stem().string() + "_impacts");
     const auto inputs = floodtwin::driver::input_paths(scenario);
@@ -242,7 +242,7 @@ int run(const std::vector<std::string>& args) {
   std::printf("  results: %s\n", summary.results.c_str());
   for (const auto& n : floodtwin::driver::output_notes(scenario, summary.results, scenario.vtk_dir))
     std::printf("  note: %s\n", n.c_str());
-  if (scenario.impacts) {  // [impacts]: warnings, impacts and plan actions per zone
+  if (scenario.impacts && root) {  // [impacts]: warnings, impacts and plan actions per zone
     floodtwin::impacts::ImpactsOptions io;
     io.rain = forecast.rain.get();
     io.out = impacts_dir;

@@ -10,6 +10,7 @@ demo_{1,2}.toml: the demo basin coarsened to 360 m cells for the first hour of i
 rain, Green-Ampt on a less permeable soil), open sides but a wall on the north side; first and
 second order.
 {analytic,demo}_3.toml: first order with local time steps (the analytic case without rain).
+demo_impacts.toml: demo_1 with the demo's [impacts].
 """
 
 import os
@@ -101,6 +102,7 @@ flood_threshold = 0.05
 # --- the demo, coarse and short -------------------------------------------------------------
 demo_dir = os.path.join(src, "scenarios", "demo")
 text = open(os.path.join(demo_dir, "demo.toml")).read()
+impacts = "[impacts]" + text.split("[impacts]")[1].replace('"impacts/', f'"{demo_dir}/impacts/')
 text = text.split("[impacts]")[0]
 text = text.replace('"srtm_', f'"{demo_dir}/srtm_')
 text = text.replace('"stations.csv"', f'"{demo_dir}/stations.csv"')
@@ -134,3 +136,7 @@ for case, body in (("analytic", analytic), ("demo", text)):
         out = os.path.join(work, f"{case}_{order}.toml")
         with open(out, "w") as f:
             f.write(body.replace("SCHEME", scheme).replace("OUT", f"{case}_{order}.h5"))
+# The coarse demo (first order) with the demo's [impacts]: rank 0 writes them under mpirun.
+with open(os.path.join(work, "demo_impacts.toml"), "w") as f:
+    body = text.replace("SCHEME", "first-order").replace("OUT", "impacts/demo.h5")
+    f.write(body + "\n" + impacts)

@@ -38,6 +38,22 @@ if /usr/bin/python3 "$compare" ref_1.h5 ref_2.h5 > cmp.txt 2>&1; then
 fi
 grep -q "values differ" cmp.txt || fail "the comparison did not name differing values"
 
+# [impacts] under mpirun: rank 0 computes them from the results it wrote, the same tables as
+# without mpirun (the CAP alerts and the GeoPackage carry the time they were written).
+if [ "$case" = demo ]; then
+  OMP_NUM_THREADS=2 "$ft" run demo_impacts.toml --quiet --output one/demo.h5 > out.txt 2> err.txt \
+    || fail "demo with [impacts]: the run without mpirun failed"
+  OMP_NUM_THREADS=1 "$mpirun" -np 2 --oversubscribe "$ft" run demo_impacts.toml --quiet \
+    --output two/demo.h5 > out.txt 2> err.txt || fail "demo with [impacts]: mpirun -np 2 failed"
+  for f in zones.csv totals.csv actions.csv levels.csv; do
+    [ -s "two/demo_impacts/$f" ] || fail "mpirun -np 2 wrote no demo_impacts/$f"
+    cmp "one/demo_impacts/$f" "two/demo_impacts/$f" || fail "demo_impacts/$f differs under mpirun"
+  done
+  [ "$(ls one/demo_impacts/alerts 2>&1)" = "$(ls two/demo_impacts/alerts 2>&1)" ] \
+    || fail "mpirun -np 2 wrote other CAP alerts"
+  echo "demo with [impacts], 2 processes: zones, totals, actions and levels equal"
+fi
+
 # Only `run` runs decomposed; another command under mpirun is refused with a message.
 "$mpirun" -np 2 --oversubscribe "$ft" info "ref_1.h5" > out.txt 2> err.txt \
   && fail "floodtwin info under mpirun -np 2 succeeded"
