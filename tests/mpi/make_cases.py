@@ -123,8 +123,10 @@ assert "ks = 1.0e-8" in text and "local_levels" not in text, text
 # _3: first order with local time steps; the analytic case without its rain, so that most
 # of the plane is dry and the cycles visit only the cells near water, the inflow and the source.
 local = {
-    "analytic": ("local_levels = 3\n", analytic.split("[rainfall]")[0]
-                 + "[infiltration]" + analytic.split("[infiltration]")[1]),
+    "analytic": (
+        "local_levels = 3\n",
+        analytic.split("[rainfall]")[0] + "[infiltration]" + analytic.split("[infiltration]")[1],
+    ),
     "demo": ('local_levels = 4\nmax_dt = "60s"\n', text),
 }
 for case, body in (("analytic", analytic), ("demo", text)):
