@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -148,16 +149,48 @@ class MpiDecomposition final : public solver::Decomposition {
   void gather_to_root(float* field, const solver::Grid& grid) override {
     gather_rows(field, MPI_FLOAT, grid);
   }
-  void allgather_padded(std::uint8_t* field, const solver::Grid& grid) override {
-    std::vector<int> counts;
-    std::vector<int> displs;
-    padded_blocks(grid, counts, displs);
+  void exchange_near(std::uint8_t* field, const solver::Grid& grid, int depth) override {
+    // In padded rows (row -1 is 0): block p owns [own(p), own(p + 1)) and reads the rows of
+    // [own(p) - depth, own(p + 1) + depth) (clipped to the grid's).
+    auto own = [&](int p) {
+      if (p == 0) return 0;
+      if (p == size_) return grid.ny + 2;
+      return begins_[static_cast<std::size_t>(p)] + 1;
+    };
+    const int padded_rows = grid.ny + 2;
+    auto window = [&](int p) {
+      return std::pair{std::max(0, own(p) - depth), std::min(padded_rows, own(p + 1) + depth)};
+    };
+    const MPI_Datatype row = row_type(grid.stride(), MPI_UINT8_T);
+    const std::ptrdiff_t stride = grid.stride();
+    std::vector<MPI_Request> requests;
+    constexpr int tag = 77;
+    const auto [w0, w1] = window(rank_);
+    for (int q = 0; q < size_; ++q) {
+      if (q == rank_) continue;
+      // Receive q's rows in this window; send q this block's rows in q's window.
+      const int r0 = std::max(w0, own(q));
+      const int r1 = std::min(w1, own(q + 1));
+      if (r1 > r0) {
+        MPI_Request r;
+        check(MPI_Irecv(field + r0 * stride, r1 - r0, row, q, tag, comm_, &r), "level rows");
+        requests.push_back(r);
+      }
+      const auto [v0, v1] = window(q);
+      const int s0 = std::max(v0, own(rank_));
+      const int s1 = std::min(v1, own(rank_ + 1));
+      if (s1 > s0) {
+        MPI_Request r;
+        check(MPI_Isend(field + s0 * stride, s1 - s0, row, q, tag, comm_, &r), "level rows");
+        requests.push_back(r);
+        ++g_traffic.halo_messages;
+        g_traffic.halo_bytes += static_cast<long long>(s1 - s0) * stride;
+      }
+    }
     const double t0 = now();
-    check(MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, field, counts.data(), displs.data(),
-                         row_type(grid.stride(), MPI_UINT8_T), comm_),
-          "level codes");
-    ++g_traffic.gathers;
-    g_traffic.gather_seconds += now() - t0;
+    check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
+          "level rows");
+    g_traffic.exchange_seconds += now() - t0;
   }
   ~MpiDecomposition() override {
     if (!initialized()) return;  // types die with MPI

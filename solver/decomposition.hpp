@@ -69,10 +69,11 @@ class Decomposition {
   /// either precision (the flood maps keep some in float: flood_maps.hpp).
   virtual void gather_to_root(double* /*field*/, const Grid& /*grid*/) {}
   virtual void gather_to_root(float* /*field*/, const Grid& /*grid*/) {}
-  /// Every process receives the rows of padded byte `field` that the others own (the ghost
-  /// row north of the grid from the first block, south of it from the last): a per-cell code
+  /// Every process receives the rows of padded byte `field` within `depth` rows of its block
+  /// (rows -1..ny) from their owners, however many blocks that spans (the ghost row north of
+  /// the grid belongs to the first block, the one south of it to the last): a per-cell code
   /// needed farther than the halo reaches (local time steps' levels: local_steps.cpp).
-  virtual void allgather_padded(std::uint8_t* /*field*/, const Grid& /*grid*/) {}
+  virtual void exchange_near(std::uint8_t* /*field*/, const Grid& /*grid*/, int /*depth*/) {}
 
  protected:
   std::vector<int> begins_{0, 0};

@@ -188,7 +188,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
     }
   }
   if (split) {
-    decomp_->allgather_padded(own, G);
+    decomp_->exchange_near(own, G, deep);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int j = t_lo; j < t_hi; ++j) {
       std::uint8_t* __restrict o = own + G.index(-1, j);
