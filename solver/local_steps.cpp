@@ -144,10 +144,11 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   const Real rate_scale = dt0 / cfl;
   const std::uint8_t* mask = mask_.data();
   // Decomposed: each process computes the own levels and seeds of its rows (and of the ghost
-  // row at its edge of the grid), gathered by all; a cell's level and reach depend on cells
-  // within kSpread L and 2^L rows of it only (the transforms below: min over c' of v(c') +
-  // |c - c'|, v(c') <= kSpread L everywhere), so each process transforms the rows within
-  // `deep` of its block, and its own rows' and their neighbours' come out as one process's.
+  // row at its edge of the grid); a cell's level and reach depend on cells within kSpread L
+  // and 2^L rows of it only (the transforms below: min over c' of v(c') + |c - c'|, v(c') <=
+  // kSpread L everywhere), so each process receives those of the rows within `deep` of its
+  // block from their owners (exchange_near) and transforms these rows only: its own rows'
+  // and their neighbours' levels come out as one process's.
   const bool split = decomposed();
   const int deep = std::max(steps, kSpread * L) + 3;
   const int t_lo = split ? std::max(-1, row0_ - deep) : -1;  // rows [t_lo, t_hi) transformed
@@ -182,7 +183,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
       for (int i = 0; i < nx + 2; ++i)
         re[i] = m[i] != cell_wall && rf[i] > 0 ? std::uint8_t(0) : re[i];
     }
-    if (split) {  // one byte a cell for the gather: the own level, top bit set if no seed
+    if (split) {  // one byte a cell for the exchange: the own level, top bit set if no seed
 #pragma omp simd
       for (int i = 0; i < nx + 2; ++i) o[i] = static_cast<std::uint8_t>(o[i] | (re[i] & 0x80));
     }
