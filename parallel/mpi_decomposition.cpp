@@ -150,47 +150,33 @@ class MpiDecomposition final : public solver::Decomposition {
     gather_rows(field, MPI_FLOAT, grid);
   }
   void exchange_near(std::uint8_t* field, const solver::Grid& grid, int depth) override {
-    // In padded rows (row -1 is 0): block p owns [own(p), own(p + 1)) and reads the rows of
-    // [own(p) - depth, own(p + 1) + depth) (clipped to the grid's).
-    auto own = [&](int p) {
-      if (p == 0) return 0;
-      if (p == size_) return grid.ny + 2;
-      return begins_[static_cast<std::size_t>(p)] + 1;
-    };
+    // In padded rows (row -1 is 0): block p owns [own(p), own(p + 1)) (padded_blocks) and
+    // reads the rows of [own(p) - depth, own(p + 1) + depth) (clipped to the grid's).
+    std::vector<int> counts;
+    std::vector<int> displs;
+    padded_blocks(grid, counts, displs);
     const int padded_rows = grid.ny + 2;
+    auto own = [&](int p) { return p == size_ ? padded_rows : displs[static_cast<std::size_t>(p)]; };
     auto window = [&](int p) {
       return std::pair{std::max(0, own(p) - depth), std::min(padded_rows, own(p + 1) + depth)};
     };
     const MPI_Datatype row = row_type(grid.stride(), MPI_UINT8_T);
     const std::ptrdiff_t stride = grid.stride();
-    std::vector<MPI_Request> requests;
     constexpr int tag = 77;
     const auto [w0, w1] = window(rank_);
+    finish_exchange();  // a halo exchange still posted (local steps complete it first)
     for (int q = 0; q < size_; ++q) {
       if (q == rank_) continue;
       // Receive q's rows in this window; send q this block's rows in q's window.
       const int r0 = std::max(w0, own(q));
       const int r1 = std::min(w1, own(q + 1));
-      if (r1 > r0) {
-        MPI_Request r;
-        check(MPI_Irecv(field + r0 * stride, r1 - r0, row, q, tag, comm_, &r), "level rows");
-        requests.push_back(r);
-      }
+      if (r1 > r0) post_recv(field + r0 * stride, r1 - r0, row, q, tag);
       const auto [v0, v1] = window(q);
       const int s0 = std::max(v0, own(rank_));
       const int s1 = std::min(v1, own(rank_ + 1));
-      if (s1 > s0) {
-        MPI_Request r;
-        check(MPI_Isend(field + s0 * stride, s1 - s0, row, q, tag, comm_, &r), "level rows");
-        requests.push_back(r);
-        ++g_traffic.halo_messages;
-        g_traffic.halo_bytes += static_cast<long long>(s1 - s0) * stride;
-      }
+      if (s1 > s0) post_send(field + s0 * stride, s1 - s0, row, (s1 - s0) * stride, q, tag);
     }
-    const double t0 = now();
-    check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
-          "level rows");
-    g_traffic.exchange_seconds += now() - t0;
+    finish_exchange();
   }
   ~MpiDecomposition() override {
     if (!initialized()) return;  // types die with MPI
@@ -253,12 +239,12 @@ class MpiDecomposition final : public solver::Decomposition {
     types_.emplace(key, t);
     return t;
   }
-  void post_recv(solver::Real* at, int rows, MPI_Datatype row, int peer, int tag) {
+  void post_recv(void* at, int rows, MPI_Datatype row, int peer, int tag) {
     MPI_Request r;
     check(MPI_Irecv(at, rows, row, peer, tag, comm_, &r), "halo receive");
     requests_.push_back(r);
   }
-  void post_send(solver::Real* at, int rows, MPI_Datatype row, long long bytes, int peer, int tag) {
+  void post_send(void* at, int rows, MPI_Datatype row, long long bytes, int peer, int tag) {
     MPI_Request r;
     check(MPI_Isend(at, rows, row, peer, tag, comm_, &r), "halo send");
     requests_.push_back(r);
