@@ -41,14 +41,11 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   solver::Simulation& sim = *f.sim;
   solver::FloodMaps& maps = *f.maps;
   // Decomposed over MPI processes (Simulation::set_decomposition, docs/mpi.md): every process
-  // steps its rows; rank 0 alone writes, after gathering the state and maps (`sync`).
+  // steps its rows; rank 0 alone writes (results, VTK, checkpoints), after gathering the state
+  // and maps (`sync`).
   solver::Decomposition* const decomposition = sim.decomposition();
   const bool split = sim.decomposed();
   const bool root = !split || decomposition->rank() == 0;
-  if (split && !s.vtk_dir.empty()) {
-    throw ConfigError(s.file + ": [output] vtk is not supported on more than one MPI process "
-                               "yet; run without mpirun, or use `floodtwin vtk` on the results");
-  }
   auto sync = [&]() {
     if (!split) return;
     sim.gather_to_root();
@@ -75,7 +72,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   std::optional<io::FileLock> results_lock;
   if (root) results_lock.emplace(io::lock_path(results), "run of " + s.file);
   std::optional<io::FileLock> vtk_lock;
-  if (!s.vtk_dir.empty()) {
+  if (root && !s.vtk_dir.empty()) {
     fs::path vtk_path = fs::path(s.vtk_dir).lexically_normal();
     if (vtk_path.filename().empty()) vtk_path = vtk_path.parent_path();
     if (vtk_path.has_parent_path()) fs::create_directories(vtk_path.parent_path());
@@ -133,7 +130,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   // [output] vtk = "dir": the snapshots and peak maps also as a VTK series for ParaView.
   // The writer is registered by the program (driver/vtk_output.hpp): the driver links no VTK.
   std::unique_ptr<VtkOutput> vtk;
-  if (!s.vtk_dir.empty()) {
+  if (root && !s.vtk_dir.empty()) {
     const VtkOutputFactory make_vtk = vtk_output_factory();
     if (make_vtk == nullptr) {
       throw ConfigError(s.file + ": [output] vtk needs floodtwin built with the viz module (VTK)");

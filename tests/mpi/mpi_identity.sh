@@ -54,6 +54,21 @@ if [ "$case" = demo ]; then
   echo "demo with [impacts], 2 processes: zones, totals, actions and levels equal"
 fi
 
+# [output] vtk under mpirun: rank 0 writes the ParaView series from the gathered state and
+# maps, the files a run without mpirun writes.
+if [ "$case" = analytic ]; then
+  for d in one two; do
+    sed "s|^\[output\]|[output]\nvtk = \"vtk_$d\"|" analytic_1.toml > "vtk_$d.toml"
+  done
+  OMP_NUM_THREADS=2 "$ft" run vtk_one.toml --quiet --output vtk_one.h5 > out.txt 2> err.txt \
+    || fail "[output] vtk: the run without mpirun failed"
+  OMP_NUM_THREADS=1 "$mpirun" -np 3 --oversubscribe "$ft" run vtk_two.toml --quiet \
+    --output vtk_two.h5 > out.txt 2> err.txt || fail "[output] vtk: mpirun -np 3 failed"
+  [ "$(ls vtk_one | wc -l)" -gt 3 ] || fail "[output] vtk: the run wrote $(ls vtk_one | wc -l) files"
+  diff -r vtk_one vtk_two > cmp.txt 2>&1 || { head -5 cmp.txt; fail "[output] vtk differs under mpirun"; }
+  echo "[output] vtk, 3 processes: $(ls vtk_one | wc -l) files equal to one process's"
+fi
+
 # Only `run` runs decomposed; another command under mpirun is refused with a message.
 "$mpirun" -np 2 --oversubscribe "$ft" info "ref_1.h5" > out.txt 2> err.txt \
   && fail "floodtwin info under mpirun -np 2 succeeded"
