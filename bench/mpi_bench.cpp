@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   g.nx = n;
   g.ny = weak ? n * size : n;
   g.dx = g.dy = 10;
+  std::shared_ptr<solver::Decomposition> d = parallel::world_decomposition();
   std::vector<Real> z(g.cell_count()), h(g.cell_count());
   for (int j = 0; j < g.ny; ++j) {
     for (int i = 0; i < n; ++i) {
@@ -51,11 +52,16 @@ int main(int argc, char** argv) {
   solver::SolverConfig cfg;
   cfg.scheme = second ? solver::Scheme::second_order : solver::Scheme::first_order;
   cfg.cfl = Real(0.5);
+  if (size > 1) {  // memory per process: blocks first, each process fills its rows only
+    d->set_rows(solver::block_rows(g, z, size, cfg.scheme));
+    solver::keep_block(g, *d);
+  }
   solver::Simulation sim(g, z, cfg);
   sim.set_manning(Real(0.03));
   sim.set_depth(h);
+  std::vector<Real>().swap(z);  // the inputs are copied (in the kept rows): freed
+  std::vector<Real>().swap(h);
   solver::FloodMaps maps(g);
-  std::shared_ptr<solver::Decomposition> d = parallel::world_decomposition();
   if (size > 1) sim.set_decomposition(d);
   for (int s = 0; s < 5; ++s) sim.step();
   const parallel::Traffic t0 = parallel::traffic();

@@ -102,12 +102,17 @@ int run(const std::vector<std::string>& args) {
   if (a.threads > 0) omp_set_num_threads(a.threads);
   const auto scenario = floodtwin::scenarios::load_scenario(a.scenario);
   std::fprintf(stderr, "floodtwin: preparing %s\n", scenario.file.c_str());
-  floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario);
+  std::shared_ptr<floodtwin::solver::Decomposition> processes;
+#ifdef FLOODTWIN_HAVE_MPI
+  // Under mpirun with several processes: the rows are shared among them (docs/mpi.md), and
+  // each process fills only its rows' share of the fields (prepare).
+  if (floodtwin::parallel::world_size() > 1) processes = floodtwin::parallel::world_decomposition();
+#endif
+  floodtwin::driver::Forecast forecast = floodtwin::driver::prepare(scenario, processes);
   for (const auto& n : forecast.notes) std::fprintf(stderr, "  %s\n", n.c_str());
 #ifdef FLOODTWIN_HAVE_MPI
-  // Under mpirun with several processes: the rows are shared among them (docs/mpi.md).
-  if (floodtwin::parallel::world_size() > 1) {
-    forecast.sim->set_decomposition(floodtwin::parallel::world_decomposition());
+  if (processes) {
+    forecast.sim->set_decomposition(processes);
     const auto [first, end] = forecast.sim->owned_rows();
     std::fprintf(stderr, "  mpi: %d processes, rank 0 computes rows %d to %d of %d\n",
                  floodtwin::parallel::world_size(), first, end - 1, forecast.sim->grid().ny);

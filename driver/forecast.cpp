@@ -156,8 +156,7 @@ RunSummary run(Forecast& f, const RunOptions& options) {
 
   auto ensure_rain = [&](Real t) {
     if (!f.rain) return;
-    const std::vector<Real> rate = f.rain->rate_at(t);
-    sim.set_rain_rate(rate);
+    sim.set_rain_rate(f.rain->rate_field(t));  // no copy: the kept rows only under mpirun
   };
   OutputSchedule schedule;
   schedule.duration = options.until ? *options.until : s.duration;

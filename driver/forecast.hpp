@@ -63,7 +63,13 @@ struct Forecast {
 /// infiltration, boundaries, sources, gauges) and checks it against the grid: a gauge or
 /// source outside the grid, a boundary segment off the edge, inputs in another CRS, series
 /// whose times do not increase are errors naming the key or file.
-Forecast prepare(const scenarios::Scenario& scenario);
+///
+/// `processes` (a run under mpirun, docs/mpi.md): its row blocks are chosen here, from the
+/// conditioned DEM, before any field is filled, and each process fills only its block and the
+/// rows around it (solver::keep_block): its memory follows its share of the grid. The caller
+/// then passes the same decomposition to Simulation::set_decomposition.
+Forecast prepare(const scenarios::Scenario& scenario,
+                 const std::shared_ptr<solver::Decomposition>& processes = nullptr);
 
 /// Progress of a run, reported after each output or every few seconds of wall time.
 struct Progress {

@@ -152,7 +152,7 @@ terrain::RainTiming timing_of(const std::string& text) {
 
 }  // namespace
 
-Forecast prepare(const Scenario& s) {
+Forecast prepare(const Scenario& s, const std::shared_ptr<solver::Decomposition>& processes) {
   Forecast f;
   f.scenario = s;
 
@@ -162,7 +162,7 @@ Forecast prepare(const Scenario& s) {
   eo.basin = s.basin;
   terrain::Raster dem = terrain::load_elevation(s.elevation, eo);
   f.crs_wkt = dem.crs_wkt;
-  const solver::Grid& grid = dem.grid;
+  solver::Grid& grid = dem.grid;  // its kept rows are set below under a decomposition
   {
     std::ostringstream n;
     n << "terrain: " << s.elevation << ", " << grid.nx << " x " << grid.ny << " cells of "
@@ -232,6 +232,12 @@ Forecast prepare(const Scenario& s) {
   cfg.cfl = static_cast<Real>(s.cfl);
   cfg.max_dt = static_cast<Real>(s.max_dt);
   cfg.local_levels = s.local_levels;
+  if (processes && processes->size() > 1) {
+    // Memory per process (docs/mpi.md): the blocks now, from the conditioned bed, so that
+    // every field below is filled in this process's rows only (rank 0 keeps every row).
+    processes->set_rows(solver::block_rows(grid, dem.values, processes->size(), cfg.scheme));
+    solver::keep_block(grid, *processes);
+  }
   f.sim = std::make_unique<solver::Simulation>(grid, dem.values, cfg);
   solver::Simulation& sim = *f.sim;
 

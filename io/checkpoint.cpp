@@ -166,6 +166,7 @@ void check_restored(const std::string& file, const Grid& g, const std::uint8_t* 
   range.precision(17);
   range << "a time in [0, " << t << "] s";
   const std::string times = range.str();
+  const auto [kept0, kept1] = g.kept_interior_rows();
   for (int j = 0; j < g.ny; ++j) {
     for (int i = 0; i < g.nx; ++i) {
       const auto k = static_cast<std::size_t>(g.index(i, j));
@@ -192,10 +193,14 @@ void check_restored(const std::string& file, const Grid& g, const std::uint8_t* 
       if (!std::isfinite(hr) || hr < 0) {
         bad_cell(file, "flood_maps/max_hazard", g, k, hr, "a finite rating >= 0");
       }
+      // Against the bed: where this process holds it (Grid::kept_rows; rank 0 of a decomposed
+      // run and one process hold every row, so every cell is checked by some process).
+      const bool has_bed = j >= kept0 && j < kept1;
       const double wl = maps->max_water_level[k];
       const double bed = z[k];
       const double tol = 1e-4 * std::max(1.0, std::abs(bed) + hmax);
-      if (!std::isnan(wl) && !(std::isfinite(wl) && wl >= bed - tol && wl <= bed + hmax + tol)) {
+      if (has_bed && !std::isnan(wl) &&
+          !(std::isfinite(wl) && wl >= bed - tol && wl <= bed + hmax + tol)) {
         std::ostringstream e;
         e.precision(10);
         e << "NaN (never wet) or a level between the bed " << bed << " m and bed + max depth "
@@ -387,7 +392,8 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     // Read into each map's type (a checkpoint of double maps is rounded as the run would).
     restored_maps.for_each_map([&](const char* var, auto& field) {
       using T = typename std::decay_t<decltype(field)>::value_type;
-      field = read_padded<T>(group.get(), var, g, name);
+      const std::vector<T> values = read_padded<T>(group.get(), var, g, name);
+      field.assign(values.begin(), values.end());
     });
   }
   std::vector<std::vector<Real>> loss_state;
@@ -447,10 +453,14 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     *maps = std::move(restored_maps);  // a copy of *maps with the maps read
   }
   if (solver::LossModel* losses = sim.loss_model()) {
+    // The kept rows only (solver::Grid::kept_rows: all but under a decomposition), as restore.
+    const auto [j0, j1] = sim.grid().kept_rows();
+    const auto a = static_cast<std::ptrdiff_t>(g.index(-1, j0));
+    const auto b = static_cast<std::ptrdiff_t>(g.index(-1, j1));
     std::size_t n = 0;
     for (const auto& [field_name, values] : losses->state_fields()) {
       if (n < loss_state.size())
-        std::copy(loss_state[n].begin(), loss_state[n].end(), values->begin());
+        std::copy(loss_state[n].begin() + a, loss_state[n].begin() + b, values->begin() + a);
       ++n;
     }
   }

@@ -59,6 +59,7 @@ void Simulation::clear_boundaries() {
 
 void Simulation::rebuild_boundary_cells() {
   const Grid& g = grid_;
+  const auto [kept0, kept1] = g.kept_rows();
   active_cells_ = 0;
   loss_mask_.clear();
   std::fill(mask_.begin(), mask_.end(), cell_wall);
@@ -156,8 +157,12 @@ void Simulation::rebuild_boundary_cells() {
     }
     if (type == BoundaryType::open) dz = std::min(dz, Real(0));
     if (type == BoundaryType::discharge) dz = 0;
-    z_[kg] = z_[kc] + dz;
-    n_[kg] = n_[static_cast<std::size_t>(slot.interior)];
+    // Bed and n of the ghost in the kept rows only (Grid::kept_rows), as the interior's.
+    const auto row = static_cast<int>(slot.ghost / grid_.stride()) - Grid::ghost;
+    if (row >= kept0 && row < kept1) {
+      z_[kg] = z_[kc] + dz;
+      n_[kg] = n_[kc];
+    }
     const bool ns = slot.side == Side::north || slot.side == Side::south;
     discharge_width_[b] += ns ? grid_.dx : grid_.dy;
   }
@@ -219,7 +224,17 @@ Real inflow_depth(Real q, Real u_in, Real h_in, Real g) {
 }  // namespace
 
 void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt) const {
+  // Under a decomposition, only the ghosts of the kept rows (Grid::kept_rows): those of the
+  // block's rows and the halo are all a process reads, and writing the others would make
+  // every page along the west and east edges of h, qx and qy resident.
+  const bool all_rows = grid_.keeps_all();
+  const auto [kept0, kept1] = grid_.kept_rows();
+  const std::ptrdiff_t stride = grid_.stride();
   for (const GhostCell& gc : ghost_cells_) {
+    if (!all_rows) {
+      const auto row = static_cast<int>(gc.ghost / stride) - Grid::ghost;
+      if (row < kept0 || row >= kept1) continue;
+    }
     const auto kg = static_cast<std::size_t>(gc.ghost);
     const auto kc = static_cast<std::size_t>(gc.interior);
     const BoundaryCondition& bc = boundaries_[gc.condition];

@@ -34,13 +34,21 @@ FloodMaps::FloodMaps(const Grid& grid, Real threshold, Real debris_factor)
 
 void FloodMaps::reset() {
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  std::fill(max_depth.begin(), max_depth.end(), Real(0));
-  std::fill(max_speed.begin(), max_speed.end(), 0.0F);
-  std::fill(max_water_level.begin(), max_water_level.end(), nan);
-  std::fill(time_of_max_depth.begin(), time_of_max_depth.end(), nan);
-  std::fill(arrival_time.begin(), arrival_time.end(), nan);
-  std::fill(flood_duration.begin(), flood_duration.end(), Real(0));
-  std::fill(max_hazard.begin(), max_hazard.end(), 0.0F);
+  // The grid's kept rows (Grid::kept_rows; every row in one process): under a decomposition
+  // the others are never written here and take no memory (field_memory.hpp).
+  const auto [j0, j1] = grid_.kept_rows();
+  const auto a = static_cast<std::ptrdiff_t>(grid_.index(-1, j0));
+  const auto b = static_cast<std::ptrdiff_t>(grid_.index(-1, j1));
+  auto fill = [&](auto& field, auto value) {
+    std::fill(field.begin() + a, field.begin() + b, value);
+  };
+  fill(max_depth, Real(0));
+  fill(max_speed, 0.0F);
+  fill(max_water_level, nan);
+  fill(time_of_max_depth, nan);
+  fill(arrival_time, nan);
+  fill(flood_duration, Real(0));
+  fill(max_hazard, 0.0F);
 }
 
 void FloodMaps::update(const Simulation& sim, Real dt) {

@@ -88,7 +88,7 @@ class FloodMaps {
   }
 
   /// Calls f(name, field) for each map, in the order of the results file (name as there);
-  /// `field` is a std::vector<Real> or std::vector<float>.
+  /// `field` is a Field<Real> or Field<float> (field_memory.hpp).
   template <class F>
   void for_each_map(F&& f) {
     visit_maps(*this, f);
@@ -107,13 +107,13 @@ class FloodMaps {
   [[nodiscard]] Real debris_factor() const { return debris_factor_; }
   [[nodiscard]] const Grid& grid() const { return grid_; }
 
-  std::vector<Real> max_depth;           ///< [m]
-  std::vector<float> max_speed;          ///< [m/s]
-  std::vector<float> max_water_level;    ///< [m], NaN where never wet
-  std::vector<float> time_of_max_depth;  ///< [s]
-  std::vector<float> arrival_time;       ///< first time depth > threshold [s], NaN if never
-  std::vector<Real> flood_duration;      ///< time with depth > threshold [s]
-  std::vector<float> max_hazard;         ///< UK hazard rating [-]
+  Field<Real> max_depth;           ///< [m]
+  Field<float> max_speed;          ///< [m/s]
+  Field<float> max_water_level;    ///< [m], NaN where never wet
+  Field<float> time_of_max_depth;  ///< [s]
+  Field<float> arrival_time;       ///< first time depth > threshold [s], NaN if never
+  Field<Real> flood_duration;      ///< time with depth > threshold [s]
+  Field<float> max_hazard;         ///< UK hazard rating [-]
 
  private:
   /// for_each_map for a const or a mutable FloodMaps.

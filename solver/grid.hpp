@@ -17,8 +17,11 @@
 /// GDAL raster, and `origin_x`, `origin_y` are the north-west corner of cell (0, 0), as in a
 /// geotransform. Cell (i, j) has its centre at
 ///   x = origin_x + (i + 0.5) dx,   y = origin_y - (j + 0.5) dy.
+#include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <string>
+#include <utility>
 
 #include "solver/real.hpp"
 
@@ -34,6 +37,14 @@ struct Grid {
 
   static constexpr int ghost = 1;
 
+  /// Rows [keep_first, keep_end) of the padded fields (-1..ny) that this process fills: under
+  /// a decomposition, its block and a margin (docs/mpi.md, "Memory per process"). Fields keep
+  /// the full padded size and layout, but setters, constructors and derived fields write
+  /// only these rows; the others read as zero and take no memory (field_memory.hpp). The
+  /// default, and one process: every row.
+  int keep_first = -1;
+  int keep_end = std::numeric_limits<int>::max();
+
   /// Distance in memory between vertically adjacent cells.
   [[nodiscard]] std::ptrdiff_t stride() const { return nx + 2 * ghost; }
   /// Number of values in one padded field.
@@ -47,6 +58,16 @@ struct Grid {
   /// Offset of cell (i, j) in a padded field; i in [-1, nx], j in [-1, ny].
   [[nodiscard]] std::ptrdiff_t index(int i, int j) const {
     return static_cast<std::ptrdiff_t>(j + ghost) * stride() + (i + ghost);
+  }
+  /// The kept rows, clamped to the padded rows [-1, ny + 1).
+  [[nodiscard]] std::pair<int, int> kept_rows() const {
+    return {std::max(-1, keep_first), std::min(ny + 1, keep_end)};
+  }
+  /// True when every row is kept.
+  [[nodiscard]] bool keeps_all() const { return keep_first <= -1 && keep_end >= ny + 1; }
+  /// The kept interior rows, clamped to [0, ny).
+  [[nodiscard]] std::pair<int, int> kept_interior_rows() const {
+    return {std::max(0, keep_first), std::min(ny, keep_end)};
   }
   [[nodiscard]] Real cell_area() const { return dx * dy; }
   [[nodiscard]] Real x_center(int i) const { return origin_x + (Real(i) + Real(0.5)) * dx; }

@@ -38,9 +38,8 @@ Real constant_parameter(Real v, const char* model, const char* name, Real lo, Re
 
 /// Copies a parameter (1 or nx*ny values, row 0 north) into a padded field, checking
 /// lo <= value <= hi (finite).
-std::vector<Real> padded_parameter(const Grid& grid, std::span<const Real> values,
-                                   const char* model, const char* name, Real lo, Real hi,
-                                   bool lo_open = false) {
+Field<Real> padded_parameter(const Grid& grid, std::span<const Real> values, const char* model,
+                             const char* name, Real lo, Real hi, bool lo_open = false) {
   grid.validate();
   const std::size_t n = grid.cell_count();
   if (values.size() != 1 && values.size() != n) {
@@ -49,7 +48,8 @@ std::vector<Real> padded_parameter(const Grid& grid, std::span<const Real> value
         << " values, got " << values.size();
     throw InputError(msg.str());
   }
-  std::vector<Real> out(grid.padded_size(), Real(0));
+  Field<Real> out(grid.padded_size());
+  const auto [kept0, kept1] = grid.kept_interior_rows();  // written; every row is checked
   for (int j = 0; j < grid.ny; ++j) {
     for (int i = 0; i < grid.nx; ++i) {
       const std::size_t c =
@@ -61,13 +61,13 @@ std::vector<Real> padded_parameter(const Grid& grid, std::span<const Real> value
                                          : " at column " + std::to_string(i) + ", row " +
                                                std::to_string(j));
       }
-      out[std::size_t(grid.index(i, j))] = v;
+      if (j >= kept0 && j < kept1) out[std::size_t(grid.index(i, j))] = v;
     }
   }
   return out;
 }
 
-std::vector<Real> interior(const Grid& grid, const std::vector<Real>& padded) {
+std::vector<Real> interior(const Grid& grid, const Field<Real>& padded) {
   std::vector<Real> out(grid.cell_count());
   for (int j = 0; j < grid.ny; ++j) {
     for (int i = 0; i < grid.nx; ++i) {
@@ -76,6 +76,13 @@ std::vector<Real> interior(const Grid& grid, const std::vector<Real>& padded) {
     }
   }
   return out;
+}
+
+/// Offsets [first, end) of the kept rows (Grid::kept_rows) in a padded field.
+std::pair<std::size_t, std::size_t> kept_range(const Grid& grid) {
+  const auto [j0, j1] = grid.kept_rows();
+  return {static_cast<std::size_t>(grid.index(-1, j0)),
+          static_cast<std::size_t>(grid.index(-1, j1))};
 }
 
 void check_same_grid(const Grid& a, const Grid& b, const char* model) {
@@ -109,11 +116,14 @@ GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const
     const auto p = padded_parameter(grid, psi, "Green-Ampt", "psi", 0, inf);
     const auto d = padded_parameter(grid, dtheta, "Green-Ampt", "dtheta", 0, 1);
     s_.resize(p.size());
-    for (std::size_t k = 0; k < p.size(); ++k) s_[k] = p[k] * d[k];
-    const Real k0 = ks_[static_cast<std::size_t>(grid.index(0, 0))];
-    const Real s0 = s_[static_cast<std::size_t>(grid.index(0, 0))];
+    const auto [first, end] = kept_range(grid);
+    for (std::size_t k = first; k < end; ++k) s_[k] = p[k] * d[k];
+    // Uniform within the kept rows is enough: only they are read (Grid::kept_rows).
+    const auto [kept0, kept1] = grid.kept_interior_rows();
+    const Real k0 = ks_[static_cast<std::size_t>(grid.index(0, kept0))];
+    const Real s0 = s_[static_cast<std::size_t>(grid.index(0, kept0))];
     bool uniform = true;
-    for (int j = 0; j < grid.ny && uniform; ++j) {
+    for (int j = kept0; j < kept1 && uniform; ++j) {
       for (int i = 0; i < grid.nx; ++i) {
         const auto k = static_cast<std::size_t>(grid.index(i, j));
         uniform = uniform && ks_[k] == k0 && s_[k] == s0;
@@ -130,7 +140,10 @@ GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const
         << initial_infiltration;
     throw InputError(msg.str());
   }
-  f_.assign(grid.padded_size(), initial_infiltration);
+  f_.resize(grid.padded_size());
+  const auto [first, end] = kept_range(grid);
+  std::fill(f_.begin() + static_cast<std::ptrdiff_t>(first),
+            f_.begin() + static_cast<std::ptrdiff_t>(end), initial_infiltration);
 }
 
 GreenAmpt::GreenAmpt(const Grid& grid, Real ks, Real psi, Real dtheta, Real initial_infiltration)
@@ -448,9 +461,13 @@ ScsCurveNumber::ScsCurveNumber(const Grid& grid, std::span<const Real> cn,
     throw InputError(msg.str());
   }
   s_ = padded_parameter(grid, cn, "SCS curve number", "cn", 0, 100, true);
-  for (Real& v : s_) v = v > 0 ? Real(0.0254) * (Real(1000) / v - Real(10)) : Real(0);
-  p_.assign(grid.padded_size(), Real(0));
-  owed_.assign(grid.padded_size(), Real(0));
+  const auto [first, end] = kept_range(grid);
+  for (std::size_t k = first; k < end; ++k) {
+    const Real v = s_[k];
+    s_[k] = v > 0 ? Real(0.0254) * (Real(1000) / v - Real(10)) : Real(0);
+  }
+  reset_field(p_, grid.padded_size());
+  reset_field(owed_, grid.padded_size());
 }
 
 ScsCurveNumber::ScsCurveNumber(const Grid& grid, Real cn, Real initial_abstraction_ratio)

@@ -50,7 +50,7 @@ class GreenAmpt : public LossModel {
   bool computes_runs(const Grid& grid) const override;
   void compute_run(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                    const StepRain& rain, int j, int first, int last, Real* loss) override;
-  std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
+  std::vector<std::pair<std::string, Field<Real>*>> state_fields() override {
     return {{"green_ampt_infiltration", &f_}};
   }
 
@@ -74,9 +74,9 @@ class GreenAmpt : public LossModel {
   void batch_losses(std::size_t k0, int n, const std::uint8_t* mask, const Real* h, Real dt,
                     Real* loss);
   Grid grid_;
-  std::vector<Real> ks_;  ///< [m/s], padded, or one value for uniform soil
-  std::vector<Real> s_;   ///< psi * dtheta [m], padded, or one value for uniform soil
-  std::vector<Real> f_;   ///< cumulative infiltration F [m], padded
+  Field<Real> ks_;  ///< [m/s], padded, or one value for uniform soil
+  Field<Real> s_;   ///< psi * dtheta [m], padded, or one value for uniform soil
+  Field<Real> f_;   ///< cumulative infiltration F [m], padded
 };
 
 /// SCS (NRCS) curve-number losses (USDA NRCS, National Engineering Handbook part 630,
@@ -98,7 +98,7 @@ class ScsCurveNumber : public LossModel {
 
   void compute(const Grid& grid, const std::uint8_t* mask, const Real* h, Real t, Real dt,
                const StepRain& rain, Real* loss) override;
-  std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() override {
+  std::vector<std::pair<std::string, Field<Real>*>> state_fields() override {
     return {{"scs_cumulative_rain", &p_}, {"scs_owed_losses", &owed_}};
   }
 
@@ -110,9 +110,9 @@ class ScsCurveNumber : public LossModel {
  private:
   Grid grid_;
   Real ratio_;
-  std::vector<Real> s_;     ///< potential maximum retention S [m], padded
-  std::vector<Real> p_;     ///< cumulative rain [m], padded
-  std::vector<Real> owed_;  ///< losses not yet removed for lack of water [m], padded
+  Field<Real> s_;     ///< potential maximum retention S [m], padded
+  Field<Real> p_;     ///< cumulative rain [m], padded
+  Field<Real> owed_;  ///< losses not yet removed for lack of water [m], padded
 };
 
 }  // namespace floodtwin::solver

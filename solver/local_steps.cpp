@@ -101,18 +101,20 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   LocalSteps& S = *local_;
   const std::size_t n = G.padded_size();
   if (S.level.size() != n) {
-    S.level.assign(n, 0);
-    S.own.assign(n, 0);
-    S.reach.assign(n, 0);
-    S.acc_h.assign(n, 0);
-    S.acc_qx.assign(n, 0);
-    S.acc_qy.assign(n, 0);
-    S.snap_h.assign(n, 0);
-    S.snap_qx.assign(n, 0);
-    S.snap_qy.assign(n, 0);
+    // Zeros, made resident only where a cycle writes (field_memory.hpp): under a
+    // decomposition, the rows near this process's block.
+    reset_field(S.level, n);
+    reset_field(S.own, n);
+    reset_field(S.reach, n);
+    reset_field(S.acc_h, n);
+    reset_field(S.acc_qx, n);
+    reset_field(S.acc_qy, n);
+    reset_field(S.snap_h, n);
+    reset_field(S.snap_qx, n);
+    reset_field(S.snap_qy, n);
   }
   // The loss model's state fields, snapshot alongside the state.
-  std::vector<std::vector<Real>*> loss_state;
+  std::vector<Field<Real>*> loss_state;
   if (losses_) {
     for (auto& [name, field] : losses_->state_fields()) {
       static_cast<void>(name);
@@ -122,7 +124,7 @@ bool Simulation::local_cycle(Real t0, Real dt0, int levels, Real t_end) {
   S.snap_loss.resize(loss_state.size());
   for (std::size_t f = 0; f < loss_state.size(); ++f) {
     if (S.snap_loss[f].size() != loss_state[f]->size())
-      S.snap_loss[f].assign(loss_state[f]->size(), 0);
+      reset_field(S.snap_loss[f], loss_state[f]->size());
   }
   prepare_workspaces();
   fill_ghosts(h_.data(), qx_.data(), qy_.data(), t0, t0, dt0);

@@ -13,12 +13,12 @@ struct Simulation::LocalSteps {
   /// Level per padded cell (ghosts and walls included): a cell steps 2^level global steps at a
   /// time; a face takes the lower level of its two cells. `own`: the level from the cell's own
   /// wave rate, before its neighbours' and the smoothing.
-  std::vector<std::uint8_t> level, own;
+  Field<std::uint8_t> level, own;
   /// Per padded cell: its distance in cells (255: far) from water, rain or an inflow at the
   /// cycle's start; a cycle visits the cells within 2^L of them.
-  std::vector<std::uint8_t> reach;
+  Field<std::uint8_t> reach;
   /// Per padded cell: the change of h, qx, qy its faces have brought since its last update.
-  std::vector<Real> acc_h, acc_qx, acc_qy;
+  Field<Real> acc_h, acc_qx, acc_qy;
   /// Per row r (index r + 1 for rows -1..ny), one list per level threshold m = 0..L-1:
   /// `cells`: runs of columns with level <= m; `yfaces`: columns of the y faces between rows r
   /// and r + 1 that cells of either row need (their union); `load`: the columns whose
@@ -30,8 +30,8 @@ struct Simulation::LocalSteps {
   std::vector<std::vector<long long>> work;
   /// The state of each cell before its first update in the cycle (h, qx, qy and the loss
   /// model's state fields), restored when the cycle is rejected.
-  std::vector<Real> snap_h, snap_qx, snap_qy;
-  std::vector<std::vector<Real>> snap_loss;
+  Field<Real> snap_h, snap_qx, snap_qy;
+  std::vector<Field<Real>> snap_loss;
   /// The levels the next cycle tries (lowered by a rejected cycle, raised again after
   /// `accepted` cycles in a row).
   int try_levels = -1;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "solver/field_memory.hpp"
 #include "solver/grid.hpp"
 #include "solver/real.hpp"
 
@@ -89,7 +90,7 @@ class LossModel {
 
   /// The model's own per-cell state (padded layout, named), which checkpoints save and restore
   /// so that a resumed run is bitwise identical; empty for stateless models.
-  virtual std::vector<std::pair<std::string, std::vector<Real>*>> state_fields() { return {}; }
+  virtual std::vector<std::pair<std::string, Field<Real>*>> state_fields() { return {}; }
 };
 
 }  // namespace floodtwin::solver

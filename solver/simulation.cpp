@@ -79,14 +79,16 @@ Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
     throw InputError(msg.str());
   }
   const std::size_t n = grid_.padded_size();
-  h_.assign(n, 0);
-  qx_.assign(n, 0);
-  qy_.assign(n, 0);
+  // Zeros, untouched outside the kept rows (field_memory.hpp).
+  reset_field(h_, n);
+  reset_field(qx_, n);
+  reset_field(qy_, n);
   // h1_, qx1_, qy1_: allocated by the first second-order step (the first order needs none).
-  z_.assign(n, 0);
-  n_.assign(n, 0);
+  reset_field(z_, n);
+  reset_field(n_, n);
   mask_.assign(n, cell_wall);
   user_inactive_.assign(n, 0);
+  const auto [first, end] = kept_cells();  // the bed is set there; every cell is checked
   for (std::size_t c = 0; c < elevation.size(); ++c) {
     const std::size_t k = interior_offset(c);
     const Real zc = elevation[c];
@@ -98,7 +100,7 @@ Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
           << c % static_cast<std::size_t>(grid_.nx) << ") is " << zc
           << "; expected a finite value (NaN marks an inactive cell)";
       throw InputError(msg.str());
-    } else {
+    } else if (c >= first && c < end) {
       z_[k] = zc;
     }
   }
@@ -140,18 +142,26 @@ void Simulation::set_manning(Real n) {
     msg << "manning: expected a finite value >= 0, got " << n;
     throw InputError(msg.str());
   }
-  std::fill(n_.begin(), n_.end(), n);
+  const auto [first, end] = kept_cells();
+  for (std::size_t c = first; c < end; ++c) n_[interior_offset(c)] = n;
+}
+
+std::pair<std::size_t, std::size_t> Simulation::kept_cells() const {
+  const auto [j0, j1] = grid_.kept_interior_rows();
+  const auto nx = static_cast<std::size_t>(grid_.nx);
+  return {static_cast<std::size_t>(j0) * nx, static_cast<std::size_t>(std::max(j0, j1)) * nx};
 }
 
 void Simulation::set_manning(std::span<const Real> n) {
   check_interior_field(n, "manning");
+  const auto [first, end] = kept_cells();
   for (std::size_t c = 0; c < n.size(); ++c) {
     const std::size_t k = interior_offset(c);
     if (user_inactive_[k]) continue;
     if (!(n[c] >= 0 && std::isfinite(n[c]))) {
       bad_value("manning", c, grid_.nx, n[c], "a finite value >= 0");
     }
-    n_[k] = n[c];
+    if (c >= first && c < end) n_[k] = n[c];
   }
 }
 
@@ -166,7 +176,8 @@ void Simulation::set_depth(std::span<const Real> h) {
     }
   }
   const double before = balance_started_ ? stored_volume() : 0.0;
-  for (std::size_t c = 0; c < h.size(); ++c) {
+  const auto [first, end] = kept_cells();
+  for (std::size_t c = first; c < end; ++c) {
     const std::size_t k = interior_offset(c);
     h_[k] = user_inactive_[k] ? Real(0) : h[c];
     if (!(h_[k] > config_.dry_depth)) qx_[k] = qy_[k] = 0;
@@ -207,7 +218,8 @@ void Simulation::set_discharge(std::span<const Real> qx, std::span<const Real> q
     if (!std::isfinite(qx[c])) bad_value("discharge_x", c, grid_.nx, qx[c], "a finite value");
     if (!std::isfinite(qy[c])) bad_value("discharge_y", c, grid_.nx, qy[c], "a finite value");
   }
-  for (std::size_t c = 0; c < qx.size(); ++c) {
+  const auto [first, end] = kept_cells();
+  for (std::size_t c = first; c < end; ++c) {
     const std::size_t k = interior_offset(c);
     const bool wet = !user_inactive_[k] && h_[k] > config_.dry_depth;
     qx_[k] = wet ? qx[c] : Real(0);
@@ -242,7 +254,8 @@ void Simulation::check_elevation(std::span<const Real> z) const {
 
 void Simulation::set_elevation(std::span<const Real> z) {
   check_elevation(z);
-  for (std::size_t c = 0; c < z.size(); ++c) {
+  const auto [first, end] = kept_cells();
+  for (std::size_t c = first; c < end; ++c) {
     const std::size_t k = interior_offset(c);
     if (!user_inactive_[k]) z_[k] = z[c];
   }
@@ -298,11 +311,12 @@ void Simulation::set_active(std::span<const std::uint8_t> active) {
     }
   }
   const double before = balance_started_ ? stored_volume() : 0.0;
+  const auto [first, end] = kept_cells();
   for (std::size_t c = 0; c < active.size(); ++c) {
     const std::size_t k = interior_offset(c);
     if (!active[c]) {
       user_inactive_[k] = 1;
-      h_[k] = qx_[k] = qy_[k] = 0;
+      if (c >= first && c < end) h_[k] = qx_[k] = qy_[k] = 0;
     }
   }
   rebuild_boundary_cells();
@@ -327,8 +341,10 @@ void Simulation::set_rain_rate(std::span<const Real> rate) {
     rain_.clear();
     return;
   }
-  rain_.assign(grid_.padded_size(), 0);
-  for (std::size_t c = 0; c < rate.size(); ++c) rain_[interior_offset(c)] = rate[c];
+  // Kept rows only (Grid::kept_rows); the field is allocated once, untouched elsewhere.
+  if (rain_.size() != grid_.padded_size()) reset_field(rain_, grid_.padded_size());
+  const auto [first, end] = kept_cells();
+  for (std::size_t c = first; c < end; ++c) rain_[interior_offset(c)] = rate[c];
   const auto nx = static_cast<std::size_t>(grid_.nx);
   rain_rows_.assign(static_cast<std::size_t>(grid_.ny), 0);
   for (std::size_t c = 0; c < rate.size(); ++c) {
@@ -392,7 +408,7 @@ void Simulation::check_forcing(Real t_end) const {
 void Simulation::set_loss_model(std::shared_ptr<LossModel> model) {
   losses_ = std::move(model);
   if (losses_ && !losses_->computes_runs(grid_)) {
-    loss_.assign(grid_.padded_size(), 0);
+    reset_field(loss_, grid_.padded_size());
   } else {
     loss_.clear();
     loss_.shrink_to_fit();
@@ -558,7 +574,9 @@ void Simulation::restore(Real time, long long steps, const MassBalance& balance,
   // A halo exchange the last step posted writes into these fields when it lands: let it land
   // first, or the halo rows would hold the neighbours' state of before the restore.
   complete_halo();
-  for (std::size_t k = 0; k < n; ++k) {
+  const auto [j0, j1] = grid_.kept_rows();  // written there only (Grid::kept_rows)
+  for (auto k = static_cast<std::size_t>(grid_.index(-1, j0));
+       k < static_cast<std::size_t>(grid_.index(-1, j1)); ++k) {
     const bool active = mask_[k] == cell_active;
     h_[k] = active ? h[k] : Real(0);
     qx_[k] = active ? qx[k] : Real(0);
@@ -595,19 +613,61 @@ void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
   row0_ = 0;
   row1_ = grid_.ny;
   if (!decomp_) return;
-  // Blocks of about equal work: the active cells of each row, plus one for the row itself.
-  std::vector<double> weights(static_cast<std::size_t>(grid_.ny), 1.0);
-  for (int j = 0; j < grid_.ny; ++j) {
-    for (int i = 0; i < grid_.nx; ++i) {
-      if (is_active(i, j)) weights[static_cast<std::size_t>(j)] += 1;
-    }
-  }
   // The halo: a first-order stage reads 1 row beyond its block, a second-order one 2.
   const int halo = config_.scheme == Scheme::first_order ? 1 : 2;
-  decomp_->set_rows(split_rows(weights, decomp_->size(), halo));
+  if (decomp_->begins().size() != static_cast<std::size_t>(decomp_->size()) + 1 ||
+      decomp_->begins().back() != grid_.ny) {
+    // Blocks of about equal work: the active cells of each row, plus one for the row itself.
+    std::vector<double> weights(static_cast<std::size_t>(grid_.ny), 1.0);
+    for (int j = 0; j < grid_.ny; ++j) {
+      for (int i = 0; i < grid_.nx; ++i) {
+        if (is_active(i, j)) weights[static_cast<std::size_t>(j)] += 1;
+      }
+    }
+    decomp_->set_rows(split_rows(weights, decomp_->size(), halo));
+  }  // else: the blocks chosen before the fields were filled (block_rows)
   row0_ = decomp_->first_row();
   row1_ = decomp_->end_row();
+  if (!grid_.keeps_all()) {
+    // Kept rows (Grid::kept_rows): the block and its margin, else the rows near it read zeros.
+    const auto [k0, k1] = grid_.kept_rows();
+    if (k0 > std::max(-1, row0_ - block_margin) ||
+        k1 < std::min(grid_.ny + 1, row1_ + block_margin)) {
+      std::ostringstream msg;
+      msg << "set_decomposition: this process computes rows " << row0_ << " to " << row1_ - 1
+          << " but keeps rows " << k0 << " to " << k1 - 1
+          << " only (the grid's kept rows must hold the block and " << block_margin
+          << " rows around it: block_rows)";
+      throw ConfigError(msg.str());
+    }
+  }
   mark_state_changed();
+  if (decomposed()) {
+    // The stored volume of the state now, collectively: a process keeping only its rows
+    // cannot add up the whole state alone, and the results writer's header and the first
+    // step's initial volume ask for it (kept until a step or an edit, as gather_to_root's).
+    whole_steps_ = -1;
+    gathered_volume_ = stored_volume();
+    gathered_steps_ = steps_;
+    whole_steps_ = steps_;
+  }
+}
+
+std::vector<int> block_rows(const Grid& grid, std::span<const Real> elevation, int processes,
+                            Scheme scheme) {
+  std::vector<double> weights(static_cast<std::size_t>(grid.ny), 1.0);
+  const auto nx = static_cast<std::size_t>(grid.nx);
+  for (std::size_t c = 0; c < elevation.size(); ++c) {
+    if (!std::isnan(elevation[c])) weights[c / nx] += 1;
+  }
+  return split_rows(weights, processes, scheme == Scheme::first_order ? 1 : 2);
+}
+
+void keep_block(Grid& grid, const Decomposition& d) {
+  if (d.rank() == 0) return;  // rank 0 gathers and writes the whole fields: it keeps every row
+  keep_fields_sparse();
+  grid.keep_first = d.first_row() - block_margin;
+  grid.keep_end = d.end_row() + block_margin;
 }
 
 void Simulation::exchange_halo(Real* h, Real* qx, Real* qy, bool wait) {
@@ -629,7 +689,7 @@ void Simulation::complete_halo() {
 void Simulation::gather_to_root() {
   if (!decomposed()) return;
   complete_halo();  // rank 0 receives into rows the exchange may still be writing
-  for (std::vector<Real>* f : {&h_, &qx_, &qy_}) decomp_->gather_to_root(f->data(), grid_);
+  for (Field<Real>* f : {&h_, &qx_, &qy_}) decomp_->gather_to_root(f->data(), grid_);
   if (losses_) {
     for (auto& field : losses_->state_fields()) {
       if (field.second->size() == grid_.padded_size()) {

@@ -29,6 +29,7 @@
 #include "solver/boundary.hpp"
 #include "solver/cross_section.hpp"
 #include "solver/decomposition.hpp"
+#include "solver/field_memory.hpp"
 #include "solver/grid.hpp"
 #include "solver/losses.hpp"
 #include "solver/mass_balance.hpp"
@@ -106,6 +107,21 @@ struct PointSource {
   int j = 0;
   TimeSeries discharge;  ///< [m3/s], negative for abstraction
 };
+
+/// Rows kept around a process's block (Grid::kept_rows, keep_block): the deepest halo (2),
+/// the ghost row, and the reach of a step's row planning from rain and seeds (4).
+inline constexpr int block_margin = 8;
+
+/// The row blocks of `processes` processes for a grid with this elevation (NaN: inactive),
+/// chosen before any field is filled, as set_decomposition would choose them (blocks of about
+/// equal active cells). For d->set_rows, followed by keep_block.
+std::vector<int> block_rows(const Grid& grid, std::span<const Real> elevation, int processes,
+                            Scheme scheme);
+/// Sets the grid's kept rows to d's block of this process and block_margin rows around it
+/// (rank 0, which gathers the whole state for the writers, keeps every row). A Simulation,
+/// FloodMaps and loss models built on the grid then fill only these rows, so that each
+/// process holds about its share of the fields (docs/mpi.md, "Memory per process").
+void keep_block(Grid& grid, const Decomposition& d);
 
 class Simulation {
  public:
@@ -269,6 +285,8 @@ class Simulation {
   /// this with its own `d`, before the first step (or after a restore). Steps are collective:
   /// every process calls step / advance_to / stable_dt alike. Results are bitwise those of
   /// one process. Throws InputError when the grid has too few rows for `d->size()` blocks.
+  /// Blocks set on `d` beforehand (d->set_rows(block_rows(...)), and the grid's kept rows
+  /// from keep_block) are used as they are: memory per process (docs/mpi.md).
   void set_decomposition(std::shared_ptr<Decomposition> d);
   [[nodiscard]] Decomposition* decomposition() const { return decomp_.get(); }
   /// True with a decomposition of more than one process.
@@ -441,6 +459,9 @@ class Simulation {
   /// Applies the scheduled bed changes due at time_.
   void apply_due_elevations();
   [[nodiscard]] std::size_t interior_offset(std::size_t flat) const;
+  /// Interior offsets (row-major, nx * ny) [first, end) of the grid's kept rows: the cells
+  /// the setters write (Grid::kept_rows).
+  [[nodiscard]] std::pair<std::size_t, std::size_t> kept_cells() const;
   /// Decomposed runs: copies the halo rows of the fields from their owners. With `wait`
   /// false the messages are only posted (the end of a step): complete_halo() waits for them,
   /// at the next step once its time step is reduced, so that the flood-map update, the time-step
@@ -456,11 +477,13 @@ class Simulation {
 
   Grid grid_;
   SolverConfig config_;
-  std::vector<Real> h_, qx_, qy_;            ///< state [m], [m2/s], [m2/s]
-  std::vector<Real> h1_, qx1_, qy1_;         ///< stage buffers
-  std::vector<Real> z_;                      ///< bed [m] (0 in inactive cells)
-  std::vector<Real> n_;                      ///< Manning n [s/m^(1/3)]
-  std::vector<Real> rain_;                   ///< rain intensity [m/s], empty when unused
+  // Decomposed runs fill the state, Manning n, rain and loss fields in the grid's kept rows
+  // and the bed only (Grid::kept_rows, field_memory.hpp); the masks are whole everywhere.
+  Field<Real> h_, qx_, qy_;                  ///< state [m], [m2/s], [m2/s]
+  Field<Real> h1_, qx1_, qy1_;               ///< stage buffers
+  Field<Real> z_;                            ///< bed [m] (0 in inactive cells)
+  Field<Real> n_;                            ///< Manning n [s/m^(1/3)]
+  Field<Real> rain_;                         ///< rain intensity [m/s], empty when unused
   std::vector<std::uint8_t> mask_;           ///< CellKind per cell
   std::vector<std::uint8_t> user_inactive_;  ///< 1 where elevation is NaN or set_active said 0
   /// Bed changes of schedule_elevation not applied yet, in time order ([s], interior bed).
@@ -496,7 +519,7 @@ class Simulation {
   std::unique_ptr<ChannelNetwork> channels_;  ///< sub-grid channels, null when none
   /// Loss depths of the last step (padded), for a model that does not compute runs of cells
   /// (one that does writes a row buffer of the stage or of the losses' pass).
-  std::vector<Real> loss_;
+  Field<Real> loss_;
   WetRuns wet_runs_;        ///< the cells the losses of a step visit
 
   /// Wet columns of the rows of h_ (live_) and h1_ (live1_): outside them h, qx, qy are 0.

@@ -261,9 +261,9 @@ Real Simulation::step(Real dt_limit) {
     flows_.end_stage(static_cast<double>(dt));
   } else {
     if (h1_.size() != h_.size()) {  // allocated by the first second-order step
-      h1_.assign(h_.size(), 0);
-      qx1_.assign(h_.size(), 0);
-      qy1_.assign(h_.size(), 0);
+      reset_field(h1_, h_.size());
+      reset_field(qx1_, h_.size());
+      reset_field(qy1_, h_.size());
       live1_.assign(static_cast<std::size_t>(grid_.ny), Span{});
     }
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);

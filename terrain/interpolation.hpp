@@ -104,13 +104,15 @@ inline std::ptrdiff_t nearest_station(Real x, Real y, std::span<const Real> xs,
   return best;
 }
 
-/// Interpolates station values onto every cell centre of the grid.
+/// Interpolates station values onto every cell centre of the grid's kept rows
+/// (solver::Grid::kept_rows: every row but under a decomposition); other rows are not written.
 /// @param out  nx * ny values, row 0 north; NaN everywhere when no station has a value
 inline void interpolate_field(const solver::Grid& grid, std::span<const Real> xs,
                               std::span<const Real> ys, std::span<const Real> values,
                               Interpolation method, Real power, std::span<Real> out) {
+  const auto [j0, j1] = grid.kept_interior_rows();
 #pragma omp parallel for schedule(static)
-  for (int j = 0; j < grid.ny; ++j) {
+  for (int j = j0; j < j1; ++j) {
     const Real y = grid.y_center(j);
     Real* row = out.data() + std::size_t(j) * std::size_t(grid.nx);
     for (int i = 0; i < grid.nx; ++i) {

@@ -17,10 +17,20 @@ namespace floodtwin::terrain {
 class RainfallField::Source {
  public:
   virtual ~Source() = default;
-  virtual void fill(std::size_t k, std::span<Real> out) const = 0;
+  /// Fills interval k's intensity [m/s] into out's cells [first, end) (the grid's kept rows:
+  /// kept_cells); the other cells are not written.
+  virtual void fill(std::size_t k, std::span<Real> out, std::size_t first,
+                    std::size_t end) const = 0;
 };
 
 namespace {
+
+/// Interior offsets [first, end) of the grid's kept rows (solver::Grid::kept_rows).
+std::pair<std::size_t, std::size_t> kept_cells(const solver::Grid& grid) {
+  const auto [j0, j1] = grid.kept_interior_rows();
+  const auto nx = static_cast<std::size_t>(grid.nx);
+  return {static_cast<std::size_t>(j0) * nx, static_cast<std::size_t>(std::max(j0, j1)) * nx};
+}
 
 class GaugeSource final : public RainfallField::Source {
  public:
@@ -34,10 +44,11 @@ class GaugeSource final : public RainfallField::Source {
         method_(method),
         power_(power),
         fallback_(fallback) {}
-  void fill(std::size_t k, std::span<Real> out) const override {
+  void fill(std::size_t k, std::span<Real> out, std::size_t first, std::size_t end) const override {
     const auto& v = rates_[k];
     if (std::all_of(v.begin(), v.end(), [](Real r) { return std::isnan(r); })) {
-      std::fill(out.begin(), out.end(), fallback_.value_or(Real(0)));
+      std::fill(out.begin() + static_cast<std::ptrdiff_t>(first),
+                out.begin() + static_cast<std::ptrdiff_t>(end), fallback_.value_or(Real(0)));
       return;
     }
     interpolate_field(grid_, xs_, ys_, v, method_, power_, out);
@@ -55,8 +66,9 @@ class GaugeSource final : public RainfallField::Source {
 class UniformSource final : public RainfallField::Source {
  public:
   explicit UniformSource(std::vector<Real> rates) : rates_(std::move(rates)) {}
-  void fill(std::size_t k, std::span<Real> out) const override {
-    std::fill(out.begin(), out.end(), rates_[k]);
+  void fill(std::size_t k, std::span<Real> out, std::size_t first, std::size_t end) const override {
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(first),
+              out.begin() + static_cast<std::ptrdiff_t>(end), rates_[k]);
   }
 
  private:
@@ -72,7 +84,7 @@ class RasterSource final : public RainfallField::Source {
         bands_(std::move(bands)),
         lengths_(std::move(lengths)),
         options_(std::move(options)) {}
-  void fill(std::size_t k, std::span<Real> out) const override {
+  void fill(std::size_t k, std::span<Real> out, std::size_t first, std::size_t end) const override {
     const RasterBand& b = bands_[k];
     ReadOptions o;
     o.band = b.band;
@@ -81,9 +93,10 @@ class RasterSource final : public RainfallField::Source {
     const std::vector<Real> v = read_raster_on_grid(b.path, grid_, crs_, o);
     std::size_t missing = 0;
     for (std::size_t c = 0; c < v.size(); ++c) {
+      const bool kept = c >= first && c < end;  // every cell is checked, the kept ones set
       if (std::isnan(v[c])) {
         ++missing;
-        out[c] = 0;
+        if (kept) out[c] = 0;
         continue;
       }
       if (v[c] < 0) {
@@ -92,7 +105,7 @@ class RasterSource final : public RainfallField::Source {
             << " at column " << c % std::size_t(grid_.nx) << ", row " << c / std::size_t(grid_.nx);
         throw InputError(msg.str());
       }
-      out[c] = rain_to_m_per_s(v[c], options_.units, lengths_[k]);
+      if (kept) out[c] = rain_to_m_per_s(v[c], options_.units, lengths_[k]);
     }
     if (missing > 0 && !options_.nodata_as_zero) {
       std::ostringstream msg;
@@ -310,20 +323,17 @@ class ComposedSource final : public RainfallField::Source {
  public:
   ComposedSource(std::vector<RainfallField::Piece> pieces, std::vector<Real> starts)
       : pieces_(std::move(pieces)), starts_(std::move(starts)) {}
-  void fill(std::size_t k, std::span<Real> out) const override {
+  void fill(std::size_t k, std::span<Real> out, std::size_t first, std::size_t end) const override {
     const Real t = starts_[k];
     for (const auto& p : pieces_) {
       if (t >= p.from && t < p.to) {
-        const std::vector<Real> rate = p.field->rate_at(t);
-        if (p.factor == Real(1)) {
-          std::copy(rate.begin(), rate.end(), out.begin());
-        } else {
-          for (std::size_t c = 0; c < rate.size(); ++c) out[c] = rate[c] * p.factor;
-        }
+        const solver::Field<Real>& rate = p.field->rate_field(t);
+        for (std::size_t c = first; c < end; ++c) out[c] = rate[c] * p.factor;
         return;
       }
     }
-    std::fill(out.begin(), out.end(), Real(0));
+    std::fill(out.begin() + static_cast<std::ptrdiff_t>(first),
+              out.begin() + static_cast<std::ptrdiff_t>(end), Real(0));
   }
 
  private:
@@ -376,10 +386,12 @@ RainfallField RainfallField::scaled(std::shared_ptr<const RainfallField> field, 
   return out;
 }
 
-const std::vector<Real>& RainfallField::field(std::size_t k) const {
+const solver::Field<Real>& RainfallField::field(std::size_t k) const {
   if (cached_ != k) {
-    cache_.assign(grid_.cell_count(), Real(0));
-    source_->fill(k, cache_);
+    // Allocated once; under a decomposition only the kept rows are written (kept_cells).
+    if (cache_.size() != grid_.cell_count()) solver::reset_field(cache_, grid_.cell_count());
+    const auto [first, end] = kept_cells(grid_);
+    source_->fill(k, cache_, first, end);
     cached_ = k;
   }
   return cache_;
@@ -407,13 +419,19 @@ void RainfallField::check_covers(Real t) const {
 }
 
 std::vector<Real> RainfallField::rate_at(Real t) const {
+  const solver::Field<Real>& f = rate_field(t);
+  return {f.begin(), f.end()};
+}
+
+const solver::Field<Real>& RainfallField::rate_field(Real t) const {
   const auto it = std::upper_bound(bounds_.begin(), bounds_.end(), t);
   if (it == bounds_.end() && bounds_.size() > 1 && after_end_ != solver::AfterEnd::zero) {
     check_covers(std::nextafter(t, std::numeric_limits<Real>::max()));
     return field(bounds_.size() - 2);  // hold: the last interval's rain
   }
   if (it == bounds_.begin() || it == bounds_.end()) {
-    return std::vector<Real>(grid_.cell_count(), Real(0));
+    if (zero_.size() != grid_.cell_count()) solver::reset_field(zero_, grid_.cell_count());
+    return zero_;
   }
   return field(static_cast<std::size_t>(it - bounds_.begin() - 1));
 }
@@ -429,7 +447,7 @@ std::vector<Real> RainfallField::depth_between(Real a, Real b) const {
     const Real lo = std::max(a, bounds_[k]);
     const Real hi = std::min(b, bounds_[k + 1]);
     if (!(hi > lo)) continue;
-    const std::vector<Real>& f = field(k);
+    const solver::Field<Real>& f = field(k);
     for (std::size_t c = 0; c < depth.size(); ++c) depth[c] += f[c] * (hi - lo);
   }
   return depth;

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "solver/field_memory.hpp"
 #include "solver/grid.hpp"
 #include "solver/real.hpp"
 #include "solver/time_series.hpp"
@@ -113,6 +114,10 @@ class RainfallField {
   /// The field of the last interval asked for is cached: not thread-safe. Past the last
   /// interval: zero, the last interval's field (hold) or InputError (error, see check_covers).
   [[nodiscard]] std::vector<Real> rate_at(Real t) const;
+  /// rate_at without the copy: a reference to the cached field (valid until the next call).
+  /// Under a decomposition (solver::Grid::kept_rows) only the grid's kept rows are filled
+  /// (the others read 0 and take no memory): what a process's set_rain_rate reads.
+  [[nodiscard]] const solver::Field<Real>& rate_field(Real t) const;
   /// The first time > t at which the field changes; infinity when it never does again.
   [[nodiscard]] Real next_change(Real t) const;
   /// Rain depth [m] per cell fallen during [a, b] (exact for the piecewise-constant field).
@@ -127,7 +132,7 @@ class RainfallField {
  private:
   RainfallField(const solver::Grid& grid, std::vector<Real> bounds,
                 std::shared_ptr<const Source> source);
-  [[nodiscard]] const std::vector<Real>& field(std::size_t k) const;
+  [[nodiscard]] const solver::Field<Real>& field(std::size_t k) const;
 
   solver::Grid grid_;
   std::vector<Real> bounds_;
@@ -135,7 +140,8 @@ class RainfallField {
   solver::AfterEnd after_end_ = solver::AfterEnd::zero;
   std::string what_ = "rain";
   mutable std::size_t cached_ = static_cast<std::size_t>(-1);
-  mutable std::vector<Real> cache_;
+  mutable solver::Field<Real> cache_;
+  mutable solver::Field<Real> zero_;  ///< rate_field before the first interval and after the last
 };
 
 /// Interval bounds for sample times under a timing convention (see the file comment).

@@ -26,7 +26,7 @@ std::vector<double> interior(const solver::Simulation& sim, const T* padded) {
 }
 
 template <class T>
-std::vector<double> interior(const solver::Simulation& sim, const std::vector<T>& v) {
+std::vector<double> interior(const solver::Simulation& sim, const solver::Field<T>& v) {
   return interior(sim, v.data());
 }
 
