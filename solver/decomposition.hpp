@@ -5,7 +5,8 @@
 /// one process owning every row. `parallel/` implements it with MPI (docs/mpi.md).
 ///
 /// Row-block decomposition: process p owns the grid rows [begins[p], begins[p+1]). Every
-/// process keeps the full padded fields (grid.hpp); it computes only its own rows, and the
+/// process keeps the full padded layout (grid.hpp) but fills only its kept rows (the block
+/// and a margin: Grid::kept_rows, field_memory.hpp); it computes only its own rows, and the
 /// rows next to its block (the halo, as deep as the stencil reaches) are copied from their
 /// owners after every stage. Sums stay bitwise those of one process: per-row partial sums are
 /// gathered whole (allgather_rows) and added up in row order, as the serial code does.

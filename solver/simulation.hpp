@@ -286,7 +286,8 @@ class Simulation {
   /// every process calls step / advance_to / stable_dt alike. Results are bitwise those of
   /// one process. Throws InputError when the grid has too few rows for `d->size()` blocks.
   /// Blocks set on `d` beforehand (d->set_rows(block_rows(...)), and the grid's kept rows
-  /// from keep_block) are used as they are: memory per process (docs/mpi.md).
+  /// from keep_block) are used as they are: memory per process (docs/mpi.md). Collective with
+  /// more than one process (the stored volume of the state is summed over them).
   void set_decomposition(std::shared_ptr<Decomposition> d);
   [[nodiscard]] Decomposition* decomposition() const { return decomp_.get(); }
   /// True with a decomposition of more than one process.
@@ -322,7 +323,10 @@ class Simulation {
   /// (as driver::run's progress and summary do). Two windows need no communication, so one
   /// process may call it alone there: (1) before the first step since set_decomposition or
   /// restore (every process holds the same whole state: the results writer's header, the
-  /// first step's initial volume); (2) after gather_to_root and before the next step or state
+  /// first step's initial volume; a process keeping only some rows, Grid::kept_rows, holds
+  /// those: set_decomposition computes the volume collectively and keeps it for this window,
+  /// a restore does not, and after a restore the process keeping every row, rank 0 of a run,
+  /// has the whole number); (2) after gather_to_root and before the next step or state
   /// change (the number is computed by gather_to_root, collectively, and kept: rank 0's
   /// results and checkpoint writers call mass_balance() alone after a gather). Outside them a
   /// call on only some processes waits for the others for ever.
@@ -330,8 +334,8 @@ class Simulation {
   /// Active cells with depth > threshold. Decomposed: collective (each process counts its own
   /// rows per row, one sum_rows), bitwise the one-process count on every process, except in
   /// window (1) of stored_volume (no step since set_decomposition or restore), where every
-  /// process counts its whole state alone. Unlike stored_volume, no number is kept by
-  /// gather_to_root: after a gather every process calls it, or none.
+  /// process counts its state alone (its kept rows: Grid::kept_rows). Unlike stored_volume, no
+  /// number is kept by gather_to_root: after a gather every process calls it, or none.
   [[nodiscard]] std::size_t wet_cells(Real threshold = Real(1e-3)) const;
   [[nodiscard]] std::size_t active_cells() const { return active_cells_; }
   [[nodiscard]] const std::vector<PointSource>& point_sources() const { return sources_; }
@@ -471,8 +475,8 @@ class Simulation {
   /// Decomposed runs refuse state edits after the first step (the stored volume they book
   /// needs the whole state).
   void refuse_decomposed_edit(const char* what) const;
-  /// Decomposed: true while every process holds the same whole state (no step since
-  /// set_decomposition or restore), when the reductions need no communication.
+  /// Decomposed: true while every process holds the same whole state in its kept rows (no
+  /// step since set_decomposition or restore), when the reductions need no communication.
   [[nodiscard]] bool state_whole_everywhere() const { return steps_ == whole_steps_; }
 
   Grid grid_;
