@@ -487,9 +487,12 @@ SingleMember run_single_member(const std::string& scenario_path, int k,
     out.member = one[0];
     check_netcdf_members(s, spec, one);
   }
-  driver::Forecast f = prepare_member(s, out.member);
-  // On several processes (docs/mpi.md): the member's rows shared among them, as `floodtwin run`.
-  if (procs.several() && procs.decomposition) f.sim->set_decomposition(procs.decomposition());
+  // On several processes (docs/mpi.md): the member's rows shared among them, as `floodtwin run`
+  // (blocks chosen while preparing: each process fills its rows only).
+  const std::shared_ptr<solver::Decomposition> rows =
+      procs.several() && procs.decomposition ? procs.decomposition() : nullptr;
+  driver::Forecast f = prepare_member(s, out.member, rows);
+  if (rows) f.sim->set_decomposition(rows);
   out.rows = f.sim->owned_rows();
   MemberRunOptions mo;
   mo.results = out.results;

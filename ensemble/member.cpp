@@ -207,7 +207,8 @@ void split_rain_members(const std::string& csv, int members, const fs::path& fol
   }
 }
 
-driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m) {
+driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m,
+                                const std::shared_ptr<solver::Decomposition>& processes) {
   scenarios::Scenario s = base;
   s.vtk_dir.clear();
   if (!m.rain_file.empty()) {
@@ -219,7 +220,7 @@ driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m
       s.rain_series = m.rain_file;
     }
   }
-  driver::Forecast f = driver::prepare(s);
+  driver::Forecast f = driver::prepare(s, processes);
   apply_member(f, m);
   return f;
 }

@@ -63,7 +63,9 @@ void split_rain_members_netcdf(const std::string& file, int members,
 
 /// The member's forecast: the scenario with its rain file replaced (when rain_file is set),
 /// prepared by driver::prepare, with Manning, ks, psi and curve number scaled.
-driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m);
+/// `processes`: as driver::prepare's (the member's rows shared among them, memory per process).
+driver::Forecast prepare_member(const scenarios::Scenario& base, const Member& m,
+                                const std::shared_ptr<solver::Decomposition>& processes = nullptr);
 
 /// Scales the Manning and infiltration fields of a prepared forecast (of f.scenario) by the
 /// member's factors (the part of prepare_member after driver::prepare; also for a forecast

@@ -305,7 +305,11 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
   const double requested_t0 =
       options.at.empty() ? inf : epoch_of(options.at, "forecast --at") - origin;
   // duration: the scenario's own while it is prepared; the cycle's end once T0 is known.
-  driver::Forecast f = driver::prepare(s);
+  // On several processes both legs are decomposed (docs/mpi.md): the blocks are chosen while
+  // preparing, so that each process fills its rows only.
+  const std::shared_ptr<solver::Decomposition> rows =
+      procs.several() && procs.decomposition ? procs.decomposition() : nullptr;
+  driver::Forecast f = driver::prepare(s, rows);
   const solver::Grid& grid = f.sim->grid();
   sum.notes = f.notes;
 
@@ -428,8 +432,8 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
                : std::make_shared<RainfallField>(RainfallField::compose(grid, observed));
 
   // On several processes both legs are decomposed (docs/mpi.md); driver::run writes on rank 0.
-  if (procs.several() && procs.decomposition) {
-    f.sim->set_decomposition(procs.decomposition());
+  if (rows) {
+    f.sim->set_decomposition(rows);
     const auto [first, end] = f.sim->owned_rows();
     log("mpi: " + std::to_string(procs.size) + " processes, rank 0 computes rows " +
         std::to_string(first) + " to " + std::to_string(end - 1) + " of " +
