@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "solver/error.hpp"
 #include "solver/grid.hpp"
@@ -110,7 +111,9 @@ inline std::ptrdiff_t nearest_station(Real x, Real y, std::span<const Real> xs,
 inline void interpolate_field(const solver::Grid& grid, std::span<const Real> xs,
                               std::span<const Real> ys, std::span<const Real> values,
                               Interpolation method, Real power, std::span<Real> out) {
-  const auto [j0, j1] = grid.kept_interior_rows();
+  const std::pair<int, int> kept = grid.kept_interior_rows();
+  const int j0 = kept.first;  // plain ints: OpenMP regions cannot capture structured bindings
+  const int j1 = kept.second;
 #pragma omp parallel for schedule(static)
   for (int j = j0; j < j1; ++j) {
     const Real y = grid.y_center(j);
