@@ -36,9 +36,9 @@ void FloodMaps::reset() {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   // The grid's kept rows (Grid::kept_rows; every row in one process): under a decomposition
   // the others are never written here and take no memory (field_memory.hpp).
-  const auto [j0, j1] = grid_.kept_rows();
-  const auto a = static_cast<std::ptrdiff_t>(grid_.index(-1, j0));
-  const auto b = static_cast<std::ptrdiff_t>(grid_.index(-1, j1));
+  const auto [first, end] = grid_.kept_offsets();
+  const auto a = static_cast<std::ptrdiff_t>(first);
+  const auto b = static_cast<std::ptrdiff_t>(end);
   auto fill = [&](auto& field, auto value) {
     std::fill(field.begin() + a, field.begin() + b, value);
   };

@@ -69,6 +69,18 @@ struct Grid {
   [[nodiscard]] std::pair<int, int> kept_interior_rows() const {
     return {std::max(0, keep_first), std::min(ny, keep_end)};
   }
+  /// Interior offsets [first, end) (c = j * nx + i) of the kept interior rows.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> kept_cells() const {
+    const auto [j0, j1] = kept_interior_rows();
+    const auto n = static_cast<std::size_t>(nx);
+    return {static_cast<std::size_t>(j0) * n, static_cast<std::size_t>(std::max(j0, j1)) * n};
+  }
+  /// Padded offsets [first, end) (index(-1, j0) .. index(-1, j1)) of the kept rows.
+  [[nodiscard]] std::pair<std::size_t, std::size_t> kept_offsets() const {
+    const auto [j0, j1] = kept_rows();
+    return {static_cast<std::size_t>(index(-1, j0)),
+            static_cast<std::size_t>(index(-1, std::max(j0, j1)))};
+  }
   [[nodiscard]] Real cell_area() const { return dx * dy; }
   [[nodiscard]] Real x_center(int i) const { return origin_x + (Real(i) + Real(0.5)) * dx; }
   [[nodiscard]] Real y_center(int j) const { return origin_y - (Real(j) + Real(0.5)) * dy; }

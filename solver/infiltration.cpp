@@ -78,13 +78,6 @@ std::vector<Real> interior(const Grid& grid, const Field<Real>& padded) {
   return out;
 }
 
-/// Offsets [first, end) of the kept rows (Grid::kept_rows) in a padded field.
-std::pair<std::size_t, std::size_t> kept_range(const Grid& grid) {
-  const auto [j0, j1] = grid.kept_rows();
-  return {static_cast<std::size_t>(grid.index(-1, j0)),
-          static_cast<std::size_t>(grid.index(-1, j1))};
-}
-
 void check_same_grid(const Grid& a, const Grid& b, const char* model) {
   if (a.nx != b.nx || a.ny != b.ny) {
     std::ostringstream msg;
@@ -116,7 +109,7 @@ GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const
     const auto p = padded_parameter(grid, psi, "Green-Ampt", "psi", 0, inf);
     const auto d = padded_parameter(grid, dtheta, "Green-Ampt", "dtheta", 0, 1);
     s_.resize(p.size());
-    const auto [first, end] = kept_range(grid);
+    const auto [first, end] = grid.kept_offsets();
     for (std::size_t k = first; k < end; ++k) s_[k] = p[k] * d[k];
     // Uniform within the kept rows is enough: only they are read (Grid::kept_rows).
     const auto [kept0, kept1] = grid.kept_interior_rows();
@@ -141,7 +134,7 @@ GreenAmpt::GreenAmpt(const Grid& grid, std::span<const Real> ks, std::span<const
     throw InputError(msg.str());
   }
   f_.resize(grid.padded_size());
-  const auto [first, end] = kept_range(grid);
+  const auto [first, end] = grid.kept_offsets();
   std::fill(f_.begin() + static_cast<std::ptrdiff_t>(first),
             f_.begin() + static_cast<std::ptrdiff_t>(end), initial_infiltration);
 }
@@ -461,7 +454,7 @@ ScsCurveNumber::ScsCurveNumber(const Grid& grid, std::span<const Real> cn,
     throw InputError(msg.str());
   }
   s_ = padded_parameter(grid, cn, "SCS curve number", "cn", 0, 100, true);
-  const auto [first, end] = kept_range(grid);
+  const auto [first, end] = grid.kept_offsets();
   for (std::size_t k = first; k < end; ++k) {
     const Real v = s_[k];
     s_[k] = v > 0 ? Real(0.0254) * (Real(1000) / v - Real(10)) : Real(0);

@@ -88,7 +88,7 @@ Simulation::Simulation(const Grid& grid, std::span<const Real> elevation,
   reset_field(n_, n);
   mask_.assign(n, cell_wall);
   user_inactive_.assign(n, 0);
-  const auto [first, end] = kept_cells();  // the bed is set there; every cell is checked
+  const auto [first, end] = grid_.kept_cells();  // the bed is set there; every cell is checked
   for (std::size_t c = 0; c < elevation.size(); ++c) {
     const std::size_t k = interior_offset(c);
     const Real zc = elevation[c];
@@ -142,19 +142,13 @@ void Simulation::set_manning(Real n) {
     msg << "manning: expected a finite value >= 0, got " << n;
     throw InputError(msg.str());
   }
-  const auto [first, end] = kept_cells();
+  const auto [first, end] = grid_.kept_cells();
   for (std::size_t c = first; c < end; ++c) n_[interior_offset(c)] = n;
-}
-
-std::pair<std::size_t, std::size_t> Simulation::kept_cells() const {
-  const auto [j0, j1] = grid_.kept_interior_rows();
-  const auto nx = static_cast<std::size_t>(grid_.nx);
-  return {static_cast<std::size_t>(j0) * nx, static_cast<std::size_t>(std::max(j0, j1)) * nx};
 }
 
 void Simulation::set_manning(std::span<const Real> n) {
   check_interior_field(n, "manning");
-  const auto [first, end] = kept_cells();
+  const auto [first, end] = grid_.kept_cells();
   for (std::size_t c = 0; c < n.size(); ++c) {
     const std::size_t k = interior_offset(c);
     if (user_inactive_[k]) continue;
@@ -176,7 +170,7 @@ void Simulation::set_depth(std::span<const Real> h) {
     }
   }
   const double before = balance_started_ ? stored_volume() : 0.0;
-  const auto [first, end] = kept_cells();
+  const auto [first, end] = grid_.kept_cells();
   for (std::size_t c = first; c < end; ++c) {
     const std::size_t k = interior_offset(c);
     h_[k] = user_inactive_[k] ? Real(0) : h[c];
@@ -218,7 +212,7 @@ void Simulation::set_discharge(std::span<const Real> qx, std::span<const Real> q
     if (!std::isfinite(qx[c])) bad_value("discharge_x", c, grid_.nx, qx[c], "a finite value");
     if (!std::isfinite(qy[c])) bad_value("discharge_y", c, grid_.nx, qy[c], "a finite value");
   }
-  const auto [first, end] = kept_cells();
+  const auto [first, end] = grid_.kept_cells();
   for (std::size_t c = first; c < end; ++c) {
     const std::size_t k = interior_offset(c);
     const bool wet = !user_inactive_[k] && h_[k] > config_.dry_depth;
@@ -254,7 +248,7 @@ void Simulation::check_elevation(std::span<const Real> z) const {
 
 void Simulation::set_elevation(std::span<const Real> z) {
   check_elevation(z);
-  const auto [first, end] = kept_cells();
+  const auto [first, end] = grid_.kept_cells();
   for (std::size_t c = first; c < end; ++c) {
     const std::size_t k = interior_offset(c);
     if (!user_inactive_[k]) z_[k] = z[c];
@@ -311,7 +305,7 @@ void Simulation::set_active(std::span<const std::uint8_t> active) {
     }
   }
   const double before = balance_started_ ? stored_volume() : 0.0;
-  const auto [first, end] = kept_cells();
+  const auto [first, end] = grid_.kept_cells();
   for (std::size_t c = 0; c < active.size(); ++c) {
     const std::size_t k = interior_offset(c);
     if (!active[c]) {
@@ -343,7 +337,7 @@ void Simulation::set_rain_rate(std::span<const Real> rate) {
   }
   // Kept rows only (Grid::kept_rows); the field is allocated once, untouched elsewhere.
   if (rain_.size() != grid_.padded_size()) reset_field(rain_, grid_.padded_size());
-  const auto [first, end] = kept_cells();
+  const auto [first, end] = grid_.kept_cells();
   for (std::size_t c = first; c < end; ++c) rain_[interior_offset(c)] = rate[c];
   const auto nx = static_cast<std::size_t>(grid_.nx);
   rain_rows_.assign(static_cast<std::size_t>(grid_.ny), 0);
@@ -574,9 +568,8 @@ void Simulation::restore(Real time, long long steps, const MassBalance& balance,
   // A halo exchange the last step posted writes into these fields when it lands: let it land
   // first, or the halo rows would hold the neighbours' state of before the restore.
   complete_halo();
-  const auto [j0, j1] = grid_.kept_rows();  // written there only (Grid::kept_rows)
-  for (auto k = static_cast<std::size_t>(grid_.index(-1, j0));
-       k < static_cast<std::size_t>(grid_.index(-1, j1)); ++k) {
+  const auto [first, end] = grid_.kept_offsets();  // written there only (Grid::kept_rows)
+  for (std::size_t k = first; k < end; ++k) {
     const bool active = mask_[k] == cell_active;
     h_[k] = active ? h[k] : Real(0);
     qx_[k] = active ? qx[k] : Real(0);
@@ -596,111 +589,6 @@ void Simulation::refuse_decomposed_edit(const char* what) const {
                       ": state edits after the first step are not supported on more than one "
                       "process");
   }
-}
-
-void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
-  if (channels_ && d && d->size() > 1) {
-    throw InputError("channel '" + channels_->names().front() +
-                     "': sub-grid channels do not run under domain decomposition (" +
-                     std::to_string(d->size()) +
-                     " processes): a channel's links join cells of different process blocks; "
-                     "run with one process or burn the channels (model = \"burn\")");
-  }
-  complete_halo();
-  decomp_ = std::move(d);
-  whole_steps_ = steps_;  // every process has built the same whole state
-  gathered_steps_ = -1;
-  row0_ = 0;
-  row1_ = grid_.ny;
-  if (!decomp_) return;
-  // The halo: a first-order stage reads 1 row beyond its block, a second-order one 2.
-  const int halo = config_.scheme == Scheme::first_order ? 1 : 2;
-  if (decomp_->begins().size() != static_cast<std::size_t>(decomp_->size()) + 1 ||
-      decomp_->begins().back() != grid_.ny) {
-    // Blocks of about equal work: the active cells of each row, plus one for the row itself.
-    std::vector<double> weights(static_cast<std::size_t>(grid_.ny), 1.0);
-    for (int j = 0; j < grid_.ny; ++j) {
-      for (int i = 0; i < grid_.nx; ++i) {
-        if (is_active(i, j)) weights[static_cast<std::size_t>(j)] += 1;
-      }
-    }
-    decomp_->set_rows(split_rows(weights, decomp_->size(), halo));
-  }  // else: the blocks chosen before the fields were filled (block_rows)
-  row0_ = decomp_->first_row();
-  row1_ = decomp_->end_row();
-  if (!grid_.keeps_all()) {
-    // Kept rows (Grid::kept_rows): the block and its margin, else the rows near it read zeros.
-    const auto [k0, k1] = grid_.kept_rows();
-    if (k0 > std::max(-1, row0_ - block_margin) ||
-        k1 < std::min(grid_.ny + 1, row1_ + block_margin)) {
-      std::ostringstream msg;
-      msg << "set_decomposition: this process computes rows " << row0_ << " to " << row1_ - 1
-          << " but keeps rows " << k0 << " to " << k1 - 1
-          << " only (the grid's kept rows must hold the block and " << block_margin
-          << " rows around it: block_rows)";
-      throw ConfigError(msg.str());
-    }
-  }
-  mark_state_changed();
-  if (decomposed()) {
-    // The stored volume of the state now, collectively: a process keeping only its rows
-    // cannot add up the whole state alone, and the results writer's header and the first
-    // step's initial volume ask for it (kept until a step or an edit, as gather_to_root's).
-    whole_steps_ = -1;
-    gathered_volume_ = stored_volume();
-    gathered_steps_ = steps_;
-    whole_steps_ = steps_;
-  }
-}
-
-std::vector<int> block_rows(const Grid& grid, std::span<const Real> elevation, int processes,
-                            Scheme scheme) {
-  std::vector<double> weights(static_cast<std::size_t>(grid.ny), 1.0);
-  const auto nx = static_cast<std::size_t>(grid.nx);
-  for (std::size_t c = 0; c < elevation.size(); ++c) {
-    if (!std::isnan(elevation[c])) weights[c / nx] += 1;
-  }
-  return split_rows(weights, processes, scheme == Scheme::first_order ? 1 : 2);
-}
-
-void keep_block(Grid& grid, const Decomposition& d) {
-  if (d.rank() == 0) return;  // rank 0 gathers and writes the whole fields: it keeps every row
-  keep_fields_sparse();
-  grid.keep_first = d.first_row() - block_margin;
-  grid.keep_end = d.end_row() + block_margin;
-}
-
-void Simulation::exchange_halo(Real* h, Real* qx, Real* qy, bool wait) {
-  if (!decomposed()) return;
-  complete_halo();
-  const int halo = config_.scheme == Scheme::first_order ? 1 : 2;
-  Real* const fields[] = {h, qx, qy};
-  decomp_->start_exchange(fields, grid_, halo);
-  halo_pending_ = true;
-  if (wait) complete_halo();
-}
-
-void Simulation::complete_halo() {
-  if (!halo_pending_) return;
-  halo_pending_ = false;
-  decomp_->finish_exchange();
-}
-
-void Simulation::gather_to_root() {
-  if (!decomposed()) return;
-  complete_halo();  // rank 0 receives into rows the exchange may still be writing
-  for (Field<Real>* f : {&h_, &qx_, &qy_}) decomp_->gather_to_root(f->data(), grid_);
-  if (losses_) {
-    for (auto& field : losses_->state_fields()) {
-      if (field.second->size() == grid_.padded_size()) {
-        decomp_->gather_to_root(field.second->data(), grid_);
-      }
-    }
-  }
-  // Kept until the next step, for rank 0's writers calling mass_balance() alone.
-  gathered_steps_ = -1;
-  gathered_volume_ = stored_volume();  // collective: every process is here
-  gathered_steps_ = steps_;
 }
 
 }  // namespace floodtwin::solver

@@ -463,9 +463,6 @@ class Simulation {
   /// Applies the scheduled bed changes due at time_.
   void apply_due_elevations();
   [[nodiscard]] std::size_t interior_offset(std::size_t flat) const;
-  /// Interior offsets (row-major, nx * ny) [first, end) of the grid's kept rows: the cells
-  /// the setters write (Grid::kept_rows).
-  [[nodiscard]] std::pair<std::size_t, std::size_t> kept_cells() const;
   /// Decomposed runs: copies the halo rows of the fields from their owners. With `wait`
   /// false the messages are only posted (the end of a step): complete_halo() waits for them,
   /// at the next step once its time step is reduced, so that the flood-map update, the time-step

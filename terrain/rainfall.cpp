@@ -18,19 +18,12 @@ class RainfallField::Source {
  public:
   virtual ~Source() = default;
   /// Fills interval k's intensity [m/s] into out's cells [first, end) (the grid's kept rows:
-  /// kept_cells); the other cells are not written.
+  /// Grid::kept_cells); the other cells are not written.
   virtual void fill(std::size_t k, std::span<Real> out, std::size_t first,
                     std::size_t end) const = 0;
 };
 
 namespace {
-
-/// Interior offsets [first, end) of the grid's kept rows (solver::Grid::kept_rows).
-std::pair<std::size_t, std::size_t> kept_cells(const solver::Grid& grid) {
-  const auto [j0, j1] = grid.kept_interior_rows();
-  const auto nx = static_cast<std::size_t>(grid.nx);
-  return {static_cast<std::size_t>(j0) * nx, static_cast<std::size_t>(std::max(j0, j1)) * nx};
-}
 
 class GaugeSource final : public RainfallField::Source {
  public:
@@ -388,9 +381,9 @@ RainfallField RainfallField::scaled(std::shared_ptr<const RainfallField> field, 
 
 const solver::Field<Real>& RainfallField::field(std::size_t k) const {
   if (cached_ != k) {
-    // Allocated once; under a decomposition only the kept rows are written (kept_cells).
+    // Allocated once; under a decomposition only the kept rows are written (Grid::kept_cells).
     if (cache_.size() != grid_.cell_count()) solver::reset_field(cache_, grid_.cell_count());
-    const auto [first, end] = kept_cells(grid_);
+    const auto [first, end] = grid_.kept_cells();
     source_->fill(k, cache_, first, end);
     cached_ = k;
   }
