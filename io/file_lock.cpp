@@ -65,14 +65,17 @@ FileLock::FileLock(const fs::path& lock_file, std::string what, double wait_seco
       throw IoError(what_ + ": cannot open the lock file " + name + ": " + errno_text(e));
     }
     fd_ = fd;
+    // One fstat for both checks: the holder may remove the file at any moment (release), and
+    // a second look could see the link count it left (0) as a hard link's.
     struct stat st {};
-    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 0) {
+    const bool stated = ::fstat(fd_, &st) == 0;
+    if (stated && S_ISREG(st.st_mode) && st.st_nlink == 0) {
       // The holder removed the file between the open and here (release): open the name again.
       ::close(fd_);
       fd_ = -1;
       continue;
     }
-    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+    if (!stated || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
       ::close(fd_);  // not release(): nothing is written or removed before the lock is held
       fd_ = -1;
       throw IoError(what_ + ": the lock file " + name +
