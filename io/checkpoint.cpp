@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -14,6 +16,7 @@
 #include "io/hdf5_util.hpp"
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
+#include "solver/field_memory.hpp"
 
 namespace floodtwin::io {
 
@@ -59,8 +62,11 @@ void write_padded(hid_t loc, const char* var, const Grid& g, const T* data,
         what);
 }
 
-template <class T>
-std::vector<T> read_padded(hid_t loc, const char* var, const Grid& g, const std::string& file) {
+/// Reads the grid's kept rows (Grid::kept_rows: every row but under a decomposition) of the
+/// padded field `var` into the same rows of `out` (padded size); the other rows of `out` are
+/// not written, so a process reads and holds its share of the checkpoint only.
+template <class T, class Out>
+void read_kept_rows(hid_t loc, const char* var, const Grid& g, const std::string& file, Out& out) {
   const Id d = detail::open_dataset(loc, var, file, expected_checkpoint);
   const std::vector<hsize_t> dims = detail::dataset_shape(d.get(), file, var);
   const auto rows = static_cast<hsize_t>(g.ny + 2 * Grid::ghost);
@@ -72,7 +78,28 @@ std::vector<T> read_padded(hid_t loc, const char* var, const Grid& g, const std:
     msg << "], expected [" << rows << ", " << cols << "] (the padded grid)";
     throw InputError(msg.str());
   }
-  return detail::read_all<T>(d.get(), file, var);
+  if (out.size() != g.padded_size()) throw std::logic_error("read_kept_rows: not a padded field");
+  const auto [j0, j1] = g.kept_rows();
+  if (j1 <= j0) return;
+  const std::string what = std::string("reading ") + var;
+  const hsize_t start[2] = {static_cast<hsize_t>(j0 + Grid::ghost), 0};
+  const hsize_t count[2] = {static_cast<hsize_t>(j1 - j0), cols};
+  const Id space = detail::space_id(H5Dget_space(d.get()), file, what);
+  check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), file,
+        what);
+  const Id mem = detail::space_id(H5Screate_simple(2, count, nullptr), file, what);
+  check(H5Dread(d.get(), detail::native_type<T>(), mem.get(), space.get(), H5P_DEFAULT,
+                out.data() + g.kept_offsets().first),
+        file, what);
+}
+
+/// read_kept_rows into a new padded field (zero, and no memory, outside the kept rows).
+template <class T>
+solver::Field<T> read_padded(hid_t loc, const char* var, const Grid& g, const std::string& file) {
+  solver::Field<T> out;
+  solver::reset_field(out, g.padded_size());
+  read_kept_rows<T>(loc, var, g, file, out);
+  return out;
 }
 
 std::string describe_grid(int nx, int ny, double dx, double dy, double x0, double y0) {
@@ -153,11 +180,13 @@ CheckpointInfo read_info(hid_t file, const std::string& name) {
   throw InputError(msg.str());
 }
 
-/// Checks the restored state and flood maps on the active cells before they are used: finite,
-/// depths and speeds >= 0, times in [0, t], water levels between the bed and bed + max depth.
+/// Checks the restored state and flood maps on the active cells of the kept rows (those read:
+/// read_kept_rows) before they are used: finite, depths and speeds >= 0, times in [0, t],
+/// water levels between the bed and bed + max depth. Under a decomposition every cell lies in
+/// some process's kept rows (rank 0 keeps every row), and an error on any process ends all.
 void check_restored(const std::string& file, const Grid& g, const std::uint8_t* mask, const Real* z,
-                    double t, const std::vector<Real>& h, const std::vector<Real>& qx,
-                    const std::vector<Real>& qy, const FloodMaps* maps) {
+                    double t, const solver::Field<Real>& h, const solver::Field<Real>& qx,
+                    const solver::Field<Real>& qy, const FloodMaps* maps) {
   const double t_tol = t + 1e-6 * std::max(1.0, t);
   auto time_ok = [&](double v, bool allow_nan) {
     return (allow_nan && std::isnan(v)) || (std::isfinite(v) && v >= 0 && v <= t_tol);
@@ -167,7 +196,7 @@ void check_restored(const std::string& file, const Grid& g, const std::uint8_t* 
   range << "a time in [0, " << t << "] s";
   const std::string times = range.str();
   const auto [kept0, kept1] = g.kept_interior_rows();
-  for (int j = 0; j < g.ny; ++j) {
+  for (int j = kept0; j < kept1; ++j) {
     for (int i = 0; i < g.nx; ++i) {
       const auto k = static_cast<std::size_t>(g.index(i, j));
       if (mask[k] != solver::cell_active) continue;
@@ -193,14 +222,10 @@ void check_restored(const std::string& file, const Grid& g, const std::uint8_t* 
       if (!std::isfinite(hr) || hr < 0) {
         bad_cell(file, "flood_maps/max_hazard", g, k, hr, "a finite rating >= 0");
       }
-      // Against the bed: where this process holds it (Grid::kept_rows; rank 0 of a decomposed
-      // run and one process hold every row, so every cell is checked by some process).
-      const bool has_bed = j >= kept0 && j < kept1;
       const double wl = maps->max_water_level[k];
       const double bed = z[k];
       const double tol = 1e-4 * std::max(1.0, std::abs(bed) + hmax);
-      if (has_bed && !std::isnan(wl) &&
-          !(std::isfinite(wl) && wl >= bed - tol && wl <= bed + hmax + tol)) {
+      if (!std::isnan(wl) && !(std::isfinite(wl) && wl >= bed - tol && wl <= bed + hmax + tol)) {
         std::ostringstream e;
         e.precision(10);
         e << "NaN (never wet) or a level between the bed " << bed << " m and bed + max depth "
@@ -354,9 +379,10 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
                      ", expected the scenario's grid of " +
                      describe_grid(g.nx, g.ny, g.dx, g.dy, g.origin_x, g.origin_y));
   }
-  const std::vector<std::uint8_t> mask = read_padded<std::uint8_t>(root, "mask", g, name);
+  const solver::Field<std::uint8_t> mask = read_padded<std::uint8_t>(root, "mask", g, name);
   const std::uint8_t* sim_mask = sim.mask();
-  for (std::size_t k = 0; k < mask.size(); ++k) {
+  const auto [kept_first, kept_end] = g.kept_offsets();
+  for (std::size_t k = kept_first; k < kept_end; ++k) {
     if ((mask[k] == solver::cell_active) != (sim_mask[k] == solver::cell_active)) {
       const auto s = static_cast<std::size_t>(g.stride());
       std::ostringstream msg;
@@ -367,8 +393,8 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     }
   }
   CheckpointInfo info = read_info(root, name);
-  // Read into copies and checked before anything of `sim` or `maps` changes.
-  FloodMaps restored_maps = maps != nullptr ? *maps : FloodMaps(g);
+  // Read into new fields and checked before anything of `sim` or `maps` changes.
+  std::optional<FloodMaps> restored_maps;
   if (maps != nullptr) {
     if (!info.has_flood_maps) {
       throw InputError(name +
@@ -390,13 +416,13 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
       throw InputError(msg.str());
     }
     // Read into each map's type (a checkpoint of double maps is rounded as the run would).
-    restored_maps.for_each_map([&](const char* var, auto& field) {
+    restored_maps.emplace(maps->grid(), maps->threshold(), maps->debris_factor());
+    restored_maps->for_each_map([&](const char* var, auto& field) {
       using T = typename std::decay_t<decltype(field)>::value_type;
-      const std::vector<T> values = read_padded<T>(group.get(), var, g, name);
-      field.assign(values.begin(), values.end());
+      read_kept_rows<T>(group.get(), var, g, name, field);
     });
   }
-  std::vector<std::vector<Real>> loss_state;
+  std::vector<solver::Field<Real>> loss_state;
   if (solver::LossModel* losses = sim.loss_model()) {
     const auto fields = losses->state_fields();
     if (!fields.empty()) {
@@ -408,8 +434,8 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
       const Id group =
           detail::group_id(H5Gopen2(root, "loss_state", H5P_DEFAULT), name, "opening loss_state");
       for (const auto& [field_name, values] : fields) {
-        std::vector<Real> v = read_padded<Real>(group.get(), field_name.c_str(), g, name);
-        for (std::size_t k = 0; k < v.size(); ++k) {
+        solver::Field<Real> v = read_padded<Real>(group.get(), field_name.c_str(), g, name);
+        for (std::size_t k = kept_first; k < kept_end; ++k) {
           if (sim_mask[k] == solver::cell_active && !std::isfinite(static_cast<double>(v[k]))) {
             bad_cell(name, "loss_state/" + field_name, g, k, v[k], "a finite value");
           }
@@ -427,11 +453,11 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
                        "' is not finite, expected a volume [m3]");
     }
   }
-  const std::vector<Real> h = read_padded<Real>(root, "h", g, name);
-  const std::vector<Real> qx = read_padded<Real>(root, "qx", g, name);
-  const std::vector<Real> qy = read_padded<Real>(root, "qy", g, name);
+  const solver::Field<Real> h = read_padded<Real>(root, "h", g, name);
+  const solver::Field<Real> qx = read_padded<Real>(root, "qx", g, name);
+  const solver::Field<Real> qy = read_padded<Real>(root, "qy", g, name);
   check_restored(name, g, sim_mask, sim.z(), info.time, h, qx, qy,
-                 maps != nullptr ? &restored_maps : nullptr);
+                 restored_maps ? &*restored_maps : nullptr);
   const std::size_t channel_values = sim.channel_state().size();
   const bool has_channels = detail::has_link(root, "channel_state");
   if (channel_values > 0 || has_channels) {
@@ -450,13 +476,12 @@ CheckpointInfo read_checkpoint(const std::filesystem::path& path, Simulation& si
     }
   }
   if (maps != nullptr) {
-    *maps = std::move(restored_maps);  // a copy of *maps with the maps read
+    *maps = std::move(*restored_maps);
   }
   if (solver::LossModel* losses = sim.loss_model()) {
     // The kept rows only (solver::Grid::kept_rows: all but under a decomposition), as restore.
-    const auto [j0, j1] = sim.grid().kept_rows();
-    const auto a = static_cast<std::ptrdiff_t>(g.index(-1, j0));
-    const auto b = static_cast<std::ptrdiff_t>(g.index(-1, j1));
+    const auto a = static_cast<std::ptrdiff_t>(kept_first);
+    const auto b = static_cast<std::ptrdiff_t>(kept_end);
     std::size_t n = 0;
     for (const auto& [field_name, values] : losses->state_fields()) {
       if (n < loss_state.size())

@@ -1,6 +1,7 @@
 // Memory per process (docs/mpi.md, "Memory per process"): run under mpirun -np P (P >= 2).
 //
 //   floodtwin_mpi_memory second|first-local
+//   floodtwin_mpi_memory second-resume CHECKPOINT
 //
 // Every process builds a case twice: a reference Simulation alone (every row) and one whose
 // blocks are chosen first (block_rows) and whose grid keeps only this process's block and its
@@ -13,7 +14,11 @@
 // than its kept share of the reference's growth plus 10 % of it (the masks, one byte a cell,
 // are whole everywhere): a pass that writes another process's rows of any field fails. Then
 // the state and maps are gathered to rank 0, which compares them with the reference bit for
-// bit. Prints one line per failure and exits 1 on every process when any failed.
+// bit. With second-resume, the reference steps 20 times and rank 0 writes its checkpoint to
+// CHECKPOINT; the kept-rows case is built, resumed from it (io::read_checkpoint: each process
+// reads its kept rows only) and steps 20 times, and the reference 20 more: the same bounds
+// and comparison hold (a resume holding the whole checkpoint on every process fails).
+// Prints one line per failure and exits 1 on every process when any failed.
 #include <unistd.h>
 
 #include <cmath>
@@ -25,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "io/checkpoint.hpp"
 #include "parallel/mpi_decomposition.hpp"
 #include "solver/flood_maps.hpp"
 #include "solver/infiltration.hpp"
@@ -121,11 +127,13 @@ int main(int argc, char** argv) {
   parallel::init(&argc, &argv, 60);
   const int rank = parallel::world_rank();
   const int size = parallel::world_size();
-  const bool local = argc > 1 && std::string(argv[1]) == "first-local";
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool local = mode == "first-local";
+  const bool resume = mode == "second-resume";
   const solver::Scheme scheme = local ? solver::Scheme::first_order : solver::Scheme::second_order;
   const int levels = local ? 3 : 0;
-  if (size < 2) {
-    std::printf("run this under mpirun -np 2 or more\n");
+  if (size < 2 || (resume && argc < 3)) {
+    std::printf("run this under mpirun -np 2 or more (second-resume: and a checkpoint path)\n");
     parallel::finalize();
     return 1;
   }
@@ -134,13 +142,21 @@ int main(int argc, char** argv) {
   whole.ny = 120 * size;
   whole.dx = 10;
   whole.dy = 10;
-  const int steps = 40;
+  const int steps = resume ? 20 : 40;
   const double before_one = resident_now();
   Case one = make_case(whole, scheme, levels);
   step(one, steps);
   const double grown_one = resident_now() - before_one;
 
   const std::shared_ptr<solver::Decomposition> d = parallel::world_decomposition();
+  if (resume) {
+    if (rank == 0) io::write_checkpoint(argv[2], *one.sim, one.maps.get(), {});
+    (void)d->any(false);  // every process waits for the checkpoint
+    step(one, steps);
+    // HDF5 started, and its code paged in, before the measurement (its libraries' pages
+    // count as resident): what is measured below is the fields read.
+    (void)io::read_checkpoint_info(argv[2]);
+  }
   solver::Grid mine = whole;
   {
     std::vector<Real> z(whole.cell_count(), Real(0));  // every cell active: blocks by rows
@@ -150,6 +166,7 @@ int main(int argc, char** argv) {
   const double before_split = resident_now();
   Case split = make_case(mine, scheme, levels);
   split.sim->set_decomposition(d);
+  if (resume) io::read_checkpoint(argv[2], *split.sim, split.maps.get());
   step(split, steps);
   const double grown_split = resident_now() - before_split;
   if (rank > 0) {
