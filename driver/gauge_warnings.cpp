@@ -13,8 +13,8 @@ GaugeWarnings::GaugeWarnings(const std::vector<Gauge>& gauges, const std::vector
       announce_(std::move(announce)),
       warned_depth_(gauges.size(), false),
       warned_level_(gauges.size(), false),
-      depths_(gauges.size(), 0.0),
-      rows_(gauges.size(), 0) {
+      depths_(2 * gauges.size(), 0.0),
+      rows_(2 * gauges.size(), 0) {
   for (const Warning& w : fired) {
     for (std::size_t g = 0; g < gauges_.size(); ++g) {
       if (gauges_[g].spec.name != w.gauge) continue;
@@ -29,14 +29,19 @@ GaugeWarnings::GaugeWarnings(const std::vector<Gauge>& gauges, const std::vector
 void GaugeWarnings::check(const solver::Simulation& sim, std::vector<Warning>& out) {
   if (!any_thresholds_) return;
   const auto [own0, own1] = sim.owned_rows();
-  for (std::size_t g = 0; g < gauges_.size(); ++g) {
+  const std::size_t n = gauges_.size();
+  for (std::size_t g = 0; g < n; ++g) {
     const Gauge& gauge = gauges_[g];
-    // Decomposed: only this process's rows (the halo rows may be in flight, docs/mpi.md).
+    // Decomposed: only this process's rows (the halo rows may be in flight, docs/mpi.md; a
+    // process holds the bed of its kept rows only, Grid::kept_rows).
     const bool mine = gauge.j >= own0 && gauge.j < own1;
-    depths_[g] = mine ? sim.h()[static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j))] : 0;
+    const auto k = static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j));
+    depths_[g] = mine ? sim.h()[k] : 0;
+    depths_[n + g] = mine ? sim.z()[k] : 0;
     rows_[g] = gauge.j;
+    rows_[n + g] = gauge.j;
   }
-  // Decomposed: each gauge's depth from the process that computes its cell.
+  // Decomposed: each gauge's depth and bed from the process that computes its cell.
   if (sim.decomposed()) sim.decomposition()->merge_tagged(depths_, rows_);
   // A gauge on a sub-grid channel cell reads the river (as its series does): the depth above
   // the channel bed and the shared level.
@@ -46,7 +51,7 @@ void GaugeWarnings::check(const solver::Simulation& sim, std::vector<Warning>& o
     const Gauge& gauge = gauges_[g];
     const auto k = static_cast<std::size_t>(sim.grid().index(gauge.i, gauge.j));
     double h = depths_[g];
-    double level = h + sim.z()[k];
+    double level = h + depths_[n + g];
     for (const solver::ChannelCellOutput& c : channel) {
       if (static_cast<std::size_t>(c.k) != k) continue;
       h = c.depth;

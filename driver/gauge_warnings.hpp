@@ -29,6 +29,8 @@ class GaugeWarnings {
   std::function<void(const Warning&)> announce_;
   std::vector<bool> warned_depth_, warned_level_;
   bool any_thresholds_ = false;
+  /// Per step: each gauge's depth, then each gauge's bed (from its owner when decomposed),
+  /// and the grid row of each of these numbers (Decomposition::merge_tagged).
   std::vector<double> depths_;
   std::vector<int> rows_;
 };
