@@ -12,6 +12,7 @@
 
 #ifdef FLOODTWIN_HAVE_MPI
 #include "parallel/mpi_decomposition.hpp"
+#include "terrain/rainfall.hpp"
 #endif
 #include "cli/args.hpp"
 #include "cli/command.hpp"
@@ -249,7 +250,10 @@ int run(const std::vector<std::string>& args) {
     std::printf("  note: %s\n", n.c_str());
   if (scenario.impacts && root) {  // [impacts]: warnings, impacts and plan actions per zone
     floodtwin::impacts::ImpactsOptions io;
-    io.rain = forecast.rain.get();
+    // Under mpirun each process computed its rows of the rain: the impacts read it whole.
+    std::optional<floodtwin::terrain::RainfallField> whole_rain;
+    if (forecast.rain && forecast.sim->decomposed()) whole_rain.emplace(forecast.rain->whole());
+    io.rain = whole_rain ? &*whole_rain : forecast.rain.get();
     io.out = impacts_dir;
     const auto impacts = floodtwin::impacts::run_impacts(summary.results, scenario, io);
     std::printf("%s  impacts: %s\n", impacts.headline().c_str(), impacts.out.c_str());

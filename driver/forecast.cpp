@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,16 +42,13 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   solver::Simulation& sim = *f.sim;
   solver::FloodMaps& maps = *f.maps;
   // Decomposed over MPI processes (Simulation::set_decomposition, docs/mpi.md): every process
-  // steps its rows; rank 0 alone writes (results, VTK, checkpoints), after gathering the state
-  // and maps (`sync`).
+  // steps its rows; rank 0 alone writes (results, VTK, checkpoints), within `on_root`, which
+  // serves it the other processes' rows of the state and maps a stripe at a time
+  // (Simulation::on_root, solver/row_source.hpp). Collective: every process calls it alike.
   solver::Decomposition* const decomposition = sim.decomposition();
   const bool split = sim.decomposed();
   const bool root = !split || decomposition->rank() == 0;
-  auto sync = [&]() {
-    if (!split) return;
-    sim.gather_to_root();
-    maps.gather_to_root(*decomposition);
-  };
+  auto on_root = [&](const std::function<void()>& write) { sim.on_root(&maps, write); };
   {
     // A run past the end of a forcing series is refused before anything is written.
     const double end = options.until ? *options.until : s.duration;
@@ -121,34 +119,38 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
   ro.carry_over_until = resume_time;
   std::optional<io::ResultsWriter> writer_on_root;
-  if (root) writer_on_root.emplace(results, sim, ro);
+  on_root([&] { writer_on_root.emplace(results, sim, ro); });
   io::ResultsWriter* const writer = root ? &*writer_on_root : nullptr;
-  if (resume_time && writer != nullptr) {
-    summary.notes.push_back("results: " + writer->carry_over_note());
-    writer->write_flood_maps(sim, maps);  // the peak maps so far, until the next snapshot
+  if (resume_time) {
+    on_root([&] {
+      summary.notes.push_back("results: " + writer->carry_over_note());
+      writer->write_flood_maps(sim, maps);  // the peak maps so far, until the next snapshot
+    });
   }
   // [output] vtk = "dir": the snapshots and peak maps also as a VTK series for ParaView.
   // The writer is registered by the program (driver/vtk_output.hpp): the driver links no VTK.
   std::unique_ptr<VtkOutput> vtk;
-  if (root && !s.vtk_dir.empty()) {
-    const VtkOutputFactory make_vtk = vtk_output_factory();
-    if (make_vtk == nullptr) {
-      throw ConfigError(s.file + ": [output] vtk needs floodtwin built with the viz module (VTK)");
-    }
-    VtkOutputRequest vr;
-    vr.dir = s.vtk_dir;
-    vr.crs_wkt = f.crs_wkt;
-    vr.title = fs::path(s.file).filename().string();
-    vr.start_time = s.start;
-    vr.threshold = maps.threshold();
-    for (const auto& g : f.gauges) vr.stations.push_back({g.spec.name, g.spec.x, g.spec.y});
-    vr.resume_time = resume_time;
-    vtk = make_vtk(vr, sim);
-    if (resume_time) {
-      summary.notes.push_back("vtk: " + std::to_string(vtk->steps()) + " output times kept in " +
-                              s.vtk_dir + "/flood.pvd");
-    }
-  }
+  if (!s.vtk_dir.empty())
+    on_root([&] {
+      const VtkOutputFactory make_vtk = vtk_output_factory();
+      if (make_vtk == nullptr) {
+        throw ConfigError(s.file +
+                          ": [output] vtk needs floodtwin built with the viz module (VTK)");
+      }
+      VtkOutputRequest vr;
+      vr.dir = s.vtk_dir;
+      vr.crs_wkt = f.crs_wkt;
+      vr.title = fs::path(s.file).filename().string();
+      vr.start_time = s.start;
+      vr.threshold = maps.threshold();
+      for (const auto& g : f.gauges) vr.stations.push_back({g.spec.name, g.spec.x, g.spec.y});
+      vr.resume_time = resume_time;
+      vtk = make_vtk(vr, sim);
+      if (resume_time) {
+        summary.notes.push_back("vtk: " + std::to_string(vtk->steps()) + " output times kept in " +
+                                s.vtk_dir + "/flood.pvd");
+      }
+    });
   auto write_vtk = [&](bool peaks) {
     if (vtk && peaks) vtk->write_peaks(maps, sim);
     if (vtk && !peaks) vtk->write(sim);
@@ -167,27 +169,28 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   GaugeWarnings gauge_warnings(f.gauges, summary.warnings,
                                root ? options.on_warning : std::function<void(const Warning&)>());
   RunProgress progress(sim, options, static_cast<Real>(s.flood_threshold), duration, start);
+  // Collective; a checkpoint of N processes is the one-process checkpoint.
   auto checkpoint = [&]() {
-    sync();  // collective; a checkpoint of N processes is the one-process checkpoint
-    if (!root) return;
-    const fs::path cp = io::checkpoint_path(results, sim.time());
-    std::map<std::string, std::string> metadata =
-        checkpoint_dependencies(s, writer->run_id(), inputs);
-    metadata["scenario_file"] = s.file;
-    metadata["floodtwin_version"] = floodtwin::version;
-    metadata[warnings_key] = format_warnings(summary.warnings);
-    metadata[flows_key] = format_flows(sim.flows());
-    io::write_checkpoint(cp, sim, &maps, metadata);
-    summary.checkpoints.push_back(cp.string());
+    on_root([&] {
+      const fs::path cp = io::checkpoint_path(results, sim.time());
+      std::map<std::string, std::string> metadata =
+          checkpoint_dependencies(s, writer->run_id(), inputs);
+      metadata["scenario_file"] = s.file;
+      metadata["floodtwin_version"] = floodtwin::version;
+      metadata[warnings_key] = format_warnings(summary.warnings);
+      metadata[flows_key] = format_flows(sim.flows());
+      io::write_checkpoint(cp, sim, &maps, metadata);
+      summary.checkpoints.push_back(cp.string());
+    });
   };
 
   if (options.resume.empty()) {
     maps.record_initial_state(sim);  // a cell that starts flooded: its initial depth is a peak
-    if (writer != nullptr) {
+    on_root([&] {
       writer->write_snapshot(sim, &maps);
       write_vtk(false);
       writer->write_gauges(sim);
-    }
+    });
   }
   gauge_warnings.check(sim, summary.warnings);
   progress.report_output();
@@ -214,36 +217,53 @@ RunSummary run(Forecast& f, const RunOptions& options) {
     const double now = sim.time();
     const bool at_output = schedule.at_output(t, now);
     const bool at_gauge = schedule.at_gauge(t, now);
-    if (at_gauge || at_output) sync();
-    if ((at_gauge || at_output) && writer != nullptr) writer->write_gauges(sim);
-    if (at_output) {
-      if (writer != nullptr) writer->write_snapshot(sim, &maps);
-      write_vtk(false);
-      progress.report_output();
+    if (at_gauge || at_output) {
+      on_root([&] {
+        writer->write_gauges(sim);
+        if (!at_output) return;
+        writer->write_snapshot(sim, &maps);
+        write_vtk(false);
+      });
     }
+    if (at_output) progress.report_output();  // collective
     if (schedule.at_checkpoint(t, now)) checkpoint();
     if (progress.stop_requested()) stopped = true;
   }
-  sync();  // the final state and maps on rank 0
   summary.wall = std::chrono::duration<double>(clock::now() - start).count();
   summary.steps = sim.steps();
-  summary.balance = sim.mass_balance();
+  summary.balance = sim.mass_balance();  // collective
+  // The deepest water and the flooded area: each process over its own rows, then together
+  // (a maximum and a count of cells: exact, the one-process numbers).
   const solver::Grid& grid = sim.grid();
-  for (int j = 0; j < grid.ny; ++j) {
+  const auto [own0, own1] = sim.owned_rows();
+  double flooded = 0;
+  for (int j = own0; j < own1; ++j) {
     for (int i = 0; i < grid.nx; ++i) {
       const auto k = static_cast<std::size_t>(grid.index(i, j));
       summary.max_depth = std::max(summary.max_depth, static_cast<double>(maps.max_depth[k]));
-      if (maps.max_depth[k] > maps.threshold()) summary.flooded_area += grid.cell_area();
+      if (maps.max_depth[k] > maps.threshold()) flooded += 1;
     }
   }
+  if (split) {
+    std::vector<double> each(static_cast<std::size_t>(decomposition->size()) + 1, 0.0);
+    each[0] = summary.max_depth;
+    each[static_cast<std::size_t>(decomposition->rank()) + 1] = flooded;
+    decomposition->max_each(each);  // counts are >= 0: the maximum of one and zeros
+    summary.max_depth = each[0];
+    flooded = 0;
+    for (std::size_t p = 1; p < each.size(); ++p) flooded += each[p];
+  }
+  summary.flooded_area = flooded * grid.cell_area();
   if (stopped) {
     checkpoint();
-    write_vtk(true);  // the peak maps so far
+    on_root([&] { write_vtk(true); });  // the peak maps so far
     summary.interrupted = true;
     return summary;  // the writer leaves the .partial file readable up to its last snapshot
   }
-  write_vtk(true);
-  if (writer != nullptr) writer->finalize(&maps, summary.wall);
+  on_root([&] {
+    write_vtk(true);
+    writer->finalize(&maps, summary.wall);
+  });
   return summary;
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
 #include "solver/infiltration.hpp"
+#include "solver/row_source.hpp"
 #include "terrain/rainfall.hpp"
 #include "terrain/roughness.hpp"
 
@@ -318,15 +320,17 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
   }
 
   // Decomposed over MPI processes (`--member K` under mpirun, docs/mpi.md): every process
-  // steps its rows; rank 0 gathers the state and maps (`sync`), samples and writes.
+  // steps its rows; rank 0 samples and writes within `on_root`, which serves it the other
+  // processes' rows a stripe at a time (Simulation::on_root). Collective.
   solver::Decomposition* const decomposition = sim.decomposition();
   const bool split = sim.decomposed();
   const bool root = !split || decomposition->rank() == 0;
-  auto sync = [&]() {
-    if (!split) return;
-    sim.gather_to_root();
-    maps.gather_to_root(*decomposition);
-  };
+  auto on_root = [&](const std::function<void()>& work) { sim.on_root(&maps, work); };
+  if (split && options.warnings != nullptr) {
+    throw ConfigError("ensemble member " + std::to_string(m.index) +
+                      ": zone warnings of a member are computed by one process (the members "
+                      "of an ensemble share the processes, not the grid)");
+  }
 
   // An ordinary results file (`--member K`): locked, written aside and renamed.
   std::optional<io::FileLock> lock;
@@ -343,34 +347,40 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     const fs::path results(options.results);
     lock.emplace(io::lock_path(results),
                  "ensemble member " + std::to_string(m.index) + " of " + s.file);
-    io::ResultsOptions ro;
-    ro.start_time = s.start;
-    ro.crs_wkt = f.crs_wkt;
-    ro.title = options.title;
-    ro.scenario_text = s.text;
-    ro.threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-    ro.deflate_level = s.compression;
-    ro.attributes["scenario_file"] = options.scenario_file.empty() ? s.file : options.scenario_file;
-    std::string cmd;
-    for (const auto& a : options.command_line) cmd += (cmd.empty() ? "" : " ") + a;
-    if (!cmd.empty()) ro.attributes["command_line"] = cmd;
-    ro.attributes[driver::inputs_hash_key] = driver::inputs_hash(s);
-    ro.attributes["ensemble_member"] = std::to_string(m.index);
-    for (const char* key : {"rain_factor", "rain_shift", "manning_factor", "ks_factor",
-                            "psi_factor", "curve_number_factor"}) {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "%.17g", value_of(m, key));
-      ro.attributes[std::string("ensemble_") + key] = buf;
-    }
-    if (!m.rain_file.empty()) ro.attributes["ensemble_rain_file"] = m.rain_file;
-    for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
-    writer.emplace(results, sim, ro);
   }
+  if (!options.results.empty())
+    on_root([&] {
+      const fs::path results(options.results);
+      io::ResultsOptions ro;
+      ro.start_time = s.start;
+      ro.crs_wkt = f.crs_wkt;
+      ro.title = options.title;
+      ro.scenario_text = s.text;
+      ro.threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+      ro.deflate_level = s.compression;
+      ro.attributes["scenario_file"] =
+          options.scenario_file.empty() ? s.file : options.scenario_file;
+      std::string cmd;
+      for (const auto& a : options.command_line) cmd += (cmd.empty() ? "" : " ") + a;
+      if (!cmd.empty()) ro.attributes["command_line"] = cmd;
+      ro.attributes[driver::inputs_hash_key] = driver::inputs_hash(s);
+      ro.attributes["ensemble_member"] = std::to_string(m.index);
+      for (const char* key : {"rain_factor", "rain_shift", "manning_factor", "ks_factor",
+                              "psi_factor", "curve_number_factor"}) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%.17g", value_of(m, key));
+        ro.attributes[std::string("ensemble_") + key] = buf;
+      }
+      if (!m.rain_file.empty()) ro.attributes["ensemble_rain_file"] = m.rain_file;
+      for (const auto& g : f.gauges) ro.gauges.push_back({g.spec.name, g.spec.x, g.spec.y});
+      writer.emplace(results, sim, ro);
+    });
 
   MemberResult out;
   out.index = m.index;
   std::vector<std::size_t> cells;
   for (const auto& g : f.gauges) cells.push_back(static_cast<std::size_t>(grid.index(g.i, g.j)));
+  // Within on_root (rank 0 samples: the gauge's row from its owner).
   auto sample_gauges = [&]() {
     out.gauge_time.push_back(static_cast<double>(sim.time()));
     // On a sub-grid channel cell the river, as the results file's gauges.
@@ -388,6 +398,8 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
         out.gauge_water_level.push_back(river[static_cast<std::size_t>(c)].level);
         continue;
       }
+      const int row = static_cast<int>(k / static_cast<std::size_t>(grid.stride())) - 1;
+      const solver::HeldRows held(grid, row, row + 1, {sim.h(), sim.z()});
       const double h = sim.h()[k];
       out.gauge_depth.push_back(h);
       out.gauge_water_level.push_back(h + static_cast<double>(sim.z()[k]));
@@ -429,9 +441,11 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     return k * every;
   };
   maps.record_initial_state(sim);
-  if (writer) writer->write_snapshot(sim, &maps);
+  on_root([&] {
+    if (writer) writer->write_snapshot(sim, &maps);
+    sample_gauges();
+  });
   sample_levels();
-  sample_gauges();
   while (sim.time() < duration) {
     const double t = sim.time();
     if (rain) sim.set_rain_rate(rain->rate_at(static_cast<Real>(t)));
@@ -447,16 +461,26 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
     const bool at_output =
         std::abs(now - next_multiple(t, out_dt)) < 1e-9 * std::max(1.0, now) || now >= duration;
     const bool at_gauge = std::abs(now - next_multiple(t, gauge_dt)) < 1e-9 * std::max(1.0, now);
-    if (at_gauge || at_output) sync();
-    if (at_gauge || at_output) sample_gauges();
-    if (at_output && writer) writer->write_snapshot(sim, &maps);
+    if (at_gauge || at_output) {
+      on_root([&] {
+        sample_gauges();
+        if (at_output && writer) writer->write_snapshot(sim, &maps);
+      });
+    }
     if (at_output) sample_levels();
   }
-  sync();  // the final state and maps on rank 0
   out.steps = sim.steps();
   out.wall = std::chrono::duration<double>(clock::now() - start).count();
   const std::uint8_t* mask = sim.mask();
   const float nan = std::numeric_limits<float>::quiet_NaN();
+  if (split) {
+    // Each process holds its rows of the maps: the results file (written below) has them
+    // whole, and a member run under mpirun reports its file, not these maps.
+    on_root([&] {
+      if (writer) writer->finalize(&maps, out.wall);
+    });
+    return out;
+  }
   out.max_depth.resize(grid.cell_count());
   out.arrival_time.resize(grid.cell_count());
   for (int j = 0; j < grid.ny; ++j) {

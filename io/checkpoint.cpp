@@ -17,6 +17,7 @@
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
 #include "solver/field_memory.hpp"
+#include "solver/row_source.hpp"
 
 namespace floodtwin::io {
 
@@ -48,6 +49,8 @@ constexpr BalanceField balance_fields[] = {
     {"correction", &solver::MassBalance::correction},
 };
 
+/// Writes the padded field `var` a stripe of rows at a time: under a decomposition rank 0
+/// holds each stripe's rows while it writes them (solver/row_source.hpp).
 template <class T>
 void write_padded(hid_t loc, const char* var, const Grid& g, const T* data,
                   const std::string& file) {
@@ -58,8 +61,19 @@ void write_padded(hid_t loc, const char* var, const Grid& g, const T* data,
   const Id d = detail::dataset_id(H5Dcreate2(loc, var, detail::native_type<T>(), space.get(),
                                              H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                                   file, what);
-  check(H5Dwrite(d.get(), detail::native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), file,
-        what);
+  for (int r0 = 0; r0 < g.ny + 2 * Grid::ghost; r0 += solver::held_stripe_rows) {
+    const int r1 = std::min(g.ny + 2 * Grid::ghost, r0 + solver::held_stripe_rows);
+    const solver::HeldRows held(g, r0 - Grid::ghost, r1 - Grid::ghost, {data});
+    const hsize_t start[2] = {static_cast<hsize_t>(r0), 0};
+    const hsize_t count[2] = {static_cast<hsize_t>(r1 - r0), dims[1]};
+    const Id file_space = detail::space_id(H5Dget_space(d.get()), file, what);
+    check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr),
+          file, what);
+    const Id mem = detail::space_id(H5Screate_simple(2, count, nullptr), file, what);
+    check(H5Dwrite(d.get(), detail::native_type<T>(), mem.get(), file_space.get(), H5P_DEFAULT,
+                   data + static_cast<std::ptrdiff_t>(r0) * g.stride()),
+          file, what);
+  }
 }
 
 /// Reads the grid's kept rows (Grid::kept_rows: every row but under a decomposition) of the

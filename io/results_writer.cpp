@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <initializer_list>
 #include <limits>
 #include <optional>
 #include <random>
@@ -23,6 +24,7 @@
 #include "io/results_names.hpp"
 #include "io/results_reader.hpp"
 #include "solver/error.hpp"
+#include "solver/row_source.hpp"
 
 namespace floodtwin::io {
 
@@ -420,18 +422,19 @@ struct ResultsWriter::Impl {
   void write_bed(const Simulation& sim) {
     // From the padded bed a stripe at a time (no whole-grid copy); NaN off the active cells.
     const Real* z = sim.z();
-    write_striped(names::elevation, sim.mask(), std::nullopt, [z](std::size_t k) { return z[k]; });
+    write_striped(names::elevation, sim.mask(), std::nullopt, {z},
+                  [z](std::size_t k) { return z[k]; });
     bed_written = sim.bed_changes();
   }
 
   /// Writes the float32 grid of `var`: `value(k)` at the padded index k of an active cell, NaN
   /// elsewhere (tests/io: the results of a run against the state). Into the map [y][x], or,
   /// when `index` is given, into the row `index` of the snapshot variable [time][y][x] (grown
-  /// to index + 1).
+  /// to index + 1). `reads`: the padded fields value() reads (write_rows).
   template <class Value>
   void write_striped(const char* var, const std::uint8_t* mask, std::optional<hsize_t> index,
-                     Value value) {
-    write_rows(var, index, [this, mask, &value](int j, float* out) {
+                     std::initializer_list<const void*> reads, Value value) {
+    write_rows(var, index, reads, [this, mask, &value](int j, float* out) {
       const auto base = static_cast<std::size_t>(grid.index(0, j));
       for (std::size_t i = 0; i < static_cast<std::size_t>(grid.nx); ++i) {
         out[i] =
@@ -445,9 +448,11 @@ struct ResultsWriter::Impl {
   /// from several threads at once. Each stripe covers whole chunks, so every chunk is filtered
   /// once. With compression on, the stripe's chunks are shuffled and deflated on all threads
   /// (io/chunk_filter.hpp) and stored with H5Dwrite_chunk: the same bytes HDF5's pipeline
-  /// would store, which runs on one thread only.
+  /// would store, which runs on one thread only. Under a decomposition, rank 0 holds each
+  /// stripe's rows of the padded fields `reads` while it fills it (solver/row_source.hpp).
   template <class Row>
-  void write_rows(const char* var, std::optional<hsize_t> index, Row row) {
+  void write_rows(const char* var, std::optional<hsize_t> index,
+                  std::initializer_list<const void*> reads, Row row) {
     const std::string what = std::string("writing ") + var;
     const Id d = open(var);
     std::vector<hsize_t> dims = detail::dataset_shape(d.get(), name, var);
@@ -462,6 +467,7 @@ struct ResultsWriter::Impl {
     const Id space = detail::space_id(H5Dget_space(d.get()), name, what);
     for (int j0 = 0; j0 < grid.ny; j0 += cy) {
       const int rows = std::min(cy, grid.ny - j0);
+      const solver::HeldRows held(grid, j0, j0 + rows, reads);
       if (options.deflate_level > 0) {
         write_filtered_stripe(d.get(), index, j0, rows, cy, cx, row, what);
         continue;
@@ -584,7 +590,7 @@ struct ResultsWriter::Impl {
     // FloodMaps::for_each_map's names are the results file's (results_names.hpp).
     maps.for_each_map([&](const char* var, const auto& field) {
       const auto* f = field.data();
-      write_striped(var, mask, std::nullopt, [f](std::size_t k) { return f[k]; });
+      write_striped(var, mask, std::nullopt, {f}, [f](std::size_t k) { return f[k]; });
     });
     const Id arrival = open(names::arrival_time);
     write_attribute(arrival.get(), "threshold", static_cast<double>(maps.threshold()), name);
@@ -945,7 +951,7 @@ ResultsWriter::ResultsWriter(std::filesystem::path path, const Simulation& sim,
   const std::uint8_t* mask = sim.mask();
   w.write_bed(sim);
   const Real* manning = sim.manning();
-  w.write_striped(names::manning, mask, std::nullopt,
+  w.write_striped(names::manning, mask, std::nullopt, {manning},
                   [manning](std::size_t k) { return manning[k]; });
 
   // Mass balance.
@@ -1094,8 +1100,8 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
     // user-inactive): sub-grid channel cells show the river (depth above the channel bed).
     const std::vector<solver::ChannelCellOutput> river = sim.channel_outputs();
     if (river.empty()) {
-      w.write_striped(names::depth, mask, index, [h](std::size_t k) { return h[k]; });
-      w.write_striped(names::water_level, mask, index,
+      w.write_striped(names::depth, mask, index, {h}, [h](std::size_t k) { return h[k]; });
+      w.write_striped(names::water_level, mask, index, {h, z},
                       [h, z](std::size_t k) { return h[k] + z[k]; });
     } else {
       std::vector<Real> depth(h, h + g.padded_size()), level(g.padded_size());
@@ -1106,12 +1112,12 @@ void ResultsWriter::write_snapshot(const Simulation& sim, const FloodMaps* maps)
       }
       const Real* d = depth.data();
       const Real* eta = level.data();
-      w.write_striped(names::depth, mask, index, [d](std::size_t k) { return d[k]; });
-      w.write_striped(names::water_level, mask, index, [eta](std::size_t k) { return eta[k]; });
+      w.write_striped(names::depth, mask, index, {}, [d](std::size_t k) { return d[k]; });
+      w.write_striped(names::water_level, mask, index, {}, [eta](std::size_t k) { return eta[k]; });
     }
-    w.write_striped(names::velocity_x, mask, index,
+    w.write_striped(names::velocity_x, mask, index, {h, qx},
                     [h, qx, dry](std::size_t k) { return h[k] > dry ? qx[k] / h[k] : Real(0); });
-    w.write_striped(names::velocity_y, mask, index,
+    w.write_striped(names::velocity_y, mask, index, {h, qy},
                     [h, qy, dry](std::size_t k) { return h[k] > dry ? qy[k] / h[k] : Real(0); });
   }
   if (sim.bed_changes() != w.bed_written) {
@@ -1164,6 +1170,9 @@ void ResultsWriter::write_gauges(const Simulation& sim) {
       speed[s] = o.speed;
       continue;
     }
+    // Under a decomposition the gauge's row, from its owner (solver/row_source.hpp).
+    const int row = static_cast<int>(k / static_cast<std::size_t>(sim.grid().stride())) - 1;
+    const solver::HeldRows held(sim.grid(), row, row + 1, {sim.h(), sim.z(), sim.qx(), sim.qy()});
     const double h = sim.h()[k];
     depth[s] = h;
     level[s] = h + static_cast<double>(sim.z()[k]);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -178,6 +179,67 @@ class MpiDecomposition final : public solver::Decomposition {
     }
     finish_exchange();
   }
+  void serve_root(std::span<const solver::ServedField> fields, const solver::Grid& grid,
+                  const std::function<void()>& root_work) override {
+    finish_exchange();
+    served_ = fields;
+    served_grid_ = &grid;
+    if (rank_ == 0) {
+      // Every other process waits for requests until it receives the end (r0 < 0).
+      auto end_serving = [&] {
+        const long long end[3] = {-1, -1, 0};
+        for (int q = 1; q < size_; ++q) {
+          check(MPI_Send(end, 3, MPI_LONG_LONG, q, request_tag, comm_), "end of row requests");
+        }
+        served_ = {};
+      };
+      try {
+        root_work();
+      } catch (...) {
+        end_serving();
+        throw;
+      }
+      end_serving();
+      return;
+    }
+    for (;;) {
+      long long request[3] = {0, 0, 0};
+      check(MPI_Recv(request, 3, MPI_LONG_LONG, 0, request_tag, comm_, MPI_STATUS_IGNORE),
+            "row request");
+      if (request[0] < 0) break;
+      for_each_served(request[2], [&](const solver::ServedField& f, MPI_Datatype row) {
+        auto* at = static_cast<unsigned char*>(f.data) +
+                   request[0] * grid.stride() * static_cast<std::ptrdiff_t>(f.value_bytes);
+        check(MPI_Send(at, static_cast<int>(request[1] - request[0]), row, 0, rows_tag, comm_),
+              "rows to rank 0");
+      });
+    }
+    served_ = {};
+  }
+  void fetch_rows(int r0, int r1, std::uint64_t which) override {
+    if (rank_ != 0 || served_grid_ == nullptr || which == 0) return;
+    const solver::Grid& grid = *served_grid_;
+    std::vector<int> counts;
+    std::vector<int> displs;
+    padded_blocks(grid, counts, displs);
+    const double t0 = now();
+    for (int q = 1; q < size_; ++q) {
+      const int a = std::max(r0, displs[static_cast<std::size_t>(q)]);
+      const int b =
+          std::min(r1, displs[static_cast<std::size_t>(q)] + counts[static_cast<std::size_t>(q)]);
+      if (b <= a) continue;
+      const long long request[3] = {a, b, static_cast<long long>(which)};
+      check(MPI_Send(request, 3, MPI_LONG_LONG, q, request_tag, comm_), "row request");
+      for_each_served(request[2], [&](const solver::ServedField& f, MPI_Datatype row) {
+        auto* at =
+            static_cast<unsigned char*>(f.data) + static_cast<std::ptrdiff_t>(a) * grid.stride() *
+                                                      static_cast<std::ptrdiff_t>(f.value_bytes);
+        check(MPI_Recv(at, b - a, row, q, rows_tag, comm_, MPI_STATUS_IGNORE),
+              "rows from a process");
+      });
+    }
+    g_traffic.gather_seconds += now() - t0;
+  }
   ~MpiDecomposition() override {
     if (!initialized()) return;  // types die with MPI
     for (auto& [key, type] : types_) MPI_Type_free(&type);
@@ -223,6 +285,19 @@ class MpiDecomposition final : public solver::Decomposition {
       displs[q] = r0;
     }
   }
+  /// Calls f(field, row type) for each served field whose bit is set in `which`, in order.
+  template <class F>
+  void for_each_served(long long which, F&& f) {
+    const auto bits = static_cast<std::uint64_t>(which);
+    for (std::size_t k = 0; k < served_.size() && k < 64; ++k) {
+      if ((bits >> k & 1U) == 0) continue;
+      const solver::ServedField& field = served_[k];
+      f(field, row_type(served_grid_->stride() * static_cast<std::ptrdiff_t>(field.value_bytes),
+                        MPI_UINT8_T));
+    }
+  }
+  static constexpr int request_tag = 78;
+  static constexpr int rows_tag = 79;
   /// A committed contiguous type of `count` values of `base` (cached: one per row length).
   MPI_Datatype row_type(std::ptrdiff_t count, MPI_Datatype base) {
     const int kind = base == MPI_DOUBLE ? 0 : base == MPI_FLOAT ? 1 : 2;
@@ -257,6 +332,8 @@ class MpiDecomposition final : public solver::Decomposition {
   int size_ = 1;
   std::vector<MPI_Request> requests_;
   std::map<std::pair<long long, int>, MPI_Datatype> types_;
+  std::span<const solver::ServedField> served_;  // within serve_root
+  const solver::Grid* served_grid_ = nullptr;
 };
 
 }  // namespace

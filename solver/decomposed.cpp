@@ -1,13 +1,16 @@
 /// @file decomposed.cpp
 /// The parts of Simulation that run it over several processes (docs/mpi.md): choosing the
 /// row blocks (block_rows, set_decomposition) and the rows each process keeps (keep_block),
-/// the halo exchange, and the gather of the state to rank 0 for the writers.
+/// the halo exchange, the gather of the state to rank 0, and the rows rank 0's writers read
+/// (on_root, row_source.hpp).
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 
 #include "solver/error.hpp"
 #include "solver/field_memory.hpp"
+#include "solver/flood_maps.hpp"
+#include "solver/row_source.hpp"
 #include "solver/simulation.hpp"
 
 namespace floodtwin::solver {
@@ -44,6 +47,7 @@ void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
   gathered_steps_ = -1;
   row0_ = 0;
   row1_ = grid_.ny;
+  rows_partial_ = false;
   if (!decomp_) return;
   if (decomp_->begins().size() != static_cast<std::size_t>(decomp_->size()) + 1 ||
       decomp_->begins().back() != grid_.ny) {
@@ -68,6 +72,7 @@ void Simulation::set_decomposition(std::shared_ptr<Decomposition> d) {
   }
   mark_state_changed();
   if (decomposed()) {
+    rows_partial_ = decomp_->any(!grid_.keeps_all());  // the same on every process
     // The stored volume of the state now, collectively: a process keeping only its rows
     // cannot add up the whole state alone, and the results writer's header and the first
     // step's initial volume ask for it (kept until a step or an edit, as gather_to_root's).
@@ -87,7 +92,8 @@ std::vector<int> block_rows(const Grid& grid, std::span<const Real> elevation, i
 }
 
 void keep_block(Grid& grid, const Decomposition& d) {
-  if (d.rank() == 0) return;  // rank 0 gathers and writes the whole fields: it keeps every row
+  if (d.size() < 2) return;
+  // Rank 0 too: its writers read the other processes' rows a stripe at a time (on_root).
   keep_fields_sparse();
   grid.keep_first = d.first_row() - block_margin;
   grid.keep_end = d.end_row() + block_margin;
@@ -107,6 +113,85 @@ void Simulation::complete_halo() {
   if (!halo_pending_) return;
   halo_pending_ = false;
   decomp_->finish_exchange();
+}
+
+namespace {
+
+/// Rank 0's rows of the other processes while it writes (on_root): fetched from their owners
+/// when a writer holds them (HeldRows), and given back to the system when it lets them go,
+/// but for the rows rank 0 keeps (its block and margin, Grid::kept_rows).
+class RootRows final : public RowSource {
+ public:
+  RootRows(Decomposition& d, const Grid& grid, std::vector<ServedField> fields)
+      : d_(d), grid_(grid), fields_(std::move(fields)) {}
+  void load(int j0, int j1, std::span<const void* const> fields) override {
+    std::uint64_t which = 0;
+    for (const void* f : fields) {
+      for (std::size_t k = 0; k < fields_.size(); ++k) {
+        if (fields_[k].data == f) which |= std::uint64_t{1} << k;
+      }
+    }
+    d_.fetch_rows(std::max(-1, j0) + Grid::ghost, std::min(grid_.ny + 1, j1) + Grid::ghost, which);
+  }
+  void drop(int j0, int j1) override {
+    const auto [k0, k1] = grid_.kept_rows();
+    const std::size_t row = static_cast<std::size_t>(grid_.stride());
+    auto release = [&](int a, int b) {  // padded rows [a, b) of the grid, clamped
+      a = std::max(a, -1);
+      b = std::min(b, grid_.ny + 1);
+      if (b <= a) return;
+      for (const ServedField& f : fields_) {
+        const std::size_t bytes = row * f.value_bytes;
+        release_pages(f.data, grid_.padded_size() * f.value_bytes,
+                      static_cast<std::size_t>(a + Grid::ghost) * bytes,
+                      static_cast<std::size_t>(b + Grid::ghost) * bytes);
+      }
+    };
+    release(j0, std::min(j1, k0));  // the rows north of those kept
+    release(std::max(j0, k1), j1);  // and south of them
+  }
+  const std::vector<ServedField>& fields() const { return fields_; }
+
+ private:
+  Decomposition& d_;
+  const Grid& grid_;
+  std::vector<ServedField> fields_;
+};
+
+}  // namespace
+
+void Simulation::on_root(const FloodMaps* maps, const std::function<void()>& write) {
+  if (!decomposed()) {
+    write();
+    return;
+  }
+  complete_halo();
+  // The whole state's volume for rank 0's writers (mass_balance() alone), as gather_to_root.
+  gathered_steps_ = -1;
+  gathered_volume_ = stored_volume();  // collective: every process is here
+  gathered_steps_ = steps_;
+  // The same fields in the same order on every process (they are built alike).
+  std::vector<ServedField> fields;
+  auto serve = [&](auto& field) {
+    using T = typename std::decay_t<decltype(field)>::value_type;
+    if (field.size() == grid_.padded_size()) {
+      fields.push_back({const_cast<T*>(field.data()), sizeof(T)});
+    }
+  };
+  for (Field<Real>* f : {&h_, &qx_, &qy_, &z_, &n_}) serve(*f);
+  if (losses_) {
+    for (auto& field : losses_->state_fields()) serve(*field.second);
+  }
+  if (maps != nullptr) maps->for_each_map([&](const char*, const auto& field) { serve(field); });
+  RootRows rows(*decomp_, grid_, std::move(fields));
+  const bool root = decomp_->rank() == 0;
+  struct Current {  // the row source while `write` runs on rank 0, and only then
+    explicit Current(RowSource* s) { set_current_row_source(s); }
+    ~Current() { set_current_row_source(nullptr); }
+    Current(const Current&) = delete;
+    Current& operator=(const Current&) = delete;
+  } current(root ? &rows : nullptr);
+  decomp_->serve_root(rows.fields(), grid_, write);
 }
 
 void Simulation::gather_to_root() {

@@ -12,6 +12,7 @@
 /// gathered whole (allgather_rows) and added up in row order, as the serial code does.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -25,6 +26,12 @@ namespace floodtwin::solver {
 /// active cells of each row plus one), each at least `min_rows` rows: begins[0] = 0,
 /// begins[parts] = rows. Throws InputError when rows < parts * min_rows.
 std::vector<int> split_rows(std::span<const double> weights, int parts, int min_rows);
+
+/// A padded field whose rows rank 0 may fetch within Decomposition::serve_root.
+struct ServedField {
+  void* data = nullptr;
+  std::size_t value_bytes = 0;  ///< bytes of one value (a row is grid.stride() values)
+};
 
 class Decomposition {
  public:
@@ -75,6 +82,17 @@ class Decomposition {
   /// the grid belongs to the first block, the one south of it to the last): a per-cell code
   /// needed farther than the halo reaches (local time steps' levels: local_steps.cpp).
   virtual void exchange_near(std::uint8_t* /*field*/, const Grid& /*grid*/, int /*depth*/) {}
+  /// Collective: rank 0 runs `root_work`, within which fetch_rows copies rows of `fields`
+  /// (the same list, in the same order, on every process) from their owners; every other
+  /// process answers those requests until root_work returns or throws (row_source.hpp).
+  virtual void serve_root(std::span<const ServedField> /*fields*/, const Grid& /*grid*/,
+                          const std::function<void()>& root_work) {
+    root_work();
+  }
+  /// On rank 0 within serve_root: padded rows [r0, r1) (row -1 of the grid is 0, ny is
+  /// ny + 1) of the fields whose bit (1 << their index in the list) is set in `which`, from
+  /// the processes owning them (the first block owns padded row 0, the last row ny + 1).
+  virtual void fetch_rows(int /*r0*/, int /*r1*/, std::uint64_t /*which*/) {}
 
  protected:
   std::vector<int> begins_{0, 0};

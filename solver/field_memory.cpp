@@ -3,8 +3,10 @@
 #include "solver/field_memory.hpp"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdint>
 
 namespace floodtwin::solver {
 
@@ -13,6 +15,18 @@ std::atomic<bool> sparse{false};
 }  // namespace
 
 void keep_fields_sparse() { sparse = true; }
+
+void release_pages(void* field, std::size_t field_bytes, std::size_t begin, std::size_t end) {
+  if (field_bytes < detail::mapped_bytes || end > field_bytes || begin >= end) return;
+  static const auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  const auto base = reinterpret_cast<std::uintptr_t>(field);
+  const std::uintptr_t first = (base + begin + page - 1) / page * page;
+  const std::uintptr_t last = (base + end) / page * page;
+  if (last <= first) return;
+  // Private anonymous pages: dropped, they read as zero on the next access (advice that
+  // fails changes nothing: the values stay and only the memory is not returned).
+  madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
 
 namespace detail {
 

@@ -38,6 +38,11 @@ void unmap(void* p, std::size_t bytes) noexcept;
 /// makes 2 MiB resident at once). One process keeping every row leaves them to the system.
 void keep_fields_sparse();
 
+/// Gives the whole pages within bytes [begin, end) of a field of `field_bytes` bytes at `field`
+/// back to the system: they read as zero again and take no memory (rank 0's rows of other
+/// processes once written: row_source.hpp). Nothing is done for a field from calloc.
+void release_pages(void* field, std::size_t field_bytes, std::size_t begin, std::size_t end);
+
 /// Allocator of zeroed, untouched memory for trivially copyable values (see the file comment).
 template <class T>
 struct UntouchedAllocator {

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
+#include <optional>
 #include <sstream>
 
 #include "solver/error.hpp"
 #include "solver/local_steps.hpp"
+#include "solver/row_source.hpp"
 #include "solver/workspace.hpp"
 
 namespace floodtwin::solver {
@@ -439,8 +442,9 @@ double sum_over_rows(int ny, int first, int end, Decomposition* collective, int 
 double Simulation::stored_volume() const {
   if (decomposed() && gathered_steps_ == steps_) return gathered_volume_;  // gather_to_root's
   const Grid& g = grid_;
-  // Decomposed, once stepped: each process's own rows are current, the others' stale.
-  const bool collective = decomposed() && !state_whole_everywhere();
+  // Decomposed, once stepped: each process's own rows are current, the others' stale; and
+  // where processes keep only some rows (rows_partial), always.
+  const bool collective = decomposed() && (!state_whole_everywhere() || rows_partial_);
   const double depth_sum =
       sum_over_rows(g.ny, collective ? row0_ : 0, collective ? row1_ : g.ny,
                     collective ? decomp_.get() : nullptr, step_threads(), [&](int j) {
@@ -466,7 +470,7 @@ MassBalance Simulation::mass_balance() const {
 }
 
 std::size_t Simulation::wet_cells(Real threshold) const {
-  if (decomposed() && !state_whole_everywhere()) {  // counts per row: exact as doubles
+  if (decomposed() && (!state_whole_everywhere() || rows_partial_)) {  // exact as doubles
     const Grid& g = grid_;
     const double count =
         sum_over_rows(g.ny, row0_, row1_, decomp_.get(), step_threads(), [&](int j) {
@@ -490,13 +494,22 @@ std::size_t Simulation::wet_cells(Real threshold) const {
 }
 
 namespace {
+/// The interior values f(k) of padded fields `reads`. Within on_root on rank 0 (a current row
+/// source) the rows are held a stripe at a time; otherwise each process reads what it holds
+/// (its kept rows; the others read zero).
 template <class F>
-std::vector<Real> interior(const Grid& g, F&& f) {
+std::vector<Real> interior(const Grid& g, std::initializer_list<const void*> reads, F&& f) {
   std::vector<Real> out(g.cell_count());
-  for (int j = 0; j < g.ny; ++j) {
-    for (int i = 0; i < g.nx; ++i) {
-      out[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
-          static_cast<std::size_t>(i)] = f(static_cast<std::size_t>(g.index(i, j)));
+  const int stripe = current_row_source() != nullptr ? held_stripe_rows : g.ny;
+  for (int j0 = 0; j0 < g.ny; j0 += stripe) {
+    const int j1 = std::min(g.ny, j0 + stripe);
+    std::optional<HeldRows> held;
+    if (current_row_source() != nullptr) held.emplace(g, j0, j1, reads);
+    for (int j = j0; j < j1; ++j) {
+      for (int i = 0; i < g.nx; ++i) {
+        out[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+            static_cast<std::size_t>(i)] = f(static_cast<std::size_t>(g.index(i, j)));
+      }
     }
   }
   return out;
@@ -509,12 +522,12 @@ std::size_t interior_offset_of(const Grid& g, std::ptrdiff_t k) {
 }  // namespace
 
 std::vector<Real> Simulation::depth() const {
-  std::vector<Real> d = interior(grid_, [&](std::size_t k) { return h_[k]; });
+  std::vector<Real> d = interior(grid_, {h_.data()}, [&](std::size_t k) { return h_[k]; });
   for (const ChannelCellOutput& c : channel_outputs()) d[interior_offset_of(grid_, c.k)] = c.depth;
   return d;
 }
 std::vector<Real> Simulation::water_level() const {
-  std::vector<Real> eta = interior(grid_, [&](std::size_t k) {
+  std::vector<Real> eta = interior(grid_, {h_.data(), z_.data()}, [&](std::size_t k) {
     return user_inactive_[k] ? std::numeric_limits<Real>::quiet_NaN() : h_[k] + z_[k];
   });
   for (const ChannelCellOutput& c : channel_outputs())
@@ -522,15 +535,15 @@ std::vector<Real> Simulation::water_level() const {
   return eta;
 }
 std::vector<Real> Simulation::velocity_x() const {
-  return interior(grid_,
+  return interior(grid_, {h_.data(), qx_.data()},
                   [&](std::size_t k) { return h_[k] > config_.dry_depth ? qx_[k] / h_[k] : 0; });
 }
 std::vector<Real> Simulation::velocity_y() const {
-  return interior(grid_,
+  return interior(grid_, {h_.data(), qy_.data()},
                   [&](std::size_t k) { return h_[k] > config_.dry_depth ? qy_[k] / h_[k] : 0; });
 }
 std::vector<Real> Simulation::elevation() const {
-  return interior(grid_, [&](std::size_t k) {
+  return interior(grid_, {z_.data()}, [&](std::size_t k) {
     return user_inactive_[k] ? std::numeric_limits<Real>::quiet_NaN() : z_[k];
   });
 }
@@ -577,10 +590,16 @@ void Simulation::restore(Real time, long long steps, const MassBalance& balance,
   }
   time_ = time;
   steps_ = steps;
-  whole_steps_ = steps;  // every process restores the same whole state
+  whole_steps_ = steps;  // every process restores the same whole state (its kept rows)
   balance_ = balance;
   balance_started_ = true;
   mark_state_changed();
+  if (decomposed()) {
+    // The stored volume, collectively (every process restores): rank 0's writers may ask
+    // for it alone before the first step (the results header of a resumed run).
+    gathered_volume_ = stored_volume();
+    gathered_steps_ = steps_;
+  }
 }
 
 void Simulation::refuse_decomposed_edit(const char* what) const {

@@ -308,6 +308,16 @@ class Simulation {
   /// stored_volume() may then be called by rank 0 alone (stored_volume). No-op without a
   /// decomposition.
   void gather_to_root();
+  /// Collective: rank 0 runs `write` (the results, checkpoint and VTK writers), during which
+  /// the rows it reads through HeldRows (row_source.hpp) come from their owners, a stripe at
+  /// a time, and the stored volume is the whole state's (computed here, collectively, and
+  /// kept as by gather_to_root); every other process serves those rows until `write` ends.
+  /// One process: runs `write`. `maps`, when given, are served too.
+  void on_root(const FloodMaps* maps, const std::function<void()>& write);
+  /// True when some process of the decomposition keeps only some rows (Grid::kept_rows):
+  /// the reductions of stored_volume's window (1) are then collective too (same on every
+  /// process; set by set_decomposition).
+  [[nodiscard]] bool rows_partial() const { return rows_partial_; }
 
   // ---- inspection ---------------------------------------------------------------------------
   [[nodiscard]] const Grid& grid() const { return grid_; }
@@ -557,6 +567,7 @@ class Simulation {
   std::size_t active_cells_ = 0;
 
   std::shared_ptr<Decomposition> decomp_;  ///< null: one process
+  bool rows_partial_ = false;              ///< rows_partial()
   int row0_ = 0;                           ///< rows [row0_, row1_) computed here
   int row1_ = 0;
   mutable Real global_rate_ = -1;        ///< decomposed: max wave rate over all processes

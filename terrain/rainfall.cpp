@@ -21,9 +21,18 @@ class RainfallField::Source {
   /// Grid::kept_cells); the other cells are not written.
   virtual void fill(std::size_t k, std::span<Real> out, std::size_t first,
                     std::size_t end) const = 0;
+  /// This source on the grid that keeps every row (RainfallField::whole).
+  [[nodiscard]] virtual std::shared_ptr<const Source> whole() const = 0;
 };
 
 namespace {
+
+/// `grid` keeping every row (Grid::kept_rows).
+solver::Grid whole_grid(solver::Grid grid) {
+  grid.keep_first = -1;
+  grid.keep_end = std::numeric_limits<int>::max();
+  return grid;
+}
 
 class GaugeSource final : public RainfallField::Source {
  public:
@@ -46,6 +55,11 @@ class GaugeSource final : public RainfallField::Source {
     }
     interpolate_field(grid_, xs_, ys_, v, method_, power_, out);
   }
+  [[nodiscard]] std::shared_ptr<const Source> whole() const override {
+    auto copy = std::make_shared<GaugeSource>(*this);
+    copy->grid_ = whole_grid(grid_);
+    return copy;
+  }
 
  private:
   solver::Grid grid_;
@@ -62,6 +76,9 @@ class UniformSource final : public RainfallField::Source {
   void fill(std::size_t k, std::span<Real> out, std::size_t first, std::size_t end) const override {
     std::fill(out.begin() + static_cast<std::ptrdiff_t>(first),
               out.begin() + static_cast<std::ptrdiff_t>(end), rates_[k]);
+  }
+  [[nodiscard]] std::shared_ptr<const Source> whole() const override {
+    return std::make_shared<UniformSource>(*this);
   }
 
  private:
@@ -107,6 +124,11 @@ class RasterSource final : public RainfallField::Source {
              "to treat them as no rain";
       throw InputError(msg.str());
     }
+  }
+  [[nodiscard]] std::shared_ptr<const Source> whole() const override {
+    auto copy = std::make_shared<RasterSource>(*this);
+    copy->grid_ = whole_grid(grid_);
+    return copy;
   }
 
  private:
@@ -328,6 +350,11 @@ class ComposedSource final : public RainfallField::Source {
     std::fill(out.begin() + static_cast<std::ptrdiff_t>(first),
               out.begin() + static_cast<std::ptrdiff_t>(end), Real(0));
   }
+  [[nodiscard]] std::shared_ptr<const Source> whole() const override {
+    auto copy = std::make_shared<ComposedSource>(*this);
+    for (auto& p : copy->pieces_) p.field = std::make_shared<const RainfallField>(p.field->whole());
+    return copy;
+  }
 
  private:
   std::vector<RainfallField::Piece> pieces_;
@@ -388,6 +415,13 @@ const solver::Field<Real>& RainfallField::field(std::size_t k) const {
     cached_ = k;
   }
   return cache_;
+}
+
+RainfallField RainfallField::whole() const {
+  RainfallField out(whole_grid(grid_), bounds_, source_->whole());
+  out.after_end_ = after_end_;
+  out.what_ = what_;
+  return out;
 }
 
 void RainfallField::set_after_end(solver::AfterEnd rule, std::string what) {

@@ -125,6 +125,9 @@ class RainfallField {
   /// Interval bounds [s]: interval k is [bounds[k], bounds[k+1]).
   [[nodiscard]] const std::vector<Real>& bounds() const { return bounds_; }
   [[nodiscard]] const solver::Grid& grid() const { return grid_; }
+  /// This rain on its grid keeping every row (Grid::kept_rows): under a decomposition, the
+  /// whole field for what reads it whole after the run (impacts on rank 0).
+  [[nodiscard]] RainfallField whole() const;
 
   /// The source of interval fields (an implementation detail, public for the factories).
   class Source;

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "floodtwin/version.hpp"
@@ -465,7 +466,7 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
     sum.analysis_warnings = a.warnings;
   }
   const fs::path state_file = work / state_name(stem, origin + t0, hash);
-  if (procs.root()) {  // the whole state: driver::run ends with it gathered on rank 0
+  auto write_state = [&] {
     io::write_checkpoint(state_file, *f.sim, nullptr,
                          {{"scenario_file", base.file},
                           {"twin_file", twin.file},
@@ -473,6 +474,11 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
                           {key_hash, hash},
                           {key_time, json_number(origin + t0)},
                           {key_observed_until, json_number(origin + observed_until)}});
+  };
+  if (f.sim->decomposed()) {
+    f.sim->on_root(nullptr, write_state);  // collective: rank 0 writes the others' rows too
+  } else if (procs.root()) {
+    write_state();
   }
   procs.wait_all();  // the state is on disk before any process reads it (extra_products)
 
@@ -496,7 +502,10 @@ void run_locked(const TwinSpec& twin, const CycleOptions& options, CycleSummary&
     // Warning levels, impacts and plan actions of the forecast: forecast_impacts/.
     impacts::ImpactsOptions io;
     io.forecast_time = sum.t0;
-    io.rain = impacts_rain.get();
+    // Under mpirun each process computed its rows of the rain: the impacts read it whole.
+    std::optional<RainfallField> whole_rain;
+    if (impacts_rain && f.sim->decomposed()) whole_rain.emplace(impacts_rain->whole());
+    io.rain = whole_rain ? &*whole_rain : impacts_rain.get();
     const impacts::ImpactsResult r = impacts::run_impacts(work / "forecast.h5", s, io);
     sum.impacts = (cycles / sum.cycle / fs::path(r.out).filename()).string();
     sum.impacts_headline = r.headline();

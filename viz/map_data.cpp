@@ -1,8 +1,11 @@
 #include "viz/map_data.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+
+#include "solver/row_source.hpp"
 
 namespace floodtwin::viz {
 
@@ -10,16 +13,21 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-/// Interior values of a padded field, NaN where the cell is inactive.
+/// Interior values of a padded field, NaN where the cell is inactive. Under a decomposition
+/// rank 0 holds a stripe of rows at a time (solver/row_source.hpp).
 template <class T>
 std::vector<double> interior(const solver::Simulation& sim, const T* padded) {
   const solver::Grid& g = sim.grid();
   std::vector<double> out(g.cell_count());
-  for (int j = 0; j < g.ny; ++j) {
-    for (int i = 0; i < g.nx; ++i) {
-      const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
-                     static_cast<std::size_t>(i);
-      out[c] = sim.is_active(i, j) ? static_cast<double>(padded[g.index(i, j)]) : nan;
+  for (int j0 = 0; j0 < g.ny; j0 += solver::held_stripe_rows) {
+    const int j1 = std::min(g.ny, j0 + solver::held_stripe_rows);
+    const solver::HeldRows held(g, j0, j1, {padded});
+    for (int j = j0; j < j1; ++j) {
+      for (int i = 0; i < g.nx; ++i) {
+        const auto c = static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) +
+                       static_cast<std::size_t>(i);
+        out[c] = sim.is_active(i, j) ? static_cast<double>(padded[g.index(i, j)]) : nan;
+      }
     }
   }
   return out;

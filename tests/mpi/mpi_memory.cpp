@@ -1,23 +1,24 @@
 // Memory per process (docs/mpi.md, "Memory per process"): run under mpirun -np P (P >= 2).
 //
-//   floodtwin_mpi_memory second|first-local
-//   floodtwin_mpi_memory second-resume CHECKPOINT
+//   floodtwin_mpi_memory second|first-local|second-resume CHECKPOINT
 //
 // Every process builds a case twice: a reference Simulation alone (every row) and one whose
 // blocks are chosen first (block_rows) and whose grid keeps only this process's block and its
 // margin (keep_block), as `floodtwin run` under mpirun builds it: a wet tilted valley with a
 // rain field, Green-Ampt losses of a per-cell conductivity, an open side, an inflow and flood
 // maps folded into the steps. Each is built and stepped 40 times (second order, or first order
-// with local time steps), and the growth of the process's resident memory (/proc/self/statm:
-// pages read but never written are not resident) is taken for each. Every process but rank 0
-// (which keeps every row: it gathers the whole state for the writers) must grow by no more
-// than its kept share of the reference's growth plus 10 % of it (the masks, one byte a cell,
-// are whole everywhere): a pass that writes another process's rows of any field fails. Then
-// the state and maps are gathered to rank 0, which compares them with the reference bit for
-// bit. With second-resume, the reference steps 20 times and rank 0 writes its checkpoint to
-// CHECKPOINT; the kept-rows case is built, resumed from it (io::read_checkpoint: each process
-// reads its kept rows only) and steps 20 times, and the reference 20 more: the same bounds
-// and comparison hold (a resume holding the whole checkpoint on every process fails).
+// with local time steps); rank 0 writes the reference's checkpoint to CHECKPOINT, and, within
+// Simulation::on_root, the kept-rows case's (served the other processes' rows a stripe at a
+// time). The growth of each process's resident memory (/proc/self/statm: pages read but never
+// written are not resident) is taken for each case: every process, rank 0 included, must grow
+// by no more than its kept share of the reference's growth plus 10 % of it (the masks, one
+// byte a cell, are whole everywhere): a pass that writes another process's rows of any field,
+// or a write on rank 0 that holds more than a stripe of them, fails. Rank 0 then reads the
+// kept-rows case's checkpoint back on one process and compares its state and maps with the
+// reference's bit for bit. With second-resume, both steps 20 times, the kept-rows case
+// resumed from the reference's checkpoint (io::read_checkpoint: each process reads its kept
+// rows only) and the reference going on: the same bounds and comparison hold (a resume
+// holding the whole checkpoint on every process fails).
 // Prints one line per failure and exits 1 on every process when any failed.
 #include <unistd.h>
 
@@ -107,16 +108,20 @@ void step(Case& c, int steps) {
   for (int s = 0; s < steps; ++s) c.sim->step();
 }
 
+/// Compares the interior cells of two padded fields bit for bit (NaN equals NaN).
 template <class A, class B>
-void expect_equal(const char* what, const A* got, const B* want, std::size_t n) {
-  for (std::size_t k = 0; k < n; ++k) {
-    const double a = static_cast<double>(got[k]);
-    const double b = static_cast<double>(want[k]);
-    if (std::memcmp(&a, &b, sizeof a) != 0 && !(std::isnan(a) && std::isnan(b))) {
-      ++g_failures;
-      std::printf("rank 0: %s differs at padded index %zu: %.17g, one process: %.17g\n", what, k, a,
-                  b);
-      return;
+void expect_equal(const char* what, const solver::Grid& g, const A* got, const B* want) {
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i < g.nx; ++i) {
+      const auto k = static_cast<std::size_t>(g.index(i, j));
+      const double a = static_cast<double>(got[k]);
+      const double b = static_cast<double>(want[k]);
+      if (std::memcmp(&a, &b, sizeof a) != 0 && !(std::isnan(a) && std::isnan(b))) {
+        ++g_failures;
+        std::printf("rank 0: %s differs at cell (%d, %d): %.17g, one process: %.17g\n", what, i, j,
+                    a, b);
+        return;
+      }
     }
   }
 }
@@ -132,8 +137,8 @@ int main(int argc, char** argv) {
   const bool resume = mode == "second-resume";
   const solver::Scheme scheme = local ? solver::Scheme::first_order : solver::Scheme::second_order;
   const int levels = local ? 3 : 0;
-  if (size < 2 || (resume && argc < 3)) {
-    std::printf("run this under mpirun -np 2 or more (second-resume: and a checkpoint path)\n");
+  if (size < 2 || argc < 3) {
+    std::printf("run this under mpirun -np 2 or more, with a mode and a checkpoint path\n");
     parallel::finalize();
     return 1;
   }
@@ -149,14 +154,15 @@ int main(int argc, char** argv) {
   const double grown_one = resident_now() - before_one;
 
   const std::shared_ptr<solver::Decomposition> d = parallel::world_decomposition();
-  if (resume) {
-    if (rank == 0) io::write_checkpoint(argv[2], *one.sim, one.maps.get(), {});
-    (void)d->any(false);  // every process waits for the checkpoint
-    step(one, steps);
-    // HDF5 started, and its code paged in, before the measurement (its libraries' pages
-    // count as resident): what is measured below is the fields read.
-    (void)io::read_checkpoint_info(argv[2]);
-  }
+  // Rank 0 writes the reference's checkpoint (resumed from with second-resume); HDF5 is then
+  // started, and its code paged in, on every process before the measurement (its libraries'
+  // pages count as resident): what is measured below is the fields.
+  const std::string reference_checkpoint = argv[2];
+  const std::string split_checkpoint = reference_checkpoint + ".split.h5";
+  if (rank == 0) io::write_checkpoint(reference_checkpoint, *one.sim, one.maps.get(), {});
+  (void)d->any(false);  // every process waits for the checkpoint
+  (void)io::read_checkpoint_info(reference_checkpoint);
+  if (resume) step(one, steps);
   solver::Grid mine = whole;
   {
     std::vector<Real> z(whole.cell_count(), Real(0));  // every cell active: blocks by rows
@@ -166,10 +172,13 @@ int main(int argc, char** argv) {
   const double before_split = resident_now();
   Case split = make_case(mine, scheme, levels);
   split.sim->set_decomposition(d);
-  if (resume) io::read_checkpoint(argv[2], *split.sim, split.maps.get());
+  if (resume) io::read_checkpoint(reference_checkpoint, *split.sim, split.maps.get());
   step(split, steps);
+  // Rank 0 writes the whole state and maps, served the others' rows a stripe at a time.
+  split.sim->on_root(split.maps.get(),
+                     [&] { io::write_checkpoint(split_checkpoint, *split.sim, split.maps.get()); });
   const double grown_split = resident_now() - before_split;
-  if (rank > 0) {
+  {
     const auto [k0, k1] = mine.kept_rows();
     const double share = static_cast<double>(k1 - k0) / (whole.ny + 2);
     const double bound = (share + 0.1) * grown_one;
@@ -183,21 +192,23 @@ int main(int argc, char** argv) {
       std::printf("rank %d: FAILED: more than its share of the fields is resident\n", rank);
     }
   }
-  split.sim->gather_to_root();
-  split.maps->gather_to_root(*d);
-  const std::size_t n = whole.padded_size();
+  (void)d->any(false);  // the split checkpoint is on disk
   if (rank == 0) {
-    if (one.sim->time() != split.sim->time()) {
+    // Read back whole, one process: bitwise the reference's state and maps.
+    Case back = make_case(whole, scheme, levels);
+    io::read_checkpoint(split_checkpoint, *back.sim, back.maps.get());
+    if (one.sim->time() != back.sim->time()) {
       ++g_failures;
-      std::printf("rank 0: time %.17g, one process %.17g\n", double(split.sim->time()),
+      std::printf("rank 0: time %.17g, one process %.17g\n", double(back.sim->time()),
                   double(one.sim->time()));
     }
-    expect_equal("h", split.sim->h(), one.sim->h(), n);
-    expect_equal("qx", split.sim->qx(), one.sim->qx(), n);
-    expect_equal("qy", split.sim->qy(), one.sim->qy(), n);
-    split.maps->for_each_map([&](const char* name, const auto& field) {
+    expect_equal("h", whole, back.sim->h(), one.sim->h());
+    expect_equal("qx", whole, back.sim->qx(), one.sim->qx());
+    expect_equal("qy", whole, back.sim->qy(), one.sim->qy());
+    back.maps->for_each_map([&](const char* name, const auto& field) {
       one.maps->for_each_map([&](const char* other, const auto& reference) {
-        if (std::strcmp(name, other) == 0) expect_equal(name, field.data(), reference.data(), n);
+        if (std::strcmp(name, other) == 0)
+          expect_equal(name, whole, field.data(), reference.data());
       });
     });
   }
