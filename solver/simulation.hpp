@@ -118,7 +118,7 @@ inline constexpr int block_margin = 8;
 std::vector<int> block_rows(const Grid& grid, std::span<const Real> elevation, int processes,
                             Scheme scheme);
 /// Sets the grid's kept rows to d's block of this process and block_margin rows around it
-/// (rank 0, which gathers the whole state for the writers, keeps every row). A Simulation,
+/// (rank 0 too: its writers read the others' rows through on_root). A Simulation,
 /// FloodMaps and loss models built on the grid then fill only these rows, so that each
 /// process holds about its share of the fields (docs/mpi.md, "Memory per process").
 void keep_block(Grid& grid, const Decomposition& d);
@@ -331,21 +331,19 @@ class Simulation {
   /// process sums its own rows and Decomposition::sum_rows adds every row's sum in row order
   /// (one Allgatherv): a **collective** call, which every process must make at the same point
   /// (as driver::run's progress and summary do). Two windows need no communication, so one
-  /// process may call it alone there: (1) before the first step since set_decomposition or
-  /// restore (every process holds the same whole state: the results writer's header, the
-  /// first step's initial volume; a process keeping only some rows, Grid::kept_rows, holds
-  /// those: set_decomposition computes the volume collectively and keeps it for this window,
-  /// a restore does not, and after a restore the process keeping every row, rank 0 of a run,
-  /// has the whole number); (2) after gather_to_root and before the next step or state
-  /// change (the number is computed by gather_to_root, collectively, and kept: rank 0's
-  /// results and checkpoint writers call mass_balance() alone after a gather). Outside them a
-  /// call on only some processes waits for the others for ever.
+  /// process may call it alone there, the number being computed collectively and kept:
+  /// (1) before the first step since set_decomposition or restore (both compute it: the
+  /// results writer's header, the first step's initial volume); (2) after on_root or
+  /// gather_to_root and before the next step or state change (rank 0's results and
+  /// checkpoint writers call mass_balance() alone there). Where processes keep only their
+  /// rows (rows_partial), any other call is collective; outside them a call on only some
+  /// processes waits for the others for ever.
   [[nodiscard]] double stored_volume() const;
   /// Active cells with depth > threshold. Decomposed: collective (each process counts its own
   /// rows per row, one sum_rows), bitwise the one-process count on every process, except in
-  /// window (1) of stored_volume (no step since set_decomposition or restore), where every
-  /// process counts its state alone (its kept rows: Grid::kept_rows). Unlike stored_volume, no
-  /// number is kept by gather_to_root: after a gather every process calls it, or none.
+  /// window (1) of stored_volume (no step since set_decomposition or restore) when every
+  /// process keeps every row (not rows_partial), where each counts its state alone. Unlike
+  /// stored_volume, no number is kept by on_root: every process calls it, or none.
   [[nodiscard]] std::size_t wet_cells(Real threshold = Real(1e-3)) const;
   [[nodiscard]] std::size_t active_cells() const { return active_cells_; }
   [[nodiscard]] const std::vector<PointSource>& point_sources() const { return sources_; }
