@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 #include "solver/error.hpp"
 #include "solver/field_memory.hpp"
@@ -183,6 +184,7 @@ void Simulation::on_root(const FloodMaps* maps, const std::function<void()>& wri
     for (auto& field : losses_->state_fields()) serve(*field.second);
   }
   if (maps != nullptr) maps->for_each_map([&](const char*, const auto& field) { serve(field); });
+  if (fields.size() > 64) throw std::logic_error("on_root: more than 64 fields to serve");
   RootRows rows(*decomp_, grid_, std::move(fields));
   const bool root = decomp_->rank() == 0;
   struct Current {  // the row source while `write` runs on rank 0, and only then

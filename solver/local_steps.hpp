@@ -1,13 +1,30 @@
 #pragma once
 /// @file local_steps.hpp
-/// The buffers of local time stepping (Simulation::local_cycle, local_steps.cpp; private to
-/// solver/).
+/// The buffers of local time stepping (Simulation::local_cycle, local_steps.cpp, and
+/// Simulation::plan_local_cycle, local_levels.cpp; private to solver/).
 #include <cstdint>
 #include <vector>
 
 #include "solver/simulation.hpp"
 
 namespace floodtwin::solver {
+
+namespace local_detail {
+/// 2^l for the levels (exact in floating point).
+inline constexpr Real kPow2[8] = {1, 2, 4, 8, 16, 32, 64, 128};
+
+/// Cells per level between a cell and a faster one: a wave from a cell of level m reaches a
+/// cell d cells away after about d 2^m global steps, so that cell should not wait much longer
+/// than that for its next update (levels then grow as log2 d; this spreads them linearly,
+/// by one level every kSpread cells).
+inline constexpr int kSpread = 4;
+
+/// min(a, b + 1) without overflow past 255 (the chamfer passes of levels and reach).
+inline std::uint8_t sat_next(std::uint8_t a, std::uint8_t b) {
+  const auto next = static_cast<std::uint8_t>(b + (b != 255 ? 1 : 0));
+  return a < next ? a : next;
+}
+}  // namespace local_detail
 
 struct Simulation::LocalSteps {
   /// Level per padded cell (ghosts and walls included): a cell steps 2^level global steps at a

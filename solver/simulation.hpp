@@ -449,6 +449,9 @@ class Simulation {
   /// Returns false (the state as before) when the cycle is rejected: a cell went dry below
   /// zero or its rate grew beyond its step within the cycle.
   bool local_cycle(Real t, Real dt0, int levels, Real t_end);
+  /// The plan of that cycle (local_levels.cpp): the cells' levels and reach, and the column
+  /// runs per row and level threshold its steps visit (LocalSteps).
+  void plan_local_cycle(Real t0, Real dt0, int levels, Real t_end);
   /// A step of local time stepping: one cycle from time_, at most dt_limit and ending at the
   /// horizon at the latest (as step()); returns its length, or nothing when no cycle of one
   /// level or more is accepted (step() then takes a global step).
