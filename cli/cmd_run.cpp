@@ -12,7 +12,6 @@
 
 #ifdef FLOODTWIN_HAVE_MPI
 #include "parallel/mpi_decomposition.hpp"
-#include "terrain/rainfall.hpp"
 #endif
 #include "cli/args.hpp"
 #include "cli/command.hpp"
@@ -25,6 +24,7 @@
 #include "io/file_lock.hpp"
 #include "scenarios/scenario.hpp"
 #include "solver/error.hpp"
+#include "terrain/rainfall.hpp"
 
 namespace {
 
