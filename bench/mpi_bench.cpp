@@ -2,12 +2,12 @@
 //
 //   mpirun -np P floodtwin-mpi-bench N STEPS [first|second] [weak]
 //
-// An N x N grid (weak: N columns, N x P rows) (10 m cells) of a sloping valley, wet everywhere (a dam break on 1 m of
-// water), STEPS steps after 5 warm-up steps. Rank 0 prints: wall time per step (the slowest
-// process), halo messages and bytes per step sent by each process, Allreduce latency (1000
-// reductions of one double, mean), the time to gather the state and seven flood maps to rank
-// 0 and to write them (a checkpoint, as `floodtwin run` writes results), and every process's
-// peak RSS.
+// An N x N grid (weak: N columns, N x P rows) (10 m cells) of a sloping valley, wet everywhere (a
+// dam break on 1 m of water), STEPS steps after 5 warm-up steps. Rank 0 prints: wall time per step
+// (the slowest process), halo messages and bytes per step sent by each process, Allreduce latency
+// (1000 reductions of one double, mean), the time for rank 0 to write the state and seven flood
+// maps (a checkpoint, the other processes serving their rows: Simulation::on_root, as
+// `floodtwin run` writes its outputs), and every process's peak RSS.
 #include <mpi.h>
 #include <omp.h>
 #include <sys/resource.h>

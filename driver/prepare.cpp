@@ -234,7 +234,8 @@ Forecast prepare(const Scenario& s, const std::shared_ptr<solver::Decomposition>
   cfg.local_levels = s.local_levels;
   if (processes && processes->size() > 1) {
     // Memory per process (docs/mpi.md): the blocks now, from the conditioned bed, so that
-    // every field below is filled in this process's rows only (rank 0 keeps every row).
+    // every field below is filled in this process's rows only (rank 0 too: its writers are
+    // served the others' rows, Simulation::on_root).
     processes->set_rows(solver::block_rows(grid, dem.values, processes->size(), cfg.scheme));
     solver::keep_block(grid, *processes);
   }

@@ -25,10 +25,6 @@ void Simulation::plan_local_cycle(Real t0, Real dt0, int L, Real t_end) {
   const int nx = G.nx;
   const int ny = G.ny;
   const std::ptrdiff_t stride = G.stride();
-  const Real g = config_.gravity;
-  const Real dry = config_.dry_depth;
-  const Real inv_dx = Real(1) / G.dx;
-  const Real inv_dy = Real(1) / G.dy;
   const int steps = 1 << L;
   const int threads = step_threads();
   LocalSteps& S = *local_;
@@ -48,6 +44,10 @@ void Simulation::plan_local_cycle(Real t0, Real dt0, int L, Real t_end) {
   const bool all_live = rain_everywhere;
   // A cell's own level: the largest l <= L with rate dt0 2^l <= cfl (a still cell: L).
   const Real rate_scale = dt0 / cfl;
+  const Real g = config_.gravity;
+  const Real dry = config_.dry_depth;
+  const Real inv_dx = Real(1) / G.dx;
+  const Real inv_dy = Real(1) / G.dy;
   const std::uint8_t* mask = mask_.data();
   // Decomposed: each process computes the own levels and seeds of its rows (and of the ghost
   // row at its edge of the grid); a cell's level and reach depend on cells within kSpread L
