@@ -16,6 +16,7 @@ Cases (written under --dir, inputs as GeoTIFFs):
 
 usage: bench/run_cost.py CASE SIZE [--cli build/release/cli/floodtwin] [--threads 2]
                          [--duration 60s] [--dir /tmp/ft-run-cost] [--order 1] [--cfl C]
+                         [--local-levels L]
 prints: run case=... wall_s=... cpu_s=... steps=... peak_rss_mib=... bytes_per_cell=...
 """
 
@@ -47,7 +48,7 @@ def write_raster(path, array):
     ds = None
 
 
-def eatest4_case(d, cell, order, cfl):
+def eatest4_case(d, cell, order, cfl, local_levels=0):
     """After EA Test 4 (Neelz & Pender 2013): flat 1000 m (x) by 2000 m (y), dry."""
     d.mkdir(parents=True, exist_ok=True)
     nx, ny = int(round(1000 / cell)), int(round(2000 / cell))
@@ -61,6 +62,8 @@ def eatest4_case(d, cell, order, cfl):
     (d / "inflow.csv").write_text("time,value\n0,0\n3600,20\n10800,20\n18000,0\n")
     scheme = "first-order" if order == 1 else "second-order"
     cfl_line = f"cfl = {cfl}" if cfl else ""
+    if local_levels:
+        cfl_line += f"\nlocal_levels = {local_levels}"
     (d / "case.toml").write_text(
         f"""
 [simulation]
@@ -176,13 +179,16 @@ def main():
     ap.add_argument("--order", type=int, default=1)
     ap.add_argument("--dir", default="/tmp/ft-run-cost")
     ap.add_argument("--cfl", type=float, default=None, help="default: the scheme's")
+    ap.add_argument("--local-levels", type=int, default=0, help="eatest4: local time steps")
     a = ap.parse_args()
     d = Path(a.dir) / f"{a.case}{a.size}_o{a.order}_{a.duration}_cfl{a.cfl or 'default'}"
+    if a.local_levels:
+        d = d.with_name(d.name + f"_L{a.local_levels}")
     if a.case == "eatest4":
         toml = (
             d / "case.toml"
             if (d / "case.toml").exists()
-            else eatest4_case(d, a.size, a.order, a.cfl)
+            else eatest4_case(d, a.size, a.order, a.cfl, a.local_levels)
         )
     elif a.case == "demo":
         toml = d / "demo.toml" if (d / "demo.toml").exists() else demo_case(d, a.size)

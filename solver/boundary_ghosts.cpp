@@ -223,17 +223,25 @@ Real inflow_depth(Real q, Real u_in, Real h_in, Real g) {
 }
 }  // namespace
 
-void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt) const {
+void Simulation::fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt,
+                             GhostRows rows) const {
   // Under a decomposition, only the ghosts of the kept rows (Grid::kept_rows): those of the
   // block's rows and the halo are all a process reads, and writing the others would make
-  // every page along the west and east edges of h, qx and qy resident.
-  const bool all_rows = grid_.keeps_all();
+  // every page along the west and east edges of h, qx and qy resident. A ghost cell's
+  // interior cell is in its row or (the grid's ghost rows) in the block's first or last row.
+  const bool all_rows = grid_.keeps_all() && rows == GhostRows::kept;
   const auto [kept0, kept1] = grid_.kept_rows();
+  const int block0 = row0_ == 0 ? -1 : row0_;
+  const int block1 = row1_ == grid_.ny ? grid_.ny + 1 : row1_;
   const std::ptrdiff_t stride = grid_.stride();
   for (const GhostCell& gc : ghost_cells_) {
     if (!all_rows) {
       const auto row = static_cast<int>(gc.ghost / stride) - Grid::ghost;
       if (row < kept0 || row >= kept1) continue;
+      const bool in_block = row >= block0 && row < block1;
+      if ((rows == GhostRows::block && !in_block) || (rows == GhostRows::halo && in_block)) {
+        continue;
+      }
     }
     const auto kg = static_cast<std::size_t>(gc.ghost);
     const auto kc = static_cast<std::size_t>(gc.interior);

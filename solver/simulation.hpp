@@ -416,17 +416,25 @@ class Simulation {
   void plan_columns();
   /// A stage reads h_in..qy_in and writes h_out..qy_out (the same arrays for the in-place
   /// first-order step), visiting the rows of work_rows_; live_out: the wet columns of its
-  /// output rows.
+  /// output rows. With `halo_in` (a decomposed second-order step's second stage, whose input
+  /// halo is still in flight) the rows that read no halo row are swept first, then
+  /// `halo_in()` lands the halo, then the block's edge rows are swept: the same faces and
+  /// updates as one sweep (a band may start at any row), so the results are bitwise the same.
   template <bool kSecondOrder>
   StageResult stage(const Real* h_in, const Real* qx_in, const Real* qy_in, Real* h_out,
                     Real* qx_out, Real* qy_out, const Real* h_base, const Real* qx_base,
                     const Real* qy_base, Real t_stage, Real dt, Real weight, bool final_stage,
-                    Real rain_depth, std::vector<Span>& live_out);
+                    Real rain_depth, std::vector<Span>& live_out,
+                    const std::function<void()>* halo_in = nullptr);
   /// Rescans the wet columns of the state when unknown (after an edit).
   void refresh_live();
   /// Fills work_rows_ for a step with uniform rain depth `rain_depth`.
   void plan_rows(Real rain_depth);
-  void fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt) const;
+  /// Which ghost cells fill_ghosts fills under a decomposition: those of every kept row, of
+  /// the block's rows (and the grid's ghost row next to the block), or of the halo rows only.
+  enum class GhostRows : std::uint8_t { kept, block, halo };
+  void fill_ghosts(Real* h, Real* qx, Real* qy, Real t, Real step_start, Real dt,
+                   GhostRows rows = GhostRows::kept) const;
   [[nodiscard]] Real boundary_rate(Real t) const;
   void rebuild_boundary_cells();
   void apply_point_sources(Real t, Real dt);

@@ -14,7 +14,9 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "solver/flood_maps.hpp"
@@ -49,7 +51,8 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
                                           const Real* h_base, const Real* qx_base,
                                           const Real* qy_base, Real /*t_stage*/, Real dt,
                                           Real weight, bool final_stage, Real rain_depth,
-                                          std::vector<Span>& live_out) {
+                                          std::vector<Span>& live_out,
+                                          const std::function<void()>* halo_in) {
   const Grid& G = grid_;
   const int nx = G.nx;
   const int ny = G.ny;
@@ -80,9 +83,26 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   // Then (finish_in_stage) the depth lost and the count of bad loss depths.
   constexpr int kSums = 9;
   row_sums_.assign(static_cast<std::size_t>(ny) * kSums, 0.0);
-  // The rows of this process (all without a decomposition), shared among the threads.
-  const int rows0 = row0_;
-  const int rows1 = row1_;
+  // The rows of this process (all without a decomposition), shared among the threads: in
+  // one sweep, or (halo_in) the rows that read no halo row first and the block's edges after.
+  struct Sweep {
+    int first = 0;
+    int last = 0;
+  };
+  std::array<Sweep, 3> sweeps{Sweep{row0_, row1_}, Sweep{}, Sweep{}};
+  bool split = false;
+  if (halo_in != nullptr && !in_place) {
+    // A row reads the rows within `depth` of it (load_row(j + 2) in second order); the grid's
+    // ghost rows next to a block are filled here, not received.
+    constexpr int depth = kSecondOrder ? 2 : 1;
+    const int a = row0_ > 0 ? row0_ + depth : row0_;
+    const int b = row1_ < ny ? row1_ - depth : row1_;
+    if (a < b) {
+      sweeps = {Sweep{a, b}, Sweep{row0_, a}, Sweep{b, row1_}};
+      split = true;
+    }
+  }
+  if (halo_in != nullptr && !split) (*halo_in)();  // too few rows: every row reads the halo
 
   double max_rate = 0;
   // Columns visited per row: a step with skipping visits the column sets of plan_columns
@@ -137,6 +157,11 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
   for (const Real* f : {h_in, qx_in, qy_in, z}) load_fields.add(f);
   load_fields.add(mask);
 
+  for (std::size_t sweep = 0; sweep < sweeps.size(); ++sweep) {
+    if (sweep == 1 && split) (*halo_in)();
+    const int rows0 = sweeps[sweep].first;
+    const int rows1 = sweeps[sweep].last;
+    if (rows0 >= rows1) continue;
 #pragma omp parallel num_threads(step_threads()) reduction(max : max_rate)
   {
     const int tid = omp_get_thread_num();
@@ -574,8 +599,9 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
       }
     }
   }
+  }  // sweeps
 
-  for (int j = rows0; j < rows1; ++j) {
+  for (int j = row0_; j < row1_; ++j) {
     const auto jr = static_cast<std::size_t>(j) * kSums;
     if (!(row_sums_[jr + 4] > 0)) continue;
     // Locate the first non-finite cell of the row (a large negative depth was clipped to 0
@@ -619,10 +645,12 @@ Simulation::StageResult Simulation::stage(const Real* h_in, const Real* qx_in, c
 template Simulation::StageResult Simulation::stage<false>(const Real*, const Real*, const Real*,
                                                           Real*, Real*, Real*, const Real*,
                                                           const Real*, const Real*, Real, Real,
-                                                          Real, bool, Real, std::vector<Span>&);
+                                                          Real, bool, Real, std::vector<Span>&,
+                                                          const std::function<void()>*);
 template Simulation::StageResult Simulation::stage<true>(const Real*, const Real*, const Real*,
                                                          Real*, Real*, Real*, const Real*,
                                                          const Real*, const Real*, Real, Real, Real,
-                                                         bool, Real, std::vector<Span>&);
+                                                         bool, Real, std::vector<Span>&,
+                                                         const std::function<void()>*);
 
 }  // namespace floodtwin::solver

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <sstream>
@@ -269,13 +270,24 @@ Real Simulation::step(Real dt_limit) {
     fill_ghosts(h_.data(), qx_.data(), qy_.data(), t, t, dt);
     r1 = stage<true>(h_.data(), qx_.data(), qy_.data(), h1_.data(), qx1_.data(), qy1_.data(),
                      nullptr, nullptr, nullptr, t, dt, Real(0.5), false, 0, live1_);
-    if (decomposed()) flows_.merge_stage(grid_, *decomp_);
+    // Stage 2 reads the halo rows of stage 1's output. Decomposed, the exchange is posted
+    // now and lands while stage 2 sweeps the rows that read no halo row (the ghosts of the
+    // block's rows filled before the rows are sent, those of the halo rows once received).
+    const std::function<void()> halo_in = [&] {
+      complete_halo();
+      fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt, GhostRows::halo);
+    };
+    if (decomposed()) {
+      fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt, GhostRows::block);
+      exchange_halo(h1_.data(), qx1_.data(), qy1_.data(), false);
+      flows_.merge_stage(grid_, *decomp_);
+    } else {
+      fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt);
+    }
     flows_.end_stage(0.5 * static_cast<double>(dt));
-    exchange_halo(h1_.data(), qx1_.data(), qy1_.data());  // stage 2 reads the halo rows
-    fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt);
     r2 = stage<true>(h1_.data(), qx1_.data(), qy1_.data(), h_.data(), qx_.data(), qy_.data(),
                      h_.data(), qx_.data(), qy_.data(), t + dt, dt, Real(0.5), true, rain_depth,
-                     live_);
+                     live_, decomposed() ? &halo_in : nullptr);
     if (decomposed()) flows_.merge_stage(grid_, *decomp_);
     flows_.end_stage(0.5 * static_cast<double>(dt));
   }
