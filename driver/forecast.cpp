@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -233,25 +234,25 @@ RunSummary run(Forecast& f, const RunOptions& options) {
   summary.steps = sim.steps();
   summary.balance = sim.mass_balance();  // collective
   // The deepest water and the flooded area: each process over its own rows, then together
-  // (a maximum and a count of cells: exact, the one-process numbers).
+  // (a maximum, and flooded cells counted per row and added up in row order: exact, the
+  // one-process numbers).
   const solver::Grid& grid = sim.grid();
   const auto [own0, own1] = sim.owned_rows();
-  double flooded = 0;
+  std::vector<double> flooded_rows(static_cast<std::size_t>(grid.ny), 0.0);
   for (int j = own0; j < own1; ++j) {
+    double& row = flooded_rows[static_cast<std::size_t>(j)];
     for (int i = 0; i < grid.nx; ++i) {
       const auto k = static_cast<std::size_t>(grid.index(i, j));
       summary.max_depth = std::max(summary.max_depth, static_cast<double>(maps.max_depth[k]));
-      if (maps.max_depth[k] > maps.threshold()) flooded += 1;
+      if (maps.max_depth[k] > maps.threshold()) row += 1;
     }
   }
+  double flooded = 0;
   if (split) {
-    std::vector<double> each(static_cast<std::size_t>(decomposition->size()) + 1, 0.0);
-    each[0] = summary.max_depth;
-    each[static_cast<std::size_t>(decomposition->rank()) + 1] = flooded;
-    decomposition->max_each(each);  // counts are >= 0: the maximum of one and zeros
-    summary.max_depth = each[0];
-    flooded = 0;
-    for (std::size_t p = 1; p < each.size(); ++p) flooded += each[p];
+    summary.max_depth = decomposition->max(summary.max_depth);
+    decomposition->sum_rows(flooded_rows, 1, std::span<double>(&flooded, 1));
+  } else {
+    for (const double row : flooded_rows) flooded += row;
   }
   summary.flooded_area = flooded * grid.cell_area();
   if (stopped) {

@@ -19,8 +19,8 @@
 #include "io/file_lock.hpp"
 #include "io/results_writer.hpp"
 #include "solver/error.hpp"
+#include "solver/gauge_sample.hpp"
 #include "solver/infiltration.hpp"
-#include "solver/row_source.hpp"
 #include "terrain/rainfall.hpp"
 #include "terrain/roughness.hpp"
 
@@ -383,26 +383,12 @@ MemberResult run_member(driver::Forecast& f, const Member& m, const MemberRunOpt
   // Within on_root (rank 0 samples: the gauge's row from its owner).
   auto sample_gauges = [&]() {
     out.gauge_time.push_back(static_cast<double>(sim.time()));
-    // On a sub-grid channel cell the river, as the results file's gauges.
+    // As the results file's gauges (on a sub-grid channel cell the river).
     const std::vector<solver::ChannelCellOutput> river = sim.channel_outputs();
     for (const std::size_t k : cells) {
-      if (sim.mask()[k] != solver::cell_active) {
-        out.gauge_depth.push_back(std::numeric_limits<double>::quiet_NaN());
-        out.gauge_water_level.push_back(std::numeric_limits<double>::quiet_NaN());
-        continue;
-      }
-      const std::ptrdiff_t c =
-          river.empty() ? -1 : sim.channels()->find(static_cast<std::ptrdiff_t>(k));
-      if (c >= 0) {
-        out.gauge_depth.push_back(river[static_cast<std::size_t>(c)].depth);
-        out.gauge_water_level.push_back(river[static_cast<std::size_t>(c)].level);
-        continue;
-      }
-      const int row = static_cast<int>(k / static_cast<std::size_t>(grid.stride())) - 1;
-      const solver::HeldRows held(grid, row, row + 1, {sim.h(), sim.z()});
-      const double h = sim.h()[k];
-      out.gauge_depth.push_back(h);
-      out.gauge_water_level.push_back(h + static_cast<double>(sim.z()[k]));
+      const solver::GaugeSample g = solver::sample_gauge(sim, k, river);
+      out.gauge_depth.push_back(g.depth);
+      out.gauge_water_level.push_back(g.level);
     }
     if (writer) writer->write_gauges(sim);
   };

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <initializer_list>
 #include <limits>
 #include <optional>
@@ -18,12 +17,13 @@
 
 #include "floodtwin/version.hpp"
 #include "io/cf_grid_mapping_write.hpp"
-#include "io/chunk_filter.hpp"
 #include "io/file_lock.hpp"
 #include "io/hdf5_util.hpp"
 #include "io/results_names.hpp"
 #include "io/results_reader.hpp"
+#include "io/stripe_writer.hpp"
 #include "solver/error.hpp"
+#include "solver/gauge_sample.hpp"
 #include "solver/row_source.hpp"
 
 namespace floodtwin::io {
@@ -430,124 +430,17 @@ struct ResultsWriter::Impl {
   /// Writes the float32 grid of `var`: `value(k)` at the padded index k of an active cell, NaN
   /// elsewhere (tests/io: the results of a run against the state). Into the map [y][x], or,
   /// when `index` is given, into the row `index` of the snapshot variable [time][y][x] (grown
-  /// to index + 1). `reads`: the padded fields value() reads (write_rows).
+  /// to index + 1). `reads`: the padded fields value() reads (StripeWriter::write).
   template <class Value>
   void write_striped(const char* var, const std::uint8_t* mask, std::optional<hsize_t> index,
                      std::initializer_list<const void*> reads, Value value) {
-    write_rows(var, index, reads, [this, mask, &value](int j, float* out) {
+    stripes().write(open(var).get(), var, index, reads, [this, mask, &value](int j, float* out) {
       const auto base = static_cast<std::size_t>(grid.index(0, j));
       for (std::size_t i = 0; i < static_cast<std::size_t>(grid.nx); ++i) {
         out[i] =
             mask[base + i] == solver::cell_active ? static_cast<float>(value(base + i)) : float_nan;
       }
     });
-  }
-
-  /// Writes the float32 grid of `var` a stripe of chunk rows at a time from a buffer of that
-  /// stripe (no whole-grid copy); `row(j, out)` writes the nx values of row j, and is called
-  /// from several threads at once. Each stripe covers whole chunks, so every chunk is filtered
-  /// once. With compression on, the stripe's chunks are shuffled and deflated on all threads
-  /// (io/chunk_filter.hpp) and stored with H5Dwrite_chunk: the same bytes HDF5's pipeline
-  /// would store, which runs on one thread only. Under a decomposition, rank 0 holds each
-  /// stripe's rows of the padded fields `reads` while it fills it (solver/row_source.hpp).
-  template <class Row>
-  void write_rows(const char* var, std::optional<hsize_t> index,
-                  std::initializer_list<const void*> reads, Row row) {
-    const std::string what = std::string("writing ") + var;
-    const Id d = open(var);
-    std::vector<hsize_t> dims = detail::dataset_shape(d.get(), name, var);
-    if (index) {
-      dims[0] = *index + 1;
-      check(H5Dset_extent(d.get(), dims.data()), name, what);
-    }
-    const int cy = std::clamp(options.chunk_y > 0 ? options.chunk_y : 256, 1, grid.ny);
-    const int cx = std::clamp(options.chunk_x > 0 ? options.chunk_x : 256, 1, grid.nx);
-    const auto nx = static_cast<std::size_t>(grid.nx);
-    stripe.resize(static_cast<std::size_t>(cy) * nx);
-    const Id space = detail::space_id(H5Dget_space(d.get()), name, what);
-    for (int j0 = 0; j0 < grid.ny; j0 += cy) {
-      const int rows = std::min(cy, grid.ny - j0);
-      const solver::HeldRows held(grid, j0, j0 + rows, reads);
-      if (options.deflate_level > 0) {
-        write_filtered_stripe(d.get(), index, j0, rows, cy, cx, row, what);
-        continue;
-      }
-      for (int j = j0; j < j0 + rows; ++j) {
-        row(j, stripe.data() + static_cast<std::size_t>(j - j0) * nx);
-      }
-      std::vector<hsize_t> start(dims.size(), 0);
-      std::vector<hsize_t> count = dims;
-      if (index) {
-        start[0] = *index;
-        count[0] = 1;
-      }
-      start[dims.size() - 2] = static_cast<hsize_t>(j0);
-      count[dims.size() - 2] = static_cast<hsize_t>(rows);
-      check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
-                                nullptr),
-            name, what);
-      // The memory space has the selection's shape: HDF5 then copies whole rows (a flat one
-      // makes it map element by element).
-      const Id mem = detail::space_id(
-          H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), name, what);
-      check(H5Dwrite(d.get(), H5T_NATIVE_FLOAT, mem.get(), space.get(), H5P_DEFAULT, stripe.data()),
-            name, what);
-    }
-  }
-
-  /// The stripe of rows [j0, j0 + rows) of a compressed variable: rows filled and chunks
-  /// (cy x cx, padded with the fill value NaN past the grid's edges, as HDF5 stores edge
-  /// chunks) shuffled and deflated on all threads, then stored in order by H5Dwrite_chunk.
-  template <class Row>
-  void write_filtered_stripe(hid_t d, std::optional<hsize_t> index, int j0, int rows, int cy,
-                             int cx, Row& row, const std::string& what) {
-    const auto nx = static_cast<std::size_t>(grid.nx);
-    const int chunks = (grid.nx + cx - 1) / cx;
-    packed.resize(static_cast<std::size_t>(chunks));
-    const std::size_t chunk_values = static_cast<std::size_t>(cy) * static_cast<std::size_t>(cx);
-    std::exception_ptr failure;
-#pragma omp parallel
-    {
-      std::vector<float> chunk(chunk_values);
-      std::vector<unsigned char> shuffled(options.shuffle ? chunk_values * sizeof(float) : 0);
-#pragma omp for schedule(static)
-      for (int j = j0; j < j0 + rows; ++j) {
-        row(j, stripe.data() + static_cast<std::size_t>(j - j0) * nx);
-      }
-#pragma omp for schedule(dynamic, 1)
-      for (int c = 0; c < chunks; ++c) {
-        const int i0 = c * cx;
-        const auto width = static_cast<std::size_t>(std::min(cx, grid.nx - i0));
-        std::fill(chunk.begin(), chunk.end(), float_nan);
-        for (int r = 0; r < rows; ++r) {
-          std::copy_n(
-              stripe.data() + static_cast<std::size_t>(r) * nx + static_cast<std::size_t>(i0),
-              width, chunk.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(cx));
-        }
-        const auto* bytes = reinterpret_cast<const unsigned char*>(chunk.data());
-        if (options.shuffle) {
-          detail::shuffle_bytes(bytes, chunk_values, sizeof(float), shuffled.data());
-          bytes = shuffled.data();
-        }
-        try {
-          detail::deflate_bytes(bytes, chunk_values * sizeof(float), options.deflate_level,
-                                packed[static_cast<std::size_t>(c)], name.c_str());
-        } catch (...) {
-#pragma omp critical(floodtwin_results_chunk_failure)
-          if (!failure) failure = std::current_exception();
-        }
-      }
-    }
-    if (failure) std::rethrow_exception(failure);
-    std::vector<hsize_t> offset;
-    if (index) offset.push_back(*index);
-    offset.push_back(static_cast<hsize_t>(j0));
-    offset.push_back(0);
-    for (int c = 0; c < chunks; ++c) {
-      offset.back() = static_cast<hsize_t>(c) * static_cast<hsize_t>(cx);
-      const std::vector<unsigned char>& p = packed[static_cast<std::size_t>(c)];
-      check(H5Dwrite_chunk(d, H5P_DEFAULT, 0, offset.data(), p.size(), p.data()), name, what);
-    }
   }
 
   /// Grows the unlimited first dimension of `var` to `index + 1` and writes the row `index`
@@ -603,8 +496,16 @@ struct ResultsWriter::Impl {
   void flush() { check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), name, "flushing"); }
 
   std::vector<std::uint8_t> active_mask;           // padded mask of the run, kept for finalize()
-  std::vector<float> stripe;                       // write_rows' buffer: chunk rows x nx
-  std::vector<std::vector<unsigned char>> packed;  // a stripe's filtered chunks
+  std::optional<detail::StripeWriter> stripe_writer;  // the grids' writer (stripes())
+  detail::StripeWriter& stripes() {
+    if (!stripe_writer) {
+      stripe_writer.emplace(grid,
+                            detail::StripeLayout{options.chunk_x, options.chunk_y,
+                                                 options.deflate_level, options.shuffle},
+                            name);
+    }
+    return *stripe_writer;
+  }
   std::string carry_note;                          // what carry_over() did, or why not
 
   // ---- resume: outputs of an earlier file ------------------------------------------------
@@ -1152,33 +1053,12 @@ void ResultsWriter::write_gauges(const Simulation& sim) {
   const double t = static_cast<double>(sim.time());
   const std::size_t n = w.gauge_cells.size();
   std::vector<double> depth(n), level(n), speed(n);
-  const Real dry = sim.config().dry_depth;
-  // A gauge on a sub-grid channel cell reads the river (depth above the channel bed).
   const std::vector<solver::ChannelCellOutput> river = sim.channel_outputs();
   for (std::size_t s = 0; s < n; ++s) {
-    const std::size_t k = w.gauge_cells[s];
-    if (sim.mask()[k] != solver::cell_active) {
-      depth[s] = level[s] = speed[s] = double_nan;
-      continue;
-    }
-    const std::ptrdiff_t c =
-        river.empty() ? -1 : sim.channels()->find(static_cast<std::ptrdiff_t>(k));
-    if (c >= 0) {
-      const solver::ChannelCellOutput& o = river[static_cast<std::size_t>(c)];
-      depth[s] = o.depth;
-      level[s] = o.level;
-      speed[s] = o.speed;
-      continue;
-    }
-    // Under a decomposition the gauge's row, from its owner (solver/row_source.hpp).
-    const int row = static_cast<int>(k / static_cast<std::size_t>(sim.grid().stride())) - 1;
-    const solver::HeldRows held(sim.grid(), row, row + 1, {sim.h(), sim.z(), sim.qx(), sim.qy()});
-    const double h = sim.h()[k];
-    depth[s] = h;
-    level[s] = h + static_cast<double>(sim.z()[k]);
-    const double qx = sim.qx()[k];
-    const double qy = sim.qy()[k];
-    speed[s] = h > dry ? std::sqrt(qx * qx + qy * qy) / h : 0.0;
+    const solver::GaugeSample g = solver::sample_gauge(sim, w.gauge_cells[s], river);
+    depth[s] = g.depth;
+    level[s] = g.level;
+    speed[s] = g.speed;
   }
   w.append(names::gauge_time, index, H5T_NATIVE_DOUBLE, &t);
   w.append(names::gauge_depth, index, H5T_NATIVE_DOUBLE, depth.data());
