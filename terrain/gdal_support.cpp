@@ -5,7 +5,9 @@
 #include <gdal_alg.h>
 #include <gdal_utils.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -111,20 +113,37 @@ std::vector<Real> read_band(GDALDataset& ds, int band, const std::string& what,
   const std::size_t n = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
   std::vector<Real> values(n);
   QuietGdal quiet;
-  if (b->RasterIO(GF_Read, 0, 0, nx, ny, values.data(), nx, ny, real_gdal_type, 0, 0) != CE_None) {
-    throw IoError(what + " '" + path + "': reading band " + std::to_string(band) + " failed" +
-                  gdal_error_suffix());
-  }
-  if ((b->GetMaskFlags() & GMF_ALL_VALID) == 0) {
-    std::vector<std::uint8_t> mask(n);
-    if (b->GetMaskBand()->RasterIO(GF_Read, 0, 0, nx, ny, mask.data(), nx, ny, GDT_Byte, 0, 0) !=
-        CE_None) {
-      throw IoError(what + " '" + path + "': reading the no-data mask failed" +
+  // In stripes of whole blocks, each stripe's blocks dropped from GDAL's block cache once
+  // read: a read of the whole band at once would leave a copy of the band in the cache (up
+  // to GDAL_CACHEMAX, 5 % of the memory by default) next to `values`, on every process of a
+  // run under mpirun (bench/README.md, "Projection to a cluster").
+  int block_x = 0;
+  int block_y = 0;
+  b->GetBlockSize(&block_x, &block_y);
+  const int stripe = std::clamp(std::max(1, block_y) * std::max(1, 256 / std::max(1, block_y)), 1,
+                                std::max(1, ny));
+  const bool has_mask = (b->GetMaskFlags() & GMF_ALL_VALID) == 0;
+  std::vector<std::uint8_t> mask(has_mask ? static_cast<std::size_t>(stripe) * nx : 0);
+  for (int j0 = 0; j0 < ny; j0 += stripe) {
+    const int rows = std::min(stripe, ny - j0);
+    Real* out = values.data() + static_cast<std::size_t>(j0) * static_cast<std::size_t>(nx);
+    if (b->RasterIO(GF_Read, 0, j0, nx, rows, out, nx, rows, real_gdal_type, 0, 0) != CE_None) {
+      throw IoError(what + " '" + path + "': reading band " + std::to_string(band) + " failed" +
                     gdal_error_suffix());
     }
-    for (std::size_t k = 0; k < n; ++k) {
-      if (mask[k] == 0) values[k] = std::numeric_limits<Real>::quiet_NaN();
+    if (has_mask) {
+      if (b->GetMaskBand()->RasterIO(GF_Read, 0, j0, nx, rows, mask.data(), nx, rows, GDT_Byte, 0,
+                                     0) != CE_None) {
+        throw IoError(what + " '" + path + "': reading the no-data mask failed" +
+                      gdal_error_suffix());
+      }
+      const std::size_t count = static_cast<std::size_t>(rows) * static_cast<std::size_t>(nx);
+      for (std::size_t k = 0; k < count; ++k) {
+        if (mask[k] == 0) out[k] = std::numeric_limits<Real>::quiet_NaN();
+      }
+      b->GetMaskBand()->FlushCache();
     }
+    b->FlushCache();
   }
   return values;
 }

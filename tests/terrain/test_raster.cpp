@@ -10,6 +10,7 @@
 
 #include "solver/error.hpp"
 #include "solver/simulation.hpp"
+#include "terrain/gdal_support.hpp"
 #include "terrain/raster.hpp"
 #include "terrain_testing.hpp"
 
@@ -119,6 +120,31 @@ TEST(Elevation, GeoTiffRoundTripKeepsCrsGeotransformAndHistory) {
   ASSERT_NE(history, nullptr);
   EXPECT_NE(std::string(history).find("floodtwin"), std::string::npos);
   EXPECT_STREQ(ds->GetMetadataItem("SCENARIO"), "test");
+}
+
+TEST(Elevation, ReadingABandLeavesNoCopyOfItInGdalsBlockCache) {
+  // Every process of an mpirun run reads the DEM whole: GDAL's block cache must not hold a
+  // second copy of it next to the values read (detail::read_band flushes it a stripe at a time).
+  TempDir dir;
+  solver::Grid g;
+  g.nx = 700;
+  g.ny = 900;
+  g.dx = g.dy = 10;
+  g.origin_x = 390000;
+  g.origin_y = 3800000;
+  std::vector<Real> z(g.cell_count());
+  for (std::size_t k = 0; k < z.size(); ++k) z[k] = Real(50 + 0.25 * double(k % 97));  // float32
+  z[12345] = nan;
+  const std::string tif = dir.file("big.tif");
+  write_raster(tif, "GTiff", g, z, utm11_wkt(), -9999, WriteOptions{"Float32", {}, {}});
+  GDALDatasetUniquePtr ds(GDALDataset::Open(tif.c_str(), GDAL_OF_RASTER));
+  ASSERT_TRUE(ds);
+  const GIntBig before = GDALGetCacheUsed64();
+  const std::vector<Real> values = detail::read_band(*ds, 1, "elevation", tif);
+  const GIntBig grown = GDALGetCacheUsed64() - before;
+  const auto band_bytes = static_cast<GIntBig>(z.size() * sizeof(float));
+  EXPECT_LT(grown, band_bytes / 8) << "bytes left in the block cache, of a band of " << band_bytes;
+  expect_same_values(z, values);  // the stripes put together: the band, no-data included
 }
 
 TEST(Elevation, NoDataCellsAreInactive) {
