@@ -273,11 +273,12 @@ Real Simulation::step(Real dt_limit) {
     // Stage 2 reads the halo rows of stage 1's output. Decomposed, the exchange is posted
     // now and lands while stage 2 sweeps the rows that read no halo row (the ghosts of the
     // block's rows filled before the rows are sent, those of the halo rows once received).
-    const std::function<void()> halo_in = [&] {
-      complete_halo();
-      fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt, GhostRows::halo);
-    };
+    std::function<void()> halo_in;  // set (and allocated) only when decomposed
     if (decomposed()) {
+      halo_in = [&] {
+        complete_halo();
+        fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt, GhostRows::halo);
+      };
       fill_ghosts(h1_.data(), qx1_.data(), qy1_.data(), t + dt, t, dt, GhostRows::block);
       exchange_halo(h1_.data(), qx1_.data(), qy1_.data(), false);
       flows_.merge_stage(grid_, *decomp_);
@@ -287,7 +288,7 @@ Real Simulation::step(Real dt_limit) {
     flows_.end_stage(0.5 * static_cast<double>(dt));
     r2 = stage<true>(h1_.data(), qx1_.data(), qy1_.data(), h_.data(), qx_.data(), qy_.data(),
                      h_.data(), qx_.data(), qy_.data(), t + dt, dt, Real(0.5), true, rain_depth,
-                     live_, decomposed() ? &halo_in : nullptr);
+                     live_, halo_in ? &halo_in : nullptr);
     if (decomposed()) flows_.merge_stage(grid_, *decomp_);
     flows_.end_stage(0.5 * static_cast<double>(dt));
   }

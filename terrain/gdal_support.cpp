@@ -120,8 +120,8 @@ std::vector<Real> read_band(GDALDataset& ds, int band, const std::string& what,
   int block_x = 0;
   int block_y = 0;
   b->GetBlockSize(&block_x, &block_y);
-  const int stripe = std::clamp(std::max(1, block_y) * std::max(1, 256 / std::max(1, block_y)), 1,
-                                std::max(1, ny));
+  const int block_rows = std::max(1, block_y);
+  const int stripe = std::min(std::max(1, ny), block_rows * std::max(1, 256 / block_rows));
   const bool has_mask = (b->GetMaskFlags() & GMF_ALL_VALID) == 0;
   std::vector<std::uint8_t> mask(has_mask ? static_cast<std::size_t>(stripe) * nx : 0);
   for (int j0 = 0; j0 < ny; j0 += stripe) {
